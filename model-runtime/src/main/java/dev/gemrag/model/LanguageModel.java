@@ -1,0 +1,30 @@
+package dev.gemrag.model;
+
+import java.util.List;
+
+/**
+ * One loaded decoder that both embeds (GEM) and generates: the single copy of the weights.
+ *
+ * <p>Implementations are not thread-safe; concurrent callers go through the batching engine
+ * ({@code dev.gemrag.model.engine}), which owns the model on one worker thread.
+ */
+public interface LanguageModel extends AutoCloseable {
+    /** Stable id of base + adapter, used to name the Milvus collection, e.g. "smollm2-135m-instruct-q4_1-gem1". */
+    String id();
+
+    int embeddingDimension();
+
+    TextTokenizer tokenizer();
+
+    /** Renders messages through the model's chat template, ending with the assistant prefix. */
+    String applyChatTemplate(List<ChatMessage> messages);
+
+    /** L2-normalised embeddings, one per text, in order. */
+    List<float[]> embed(List<String> texts, EmbedRole role);
+
+    /** Generates from already formatted prompt texts (see {@link #applyChatTemplate}), one result per prompt. */
+    List<GenerationResult> generate(List<String> prompts, GenerationParams params);
+
+    @Override
+    void close();
+}
