@@ -1,0 +1,13 @@
+package dev.gemrag.connectors.records;
+
+/**
+ * A question from the questions topic.
+ *
+ * @param id        question id; the answer carries it back as question_id
+ * @param question  the text
+ * @param groups    the asker's groups: only chunks whose acl intersects them may be retrieved
+ * @param topK      chunks to retrieve (null = configured default)
+ * @param maxTokens answer length limit (null = configured default)
+ */
+public record Question(String id, String question, String[] groups, Integer topK, Integer maxTokens) {
+}
