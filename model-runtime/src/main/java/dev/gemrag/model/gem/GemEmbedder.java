@@ -58,31 +58,28 @@ public final class GemEmbedder {
     }
 
     /** Embeds prepared inputs as one batch. */
+    /**
+     * Pooled (not yet normalised) last hidden states {@code {B, hidden}} in {@code m}; differentiable
+     * when the model's trainable parameters require gradients.
+     */
+    public NDArray pool(NDManager m, GemBatch batch, List<GemLayout> layouts) {
+        NDArray hidden = model.forward(batch.ids(), batch.positions(), batch.mask(), null);
+        NDArray weights = m.create(PoolingWeights.of(layouts, batch.length(), settings.pooling()),
+                new Shape(layouts.size(), 1, batch.length()));
+        return weights.matMul(hidden).squeeze(1);
+    }
+
     public List<float[]> embedInputs(List<EmbeddingInput> inputs) {
         if (inputs.isEmpty()) {
             return List.of();
         }
         List<GemLayout> layouts = inputs.stream().map(EmbeddingInput::layout).toList();
         int b = inputs.size();
-        int t = GemMasks.maxLength(layouts);
-        long[] ids = new long[b * t];
-        long[] positions = new long[b * t];
-        for (int r = 0; r < b; r++) {
-            int[] row = inputs.get(r).ids();
-            for (int i = 0; i < t; i++) {
-                ids[r * t + i] = i < row.length ? row[i] : 0; // padding id: any valid id, masked out
-                positions[r * t + i] = i;
-            }
-        }
         int h = model.config().hiddenSize();
         float[] pooled;
         try (NDManager m = model.newManager()) {
-            NDArray idArray = m.create(ids, new Shape(b, t));
-            NDArray posArray = m.create(positions, new Shape(b, t));
-            NDArray mask = m.create(GemMasks.additive(layouts, t), new Shape(b, 1, t, t));
-            NDArray hidden = model.forward(idArray, posArray, mask, null);
-            NDArray weights = m.create(PoolingWeights.of(layouts, t, settings.pooling()), new Shape(b, 1, t));
-            pooled = weights.matMul(hidden).toFloatArray();
+            GemBatch batch = GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
+            pooled = pool(m, batch, layouts).toFloatArray();
         }
         List<float[]> out = new ArrayList<>(b);
         for (int r = 0; r < b; r++) {
