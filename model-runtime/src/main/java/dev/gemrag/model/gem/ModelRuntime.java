@@ -10,6 +10,14 @@ import dev.gemrag.model.Pooling;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.fetch.ModelLocator;
+import dev.gemrag.model.generate.ChatTemplate;
+import dev.gemrag.model.gguf.GgufCheckpointLoader;
+import dev.gemrag.model.tokenizer.HfTextTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -28,6 +36,70 @@ public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
     private ModelRuntime() {
+    }
+
+    /** Pooling of a base model served without an adapter. */
+    public static final Pooling BASE_POOLING = Pooling.MEAN;
+
+    /**
+     * The default model: base from {@code --model} / $GEMRAG_MODEL / the default SmolLM2 GGUF, adapter from
+     * {@link DefaultAdapter} (explicit, $GEMRAG_ADAPTER, or the bundled one when it fits the base).
+     *
+     * @param modelOrNull   base model path, or null
+     * @param adapterOrNull adapter descriptor path or "none", or null
+     */
+    public static GemLanguageModel loadDefault(String modelOrNull, String adapterOrNull) {
+        Path base = ModelLocator.resolve(modelOrNull);
+        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapterOrNull);
+        return load(base, choice.path(), BASE_POOLING, !choice.explicit());
+    }
+
+    /** Base + adapter (null: none, {@link #BASE_POOLING}); a mismatching adapter is refused. */
+    public static GemLanguageModel load(Path base, Path adapterOrNull) {
+        return load(base, adapterOrNull, BASE_POOLING, false);
+    }
+
+    /**
+     * @param lenient when true an adapter trained for another base is skipped with a warning instead of
+     *                refused (used for the bundled default adapter only)
+     */
+    public static GemLanguageModel load(Path base, Path adapterOrNull, Pooling basePooling, boolean lenient) {
+        GemAdapter adapter = null;
+        if (adapterOrNull != null) {
+            try {
+                adapter = GemAdapter.read(adapterOrNull);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
+        Checkpoint checkpoint = loadCheckpoint(base);
+        if (adapter != null && lenient && !adapter.descriptor().baseModel().sha256().equalsIgnoreCase(checkpoint.sha256())) {
+            LOG.warn("bundled GEM adapter {} was trained for another base; serving {} with {} pooling", adapterOrNull,
+                    base.getFileName(), basePooling);
+            adapter = null;
+        } else if (adapter == null) {
+            LOG.warn("no GEM adapter: embeddings use {} pooling of the base model (a weak baseline)", basePooling);
+        }
+        HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint);
+        try {
+            Function<List<ChatMessage>, String> chat = null;
+            if (checkpoint.chatTemplate() != null && !checkpoint.chatTemplate().isBlank()) {
+                chat = ChatTemplate.fromJinja(checkpoint.chatTemplate())::render;
+            }
+            return fromCheckpoint(checkpoint, adapter, tokenizer, basePooling, chat);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /** GGUF files (Hugging Face directories once a loader for them exists). */
+    public static Checkpoint loadCheckpoint(Path base) {
+        if (Files.isDirectory(base)) {
+            throw new IllegalArgumentException("loading Hugging Face directories is not supported yet: " + base
+                    + "; give a .gguf file");
+        }
+        return GgufCheckpointLoader.load(base);
     }
 
     /**
