@@ -24,6 +24,9 @@ import java.util.TreeSet;
  * short answers do not pay for long ones. Only the last position's logits go through the head, and
  * greedy decoding takes the argmax on the device (one int per row crosses to the host).
  *
+ * <p>Timing per result: prefillNanos is the batch's prefill (prompt forward + first token);
+ * decodeNanos runs from there until that prompt's completion ended.
+ *
  * <p>Not thread-safe (the model is not).
  */
 public final class Generator {
@@ -86,6 +89,7 @@ public final class Generator {
         private final Sampler[] samplers;
         private final List<List<Integer>> completions = new ArrayList<>();
         private final String[] finish;
+        private final long[] finishedAt; // System.nanoTime() when each prompt's completion ended
         private int[] rows;        // batch row -> prompt index, shrinks as rows finish
         private int[] nextToken;   // per batch row
 
@@ -95,6 +99,7 @@ public final class Generator {
             this.maxNew = maxNew;
             this.samplers = new Sampler[prompts.size()];
             this.finish = new String[prompts.size()];
+            this.finishedAt = new long[prompts.size()];
             this.rows = new int[prompts.size()];
             for (int i = 0; i < prompts.size(); i++) {
                 samplers[i] = new Sampler(params.temperature(), params.topP(), params.seed());
@@ -152,9 +157,10 @@ public final class Generator {
                     cache.close();
                 }
             }
-            long decodeNanos = System.nanoTime() - start - prefillNanos;
+            long decodeStart = start + prefillNanos;
             List<GenerationResult> out = new ArrayList<>(b);
             for (int i = 0; i < b; i++) {
+                long decodeNanos = Math.max(0, finishedAt[i] - decodeStart);
                 List<Integer> tokens = List.copyOf(completions.get(i));
                 String text = tokenizer == null ? "" : tokenizer.decode(toArray(tokens));
                 out.add(new GenerationResult(text, tokens, prompts.get(i).length, finish[i], prefillNanos, decodeNanos));
@@ -171,11 +177,13 @@ public final class Generator {
                 int token = nextToken[r];
                 if (stopTokens.contains(token)) {
                     finish[prompt] = "stop";
+                    finishedAt[prompt] = System.nanoTime();
                     continue;
                 }
                 completions.get(prompt).add(token);
                 if (produced >= maxNew) {
                     finish[prompt] = "length";
+                    finishedAt[prompt] = System.nanoTime();
                     continue;
                 }
                 keep[n++] = r;
