@@ -10,7 +10,11 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
+import dev.gemrag.connectors.kafka.DeadLetterStage;
+import dev.gemrag.operators.parse.DeadLetterOutput;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Lets through the questions the answer step can serve; the others (no id, empty or too long
@@ -18,7 +22,8 @@ import org.apache.flink.util.OutputTag;
  */
 public final class QuestionValidator extends ProcessFunction<Question, Question> {
     private static final long serialVersionUID = 1L;
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("question-dead-letters") {};
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelClientFactory models;
     private final AnswerSettings settings;
@@ -35,7 +40,7 @@ public final class QuestionValidator extends ProcessFunction<Question, Question>
     @Override
     public void open(OpenContext ctx) {
         model = models.open();
-        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        deadLetters = getRuntimeContext().getMetricGroup().counter(DeadLetterOutput.METRIC);
     }
 
     @Override
@@ -47,7 +52,7 @@ public final class QuestionValidator extends ProcessFunction<Question, Question>
         }
         deadLetters.inc();
         byte[] key = q.id() == null ? null : q.id().getBytes(StandardCharsets.UTF_8);
-        ctx.output(DEAD_LETTERS, new DeadLetter(topic, -1, -1, key, describe(q), reason, "answer"));
+        ctx.output(DeadLetterOutput.TAG, new DeadLetter(topic, -1, -1, key, describe(q), reason, DeadLetterStage.ANSWER));
     }
 
     /** The reason a question cannot be answered, or null when it can. */
@@ -75,17 +80,19 @@ public final class QuestionValidator extends ProcessFunction<Question, Question>
         return null;
     }
 
-    /** The question as the parse stage saw it, for the operator who reads the dead letter. */
+    /** The parsed question as JSON, for the operator who reads the dead letter (the raw record was valid JSON). */
     private static byte[] describe(Question q) {
-        String text = "{\"id\":" + quote(q.id()) + ",\"question\":" + quote(q.question()) + "}";
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String quote(String s) {
-        if (s == null) {
-            return "null";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", q.id());
+        m.put("question", q.question());
+        m.put("groups", q.groups());
+        m.put("top_k", q.topK());
+        m.put("max_tokens", q.maxTokens());
+        try {
+            return JSON.writeValueAsBytes(m);
+        } catch (java.io.IOException e) {
+            return new byte[0];
         }
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
     @Override
