@@ -11,7 +11,7 @@ public final class ConfigTable {
         StringBuilder sb = new StringBuilder("| key | default | environment | description |\n| --- | --- | --- | --- |\n");
         HtmlFormatter fmt = new HtmlFormatter();
         for (ConfigOption<?> o : GemragOptions.all()) {
-            String def = String.valueOf(o.defaultValue());
+            String def = o.hasDefaultValue() ? String.valueOf(o.defaultValue()) : "";
             if (o.defaultValue() instanceof Enum<?> e) {
                 def = e.name().toLowerCase(java.util.Locale.ROOT);
             } else if (o.defaultValue() instanceof java.time.Duration d) {

@@ -83,6 +83,11 @@ public final class GemragConfig {
         return p;
     }
 
+    /** All settings as a Flink configuration (what the connectors' {@code configure(conf)} read). */
+    public Configuration flinkConfiguration() {
+        return flink.clone();
+    }
+
     /** Explicitly set values (secrets included: do not log). */
     public Map<String, String> explicitValues() {
         return Map.copyOf(values);
@@ -121,7 +126,8 @@ public final class GemragConfig {
             } catch (IllegalArgumentException e) {
                 throw invalid(o.key(), expected(o));
             }
-            if (v instanceof Integer i && i < (o == GemragOptions.CHUNK_OVERLAP ? 0 : 1)) {
+            if (v instanceof Integer i && i < (o == GemragOptions.CHUNK_OVERLAP || o == GemragOptions.EMBED_RETRIES
+                    || o == GemragOptions.MILVUS_SINK_MAX_RETRIES ? 0 : 1)) {
                 throw invalid(o.key(), o == GemragOptions.CHUNK_OVERLAP ? "must be 0 or more" : "must be positive");
             }
             if (v instanceof Duration d && d.isNegative()) {

@@ -1,5 +1,9 @@
 package dev.gemrag.pipeline.config;
 
+import dev.gemrag.connectors.milvus.EmptyAclPolicy;
+import dev.gemrag.connectors.milvus.FieldOverflow;
+import dev.gemrag.connectors.milvus.MilvusOptions;
+import dev.gemrag.connectors.milvus.VectorIndex;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -44,14 +48,30 @@ public final class GemragOptions {
     public static final ConfigOption<String> TOPIC_DEAD_LETTERS = ConfigOptions.key("topics.dead-letters")
             .stringType().defaultValue("gemrag.dead-letters").withDescription("Dead-letter topic: bad records with the reason.");
 
-    // --- milvus
-    public static final ConfigOption<String> MILVUS_URI = ConfigOptions.key("milvus.uri")
-            .stringType().defaultValue("http://localhost:19530").withDescription("Milvus endpoint.");
-    public static final ConfigOption<String> MILVUS_TOKEN = ConfigOptions.key("milvus.token")
-            .stringType().defaultValue("").withDescription("Milvus token (user:password or API key); empty for none. Never logged.");
-    public static final ConfigOption<String> MILVUS_COLLECTION = ConfigOptions.key("milvus.collection")
-            .stringType().defaultValue("gemrag")
-            .withDescription("Collection alias; the collection behind it is named after the model and its dimension.");
+    // --- milvus (the connector's own options, listed here so every key lives in one place)
+    public static final ConfigOption<String> MILVUS_URI = MilvusOptions.URI;
+    public static final ConfigOption<String> MILVUS_TOKEN = MilvusOptions.TOKEN;
+    public static final ConfigOption<String> MILVUS_DATABASE = MilvusOptions.DATABASE;
+    public static final ConfigOption<String> MILVUS_ALIAS = MilvusOptions.ALIAS;
+    public static final ConfigOption<String> MILVUS_COLLECTION_PREFIX = MilvusOptions.COLLECTION_PREFIX;
+    public static final ConfigOption<VectorIndex> MILVUS_INDEX = MilvusOptions.INDEX;
+    public static final ConfigOption<Integer> MILVUS_HNSW_M = MilvusOptions.HNSW_M;
+    public static final ConfigOption<Integer> MILVUS_HNSW_EF_CONSTRUCTION = MilvusOptions.HNSW_EF_CONSTRUCTION;
+    public static final ConfigOption<Integer> MILVUS_SEARCH_EF = MilvusOptions.SEARCH_EF;
+    public static final ConfigOption<Integer> MILVUS_DOC_ID_MAX_LENGTH = MilvusOptions.DOC_ID_MAX_LENGTH;
+    public static final ConfigOption<Integer> MILVUS_TITLE_MAX_LENGTH = MilvusOptions.TITLE_MAX_LENGTH;
+    public static final ConfigOption<Integer> MILVUS_TEXT_MAX_LENGTH = MilvusOptions.TEXT_MAX_LENGTH;
+    public static final ConfigOption<FieldOverflow> MILVUS_FIELD_OVERFLOW = MilvusOptions.FIELD_OVERFLOW;
+    public static final ConfigOption<Integer> MILVUS_ACL_MAX_GROUPS = MilvusOptions.ACL_MAX_GROUPS;
+    public static final ConfigOption<Integer> MILVUS_ACL_GROUP_MAX_LENGTH = MilvusOptions.ACL_GROUP_MAX_LENGTH;
+    public static final ConfigOption<Integer> MILVUS_SINK_BATCH_ROWS = MilvusOptions.SINK_BATCH_ROWS;
+    public static final ConfigOption<Duration> MILVUS_SINK_BATCH_INTERVAL = MilvusOptions.SINK_BATCH_INTERVAL;
+    public static final ConfigOption<Integer> MILVUS_SINK_MAX_RETRIES = MilvusOptions.SINK_MAX_RETRIES;
+    public static final ConfigOption<Duration> MILVUS_SINK_RETRY_INITIAL_BACKOFF = MilvusOptions.SINK_RETRY_INITIAL_BACKOFF;
+    public static final ConfigOption<Duration> MILVUS_SINK_RETRY_MAX_BACKOFF = MilvusOptions.SINK_RETRY_MAX_BACKOFF;
+    public static final ConfigOption<Integer> MILVUS_SINK_PARALLELISM = ConfigOptions.key("milvus.sink.parallelism")
+            .intType().defaultValue(1)
+            .withDescription("Writers to Milvus; keep 1 for Milvus Lite (one writer per collection).");
 
     // --- model
     public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("model.path")
@@ -96,9 +116,9 @@ public final class GemragOptions {
             .durationType().defaultValue(Duration.ofMinutes(2)).withDescription("Time limit for one answer, retries included.");
 
     // --- acl
-    public static final ConfigOption<NoAclVisibility> ACL_NO_ACL_VISIBILITY = ConfigOptions.key("acl.no-acl-visibility")
-            .enumType(NoAclVisibility.class).defaultValue(NoAclVisibility.PUBLIC)
-            .withDescription("Who may read documents without an acl: public (everyone) or private (no one).");
+    public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = ConfigOptions.key("acl.no-acl-visibility")
+            .enumType(EmptyAclPolicy.class).defaultValue(EmptyAclPolicy.PRIVATE)
+            .withDescription("Who may read documents without an acl: private (no question) or public (every question).");
 
     /** All options, in declaration order. */
     public static List<ConfigOption<?>> all() {
