@@ -173,7 +173,8 @@ public final class GemragJob {
 
     private MilvusConnection connection() {
         String token = config.get(MILVUS_TOKEN);
-        return new MilvusConnection(config.get(MILVUS_URI), token.isEmpty() ? null : token, null);
+        return new MilvusConnection(config.get(MILVUS_URI), token == null || token.isEmpty() ? null : token,
+                config.get(MILVUS_DATABASE));
     }
 
     private void ensureCollection(CollectionSpec spec) {
