@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
 public final class GemragCli {
 
     public static void main(String[] args) {
+        // gRPC inside the Milvus SDK logs through java.util.logging straight to stderr; keep it to real problems.
+        java.util.logging.Logger.getLogger("io.milvus").setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args));
     }
 
