@@ -15,10 +15,11 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, IngestCommand.class,
                 DeleteCommand.class, AskCommand.class})
 public final class GemragCli {
+    /** gRPC inside the Milvus SDK logs through java.util.logging to stderr; held so the level sticks. */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.milvus");
 
     public static void main(String[] args) {
-        // gRPC inside the Milvus SDK logs through java.util.logging straight to stderr; keep it to real problems.
-        java.util.logging.Logger.getLogger("io.milvus").setLevel(java.util.logging.Level.SEVERE);
+        GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args));
     }
 
