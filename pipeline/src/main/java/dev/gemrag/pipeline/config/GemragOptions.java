@@ -79,7 +79,7 @@ public final class GemragOptions {
             .withDescription("GGUF file or Hugging Face directory; empty = the default SmolLM2-135M-Instruct (fetched and checksum-verified).");
     public static final ConfigOption<String> MODEL_ADAPTER = ConfigOptions.key("model.adapter")
             .stringType().defaultValue("")
-            .withDescription("GEM adapter descriptor (.json); empty = the default adapter when present, 'none' = no adapter (last-token pooling).");
+            .withDescription("GEM adapter descriptor (.json); empty = the default adapter when present, 'none' = no adapter (mean pooling, a baseline).");
     public static final ConfigOption<Integer> MODEL_THREADS = ConfigOptions.key("model.threads")
             .intType().defaultValue(2).withDescription("Intra-op threads of the model's worker.");
 

@@ -30,10 +30,12 @@ public final class EmbeddedStack implements AutoCloseable {
     private final GemragConfig config;
     private final ModelClient heldModel;
     private final ModelInfo model;
+    private final SharedEngineModels models;
     private final JobClient job;
 
     private EmbeddedStack(LocalKafkaBroker kafka, MilvusLite milvus, GemragConfig config, ModelClient heldModel,
-            ModelInfo model, JobClient job) {
+            ModelInfo model, SharedEngineModels models, JobClient job) {
+        this.models = models;
         this.kafka = kafka;
         this.milvus = milvus;
         this.config = config;
@@ -79,7 +81,7 @@ public final class EmbeddedStack implements AutoCloseable {
             awaitRunning(job, Duration.ofSeconds(60));
             step.accept("Flink job '" + config.get(JOB_NAME) + "' (mode " + config.get(JOB_MODE).name().toLowerCase()
                     + ") running on a MiniCluster " + since(t));
-            return new EmbeddedStack(kafka, milvus, config, held, info, job);
+            return new EmbeddedStack(kafka, milvus, config, held, info, models, job);
         } catch (Exception | Error e) {
             if (held != null) {
                 held.close();
@@ -121,6 +123,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public ModelInfo model() {
         return model;
+    }
+
+    /** The same shared engine the job's operators use. */
+    public SharedEngineModels models() {
+        return models;
     }
 
     public JobClient job() {
