@@ -1,6 +1,7 @@
 package dev.gemrag.model;
 
 import dev.gemrag.model.gguf.GgufCheckpointLoader;
+import dev.gemrag.model.hf.HfCheckpointLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,7 +12,7 @@ public final class CheckpointLoader {
 
     public static Checkpoint load(Path path) {
         if (Files.isDirectory(path)) {
-            throw new UnsupportedOperationException(path + ": Hugging Face directories are not supported yet");
+            return HfCheckpointLoader.load(path);
         }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException(path + ": model not found (expected a .gguf file or a Hugging Face directory)");

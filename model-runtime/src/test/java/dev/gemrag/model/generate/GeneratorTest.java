@@ -83,6 +83,11 @@ class GeneratorTest {
             GenerationResult alone = g.generateTokens(List.of(prompts.get(i)), p).get(0);
             assertThat(batch.get(i).tokens()).as("prompt %d", i).isEqualTo(alone.tokens()).hasSize(16);
         }
+        // prefill in chunks of 4 columns (3 chunks through the cache) gives the same completions
+        List<GenerationResult> chunked = new Generator(model, null, List.of()).withPrefillChunk(4).generateTokens(prompts, p);
+        for (int i = 0; i < prompts.size(); i++) {
+            assertThat(chunked.get(i).tokens()).as("chunked prompt %d", i).isEqualTo(batch.get(i).tokens());
+        }
     }
 
     @Test
