@@ -1,20 +1,16 @@
 package dev.gemrag.operators.answer;
 
-import dev.gemrag.connectors.records.DeadLetter;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.operators.model.ModelClientFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import dev.gemrag.connectors.kafka.DeadLetterStage;
+import dev.gemrag.connectors.kafka.DeadLetters;
 import dev.gemrag.operators.parse.DeadLetterOutput;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Lets through the questions the answer step can serve; the others (no id, empty or too long
@@ -22,8 +18,6 @@ import java.util.Map;
  */
 public final class QuestionValidator extends ProcessFunction<Question, Question> {
     private static final long serialVersionUID = 1L;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelClientFactory models;
     private final AnswerSettings settings;
@@ -51,8 +45,7 @@ public final class QuestionValidator extends ProcessFunction<Question, Question>
             return;
         }
         deadLetters.inc();
-        byte[] key = q.id() == null ? null : q.id().getBytes(StandardCharsets.UTF_8);
-        ctx.output(DeadLetterOutput.TAG, new DeadLetter(topic, -1, -1, key, describe(q), reason, DeadLetterStage.ANSWER));
+        ctx.output(DeadLetterOutput.TAG, DeadLetters.forQuestion(topic, q, reason, DeadLetterStage.ANSWER));
     }
 
     /** The reason a question cannot be answered, or null when it can. */
@@ -78,21 +71,6 @@ public final class QuestionValidator extends ProcessFunction<Question, Question>
             return "groups must not contain empty names";
         }
         return null;
-    }
-
-    /** The parsed question as JSON, for the operator who reads the dead letter (the raw record was valid JSON). */
-    private static byte[] describe(Question q) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", q.id());
-        m.put("question", q.question());
-        m.put("groups", q.groups());
-        m.put("top_k", q.topK());
-        m.put("max_tokens", q.maxTokens());
-        try {
-            return JSON.writeValueAsBytes(m);
-        } catch (java.io.IOException e) {
-            return new byte[0];
-        }
     }
 
     @Override
