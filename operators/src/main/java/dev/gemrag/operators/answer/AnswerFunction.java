@@ -5,6 +5,7 @@ import dev.gemrag.connectors.records.Citation;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.engine.EngineOverloadedException;
 import dev.gemrag.operators.metrics.LatencyHistogram;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.operators.model.ModelClientFactory;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -35,6 +35,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private static final Logger LOG = LoggerFactory.getLogger(AnswerFunction.class);
     public static final String NOTHING_FOUND =
             "I could not find any documents you have access to that answer this.";
+    public static final String TIMED_OUT = "The answer took longer than answer.timeout and was given up.";
 
     private final ModelClientFactory models;
     private final RetrieverFactory retrievers;
@@ -48,6 +49,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private transient Histogram answerMs;
     private transient Counter nothingFound;
     private transient Counter truncatedSources;
+    private transient Counter failures;
 
     public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings) {
         this.models = models;
@@ -72,6 +74,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         answerMs = LatencyHistogram.register(group, "answerLatencyMs");
         nothingFound = group.counter("answersNothingFound");
         truncatedSources = group.counter("truncatedInputs");
+        failures = group.counter("answerFailures");
         group.gauge("engineQueueDepth", () -> model.queueDepth());
     }
 
@@ -110,8 +113,16 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                 })
                 .whenComplete((answer, error) -> {
                     if (error != null) {
-                        LOG.warn("answering question {} failed: {}", q.id(), error.toString());
-                        result.completeExceptionally(error);
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        if (cause instanceof EngineOverloadedException) {
+                            result.completeExceptionally(cause); // back-pressure: the retry strategy tries again
+                            return;
+                        }
+                        // One question must not fail (and restart-loop) the job: the asker gets the reason.
+                        LOG.warn("answering question {} failed: {}", q.id(), cause.toString());
+                        failures.inc();
+                        result.complete(List.of(failed(q, "could not answer: " + cause.getMessage(), t0)));
                         return;
                     }
                     answer.timingsMs().put("total", ms(t0, System.nanoTime()));
@@ -135,7 +146,18 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
 
     @Override
     public void timeout(Question q, ResultFuture<Answer> result) {
-        result.completeExceptionally(new TimeoutException("answering question " + q.id() + " timed out"));
+        LOG.warn("answering question {} timed out (answer.timeout)", q.id());
+        failures.inc();
+        result.complete(List.of(failed(q, TIMED_OUT, -1)));
+    }
+
+    /** An answer that says why there is none; no citations. */
+    private Answer failed(Question q, String text, long t0) {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        if (t0 >= 0) {
+            timings.put("total", ms(t0, System.nanoTime()));
+        }
+        return new Answer(q.id(), text, List.of(), model.modelId(), timings);
     }
 
     @Override

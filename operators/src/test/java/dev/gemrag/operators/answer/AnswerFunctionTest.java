@@ -78,7 +78,7 @@ class AnswerFunctionTest {
     }
 
     @Test
-    void retrieverFailureFailsTheRequest() throws Exception {
+    void retrieverFailureBecomesAnAnswerNotAJobFailure() throws Exception {
         AnswerFunction broken = new AnswerFunction(() -> model, (id, dim) -> new Retriever() {
             @Override
             public List<RetrievedChunk> search(float[] q, int k, List<String> g) {
@@ -92,7 +92,21 @@ class AnswerFunctionTest {
         broken.open(DefaultOpenContext.INSTANCE);
         CollectingResult<Answer> r = new CollectingResult<>();
         broken.asyncInvoke(new Question("q5", "copy", new String[] {"all"}, null, null), r);
-        org.assertj.core.api.Assertions.assertThatThrownBy(r::get).hasMessageContaining("milvus is down");
+        Answer a = r.get().get(0);
+        assertThat(a.questionId()).isEqualTo("q5");
+        assertThat(a.answer()).isEqualTo("could not answer: milvus is down");
+        assertThat(a.citations()).isEmpty();
         broken.close();
+    }
+
+    @Test
+    void aTimeoutAnswersWithTheReasonInsteadOfFailingTheJob() throws Exception {
+        CollectingResult<Answer> r = new CollectingResult<>();
+        fn.timeout(new Question("q6", "copy", new String[] {"all"}, null, null), r);
+        assertThat(r.get()).singleElement().satisfies(a -> {
+            assertThat(a.questionId()).isEqualTo("q6");
+            assertThat(a.answer()).isEqualTo(AnswerFunction.TIMED_OUT);
+            assertThat(a.citations()).isEmpty();
+        });
     }
 }
