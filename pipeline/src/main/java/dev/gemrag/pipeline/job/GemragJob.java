@@ -172,9 +172,7 @@ public final class GemragJob {
     }
 
     private MilvusConnection connection() {
-        String token = config.get(MILVUS_TOKEN);
-        return new MilvusConnection(config.get(MILVUS_URI), token == null || token.isEmpty() ? null : token,
-                config.get(MILVUS_DATABASE));
+        return MilvusConnection.fromConfig(config.flinkConfiguration());
     }
 
     private void ensureCollection(CollectionSpec spec) {
