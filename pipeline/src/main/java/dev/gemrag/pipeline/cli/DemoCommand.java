@@ -42,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             Demo demo = new Demo(stack, System.out);
             demo.ingestSamples(Duration.ofMinutes(15));
-            demo.askSamples(Duration.ofMinutes(3));
+            demo.askSamples(Duration.ofMinutes(11));
             System.out.printf("Demo done in %.0f s.%n", (System.nanoTime() - t0) / 1e9);
             if (keepRunning) {
                 Path yaml = writeClientConfig(stack);
@@ -73,7 +73,13 @@ public final class DemoCommand implements Callable<Integer> {
             out = out.with(ACL_NO_ACL_VISIBILITY.key(), "public");
         }
         if (!set.containsKey(ANSWER_MAX_TOKENS.key())) {
-            out = out.with(ANSWER_MAX_TOKENS.key(), "96");
+            out = out.with(ANSWER_MAX_TOKENS.key(), "64");
+        }
+        if (!set.containsKey(ANSWER_CONTEXT_TOKENS.key())) {
+            out = out.with(ANSWER_CONTEXT_TOKENS.key(), "512");
+        }
+        if (!set.containsKey(ANSWER_TIMEOUT.key())) {
+            out = out.with(ANSWER_TIMEOUT.key(), "10 min"); // a busy 2-core machine is slow; a late answer beats none
         }
         if (!set.containsKey(CHECKPOINT_INTERVAL.key())) {
             out = out.with(CHECKPOINT_INTERVAL.key(), "5 s");

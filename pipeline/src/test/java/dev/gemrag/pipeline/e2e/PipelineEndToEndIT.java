@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofMinutes(3);
+    private static final Duration WAIT = Duration.ofMinutes(8);
     /** Sample questions checked for their gold page, and the pages indexed (gold pages + distractors). */
     private static final Set<String> QUESTIONS = Set.of("sample-cp", "sample-df", "sample-tar", "sample-wc");
     private static final List<String> DOCS = List.of("cp.1", "df.1", "tar.1", "wc.1", "mv.1", "rm.1", "du.1", "gzip.1");
@@ -58,8 +58,10 @@ class PipelineEndToEndIT {
     @BeforeAll
     void start() throws Exception {
         GemragConfig config = GemragConfig.defaults()
-                .with(GemragOptions.ANSWER_MAX_TOKENS.key(), "32")
-                .with(GemragOptions.ANSWER_CONTEXT_TOKENS.key(), "384")
+                // Short answers and prompts: the test is about the plumbing, generation time is in the benchmark.
+                .with(GemragOptions.ANSWER_MAX_TOKENS.key(), "8")
+                .with(GemragOptions.ANSWER_CONTEXT_TOKENS.key(), "256")
+                .with(GemragOptions.ANSWER_TIMEOUT.key(), "10 min")
                 .with(GemragOptions.ANSWER_MAX_QUESTION_TOKENS.key(), "64")
                 .with(GemragOptions.CHECKPOINT_INTERVAL.key(), "2 s")
                 .with(GemragOptions.ACL_NO_ACL_VISIBILITY.key(), "private");
@@ -181,9 +183,9 @@ class PipelineEndToEndIT {
     void aclDecidesWhatAQuestionMayCite() throws Exception {
         try (QuestionClient client = new QuestionClient(stack.config())) {
             String q = "Where are the launch codes when I copy files to the backup host?";
-            AnswerReply staff = client.await(client.send("acl-staff", q, List.of("staff"), 5, 8), WAIT);
+            AnswerReply staff = client.await(client.send("acl-staff", q, List.of("staff"), 5, 4), WAIT);
             assertThat(staff.citedDocs()).isNotEmpty().doesNotContain("ops-runbook");
-            AnswerReply ops = client.await(client.send("acl-ops", q, List.of("ops"), 5, 8), WAIT);
+            AnswerReply ops = client.await(client.send("acl-ops", q, List.of("ops"), 5, 4), WAIT);
             assertThat(ops.citedDocs()).containsExactly("ops-runbook");
             AnswerReply nobody = client.await(client.send("acl-none", q, List.of("visitors"), null, null), WAIT);
             assertThat(nobody.answer()).isEqualTo(AnswerFunction.NOTHING_FOUND);
@@ -200,7 +202,7 @@ class PipelineEndToEndIT {
             client.send("too-long", "copy ".repeat(100), List.of("staff"), null, null);
             producer.send(new ProducerRecord<>(stack.config().get(GemragOptions.TOPIC_QUESTIONS), "garbage", "[1,2")).get();
             // The job still answers after the bad records.
-            AnswerReply after = client.await(client.send("after-bad", "How do I move files?", List.of("staff"), null, 8), WAIT);
+            AnswerReply after = client.await(client.send("after-bad", "How do I move files?", List.of("staff"), null, 4), WAIT);
             assertThat(after.citedDocs()).isNotEmpty();
         }
         List<JsonNode> letters = deadLetters(5);
