@@ -50,7 +50,7 @@ class PipelineEndToEndIT {
     private static final List<String> DOCS = List.of("cp.1", "df.1", "tar.1", "wc.1", "mv.1", "rm.1", "du.1", "gzip.1");
 
     @TempDir
-    Path dir;
+    static Path dir;
     private EmbeddedStack stack;
     private IndexStatus index;
     private KafkaProducer<String, String> producer;
