@@ -137,7 +137,7 @@ class PipelineEndToEndIT {
     @Test
     @Order(2)
     void anUpdateReplacesAndADeleteRemovesChunks() throws Exception {
-        String longText = String.join("\n\n", java.util.Collections.nCopies(12,
+        String longText = String.join("\n\n", java.util.Collections.nCopies(40,
                 "The backup note explains how nightly snapshots are rotated and verified before upload."));
         send("note", JSON.createObjectNode().put("id", "note").put("version", 1).put("text", longText)
                 .set("acl", JSON.createArrayNode().add("staff")).toString());
