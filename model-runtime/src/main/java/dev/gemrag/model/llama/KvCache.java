@@ -42,6 +42,44 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    private KvCache(NDManager manager, NDArray[] keys, NDArray[] values, int capacity, int length) {
+        this.manager = manager;
+        this.keys = keys;
+        this.values = values;
+        this.batch = (int) keys[0].getShape().get(0);
+        this.capacity = capacity;
+        this.length = length;
+    }
+
+    /**
+     * A new cache holding only the given rows (in that order), same capacity and length; this cache is
+     * left as it is (close it if no longer needed). Lets a batch drop finished sequences.
+     */
+    public KvCache selectRows(int[] rows) {
+        NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
+        try {
+            long[] idx = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i] < 0 || rows[i] >= batch) {
+                    throw new IllegalArgumentException("row " + rows[i] + " outside [0, " + batch + ")");
+                }
+                idx[i] = rows[i];
+            }
+            NDArray index = target.create(idx);
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[values.length];
+            for (int i = 0; i < keys.length; i++) {
+                k[i] = keys[i].get(target, new NDIndex("{}", index));
+                v[i] = values[i].get(target, new NDIndex("{}", index));
+            }
+            index.close();
+            return new KvCache(target, k, v, capacity, length);
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
     public int batch() {
         return batch;
     }
