@@ -152,7 +152,6 @@ class ParseDeadLettersIT {
                     answerConsumer.poll(Duration.ofMillis(100)).forEach(answers::add);
                     return dead.size() >= bad.size() && answers.size() >= 2 && validDocs.collected().size() >= 5;
                 }, "dead letters " + dead.keySet() + ", answers " + answers.size() + ", docs " + validDocs.collected().size());
-
                 // Every bad record: on the dead-letter topic, at its original place, raw bytes intact, reason named.
                 assertThat(dead).hasSize(bad.size());
                 for (Sent s : bad) {
@@ -189,7 +188,6 @@ class ParseDeadLettersIT {
 
                 assertThat(CapturingMetricReporter.deadLetterCount()).isEqualTo(bad.size());
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-
                 // Still running: a later bad and good record flow through as well.
                 int before = validDocs.collected().size();
                 doc("b-late", "{\"id\":\"b-late\"}", "missing field 'text'");
@@ -204,9 +202,35 @@ class ParseDeadLettersIT {
                 assertThat(dead.get(late.topic + "-" + late.partition + "@" + late.offset).reason()).isEqualTo("missing field 'text'");
                 assertThat(validDocs.collected().get(validDocs.collected().size() - 1).id()).isEqualTo("d6");
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+                // Offsets are committed under the group on checkpoints: everything read so far. (The source's
+                // consumer completes its async commits on its next poll, which idles up to 10 s on a quiet topic.)
+                long end = sent.stream().filter(x -> x.topic.equals(DOCS)).count();
+                waitUntil(() -> committed("it-index") == end, "committed offsets of it-index to reach " + end);
             }
         } finally {
             job.cancel().get();
+        }
+
+        // A new job with the same group resumes after the committed offsets: only the new record is read.
+        doc("d7", "{\"id\":\"d7\",\"text\":\"after restart\"}", null);
+        producer.flush();
+        StreamExecutionEnvironment env2 = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        CollectingSink<DocumentEvent> resumed = new CollectingSink<>("resumed-documents");
+        ParsedStreams.documents(env2.fromSource(KafkaSources.documents()
+                .setBootstrapServers(kafka.bootstrapServers()).setTopics(DOCS).setGroupId("it-index")
+                .setBounded(true).build(), WatermarkStrategy.noWatermarks(), "documents")).valid().sinkTo(resumed);
+        env2.execute("resume-it"); // bounded: ends at the latest offsets
+        assertThat(resumed.collected()).extracting(DocumentEvent::id).containsExactly("d7");
+    }
+
+    /** Sum of the committed offsets of a group on the documents topic. */
+    private static long committed(String group) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                    .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
