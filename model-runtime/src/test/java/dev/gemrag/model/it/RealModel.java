@@ -2,11 +2,11 @@ package dev.gemrag.model.it;
 
 import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.CheckpointLoader;
+import dev.gemrag.model.fetch.DefaultModel;
 import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.generate.Generator;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -35,17 +35,8 @@ final class RealModel {
 
     static synchronized RealModel get() {
         if (instance == null) {
-            Path path = defaultModelPath();
-            if (!Files.isRegularFile(path)) {
-                throw new IllegalStateException("the default model is missing at " + path
-                        + ": the real-model ITs need it (the project setup fetches it)");
-            }
-            instance = new RealModel(path);
+            instance = new RealModel(DefaultModel.path()); // cached, checksum-verified; fetched when missing
         }
         return instance;
-    }
-
-    static Path defaultModelPath() {
-        return Path.of(System.getProperty("user.home"), ".cache", "gemrag", "models", "SmolLM2-135M-Instruct.Q4_1.gguf");
     }
 }

@@ -23,6 +23,15 @@ public final class ProcessMemory {
         return field("VmHWM:");
     }
 
+    /** The 1-minute load average (other processes compete for the same cores), or "?". */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     private static double field(String name) {
         try {
             for (String line : Files.readAllLines(STATUS)) {

@@ -3,7 +3,6 @@ package dev.gemrag.pipeline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.GenerationParams;
-import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.llama.TorchRuntime;
 import dev.gemrag.pipeline.bench.ForwardBench;
 import dev.gemrag.pipeline.bench.LlamaCppBench;
@@ -119,8 +118,9 @@ public final class BenchCommand implements Callable<Integer> {
                 session.config().intermediateSize(), 20);
         double peak = ProcessMemory.peakRssMib();
 
-        out.printf(Locale.ROOT, "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up%n",
-                session.modelPath().getFileName(), nThreads, repeats);
+        out.printf(Locale.ROOT, "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
+                        + " load average at the end %s%n", session.modelPath().getFileName(), nThreads, repeats,
+                Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage());
         out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "metric", "gemrag (DJL)", "llama.cpp", "ours/ref");
         for (int i = 0; i < PREFILL.length; i++) {
             row(out, "prefill " + PREFILL[i] + " tokens, tok/s", prefill[i], num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
@@ -164,11 +164,9 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         out.printf(Locale.ROOT, "%10s %10s %10s%n", "calls", "RSS MiB", "s");
         for (int i = 1; i <= iterations; i++) {
-            GenerationResult r = session.generate(List.of(prompt), new GenerationParams(
-                    params.maxTokens(), params.temperature(), params.topP(), i)).get(0);
-            if (r.tokens().isEmpty() && !"stop".equals(r.finishReason())) {
-                throw new IllegalStateException("generate returned nothing at call " + i);
-            }
+            // a new seed per call, so calls sample different replies of different lengths
+            session.generate(List.of(prompt), new GenerationParams(params.maxTokens(), params.temperature(),
+                    params.topP(), i));
             double now = ProcessMemory.rssMib();
             if (i == warmup) {
                 base = now;

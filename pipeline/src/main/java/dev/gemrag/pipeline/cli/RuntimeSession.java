@@ -7,11 +7,11 @@ import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.generate.Generator;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -41,13 +41,12 @@ final class RuntimeSession implements AutoCloseable {
         this.generator = new Generator(llama, tokenizer, checkpoint.eosTokenIds());
     }
 
-    /** Loads {@code model}, or the cached default model when null; a missing path is a one-line error. */
+    /**
+     * Loads {@code model}, else $GEMRAG_MODEL, else the default model (fetched when missing); a path that
+     * does not exist is a one-line error.
+     */
     static RuntimeSession open(Path model) {
-        Path path = model == null ? CliModels.defaultModel() : model;
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException("model not found: " + path
-                    + (model == null ? " (the default model is fetched by the project setup)" : ""));
-        }
+        Path path = ModelLocator.resolve(model == null ? null : model.toString());
         return new RuntimeSession(path, CheckpointLoader.load(path));
     }
 
