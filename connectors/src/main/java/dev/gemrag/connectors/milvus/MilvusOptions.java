@@ -16,6 +16,11 @@ public final class MilvusOptions {
     public static final ConfigOption<String> DATABASE = ConfigOptions.key("milvus.database").stringType()
             .noDefaultValue().withDescription("Database; the server's default database when unset.");
 
+    public static final ConfigOption<Duration> REQUEST_TIMEOUT = ConfigOptions.key("milvus.request-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("Deadline of each Milvus call (the client waits for an unreachable server up to this; "
+                    + "the sink then retries).");
+
     // --- collection
     public static final ConfigOption<String> ALIAS = ConfigOptions.key("milvus.alias").stringType()
             .defaultValue("gemrag_chunks")

@@ -9,6 +9,8 @@ import static dev.gemrag.connectors.milvus.ChunkFields.TITLE;
 import dev.gemrag.connectors.milvus.internal.AclGroups;
 import dev.gemrag.connectors.milvus.internal.FilterExpressions;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
@@ -83,6 +85,7 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
                         + "' of model '" + t.modelId() + "', but questions are embedded by model '" + modelId
                         + "': its vectors are not comparable");
             }
+            c.loadCollection(LoadCollectionReq.builder().collectionName(t.name()).build());
             this.target = t;
             this.client = c;
             LOG.info("Milvus retriever on '{}' -> '{}' (model '{}', dim {}, empty acl {})", alias, t.name(),
@@ -113,7 +116,7 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
         if (filter == null) {
             return List.of(); // no groups and empty acls are private: nothing is readable
         }
-        SearchResp resp = client.search(SearchReq.builder()
+        SearchReq request = SearchReq.builder()
                 .collectionName(alias)
                 .annsField(EMBEDDING)
                 .data(List.of(new FloatVec(vector)))
@@ -121,7 +124,19 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
                 .filter(filter)
                 .outputFields(List.of(CHUNK_ID, DOC_ID, TITLE, TEXT))
                 .searchParams(Map.of("ef", Math.max(searchEf, topK)))
-                .build());
+                .build();
+        SearchResp resp;
+        try {
+            resp = client.search(request);
+        } catch (MilvusClientException e) {
+            if (!String.valueOf(e.getMessage()).contains("load")) {
+                throw e;
+            }
+            // a restarted server (Milvus Lite) comes back with collections released: load, then once more
+            LOG.info("Milvus collection '{}' not loaded ({}): loading it", target.name(), e.getMessage());
+            client.loadCollection(LoadCollectionReq.builder().collectionName(target.name()).build());
+            resp = client.search(request);
+        }
         List<RetrievedChunk> out = new ArrayList<>(topK);
         for (SearchResp.SearchResult r : resp.getSearchResults().get(0)) {
             Map<String, Object> e = r.getEntity();

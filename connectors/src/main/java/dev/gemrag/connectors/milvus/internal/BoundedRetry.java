@@ -3,7 +3,11 @@ package dev.gemrag.connectors.milvus.internal;
 import dev.gemrag.connectors.milvus.MilvusWriteException;
 import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.shaded.io.grpc.Status;
+import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.flink.util.concurrent.ExponentialBackoffRetryStrategy;
 import org.apache.flink.util.concurrent.RetryStrategy;
@@ -18,6 +22,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class BoundedRetry {
     private static final Logger LOG = LoggerFactory.getLogger(BoundedRetry.class);
+
+    /** Server down or restarting, deadline hit, overloaded: worth another attempt. */
+    private static final Set<Status.Code> TRANSIENT_GRPC = EnumSet.of(Status.Code.UNAVAILABLE,
+            Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.CANCELLED);
 
     private final String collection;
     private final int maxRetries;
@@ -75,9 +83,13 @@ public final class BoundedRetry {
             return true;
         }
         if (mce.getErrorCode() == ErrorCode.RPC_ERROR) {
-            String m = String.valueOf(mce.getMessage());
-            return m.startsWith("UNAVAILABLE") || m.startsWith("DEADLINE_EXCEEDED")
-                    || m.startsWith("RESOURCE_EXHAUSTED") || m.startsWith("ABORTED") || m.startsWith("CANCELLED");
+            for (Throwable t = mce; t != null; t = t.getCause()) {
+                if (t instanceof StatusRuntimeException sre) {
+                    return TRANSIENT_GRPC.contains(sre.getStatus().getCode());
+                }
+            }
+            String m = String.valueOf(mce.getMessage()); // no cause kept: the SDK puts the status in the text
+            return TRANSIENT_GRPC.stream().anyMatch(code -> m.startsWith(code.name()));
         }
         return false;
     }
