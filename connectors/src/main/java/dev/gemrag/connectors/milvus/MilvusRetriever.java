@@ -7,6 +7,7 @@ import static dev.gemrag.connectors.milvus.ChunkFields.TEXT;
 import static dev.gemrag.connectors.milvus.ChunkFields.TITLE;
 
 import dev.gemrag.connectors.milvus.internal.AclGroups;
+import dev.gemrag.connectors.milvus.internal.BoundedRetry;
 import dev.gemrag.connectors.milvus.internal.FilterExpressions;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.exception.MilvusClientException;
@@ -129,7 +130,7 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
         try {
             resp = client.search(request);
         } catch (MilvusClientException e) {
-            if (!String.valueOf(e.getMessage()).contains("load")) {
+            if (BoundedRetry.isTransient(e)) {
                 throw e;
             }
             // a restarted server (Milvus Lite) comes back with collections released: load, then once more

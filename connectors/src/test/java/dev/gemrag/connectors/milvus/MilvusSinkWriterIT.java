@@ -164,6 +164,9 @@ class MilvusSinkWriterIT {
         try (MilvusSinkWriter w = writer(spec, SETTINGS)) {
             w.write(upsert(spec, "before", 1, 2), null);
             w.flush(false);
+            MilvusRetriever retriever = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias())
+                    .setModelId(spec.modelId()).build();
+            retriever.open();
             int port = milvus.port();
             milvus.close();
             w.write(upsert(spec, "during", 1, 3), null);
@@ -181,6 +184,11 @@ class MilvusSinkWriterIT {
             Map<String, List<Row>> c = contents(w.collection());
             assertThat(c.get("before")).hasSize(2);
             assertThat(c.get("during")).hasSize(3);
+            // a retriever opened before the restart finds the (released, then reloaded) collection again
+            float[] q = FakeEmbeddings.of("during v1 part 2", DIM);
+            assertThat(retriever.search(q, List.of("staff"), 1)).extracting(RetrievedChunk::chunkId)
+                    .containsExactly("during#2");
+            retriever.close();
         }
     }
 
