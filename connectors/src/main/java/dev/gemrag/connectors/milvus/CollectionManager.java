@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Schema: chunk_id VarChar primary key (no auto id), doc_id VarChar, doc_version Int64,
  * chunk_index Int32, title VarChar, text VarChar, acl Array&lt;VarChar&gt;, metadata JSON,
- * embedding FloatVector(dim) with an HNSW (or AUTOINDEX) COSINE index; consistency STRONG so a
+ * embedding FloatVector(dim) with an HNSW (or AUTOINDEX) COSINE index, an INVERTED index on doc_id
+ * (the sink looks chunks up by document); consistency STRONG so a
  * delete-by-filter right after an upsert sees it. The index goes in the create request (Milvus Lite
  * has no synchronous standalone createIndex).
  *
@@ -191,7 +192,9 @@ public final class CollectionManager {
                 .collectionName(spec.collectionName())
                 .description("gemrag chunks embedded by " + spec.modelId())
                 .collectionSchema(schema)
-                .indexParams(List.of(index.build()))
+                // doc_id is filtered on every flush (the sink reads a batch's existing chunks by doc_id)
+                .indexParams(List.of(index.build(), IndexParam.builder().fieldName(DOC_ID)
+                        .indexType(IndexParam.IndexType.INVERTED).build()))
                 .consistencyLevel(ConsistencyLevel.STRONG)
                 .properties(Map.of(PROP_MODEL_ID, spec.modelId(), PROP_DIMENSION, Integer.toString(spec.dimension()),
                         PROP_SCHEMA_VERSION, SCHEMA_VERSION))

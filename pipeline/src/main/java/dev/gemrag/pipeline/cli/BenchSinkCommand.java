@@ -49,22 +49,24 @@ public final class BenchSinkCommand implements Callable<Integer> {
         MilvusSinkBenchmark bench = new MilvusSinkBenchmark(connection, dim, chunksPerDoc);
         bench.sink(100, 500); // warm-up: first collection, JIT, server imports
         List<Result> results = new ArrayList<>();
-        int largest = 1;
         for (int b : batches) {
-            results.add(bench.sink(b, b == 1 ? Math.max(chunksPerDoc, rows / 10) : rows));
-            largest = Math.max(largest, b);
+            int n = b == 1 ? Math.max(chunksPerDoc, rows / 10) : rows;
+            results.add(bench.rawUpsert(b, n)); // the reference, same rows and batch size
+            results.add(bench.sink(b, n));
         }
-        results.add(bench.rawUpsert(largest, rows));
         return results;
     }
 
+    /** Pairs: reference (client upsert only) then the sink, per batch size; ratio = sink / reference. */
     private void print(List<Result> results, String target) {
-        Result ref = results.get(results.size() - 1);
         System.out.printf("Milvus sink throughput, %s, dim %d, %d chunks/doc%n", target, dim, chunksPerDoc);
-        System.out.printf("%-36s %7s %7s %9s %10s %8s%n", "mode", "batch", "rows", "seconds", "rows/s", "vs ref");
-        for (Result r : results) {
-            System.out.printf("%-36s %7d %7d %9.2f %10.0f %7.2fx%n", r.mode(), r.batchRows(), r.rows(), r.seconds(),
-                    r.rowsPerSecond(), r.rowsPerSecond() / ref.rowsPerSecond());
+        System.out.printf("%-36s %7s %7s %9s %10s %11s%n", "mode", "batch", "rows", "seconds", "rows/s", "vs upsert");
+        for (int i = 0; i + 1 < results.size(); i += 2) {
+            Result ref = results.get(i);
+            for (Result r : List.of(ref, results.get(i + 1))) {
+                System.out.printf("%-36s %7d %7d %9.2f %10.0f %10.2fx%n", r.mode(), r.batchRows(), r.rows(),
+                        r.seconds(), r.rowsPerSecond(), r.rowsPerSecond() / ref.rowsPerSecond());
+            }
         }
     }
 }
