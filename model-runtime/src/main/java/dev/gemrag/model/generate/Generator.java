@@ -33,6 +33,13 @@ public final class Generator {
     private final LlamaModel model;
     private final TextTokenizer tokenizer;
     private final Set<Integer> stopTokens;
+    private int prefillChunk = DEFAULT_PREFILL_CHUNK;
+
+    /** Prompt columns fed per prefill forward (bounds the attention-score memory of long prompts). */
+    public static final int DEFAULT_PREFILL_CHUNK = 512;
+    /** Decode slots allocated up front; the cache doubles when they run out. */
+    static final int INITIAL_DECODE_SLOTS = 128;
+    private int initialDecodeSlots = INITIAL_DECODE_SLOTS;
 
     /**
      * @param tokenizer  used by {@link #generate} and to decode completions; may be null for {@link #generateTokens}
@@ -42,6 +49,21 @@ public final class Generator {
         this.model = model;
         this.tokenizer = tokenizer;
         this.stopTokens = Set.copyOf(new TreeSet<>(stopTokens));
+    }
+
+    /** Changes the prefill chunk (tokens per row per forward); results do not depend on it. */
+    public Generator withPrefillChunk(int tokens) {
+        if (tokens <= 0) {
+            throw new IllegalArgumentException("prefill chunk must be positive, got " + tokens);
+        }
+        this.prefillChunk = tokens;
+        return this;
+    }
+
+    /** Tests: a tiny initial cache so growth is exercised. */
+    Generator withInitialDecodeSlots(int slots) {
+        this.initialDecodeSlots = slots;
+        return this;
     }
 
     public Set<Integer> stopTokens() {
@@ -113,26 +135,18 @@ public final class Generator {
             long start = System.nanoTime();
             long prefillNanos;
             try (NDManager m = model.newManager()) {
-                KvCache cache = model.newCache(b, width + maxNew);
+                // start small and grow: most completions stop long before maxTokens
+                KvCache cache = model.newCache(b, width + Math.min(maxNew, initialDecodeSlots));
                 try {
                     int[] pad = new int[b];
-                    long[] ids = new long[b * width];
-                    long[] pos = new long[b * width];
                     for (int r = 0; r < b; r++) {
-                        int[] p = prompts.get(r);
-                        pad[r] = width - p.length;
-                        for (int t = 0; t < width; t++) {
-                            ids[r * width + t] = t < pad[r] ? 0 : p[t - pad[r]];
-                            pos[r * width + t] = Math.max(0, t - pad[r]);
-                        }
+                        pad[r] = width - prompts.get(r).length;
                     }
-                    int[] last = new int[b];
-                    java.util.Arrays.fill(last, width - 1);
-                    try (NDManager step = m.newSubManager()) {
-                        NDArray hidden = model.forward(step.create(ids, new Shape(b, width)),
-                                step.create(pos, new Shape(b, width)),
-                                AttentionMasks.causal(step, b, width, 0, pad), cache);
-                        nextToken = sample(model.logitsAt(hidden, last));
+                    // chunked prefill: the attention scores of one chunk are {B, heads, chunk, past+chunk},
+                    // so peak memory stays bounded for long prompts; the result is the same as one pass
+                    for (int from = 0; from < width; from += prefillChunk) {
+                        int to = Math.min(width, from + prefillChunk);
+                        nextToken = prefill(cache, pad, from, to, m);
                     }
                     prefillNanos = System.nanoTime() - start;
                     int[] padOfRow = pad;
@@ -142,7 +156,9 @@ public final class Generator {
                             break;
                         }
                         if (keep.length < rows.length) {
-                            cache = compact(cache, keep, m);
+                            KvCache smaller = cache.selectRows(keep);
+                            cache.close();
+                            cache = smaller;
                             padOfRow = select(padOfRow, keep);
                             nextToken = select(nextToken, keep);
                             int[] newRows = new int[keep.length];
@@ -150,6 +166,11 @@ public final class Generator {
                                 newRows[i] = rows[keep[i]];
                             }
                             rows = newRows;
+                        }
+                        if (cache.length() == cache.capacity()) {
+                            KvCache bigger = cache.withCapacity(Math.min(width + maxNew, 2 * cache.capacity()));
+                            cache.close();
+                            cache = bigger;
                         }
                         nextToken = decodeStep(cache, padOfRow, m);
                     }
@@ -191,6 +212,32 @@ public final class Generator {
             return java.util.Arrays.copyOf(keep, n);
         }
 
+        /** Feeds padded prompt columns [from, to); returns the sampled next tokens when to == width. */
+        private int[] prefill(KvCache cache, int[] pad, int from, int to, NDManager m) {
+            int b = rows.length;
+            int t = to - from;
+            long[] ids = new long[b * t];
+            long[] pos = new long[b * t];
+            for (int r = 0; r < b; r++) {
+                int[] p = prompts.get(rows[r]);
+                for (int c = from; c < to; c++) {
+                    int i = r * t + (c - from);
+                    ids[i] = c < pad[r] ? 0 : p[c - pad[r]];
+                    pos[i] = Math.max(0, c - pad[r]);
+                }
+            }
+            try (NDManager step = m.newSubManager()) {
+                NDArray hidden = model.forward(step.create(ids, new Shape(b, t)), step.create(pos, new Shape(b, t)),
+                        AttentionMasks.causal(step, b, t, from, pad), cache);
+                if (to < width) {
+                    return null;
+                }
+                int[] last = new int[b];
+                java.util.Arrays.fill(last, t - 1);
+                return sample(model.logitsAt(hidden, last));
+            }
+        }
+
         private int[] decodeStep(KvCache cache, int[] pad, NDManager m) {
             int b = rows.length;
             int past = cache.length();
@@ -226,11 +273,6 @@ public final class Generator {
             return out;
         }
 
-        private KvCache compact(KvCache cache, int[] keep, NDManager m) {
-            KvCache smaller = cache.selectRows(keep);
-            cache.close();
-            return smaller;
-        }
     }
 
     private static int[] select(int[] values, int[] keep) {

@@ -1,6 +1,13 @@
 package dev.gemrag.model.gguf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.Set;
+import java.util.TreeSet;
 
 import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.CheckpointLoader;
@@ -61,6 +68,38 @@ class GgufDefaultModelIT {
             // Trained weights: neither all zero nor exploded.
             assertThat(rms).as(t.name()).isBetween(1e-3, 20.0);
         }
+    }
+
+    /** Independent reference: llama.cpp's gguf-py (numpy) dequantised the same tensors (tools/fixtures/gguf_dequant_reference.py). */
+    @Test
+    void dequantisedValuesMatchGgufPy() throws Exception {
+        JsonNode fixture;
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/smollm2-gguf-py-dequant.json")) {
+            fixture = new ObjectMapper().readTree(in);
+        }
+        assertThat(fixture.get("model_sha256").asText()).isEqualTo(checkpoint.sha256());
+        Set<String> types = new TreeSet<>();
+        for (JsonNode t : fixture.get("tensors")) {
+            types.add(t.get("type").asText());
+            WeightTensor w = checkpoint.weights().get(GgufTensorNames.canonical(t.get("name").asText()));
+            float[] d = w.data();
+            JsonNode head = t.get("first_row_head");
+            JsonNode tail = t.get("last_row_tail");
+            for (int i = 0; i < head.size(); i++) {
+                assertThat(d[i]).as("%s[%d]", w.name(), i).isEqualTo((float) head.get(i).asDouble());
+                assertThat(d[d.length - tail.size() + i]).as("%s tail[%d]", w.name(), i).isEqualTo((float) tail.get(i).asDouble());
+            }
+            double sum = 0;
+            double sumAbs = 0;
+            for (float v : d) {
+                sum += v;
+                sumAbs += Math.abs(v);
+            }
+            // sums over every block catch a wrong block anywhere in the tensor
+            assertThat(sumAbs).as(w.name()).isCloseTo(t.get("sum_abs").asDouble(), within(1e-9 * t.get("sum_abs").asDouble()));
+            assertThat(sum).as(w.name()).isCloseTo(t.get("sum").asDouble(), within(1e-9 * t.get("sum_abs").asDouble()));
+        }
+        assertThat(types).containsExactly("F32", "Q4_1", "Q8_0");
     }
 
     @Test
