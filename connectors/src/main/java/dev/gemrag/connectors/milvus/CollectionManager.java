@@ -16,6 +16,7 @@ import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
 import io.milvus.v2.service.utility.request.DescribeAliasReq;
+import io.milvus.v2.service.utility.request.ListAliasesReq;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,15 +126,13 @@ public final class CollectionManager {
 
     /** The collection an alias points at, empty when the alias does not exist. */
     public Optional<String> aliasTarget(String alias) {
-        try {
-            String target = client.describeAlias(DescribeAliasReq.builder().alias(alias).build()).getCollectionName();
-            return target == null || target.isEmpty() ? Optional.empty() : Optional.of(target);
-        } catch (MilvusClientException e) {
-            if (!exists(alias)) { // a missing alias is an error answer; anything else is rethrown
-                return Optional.empty();
-            }
-            throw e;
+        // list first: describing a missing alias is an error answer the SDK logs at ERROR level
+        List<String> aliases = client.listAliases(ListAliasesReq.builder().collectionName("").build()).getAlias();
+        if (aliases == null || !aliases.contains(alias)) {
+            return Optional.empty();
         }
+        String target = client.describeAlias(DescribeAliasReq.builder().alias(alias).build()).getCollectionName();
+        return target == null || target.isEmpty() ? Optional.empty() : Optional.of(target);
     }
 
     /** Creates the alias or moves it to the collection (atomic for readers). */

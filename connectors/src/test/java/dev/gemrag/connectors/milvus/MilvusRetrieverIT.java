@@ -75,6 +75,12 @@ class MilvusRetrieverIT {
                 });
                 w.write(IndexAction.upsert(doc, 1, chunks), null);
             }
+            // a stored group with a control character is kept (nobody can ask for it: questions reject it)
+            List<EmbeddedChunk> ctl = FakeEmbeddings.chunks("ctl", 1, List.of("ctl text"),
+                    new String[] {"staff", "tab\there"}, MODEL, DIM);
+            aclOf.put("ctl#0", Set.of("staff", "tab\there"));
+            vectorOf.put("ctl#0", ctl.get(0).embedding());
+            w.write(IndexAction.upsert("ctl", 1, ctl), null);
             // the injection target: readable by exactly that literal group
             List<EmbeddedChunk> inj = FakeEmbeddings.chunks("inj", 1, List.of("secret"), new String[] {INJECTION},
                     MODEL, DIM);

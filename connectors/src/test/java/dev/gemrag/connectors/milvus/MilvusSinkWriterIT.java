@@ -76,8 +76,67 @@ class MilvusSinkWriterIT {
 
     @Test
     void shrinkingDocumentKeepsExactlyItsNewChunksAndDeleteRemovesAll(TestInfo info) throws Exception {
+        shrinkAndDelete(spec(info), SETTINGS);
+    }
+
+    @Test
+    void documentsWithMoreChunksThanOneLookupReturnsAreCleanedByExpression(TestInfo info) throws Exception {
+        // a lookup window of 3 rows: every flush below takes the delete-by-expression path
+        shrinkAndDelete(spec(info), new SinkSettings(100, Duration.ofSeconds(1), 8, Duration.ofMillis(100),
+                Duration.ofSeconds(2), FieldOverflow.TRUNCATE, 3));
+    }
+
+    @Test
+    void sizeAndTimeBoundsFlushWithoutBeingAsked(TestInfo info) throws Exception {
         CollectionSpec spec = spec(info);
-        try (MilvusSinkWriter w = writer(spec, SETTINGS)) {
+        ManualTimers timers = new ManualTimers();
+        SinkSettings settings = new SinkSettings(5, Duration.ofMillis(250), 2, Duration.ofMillis(50),
+                Duration.ofMillis(100), FieldOverflow.TRUNCATE);
+        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, settings, timers,
+                new UnregisteredMetricsGroup())) {
+            w.write(upsert(spec, "small", 1, 2), null); // 2 rows < 5: buffered, one timer registered
+            assertThat(CollectionContents.rows(client, w.collection())).isEmpty();
+            assertThat(timers.pending).hasSize(1);
+            assertThat(timers.pendingAt.get(0)).isEqualTo(timers.now + 250);
+            w.write(upsert(spec, "small2", 1, 1), null); // still below: no second timer
+            assertThat(timers.pending).hasSize(1);
+            timers.fireAll();
+            assertThat(contents(w.collection()).keySet()).containsExactly("small", "small2");
+            w.write(upsert(spec, "big", 1, 6), null); // 6 rows >= 5: flushed at once
+            assertThat(contents(w.collection()).get("big")).hasSize(6);
+        }
+    }
+
+    /** Hand-driven processing-time service: the test decides when timers fire. */
+    static final class ManualTimers implements org.apache.flink.api.common.operators.ProcessingTimeService {
+        final long now = 1_000;
+        final List<ProcessingTimeCallback> pending = new ArrayList<>();
+        final List<Long> pendingAt = new ArrayList<>();
+
+        @Override
+        public long getCurrentProcessingTime() {
+            return now;
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback target) {
+            pending.add(target);
+            pendingAt.add(timestamp);
+            return null;
+        }
+
+        void fireAll() throws Exception {
+            List<ProcessingTimeCallback> due = new ArrayList<>(pending);
+            pending.clear();
+            pendingAt.clear();
+            for (ProcessingTimeCallback c : due) {
+                c.onProcessingTime(now + 1_000);
+            }
+        }
+    }
+
+    private static void shrinkAndDelete(CollectionSpec spec, SinkSettings settings) throws Exception {
+        try (MilvusSinkWriter w = writer(spec, settings)) {
             w.write(upsert(spec, "doc", 1, 9), null);
             w.write(upsert(spec, "other", 1, 3), null);
             w.flush(false);

@@ -7,15 +7,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Validation of group names, in document acls and in questions: the same rule on both sides so that
- * a group that can be written can be asked for. Unicode is fine; empty names, control characters,
- * names over the byte limit and too many groups are rejected with a message naming the problem.
+ * Validation of group names, in document acls and in questions. Unicode is fine; empty names, names
+ * over the byte limit and too many groups are rejected with a message naming the problem; control
+ * characters are rejected in questions (stored acls may keep them: fail-closed, nobody can ask for them).
  */
 public final class AclGroups {
     private AclGroups() {}
 
-    /** The distinct groups in their given order, or IllegalArgumentException. */
+    /** Question groups: the distinct groups in their given order, or IllegalArgumentException. */
     public static List<String> validate(Collection<String> groups, int maxGroups, int maxBytes, String what) {
+        return validate(groups, maxGroups, maxBytes, what, false);
+    }
+
+    /**
+     * @param allowControl true for stored acls: a control character there is harmless data (such a group
+     *                     can just never be asked for), and failing the sink on it would stop the job
+     */
+    public static List<String> validate(Collection<String> groups, int maxGroups, int maxBytes, String what,
+            boolean allowControl) {
         if (groups == null) {
             return List.of();
         }
@@ -24,7 +33,7 @@ public final class AclGroups {
             if (g == null || g.isEmpty()) {
                 throw new IllegalArgumentException(what + ": empty group name");
             }
-            for (int i = 0; i < g.length(); i++) {
+            for (int i = 0; !allowControl && i < g.length(); i++) {
                 if (Character.isISOControl(g.charAt(i))) {
                     throw new IllegalArgumentException(what + ": group name contains control character U+"
                             + String.format("%04X", (int) g.charAt(i)) + ": " + abbreviate(g));

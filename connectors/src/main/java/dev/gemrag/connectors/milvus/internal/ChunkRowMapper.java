@@ -92,7 +92,7 @@ public final class ChunkRowMapper {
         }
         checkBytes(c.chunkId(), spec.chunkIdMaxLength(), "chunk id", c.chunkId());
         List<String> acl = AclGroups.validate(c.acl() == null ? List.of() : Arrays.asList(c.acl()),
-                spec.aclMaxGroups(), spec.aclGroupMaxLength(), "acl of chunk " + c.chunkId());
+                spec.aclMaxGroups(), spec.aclGroupMaxLength(), "acl of chunk " + c.chunkId(), true);
         JsonArray aclJson = new JsonArray(acl.size());
         acl.forEach(aclJson::add);
 

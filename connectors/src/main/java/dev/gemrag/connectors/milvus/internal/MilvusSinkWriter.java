@@ -40,8 +40,6 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
     /** Documents whose existing chunks are read in one query, and ids per delete: keep requests small. */
     private static final int DOCS_PER_QUERY = 256;
     private static final int IDS_PER_DELETE = 1000;
-    /** Milvus' maximum query result window. */
-    private static final int QUERY_LIMIT = 16384;
 
     private final MilvusClientV2 client;
     private final String collection;
@@ -159,7 +157,7 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
                 .collectionName(collection).filter(filter)
                 .outputFields(List.of(ChunkFields.CHUNK_ID, ChunkFields.DOC_ID, ChunkFields.DOC_VERSION,
                         ChunkFields.CHUNK_INDEX))
-                .limit(QUERY_LIMIT).consistencyLevel(ConsistencyLevel.STRONG).build();
+                .limit(settings.staleLookupLimit()).consistencyLevel(ConsistencyLevel.STRONG).build();
         QueryResp found = retry.call("query of existing chunks", () -> {
             try {
                 return client.query(query);
@@ -175,7 +173,7 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
                 return client.query(query);
             }
         });
-        if (found.getQueryResults().size() >= QUERY_LIMIT) {
+        if (found.getQueryResults().size() >= settings.staleLookupLimit()) {
             deleteByExpression(group);
             return;
         }

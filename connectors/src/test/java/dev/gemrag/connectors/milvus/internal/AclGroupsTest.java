@@ -25,6 +25,7 @@ class AclGroupsTest {
                 .hasMessageContaining("empty group name");
         assertThatThrownBy(() -> AclGroups.validate(List.of("a\nb"), 8, 64, "q"))
                 .hasMessageContaining("control character U+000A");
+        assertThat(AclGroups.validate(List.of("a\nb"), 8, 64, "stored acl", true)).containsExactly("a\nb");
         // 3 bytes per character: 22 characters = 66 bytes > 64
         assertThatThrownBy(() -> AclGroups.validate(List.of("小".repeat(22)), 8, 64, "q"))
                 .hasMessageContaining("longer than 64 bytes");
