@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = GemragCli.Version.class,
         description = "Streaming RAG on Flink where one LLM both embeds (GEM) and generates.",
         subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, EmbedCommand.class, TrainCommand.class,
-            EvalCommand.class, BenchEmbedCommand.class})
+            EvalCommand.class, BenchEmbedCommand.class, BenchSinkCommand.class})
 public final class GemragCli {
 
     public static void main(String[] args) {
