@@ -68,8 +68,14 @@ public final class CollectionManager {
         String name = createIfMissing(spec);
         Optional<String> target = aliasTarget(spec.alias());
         if (target.isEmpty()) {
-            client.createAlias(CreateAliasReq.builder().alias(spec.alias()).collectionName(name).build());
-            LOG.info("Milvus alias '{}' -> '{}'", spec.alias(), name);
+            try {
+                client.createAlias(CreateAliasReq.builder().alias(spec.alias()).collectionName(name).build());
+                LOG.info("Milvus alias '{}' -> '{}'", spec.alias(), name);
+            } catch (MilvusClientException e) {
+                if (aliasTarget(spec.alias()).isEmpty()) { // not a lost race with another writer
+                    throw e;
+                }
+            }
         } else if (!target.get().equals(name)) {
             LOG.info("Milvus alias '{}' points at '{}', not at '{}' (model '{}'): readers keep the old collection "
                     + "until the alias is swapped", spec.alias(), target.get(), name, spec.modelId());

@@ -22,7 +22,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -145,36 +153,68 @@ class MilvusSinkConvergenceIT {
     }
 
     static void runJob(long startOffset, int batchRows) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        job(MODEL, OffsetsInitializer.offsets(Map.of(new TopicPartition(TOPIC, 0), startOffset)),
+                "convergence-" + startOffset, batchRows, 0, Duration.ofSeconds(30), 6)
+                .execute("milvus-convergence-from-" + startOffset);
+    }
+
+    /** KafkaSource -> parse -> keyBy doc -> chunk + fake-embed -> MilvusSink, no restarts (a failure ends the job). */
+    static StreamExecutionEnvironment job(String model, OffsetsInitializer start, String groupId, int batchRows,
+            long sleepPerRecordMs, Duration requestTimeout, int retries) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        env.enableCheckpointing(300);
+        env.enableCheckpointing(200);
         KafkaSource<ParsedDocument> source = KafkaSource.<ParsedDocument>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(TOPIC)
-                .setGroupId("convergence-" + startOffset)
-                .setStartingOffsets(OffsetsInitializer.offsets(Map.of(new TopicPartition(TOPIC, 0), startOffset)))
+                .setGroupId(groupId)
+                .setStartingOffsets(start)
                 .setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new DocumentDeserializer(RecordLimits.defaults()))
                 .build();
         MilvusSink sink = MilvusSink.builder()
-                .setUri(milvus.uri())
-                .setCollection(CollectionSpec.builder(MODEL, DIM).build())
+                .setConnection(MilvusConnection.of(milvus.uri()).withRequestTimeout(requestTimeout))
+                .setCollection(CollectionSpec.builder(model, DIM).alias("alias_" + Math.abs(model.hashCode())).build())
                 .setBatchMaxRows(batchRows)
                 .setBatchMaxInterval(Duration.ofMillis(200))
+                .setRetries(retries, Duration.ofMillis(100), Duration.ofMillis(400))
                 .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "documents").setParallelism(1)
                 // same parallelism as the source (forward, chained): a rebalance before keyBy would reorder a
                 // document's events
                 .filter(ParsedDocument::isValid).setParallelism(1)
-                .map(d -> d.event).returns(DocumentEvent.class).setParallelism(1)
+                .map(new Slow(sleepPerRecordMs)).setParallelism(1)
                 .keyBy(DocumentEvent::id)
-                .map(new ParagraphChunker(MODEL, DIM)).returns(TypeInformation.of(IndexAction.class))
+                .map(new ParagraphChunker(model, DIM)).returns(TypeInformation.of(IndexAction.class))
                 .sinkTo(sink).setParallelism(1).name("milvus"); // Milvus Lite: one writer per collection
-        env.execute("milvus-convergence-from-" + startOffset);
+        return env;
+    }
+
+    /** Unwraps the event, optionally slowly (so a test can pull Milvus away mid-job). */
+    static final class Slow implements MapFunction<ParsedDocument, DocumentEvent> {
+        private final long sleepMs;
+
+        Slow(long sleepMs) {
+            this.sleepMs = sleepMs;
+        }
+
+        @Override
+        public DocumentEvent map(ParsedDocument d) throws Exception {
+            if (sleepMs > 0) {
+                Thread.sleep(sleepMs);
+            }
+            return d.event;
+        }
     }
 
     static void assertCollectionIsTheLastEventPerDocument() {
-        String collection = CollectionSpec.builder(MODEL, DIM).build().collectionName();
+        assertCollectionIsTheLastEventPerDocument(MODEL);
+    }
+
+    static void assertCollectionIsTheLastEventPerDocument(String model) {
+        String collection = CollectionSpec.builder(model, DIM).build().collectionName();
         List<Row> rows = CollectionContents.rows(client, collection);
         assertThat(rows).extracting(Row::chunkId).doesNotHaveDuplicates();
         Map<String, List<Row>> byDoc = CollectionContents.byDoc(rows);
@@ -188,6 +228,47 @@ class MilvusSinkConvergenceIT {
                 assertThat(chunks.get(i).chunkIndex()).isEqualTo(i);
             }
         });
+    }
+
+    @Test
+    void aJobThatLosesMilvusFailsNamingTheCollectionAndTheNextRunFromItsCheckpointConverges() throws Exception {
+        String model = "test/failover";
+        String collection = CollectionSpec.builder(model, DIM).build().collectionName();
+        // 25 ms per record: ~10 s for the topic, so Milvus can go away in the middle
+        JobClient job = job(model, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), "failover", 20,
+                25, Duration.ofMillis(500), 2).executeAsync("milvus-failover-1");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (rowsOrZero(collection) < 20) {
+            assertThat(System.nanoTime()).as("rows reach Milvus").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        int port = milvus.port();
+        milvus.close();
+        Throwable failure = catchThrowable(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS));
+        assertThat(failure).isNotNull();
+        String chain = messages(failure);
+        assertThat(chain).contains("on collection '" + collection + "' still failing after 3 attempts, giving up");
+        milvus = MilvusLite.start(tmp.resolve("milvus"), port);
+        // the restarted job resumes from the offsets its last checkpoint committed, re-applies what follows
+        job(model, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), "failover", 20, 0,
+                Duration.ofSeconds(30), 6).execute("milvus-failover-2");
+        assertCollectionIsTheLastEventPerDocument(model);
+    }
+
+    static int rowsOrZero(String collection) {
+        try {
+            return CollectionContents.rows(client, collection).size();
+        } catch (RuntimeException e) { // not created yet
+            return 0;
+        }
+    }
+
+    static String messages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append(" | ");
+        }
+        return sb.toString();
     }
 
     @Test

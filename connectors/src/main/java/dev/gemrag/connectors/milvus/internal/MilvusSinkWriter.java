@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.gemrag.connectors.milvus.CollectionManager;
 import dev.gemrag.connectors.milvus.CollectionSpec;
 import dev.gemrag.connectors.milvus.MilvusConnection;
+import dev.gemrag.connectors.milvus.MilvusWriteException;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.connectors.milvus.ChunkFields;
 import io.milvus.v2.client.MilvusClientV2;
@@ -68,7 +69,12 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
         this.mapper = new ChunkRowMapper(spec, settings.overflow());
         this.retry = new BoundedRetry(collection, settings.maxRetries(), settings.initialBackoff(),
                 settings.maxBackoff());
-        this.client = connection.connect();
+        try {
+            this.client = connection.connect();
+        } catch (RuntimeException e) {
+            throw new MilvusWriteException("cannot connect to Milvus at " + connection + " to write collection '"
+                    + collection + "': " + e.getMessage(), e);
+        }
         try {
             retry.call("create/check collection", () -> new CollectionManager(client).ensureCollection(spec));
         } catch (InterruptedException e) {
