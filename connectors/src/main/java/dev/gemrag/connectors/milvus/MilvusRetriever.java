@@ -54,12 +54,15 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
     private final int maxGroups;
     private final int groupMaxLength;
     private final int searchEf;
+    /** When set, open() creates the collection and alias if missing (query job started before indexing). */
+    private final CollectionSpec createIfMissing;
 
     private transient MilvusClientV2 client;
     private transient CollectionManager.StoredCollection target;
 
     MilvusRetriever(MilvusConnection connection, String alias, String modelId, EmptyAclPolicy emptyAcl, int maxGroups,
-            int groupMaxLength, int searchEf) {
+            int groupMaxLength, int searchEf, CollectionSpec createIfMissing) {
+        this.createIfMissing = createIfMissing;
         this.connection = connection;
         this.alias = alias;
         this.modelId = modelId;
@@ -80,7 +83,16 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
         }
         MilvusClientV2 c = connection.connect();
         try {
-            CollectionManager.StoredCollection t = new CollectionManager(c).describe(alias);
+            CollectionManager manager = new CollectionManager(c);
+            if (createIfMissing != null) {
+                manager.ensureCollection(createIfMissing);
+            }
+            if (manager.aliasTarget(alias).isEmpty()) {
+                throw new IllegalStateException("Milvus alias '" + alias + "' does not exist at " + connection
+                        + ": nothing was indexed yet (run the index job first, or build the retriever with "
+                        + "setCollection(spec) to create an empty collection)");
+            }
+            CollectionManager.StoredCollection t = manager.describe(alias);
             if (modelId != null && !modelId.equals(t.modelId())) {
                 throw new IllegalStateException("Milvus alias '" + alias + "' points at collection '" + t.name()
                         + "' of model '" + t.modelId() + "', but questions are embedded by model '" + modelId

@@ -10,6 +10,7 @@ import org.apache.flink.configuration.ReadableConfig;
 public final class MilvusRetrieverBuilder {
     private MilvusConnection connection;
     private String modelId;
+    private CollectionSpec collection;
     private final Configuration config = new Configuration();
 
     MilvusRetrieverBuilder() {}
@@ -26,6 +27,17 @@ public final class MilvusRetrieverBuilder {
     /** The model that embeds the questions; open() fails if the collection holds another model's vectors. */
     public MilvusRetrieverBuilder setModelId(String modelId) {
         this.modelId = modelId;
+        return this;
+    }
+
+    /**
+     * The collection the index job writes: open() creates it (and its alias) when missing, so a query
+     * job may start before anything is indexed; also sets the alias and model id from the spec.
+     */
+    public MilvusRetrieverBuilder setCollection(CollectionSpec spec) {
+        this.collection = spec;
+        this.modelId = spec.modelId();
+        config.set(MilvusOptions.ALIAS, spec.alias());
         return this;
     }
 
@@ -67,7 +79,11 @@ public final class MilvusRetrieverBuilder {
             throw new IllegalArgumentException("milvus.acl.max-groups, milvus.acl.group.max-length and "
                     + "milvus.search.hnsw.ef must be positive");
         }
+        if (collection != null && !collection.alias().equals(alias)) {
+            throw new IllegalArgumentException("setCollection(spec) uses alias '" + collection.alias()
+                    + "' but the alias was then set to '" + alias + "': set one of them");
+        }
         return new MilvusRetriever(connection, alias, modelId, config.get(MilvusOptions.EMPTY_ACL), maxGroups,
-                groupLen, ef);
+                groupLen, ef, collection);
     }
 }

@@ -182,6 +182,15 @@ class MilvusRetrieverIT {
             assertThatThrownBy(() -> r.search(new float[DIM], List.of("staff"), 0))
                     .hasMessageContaining("top_k must be in 1..1024");
         }
+        MilvusRetriever missing = MilvusRetriever.builder().setUri(milvus.uri()).setAlias("nothing_here").build();
+        assertThatThrownBy(missing::open).hasMessageContaining("Milvus alias 'nothing_here' does not exist")
+                .hasMessageContaining("nothing was indexed yet");
+        CollectionSpec fresh = CollectionSpec.builder("test/fresh", DIM).alias("fresh_chunks").build();
+        try (MilvusRetriever early = MilvusRetriever.builder().setUri(milvus.uri()).setCollection(fresh).build()) {
+            early.open(); // creates the empty collection: a query job may start before the index job
+            assertThat(early.collection()).isEqualTo(fresh.collectionName());
+            assertThat(early.search(new float[DIM], List.of("staff"), 3)).isEmpty();
+        }
         MilvusRetriever wrong = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias())
                 .setModelId("another-model").build();
         assertThatThrownBy(wrong::open).hasMessageContaining("points at collection '" + spec.collectionName()
