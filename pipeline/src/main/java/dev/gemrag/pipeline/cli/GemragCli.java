@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GemragCli.Version.class,
         description = "Streaming RAG on Flink where one LLM both embeds (GEM) and generates.",
-        subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, GenerateCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelCommand.class, EmbedCommand.class, TrainCommand.class,
+            EvalCommand.class, BenchEmbedCommand.class, BenchSinkCommand.class, GenerateCommand.class, BenchCommand.class})
 public final class GemragCli {
 
     public static void main(String[] args) {
