@@ -60,4 +60,19 @@ class GgufHfEquivalenceTest {
         assertThat(gguf.weights().get("layers.1.wk").data()).isEqualTo(expected);
         assertThat(gguf.weights().get("layers.1.w3").data()).isEqualTo(hf.weights().get("layers.1.w3").data());
     }
+
+    @Test
+    void qwen2KeepsHalfSplitRowsAndBiasesInBothFormats() throws Exception {
+        LlamaConfig qwen = new LlamaConfig("qwen2", dev.gemrag.model.testing.TinyVocab.SIZE, 32, 64, 2, 4, 2, 8, 1e-6f,
+                1_000_000f, 128, true, true, RopeLayout.HALF_SPLIT);
+        TinyLlama model = TinyLlama.random(44, qwen);
+        Checkpoint gguf = CheckpointLoader.load(GgufTestWriter.writeLlama(model, dir.resolve("q.gguf"), false));
+        Checkpoint hf = CheckpointLoader.load(HfTestWriter.write(model, dir.resolve("qhf"), HfTestWriter.Dtype.F32));
+        assertThat(gguf.config()).isEqualTo(qwen);
+        assertThat(hf.config()).isEqualTo(qwen);
+        for (String name : new String[] {"layers.0.wq", "layers.1.wk", "layers.0.bq", "layers.1.bk", "layers.1.bv"}) {
+            assertThat(gguf.weights().get(name).data()).as(name).isEqualTo(model.weights().get(name).data());
+            assertThat(hf.weights().get(name).data()).as(name).isEqualTo(model.weights().get(name).data());
+        }
+    }
 }

@@ -54,7 +54,7 @@ public final class RecordSourceBuilder<T> {
 
     public RecordSourceBuilder<T> setTopics(String... topics) {
         this.topics.clear();
-        this.topics.addAll(List.of(topics));
+        this.topics.addAll(java.util.Arrays.asList(topics)); // nulls are reported by build()
         return this;
     }
 

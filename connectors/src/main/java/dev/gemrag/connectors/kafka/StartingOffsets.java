@@ -1,7 +1,6 @@
 package dev.gemrag.connectors.kafka;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -56,6 +55,6 @@ public enum StartingOffsets {
 
     @Override
     public String toString() {
-        return configValue.toLowerCase(Locale.ROOT);
+        return configValue;
     }
 }

@@ -37,6 +37,9 @@ public final class Generator {
 
     /** Prompt columns fed per prefill forward (bounds the attention-score memory of long prompts). */
     public static final int DEFAULT_PREFILL_CHUNK = 512;
+    /** Decode slots allocated up front; the cache doubles when they run out. */
+    static final int INITIAL_DECODE_SLOTS = 128;
+    private int initialDecodeSlots = INITIAL_DECODE_SLOTS;
 
     /**
      * @param tokenizer  used by {@link #generate} and to decode completions; may be null for {@link #generateTokens}
@@ -54,6 +57,12 @@ public final class Generator {
             throw new IllegalArgumentException("prefill chunk must be positive, got " + tokens);
         }
         this.prefillChunk = tokens;
+        return this;
+    }
+
+    /** Tests: a tiny initial cache so growth is exercised. */
+    Generator withInitialDecodeSlots(int slots) {
+        this.initialDecodeSlots = slots;
         return this;
     }
 
@@ -126,7 +135,8 @@ public final class Generator {
             long start = System.nanoTime();
             long prefillNanos;
             try (NDManager m = model.newManager()) {
-                KvCache cache = model.newCache(b, width + maxNew);
+                // start small and grow: most completions stop long before maxTokens
+                KvCache cache = model.newCache(b, width + Math.min(maxNew, initialDecodeSlots));
                 try {
                     int[] pad = new int[b];
                     for (int r = 0; r < b; r++) {
@@ -146,7 +156,9 @@ public final class Generator {
                             break;
                         }
                         if (keep.length < rows.length) {
-                            cache = compact(cache, keep, m);
+                            KvCache smaller = cache.selectRows(keep);
+                            cache.close();
+                            cache = smaller;
                             padOfRow = select(padOfRow, keep);
                             nextToken = select(nextToken, keep);
                             int[] newRows = new int[keep.length];
@@ -154,6 +166,11 @@ public final class Generator {
                                 newRows[i] = rows[keep[i]];
                             }
                             rows = newRows;
+                        }
+                        if (cache.length() == cache.capacity()) {
+                            KvCache bigger = cache.withCapacity(Math.min(width + maxNew, 2 * cache.capacity()));
+                            cache.close();
+                            cache = bigger;
                         }
                         nextToken = decodeStep(cache, padOfRow, m);
                     }
@@ -256,11 +273,6 @@ public final class Generator {
             return out;
         }
 
-        private KvCache compact(KvCache cache, int[] keep, NDManager m) {
-            KvCache smaller = cache.selectRows(keep);
-            cache.close();
-            return smaller;
-        }
     }
 
     private static int[] select(int[] values, int[] keep) {

@@ -64,7 +64,7 @@ public final class GgufCheckpointLoader {
             }
             if (!Dequantizers.supports(t.type())) {
                 throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' has unsupported type "
-                        + t.typeName() + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K)");
+                        + t.typeName() + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
             }
             canonicalByGguf.put(t.name(), canonical);
         }

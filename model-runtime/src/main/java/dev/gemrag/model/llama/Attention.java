@@ -17,7 +17,6 @@ final class Attention {
     private final int numHeads;
     private final int numKvHeads;
     private final int headDim;
-    private final float scale;
     private final String wq;
     private final String wk;
     private final String wv;
@@ -28,7 +27,6 @@ final class Attention {
         this.numHeads = config.numHeads();
         this.numKvHeads = config.numKvHeads();
         this.headDim = config.headDim();
-        this.scale = (float) (1.0 / Math.sqrt(headDim));
         this.wq = LlamaWeights.layer(layer, "wq");
         this.wk = LlamaWeights.layer(layer, "wk");
         this.wv = LlamaWeights.layer(layer, "wv");
@@ -47,8 +45,8 @@ final class Attention {
         NDArray q = linear.apply(wq, x).reshape(b, t, numHeads, headDim).transpose(0, 2, 1, 3);
         NDArray k = linear.apply(wk, x).reshape(b, t, numKvHeads, headDim).transpose(0, 2, 1, 3);
         NDArray v = linear.apply(wv, x).reshape(b, t, numKvHeads, headDim).transpose(0, 2, 1, 3);
-        q = rope.apply(q, angles).mul(scale);
-        k = rope.apply(k, angles);
+        q = rope.apply(q, angles, true); // also scaled by 1/sqrt(d)
+        k = rope.apply(k, angles, false);
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v, x.getManager());
             k = kv[0];

@@ -56,24 +56,53 @@ public final class KvCache implements AutoCloseable {
      * left as it is (close it if no longer needed). Lets a batch drop finished sequences.
      */
     public KvCache selectRows(int[] rows) {
+        for (int r : rows) {
+            if (r < 0 || r >= batch) {
+                throw new IllegalArgumentException("row " + r + " outside [0, " + batch + ")");
+            }
+        }
+        return copy(rows, capacity);
+    }
+
+    /**
+     * A new cache with the same rows and entries and a larger capacity; this cache is left as it is.
+     * Lets a generation start with a modest cache and grow it geometrically.
+     */
+    public KvCache withCapacity(int newCapacity) {
+        if (newCapacity < length) {
+            throw new IllegalArgumentException("capacity " + newCapacity + " is below the " + length + " filled slots");
+        }
+        int[] all = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            all[i] = i;
+        }
+        return copy(all, newCapacity);
+    }
+
+    private KvCache copy(int[] rows, int newCapacity) {
         NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
         try {
             long[] idx = new long[rows.length];
             for (int i = 0; i < rows.length; i++) {
-                if (rows[i] < 0 || rows[i] >= batch) {
-                    throw new IllegalArgumentException("row " + rows[i] + " outside [0, " + batch + ")");
-                }
                 idx[i] = rows[i];
             }
-            NDArray index = target.create(idx);
+            NDIndex filled = new NDIndex().addAllDim(2).addSliceDim(0, length);
             NDArray[] k = new NDArray[keys.length];
             NDArray[] v = new NDArray[values.length];
-            for (int i = 0; i < keys.length; i++) {
-                k[i] = keys[i].get(target, new NDIndex("{}", index));
-                v[i] = values[i].get(target, new NDIndex("{}", index));
+            try (NDManager scope = target.newSubManager()) {
+                NDArray index = scope.create(idx);
+                for (int i = 0; i < keys.length; i++) {
+                    Shape s = keys[i].getShape();
+                    Shape shape = new Shape(rows.length, s.get(1), newCapacity, s.get(3));
+                    k[i] = target.zeros(shape, DataType.FLOAT32);
+                    v[i] = target.zeros(shape, DataType.FLOAT32);
+                    if (length > 0) {
+                        k[i].set(filled, keys[i].get(scope, filled).get(new NDIndex("{}", index)));
+                        v[i].set(filled, values[i].get(scope, filled).get(new NDIndex("{}", index)));
+                    }
+                }
             }
-            index.close();
-            return new KvCache(target, k, v, capacity, length);
+            return new KvCache(target, k, v, newCapacity, length);
         } catch (RuntimeException e) {
             target.close();
             throw e;

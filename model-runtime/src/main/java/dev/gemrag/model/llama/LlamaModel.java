@@ -236,7 +236,7 @@ public final class LlamaModel implements AutoCloseable {
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(inputIds, positions, mask);
             NDArray x = embed(inputIds);
-            NDList angles = rope.angles(positions.toType(DataType.INT64, false));
+            NDList angles = rope.angles(positions.toType(DataType.INT64, false), (float) (1.0 / Math.sqrt(config.headDim())));
             for (Block block : blocks) {
                 x = block.apply(x, angles, rope, mask, cache, linear);
             }

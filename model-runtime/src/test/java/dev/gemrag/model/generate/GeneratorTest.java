@@ -83,6 +83,11 @@ class GeneratorTest {
             GenerationResult alone = g.generateTokens(List.of(prompts.get(i)), p).get(0);
             assertThat(batch.get(i).tokens()).as("prompt %d", i).isEqualTo(alone.tokens()).hasSize(16);
         }
+        // a cache that starts with 3 decode slots and doubles (11 + 3 slots, then doubled) on the way gives the same tokens
+        List<GenerationResult> grown = new Generator(model, null, List.of()).withInitialDecodeSlots(3).generateTokens(prompts, p);
+        for (int i = 0; i < prompts.size(); i++) {
+            assertThat(grown.get(i).tokens()).as("grown-cache prompt %d", i).isEqualTo(batch.get(i).tokens());
+        }
         // prefill in chunks of 4 columns (3 chunks through the cache) gives the same completions
         List<GenerationResult> chunked = new Generator(model, null, List.of()).withPrefillChunk(4).generateTokens(prompts, p);
         for (int i = 0; i < prompts.size(); i++) {
@@ -107,7 +112,7 @@ class GeneratorTest {
         }
         assertThat(stopAt).as("a fresh token in prompt 1's completion").isPositive();
         int stop = t1.get(stopAt);
-        Generator g = new Generator(model, null, List.of(stop));
+        Generator g = new Generator(model, null, List.of(stop)).withInitialDecodeSlots(2);
         List<GenerationResult> stopped = g.generateTokens(prompts, p);
         for (int i = 0; i < prompts.size(); i++) {
             List<Integer> f = free.get(i).tokens();
@@ -138,6 +143,22 @@ class GeneratorTest {
                 .get(0).tokens();
         assertThat(a.get(1).tokens()).as("sampling is not greedy").isNotEqualTo(greedy);
         assertThat(otherSeed).as("another seed draws differently").isNotEqualTo(alone.tokens());
+    }
+
+    @Test
+    void generationLeavesNoArraysBehind() {
+        Generator g = new Generator(model, null, List.of(5, 6, 7)).withInitialDecodeSlots(2).withPrefillChunk(3);
+        List<int[]> prompts = List.of(randomIds(new Random(1), 4), randomIds(new Random(2), 7));
+        g.generateTokens(prompts, GenerationParams.greedy(8)); // warm-up: lazily created engine state
+        NDManager modelManager;
+        try (NDManager probe = model.newManager()) {
+            modelManager = probe.getParentManager();
+        }
+        int before = modelManager.getManagedArrays().size();
+        for (int i = 0; i < 3; i++) {
+            g.generateTokens(prompts, new GenerationParams(8, 0.7f, 0.9f, i));
+        }
+        assertThat(modelManager.getManagedArrays().size()).isEqualTo(before);
     }
 
     /** Last-position logits of feeding ids at positions start.. (through the cache when given). */

@@ -64,7 +64,7 @@ class GgufCheckpointLoaderTest {
     void unsupportedTensorTypeNamesFileTensorAndType() throws Exception {
         TinyLlama model = TinyLlama.random(3, true);
         Path good = GgufTestWriter.writeLlama(model, dir.resolve("good.gguf"), false);
-        // Same metadata, plus one Q5_1 tensor (ggml type 7, 24 bytes per block of 32) that the loader must use.
+        // Same metadata, plus one Q3_K tensor (ggml type 11, 110 bytes per block of 256) that the loader must use.
         GgufFile file = GgufReader.read(good);
         GgufTestWriter w = new GgufTestWriter();
         file.metadata().asMap().forEach((k, v) -> {
@@ -82,17 +82,17 @@ class GgufCheckpointLoaderTest {
         });
         file.tensors().values().forEach(t -> {
             if (t.name().equals("blk.0.ffn_up.weight")) {
-                w.addTensor(t.name(), t.dims(), 7, new byte[(int) (t.count() / 32 * 24)]);
+                w.addTensor(t.name(), t.dims(), 11, new byte[(int) (t.count() / 256 * 110)]);
             } else {
                 byte[] data = new byte[(int) file.byteSize(t)];
                 file.map(t).get(data);
                 w.addTensor(t.name(), t.dims(), t.typeId(), data);
             }
         });
-        Path bad = w.write(dir.resolve("q5_1.gguf"));
+        Path bad = w.write(dir.resolve("q3_k.gguf"));
         assertThatThrownBy(() -> CheckpointLoader.load(bad)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("q5_1.gguf").hasMessageContaining("'blk.0.ffn_up.weight'")
-                .hasMessageContaining("Q5_1");
+                .hasMessageContaining("q3_k.gguf").hasMessageContaining("'blk.0.ffn_up.weight'")
+                .hasMessageContaining("Q3_K");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.gemrag.model.hf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.CheckpointLoader;
@@ -143,5 +145,27 @@ class HfCheckpointLoaderTest {
         HfTestWriter.writeSafetensors(d.resolve("model.safetensors"),
                 Map.of("model.embed_tokens.weight", model.weights().get("token_embd")), Dtype.F32);
         assertThatThrownBy(() -> CheckpointLoader.load(d)).hasMessageContaining("weight 'layers.0.attn_norm' is missing");
+    }
+
+    /** Llama 3 style: no add_bos_token, the BOS comes from the post-processor; template in chat_template.jinja. */
+    @Test
+    void bosFromPostProcessorTemplateFromJinjaFileEosFromGenerationConfig() throws Exception {
+        Path d = HfTestWriter.write(TinyLlama.random(15, true), dir.resolve("m"), Dtype.F32);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode tokenizer = (ObjectNode) json.readTree(Files.readString(d.resolve("tokenizer.json")));
+        ObjectNode post = tokenizer.putObject("post_processor").put("type", "TemplateProcessing");
+        ArrayNode single = post.putArray("single");
+        single.addObject().putObject("SpecialToken").put("id", "<|endoftext|>").put("type_id", 0);
+        single.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        post.putArray("pair");
+        post.putObject("special_tokens");
+        Files.writeString(d.resolve("tokenizer.json"), tokenizer.toString());
+        Files.writeString(d.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|im_end|>\"}");
+        Files.writeString(d.resolve("chat_template.jinja"), "{{ messages[0]['content'] }}");
+        Files.writeString(d.resolve("generation_config.json"), "{\"eos_token_id\": [271, 270]}");
+        Checkpoint cp = CheckpointLoader.load(d);
+        assertThat(cp.bosTokenId()).isEqualTo(TinyVocab.ENDOFTEXT);
+        assertThat(cp.chatTemplate()).isEqualTo("{{ messages[0]['content'] }}");
+        assertThat(cp.eosTokenIds()).containsExactly(TinyVocab.IM_END, TinyVocab.IM_START, TinyVocab.ENDOFTEXT);
     }
 }

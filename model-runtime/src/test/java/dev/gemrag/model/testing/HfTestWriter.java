@@ -87,6 +87,7 @@ public final class HfTestWriter {
         n.put("max_position_embeddings", c.maxPositions());
         n.put("tie_word_embeddings", c.tiedEmbeddings());
         n.put("hidden_act", "silu");
+        n.put("attention_bias", c.attentionBias());
         n.putNull("rope_scaling");
         n.put("eos_token_id", TinyVocab.IM_END);
         n.put("bos_token_id", TinyVocab.ENDOFTEXT);

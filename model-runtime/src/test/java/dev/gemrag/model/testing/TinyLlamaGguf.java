@@ -13,26 +13,30 @@ final class TinyLlamaGguf {
             Map.entry("wk", "attn_k.weight"), Map.entry("wv", "attn_v.weight"),
             Map.entry("wo", "attn_output.weight"), Map.entry("ffn_norm", "ffn_norm.weight"),
             Map.entry("w1", "ffn_gate.weight"), Map.entry("w2", "ffn_down.weight"),
-            Map.entry("w3", "ffn_up.weight"));
+            Map.entry("w3", "ffn_up.weight"), Map.entry("bq", "attn_q.bias"),
+            Map.entry("bk", "attn_k.bias"), Map.entry("bv", "attn_v.bias"));
 
     private TinyLlamaGguf() {
     }
 
     static Path write(TinyLlama model, Path path, boolean f16) throws IOException {
         LlamaConfig c = model.config();
+        String arch = c.architecture();
+        // llama.cpp permutes Q/K only for the llama family; qwen2 keeps HF rows (NEOX RoPE)
+        boolean permute = !"qwen2".equals(arch);
         GgufTestWriter w = new GgufTestWriter()
-                .putString("general.architecture", "llama")
+                .putString("general.architecture", arch)
                 .putString("general.name", "tiny-random-llama")
-                .putU32("llama.context_length", c.maxPositions())
-                .putU32("llama.embedding_length", c.hiddenSize())
-                .putU32("llama.block_count", c.numLayers())
-                .putU32("llama.feed_forward_length", c.intermediateSize())
-                .putU32("llama.attention.head_count", c.numHeads())
-                .putU32("llama.attention.head_count_kv", c.numKvHeads())
-                .putF32("llama.attention.layer_norm_rms_epsilon", c.rmsNormEps())
-                .putF32("llama.rope.freq_base", c.ropeTheta())
-                .putU32("llama.rope.dimension_count", c.headDim())
-                .putU32("llama.vocab_size", c.vocabSize())
+                .putU32(arch + ".context_length", c.maxPositions())
+                .putU32(arch + ".embedding_length", c.hiddenSize())
+                .putU32(arch + ".block_count", c.numLayers())
+                .putU32(arch + ".feed_forward_length", c.intermediateSize())
+                .putU32(arch + ".attention.head_count", c.numHeads())
+                .putU32(arch + ".attention.head_count_kv", c.numKvHeads())
+                .putF32(arch + ".attention.layer_norm_rms_epsilon", c.rmsNormEps())
+                .putF32(arch + ".rope.freq_base", c.ropeTheta())
+                .putU32(arch + ".rope.dimension_count", c.headDim())
+                .putU32(arch + ".vocab_size", c.vocabSize())
                 .putString("tokenizer.ggml.model", "gpt2")
                 .putString("tokenizer.ggml.pre", "default")
                 .putArray("tokenizer.ggml.tokens", GgufTestWriter.STRING, TinyVocab.tokens())
@@ -49,7 +53,7 @@ final class TinyLlamaGguf {
             if (name.startsWith("layers.")) {
                 String[] parts = name.split("\\.");
                 String local = parts[2];
-                if (local.equals("wq") || local.equals("wk")) {
+                if (permute && (local.equals("wq") || local.equals("wk"))) {
                     int heads = local.equals("wq") ? c.numHeads() : c.numKvHeads();
                     data = TinyLlama.permuteRows(data, (int) t.shape()[0], (int) t.shape()[1], heads);
                 }

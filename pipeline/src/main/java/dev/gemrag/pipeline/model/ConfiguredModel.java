@@ -1,16 +1,9 @@
 package dev.gemrag.pipeline.model;
 
-import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.LanguageModel;
-import dev.gemrag.model.Pooling;
-import dev.gemrag.model.gem.GemAdapter;
 import dev.gemrag.model.gem.ModelRuntime;
-import dev.gemrag.model.generate.ChatTemplate;
-import dev.gemrag.model.gguf.GgufCheckpointLoader;
-import dev.gemrag.model.tokenizer.HfTextTokenizer;
+import dev.gemrag.model.llama.TorchRuntime;
 import dev.gemrag.operators.model.ModelSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -27,8 +20,11 @@ public final class ConfiguredModel implements ModelSource {
     private final String base;
     private final String adapter; // null = no adapter
     private final int threads;
+    private final boolean defaultAdapter;
 
-    public ConfiguredModel(Path base, Path adapter, int threads) {
+    /** @param defaultAdapter whether the adapter was chosen by default (not named by the user) */
+    public ConfiguredModel(Path base, Path adapter, int threads, boolean defaultAdapter) {
+        this.defaultAdapter = defaultAdapter;
         this.base = base.toAbsolutePath().toString();
         this.adapter = adapter == null ? null : adapter.toAbsolutePath().toString();
         this.threads = threads;
@@ -52,24 +48,14 @@ public final class ConfiguredModel implements ModelSource {
     public LanguageModel load() {
         long t0 = System.nanoTime();
         // The engine's worker is the only thread computing: give the native pool the configured threads.
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        TorchRuntime.configureThreads(threads);
         Path basePath = Path.of(base);
         if (!Files.exists(basePath)) {
             throw new IllegalArgumentException("model.path " + basePath + " does not exist");
         }
-        Checkpoint checkpoint = GgufCheckpointLoader.load(basePath);
-        HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint);
-        GemAdapter gem = null;
-        if (adapter != null) {
-            try {
-                gem = GemAdapter.read(Path.of(adapter));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read GEM adapter " + adapter + ": " + e.getMessage(), e);
-            }
-        }
-        LanguageModel model = ModelRuntime.fromCheckpoint(checkpoint, gem, tokenizer, Pooling.MEAN,
-                ChatTemplate.fromJinja(checkpoint.chatTemplate())::render);
+        // lenient: the bundled default adapter is skipped (with a warning) if it was trained for another base.
+        LanguageModel model = ModelRuntime.load(basePath, adapter == null ? null : Path.of(adapter),
+                ModelRuntime.BASE_POOLING, defaultAdapter);
         LOG.info("model {} loaded in {} ms (adapter: {})", model.id(), (System.nanoTime() - t0) / 1_000_000,
                 adapter == null ? "none, mean pooling" : adapter);
         return model;

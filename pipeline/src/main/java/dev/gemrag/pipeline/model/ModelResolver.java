@@ -10,7 +10,7 @@ import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.operators.model.SharedEngineModels;
 import dev.gemrag.pipeline.config.ConfigException;
 import dev.gemrag.pipeline.config.GemragConfig;
-import java.nio.file.Files;
+import dev.gemrag.model.gem.DefaultAdapter;
 import java.nio.file.Path;
 
 /** model.path and model.adapter to files: the default model is fetched (checksum-verified) when needed. */
@@ -26,20 +26,14 @@ public final class ModelResolver {
             throw new ConfigException("model.path: " + e.getMessage());
         }
         String a = config.get(MODEL_ADAPTER).strip();
-        Path adapter;
-        if (a.equalsIgnoreCase("none")) {
-            adapter = null;
-        } else if (a.isEmpty()) {
-            adapter = DefaultAdapter.find(base);
-        } else {
-            adapter = Path.of(a);
-            if (!Files.isRegularFile(adapter)) {
-                throw new ConfigException("model.adapter " + adapter + " does not exist (give the adapter's .json descriptor, or 'none')");
-            }
+        DefaultAdapter.Choice choice;
+        try {
+            choice = DefaultAdapter.resolve(a.isEmpty() ? null : a);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("model.adapter: " + e.getMessage());
         }
-        return new ConfiguredModel(base, adapter, config.get(MODEL_THREADS));
+        return new ConfiguredModel(base, choice.path(), config.get(MODEL_THREADS), !choice.explicit());
     }
-
     /** The operators' door to the model: one shared engine per TaskManager JVM. */
     public static SharedEngineModels engine(GemragConfig config, ConfiguredModel model) {
         return new SharedEngineModels(model, config.get(EMBED_BATCH_TOKENS), config.get(EMBED_MAX_WAIT));

@@ -169,6 +169,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create Kafka data directory: " + e.getMessage(), e);
             }
+            if (port != 0) {
+                checkFree(port);
+            }
             int clientPort = port == 0 ? freePort() : port;
             int controllerPort = freePort();
             Properties props = serverProperties(clientPort, controllerPort, dir);
@@ -184,7 +187,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 if (temp) {
                     deleteRecursively(dir);
                 }
-                throw new IllegalStateException("local Kafka failed to start on port " + clientPort + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "local Kafka failed to start on port " + clientPort + ": " + rootMessage(e), e);
             }
             LocalKafkaBroker broker = new LocalKafkaBroker(server, clientPort, dir, temp);
             LOG.info("local Kafka on {} started in {} ms (data {})",
@@ -237,6 +241,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("formatting Kafka storage failed (" + rc + "): "
                         + log.toString(StandardCharsets.UTF_8).trim());
             }
+        }
+
+        private static void checkFree(int port) {
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+                s.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new IllegalStateException("local Kafka failed to start on port " + port + ": " + HOST + ":" + port
+                        + " is in use; choose another port, or 0 for any free one");
+            }
+        }
+
+        private static String rootMessage(Throwable e) {
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            return t.getMessage() == null ? t.toString() : t.getMessage();
         }
 
         private static int freePort() {

@@ -44,7 +44,7 @@ public final class AnswerJson {
         if (a.timingsMs() != null) {
             a.timingsMs().forEach(timings::put);
         }
-        return DocumentJson.write(o);
+        return StrictJson.write(o);
     }
 
     public static Answer parse(byte[] value) throws InvalidRecordException {

@@ -34,7 +34,7 @@ public final class DeadLetterJson {
         putBytes(o, "value", d.value());
         o.put("reason", d.reason());
         o.put("stage", d.stage());
-        return DocumentJson.write(o);
+        return StrictJson.write(o);
     }
 
     public static DeadLetter parse(byte[] value) throws InvalidRecordException {

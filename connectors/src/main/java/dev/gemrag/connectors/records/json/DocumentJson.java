@@ -98,7 +98,7 @@ public final class DocumentJson {
                 throw new IllegalArgumentException("document '" + d.id() + "' metadataJson is not JSON", e);
             }
         }
-        return write(o);
+        return StrictJson.write(o);
     }
 
     /** {"id":..,"deleted":true}: the explicit delete. */
@@ -106,15 +106,7 @@ public final class DocumentJson {
         ObjectNode o = StrictJson.MAPPER.createObjectNode();
         o.put("id", id);
         o.put("deleted", true);
-        return write(o);
-    }
-
-    static byte[] write(ObjectNode o) {
-        try {
-            return StrictJson.MAPPER.writeValueAsBytes(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
-        }
+        return StrictJson.write(o);
     }
 
     private static void checkIdLength(String what, String id, RecordLimits limits) throws InvalidRecordException {

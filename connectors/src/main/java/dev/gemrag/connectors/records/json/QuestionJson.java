@@ -45,6 +45,6 @@ public final class QuestionJson {
         if (q.maxTokens() != null) {
             o.put("max_tokens", q.maxTokens());
         }
-        return DocumentJson.write(o);
+        return StrictJson.write(o);
     }
 }

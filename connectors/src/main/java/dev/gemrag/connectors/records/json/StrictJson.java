@@ -37,6 +37,14 @@ final class StrictJson {
         return (ObjectNode) node;
     }
 
+    static byte[] write(ObjectNode o) {
+        try {
+            return MAPPER.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     static String oneLine(String s) {
         if (s == null) {
             return "";

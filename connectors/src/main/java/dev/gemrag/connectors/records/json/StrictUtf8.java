@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 
 /** UTF-8 that fails on malformed input instead of inventing U+FFFD characters. */
@@ -22,9 +21,7 @@ public final class StrictUtf8 {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             return decoder.decode(in).toString();
-        } catch (MalformedInputException e) {
-            throw new InvalidRecordException("invalid UTF-8 in " + what + " at byte " + in.position());
-        } catch (CharacterCodingException e) {
+        } catch (CharacterCodingException e) { // malformed or unmappable: the decoder stops at the bad byte
             throw new InvalidRecordException("invalid UTF-8 in " + what + " at byte " + in.position());
         }
     }

@@ -61,6 +61,16 @@ class LocalKafkaBrokerIT {
     }
 
     @Test
+    void aBusyPortIsAClearError() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThatThrownBy(() -> LocalKafkaBroker.builder().port(busy.getLocalPort()).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("local Kafka failed to start on port " + busy.getLocalPort() + ": 127.0.0.1:"
+                            + busy.getLocalPort() + " is in use; choose another port, or 0 for any free one");
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThatThrownBy(() -> LocalKafkaBroker.builder().port(70000))
                 .hasMessageContaining("port must be 0 (any free port) or 1..65535");

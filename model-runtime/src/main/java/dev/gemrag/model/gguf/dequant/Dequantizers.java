@@ -18,6 +18,8 @@ public final class Dequantizers {
         BY_TYPE.put(GgmlType.Q4_0, new Q4_0Dequantizer());
         BY_TYPE.put(GgmlType.Q4_1, new Q4_1Dequantizer());
         BY_TYPE.put(GgmlType.Q5_0, new Q5_0Dequantizer());
+        BY_TYPE.put(GgmlType.Q5_1, new Q5_1Dequantizer());
+        BY_TYPE.put(GgmlType.Q5_K, new Q5_KDequantizer());
         BY_TYPE.put(GgmlType.Q4_K, new Q4_KDequantizer());
         BY_TYPE.put(GgmlType.Q6_K, new Q6_KDequantizer());
     }

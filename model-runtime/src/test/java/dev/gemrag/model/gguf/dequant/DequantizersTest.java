@@ -159,10 +159,44 @@ class DequantizersTest {
     }
 
     @Test
+    void q5_1AddsFifthBitAndMinimum() {
+        byte[] qs = new byte[16];
+        qs[0] = 0x3A; // x0 low 10, x16 low 3
+        // qh bits 0 and 16 = 0x00010001, little-endian
+        float[] v = run(GgmlType.Q5_1, bytes(le16(H_HALF), le16(H_MINUS_1), new byte[] {1, 0, 1, 0}, qs));
+        assertThat(v[0]).isEqualTo(12f);   // 0.5 * (10 | 16) - 1
+        assertThat(v[16]).isEqualTo(8.5f); // 0.5 * (3 | 16) - 1
+        assertThat(v[1]).isEqualTo(-1f);   // 0.5 * 0 - 1
+        assertThat(v[17]).isEqualTo(-1f);
+    }
+
+    @Test
+    void q5_kAddsFifthBitsFromQh() {
+        byte[] scales = new byte[12];
+        scales[0] = 0x42;        // sc0 = 2, top bits feed sc4
+        scales[1] = 0x01;        // sc1 = 1
+        scales[4] = (byte) 0x83; // m0 = 3, top bits feed m4
+        scales[8] = 0x75;        // sc4 = 21, m4 = 39
+        byte[] qh = new byte[32];
+        qh[0] = 0x13;            // bit 0: value 0; bit 1: value 32; bit 4: value 128
+        byte[] qs = new byte[128];
+        qs[0] = 0x7A;
+        qs[64] = 0x0F;
+        float[] v = run(GgmlType.Q5_K, bytes(le16(H_1), le16(H_HALF), scales, qh, qs));
+        assertThat(v).hasSize(256);
+        assertThat(v[0]).isEqualTo(50.5f);    // 1*2*(10|16) - 0.5*3
+        assertThat(v[32]).isEqualTo(23f);     // 1*1*(7|16) - 0
+        assertThat(v[1]).isEqualTo(-1.5f);    // 1*2*0 - 0.5*3
+        assertThat(v[64]).isEqualTo(0f);      // sub-block 2: scale 0, min 0
+        assertThat(v[128]).isEqualTo(631.5f); // 1*21*(15|16) - 0.5*39
+        assertThat(v[160]).isEqualTo(0f);     // sub-block 5: bit 5 clear, q 0, scale 0
+    }
+
+    @Test
     void unsupportedTypeIsRefused() {
-        assertThat(Dequantizers.supports(GgmlType.Q5_1)).isFalse();
-        assertThatThrownBy(() -> Dequantizers.dequantize(GgmlType.Q5_1, ByteBuffer.allocate(24), 32))
-                .hasMessageContaining("Q5_1");
+        assertThat(Dequantizers.supports(GgmlType.Q3_K)).isFalse();
+        assertThatThrownBy(() -> Dequantizers.dequantize(GgmlType.Q3_K, ByteBuffer.allocate(110), 256))
+                .hasMessageContaining("Q3_K");
     }
 
     @Test
