@@ -127,7 +127,7 @@ public final class GemragConfig {
                 throw invalid(o.key(), expected(o));
             }
             if (v instanceof Integer i && i < (o == GemragOptions.CHUNK_OVERLAP || o == GemragOptions.EMBED_RETRIES
-                    || o == GemragOptions.MILVUS_SINK_MAX_RETRIES ? 0 : 1)) {
+                    || o == GemragOptions.MILVUS_SINK_MAX_RETRIES || o == GemragOptions.MODEL_THREADS ? 0 : 1)) {
                 throw invalid(o.key(), o == GemragOptions.CHUNK_OVERLAP ? "must be 0 or more" : "must be positive");
             }
             if (v instanceof Duration d && d.isNegative()) {

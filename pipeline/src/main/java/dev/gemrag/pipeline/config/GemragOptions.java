@@ -81,8 +81,8 @@ public final class GemragOptions {
             .stringType().defaultValue("")
             .withDescription("GEM adapter descriptor (.json); empty = the default adapter when present, 'none' = no adapter (mean pooling, a baseline).");
     public static final ConfigOption<Integer> MODEL_THREADS = ConfigOptions.key("model.threads")
-            .intType().defaultValue(Runtime.getRuntime().availableProcessors())
-            .withDescription("Intra-op threads of the model's worker (default: the machine's cores).");
+            .intType().defaultValue(0)
+            .withDescription("Intra-op threads of the model's worker; 0 = one per core.");
 
     // --- chunking and embedding
     public static final ConfigOption<Integer> CHUNK_SIZE = ConfigOptions.key("chunk.size")

@@ -48,7 +48,7 @@ public final class ConfiguredModel implements ModelSource {
     public LanguageModel load() {
         long t0 = System.nanoTime();
         // The engine's worker is the only thread computing: give the native pool the configured threads.
-        TorchRuntime.configureThreads(threads);
+        TorchRuntime.configureThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         Path basePath = Path.of(base);
         if (!Files.exists(basePath)) {
             throw new IllegalArgumentException("model.path " + basePath + " does not exist");
