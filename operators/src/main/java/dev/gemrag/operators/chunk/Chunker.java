@@ -58,7 +58,9 @@ public final class Chunker {
 
     /** Adds text as one piece when it fits in a chunk, else its finer pieces. */
     private void addFitting(String text, Level level, List<Piece> out) {
-        int tokens = tokenizer.count(text);
+        // A piece may open a chunk, where its leading whitespace is stripped: BPE can need more tokens
+        // without it (" foo" is one token, "foo" may be two), so a piece must fit in both forms.
+        int tokens = Math.max(tokenizer.count(text), tokenizer.count(text.strip()));
         if (tokens <= size) {
             out.add(new Piece(text, tokens));
             return;
@@ -71,10 +73,23 @@ public final class Chunker {
     }
 
     private void cutTokens(String text, List<Piece> out) {
-        int[] ids = tokenizer.encode(text);
-        for (int from = 0; from < ids.length; from += size) {
-            int[] window = Arrays.copyOfRange(ids, from, Math.min(ids.length, from + size));
-            out.add(new Piece(tokenizer.decode(window), window.length));
+        int[] ids = tokenizer.encode(text.strip());
+        int from = 0;
+        while (from < ids.length) {
+            // decode + encode need not round-trip: shrink the window until the decoded text fits
+            int len = Math.min(size, ids.length - from);
+            String piece;
+            int tokens;
+            while (true) {
+                piece = tokenizer.decode(Arrays.copyOfRange(ids, from, from + len));
+                tokens = Math.max(tokenizer.count(piece), tokenizer.count(piece.strip()));
+                if (tokens <= size || len == 1) {
+                    break;
+                }
+                len--;
+            }
+            out.add(new Piece(piece, tokens));
+            from += len;
         }
     }
 
@@ -122,18 +137,18 @@ public final class Chunker {
      */
     private int emit(Deque<Piece> current, int overlapCount, List<String> chunks) {
         int givenBack = 0;
-        String text = join(current);
+        String text = join(current).strip();
         while (current.size() > overlapCount + 1 && tokenizer.count(text) > size) {
             current.removeLast();
             givenBack++;
-            text = join(current);
+            text = join(current).strip();
         }
         while (overlapCount > 0 && tokenizer.count(text) > size) {
             current.removeFirst();
             overlapCount--;
-            text = join(current);
+            text = join(current).strip();
         }
-        chunks.add(text.strip());
+        chunks.add(text);
         return givenBack;
     }
 
