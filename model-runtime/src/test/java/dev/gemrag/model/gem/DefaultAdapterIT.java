@@ -47,6 +47,8 @@ class DefaultAdapterIT {
         for (int i = 0; i < texts.size(); i++) {
             JsonNode item = items.get(i);
             int[] ids = m.tokenizer().encode(m.embeddingSettings().instruction(role) + texts.get(i));
+            int limit = m.embeddingSettings().maxTokens() - m.embeddingSettings().k();
+            ids = java.util.Arrays.copyOf(ids, Math.min(ids.length, limit)); // the trainer stores the cut ids
             int[] want = new int[item.get("ids").size()];
             for (int j = 0; j < want.length; j++) {
                 want[j] = item.get("ids").get(j).asInt();
