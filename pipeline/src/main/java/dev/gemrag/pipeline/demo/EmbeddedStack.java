@@ -70,7 +70,7 @@ public final class EmbeddedStack implements AutoCloseable {
             held = models.open();
             ModelInfo info = new ModelInfo(held.modelId(), held.embeddingDimension());
             step.accept("model " + info.modelId() + " (dim " + info.dimension() + ", "
-                    + (source.adapterPath() == null ? "no GEM adapter: mean pooling" : "GEM adapter " + source.adapterPath().getFileName())
+                    + (info.modelId().contains("-gem") ? "GEM adapter" : "no GEM adapter: mean pooling")
                     + ") " + since(t));
             t = System.nanoTime();
             Configuration flink = new Configuration();
