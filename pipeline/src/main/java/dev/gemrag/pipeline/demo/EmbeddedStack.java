@@ -69,6 +69,8 @@ public final class EmbeddedStack implements AutoCloseable {
             SharedEngineModels models = ModelResolver.engine(config, source);
             held = models.open();
             ModelInfo info = new ModelInfo(held.modelId(), held.embeddingDimension());
+            // The first forward pass pays one-off native set-up: pay it here, not on the first document.
+            held.embed(java.util.List.of("warm up"), dev.gemrag.model.EmbedRole.DOCUMENT).join();
             step.accept("model " + info.modelId() + " (dim " + info.dimension() + ", "
                     + (info.modelId().contains("-gem") ? "GEM adapter" : "no GEM adapter: mean pooling")
                     + ") " + since(t));
