@@ -114,8 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
             decode[i] = ours.decodeTokensPerSecond(decodePrompt, BATCHES[i], DECODE_TOKENS);
         }
         ModelFlops flops = new ModelFlops(session.config());
-        double ceiling = MatmulCeiling.gflops(longest, session.config().hiddenSize(),
-                session.config().intermediateSize(), 20);
+        double ceiling = MatmulCeiling.bestOfModelShapes(longest, session.config().hiddenSize(),
+                session.config().intermediateSize(), 50);
         double peak = ProcessMemory.peakRssMib();
 
         out.printf(Locale.ROOT, "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
@@ -135,7 +135,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-34s %13.0f%%%n", "prefill / ceiling", 100 * gflops / ceiling);
         out.printf(Locale.ROOT, "FLOPs: 2 x %.1fM linear-layer weights per token + attention QK^T and AV over the full"
                         + " %dx%d scores (4 x T^2 x %d x layers) + the head at the last position; norms/RoPE/softmax not"
-                        + " counted. Ceiling: one DJL FP32 matmul %dx%d @ %dx%d in this run.%n",
+                        + " counted. Ceiling: the fastest DJL FP32 matmul of the model's prefill shapes (%dx%d @ %dx%d and"
+                        + " the other projections' shapes), measured in this run.%n",
                 flops.linearParams() / 1e6, longest, longest, session.config().numHeads() * session.config().headDim(),
                 longest, session.config().hiddenSize(), session.config().hiddenSize(), session.config().intermediateSize());
         out.printf(Locale.ROOT, "Decode: %d-token prompt, %d greedy tokens per row, no early stop; llama.cpp batch 8 ="
