@@ -44,7 +44,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "GGUF file (default: the cached default model).")
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "GGUF file, run without adapter on both sides (default: $GEMRAG_MODEL, else the default model).")
     Path model;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for both runtimes (default: available processors).")
@@ -82,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--iterations must be at least 10, got " + iterations);
         }
         TorchRuntime.configureThreads(nThreads);
-        try (RuntimeSession session = RuntimeSession.open(model)) {
+        try (RuntimeSession session = RuntimeSession.openBase(model)) {
             return rss ? rssCheck(session) : speed(session, nThreads);
         }
     }
