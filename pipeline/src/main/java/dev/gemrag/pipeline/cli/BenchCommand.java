@@ -120,8 +120,9 @@ public final class BenchCommand implements Callable<Integer> {
         double peak = ProcessMemory.peakRssMib();
 
         out.printf(Locale.ROOT, "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
-                        + " load average at the end %s%n", session.modelPath().getFileName(), nThreads, repeats,
-                Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage());
+                        + " load average at the end %s, OMP_WAIT_POLICY=%s (both sides)%n", session.modelPath().getFileName(),
+                nThreads, repeats, Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage(),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "metric", "gemrag (DJL)", "llama.cpp", "ours/ref");
         for (int i = 0; i < PREFILL.length; i++) {
             row(out, "prefill " + PREFILL[i] + " tokens, tok/s", prefill[i], num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
