@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GemragCli.Version.class,
         description = "Streaming RAG on Flink where one LLM both embeds (GEM) and generates.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelCommand.class})
 public final class GemragCli {
 
     public static void main(String[] args) {

@@ -1,0 +1,32 @@
+package dev.gemrag.connectors.kafka;
+
+import dev.gemrag.connectors.records.DeadLetter;
+import dev.gemrag.connectors.records.DocumentEvent;
+
+/**
+ * What the documents source emits for each Kafka record: exactly one of {@code event} (valid) or
+ * {@code deadLetter} (invalid, with the raw record and the reason) is set. A POJO (public fields, no-arg
+ * constructor) so Flink serialises it without Kryo.
+ */
+public final class ParsedDocument {
+    public DocumentEvent event;
+    public DeadLetter deadLetter;
+
+    public ParsedDocument() {}
+
+    public static ParsedDocument valid(DocumentEvent event) {
+        ParsedDocument p = new ParsedDocument();
+        p.event = event;
+        return p;
+    }
+
+    public static ParsedDocument invalid(DeadLetter deadLetter) {
+        ParsedDocument p = new ParsedDocument();
+        p.deadLetter = deadLetter;
+        return p;
+    }
+
+    public boolean isValid() {
+        return event != null;
+    }
+}

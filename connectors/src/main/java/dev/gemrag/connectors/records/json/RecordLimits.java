@@ -1,0 +1,101 @@
+package dev.gemrag.connectors.records.json;
+
+import java.io.Serializable;
+
+/**
+ * Size limits a record must respect to be accepted. String limits count UTF-8 bytes, as Milvus VarChar
+ * max_length does. Immutable; change one limit with the {@code with...} methods:
+ *
+ * <pre>{@code
+ * RecordLimits limits = RecordLimits.defaults().withMaxTextBytes(4 << 20).withMaxGroups(16);
+ * }</pre>
+ */
+public record RecordLimits(
+        int maxIdBytes,
+        int maxTitleBytes,
+        int maxUrlBytes,
+        int maxTextBytes,
+        int maxGroups,
+        int maxGroupBytes,
+        int maxMetadataBytes,
+        int maxQuestionBytes,
+        int maxTopK,
+        int maxMaxTokens) implements Serializable {
+
+    public RecordLimits {
+        positive("maxIdBytes", maxIdBytes);
+        positive("maxTitleBytes", maxTitleBytes);
+        positive("maxUrlBytes", maxUrlBytes);
+        positive("maxTextBytes", maxTextBytes);
+        positive("maxGroups", maxGroups);
+        positive("maxGroupBytes", maxGroupBytes);
+        positive("maxMetadataBytes", maxMetadataBytes);
+        positive("maxQuestionBytes", maxQuestionBytes);
+        positive("maxTopK", maxTopK);
+        positive("maxMaxTokens", maxMaxTokens);
+    }
+
+    /**
+     * id 512 B, title 1 KiB, url 2 KiB, text 1 MiB, 64 groups of up to 128 B, metadata 16 KiB (as compact
+     * JSON), question 4 KiB, top_k up to 100, max_tokens up to 2048.
+     */
+    public static RecordLimits defaults() {
+        return new RecordLimits(512, 1024, 2048, 1 << 20, 64, 128, 16 << 10, 4096, 100, 2048);
+    }
+
+    public RecordLimits withMaxIdBytes(int v) {
+        return new RecordLimits(v, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
+                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxTitleBytes(int v) {
+        return new RecordLimits(maxIdBytes, v, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
+                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxUrlBytes(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, v, maxTextBytes, maxGroups, maxGroupBytes,
+                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxTextBytes(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, v, maxGroups, maxGroupBytes,
+                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxGroups(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, v, maxGroupBytes,
+                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxGroupBytes(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, v,
+                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxMetadataBytes(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
+                v, maxQuestionBytes, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxQuestionBytes(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
+                maxMetadataBytes, v, maxTopK, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxTopK(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
+                maxMetadataBytes, maxQuestionBytes, v, maxMaxTokens);
+    }
+
+    public RecordLimits withMaxMaxTokens(int v) {
+        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
+                maxMetadataBytes, maxQuestionBytes, maxTopK, v);
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("RecordLimits." + name + " must be >= 1, got " + v);
+        }
+    }
+}

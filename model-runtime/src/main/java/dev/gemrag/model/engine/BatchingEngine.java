@@ -1,0 +1,178 @@
+package dev.gemrag.model.engine;
+
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.LanguageModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one door to a {@link LanguageModel} for many threads. Callers enqueue embedding and generation
+ * requests and get futures; a single worker thread owns the model, takes batches from the queue (see
+ * {@link RequestQueue}) and completes the futures. A failing batch fails only its own futures.
+ *
+ * <pre>{@code
+ * try (EngineRegistry.Lease lease = EngineRegistry.shared().acquire(key, loader, EngineOptions.defaults())) {
+ *     float[] v = lease.engine().embed("how do I copy files", EmbedRole.QUERY).join();
+ * }
+ * }</pre>
+ * Obtain engines through {@link EngineRegistry} so one model is shared per JVM.
+ */
+public final class BatchingEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
+
+    private final LanguageModel model;
+    private final String name;
+    private final RequestQueue queue;
+    private final Thread worker;
+    private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    public BatchingEngine(LanguageModel model, EngineOptions options) {
+        this.model = model;
+        this.name = model.id();
+        this.queue = new RequestQueue(options);
+        this.worker = new Thread(this::loop, "gemrag-engine-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    public String modelId() {
+        return name;
+    }
+
+    public int embeddingDimension() {
+        return model.embeddingDimension();
+    }
+
+    /** Adds a metrics listener; returns a handle that removes it. */
+    public AutoCloseable addListener(EngineListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /**
+     * Queues one text. Blocks while the queue is full (BLOCK) or throws {@link EngineOverloadedException}
+     * (REJECT); throws {@link EngineClosedException} after {@link #close()}.
+     */
+    public CompletableFuture<float[]> embed(String text, EmbedRole role) {
+        RequestKind kind = role == EmbedRole.QUERY ? RequestKind.QUERY : RequestKind.DOCUMENT;
+        return submit(kind, text, null);
+    }
+
+    /** Queues several texts; the future completes when all are embedded (in order). */
+    public CompletableFuture<List<float[]>> embedAll(List<String> texts, EmbedRole role) {
+        List<CompletableFuture<float[]>> parts = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            parts.add(embed(t, role));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Queues one prompt (already through the chat template). */
+    public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
+        return submit(RequestKind.GENERATE, prompt, params);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> submit(RequestKind kind, String text, GenerationParams params) {
+        if (text == null) {
+            throw new IllegalArgumentException("text must not be null");
+        }
+        if (closed) {
+            throw new EngineClosedException("batching engine for " + name + " is closed");
+        }
+        int tokens = model.tokenizer().count(text) + (params == null ? 0 : params.maxTokens());
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        Request r = new Request(kind, text, Math.max(1, tokens), params, f, System.nanoTime());
+        int depth;
+        try {
+            depth = queue.put(r);
+        } catch (EngineOverloadedException e) {
+            listeners.forEach(EngineListener::onRejected);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineClosedException("interrupted while waiting for room in the queue of " + name);
+        }
+        listeners.forEach(l -> l.onQueueDepth(depth));
+        return (CompletableFuture<T>) f;
+    }
+
+    private void loop() {
+        while (true) {
+            List<Request> batch;
+            try {
+                batch = queue.takeBatch();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch == null) {
+                return;
+            }
+            int depth = queue.size();
+            listeners.forEach(l -> l.onQueueDepth(depth));
+            run(batch);
+        }
+    }
+
+    private void run(List<Request> batch) {
+        RequestKind kind = batch.get(0).kind();
+        List<String> texts = batch.stream().map(Request::text).toList();
+        long tokens = batch.stream().mapToLong(Request::tokens).sum();
+        long padded = (long) batch.size() * batch.stream().mapToInt(Request::tokens).max().orElse(0);
+        long start = System.nanoTime();
+        boolean failed = false;
+        try {
+            List<?> results = kind == RequestKind.GENERATE
+                    ? model.generate(texts, batch.get(0).params())
+                    : model.embed(texts, kind == RequestKind.QUERY ? EmbedRole.QUERY : EmbedRole.DOCUMENT);
+            if (results.size() != batch.size()) {
+                throw new IllegalStateException("model returned " + results.size() + " results for " + batch.size()
+                        + " inputs");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).future().complete(results.get(i));
+            }
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            LOG.warn("{} batch of {} failed on {}: {}", kind, batch.size(), name, e.toString());
+            batch.forEach(r -> r.future().completeExceptionally(e));
+        }
+        BatchStats stats = new BatchStats(kind, batch.size(), tokens, padded, System.nanoTime() - start, failed);
+        listeners.forEach(l -> l.onBatch(stats));
+    }
+
+    /**
+     * Stops taking requests, fails the queued ones with {@link EngineClosedException}, lets the batch
+     * in progress finish and joins the worker. Does not close the model (the registry does).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        String reason = "batching engine for " + name + " closed before the request ran";
+        List<Request> pending = queue.close(reason);
+        pending.forEach(r -> r.future().completeExceptionally(new EngineClosedException(reason)));
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!pending.isEmpty()) {
+            LOG.info("engine {} closed, {} queued requests failed", name, pending.size());
+        }
+    }
+}

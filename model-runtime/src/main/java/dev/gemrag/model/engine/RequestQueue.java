@@ -1,0 +1,151 @@
+package dev.gemrag.model.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Bounded queue with one FIFO per {@link RequestKind}, from which the worker takes whole batches:
+ * highest-priority kind first, the oldest request of that kind plus the pending ones closest to its
+ * length (less padding), within the token budget.
+ */
+final class RequestQueue {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private final Map<RequestKind, ArrayDeque<Request>> queues = new EnumMap<>(RequestKind.class);
+    private final EngineOptions options;
+    private int size;
+    private boolean closed;
+    private String closedReason = "engine closed";
+
+    RequestQueue(EngineOptions options) {
+        this.options = options;
+        for (RequestKind k : RequestKind.values()) {
+            queues.put(k, new ArrayDeque<>());
+        }
+    }
+
+    /** Adds a request, blocking or rejecting when full. Returns the depth after adding. */
+    int put(Request r) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (size >= options.queueCapacity() && !closed) {
+                if (options.whenFull() == EngineOptions.FullQueuePolicy.REJECT) {
+                    throw new EngineOverloadedException("embedding/generation queue is full (" + options.queueCapacity()
+                            + " requests waiting); retry later or raise the queue capacity");
+                }
+                notFull.await();
+            }
+            if (closed) {
+                throw new EngineClosedException(closedReason);
+            }
+            queues.get(r.kind()).addLast(r);
+            size++;
+            notEmpty.signal();
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for work, then up to {@code maxWait} more for a fuller batch. Returns null once closed.
+     */
+    List<Request> takeBatch() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (size == 0 && !closed) {
+                notEmpty.await();
+            }
+            if (closed) {
+                return null;
+            }
+            long waitNanos = options.maxWait().toNanos();
+            long deadline = System.nanoTime() + waitNanos;
+            while (!closed && waitNanos > 0 && size < options.maxBatch()) {
+                waitNanos = deadline - System.nanoTime();
+                if (waitNanos > 0) {
+                    notEmpty.awaitNanos(waitNanos);
+                }
+            }
+            if (closed) {
+                return null;
+            }
+            for (RequestKind kind : RequestKind.values()) {
+                ArrayDeque<Request> q = queues.get(kind);
+                if (!q.isEmpty()) {
+                    List<Request> batch = select(kind, q);
+                    q.removeAll(batch);
+                    size -= batch.size();
+                    notFull.signalAll();
+                    return batch;
+                }
+            }
+            throw new IllegalStateException("queue size " + size + " but every class is empty");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Request> select(RequestKind kind, ArrayDeque<Request> q) {
+        Request oldest = q.peekFirst();
+        List<Request> candidates = new ArrayList<>();
+        for (Request r : q) {
+            if (r != oldest && (kind != RequestKind.GENERATE || Objects.equals(r.params(), oldest.params()))) {
+                candidates.add(r);
+            }
+        }
+        candidates.sort(Comparator.comparingInt(r -> Math.abs(r.tokens() - oldest.tokens())));
+        int limit = kind == RequestKind.GENERATE ? options.maxGenerationBatch() : options.maxBatch();
+        List<Request> batch = new ArrayList<>();
+        batch.add(oldest);
+        int longest = oldest.tokens();
+        for (Request r : candidates) {
+            if (batch.size() >= limit) {
+                break;
+            }
+            int newLongest = Math.max(longest, r.tokens());
+            if ((long) newLongest * (batch.size() + 1) <= options.tokenBudget()) {
+                batch.add(r);
+                longest = newLongest;
+            }
+        }
+        return batch;
+    }
+
+    /** Marks the queue closed and returns everything still waiting (to be failed by the caller). */
+    List<Request> close(String reason) {
+        lock.lock();
+        try {
+            closed = true;
+            closedReason = reason;
+            List<Request> pending = new ArrayList<>();
+            queues.values().forEach(q -> {
+                pending.addAll(q);
+                q.clear();
+            });
+            size = 0;
+            notEmpty.signalAll();
+            notFull.signalAll();
+            return pending;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

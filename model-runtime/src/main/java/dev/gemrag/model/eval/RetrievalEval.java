@@ -1,0 +1,54 @@
+package dev.gemrag.model.eval;
+
+import dev.gemrag.model.EmbedRole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/** Embeds a BEIR set with one embedder, searches exactly, and averages the metrics over the queries. */
+public final class RetrievalEval {
+    private final int batchSize;
+
+    public RetrievalEval(int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+    }
+
+    public EvalResult run(BeirDataset data, TextEmbedder embedder, IntConsumer progress) {
+        long start = System.nanoTime();
+        List<float[]> docVectors = embedAll(embedder, data.corpus().stream().map(BeirDataset.Doc::embeddingText).toList(),
+                EmbedRole.DOCUMENT, progress, 0);
+        List<float[]> queryVectors = embedAll(embedder, data.queries().stream().map(BeirDataset.Query::text).toList(),
+                EmbedRole.QUERY, progress, docVectors.size());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ExactSearch search = new ExactSearch(data.corpus().stream().map(BeirDataset.Doc::id).toList(), docVectors);
+        double ndcg = 0, r1 = 0, r10 = 0, mrr = 0;
+        for (int i = 0; i < data.queries().size(); i++) {
+            Map<String, Integer> rel = data.qrels().get(data.queries().get(i).id());
+            List<String> ranked = search.topK(queryVectors.get(i), 10);
+            ndcg += RetrievalMetrics.ndcgAt(10, ranked, rel);
+            r1 += RetrievalMetrics.recallAt(1, ranked, rel);
+            r10 += RetrievalMetrics.recallAt(10, ranked, rel);
+            mrr += RetrievalMetrics.mrrAt(10, ranked, rel);
+        }
+        int n = Math.max(1, data.queries().size());
+        int texts = docVectors.size() + queryVectors.size();
+        return new EvalResult(embedder.name(), data.queries().size(), data.corpus().size(), ndcg / n, r1 / n, r10 / n,
+                mrr / n, texts / seconds);
+    }
+
+    private List<float[]> embedAll(TextEmbedder embedder, List<String> texts, EmbedRole role, IntConsumer progress,
+            int done) {
+        List<float[]> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i += batchSize) {
+            out.addAll(embedder.embed(texts.subList(i, Math.min(texts.size(), i + batchSize)), role));
+            if (progress != null) {
+                progress.accept(done + out.size());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gemrag.model.gem;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One batched embedding pass: ids right-padded to the longest row, contiguous positions, the GEM mask,
+ * the last hidden state after the final norm, pooled by a {@code [B, 1, T] x [B, T, H]} matmul,
+ * L2-normalised on the host. Not thread-safe (the model is not).
+ */
+public final class GemEmbedder {
+    private final LlamaModel model;
+    private final TextTokenizer tokenizer;
+    private final EmbeddingSettings settings;
+    private final TruncationCounter truncations;
+
+    public GemEmbedder(LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings) {
+        if (settings.k() > 0 && model.extraTokens() < settings.k()) {
+            throw new IllegalArgumentException("GEM pooling with k = " + settings.k() + " needs " + settings.k()
+                    + " summary embedding rows, the model has " + model.extraTokens());
+        }
+        if (settings.maxTokens() > model.maxPositions()) {
+            throw new IllegalArgumentException("max tokens " + settings.maxTokens() + " exceeds the model's "
+                    + model.maxPositions() + " positions");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.settings = settings;
+        this.truncations = new TruncationCounter(settings.truncationLogEvery());
+    }
+
+    public EmbeddingSettings settings() {
+        return settings;
+    }
+
+    /** Inputs cut to the token limit so far. */
+    public long truncatedInputs() {
+        return truncations.count();
+    }
+
+    public EmbeddingInput input(String text, EmbedRole role) {
+        return EmbeddingInput.of(tokenizer, settings.instruction(role), text, settings.maxTokens(), settings.k(),
+                model.vocabSize(), truncations);
+    }
+
+    public List<float[]> embed(List<String> texts, EmbedRole role) {
+        List<EmbeddingInput> inputs = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            inputs.add(input(t, role));
+        }
+        return embedInputs(inputs);
+    }
+
+    /** Embeds prepared inputs as one batch. */
+    /**
+     * Pooled (not yet normalised) last hidden states {@code {B, hidden}} in {@code m}; differentiable
+     * when the model's trainable parameters require gradients.
+     */
+    public NDArray pool(NDManager m, GemBatch batch, List<GemLayout> layouts) {
+        NDArray hidden = model.forward(batch.ids(), batch.positions(), batch.mask(), null);
+        NDArray weights = m.create(PoolingWeights.of(layouts, batch.length(), settings.pooling()),
+                new Shape(layouts.size(), 1, batch.length()));
+        return weights.matMul(hidden).squeeze(1);
+    }
+
+    public List<float[]> embedInputs(List<EmbeddingInput> inputs) {
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        List<GemLayout> layouts = inputs.stream().map(EmbeddingInput::layout).toList();
+        int b = inputs.size();
+        int h = model.config().hiddenSize();
+        float[] pooled;
+        try (NDManager m = model.newManager()) {
+            GemBatch batch = GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
+            pooled = pool(m, batch, layouts).toFloatArray();
+        }
+        List<float[]> out = new ArrayList<>(b);
+        for (int r = 0; r < b; r++) {
+            float[] v = new float[h];
+            System.arraycopy(pooled, r * h, v, 0, h);
+            out.add(PoolingWeights.normalize(v));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.gemrag.model.gem;
+
+import dev.gemrag.model.ChatMessage;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.LanguageModel;
+import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.generate.Generator;
+import dev.gemrag.model.llama.LlamaModel;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model the rest of gemrag talks to: one {@link LlamaModel} (base weights with any LoRA merged in,
+ * summary rows as extra embeddings) that embeds through {@link GemEmbedder} and generates through
+ * forward's {@link Generator}. Built by {@link ModelRuntime}. Not thread-safe: share it through the
+ * batching engine.
+ */
+public final class GemLanguageModel implements LanguageModel {
+    private static final Logger LOG = LoggerFactory.getLogger(GemLanguageModel.class);
+
+    private final String id;
+    private final LlamaModel model;
+    private final TextTokenizer tokenizer;
+    private final GemEmbedder embedder;
+    private final Generator generator;
+    private final Function<List<ChatMessage>, String> chatTemplate;
+    private boolean closed;
+
+    GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings,
+            List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
+        this.id = id;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.embedder = new GemEmbedder(model, tokenizer, settings);
+        this.generator = new Generator(model, tokenizer, stopTokens);
+        this.chatTemplate = chatTemplate;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public int embeddingDimension() {
+        return model.config().hiddenSize();
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public String applyChatTemplate(List<ChatMessage> messages) {
+        if (chatTemplate == null) {
+            throw new IllegalStateException("model " + id + " has no chat template: format prompts yourself");
+        }
+        return chatTemplate.apply(messages);
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts, EmbedRole role) {
+        return embedder.embed(texts, role);
+    }
+
+    @Override
+    public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
+        return generator.generate(prompts, params);
+    }
+
+    public EmbeddingSettings embeddingSettings() {
+        return embedder.settings();
+    }
+
+    /** Inputs cut to the token limit so far (each one also logged, rate-limited). */
+    public long truncatedInputs() {
+        return embedder.truncatedInputs();
+    }
+
+    /**
+     * Another way to embed with the same weights (e.g. MEAN vs LAST pooling for a comparison). GEM
+     * pooling needs the summary rows this model carries.
+     */
+    public GemEmbedder embedder(EmbeddingSettings settings) {
+        return new GemEmbedder(model, tokenizer, settings);
+    }
+
+    /** The decoder itself (for benchmarks and tests that need the forward pass). */
+    public LlamaModel llama() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        model.close();
+        if (tokenizer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing tokenizer of {} failed: {}", id, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.gemrag.model.gem;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.gemrag.model.ChatMessage;
+import dev.gemrag.model.Checkpoint;
+import dev.gemrag.model.LlamaWeights;
+import dev.gemrag.model.Pooling;
+import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.WeightTensor;
+import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.fetch.ModelLocator;
+import dev.gemrag.model.generate.ChatTemplate;
+import dev.gemrag.model.gguf.GgufCheckpointLoader;
+import dev.gemrag.model.tokenizer.HfTextTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds {@link GemLanguageModel}s: a base checkpoint plus an optional GEM adapter.
+ *
+ * <p>With an adapter: its checksum must match the base, every LoRA is merged into W once on the device
+ * ({@code W += alpha/rank * B @ A}), and its summary rows become the extra embedding rows; embedding
+ * uses GEM pooling and the adapter's instructions. Without one: the base weights with MEAN or LAST
+ * pooling (a baseline).
+ */
+public final class ModelRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
+
+    private ModelRuntime() {
+    }
+
+    /** Pooling of a base model served without an adapter. */
+    public static final Pooling BASE_POOLING = Pooling.MEAN;
+
+    /**
+     * The default model: base from {@code --model} / $GEMRAG_MODEL / the default SmolLM2 GGUF, adapter from
+     * {@link DefaultAdapter} (explicit, $GEMRAG_ADAPTER, or the bundled one when it fits the base).
+     *
+     * @param modelOrNull   base model path, or null
+     * @param adapterOrNull adapter descriptor path or "none", or null
+     */
+    public static GemLanguageModel loadDefault(String modelOrNull, String adapterOrNull) {
+        Path base = ModelLocator.resolve(modelOrNull);
+        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapterOrNull);
+        return load(base, choice.path(), BASE_POOLING, !choice.explicit());
+    }
+
+    /** Base + adapter (null: none, {@link #BASE_POOLING}); a mismatching adapter is refused. */
+    public static GemLanguageModel load(Path base, Path adapterOrNull) {
+        return load(base, adapterOrNull, BASE_POOLING, false);
+    }
+
+    /**
+     * @param lenient when true an adapter trained for another base is skipped with a warning instead of
+     *                refused (used for the bundled default adapter only)
+     */
+    public static GemLanguageModel load(Path base, Path adapterOrNull, Pooling basePooling, boolean lenient) {
+        GemAdapter adapter = null;
+        if (adapterOrNull != null) {
+            try {
+                adapter = GemAdapter.read(adapterOrNull);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
+        Checkpoint checkpoint = loadCheckpoint(base);
+        if (adapter != null && lenient && !adapter.descriptor().baseModel().sha256().equalsIgnoreCase(checkpoint.sha256())) {
+            LOG.warn("bundled GEM adapter {} was trained for another base; serving {} with {} pooling", adapterOrNull,
+                    base.getFileName(), basePooling);
+            adapter = null;
+        } else if (adapter == null) {
+            LOG.warn("no GEM adapter: embeddings use {} pooling of the base model (a weak baseline)", basePooling);
+        }
+        HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint);
+        try {
+            Function<List<ChatMessage>, String> chat = null;
+            if (checkpoint.chatTemplate() != null && !checkpoint.chatTemplate().isBlank()) {
+                chat = ChatTemplate.fromJinja(checkpoint.chatTemplate())::render;
+            }
+            return fromCheckpoint(checkpoint, adapter, tokenizer, basePooling, chat);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /** GGUF files (Hugging Face directories once a loader for them exists). */
+    public static Checkpoint loadCheckpoint(Path base) {
+        if (Files.isDirectory(base)) {
+            throw new IllegalArgumentException("loading Hugging Face directories is not supported yet: " + base
+                    + "; give a .gguf file");
+        }
+        return GgufCheckpointLoader.load(base);
+    }
+
+    /**
+     * @param adapter     null for the plain base model
+     * @param basePooling pooling when there is no adapter (MEAN or LAST); ignored with an adapter
+     * @param chatTemplate renders chat messages (null: none)
+     */
+    public static GemLanguageModel fromCheckpoint(Checkpoint base, GemAdapter adapter, TextTokenizer tokenizer,
+            Pooling basePooling, Function<List<ChatMessage>, String> chatTemplate) {
+        EmbeddingSettings settings;
+        if (adapter != null) {
+            adapter.checkCompatible(base);
+            settings = EmbeddingSettings.of(adapter.descriptor());
+        } else {
+            if (basePooling == Pooling.GEM) {
+                throw new IllegalArgumentException("GEM pooling needs an adapter with trained summary rows");
+            }
+            settings = EmbeddingSettings.base(basePooling, Math.min(512, base.config().maxPositions()));
+        }
+        LlamaModel model = LlamaModel.create(base.config(), base.weights());
+        try {
+            if (adapter != null) {
+                mergeLora(model, adapter);
+                model.setExtraEmbeddings(rows(adapter.summaryEmbeddings()));
+            }
+            String id = modelId(base, adapter, settings);
+            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}", id,
+                    base.config().numLayers(), base.config().hiddenSize(), settings.pooling(), settings.k(),
+                    settings.maxTokens());
+            return new GemLanguageModel(id, model, tokenizer, settings, base.eosTokenIds(), chatTemplate);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** {@code W += (alpha / rank) * B @ A} for every LoRA target, on the model's device, once. */
+    static void mergeLora(LlamaModel model, GemAdapter adapter) {
+        AdapterDescriptor.Lora lora = adapter.descriptor().lora();
+        if (lora == null) {
+            return;
+        }
+        try (NDManager m = model.newManager()) {
+            for (int i = 0; i < model.config().numLayers(); i++) {
+                for (String t : lora.targets()) {
+                    try (NDManager step = m.newSubManager()) {
+                        NDArray a = toArray(step, adapter.tensors().get(GemAdapter.loraA(i, t)));
+                        NDArray b = toArray(step, adapter.tensors().get(GemAdapter.loraB(i, t)));
+                        model.baseLinear().mergeDelta(LlamaWeights.layer(i, t), b.matMul(a).muli(lora.scale()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static NDArray toArray(NDManager m, WeightTensor t) {
+        return m.create(t.data(), new Shape(t.shape()));
+    }
+
+    private static float[][] rows(WeightTensor t) {
+        int k = (int) t.shape()[0];
+        int h = (int) t.shape()[1];
+        float[][] out = new float[k][h];
+        for (int j = 0; j < k; j++) {
+            System.arraycopy(t.data(), j * h, out[j], 0, h);
+        }
+        return out;
+    }
+
+    /**
+     * e.g. {@code smollm2-135m-instruct-q4_1-gem1-3fa2c1d0} (adapter: k and the first 8 hex of a hash of
+     * its summary rows, so a retrained adapter gets a new id) or {@code ...-q4_1-last}.
+     */
+    static String modelId(Checkpoint base, GemAdapter adapter, EmbeddingSettings settings) {
+        String file = base.source().getFileName().toString();
+        String stem = file.replaceFirst("\\.(gguf|safetensors)$", "").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]+", "-").replaceAll("(^-|-$)", "");
+        if (adapter == null) {
+            return stem + "-" + settings.pooling().name().toLowerCase(Locale.ROOT);
+        }
+        return stem + "-gem" + settings.k() + "-" + adapterHash(adapter);
+    }
+
+    private static String adapterHash(GemAdapter adapter) {
+        long h = 1125899906842597L;
+        for (WeightTensor t : adapter.tensors().values()) {
+            for (float f : t.data()) {
+                h = 31 * h + Float.floatToIntBits(f);
+            }
+        }
+        return String.format("%08x", (int) (h ^ (h >>> 32)));
+    }
+}

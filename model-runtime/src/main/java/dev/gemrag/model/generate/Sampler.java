@@ -1,0 +1,167 @@
+package dev.gemrag.model.generate;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Picks the next token from one row of logits, on the host.
+ *
+ * <p>temperature 0: argmax (ties go to the lowest id). Otherwise softmax(logits / temperature), then
+ * top-p: keep the smallest set of most likely tokens whose mass reaches p, renormalise, draw with the
+ * seeded {@link Random}. One sampler per sequence, so a prompt draws the same tokens alone or in a batch.
+ */
+public final class Sampler {
+    /** p arrives as a float (0.8f is 0.80000001): compare masses with this slack. */
+    private static final double MASS_SLACK = 1e-6;
+
+    private final float temperature;
+    private final float topP;
+    private final Random random;
+
+    public Sampler(float temperature, float topP, long seed) {
+        if (temperature < 0) {
+            throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+        }
+        this.temperature = temperature;
+        this.topP = topP;
+        this.random = new Random(seed);
+    }
+
+    public boolean isGreedy() {
+        return temperature == 0f;
+    }
+
+    /** Next token from logits[offset .. offset+vocab). */
+    public int sample(float[] logits, int offset, int vocab) {
+        if (isGreedy()) {
+            return argmax(logits, offset, vocab);
+        }
+        double[] probs = softmax(logits, offset, vocab, temperature);
+        double u = random.nextDouble();
+        if (topP >= 1f) {
+            return draw(probs, u);
+        }
+        return drawTopP(probs, topP, u);
+    }
+
+    public int sample(float[] logits) {
+        return sample(logits, 0, logits.length);
+    }
+
+    public static int argmax(float[] logits, int offset, int vocab) {
+        int best = 0;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            float v = logits[offset + i];
+            if (v > bestValue) {
+                bestValue = v;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static double[] softmax(float[] logits, int offset, int vocab, float temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        double[] p = new double[vocab];
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            p[i] = Math.exp((logits[offset + i] - max) / temperature);
+            sum += p[i];
+        }
+        for (int i = 0; i < vocab; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    private static int draw(double[] probs, double u) {
+        double acc = 0;
+        for (int i = 0; i < probs.length; i++) {
+            acc += probs[i];
+            if (u < acc) {
+                return i;
+            }
+        }
+        return lastNonZero(probs);
+    }
+
+    /** The nucleus: most likely first (ties by lower id), cut as soon as the kept mass reaches p. */
+    static int[] nucleus(double[] probs, float p) {
+        // Sorting all 49k ids per token is wasteful: sort only the ids at or above a threshold whose
+        // total mass already reaches p (the nucleus is then among them), lowering it until it does.
+        for (double threshold = 1e-3; ; threshold /= 16) {
+            if (threshold < 1e-12) {
+                threshold = 0;
+            }
+            int count = 0;
+            double mass = 0;
+            for (double q : probs) {
+                if (q >= threshold) {
+                    count++;
+                    mass += q;
+                }
+            }
+            if (mass >= p - MASS_SLACK || threshold == 0) {
+                return nucleusAmong(probs, p, threshold, count);
+            }
+        }
+    }
+
+    private static int[] nucleusAmong(double[] probs, float p, double threshold, int count) {
+        Integer[] order = new Integer[count];
+        int c = 0;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] >= threshold) {
+                order[c++] = i;
+            }
+        }
+        Arrays.sort(order, (x, y) -> probs[x] != probs[y] ? Double.compare(probs[y], probs[x]) : Integer.compare(x, y));
+        double kept = 0;
+        int n = 0;
+        while (n < order.length) {
+            kept += probs[order[n]];
+            n++;
+            if (kept >= p - MASS_SLACK) {
+                break;
+            }
+        }
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = order[i];
+        }
+        return out;
+    }
+
+    private static int drawTopP(double[] probs, float p, double u) {
+        int[] keep = nucleus(probs, p);
+        double mass = 0;
+        for (int id : keep) {
+            mass += probs[id];
+        }
+        double target = u * mass;
+        double acc = 0;
+        for (int id : keep) {
+            acc += probs[id];
+            if (target < acc) {
+                return id;
+            }
+        }
+        return keep[keep.length - 1];
+    }
+
+    private static int lastNonZero(double[] probs) {
+        for (int i = probs.length - 1; i >= 0; i--) {
+            if (probs[i] > 0) {
+                return i;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.gemrag.model.gguf;
+
+import dev.gemrag.model.Checkpoint;
+import dev.gemrag.model.LlamaConfig;
+import dev.gemrag.model.LlamaWeights;
+import dev.gemrag.model.WeightShapes;
+import dev.gemrag.model.WeightTensor;
+import dev.gemrag.model.fetch.FileChecksums;
+import dev.gemrag.model.gguf.dequant.Dequantizers;
+import dev.gemrag.model.tokenizer.EndOfGeneration;
+import dev.gemrag.model.tokenizer.GgufTokenizerConverter;
+import dev.gemrag.model.tokenizer.SpecialTokens;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a GGUF file into a {@link Checkpoint}: config from metadata, every weight dequantised to
+ * FP32 (tensors in parallel), and the vocabulary converted to a tokenizer.json.
+ *
+ * <p>{@code bosTokenId} is the BOS to prepend, -1 when the file says not to add one
+ * ({@code tokenizer.ggml.add_bos_token = false}, as SmolLM2).
+ */
+public final class GgufCheckpointLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(GgufCheckpointLoader.class);
+
+    private GgufCheckpointLoader() {
+    }
+
+    public static Checkpoint load(Path path) {
+        long start = System.nanoTime();
+        GgufFile file = GgufReader.read(path);
+        LlamaConfig config = GgufConfigMapper.map(file);
+        LlamaWeights weights = new LlamaWeights(readWeights(file));
+        WeightShapes.check(path, config, weights);
+        GgufMetadata md = file.metadata();
+        String tokenizerJson = GgufTokenizerConverter.toTokenizerJson(md, path);
+        Map<String, Integer> added = SpecialTokens.parse(tokenizerJson).asMap();
+        List<Integer> declared = new ArrayList<>();
+        declared.add(md.integer("tokenizer.ggml.eos_token_id", -1));
+        declared.add(md.integer("tokenizer.ggml.eot_token_id", -1));
+        declared.add(md.integer("tokenizer.ggml.eom_token_id", -1));
+        int bos = md.bool("tokenizer.ggml.add_bos_token", true) ? md.integer("tokenizer.ggml.bos_token_id", -1) : -1;
+        Checkpoint cp = new Checkpoint(path, FileChecksums.sha256(path), config, weights, tokenizerJson,
+                md.string("tokenizer.chat_template", null), bos, EndOfGeneration.ids(declared, added));
+        LOG.info("loaded {} ({}, {} layers, {} weights) in {} ms", path.getFileName(), config.architecture(),
+                config.numLayers(), weights.all().size(), (System.nanoTime() - start) / 1_000_000);
+        return cp;
+    }
+
+    /** Dequantises the tensors the forward pass uses, keyed by canonical name, in file order. */
+    static Map<String, WeightTensor> readWeights(GgufFile file) {
+        Map<String, String> canonicalByGguf = new LinkedHashMap<>();
+        for (GgufTensorInfo t : file.tensors().values()) {
+            String canonical = GgufTensorNames.canonical(t.name());
+            if (canonical == null) {
+                LOG.debug("{}: ignoring tensor {}", file.path(), t.name());
+                continue;
+            }
+            if (!Dequantizers.supports(t.type())) {
+                throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' has unsupported type "
+                        + t.typeName() + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
+            }
+            canonicalByGguf.put(t.name(), canonical);
+        }
+        Map<String, WeightTensor> done = new ConcurrentHashMap<>();
+        canonicalByGguf.entrySet().parallelStream().forEach(e -> {
+            GgufTensorInfo t = file.tensor(e.getKey());
+            if (t.count() > Integer.MAX_VALUE) {
+                throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' is too large for one array");
+            }
+            float[] data = Dequantizers.dequantize(t.type(), file.map(t), (int) t.count());
+            done.put(e.getValue(), new WeightTensor(e.getValue(), t.shape(), data));
+        });
+        Map<String, WeightTensor> ordered = new LinkedHashMap<>();
+        for (String canonical : canonicalByGguf.values()) {
+            ordered.put(canonical, done.get(canonical));
+        }
+        return ordered;
+    }
+}

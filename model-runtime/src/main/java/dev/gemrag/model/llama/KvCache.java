@@ -1,0 +1,162 @@
+package dev.gemrag.model.llama;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Keys and values of earlier tokens, preallocated to a fixed capacity so decoding writes in place
+ * (no concatenation per step).
+ *
+ * <p>Per layer: K and V of shape {batch, kvHeads, capacity, headDim}. All rows share one slot counter
+ * {@link #length()}: a forward with T new tokens writes slots {@code [length, length + T)} and its mask
+ * must cover {@code length + T} key slots. Rows with different prompt lengths use padding plus the
+ * mask (and their own positions), never different slot counters.
+ *
+ * <p>Owns native memory: close it (or the manager it was created under).
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private final int batch;
+    private final int capacity;
+    private int length;
+
+    KvCache(NDManager parent, Device device, int layers, int batch, int kvHeads, int capacity, int headDim) {
+        if (batch <= 0 || capacity <= 0) {
+            throw new IllegalArgumentException("KvCache needs positive batch and capacity, got " + batch + ", " + capacity);
+        }
+        this.manager = parent.newSubManager(device);
+        this.batch = batch;
+        this.capacity = capacity;
+        this.keys = new NDArray[layers];
+        this.values = new NDArray[layers];
+        Shape shape = new Shape(batch, kvHeads, capacity, headDim);
+        for (int i = 0; i < layers; i++) {
+            keys[i] = manager.zeros(shape, DataType.FLOAT32);
+            values[i] = manager.zeros(shape, DataType.FLOAT32);
+        }
+    }
+
+    private KvCache(NDManager manager, NDArray[] keys, NDArray[] values, int capacity, int length) {
+        this.manager = manager;
+        this.keys = keys;
+        this.values = values;
+        this.batch = (int) keys[0].getShape().get(0);
+        this.capacity = capacity;
+        this.length = length;
+    }
+
+    /**
+     * A new cache holding only the given rows (in that order), same capacity and length; this cache is
+     * left as it is (close it if no longer needed). Lets a batch drop finished sequences.
+     */
+    public KvCache selectRows(int[] rows) {
+        for (int r : rows) {
+            if (r < 0 || r >= batch) {
+                throw new IllegalArgumentException("row " + r + " outside [0, " + batch + ")");
+            }
+        }
+        return copy(rows, capacity);
+    }
+
+    /**
+     * A new cache with the same rows and entries and a larger capacity; this cache is left as it is.
+     * Lets a generation start with a modest cache and grow it geometrically.
+     */
+    public KvCache withCapacity(int newCapacity) {
+        if (newCapacity < length) {
+            throw new IllegalArgumentException("capacity " + newCapacity + " is below the " + length + " filled slots");
+        }
+        int[] all = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            all[i] = i;
+        }
+        return copy(all, newCapacity);
+    }
+
+    private KvCache copy(int[] rows, int newCapacity) {
+        NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
+        try {
+            long[] idx = new long[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                idx[i] = rows[i];
+            }
+            NDIndex filled = new NDIndex().addAllDim(2).addSliceDim(0, length);
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[values.length];
+            try (NDManager scope = target.newSubManager()) {
+                NDArray index = scope.create(idx);
+                for (int i = 0; i < keys.length; i++) {
+                    Shape s = keys[i].getShape();
+                    Shape shape = new Shape(rows.length, s.get(1), newCapacity, s.get(3));
+                    k[i] = target.zeros(shape, DataType.FLOAT32);
+                    v[i] = target.zeros(shape, DataType.FLOAT32);
+                    if (length > 0) {
+                        k[i].set(filled, keys[i].get(scope, filled).get(new NDIndex("{}", index)));
+                        v[i].set(filled, values[i].get(scope, filled).get(new NDIndex("{}", index)));
+                    }
+                }
+            }
+            return new KvCache(target, k, v, newCapacity, length);
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Number of filled slots (the same for every row). */
+    public int length() {
+        return length;
+    }
+
+    /** Forgets all entries (memory is kept for reuse). */
+    public void reset() {
+        length = 0;
+    }
+
+    void checkRoom(int newTokens, long batchRows) {
+        if (batchRows != batch) {
+            throw new IllegalArgumentException("KvCache holds " + batch + " rows, forward got " + batchRows);
+        }
+        if (length + newTokens > capacity) {
+            throw new IllegalArgumentException("KvCache full: " + length + " + " + newTokens + " tokens exceed capacity "
+                    + capacity);
+        }
+    }
+
+    /**
+     * Writes k, v {B, kvHeads, T, headDim} at slots [length, length+T) of a layer and returns views of all
+     * filled slots, {B, kvHeads, length+T, headDim}, attached to {@code scope}.
+     */
+    NDArray[] append(int layer, NDArray k, NDArray v, NDManager scope) {
+        long t = k.getShape().get(2);
+        NDIndex write = new NDIndex().addAllDim(2).addSliceDim(length, length + t);
+        keys[layer].set(write, k);
+        values[layer].set(write, v);
+        NDIndex read = new NDIndex().addAllDim(2).addSliceDim(0, length + t);
+        return new NDArray[] {keys[layer].get(scope, read), values[layer].get(scope, read)};
+    }
+
+    /** Called once per forward after all layers have appended. */
+    void advance(int newTokens) {
+        length += newTokens;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gemrag.model.llama;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Device and thread choices for the PyTorch engine, made once per JVM.
+ *
+ * <p>Device: the first CUDA GPU when DJL finds one ({@code Engine.getGpuCount() > 0}), the CPU
+ * otherwise. Threads: PyTorch defaults to very few intra-op threads under DJL; we set
+ * {@code num_threads} to the number of available processors unless the system property
+ * {@value #THREADS_PROPERTY} (or {@link #configureThreads}) says otherwise. Inter-op threads stay at 1:
+ * the forward is one op after another, parallelism lives inside each matmul.
+ */
+public final class TorchRuntime {
+    /** System property: intra-op threads for PyTorch (default: available processors). */
+    public static final String THREADS_PROPERTY = "gemrag.torch.threads";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
+    private static volatile boolean configured;
+
+    private TorchRuntime() {
+    }
+
+    /** The device the model runs on: GPU 0 when DJL sees a CUDA device, else the CPU. */
+    public static Device defaultDevice() {
+        ensureConfigured();
+        return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    }
+
+    /** Starts the engine with the configured thread count (idempotent). */
+    public static void ensureConfigured() {
+        if (configured) {
+            return;
+        }
+        synchronized (TorchRuntime.class) {
+            if (configured) {
+                return;
+            }
+            int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+            Engine.getEngine("PyTorch");
+            applyThreads(threads);
+            configured = true;
+        }
+    }
+
+    /** Sets PyTorch's intra-op thread count now (and for later engine users). */
+    public static void configureThreads(int threads) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("torch threads must be positive, got " + threads);
+        }
+        Engine.getEngine("PyTorch");
+        applyThreads(threads);
+        configured = true;
+    }
+
+    private static void applyThreads(int threads) {
+        if (JniUtils.getNumThreads() != threads) {
+            JniUtils.setNumThreads(threads);
+        }
+        LOG.info("PyTorch {} intra-op threads {}", Engine.getEngine("PyTorch").getVersion(), JniUtils.getNumThreads());
+    }
+}

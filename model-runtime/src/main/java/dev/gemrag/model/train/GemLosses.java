@@ -1,0 +1,53 @@
+package dev.gemrag.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.gemrag.model.gem.GemBatch;
+import dev.gemrag.model.gem.GemLayout;
+import dev.gemrag.model.gem.PoolingWeights;
+import dev.gemrag.model.Pooling;
+import dev.gemrag.model.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The two GEM objectives as differentiable scalars. */
+public final class GemLosses {
+    private GemLosses() {
+    }
+
+    /** Mean cross-entropy of the next token over the batch's loss positions (GEM training mask). */
+    public static NDArray nextToken(LlamaModel model, NDManager m, NtpBatch batch) {
+        GemBatch t = GemBatch.of(m, batch.rows(), batch.layouts());
+        NDArray hidden = model.forward(t.ids(), t.positions(), t.mask(), null);
+        int h = model.config().hiddenSize();
+        NDArray rows = hidden.reshape(-1, h).get(new NDIndex("{}", m.create(batch.sources())));
+        NDArray logp = model.logits(rows).logSoftmax(1);
+        NDArray picked = logp.gather(m.create(batch.labels()).reshape(-1, 1), 1);
+        return picked.mean().neg();
+    }
+
+    /**
+     * InfoNCE over cosine similarities: anchor i's positive is positive i, the other positives are its
+     * negatives; logits = scale * cos.
+     */
+    public static NDArray contrastive(LlamaModel model, NDManager m, ContrastiveBatch batch, NDArray logitScale) {
+        List<int[]> rows = new ArrayList<>(batch.anchors());
+        rows.addAll(batch.positives());
+        List<GemLayout> layouts = new ArrayList<>(batch.anchorLayouts());
+        layouts.addAll(batch.positiveLayouts());
+        GemBatch t = GemBatch.of(m, rows, layouts);
+        NDArray hidden = model.forward(t.ids(), t.positions(), t.mask(), null);
+        NDArray w = m.create(PoolingWeights.of(layouts, t.length(), Pooling.GEM), new Shape(layouts.size(), 1, t.length()));
+        NDArray pooled = w.matMul(hidden).squeeze(1);
+        NDArray unit = pooled.div(pooled.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+        int b = batch.anchors().size();
+        NDArray anchors = unit.get(new NDIndex("0:" + b));
+        NDArray positives = unit.get(new NDIndex(b + ":"));
+        NDArray logits = anchors.matMul(positives.transpose()).mul(logitScale);
+        NDArray logp = logits.logSoftmax(1);
+        NDArray diag = logp.mul(m.eye(b)).sum(new int[] {1});
+        return diag.mean().neg();
+    }
+}

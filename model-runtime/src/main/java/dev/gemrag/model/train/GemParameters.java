@@ -1,0 +1,162 @@
+package dev.gemrag.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.gemrag.model.LlamaConfig;
+import dev.gemrag.model.LlamaWeights;
+import dev.gemrag.model.WeightTensor;
+import dev.gemrag.model.gem.GemAdapter;
+import dev.gemrag.model.llama.LinearWeights;
+import dev.gemrag.model.llama.LlamaModel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What GEM training updates: the k summary rows, a LoRA pair per target projection (A uniform in
+ * +-1/sqrt(in), B zero, so training starts from the base model), and the contrastive logit scale
+ * (log 20, clamped to [0, log 100]). Names follow docs/ADAPTER_FORMAT.md plus {@code logit_scale}.
+ */
+public final class GemParameters implements AutoCloseable {
+    public static final String LOGIT_SCALE = "logit_scale";
+    static final float LOG_MAX_SCALE = (float) Math.log(100);
+
+    private final NDManager manager;
+    private final Map<String, NDArray> all = new LinkedHashMap<>();
+    private final int rank;
+    private final float scale;
+    private final List<String> targets;
+
+    public GemParameters(LlamaModel model, LlamaWeights base, int k, int rank, float alpha, List<String> targets,
+            long seed) {
+        this.manager = model.newManager();
+        this.rank = rank;
+        this.scale = rank == 0 ? 0 : alpha / rank;
+        this.targets = rank == 0 ? List.of() : List.copyOf(targets);
+        LlamaConfig c = model.config();
+        Random r = new Random(seed);
+        add(GemAdapter.SUMMARY, summaryInit(base.get("token_embd"), k, r), new long[] {k, c.hiddenSize()});
+        for (int i = 0; i < c.numLayers(); i++) {
+            for (String t : this.targets) {
+                long[] w = base.get(LlamaWeights.layer(i, t)).shape();
+                float bound = (float) (1 / Math.sqrt(w[1]));
+                float[] a = new float[(int) (rank * w[1])];
+                for (int j = 0; j < a.length; j++) {
+                    a[j] = (2 * r.nextFloat() - 1) * bound;
+                }
+                add(GemAdapter.loraA(i, t), a, new long[] {rank, w[1]});
+                add(GemAdapter.loraB(i, t), new float[(int) (w[0] * rank)], new long[] {w[0], rank});
+            }
+        }
+        add(LOGIT_SCALE, new float[] {(float) Math.log(20)}, new long[] {1});
+    }
+
+    /** Every summary row starts at the mean vocabulary row plus a little noise (rows must differ when k > 1). */
+    private static float[] summaryInit(WeightTensor emb, int k, Random r) {
+        int vocab = (int) emb.shape()[0];
+        int h = (int) emb.shape()[1];
+        double[] mean = new double[h];
+        double sq = 0;
+        for (int v = 0; v < vocab; v++) {
+            for (int i = 0; i < h; i++) {
+                float x = emb.data()[v * h + i];
+                mean[i] += x / vocab;
+                sq += (double) x * x / ((double) vocab * h);
+            }
+        }
+        float std = (float) Math.sqrt(sq);
+        float[] rows = new float[k * h];
+        for (int j = 0; j < k; j++) {
+            for (int i = 0; i < h; i++) {
+                rows[j * h + i] = (float) mean[i] + 0.02f * std * (float) r.nextGaussian();
+            }
+        }
+        return rows;
+    }
+
+    private void add(String name, float[] data, long[] shape) {
+        NDArray a = manager.create(data, new Shape(shape));
+        a.setRequiresGradient(true);
+        all.put(name, a);
+    }
+
+    public Map<String, NDArray> all() {
+        return all;
+    }
+
+    /** Makes the model use these parameters: summary rows as extra embeddings, LoRA around every target. */
+    public void install(LlamaModel model) {
+        model.setExtraEmbeddings(all.get(GemAdapter.SUMMARY));
+        if (targets.isEmpty()) {
+            model.setLinear(null);
+            return;
+        }
+        LinearWeights base = model.baseLinear();
+        model.setLinear((name, x) -> {
+            NDArray y = base.apply(name, x);
+            NDArray a = all.get(name + ".lora_a");
+            if (a == null) {
+                return y;
+            }
+            NDArray b = all.get(name + ".lora_b");
+            // transposed views would belong to the parameters' manager: keep them in the caller's scope
+            NDArray at = a.transpose();
+            at.attach(x.getManager());
+            NDArray bt = b.transpose();
+            bt.attach(x.getManager());
+            return y.add(x.matMul(at).matMul(bt).mul(scale));
+        });
+    }
+
+    /** The logit scale actually used, exp of the clamped log scale, as a differentiable array in {@code m}. */
+    public NDArray logitScale(NDManager m) {
+        NDArray clipped = all.get(LOGIT_SCALE).clip(0f, LOG_MAX_SCALE);
+        clipped.attach(m);
+        return clipped.exp();
+    }
+
+    public float logitScaleValue() {
+        return (float) Math.exp(Math.max(0, Math.min(LOG_MAX_SCALE, all.get(LOGIT_SCALE).getFloat())));
+    }
+
+    /** Keeps the log scale inside [0, log 100] after an update (CLIP-style clamp). */
+    public void clamp() {
+        NDArray s = all.get(LOGIT_SCALE);
+        float v = s.getFloat();
+        if (v < 0 || v > LOG_MAX_SCALE) {
+            s.set(new float[] {Math.max(0, Math.min(LOG_MAX_SCALE, v))});
+        }
+    }
+
+    /** Adapter tensors (summary rows + LoRA pairs) copied to the heap. */
+    public Map<String, WeightTensor> adapterTensors() {
+        Map<String, WeightTensor> out = new LinkedHashMap<>();
+        all.forEach((name, a) -> {
+            if (!name.equals(LOGIT_SCALE)) {
+                out.put(name, new WeightTensor(name, a.getShape().getShape(), a.toFloatArray()));
+            }
+        });
+        return out;
+    }
+
+    public void load(Map<String, float[]> values) {
+        all.forEach((name, a) -> {
+            float[] v = values.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoint has no parameter '" + name + "'");
+            }
+            a.set(v);
+        });
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

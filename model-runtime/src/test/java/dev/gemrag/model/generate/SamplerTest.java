@@ -1,0 +1,82 @@
+package dev.gemrag.model.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class SamplerTest {
+    @Test
+    void temperatureZeroIsArgmaxWithLowestIdOnTies() {
+        Sampler s = new Sampler(0f, 0.5f, 1);
+        assertThat(s.sample(new float[] {0.1f, 3f, -2f, 3f})).isEqualTo(1);
+        assertThat(s.sample(new float[] {-5f, -4f, -6f})).isEqualTo(1);
+    }
+
+    @Test
+    void nucleusIsSmallestSetReachingP() {
+        double[] p = {0.15, 0.5, 0.05, 0.3};
+        assertThat(Sampler.nucleus(p, 0.5f)).containsExactly(1);
+        assertThat(Sampler.nucleus(p, 0.8f)).containsExactly(1, 3);
+        assertThat(Sampler.nucleus(p, 0.81f)).containsExactly(1, 3, 0);
+        assertThat(Sampler.nucleus(p, 0.99f)).containsExactly(1, 3, 0, 2);
+    }
+
+    @Test
+    void nucleusOverAFlatTailStillFindsAllMembers() {
+        // 1000 equally likely ids below the first sorting threshold: the threshold must keep dropping
+        double[] p = new double[1000];
+        java.util.Arrays.fill(p, 1e-3);
+        assertThat(Sampler.nucleus(p, 0.5f)).hasSize(500).startsWith(0, 1, 2);
+    }
+
+    @Test
+    void drawsFollowTemperatureSoftmax() {
+        float[] logits = {(float) Math.log(0.2), (float) Math.log(0.8)};
+        Sampler s = new Sampler(1f, 1f, 42);
+        int ones = 0;
+        int n = 20000;
+        for (int i = 0; i < n; i++) {
+            ones += s.sample(logits);
+        }
+        assertThat(ones / (double) n).isCloseTo(0.8, within(0.015));
+        // temperature 2 flattens: p ∝ sqrt(0.2), sqrt(0.8) -> 0.667 for id 1
+        Sampler hot = new Sampler(2f, 1f, 42);
+        ones = 0;
+        for (int i = 0; i < n; i++) {
+            ones += hot.sample(logits);
+        }
+        assertThat(ones / (double) n).isCloseTo(2.0 / 3.0, within(0.015));
+    }
+
+    @Test
+    void topPRenormalisesWithinTheNucleus() {
+        float[] logits = {(float) Math.log(0.5), (float) Math.log(0.3), (float) Math.log(0.2)};
+        Sampler s = new Sampler(1f, 0.7f, 7);
+        int[] counts = new int[3];
+        int n = 20000;
+        for (int i = 0; i < n; i++) {
+            counts[s.sample(logits)]++;
+        }
+        assertThat(counts[2]).isZero();
+        assertThat(counts[0] / (double) n).isCloseTo(0.625, within(0.015));
+    }
+
+    @Test
+    void sameSeedSameDraws() {
+        float[] logits = new float[50];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) Math.sin(i);
+        }
+        Sampler a = new Sampler(0.8f, 0.9f, 123);
+        Sampler b = new Sampler(0.8f, 0.9f, 123);
+        int[] da = new int[40];
+        int[] db = new int[40];
+        for (int i = 0; i < 40; i++) {
+            da[i] = a.sample(logits);
+            db[i] = b.sample(logits);
+        }
+        assertThat(da).containsExactly(db);
+        assertThat(java.util.Arrays.stream(da).distinct().count()).isGreaterThan(3);
+    }
+}
