@@ -40,15 +40,28 @@ public final class RetrievalEval {
                 mrr / n, texts / seconds);
     }
 
+    /** Embeds in batches of similar length (less padding), returns vectors in input order. */
     private List<float[]> embedAll(TextEmbedder embedder, List<String> texts, EmbedRole role, IntConsumer progress,
             int done) {
-        List<float[]> out = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i += batchSize) {
-            out.addAll(embedder.embed(texts.subList(i, Math.min(texts.size(), i + batchSize)), role));
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> texts.get(i).length()));
+        float[][] out = new float[texts.size()][];
+        for (int i = 0; i < order.length; i += batchSize) {
+            List<String> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(order.length, i + batchSize); j++) {
+                batch.add(texts.get(order[j]));
+            }
+            List<float[]> vs = embedder.embed(batch, role);
+            for (int j = 0; j < vs.size(); j++) {
+                out[order[i + j]] = vs.get(j);
+            }
             if (progress != null) {
-                progress.accept(done + out.size());
+                progress.accept(done + Math.min(order.length, i + batchSize));
             }
         }
-        return out;
+        return java.util.Arrays.asList(out);
     }
 }

@@ -12,10 +12,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GemragCli.Version.class,
         description = "Streaming RAG on Flink where one LLM both embeds (GEM) and generates.",
-        subcommands = {CommandLine.HelpCommand.class, ModelCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, IngestCommand.class,
+                DeleteCommand.class, AskCommand.class, BenchPipelineCommand.class, ModelCommand.class, EmbedCommand.class,
+                TrainCommand.class, EvalCommand.class, BenchEmbedCommand.class, BenchSinkCommand.class, GenerateCommand.class,
+                BenchCommand.class})
 public final class GemragCli {
+    /** gRPC inside the Milvus SDK logs through java.util.logging to stderr; held so the level sticks. */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.milvus");
 
     public static void main(String[] args) {
+        GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args));
     }
 

@@ -34,7 +34,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
-    private final Path lib;
+    private final List<Path> libs;
     private final Path workDir;
     private final Path confDir;
     private final int restPort;
@@ -43,8 +43,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final FlinkRestClient rest;
     private FlinkProcess jobManager;
 
-    private StandaloneFlinkCluster(Path lib, Path workDir, int restPort) {
-        this.lib = lib;
+    private StandaloneFlinkCluster(List<Path> libs, Path workDir, int restPort) {
+        this.libs = List.copyOf(libs);
         this.workDir = workDir;
         this.confDir = workDir.resolve("conf");
         this.restPort = restPort;
@@ -54,18 +54,24 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /**
      * Writes the configuration and starts the jobmanager; returns once its REST endpoint answers.
      *
-     * @param lib   the distribution's lib/ folder
+     * @param libs  the folders that make up the distribution's lib/ (Flink's own jars first)
      * @param extra settings added to (or replacing) the generated config.yaml
      */
-    static StandaloneFlinkCluster startJobManager(Path lib, Path workDir, Map<String, String> extra, Duration timeout)
+    static StandaloneFlinkCluster startJobManager(List<Path> libs, Path workDir, Map<String, String> extra, Duration timeout)
             throws IOException, InterruptedException {
-        if (!Files.isDirectory(lib) || !Files.exists(lib.resolve(jarNamed(lib, "flink-runtime-")))) {
-            throw new IllegalStateException("no Flink lib/ folder at " + lib + " (built by `mvn verify` in pre-integration-test)");
+        for (Path lib : libs) {
+            if (!Files.isDirectory(lib)) {
+                throw new IllegalStateException("no lib folder " + lib.toAbsolutePath() + " (made by `mvn verify` in pre-integration-test)");
+            }
         }
-        StandaloneFlinkCluster c = new StandaloneFlinkCluster(lib, workDir, FreePorts.next());
+        if (jarNamed(libs.get(0), "flink-runtime-") == null) {
+            throw new IllegalStateException("no flink-runtime jar in " + libs.get(0).toAbsolutePath());
+        }
+        StandaloneFlinkCluster c = new StandaloneFlinkCluster(libs, workDir, FreePorts.next());
         try {
             c.writeConfig(extra);
-            c.jobManager = c.launch("jobmanager", JOBMANAGER_MAIN, "1g");
+            // The job's main runs in the jobmanager (REST submission) and loads the model there: direct memory for it.
+            c.jobManager = c.launch("jobmanager", JOBMANAGER_MAIN, "1g", "2g");
             c.awaitRest(timeout);
             return c;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -88,10 +94,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** Starts one more taskmanager JVM (it registers itself with the jobmanager). */
     FlinkProcess startTaskManager() throws IOException {
-        return launch("taskmanager-" + taskManagers.incrementAndGet(), TASKMANAGER_MAIN, "1800m");
+        // Direct memory = framework off-heap + task off-heap + network, as bin/taskmanager.sh computes it.
+        return launch("taskmanager-" + taskManagers.incrementAndGet(), TASKMANAGER_MAIN, "1728m", "1728m");
     }
 
-    private FlinkProcess launch(String name, String mainClass, String heap) throws IOException {
+    private FlinkProcess launch(String name, String mainClass, String heap, String direct) throws IOException {
         Path log = workDir.resolve("log").resolve(name + ".log");
         Path out = workDir.resolve("log").resolve(name + ".out");
         Files.createDirectories(log.getParent());
@@ -100,14 +107,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms" + heap);
         cmd.add("-Xmx" + heap);
-        cmd.add("-XX:MaxDirectMemorySize=512m");
+        cmd.add("-XX:MaxDirectMemorySize=" + direct);
         cmd.add("-XX:MaxMetaspaceSize=512m");
         cmd.addAll(JAVA17_OPENS);
         cmd.add("-Dlog.file=" + log);
         cmd.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-cp");
-        cmd.add(lib.toAbsolutePath() + "/*");
+        cmd.add(String.join(java.io.File.pathSeparator, libs.stream().map(l -> l.toAbsolutePath() + "/*").toList()));
         cmd.add(mainClass);
         cmd.add("--configDir");
         cmd.add(confDir.toString());
@@ -143,7 +150,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         c.put("taskmanager.memory.framework.heap.size", "128m");
         c.put("taskmanager.memory.task.heap.size", "1600m");
         c.put("taskmanager.memory.framework.off-heap.size", "128m");
-        c.put("taskmanager.memory.task.off-heap.size", "128m");
+        // The model's weights are read through direct buffers when it loads.
+        c.put("taskmanager.memory.task.off-heap.size", "1536m");
         c.put("taskmanager.memory.network.min", "64m");
         c.put("taskmanager.memory.network.max", "64m");
         c.put("taskmanager.memory.managed.size", "64m");
@@ -206,8 +214,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     private static String jarNamed(Path lib, String prefix) throws IOException {
         try (var s = Files.list(lib)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).findFirst()
-                    .orElse(prefix + "*.jar (missing)");
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).findFirst().orElse(null);
         }
     }
 

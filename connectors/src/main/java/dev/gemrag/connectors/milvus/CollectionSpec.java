@@ -1,0 +1,165 @@
+package dev.gemrag.connectors.milvus;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * What a chunk collection holds: vectors of ONE model and dimension (named from both), the alias
+ * readers use, the index and the field limits. Shared by the sink, the retriever and
+ * {@link CollectionManager}.
+ *
+ * <pre>{@code
+ * CollectionSpec spec = CollectionSpec.builder("SmolLM2-135M-Instruct+gem", 576).build();
+ * }</pre>
+ */
+public final class CollectionSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String modelId;
+    private final int dimension;
+    private final String alias;
+    private final String prefix;
+    private final VectorIndex index;
+    private final int hnswM;
+    private final int hnswEfConstruction;
+    private final int docIdMaxLength;
+    private final int titleMaxLength;
+    private final int textMaxLength;
+    private final int aclMaxGroups;
+    private final int aclGroupMaxLength;
+
+    private CollectionSpec(Builder b) {
+        this.modelId = b.modelId;
+        this.dimension = b.dimension;
+        this.alias = b.config.get(MilvusOptions.ALIAS);
+        this.prefix = b.config.get(MilvusOptions.COLLECTION_PREFIX);
+        this.index = b.config.get(MilvusOptions.INDEX);
+        this.hnswM = b.config.get(MilvusOptions.HNSW_M);
+        this.hnswEfConstruction = b.config.get(MilvusOptions.HNSW_EF_CONSTRUCTION);
+        this.docIdMaxLength = b.config.get(MilvusOptions.DOC_ID_MAX_LENGTH);
+        this.titleMaxLength = b.config.get(MilvusOptions.TITLE_MAX_LENGTH);
+        this.textMaxLength = b.config.get(MilvusOptions.TEXT_MAX_LENGTH);
+        this.aclMaxGroups = b.config.get(MilvusOptions.ACL_MAX_GROUPS);
+        this.aclGroupMaxLength = b.config.get(MilvusOptions.ACL_GROUP_MAX_LENGTH);
+    }
+
+    public static Builder builder(String modelId, int dimension) {
+        return new Builder(modelId, dimension);
+    }
+
+    /**
+     * {@code <prefix>_<sanitised model id>_<8 hex of sha-256(model id)>_d<dim>}: readable, and two
+     * model ids that sanitise alike ("a/b", "a.b") still get different collections.
+     */
+    public String collectionName() {
+        String clean = modelId.replaceAll("[^A-Za-z0-9_]", "_");
+        if (clean.length() > 120) {
+            clean = clean.substring(0, 120);
+        }
+        return prefix + "_" + clean + "_" + shortHash(modelId) + "_d" + dimension;
+    }
+
+    private static String shortHash(String s) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String modelId() { return modelId; }
+    public int dimension() { return dimension; }
+    public String alias() { return alias; }
+    public VectorIndex index() { return index; }
+    public int hnswM() { return hnswM; }
+    public int hnswEfConstruction() { return hnswEfConstruction; }
+    public int docIdMaxLength() { return docIdMaxLength; }
+    /** chunk id = doc id + "#" + index: room for the suffix. */
+    public int chunkIdMaxLength() { return docIdMaxLength + 16; }
+    public int titleMaxLength() { return titleMaxLength; }
+    public int textMaxLength() { return textMaxLength; }
+    public int aclMaxGroups() { return aclMaxGroups; }
+    public int aclGroupMaxLength() { return aclGroupMaxLength; }
+
+    @Override
+    public String toString() {
+        return collectionName() + " (model '" + modelId + "', dim " + dimension + ", alias '" + alias + "')";
+    }
+
+    /** Defaults come from {@link MilvusOptions}; {@link #configure} applies a YAML/Flink configuration. */
+    public static final class Builder {
+        private final String modelId;
+        private final int dimension;
+        private final Configuration config = new Configuration();
+
+        private Builder(String modelId, int dimension) {
+            this.modelId = modelId;
+            this.dimension = dimension;
+        }
+
+        /** Takes every milvus.* collection key that is set in the given configuration. */
+        public Builder configure(ReadableConfig conf) {
+            copy(conf, MilvusOptions.ALIAS);
+            copy(conf, MilvusOptions.COLLECTION_PREFIX);
+            copy(conf, MilvusOptions.INDEX);
+            copy(conf, MilvusOptions.HNSW_M);
+            copy(conf, MilvusOptions.HNSW_EF_CONSTRUCTION);
+            copy(conf, MilvusOptions.DOC_ID_MAX_LENGTH);
+            copy(conf, MilvusOptions.TITLE_MAX_LENGTH);
+            copy(conf, MilvusOptions.TEXT_MAX_LENGTH);
+            copy(conf, MilvusOptions.ACL_MAX_GROUPS);
+            copy(conf, MilvusOptions.ACL_GROUP_MAX_LENGTH);
+            return this;
+        }
+
+        private <T> void copy(ReadableConfig from, org.apache.flink.configuration.ConfigOption<T> key) {
+            from.getOptional(key).ifPresent(v -> config.set(key, v));
+        }
+
+        public Builder alias(String alias) { config.set(MilvusOptions.ALIAS, alias); return this; }
+        public Builder prefix(String prefix) { config.set(MilvusOptions.COLLECTION_PREFIX, prefix); return this; }
+        public Builder index(VectorIndex index) { config.set(MilvusOptions.INDEX, index); return this; }
+        public Builder titleMaxLength(int n) { config.set(MilvusOptions.TITLE_MAX_LENGTH, n); return this; }
+        public Builder textMaxLength(int n) { config.set(MilvusOptions.TEXT_MAX_LENGTH, n); return this; }
+        public Builder docIdMaxLength(int n) { config.set(MilvusOptions.DOC_ID_MAX_LENGTH, n); return this; }
+
+        public CollectionSpec build() {
+            if (modelId == null || modelId.isBlank()) {
+                throw new IllegalArgumentException("CollectionSpec needs a model id: the collection records which "
+                        + "model made its vectors");
+            }
+            if (dimension < 1 || dimension > 32768) {
+                throw new IllegalArgumentException("embedding dimension must be in 1..32768, got " + dimension);
+            }
+            String alias = config.get(MilvusOptions.ALIAS);
+            String prefix = config.get(MilvusOptions.COLLECTION_PREFIX);
+            for (String[] name : new String[][] {{"milvus.alias", alias}, {"milvus.collection.prefix", prefix}}) {
+                if (name[1] == null || !name[1].matches("[A-Za-z_][A-Za-z0-9_]{0,99}")) {
+                    throw new IllegalArgumentException(name[0] + " must be a Milvus name ([A-Za-z_][A-Za-z0-9_]*, "
+                            + "at most 100 characters), got '" + name[1] + "'");
+                }
+            }
+            int text = config.get(MilvusOptions.TEXT_MAX_LENGTH);
+            int title = config.get(MilvusOptions.TITLE_MAX_LENGTH);
+            int docId = config.get(MilvusOptions.DOC_ID_MAX_LENGTH);
+            if (text < 1 || text > 65535 || title < 1 || title > 65535 || docId < 1 || docId > 65000) {
+                throw new IllegalArgumentException("milvus.field.*.max-length must be in 1..65535 (Milvus VarChar), "
+                        + "got text=" + text + " title=" + title + " doc-id=" + docId);
+            }
+            int groups = config.get(MilvusOptions.ACL_MAX_GROUPS);
+            if (groups < 1 || groups > 4096) {
+                throw new IllegalArgumentException("milvus.acl.max-groups must be in 1..4096 (Milvus array capacity), "
+                        + "got " + groups);
+            }
+            Objects.requireNonNull(config.get(MilvusOptions.INDEX));
+            return new CollectionSpec(this);
+        }
+    }
+}

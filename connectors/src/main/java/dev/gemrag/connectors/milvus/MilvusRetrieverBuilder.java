@@ -1,0 +1,89 @@
+package dev.gemrag.connectors.milvus;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Builds a {@link MilvusRetriever}; see its Javadoc for an example. Only the connection is required;
+ * set the model id so a collection of another model is refused at open().
+ */
+public final class MilvusRetrieverBuilder {
+    private MilvusConnection connection;
+    private String modelId;
+    private CollectionSpec collection;
+    private final Configuration config = new Configuration();
+
+    MilvusRetrieverBuilder() {}
+
+    public MilvusRetrieverBuilder setConnection(MilvusConnection connection) {
+        this.connection = connection;
+        return this;
+    }
+
+    public MilvusRetrieverBuilder setUri(String uri) {
+        return setConnection(MilvusConnection.of(uri));
+    }
+
+    /** The model that embeds the questions; open() fails if the collection holds another model's vectors. */
+    public MilvusRetrieverBuilder setModelId(String modelId) {
+        this.modelId = modelId;
+        return this;
+    }
+
+    /**
+     * The collection the index job writes: open() creates it (and its alias) when missing, so a query
+     * job may start before anything is indexed; also sets the alias and model id from the spec.
+     */
+    public MilvusRetrieverBuilder setCollection(CollectionSpec spec) {
+        this.collection = spec;
+        this.modelId = spec.modelId();
+        config.set(MilvusOptions.ALIAS, spec.alias());
+        return this;
+    }
+
+    public MilvusRetrieverBuilder setAlias(String alias) {
+        config.set(MilvusOptions.ALIAS, alias);
+        return this;
+    }
+
+    public MilvusRetrieverBuilder setEmptyAclPolicy(EmptyAclPolicy policy) {
+        config.set(MilvusOptions.EMPTY_ACL, policy);
+        return this;
+    }
+
+    /** Takes milvus.alias, milvus.acl.* and milvus.search.* keys that are set in the configuration. */
+    public MilvusRetrieverBuilder configure(ReadableConfig conf) {
+        conf.getOptional(MilvusOptions.ALIAS).ifPresent(v -> config.set(MilvusOptions.ALIAS, v));
+        conf.getOptional(MilvusOptions.EMPTY_ACL).ifPresent(v -> config.set(MilvusOptions.EMPTY_ACL, v));
+        conf.getOptional(MilvusOptions.ACL_MAX_GROUPS).ifPresent(v -> config.set(MilvusOptions.ACL_MAX_GROUPS, v));
+        conf.getOptional(MilvusOptions.ACL_GROUP_MAX_LENGTH)
+                .ifPresent(v -> config.set(MilvusOptions.ACL_GROUP_MAX_LENGTH, v));
+        conf.getOptional(MilvusOptions.SEARCH_EF).ifPresent(v -> config.set(MilvusOptions.SEARCH_EF, v));
+        return this;
+    }
+
+    public MilvusRetriever build() {
+        if (connection == null) {
+            throw new IllegalArgumentException("MilvusRetriever needs a connection: call setConnection(...) or "
+                    + "setUri(...)");
+        }
+        String alias = config.get(MilvusOptions.ALIAS);
+        if (alias == null || !alias.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("milvus.alias must be a Milvus name ([A-Za-z_][A-Za-z0-9_]*), got '"
+                    + alias + "'");
+        }
+        int maxGroups = config.get(MilvusOptions.ACL_MAX_GROUPS);
+        int groupLen = config.get(MilvusOptions.ACL_GROUP_MAX_LENGTH);
+        int ef = config.get(MilvusOptions.SEARCH_EF);
+        if (maxGroups < 1 || groupLen < 1 || ef < 1) {
+            throw new IllegalArgumentException("milvus.acl.max-groups, milvus.acl.group.max-length and "
+                    + "milvus.search.hnsw.ef must be positive");
+        }
+        if (collection != null && !collection.alias().equals(alias)) {
+            throw new IllegalArgumentException("setCollection(spec) uses alias '" + collection.alias()
+                    + "' but the alias was then set to '" + alias + "': set one of them");
+        }
+        return new MilvusRetriever(connection, alias, modelId, config.get(MilvusOptions.EMPTY_ACL), maxGroups,
+                groupLen, ef, collection);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.gemrag.connectors.milvus.internal;
+
+import static dev.gemrag.connectors.milvus.ChunkFields.ACL;
+import static dev.gemrag.connectors.milvus.ChunkFields.CHUNK_ID;
+import static dev.gemrag.connectors.milvus.ChunkFields.CHUNK_INDEX;
+import static dev.gemrag.connectors.milvus.ChunkFields.DOC_ID;
+import static dev.gemrag.connectors.milvus.ChunkFields.DOC_VERSION;
+import static dev.gemrag.connectors.milvus.ChunkFields.EMBEDDING;
+import static dev.gemrag.connectors.milvus.ChunkFields.METADATA;
+import static dev.gemrag.connectors.milvus.ChunkFields.TEXT;
+import static dev.gemrag.connectors.milvus.ChunkFields.TITLE;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import dev.gemrag.connectors.milvus.CollectionSpec;
+import dev.gemrag.connectors.milvus.FieldOverflow;
+import dev.gemrag.connectors.records.Chunk;
+import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.IndexAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns the chunks of one {@link IndexAction} into Milvus rows, refusing what would corrupt the
+ * collection: vectors of another model or dimension, chunks of another document or version, ids or
+ * acl groups over their limits. Over-long titles/texts are truncated or rejected by {@link FieldOverflow}.
+ */
+public final class ChunkRowMapper {
+    private final CollectionSpec spec;
+    private final String collection;
+    private final FieldOverflow overflow;
+    private long truncatedFields;
+
+    public ChunkRowMapper(CollectionSpec spec, FieldOverflow overflow) {
+        this.spec = spec;
+        this.collection = spec.collectionName();
+        this.overflow = overflow;
+    }
+
+    /** Title/text values cut so far. */
+    public long truncatedFields() {
+        return truncatedFields;
+    }
+
+    /** Validates the action as a whole (before buffering, so a bad record fails at once, not at flush). */
+    public List<JsonObject> rows(IndexAction action) {
+        if (action.docId == null || action.docId.isEmpty()) {
+            throw new IllegalArgumentException("index action without a document id");
+        }
+        checkBytes(action.docId, spec.docIdMaxLength(), "document id", action.docId);
+        if (action.isDelete()) {
+            return List.of();
+        }
+        List<JsonObject> rows = new ArrayList<>(action.chunks.size());
+        for (EmbeddedChunk ec : action.chunks) {
+            rows.add(row(action, ec));
+        }
+        return rows;
+    }
+
+    private JsonObject row(IndexAction action, EmbeddedChunk ec) {
+        Chunk c = ec.chunk();
+        if (!action.docId.equals(c.docId()) || action.docVersion != c.docVersion()) {
+            throw new IllegalArgumentException("chunk " + c.chunkId() + " (doc '" + c.docId() + "' v" + c.docVersion()
+                    + ") does not belong to the action for doc '" + action.docId + "' v" + action.docVersion);
+        }
+        if (!spec.modelId().equals(ec.modelId())) {
+            throw new IllegalArgumentException("chunk " + c.chunkId() + " was embedded by model '" + ec.modelId()
+                    + "' but collection '" + collection + "' holds vectors of model '" + spec.modelId()
+                    + "': re-index into a new collection instead of mixing vectors");
+        }
+        float[] v = ec.embedding();
+        if (v == null || v.length != spec.dimension()) {
+            throw new IllegalArgumentException("chunk " + c.chunkId() + " has a " + (v == null ? 0 : v.length)
+                    + "-dimensional embedding but collection '" + collection + "' holds " + spec.dimension()
+                    + "-dimensional vectors");
+        }
+        JsonArray vec = new JsonArray(v.length);
+        for (float f : v) {
+            if (!Float.isFinite(f)) {
+                throw new IllegalArgumentException("chunk " + c.chunkId() + " has a non-finite embedding value");
+            }
+            vec.add(new JsonPrimitive(f));
+        }
+        if (c.chunkId() == null || c.chunkId().isEmpty()) {
+            throw new IllegalArgumentException("chunk " + c.chunkIndex() + " of doc '" + c.docId() + "' has no chunk id");
+        }
+        checkBytes(c.chunkId(), spec.chunkIdMaxLength(), "chunk id", c.chunkId());
+        List<String> acl = AclGroups.validate(c.acl() == null ? List.of() : Arrays.asList(c.acl()),
+                spec.aclMaxGroups(), spec.aclGroupMaxLength(), "acl of chunk " + c.chunkId(), true);
+        JsonArray aclJson = new JsonArray(acl.size());
+        acl.forEach(aclJson::add);
+
+        JsonObject row = new JsonObject();
+        row.addProperty(CHUNK_ID, c.chunkId());
+        row.addProperty(DOC_ID, c.docId());
+        row.addProperty(DOC_VERSION, c.docVersion());
+        row.addProperty(CHUNK_INDEX, c.chunkIndex());
+        row.addProperty(TITLE, fit(c.title() == null ? "" : c.title(), spec.titleMaxLength(), TITLE, c.chunkId()));
+        row.addProperty(TEXT, fit(c.text() == null ? "" : c.text(), spec.textMaxLength(), TEXT, c.chunkId()));
+        row.add(ACL, aclJson);
+        row.add(METADATA, metadata(c));
+        row.add(EMBEDDING, vec);
+        return row;
+    }
+
+    private static JsonElement metadata(Chunk c) {
+        String json = c.metadataJson();
+        if (json == null || json.isBlank()) {
+            return new JsonObject();
+        }
+        try {
+            JsonElement e = JsonParser.parseString(json);
+            if (!e.isJsonObject()) {
+                throw new IllegalArgumentException("metadata of chunk " + c.chunkId() + " is not a JSON object");
+            }
+            return e;
+        } catch (com.google.gson.JsonParseException e) {
+            throw new IllegalArgumentException("metadata of chunk " + c.chunkId() + " is not valid JSON: "
+                    + e.getMessage());
+        }
+    }
+
+    private String fit(String value, int maxBytes, String field, String chunkId) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= maxBytes) {
+            return value;
+        }
+        if (overflow == FieldOverflow.REJECT) {
+            throw new IllegalArgumentException(field + " of chunk " + chunkId + " is " + utf8.length
+                    + " bytes, over its max length " + maxBytes + " (milvus.field." + field
+                    + ".max-length; milvus.field.overflow=REJECT)");
+        }
+        truncatedFields++;
+        return truncateUtf8(value, maxBytes);
+    }
+
+    /** The longest prefix of s whose UTF-8 encoding fits in maxBytes, never splitting a code point. */
+    public static String truncateUtf8(String s, int maxBytes) {
+        int bytes = 0;
+        int i = 0;
+        while (i < s.length()) {
+            int cp = s.codePointAt(i);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + n > maxBytes) {
+                break;
+            }
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return s.substring(0, i);
+    }
+
+    private static void checkBytes(String value, int maxBytes, String what, String shown) {
+        int n = value.getBytes(StandardCharsets.UTF_8).length;
+        if (n > maxBytes) {
+            throw new IllegalArgumentException(what + " is " + n + " bytes, over the limit of " + maxBytes
+                    + " (milvus.field.doc-id.max-length): "
+                    + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown));
+        }
+    }
+}

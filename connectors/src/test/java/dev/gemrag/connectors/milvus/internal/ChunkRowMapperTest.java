@@ -1,0 +1,84 @@
+package dev.gemrag.connectors.milvus.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import dev.gemrag.connectors.milvus.CollectionSpec;
+import dev.gemrag.connectors.milvus.FieldOverflow;
+import dev.gemrag.connectors.records.Chunk;
+import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.IndexAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChunkRowMapperTest {
+    static final CollectionSpec SPEC = CollectionSpec.builder("model-a", 3).titleMaxLength(8).textMaxLength(10).build();
+
+    static EmbeddedChunk chunk(String doc, long v, int i, String title, String text, String model, float... vec) {
+        return new EmbeddedChunk(new Chunk(Chunk.chunkId(doc, i), doc, v, i, title, text, new String[] {"g"}, "{\"k\":1}"),
+                vec, model);
+    }
+
+    @Test
+    void mapsEveryField() {
+        JsonObject row = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE).rows(IndexAction.upsert("d", 4,
+                List.of(chunk("d", 4, 1, "T", "text", "model-a", 1f, 0f, 0.5f)))).get(0);
+        assertThat(row.get("chunk_id").getAsString()).isEqualTo("d#1");
+        assertThat(row.get("doc_id").getAsString()).isEqualTo("d");
+        assertThat(row.get("doc_version").getAsLong()).isEqualTo(4);
+        assertThat(row.get("chunk_index").getAsInt()).isEqualTo(1);
+        assertThat(row.get("title").getAsString()).isEqualTo("T");
+        assertThat(row.get("text").getAsString()).isEqualTo("text");
+        assertThat(row.getAsJsonArray("acl").get(0).getAsString()).isEqualTo("g");
+        assertThat(row.getAsJsonObject("metadata").get("k").getAsInt()).isEqualTo(1);
+        assertThat(row.getAsJsonArray("embedding").get(2).getAsFloat()).isEqualTo(0.5f);
+    }
+
+    @Test
+    void refusesAnotherModelOrDimension() {
+        ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE);
+        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, List.of(chunk("d", 1, 0, "", "x", "model-b", 1, 2, 3)))))
+                .hasMessageContaining("embedded by model 'model-b' but collection '" + SPEC.collectionName()
+                        + "' holds vectors of model 'model-a'");
+        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, List.of(chunk("d", 1, 0, "", "x", "model-a", 1, 2)))))
+                .hasMessageContaining("has a 2-dimensional embedding but collection '" + SPEC.collectionName()
+                        + "' holds 3-dimensional vectors");
+        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, List.of(chunk("d", 1, 0, "", "x", "model-a", 1, Float.NaN, 3)))))
+                .hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 2, List.of(chunk("d", 1, 0, "", "x", "model-a", 1, 2, 3)))))
+                .hasMessageContaining("does not belong to the action for doc 'd' v2");
+    }
+
+    @Test
+    void truncatesOnACharacterBoundaryAndCounts() {
+        ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE);
+        // "ééééé" = 10 bytes fits; "éééééé" = 12 bytes -> 5 characters; title "abcdefghij" -> 8
+        JsonObject row = m.rows(IndexAction.upsert("d", 1, List.of(chunk("d", 1, 0, "abcdefghij", "éééééé", "model-a",
+                1, 2, 3)))).get(0);
+        assertThat(row.get("text").getAsString()).isEqualTo("ééééé");
+        assertThat(row.get("title").getAsString()).isEqualTo("abcdefgh");
+        assertThat(m.truncatedFields()).isEqualTo(2);
+        assertThat(ChunkRowMapper.truncateUtf8("a🙂b", 4)).isEqualTo("a"); // the emoji needs 4 bytes
+        assertThat(ChunkRowMapper.truncateUtf8("a🙂b", 5)).isEqualTo("a🙂");
+        String cut = ChunkRowMapper.truncateUtf8("日本語テキスト", 10);
+        assertThat(cut).isEqualTo("日本語");
+        assertThat(cut.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void rejectModeNamesChunkAndField() {
+        ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.REJECT);
+        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, List.of(chunk("d", 1, 0, "t", "0123456789X", "model-a",
+                1, 2, 3))))).hasMessage("text of chunk d#0 is 11 bytes, over its max length 10 "
+                        + "(milvus.field.text.max-length; milvus.field.overflow=REJECT)");
+    }
+
+    @Test
+    void deleteNeedsOnlyAnId() {
+        assertThat(new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE).rows(IndexAction.delete("d", 3))).isEmpty();
+        assertThatThrownBy(() -> new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE).rows(IndexAction.delete("x".repeat(600), 3)))
+                .hasMessageContaining("document id is 600 bytes, over the limit of 512");
+    }
+}

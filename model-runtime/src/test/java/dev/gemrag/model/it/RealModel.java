@@ -1,0 +1,42 @@
+package dev.gemrag.model.it;
+
+import dev.gemrag.model.Checkpoint;
+import dev.gemrag.model.CheckpointLoader;
+import dev.gemrag.model.fetch.DefaultModel;
+import dev.gemrag.model.generate.ChatTemplate;
+import dev.gemrag.model.generate.Generator;
+import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.tokenizer.HfTextTokenizer;
+import java.nio.file.Path;
+
+/**
+ * The real default model (SmolLM2-135M-Instruct Q4_1), loaded once per test JVM and shared by all
+ * RealModel*IT classes: loading and dequantising takes seconds, the checks themselves are short.
+ * Never closed: its native memory goes with the JVM.
+ */
+final class RealModel {
+    private static RealModel instance;
+
+    final Checkpoint checkpoint;
+    final HfTextTokenizer tokenizer;
+    final LlamaModel llama;
+    final Generator generator;
+    final ChatTemplate chat;
+
+    private RealModel(Path path) {
+        long t0 = System.nanoTime();
+        this.checkpoint = CheckpointLoader.load(path);
+        this.tokenizer = HfTextTokenizer.of(checkpoint);
+        this.llama = LlamaModel.create(checkpoint.config(), checkpoint.weights());
+        this.generator = new Generator(llama, tokenizer, checkpoint.eosTokenIds());
+        this.chat = ChatTemplate.fromJinja(checkpoint.chatTemplate());
+        System.out.printf("RealModel: loaded %s in %.1f s%n", path.getFileName(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    static synchronized RealModel get() {
+        if (instance == null) {
+            instance = new RealModel(DefaultModel.path()); // cached, checksum-verified; fetched when missing
+        }
+        return instance;
+    }
+}

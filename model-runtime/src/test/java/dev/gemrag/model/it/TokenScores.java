@@ -1,0 +1,68 @@
+package dev.gemrag.model.it;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.gemrag.model.llama.AttentionMasks;
+import dev.gemrag.model.llama.LlamaModel;
+
+/**
+ * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token and
+ * the log-prob of the actual next token. Positions and mask are parameters so a test can also show
+ * what a broken RoPE or mask would score.
+ */
+record TokenScores(int[] top1, double[] nextLogprob) {
+
+    static TokenScores causal(LlamaModel model, int[] ids) {
+        long[] positions = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            positions[i] = i;
+        }
+        return of(model, ids, positions, (row, q, k) -> k <= q);
+    }
+
+    static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule) {
+        int n = ids.length;
+        long[] longIds = new long[n];
+        for (int i = 0; i < n; i++) {
+            longIds[i] = ids[i];
+        }
+        try (NDManager m = model.newManager()) {
+            NDArray input = m.create(longIds, new Shape(1, n));
+            NDArray pos = m.create(positions, new Shape(1, n));
+            NDArray mask = AttentionMasks.of(m, 1, n, n, rule);
+            NDArray hidden = model.forward(input, pos, mask, null);
+            NDArray logProbs = model.logits(hidden).reshape(n, -1).logSoftmax(-1);
+            int vocab = (int) logProbs.getShape().get(1);
+            float[] flat = logProbs.toFloatArray();
+            int[] top1 = new int[n];
+            double[] next = new double[n - 1];
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                int base = i * vocab;
+                for (int v = 1; v < vocab; v++) {
+                    if (flat[base + v] > flat[base + best]) {
+                        best = v;
+                    }
+                }
+                top1[i] = best;
+                if (i < n - 1) {
+                    next[i] = flat[base + ids[i + 1]];
+                }
+            }
+            return new TokenScores(top1, next);
+        }
+    }
+
+    double perplexity() {
+        return perplexity(nextLogprob);
+    }
+
+    static double perplexity(double[] nextLogprob) {
+        double nll = 0;
+        for (double lp : nextLogprob) {
+            nll -= lp;
+        }
+        return Math.exp(nll / nextLogprob.length);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.gemrag.operators.answer;
+
+import dev.gemrag.connectors.records.Answer;
+import dev.gemrag.connectors.records.Citation;
+import dev.gemrag.connectors.records.Question;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.engine.EngineOverloadedException;
+import dev.gemrag.operators.metrics.LatencyHistogram;
+import dev.gemrag.operators.model.ModelClient;
+import dev.gemrag.operators.model.ModelClientFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers a (validated) question: embeds it (QUERY role) through the shared engine, retrieves the
+ * top-k chunks the asker's groups may read, and lets the same model write an answer grounded in
+ * them, with citations and per-stage timings. Nothing retrieved = a fixed "nothing found" answer
+ * and no generation.
+ */
+public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AnswerFunction.class);
+    public static final String NOTHING_FOUND =
+            "I could not find any documents you have access to that answer this.";
+    public static final String TIMED_OUT = "The answer took longer than answer.timeout and was given up.";
+
+    private final ModelClientFactory models;
+    private final RetrieverFactory retrievers;
+    private final AnswerSettings settings;
+    private transient ModelClient model;
+    private transient Retriever retriever;
+    private transient ExecutorService searchThreads;
+    private transient Histogram embedMs;
+    private transient Histogram searchMs;
+    private transient Histogram generateMs;
+    private transient Histogram answerMs;
+    private transient Counter nothingFound;
+    private transient Counter truncatedSources;
+    private transient Counter failures;
+
+    public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings) {
+        this.models = models;
+        this.retrievers = retrievers;
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        model = models.open();
+        retriever = retrievers.open(model.modelId(), model.embeddingDimension());
+        // Milvus calls block: keep them off the task thread and off the engine's worker.
+        searchThreads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "gemrag-search");
+            t.setDaemon(true);
+            return t;
+        });
+        var group = getRuntimeContext().getMetricGroup();
+        embedMs = LatencyHistogram.register(group, "questionEmbedLatencyMs");
+        searchMs = LatencyHistogram.register(group, "milvusSearchLatencyMs");
+        generateMs = LatencyHistogram.register(group, "generateLatencyMs");
+        answerMs = LatencyHistogram.register(group, "answerLatencyMs");
+        nothingFound = group.counter("answersNothingFound");
+        truncatedSources = group.counter("truncatedInputs");
+        failures = group.counter("answerFailures");
+        group.gauge("engineQueueDepth", () -> model.queueDepth());
+    }
+
+    @Override
+    public void asyncInvoke(Question q, ResultFuture<Answer> result) {
+        long t0 = System.nanoTime();
+        Map<String, Long> timings = new LinkedHashMap<>();
+        int topK = q.topK() == null ? settings.topK() : Math.min(q.topK(), settings.maxTopK());
+        int maxTokens = q.maxTokens() == null ? settings.maxTokens() : Math.min(q.maxTokens(), settings.maxMaxTokens());
+        List<String> groups = q.groups() == null ? List.of() : Arrays.asList(q.groups());
+
+        model.embed(List.of(q.question()), EmbedRole.QUERY)
+                .thenApplyAsync(vectors -> {
+                    long t1 = System.nanoTime();
+                    timings.put("embed", ms(t0, t1));
+                    List<RetrievedChunk> hits = retriever.search(vectors.get(0), topK, groups);
+                    timings.put("search", ms(t1, System.nanoTime()));
+                    return hits;
+                }, searchThreads)
+                .thenCompose(hits -> {
+                    if (hits.isEmpty()) {
+                        nothingFound.inc();
+                        return CompletableFuture.completedFuture(new Answer(q.id(), NOTHING_FOUND, List.of(), model.modelId(), timings));
+                    }
+                    GroundedPrompt prompt = GroundedPrompt.build(q.question(), hits, model.tokenizer(), settings.contextTokens());
+                    truncatedSources.inc(prompt.truncatedSources());
+                    long t2 = System.nanoTime();
+                    return model.generate(model.applyChatTemplate(prompt.messages()), GenerationParams.greedy(maxTokens))
+                            .thenApply(gen -> {
+                                timings.put("generate", ms(t2, System.nanoTime()));
+                                List<Citation> citations = prompt.sources().stream()
+                                        .map(h -> new Citation(h.docId(), h.chunkId(), h.title(), h.score()))
+                                        .toList();
+                                return new Answer(q.id(), gen.text().strip(), citations, model.modelId(), timings);
+                            });
+                })
+                .whenComplete((answer, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        if (cause instanceof EngineOverloadedException) {
+                            result.completeExceptionally(cause); // back-pressure: the retry strategy tries again
+                            return;
+                        }
+                        // One question must not fail (and restart-loop) the job: the asker gets the reason.
+                        LOG.warn("answering question {} failed: {}", q.id(), cause.toString());
+                        failures.inc();
+                        result.complete(List.of(failed(q, "could not answer: " + cause.getMessage(), t0)));
+                        return;
+                    }
+                    answer.timingsMs().put("total", ms(t0, System.nanoTime()));
+                    record(answer.timingsMs());
+                    result.complete(List.of(answer));
+                });
+    }
+
+    private void record(Map<String, Long> t) {
+        embedMs.update(t.getOrDefault("embed", 0L));
+        searchMs.update(t.getOrDefault("search", 0L));
+        if (t.containsKey("generate")) {
+            generateMs.update(t.get("generate"));
+        }
+        answerMs.update(t.get("total"));
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+
+    @Override
+    public void timeout(Question q, ResultFuture<Answer> result) {
+        LOG.warn("answering question {} timed out (answer.timeout)", q.id());
+        failures.inc();
+        result.complete(List.of(failed(q, TIMED_OUT, -1)));
+    }
+
+    /** An answer that says why there is none; no citations. */
+    private Answer failed(Question q, String text, long t0) {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        if (t0 >= 0) {
+            timings.put("total", ms(t0, System.nanoTime()));
+        }
+        return new Answer(q.id(), text, List.of(), model.modelId(), timings);
+    }
+
+    @Override
+    public void close() {
+        if (searchThreads != null) {
+            searchThreads.shutdownNow();
+        }
+        if (retriever != null) {
+            retriever.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.gemrag.operators.embed;
+
+import dev.gemrag.connectors.records.Chunk;
+import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.operators.chunk.DocumentChunks;
+import dev.gemrag.operators.metrics.LatencyHistogram;
+import dev.gemrag.operators.model.ModelClient;
+import dev.gemrag.operators.model.ModelClientFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Meter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Embeds all chunks of ONE document version in one request to the JVM's shared engine and emits
+ * one {@link IndexAction} for the document (no chunks = delete), so the sink writes a version
+ * whole and then drops the chunks of other versions. Use with ordered wait after keyBy(doc id)
+ * so the events of a document reach the sink in order; see {@code AsyncDataStream.orderedWaitWithRetry}.
+ */
+public final class EmbedDocumentFunction extends RichAsyncFunction<DocumentChunks, IndexAction> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedDocumentFunction.class);
+
+    private final ModelClientFactory models;
+    private final int maxInputTokens;
+    private transient ModelClient model;
+    private transient Histogram batchSize;
+    private transient Histogram embedLatencyMs;
+    private transient Meter tokensPerSecond;
+    private transient Meter chunksPerSecond;
+    private transient Counter truncated;
+
+    /**
+     * @param maxInputTokens the engine's embedding input limit: longer chunks are counted as truncated
+     */
+    public EmbedDocumentFunction(ModelClientFactory models, int maxInputTokens) {
+        this.models = models;
+        this.maxInputTokens = maxInputTokens;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        model = models.open();
+        var group = getRuntimeContext().getMetricGroup();
+        batchSize = LatencyHistogram.register(group, "embedBatchSize");
+        embedLatencyMs = LatencyHistogram.register(group, "embedLatencyMs");
+        tokensPerSecond = group.meter("embedTokensPerSecond", new MeterView(60));
+        chunksPerSecond = group.meter("embedChunksPerSecond", new MeterView(60));
+        truncated = group.counter("truncatedInputs");
+        group.gauge("engineQueueDepth", () -> model.queueDepth());
+    }
+
+    @Override
+    public void asyncInvoke(DocumentChunks doc, ResultFuture<IndexAction> result) {
+        if (doc.isDelete()) {
+            result.complete(List.of(IndexAction.delete(doc.docId, doc.docVersion)));
+            return;
+        }
+        List<String> texts = new ArrayList<>(doc.chunks.size());
+        int tokens = 0;
+        for (Chunk c : doc.chunks) {
+            String t = EmbedText.of(c);
+            int n = model.tokenizer().count(t);
+            if (n > maxInputTokens) {
+                truncated.inc();
+            }
+            tokens += Math.min(n, maxInputTokens);
+            texts.add(t);
+        }
+        final int inputTokens = tokens;
+        long start = System.nanoTime();
+        model.embed(texts, EmbedRole.DOCUMENT).whenComplete((vectors, error) -> {
+            if (error != null) {
+                LOG.warn("embedding document {} v{} failed: {}", doc.docId, doc.docVersion, error.toString());
+                result.completeExceptionally(error);
+                return;
+            }
+            if (vectors.size() != doc.chunks.size()) {
+                result.completeExceptionally(new IllegalStateException("engine returned " + vectors.size()
+                        + " embeddings for " + doc.chunks.size() + " chunks of " + doc.docId));
+                return;
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            embedLatencyMs.update(ms);
+            batchSize.update(texts.size());
+            tokensPerSecond.markEvent(inputTokens);
+            chunksPerSecond.markEvent(texts.size());
+            List<EmbeddedChunk> embedded = new ArrayList<>(vectors.size());
+            for (int i = 0; i < vectors.size(); i++) {
+                embedded.add(new EmbeddedChunk(doc.chunks.get(i), vectors.get(i), model.modelId()));
+            }
+            result.complete(List.of(IndexAction.upsert(doc.docId, doc.docVersion, embedded)));
+        });
+    }
+
+    @Override
+    public void timeout(DocumentChunks doc, ResultFuture<IndexAction> result) {
+        // A stuck engine is a system failure, not bad data: fail (and let Flink restart and replay).
+        result.completeExceptionally(new TimeoutException(
+                "embedding " + doc.chunks.size() + " chunks of document " + doc.docId + " timed out"));
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.gemrag.operators.model;
+
+import dev.gemrag.model.ChatMessage;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.TextTokenizer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the Flink operators need from the model: asynchronous embed and generate through the JVM's
+ * shared batching engine, plus the tokenizer and chat template. One client per operator instance;
+ * {@link #close()} releases this instance's reference to the shared engine, not the engine itself.
+ */
+public interface ModelClient extends AutoCloseable {
+    /** Stable id of base + adapter; names the Milvus collection. */
+    String modelId();
+
+    int embeddingDimension();
+
+    TextTokenizer tokenizer();
+
+    String applyChatTemplate(List<ChatMessage> messages);
+
+    /** L2-normalised embeddings, one per text, in order. */
+    CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role);
+
+    CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params);
+
+    /** Requests waiting in the engine's queue (all clients of the JVM); -1 when unknown. */
+    int queueDepth();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,117 @@
+package dev.gemrag.operators.model;
+
+import dev.gemrag.model.ChatMessage;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.LanguageModel;
+import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.engine.EngineOptions;
+import dev.gemrag.model.engine.EngineRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@link ModelClientFactory} over the JVM-wide {@link EngineRegistry}: every operator instance of a
+ * TaskManager that names the same model shares one loaded copy and one batching worker; the model
+ * is closed when the last of them closes its client.
+ */
+public final class SharedEngineModels implements ModelClientFactory {
+    private static final long serialVersionUID = 1L;
+    /** The models behind the registry's engines, for the tokenizer and chat template (thread-safe reads). */
+    private static final Map<String, LanguageModel> LOADED = new HashMap<>();
+    private static final Object LOCK = new Object();
+
+    private final ModelSource source;
+    private final int batchTokens;
+    private final long maxWaitMillis;
+
+    public SharedEngineModels(ModelSource source, int batchTokens, Duration maxWait) {
+        this.source = source;
+        this.batchTokens = batchTokens;
+        this.maxWaitMillis = maxWait.toMillis();
+    }
+
+    @Override
+    public ModelClient open() {
+        String key = source.key();
+        synchronized (LOCK) {
+            EngineOptions options = EngineOptions.defaults()
+                    .withBatching(batchTokens, EngineOptions.defaults().maxBatch(), Duration.ofMillis(maxWaitMillis));
+            EngineRegistry.Lease lease = EngineRegistry.shared().acquire(key, () -> {
+                LanguageModel m = source.load();
+                LOADED.put(key, m);
+                return m;
+            }, options);
+            return new Client(key, lease, LOADED.get(key));
+        }
+    }
+
+    private static final class Client implements ModelClient {
+        private final String key;
+        private final EngineRegistry.Lease lease;
+        private final LanguageModel model;
+
+        Client(String key, EngineRegistry.Lease lease, LanguageModel model) {
+            this.key = key;
+            this.lease = lease;
+            this.model = model;
+        }
+
+        @Override
+        public String modelId() {
+            return lease.engine().modelId();
+        }
+
+        @Override
+        public int embeddingDimension() {
+            return lease.engine().embeddingDimension();
+        }
+
+        @Override
+        public TextTokenizer tokenizer() {
+            return model.tokenizer();
+        }
+
+        @Override
+        public String applyChatTemplate(List<ChatMessage> messages) {
+            return model.applyChatTemplate(messages);
+        }
+
+        @Override
+        public CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role) {
+            try {
+                return lease.engine().embedAll(texts, role);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e); // overloaded / closed: the async retry decides
+            }
+        }
+
+        @Override
+        public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
+            try {
+                return lease.engine().generate(prompt, params);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        @Override
+        public int queueDepth() {
+            return lease.engine().queueDepth();
+        }
+
+        @Override
+        public void close() {
+            synchronized (LOCK) {
+                lease.close();
+                if (EngineRegistry.shared().references(key) == 0) {
+                    LOADED.remove(key);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gemrag.operators.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gemrag.connectors.records.Document;
+import dev.gemrag.connectors.records.DocumentDelete;
+import dev.gemrag.connectors.records.DocumentEvent;
+import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.operators.chunk.Chunker;
+import dev.gemrag.operators.chunk.DocumentChunker;
+import dev.gemrag.operators.chunk.WhitespaceTokenizer;
+import dev.gemrag.operators.testing.BagOfWordsModel;
+import dev.gemrag.operators.testing.CollectingResult;
+import dev.gemrag.operators.testing.DirectRuntime;
+import java.util.List;
+import org.apache.flink.api.common.functions.DefaultOpenContext;
+import org.junit.jupiter.api.Test;
+
+class EmbedDocumentFunctionTest {
+    private final BagOfWordsModel model = new BagOfWordsModel();
+    private final DocumentChunker chunker = new DocumentChunker(new Chunker(new WhitespaceTokenizer(), 8, 0));
+
+    private EmbedDocumentFunction open() throws Exception {
+        EmbedDocumentFunction fn = new EmbedDocumentFunction(() -> model, 512);
+        fn.setRuntimeContext(DirectRuntime.context());
+        fn.open(DefaultOpenContext.INSTANCE);
+        return fn;
+    }
+
+    @Test
+    void oneRequestAndOneIndexActionPerDocumentVersion() throws Exception {
+        EmbedDocumentFunction fn = open();
+        DocumentEvent e = DocumentEvent.upsert(new Document("d", 3, "cp", "Copy files now please. Also copy directories here. Done.",
+                null, new String[0], "{}"));
+        CollectingResult<IndexAction> r = new CollectingResult<>();
+        fn.asyncInvoke(chunker.chunk(e), r);
+        List<IndexAction> out = r.get();
+        assertThat(out).hasSize(1);
+        IndexAction a = out.get(0);
+        assertThat(a.docId).isEqualTo("d");
+        assertThat(a.docVersion).isEqualTo(3);
+        assertThat(a.isDelete()).isFalse();
+        assertThat(a.chunks).extracting(c -> c.chunk().chunkId()).containsExactly("d#0", "d#1");
+        assertThat(model.embedCalls.get()).isEqualTo(1);
+        EmbeddedChunk first = a.chunks.get(0);
+        // Embedded as "title\ntext", by the model named in the record.
+        assertThat(first.embedding()).containsExactly(BagOfWordsModel.vector("cp\n" + first.chunk().text()));
+        assertThat(first.modelId()).isEqualTo(model.modelId());
+        fn.close();
+    }
+
+    @Test
+    void deletesAndEmptyDocumentsBecomeDeleteActionsWithoutTheModel() throws Exception {
+        EmbedDocumentFunction fn = open();
+        CollectingResult<IndexAction> r1 = new CollectingResult<>();
+        fn.asyncInvoke(chunker.chunk(DocumentEvent.delete(new DocumentDelete("d", 9))), r1);
+        CollectingResult<IndexAction> r2 = new CollectingResult<>();
+        fn.asyncInvoke(chunker.chunk(DocumentEvent.upsert(new Document("e", 2, null, " ", null, null, null))), r2);
+        assertThat(r1.get()).singleElement().satisfies(a -> {
+            assertThat(a.isDelete()).isTrue();
+            assertThat(a.docId).isEqualTo("d");
+            assertThat(a.docVersion).isEqualTo(9);
+        });
+        assertThat(r2.get()).singleElement().satisfies(a -> assertThat(a.isDelete()).isTrue());
+        assertThat(model.embedCalls.get()).isZero();
+        fn.close();
+    }
+}

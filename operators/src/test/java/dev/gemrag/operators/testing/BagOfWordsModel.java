@@ -1,0 +1,92 @@
+package dev.gemrag.operators.testing;
+
+import dev.gemrag.model.ChatMessage;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.operators.chunk.WhitespaceTokenizer;
+import dev.gemrag.operators.model.ModelClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * A small real model for operator unit tests: hashed bag-of-words embeddings (so texts sharing
+ * words are close) and a "generator" that answers with the first source line of the prompt.
+ */
+public final class BagOfWordsModel implements ModelClient {
+    public static final int DIM = 256;
+    public final AtomicInteger embedCalls = new AtomicInteger();
+    public final AtomicInteger generateCalls = new AtomicInteger();
+    public final List<String> prompts = new ArrayList<>();
+    private final WhitespaceTokenizer tokenizer = new WhitespaceTokenizer();
+
+    @Override
+    public String modelId() {
+        return "bag-of-words-" + DIM;
+    }
+
+    @Override
+    public int embeddingDimension() {
+        return DIM;
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public String applyChatTemplate(List<ChatMessage> messages) {
+        return messages.stream().map(m -> "<" + m.role() + ">\n" + m.content()).collect(Collectors.joining("\n"))
+                + "\n<assistant>\n";
+    }
+
+    public static float[] vector(String text) {
+        float[] v = new float[DIM];
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+            if (!w.isEmpty()) {
+                v[Math.floorMod(w.hashCode(), DIM)] += 1;
+            }
+        }
+        double n = 0;
+        for (float x : v) {
+            n += x * x;
+        }
+        n = Math.sqrt(n);
+        for (int i = 0; i < DIM; i++) {
+            v[i] = n == 0 ? 0 : (float) (v[i] / n);
+        }
+        return v;
+    }
+
+    @Override
+    public CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role) {
+        embedCalls.incrementAndGet();
+        return CompletableFuture.supplyAsync(() -> texts.stream().map(BagOfWordsModel::vector).toList());
+    }
+
+    @Override
+    public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
+        generateCalls.incrementAndGet();
+        synchronized (prompts) {
+            prompts.add(prompt);
+        }
+        String firstSource = prompt.lines().filter(l -> l.startsWith("[1]")).findFirst().orElse("nothing");
+        return CompletableFuture.supplyAsync(() -> new GenerationResult(
+                "From " + firstSource.substring(0, Math.min(40, firstSource.length())) + " [1]",
+                List.of(1, 2, 3), tokenizer.count(prompt), "stop", 1, 1));
+    }
+
+    @Override
+    public int queueDepth() {
+        return 0;
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,186 @@
+package dev.gemrag.pipeline.job;
+
+import static dev.gemrag.pipeline.config.GemragOptions.*;
+
+import dev.gemrag.connectors.kafka.KafkaSinks;
+import dev.gemrag.connectors.kafka.KafkaSources;
+import dev.gemrag.connectors.kafka.ParsedDocument;
+import dev.gemrag.connectors.kafka.ParsedQuestion;
+import dev.gemrag.connectors.kafka.StartingOffsets;
+import dev.gemrag.connectors.milvus.CollectionManager;
+import dev.gemrag.connectors.milvus.CollectionSpec;
+import dev.gemrag.connectors.milvus.MilvusConnection;
+import dev.gemrag.connectors.milvus.MilvusRetriever;
+import dev.gemrag.connectors.milvus.MilvusSink;
+import dev.gemrag.connectors.records.Answer;
+import dev.gemrag.connectors.records.DeadLetter;
+import dev.gemrag.connectors.records.DocumentEvent;
+import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.connectors.records.Question;
+import dev.gemrag.operators.answer.AnswerFunction;
+import dev.gemrag.operators.answer.AnswerSettings;
+import dev.gemrag.operators.answer.QuestionValidator;
+import dev.gemrag.operators.chunk.ChunkFunction;
+import dev.gemrag.operators.chunk.DocumentChunks;
+import dev.gemrag.operators.embed.EmbedDocumentFunction;
+import dev.gemrag.operators.model.ModelClientFactory;
+import dev.gemrag.operators.parse.DeadLetterOutput;
+import dev.gemrag.operators.parse.ParsedStreams;
+import dev.gemrag.pipeline.config.GemragConfig;
+import dev.gemrag.pipeline.config.JobMode;
+import io.milvus.v2.client.MilvusClientV2;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
+import org.apache.flink.streaming.util.retryable.RetryPredicates;
+
+/**
+ * The gemrag Flink job, in mode index, query or both (see {@link JobMode}):
+ * <pre>
+ * index: KafkaSource(documents) -> parse (bad -> dead letters) -> keyBy(doc id) -> chunk
+ *        -> async embed (ordered, retried) -> MilvusSink (upsert version, delete stale)
+ * query: KafkaSource(questions) -> parse + validate (bad -> dead letters)
+ *        -> async answer (embed, search with ACL, grounded generation) -> KafkaSink(answers)
+ * </pre>
+ * Both branches share one model per TaskManager JVM through the engine registry.
+ */
+public final class GemragJob {
+    private final GemragConfig config;
+    private final ModelClientFactory models;
+    private final ModelInfo model;
+
+    /**
+     * @param models how operators reach the model (the shared engine)
+     * @param model  its id and dimension (name the Milvus collection); see {@link ModelInfo#of}
+     */
+    public GemragJob(GemragConfig config, ModelClientFactory models, ModelInfo model) {
+        this.config = config;
+        this.models = models;
+        this.model = model;
+    }
+
+    /** Adds the configured branches to env; creates the Milvus collection and alias when missing. */
+    public void build(StreamExecutionEnvironment env) {
+        env.setParallelism(config.get(PARALLELISM));
+        Duration interval = config.get(CHECKPOINT_INTERVAL);
+        if (!interval.isZero()) {
+            env.enableCheckpointing(interval.toMillis());
+        }
+        CollectionSpec collection = CollectionSpec.builder(model.modelId(), model.dimension())
+                .configure(config.flinkConfiguration()).build();
+        ensureCollection(collection);
+
+        JobMode mode = config.get(JOB_MODE);
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        if (mode.indexes()) {
+            deadLetters.add(index(env, collection));
+        }
+        if (mode.answers()) {
+            deadLetters.addAll(query(env));
+        }
+        DataStream<DeadLetter> all = deadLetters.get(0);
+        for (DataStream<DeadLetter> d : deadLetters.subList(1, deadLetters.size())) {
+            all = all.union(d);
+        }
+        all.sinkTo(KafkaSinks.deadLetters().setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                        .setProperties(config.kafkaProperties()).setTopic(config.get(TOPIC_DEAD_LETTERS)).build())
+                .name("dead-letters").uid("dead-letters-sink");
+    }
+
+    private DataStream<DeadLetter> index(StreamExecutionEnvironment env, CollectionSpec collection) {
+        DataStream<ParsedDocument> raw = env.fromSource(KafkaSources.documents()
+                        .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                        .setProperties(config.kafkaProperties())
+                        .setTopics(config.get(TOPIC_DOCUMENTS))
+                        .setGroupId(config.get(KAFKA_GROUP_ID) + "-index")
+                        .setStartingOffsets(StartingOffsets.COMMITTED_OR_EARLIEST)
+                        .build(), WatermarkStrategy.noWatermarks(), "documents")
+                .uid("documents-source");
+        ParsedStreams<DocumentEvent> docs = ParsedStreams.documents(raw);
+        SingleOutputStreamOperator<DocumentChunks> chunks = docs.valid()
+                .keyBy(DocumentEvent::id)
+                .map(new ChunkFunction(models, config.get(CHUNK_SIZE), config.get(CHUNK_OVERLAP)))
+                .returns(TypeInformation.of(DocumentChunks.class))
+                .name("chunk").uid("chunk");
+        Duration timeout = config.get(EMBED_TIMEOUT);
+        // Ordered: a document's versions leave in the order they came (the stream is keyed by doc id upstream).
+        SingleOutputStreamOperator<IndexAction> actions = AsyncDataStream.orderedWaitWithRetry(chunks,
+                        new EmbedDocumentFunction(models, config.get(EMBED_MAX_INPUT_TOKENS)),
+                        timeout.toMillis(), TimeUnit.MILLISECONDS, config.get(EMBED_CAPACITY),
+                        new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<IndexAction>(
+                                config.get(EMBED_RETRIES), 500L, 30_000L, 2.0)
+                                .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE).build())
+                .returns(TypeInformation.of(IndexAction.class))
+                .name("embed").uid("embed");
+        actions.sinkTo(MilvusSink.builder()
+                        .setConnection(connection())
+                        .setCollection(collection)
+                        .configure(config.flinkConfiguration())
+                        .build())
+                .setParallelism(config.get(MILVUS_SINK_PARALLELISM))
+                .name("milvus").uid("milvus-sink");
+        return docs.deadLetters();
+    }
+
+    private List<DataStream<DeadLetter>> query(StreamExecutionEnvironment env) {
+        DataStream<ParsedQuestion> raw = env.fromSource(KafkaSources.questions()
+                        .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                        .setProperties(config.kafkaProperties())
+                        .setTopics(config.get(TOPIC_QUESTIONS))
+                        .setGroupId(config.get(KAFKA_GROUP_ID) + "-query")
+                        .setStartingOffsets(StartingOffsets.COMMITTED_OR_EARLIEST)
+                        .build(), WatermarkStrategy.noWatermarks(), "questions")
+                .uid("questions-source");
+        ParsedStreams<Question> parsed = ParsedStreams.questions(raw);
+        AnswerSettings settings = answerSettings(config);
+        SingleOutputStreamOperator<Question> valid = parsed.valid()
+                .process(new QuestionValidator(models, settings, config.get(TOPIC_QUESTIONS)))
+                .returns(TypeInformation.of(Question.class))
+                .name("validate-questions").uid("validate-questions");
+        MilvusRetriever retriever = MilvusRetriever.builder()
+                .setConnection(connection())
+                .setModelId(model.modelId())
+                .configure(config.flinkConfiguration())
+                .setEmptyAclPolicy(config.get(ACL_NO_ACL_VISIBILITY))
+                .build();
+        // Unordered: answers are independent, a short one need not wait behind a long one.
+        DataStream<Answer> answers = AsyncDataStream.unorderedWaitWithRetry(valid,
+                        new AnswerFunction(models, new MilvusRetrievers(retriever), settings),
+                        config.get(ANSWER_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.get(ANSWER_CAPACITY),
+                        new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<Answer>(
+                                2, 500L, 5_000L, 2.0)
+                                .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE).build())
+                .returns(TypeInformation.of(Answer.class))
+                .name("answer").uid("answer");
+        answers.sinkTo(KafkaSinks.answers().setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                        .setProperties(config.kafkaProperties()).setTopic(config.get(TOPIC_ANSWERS)).build())
+                .name("answers").uid("answers-sink");
+        return List.of(parsed.deadLetters(), valid.getSideOutput(DeadLetterOutput.TAG));
+    }
+
+    public static AnswerSettings answerSettings(GemragConfig config) {
+        return new AnswerSettings(config.get(ANSWER_TOP_K), 20, config.get(ANSWER_MAX_TOKENS), 1024,
+                config.get(ANSWER_CONTEXT_TOKENS), config.get(ANSWER_MAX_QUESTION_TOKENS));
+    }
+
+    private MilvusConnection connection() {
+        return MilvusConnection.fromConfig(config.flinkConfiguration());
+    }
+
+    private void ensureCollection(CollectionSpec spec) {
+        MilvusClientV2 client = connection().connect();
+        try {
+            new CollectionManager(client).ensureCollection(spec);
+        } finally {
+            client.close();
+        }
+    }
+}
