@@ -296,6 +296,16 @@ class DeployFilesTest {
     }
 
     @Test
+    void theClientAndTheTaskManagersSeeTheSameFiles() {
+        // Model files are resolved to absolute paths where the job is submitted and opened in the TaskManagers.
+        for (String s : List.of("jobmanager", "taskmanager", "submit")) {
+            assertThat(map(services.get(s), s).get("volumes").toString()).as(s)
+                    .contains("models:/models", "gemrag-cache:/opt/flink/.cache/gemrag", "checkpoints:/checkpoints");
+        }
+        assertThat(map(services.get("submit"), "submit").get("user")).as("submit runs as the TaskManagers' user").isEqualTo("flink");
+    }
+
+    @Test
     void theModelFetchMatchesTheDefaultModel() throws Exception {
         String script = Files.readString(root.resolve("deploy/fetch-model.sh"), StandardCharsets.UTF_8);
         assertThat(script).contains("FILE=\"" + DefaultModel.FILE_NAME + "\"").contains("SHA=\"" + DefaultModel.SHA256 + "\"")
