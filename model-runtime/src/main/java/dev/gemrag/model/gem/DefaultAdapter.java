@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order: an explicit path (or "none"), then {@code $GEMRAG_ADAPTER} (path or "none"), then the adapter
  * bundled on the classpath as {@value #RESOURCE_DIR}/{@value #NAME}.json + .safetensors (source:
- * {@code model-runtime/src/main/resources/gem/}), copied to {@code ~/.cache/gemrag/adapters/} so it can be
+ * {@code model-runtime/src/main/resources/dev/gemrag/model/gem/default/}), copied to {@code ~/.cache/gemrag/adapters/} so it can be
  * read as files. The bundled adapter is used only when its base checksum matches the base being loaded.
  */
 public final class DefaultAdapter {
     public static final String ENV = "GEMRAG_ADAPTER";
-    public static final String RESOURCE_DIR = "gem";
-    public static final String NAME = "smollm2-135m-instruct-gem";
+    public static final String RESOURCE_DIR = "dev/gemrag/model/gem/default";
+    public static final String NAME = "gem-smollm2-135m";
     private static final Logger LOG = LoggerFactory.getLogger(DefaultAdapter.class);
 
     private DefaultAdapter() {

@@ -25,7 +25,7 @@ public final class GemLanguageModel implements LanguageModel {
     private final String id;
     private final LlamaModel model;
     private final TextTokenizer tokenizer;
-    private final GemEmbedder embedder;
+    private GemEmbedder embedder;
     private final Generator generator;
     private final Function<List<ChatMessage>, String> chatTemplate;
     private boolean closed;
@@ -75,6 +75,14 @@ public final class GemLanguageModel implements LanguageModel {
 
     public EmbeddingSettings embeddingSettings() {
         return embedder.settings();
+    }
+
+    /**
+     * Changes the token limit per embedded text (summary tokens included); longer inputs are truncated
+     * and counted. Call before sharing the model (not thread-safe, like the model).
+     */
+    public void setEmbeddingMaxTokens(int maxTokens) {
+        embedder = new GemEmbedder(model, tokenizer, embedder.settings().withMaxTokens(maxTokens));
     }
 
     /** Inputs cut to the token limit so far (each one also logged, rate-limited). */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.Checkpoint;
+import dev.gemrag.model.CheckpointLoader;
 import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.Pooling;
 import dev.gemrag.model.TextTokenizer;
@@ -12,11 +13,9 @@ import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.generate.ChatTemplate;
-import dev.gemrag.model.gguf.GgufCheckpointLoader;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -93,13 +92,9 @@ public final class ModelRuntime {
         }
     }
 
-    /** GGUF files (Hugging Face directories once a loader for them exists). */
+    /** A GGUF file or a Hugging Face directory. */
     public static Checkpoint loadCheckpoint(Path base) {
-        if (Files.isDirectory(base)) {
-            throw new IllegalArgumentException("loading Hugging Face directories is not supported yet: " + base
-                    + "; give a .gguf file");
-        }
-        return GgufCheckpointLoader.load(base);
+        return CheckpointLoader.load(base);
     }
 
     /**

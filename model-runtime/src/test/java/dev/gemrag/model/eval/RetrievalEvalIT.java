@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The eval harness on a 40-document subset of man-dev with the real model and MiniLM: every number is a
+ * The eval harness on a 30-document subset of man-dev with the real model and MiniLM: every number is a
  * valid metric, MiniLM is far above random, and the base pooling runs. (The full set is `gemrag eval`.)
  */
 class RetrievalEvalIT {
@@ -20,9 +20,9 @@ class RetrievalEvalIT {
     void subsetRunsEveryConfigurationAndMiniLmIsFarAboveRandom() throws Exception {
         Path dir = Path.of(System.getProperty("gemrag.eval.data", MAN_DEV.toString()));
         assumeThat(Files.isDirectory(dir)).as("man-dev data set at " + dir + " (set -Dgemrag.eval.data)").isTrue();
-        BeirDataset small = BeirDataset.read(dir).subset(40);
-        assertThat(small.corpus()).hasSize(40);
-        List<EvalResult> rows = EvalConfigs.run(small, List.of("base-mean", "minilm"), DefaultModel.path(), null, 8, 256,
+        BeirDataset small = BeirDataset.read(dir).subset(30);
+        assertThat(small.corpus()).hasSize(30);
+        List<EvalResult> rows = EvalConfigs.run(small, List.of("base-mean", "minilm"), DefaultModel.path(), null, 8, 128,
                 s -> { });
         String table = EvalTable.render(rows);
         assertThat(table).contains("| base-mean |", "| minilm |");
