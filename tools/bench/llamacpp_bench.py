@@ -19,13 +19,22 @@ runtimes see the same ids) or, standalone, from --text tokenized by llama.cpp (r
 import argparse
 import ctypes
 import json
-import resource
 import sys
 import time
 
 import llama_cpp
 import llama_cpp._logger as llama_logger
 import numpy as np
+
+
+def peak_rss_mib():
+    """VmHWM of this process. Not getrusage's ru_maxrss: Linux carries that across exec, so a child of
+    a 1.5 GB JVM would report the JVM's peak."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
 
 
 def log(msg):
@@ -96,7 +105,8 @@ def prefill_tok_s(model, prompt, threads, repeats):
 
 def decode_tok_s(model, prompt, batch, steps, threads, repeats):
     n = len(prompt)
-    c = Context(model, n_ctx=batch * (n + steps + 8), n_batch=max(batch * n, 64), n_seq=batch, threads=threads)
+    per_seq = -(-(n + steps + 8) // 256) * 256  # llama.cpp rounds each sequence's share to 256 slots
+    c = Context(model, n_ctx=batch * per_seq, n_batch=max(batch * n, 64), n_seq=batch, threads=threads)
     best = float("inf")
     try:
         for r in range(repeats + 1):
@@ -174,7 +184,7 @@ def main():
         except Exception as e:  # report instead of failing the whole bench
             out["decode_b%d_tok_s" % b] = None
             out["decode_b%d_error" % b] = str(e)
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    out["peak_rss_mb"] = peak_rss_mib()
     llama_cpp.llama_model_free(model)
     print(json.dumps(out))
 

@@ -8,7 +8,7 @@ import dev.gemrag.connectors.records.DocumentEvent;
  * {@code deadLetter} (invalid, with the raw record and the reason) is set. A POJO (public fields, no-arg
  * constructor) so Flink serialises it without Kryo.
  */
-public final class ParsedDocument {
+public final class ParsedDocument implements Parsed<DocumentEvent> {
     public DocumentEvent event;
     public DeadLetter deadLetter;
 
@@ -26,7 +26,13 @@ public final class ParsedDocument {
         return p;
     }
 
-    public boolean isValid() {
-        return event != null;
+    @Override
+    public DocumentEvent value() {
+        return event;
+    }
+
+    @Override
+    public DeadLetter deadLetter() {
+        return deadLetter;
     }
 }

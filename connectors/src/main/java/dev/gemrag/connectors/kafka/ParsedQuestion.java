@@ -7,7 +7,7 @@ import dev.gemrag.connectors.records.Question;
  * What the questions source emits for each Kafka record: exactly one of {@code question} or
  * {@code deadLetter} is set. A POJO so Flink serialises it without Kryo.
  */
-public final class ParsedQuestion {
+public final class ParsedQuestion implements Parsed<Question> {
     public Question question;
     public DeadLetter deadLetter;
 
@@ -25,7 +25,13 @@ public final class ParsedQuestion {
         return p;
     }
 
-    public boolean isValid() {
-        return question != null;
+    @Override
+    public Question value() {
+        return question;
+    }
+
+    @Override
+    public DeadLetter deadLetter() {
+        return deadLetter;
     }
 }

@@ -4,6 +4,9 @@ import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.engine.BatchStats;
+import dev.gemrag.model.engine.EngineListener;
+import dev.gemrag.model.engine.RequestKind;
 import dev.gemrag.operators.chunk.DocumentChunks;
 import dev.gemrag.operators.metrics.LatencyHistogram;
 import dev.gemrag.operators.model.ModelClient;
@@ -39,6 +42,7 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<DocumentChunk
     private transient Meter tokensPerSecond;
     private transient Meter chunksPerSecond;
     private transient Counter truncated;
+    private transient AutoCloseable engineHooks;
 
     /**
      * @param maxInputTokens the engine's embedding input limit: longer chunks are counted as truncated
@@ -58,6 +62,18 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<DocumentChunk
         chunksPerSecond = group.meter("embedChunksPerSecond", new MeterView(60));
         truncated = group.counter("truncatedInputs");
         group.gauge("engineQueueDepth", () -> model.queueDepth());
+        // What the JVM's shared engine actually batched (all operators of this TaskManager together).
+        Histogram engineBatch = LatencyHistogram.register(group, "engineEmbedBatchSize");
+        Meter engineTokens = group.meter("engineEmbedTokensPerSecond", new MeterView(60));
+        engineHooks = model.addListener(new EngineListener() {
+            @Override
+            public void onBatch(BatchStats stats) {
+                if (stats.kind() != RequestKind.GENERATE && !stats.failed()) {
+                    engineBatch.update(stats.size());
+                    engineTokens.markEvent(stats.tokens());
+                }
+            }
+        });
     }
 
     @Override
@@ -111,7 +127,10 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<DocumentChunk
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
+        if (engineHooks != null) {
+            engineHooks.close();
+        }
         if (model != null) {
             model.close();
         }

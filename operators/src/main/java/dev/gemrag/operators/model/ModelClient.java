@@ -5,6 +5,7 @@ import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.engine.EngineListener;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,6 +28,12 @@ public interface ModelClient extends AutoCloseable {
     CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role);
 
     CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params);
+
+    /**
+     * Registers engine metrics hooks (called on the engine's thread for every batch of the JVM's shared
+     * engine); close the handle to remove them.
+     */
+    AutoCloseable addListener(EngineListener listener);
 
     /** Requests waiting in the engine's queue (all clients of the JVM); -1 when unknown. */
     int queueDepth();

@@ -6,6 +6,7 @@ import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.engine.EngineListener;
 import dev.gemrag.model.engine.EngineOptions;
 import dev.gemrag.model.engine.EngineRegistry;
 import java.time.Duration;
@@ -97,6 +98,11 @@ public final class SharedEngineModels implements ModelClientFactory {
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
+        }
+
+        @Override
+        public AutoCloseable addListener(EngineListener listener) {
+            return lease.engine().addListener(listener);
         }
 
         @Override

@@ -4,6 +4,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
+import dev.gemrag.connectors.kafka.Parsed;
 import dev.gemrag.connectors.kafka.ParsedDocument;
 import dev.gemrag.connectors.kafka.ParsedQuestion;
 import dev.gemrag.connectors.records.DeadLetter;
@@ -24,17 +25,18 @@ public record ParsedStreams<T>(SingleOutputStreamOperator<T> valid, DataStream<D
 
     /** Operator name and uid "parse-documents". */
     public static ParsedStreams<DocumentEvent> documents(DataStream<ParsedDocument> parsed) {
-        SingleOutputStreamOperator<DocumentEvent> valid = parsed
-                .process(new ParsedDocumentSplitter(), TypeInformation.of(DocumentEvent.class))
-                .name("parse-documents").uid("parse-documents");
-        return new ParsedStreams<>(valid, valid.getSideOutput(DeadLetterOutput.TAG));
+        return split(parsed, DocumentEvent.class, "parse-documents");
     }
 
     /** Operator name and uid "parse-questions". */
     public static ParsedStreams<Question> questions(DataStream<ParsedQuestion> parsed) {
-        SingleOutputStreamOperator<Question> valid = parsed
-                .process(new ParsedQuestionSplitter(), TypeInformation.of(Question.class))
-                .name("parse-questions").uid("parse-questions");
+        return split(parsed, Question.class, "parse-questions");
+    }
+
+    private static <P extends Parsed<T>, T> ParsedStreams<T> split(DataStream<P> parsed, Class<T> type, String uid) {
+        SingleOutputStreamOperator<T> valid = parsed
+                .process(new ParsedSplitter<P, T>(), TypeInformation.of(type))
+                .name(uid).uid(uid);
         return new ParsedStreams<>(valid, valid.getSideOutput(DeadLetterOutput.TAG));
     }
 }

@@ -83,6 +83,11 @@ public final class BagOfWordsModel implements ModelClient {
     }
 
     @Override
+    public AutoCloseable addListener(dev.gemrag.model.engine.EngineListener listener) {
+        return () -> {};
+    }
+
+    @Override
     public int queueDepth() {
         return 0;
     }

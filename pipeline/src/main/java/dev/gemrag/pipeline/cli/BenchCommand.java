@@ -44,7 +44,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "GGUF file (default: the cached default model).")
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "GGUF file, run without adapter on both sides (default: $GEMRAG_MODEL, else the default model).")
     Path model;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for both runtimes (default: available processors).")
@@ -82,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--iterations must be at least 10, got " + iterations);
         }
         TorchRuntime.configureThreads(nThreads);
-        try (RuntimeSession session = RuntimeSession.open(model)) {
+        try (RuntimeSession session = RuntimeSession.openBase(model)) {
             return rss ? rssCheck(session) : speed(session, nThreads);
         }
     }
@@ -114,13 +115,14 @@ public final class BenchCommand implements Callable<Integer> {
             decode[i] = ours.decodeTokensPerSecond(decodePrompt, BATCHES[i], DECODE_TOKENS);
         }
         ModelFlops flops = new ModelFlops(session.config());
-        double ceiling = MatmulCeiling.gflops(longest, session.config().hiddenSize(),
-                session.config().intermediateSize(), 20);
+        double ceiling = MatmulCeiling.bestOfModelShapes(longest, session.config().hiddenSize(),
+                session.config().intermediateSize(), 50);
         double peak = ProcessMemory.peakRssMib();
 
         out.printf(Locale.ROOT, "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
-                        + " load average at the end %s%n", session.modelPath().getFileName(), nThreads, repeats,
-                Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage());
+                        + " load average at the end %s, OMP_WAIT_POLICY=%s (both sides)%n", session.modelPath().getFileName(),
+                nThreads, repeats, Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage(),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "metric", "gemrag (DJL)", "llama.cpp", "ours/ref");
         for (int i = 0; i < PREFILL.length; i++) {
             row(out, "prefill " + PREFILL[i] + " tokens, tok/s", prefill[i], num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
@@ -135,7 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-34s %13.0f%%%n", "prefill / ceiling", 100 * gflops / ceiling);
         out.printf(Locale.ROOT, "FLOPs: 2 x %.1fM linear-layer weights per token + attention QK^T and AV over the full"
                         + " %dx%d scores (4 x T^2 x %d x layers) + the head at the last position; norms/RoPE/softmax not"
-                        + " counted. Ceiling: one DJL FP32 matmul %dx%d @ %dx%d in this run.%n",
+                        + " counted. Ceiling: the fastest DJL FP32 matmul of the model's prefill shapes (%dx%d @ %dx%d and"
+                        + " the other projections' shapes), measured in this run.%n",
                 flops.linearParams() / 1e6, longest, longest, session.config().numHeads() * session.config().headDim(),
                 longest, session.config().hiddenSize(), session.config().hiddenSize(), session.config().intermediateSize());
         out.printf(Locale.ROOT, "Decode: %d-token prompt, %d greedy tokens per row, no early stop; llama.cpp batch 8 ="

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "Embed a BEIR set (corpus.jsonl, queries.jsonl, qrels/test.tsv) with each configuration, search "
                 + "exactly by cosine, print nDCG@10, Recall@1, Recall@10, MRR@10 and texts/s.")
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "BEIR directory, e.g. /work/shared/data/man-dev")
+    @Option(names = "--data", required = true, description = "BEIR directory, e.g. data/man-dev")
     Path data;
 
     @Option(names = "--configs", split = ",", description = "any of base-last, base-mean, gem, minilm "

@@ -37,6 +37,11 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "GGUF file or Hugging Face directory (default: the cached default model).")
     Path model;
 
+    @Option(names = "--adapter", paramLabel = "PATH|none",
+            description = "GEM adapter .json, or 'none' for the plain base model (default: $GEMRAG_ADAPTER or the bundled one,"
+                    + " as the pipeline uses).")
+    String adapter;
+
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "128", description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
@@ -57,7 +62,7 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         GenerationParams params = validatedParams();
         PrintWriter out = spec.commandLine().getOut();
-        try (RuntimeSession session = RuntimeSession.open(model)) {
+        try (RuntimeSession session = RuntimeSession.open(model, adapter)) {
             String prompt = raw ? text : session.chatPrompt(List.of(ChatMessage.user(text)));
             GenerationResult result = session.generate(List.of(prompt), params).get(0);
             out.println(result.text());

@@ -1,83 +1,79 @@
 package dev.gemrag.pipeline.cli;
 
 import dev.gemrag.model.ChatMessage;
-import dev.gemrag.model.Checkpoint;
-import dev.gemrag.model.CheckpointLoader;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.fetch.ModelLocator;
-import dev.gemrag.model.generate.ChatTemplate;
-import dev.gemrag.model.generate.Generator;
+import dev.gemrag.model.gem.GemLanguageModel;
+import dev.gemrag.model.gem.ModelRuntime;
+import dev.gemrag.model.gem.DefaultAdapter;
 import dev.gemrag.model.llama.LlamaModel;
-import dev.gemrag.model.tokenizer.HfTextTokenizer;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The plain generation stack the {@code generate} and {@code bench} commands run on: checkpoint,
- * tokenizer, forward, chat template and generator, loaded once and closed together.
+ * The model the {@code generate} and {@code bench} commands run: the same {@link GemLanguageModel}
+ * the pipeline answers with (base checkpoint + GEM adapter, if any), plus the path it came from.
  */
 final class RuntimeSession implements AutoCloseable {
     private final Path modelPath;
-    private final LlamaConfig config;
-    private final HfTextTokenizer tokenizer;
-    private final LlamaModel llama;
-    private final Generator generator;
-    private final String chatTemplate;
+    private final GemLanguageModel model;
 
-    private RuntimeSession(Path modelPath, Checkpoint checkpoint) {
+    private RuntimeSession(Path modelPath, GemLanguageModel model) {
         this.modelPath = modelPath;
-        this.config = checkpoint.config();
-        this.chatTemplate = checkpoint.chatTemplate();
-        this.tokenizer = HfTextTokenizer.of(checkpoint);
-        try {
-            this.llama = LlamaModel.create(checkpoint.config(), checkpoint.weights());
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            throw e;
-        }
-        this.generator = new Generator(llama, tokenizer, checkpoint.eosTokenIds());
+        this.model = model;
     }
 
     /**
-     * Loads {@code model}, else $GEMRAG_MODEL, else the default model (fetched when missing); a path that
-     * does not exist is a one-line error.
+     * @param model   base model path, else $GEMRAG_MODEL, else the default model (fetched when missing);
+     *                a path that does not exist is a one-line error
+     * @param adapter adapter descriptor path, "none", or null for $GEMRAG_ADAPTER / the bundled one
      */
-    static RuntimeSession open(Path model) {
+    static RuntimeSession open(Path model, String adapter) {
         Path path = ModelLocator.resolve(model == null ? null : model.toString());
-        return new RuntimeSession(path, CheckpointLoader.load(path));
+        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapter);
+        return new RuntimeSession(path, ModelRuntime.load(path, choice.path(), ModelRuntime.BASE_POOLING,
+                !choice.explicit()));
+    }
+
+    /** The plain base model, no adapter: what llama.cpp runs from the same file. */
+    static RuntimeSession openBase(Path model) {
+        return open(model, "none");
     }
 
     Path modelPath() {
         return modelPath;
     }
 
+    String modelId() {
+        return model.id();
+    }
+
     LlamaConfig config() {
-        return config;
+        return model.llama().config();
     }
 
     TextTokenizer tokenizer() {
-        return tokenizer;
+        return model.tokenizer();
     }
 
     LlamaModel llama() {
-        return llama;
+        return model.llama();
     }
 
     /** Messages through the model's own chat template, ending with the assistant prefix. */
     String chatPrompt(List<ChatMessage> messages) {
-        return ChatTemplate.fromJinja(chatTemplate).render(messages);
+        return model.applyChatTemplate(messages);
     }
 
     List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
-        return generator.generate(prompts, params);
+        return model.generate(prompts, params);
     }
 
     @Override
     public void close() {
-        llama.close();
-        tokenizer.close();
+        model.close();
     }
 }

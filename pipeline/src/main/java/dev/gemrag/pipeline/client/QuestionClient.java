@@ -36,8 +36,16 @@ public final class QuestionClient implements AutoCloseable {
         this.producer = KafkaClients.producer(config);
         this.consumer = KafkaClients.consumer(config);
         String answers = config.get(TOPIC_ANSWERS);
-        List<TopicPartition> parts = consumer.partitionsFor(answers, Duration.ofSeconds(15)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> parts;
+        try {
+            parts = consumer.partitionsFor(answers, Duration.ofSeconds(15)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            close();
+            throw new IllegalStateException("cannot reach Kafka at " + config.get(
+                    dev.gemrag.pipeline.config.GemragOptions.KAFKA_BOOTSTRAP_SERVERS) + " (kafka.bootstrap-servers): "
+                    + e.getMessage());
+        }
         if (parts.isEmpty()) {
             throw new IllegalStateException("answers topic '" + answers + "' does not exist: is the job running?");
         }

@@ -69,8 +69,10 @@ public final class EmbeddedStack implements AutoCloseable {
             SharedEngineModels models = ModelResolver.engine(config, source);
             held = models.open();
             ModelInfo info = new ModelInfo(held.modelId(), held.embeddingDimension());
+            // The first forward pass pays one-off native set-up: pay it here, not on the first document.
+            held.embed(java.util.List.of("warm up"), dev.gemrag.model.EmbedRole.DOCUMENT).join();
             step.accept("model " + info.modelId() + " (dim " + info.dimension() + ", "
-                    + (source.adapterPath() == null ? "no GEM adapter: mean pooling" : "GEM adapter " + source.adapterPath().getFileName())
+                    + (info.modelId().contains("-gem") ? "GEM adapter" : "no GEM adapter: mean pooling")
                     + ") " + since(t));
             t = System.nanoTime();
             Configuration flink = new Configuration();

@@ -1,47 +1,37 @@
 package dev.gemrag.pipeline.model;
 
 import dev.gemrag.model.LanguageModel;
+import dev.gemrag.model.fetch.ModelLocator;
+import dev.gemrag.model.gem.DefaultAdapter;
 import dev.gemrag.model.gem.ModelRuntime;
 import dev.gemrag.model.llama.TorchRuntime;
 import dev.gemrag.operators.model.ModelSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model named by model.path / model.adapter, resolved to files when the job is built (so a task
- * manager loads exactly what the client checked) and loaded in the task manager.
+ * The model named by model.path / model.adapter. Shipped with the job as the settings, not as
+ * resolved files: each TaskManager resolves them itself (its default model and bundled adapter live in
+ * its own cache), so the client and the cluster need not share a home directory.
  */
 public final class ConfiguredModel implements ModelSource {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredModel.class);
 
-    private final String base;
-    private final String adapter; // null = no adapter
-    private final int threads;
-    private final boolean defaultAdapter;
+    private final String path;    // "" = $GEMRAG_MODEL or the default model
+    private final String adapter; // "" = $GEMRAG_ADAPTER or the bundled default, "none" = no adapter
+    private final int threads;    // 0 = one per core
 
-    /** @param defaultAdapter whether the adapter was chosen by default (not named by the user) */
-    public ConfiguredModel(Path base, Path adapter, int threads, boolean defaultAdapter) {
-        this.defaultAdapter = defaultAdapter;
-        this.base = base.toAbsolutePath().toString();
-        this.adapter = adapter == null ? null : adapter.toAbsolutePath().toString();
+    public ConfiguredModel(String path, String adapter, int threads) {
+        this.path = path == null ? "" : path.strip();
+        this.adapter = adapter == null ? "" : adapter.strip();
         this.threads = threads;
     }
 
     @Override
     public String key() {
-        return base + "|" + (adapter == null ? "no-adapter" : adapter);
-    }
-
-    public Path basePath() {
-        return Path.of(base);
-    }
-
-    /** null when the model runs without a GEM adapter. */
-    public Path adapterPath() {
-        return adapter == null ? null : Path.of(adapter);
+        return "model=" + path + "|adapter=" + adapter;
     }
 
     @Override
@@ -49,15 +39,12 @@ public final class ConfiguredModel implements ModelSource {
         long t0 = System.nanoTime();
         // The engine's worker is the only thread computing: give the native pool the configured threads.
         TorchRuntime.configureThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-        Path basePath = Path.of(base);
-        if (!Files.exists(basePath)) {
-            throw new IllegalArgumentException("model.path " + basePath + " does not exist");
-        }
-        // lenient: the bundled default adapter is skipped (with a warning) if it was trained for another base.
-        LanguageModel model = ModelRuntime.load(basePath, adapter == null ? null : Path.of(adapter),
-                ModelRuntime.BASE_POOLING, defaultAdapter);
-        LOG.info("model {} loaded in {} ms (adapter: {})", model.id(), (System.nanoTime() - t0) / 1_000_000,
-                adapter == null ? "none, mean pooling" : adapter);
+        Path base = ModelLocator.resolve(path.isEmpty() ? null : path);
+        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapter.isEmpty() ? null : adapter);
+        // lenient for the bundled default: skipped with a warning if it was trained for another base.
+        LanguageModel model = ModelRuntime.load(base, choice.path(), ModelRuntime.BASE_POOLING, !choice.explicit());
+        LOG.info("model {} loaded in {} ms from {} (adapter: {})", model.id(), (System.nanoTime() - t0) / 1_000_000,
+                base, choice.path() == null ? "none, mean pooling" : choice.path());
         return model;
     }
 }

@@ -17,23 +17,23 @@ import java.nio.file.Path;
 public final class ModelResolver {
     private ModelResolver() {}
 
+    /** Checks model.path and model.adapter here (one-line errors), and ships them as settings. */
     public static ConfiguredModel resolve(GemragConfig config) {
         String path = config.get(MODEL_PATH);
-        Path base;
         try {
-            base = ModelLocator.resolve(path.isBlank() ? null : path);
+            ModelLocator.resolve(path.isBlank() ? null : path);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("model.path: " + e.getMessage());
         }
         String a = config.get(MODEL_ADAPTER).strip();
-        DefaultAdapter.Choice choice;
         try {
-            choice = DefaultAdapter.resolve(a.isEmpty() ? null : a);
+            DefaultAdapter.resolve(a.isEmpty() ? null : a);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("model.adapter: " + e.getMessage());
         }
-        return new ConfiguredModel(base, choice.path(), config.get(MODEL_THREADS), !choice.explicit());
+        return new ConfiguredModel(path, a, config.get(MODEL_THREADS));
     }
+
     /** The operators' door to the model: one shared engine per TaskManager JVM. */
     public static SharedEngineModels engine(GemragConfig config, ConfiguredModel model) {
         return new SharedEngineModels(model, config.get(EMBED_BATCH_TOKENS), config.get(EMBED_MAX_WAIT));

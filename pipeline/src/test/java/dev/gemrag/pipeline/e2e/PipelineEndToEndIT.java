@@ -46,6 +46,8 @@ class PipelineEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(8);
     /** Sample questions checked for their gold page, and the pages indexed (gold pages + distractors). */
+    /** Sources per sample question: the gold page must be among them (8 pages indexed + a restricted one). */
+    private static final int TOP_K = 5;
     private static final Set<String> QUESTIONS = Set.of("sample-cp", "sample-df", "sample-tar", "sample-wc");
     private static final List<String> DOCS = List.of("cp.1", "df.1", "tar.1", "wc.1", "mv.1", "rm.1", "du.1", "gzip.1");
 
@@ -165,7 +167,7 @@ class PipelineEndToEndIT {
                 if (!QUESTIONS.contains(q.id())) {
                     continue;
                 }
-                AnswerReply a = client.await(client.send(q.id(), q.question(), List.of("staff"), null, null), WAIT);
+                AnswerReply a = client.await(client.send(q.id(), q.question(), List.of("staff"), TOP_K, null), WAIT);
                 System.out.println("[answer] " + q.question() + "\n" + a.render());
                 assertThat(a.answer()).isNotBlank();
                 assertThat(a.timingsMs()).containsKeys("embed", "search", "generate", "total");

@@ -5,14 +5,13 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-import dev.gemrag.connectors.kafka.ParsedQuestion;
-import dev.gemrag.connectors.records.Question;
+import dev.gemrag.connectors.kafka.Parsed;
 
 /**
- * Valid questions go on; dead letters go to {@link DeadLetterOutput#TAG} and are counted in the
- * {@value DeadLetterOutput#METRIC} counter.
+ * Valid records go on; dead letters go to {@link DeadLetterOutput#TAG} and are counted in the
+ * {@value DeadLetterOutput#METRIC} counter. One class for documents and questions alike.
  */
-public final class ParsedQuestionSplitter extends ProcessFunction<ParsedQuestion, Question> {
+public final class ParsedSplitter<P extends Parsed<T>, T> extends ProcessFunction<P, T> {
     private static final long serialVersionUID = 1L;
     private transient Counter deadLetters;
 
@@ -22,11 +21,11 @@ public final class ParsedQuestionSplitter extends ProcessFunction<ParsedQuestion
     }
 
     @Override
-    public void processElement(ParsedQuestion in, Context ctx, Collector<Question> out) {
+    public void processElement(P in, Context ctx, Collector<T> out) {
         if (in.isValid()) {
-            out.collect(in.question);
+            out.collect(in.value());
         } else {
-            DeadLetterRouting.route(in.deadLetter, ctx, deadLetters);
+            DeadLetterRouting.route(in.deadLetter(), ctx, deadLetters);
         }
     }
 }
