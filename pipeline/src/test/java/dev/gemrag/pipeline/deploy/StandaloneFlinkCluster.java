@@ -121,6 +121,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         cmd.add("-Dmetrics.reporter.prom.port=" + prometheus);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("PYTORCH_FLAVOR", "cpu");
+        // As in the Flink image: spinning OpenMP threads stall libtorch on a busy CPU.
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().keySet().removeIf(k -> k.startsWith("GEMRAG_"));
         FlinkProcess p = new FlinkProcess(name, pb.start(), log, out, prometheus);
         synchronized (processes) {
