@@ -106,21 +106,11 @@ public final class CollectionSpec implements Serializable {
 
         /** Takes every milvus.* collection key that is set in the given configuration. */
         public Builder configure(ReadableConfig conf) {
-            copy(conf, MilvusOptions.ALIAS);
-            copy(conf, MilvusOptions.COLLECTION_PREFIX);
-            copy(conf, MilvusOptions.INDEX);
-            copy(conf, MilvusOptions.HNSW_M);
-            copy(conf, MilvusOptions.HNSW_EF_CONSTRUCTION);
-            copy(conf, MilvusOptions.DOC_ID_MAX_LENGTH);
-            copy(conf, MilvusOptions.TITLE_MAX_LENGTH);
-            copy(conf, MilvusOptions.TEXT_MAX_LENGTH);
-            copy(conf, MilvusOptions.ACL_MAX_GROUPS);
-            copy(conf, MilvusOptions.ACL_GROUP_MAX_LENGTH);
+            MilvusOptions.copySet(conf, config, MilvusOptions.ALIAS, MilvusOptions.COLLECTION_PREFIX,
+                    MilvusOptions.INDEX, MilvusOptions.HNSW_M, MilvusOptions.HNSW_EF_CONSTRUCTION,
+                    MilvusOptions.DOC_ID_MAX_LENGTH, MilvusOptions.TITLE_MAX_LENGTH, MilvusOptions.TEXT_MAX_LENGTH,
+                    MilvusOptions.ACL_MAX_GROUPS, MilvusOptions.ACL_GROUP_MAX_LENGTH);
             return this;
-        }
-
-        private <T> void copy(ReadableConfig from, org.apache.flink.configuration.ConfigOption<T> key) {
-            from.getOptional(key).ifPresent(v -> config.set(key, v));
         }
 
         public Builder alias(String alias) { config.set(MilvusOptions.ALIAS, alias); return this; }

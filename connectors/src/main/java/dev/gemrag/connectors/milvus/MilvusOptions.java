@@ -3,10 +3,23 @@ package dev.gemrag.connectors.milvus;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 
 /** Configuration keys of the Milvus sink, retriever and collection (YAML keys and CLI help reuse these). */
 public final class MilvusOptions {
     private MilvusOptions() {}
+
+    /** Copies into {@code to} those of {@code options} that are set in {@code from}; unset ones keep their defaults. */
+    static void copySet(ReadableConfig from, Configuration to, ConfigOption<?>... options) {
+        for (ConfigOption<?> option : options) {
+            copyOne(from, to, option);
+        }
+    }
+
+    private static <T> void copyOne(ReadableConfig from, Configuration to, ConfigOption<T> option) {
+        from.getOptional(option).ifPresent(v -> to.set(option, v));
+    }
 
     // --- connection
     public static final ConfigOption<String> URI = ConfigOptions.key("milvus.uri").stringType()

@@ -53,12 +53,8 @@ public final class MilvusRetrieverBuilder {
 
     /** Takes milvus.alias, milvus.acl.* and milvus.search.* keys that are set in the configuration. */
     public MilvusRetrieverBuilder configure(ReadableConfig conf) {
-        conf.getOptional(MilvusOptions.ALIAS).ifPresent(v -> config.set(MilvusOptions.ALIAS, v));
-        conf.getOptional(MilvusOptions.EMPTY_ACL).ifPresent(v -> config.set(MilvusOptions.EMPTY_ACL, v));
-        conf.getOptional(MilvusOptions.ACL_MAX_GROUPS).ifPresent(v -> config.set(MilvusOptions.ACL_MAX_GROUPS, v));
-        conf.getOptional(MilvusOptions.ACL_GROUP_MAX_LENGTH)
-                .ifPresent(v -> config.set(MilvusOptions.ACL_GROUP_MAX_LENGTH, v));
-        conf.getOptional(MilvusOptions.SEARCH_EF).ifPresent(v -> config.set(MilvusOptions.SEARCH_EF, v));
+        MilvusOptions.copySet(conf, config, MilvusOptions.ALIAS, MilvusOptions.EMPTY_ACL, MilvusOptions.ACL_MAX_GROUPS,
+                MilvusOptions.ACL_GROUP_MAX_LENGTH, MilvusOptions.SEARCH_EF);
         return this;
     }
 

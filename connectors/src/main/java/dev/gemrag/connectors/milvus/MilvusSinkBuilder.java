@@ -41,14 +41,9 @@ public final class MilvusSinkBuilder {
 
     /** Takes the milvus.sink.* and milvus.field.overflow keys that are set in the configuration. */
     public MilvusSinkBuilder configure(ReadableConfig conf) {
-        conf.getOptional(MilvusOptions.SINK_BATCH_ROWS).ifPresent(v -> config.set(MilvusOptions.SINK_BATCH_ROWS, v));
-        conf.getOptional(MilvusOptions.SINK_BATCH_INTERVAL).ifPresent(v -> config.set(MilvusOptions.SINK_BATCH_INTERVAL, v));
-        conf.getOptional(MilvusOptions.SINK_MAX_RETRIES).ifPresent(v -> config.set(MilvusOptions.SINK_MAX_RETRIES, v));
-        conf.getOptional(MilvusOptions.SINK_RETRY_INITIAL_BACKOFF)
-                .ifPresent(v -> config.set(MilvusOptions.SINK_RETRY_INITIAL_BACKOFF, v));
-        conf.getOptional(MilvusOptions.SINK_RETRY_MAX_BACKOFF)
-                .ifPresent(v -> config.set(MilvusOptions.SINK_RETRY_MAX_BACKOFF, v));
-        conf.getOptional(MilvusOptions.FIELD_OVERFLOW).ifPresent(v -> config.set(MilvusOptions.FIELD_OVERFLOW, v));
+        MilvusOptions.copySet(conf, config, MilvusOptions.SINK_BATCH_ROWS, MilvusOptions.SINK_BATCH_INTERVAL,
+                MilvusOptions.SINK_MAX_RETRIES, MilvusOptions.SINK_RETRY_INITIAL_BACKOFF,
+                MilvusOptions.SINK_RETRY_MAX_BACKOFF, MilvusOptions.FIELD_OVERFLOW);
         return this;
     }
 
