@@ -12,8 +12,9 @@ import java.util.List;
  * @param weights       dequantised FP32 weights
  * @param tokenizerJson a Hugging Face tokenizer.json (converted from the GGUF vocabulary where needed)
  * @param chatTemplate  the model's Jinja chat template text, or null when it has none
- * @param bosTokenId    -1 when the model has none
+ * @param bosTokenId    the BOS to put first in every encoded input (vocabulary's add_bos_token), -1: none
  * @param eosTokenIds   tokens that end generation (eos, ChatML's im_end, ...)
+ * @param appendEosTokenId the EOS to put last in every embedded input (add_eos_token), -1: none
  */
 public record Checkpoint(
         Path source,
@@ -23,5 +24,12 @@ public record Checkpoint(
         String tokenizerJson,
         String chatTemplate,
         int bosTokenId,
-        List<Integer> eosTokenIds) {
+        List<Integer> eosTokenIds,
+        int appendEosTokenId) {
+
+    /** A checkpoint whose vocabulary does not ask for an EOS after each input (the common case). */
+    public Checkpoint(Path source, String sha256, LlamaConfig config, LlamaWeights weights, String tokenizerJson,
+            String chatTemplate, int bosTokenId, List<Integer> eosTokenIds) {
+        this(source, sha256, config, weights, tokenizerJson, chatTemplate, bosTokenId, eosTokenIds, -1);
+    }
 }

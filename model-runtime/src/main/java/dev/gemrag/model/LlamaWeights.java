@@ -13,6 +13,7 @@ import java.util.Map;
  *   layers.{i}.wq              {numHeads*headDim, hidden}     (+ layers.{i}.bq if attentionBias)
  *   layers.{i}.wk              {numKvHeads*headDim, hidden}   (+ layers.{i}.bk)
  *   layers.{i}.wv              {numKvHeads*headDim, hidden}   (+ layers.{i}.bv)
+ *   layers.{i}.q_norm, k_norm  {headDim}                 only with qkNorm (Qwen3)
  *   layers.{i}.wo              {hidden, numHeads*headDim}
  *   layers.{i}.ffn_norm        {hidden}
  *   layers.{i}.w1              {intermediate, hidden}   gate

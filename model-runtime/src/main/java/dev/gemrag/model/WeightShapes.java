@@ -28,6 +28,10 @@ public final class WeightShapes {
                 m.put(LlamaWeights.layer(i, "bk"), new long[] {kv});
                 m.put(LlamaWeights.layer(i, "bv"), new long[] {kv});
             }
+            if (c.qkNorm()) {
+                m.put(LlamaWeights.layer(i, "q_norm"), new long[] {c.headDim()});
+                m.put(LlamaWeights.layer(i, "k_norm"), new long[] {c.headDim()});
+            }
             m.put(LlamaWeights.layer(i, "wo"), new long[] {h, q});
             m.put(LlamaWeights.layer(i, "ffn_norm"), new long[] {h});
             m.put(LlamaWeights.layer(i, "w1"), new long[] {ff, h});

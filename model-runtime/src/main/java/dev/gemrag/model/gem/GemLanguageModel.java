@@ -25,6 +25,7 @@ public final class GemLanguageModel implements LanguageModel {
     private final String id;
     private final LlamaModel model;
     private final TextTokenizer tokenizer;
+    private final TextTokenizer framed; // adds the vocabulary's BOS/EOS: what embedder and generator encode with
     private GemEmbedder embedder;
     private final Generator generator;
     private final Function<List<ChatMessage>, String> chatTemplate;
@@ -32,11 +33,18 @@ public final class GemLanguageModel implements LanguageModel {
 
     GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings,
             List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
+        this(id, model, tokenizer, tokenizer, settings, stopTokens, chatTemplate);
+    }
+
+    /** @param framed {@code tokenizer} with the vocabulary's BOS/EOS framing (see FramedTokenizer) */
+    GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, TextTokenizer framed,
+            EmbeddingSettings settings, List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
         this.id = id;
         this.model = model;
         this.tokenizer = tokenizer;
-        this.embedder = new GemEmbedder(model, tokenizer, settings);
-        this.generator = new Generator(model, tokenizer, stopTokens);
+        this.framed = framed;
+        this.embedder = new GemEmbedder(model, framed, settings);
+        this.generator = new Generator(model, framed, stopTokens);
         this.chatTemplate = chatTemplate;
     }
 
@@ -82,7 +90,7 @@ public final class GemLanguageModel implements LanguageModel {
      * and counted. Call before sharing the model (not thread-safe, like the model).
      */
     public void setEmbeddingMaxTokens(int maxTokens) {
-        embedder = new GemEmbedder(model, tokenizer, embedder.settings().withMaxTokens(maxTokens));
+        embedder = new GemEmbedder(model, framed, embedder.settings().withMaxTokens(maxTokens));
     }
 
     /** Inputs cut to the token limit so far (each one also logged, rate-limited). */
@@ -95,7 +103,7 @@ public final class GemLanguageModel implements LanguageModel {
      * pooling needs the summary rows this model carries.
      */
     public GemEmbedder embedder(EmbeddingSettings settings) {
-        return new GemEmbedder(model, tokenizer, settings);
+        return new GemEmbedder(model, framed, settings);
     }
 
     /** The decoder itself (for benchmarks and tests that need the forward pass). */

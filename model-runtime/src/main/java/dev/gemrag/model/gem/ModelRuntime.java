@@ -13,11 +13,14 @@ import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.generate.ChatTemplate;
+import dev.gemrag.model.tokenizer.FramedTokenizer;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -83,13 +86,37 @@ public final class ModelRuntime {
         try {
             Function<List<ChatMessage>, String> chat = null;
             if (checkpoint.chatTemplate() != null && !checkpoint.chatTemplate().isBlank()) {
-                chat = ChatTemplate.fromJinja(checkpoint.chatTemplate())::render;
+                ChatTemplate template = chatTemplate(checkpoint, tokenizer);
+                chat = template::render;
+                checkpoint = withEndOfTurn(checkpoint, template, tokenizer);
             }
             return fromCheckpoint(checkpoint, adapter, tokenizer, basePooling, chat);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
         }
+    }
+
+    /** The model's own Jinja template, with its BOS/EOS texts for {@code bos_token}/{@code eos_token}. */
+    static ChatTemplate chatTemplate(Checkpoint checkpoint, HfTextTokenizer tokenizer) {
+        String bos = checkpoint.bosTokenId() >= 0 ? tokenizer.decode(new int[] {checkpoint.bosTokenId()}) : "";
+        int eosId = checkpoint.eosTokenIds().isEmpty() ? -1 : checkpoint.eosTokenIds().get(0);
+        String eos = eosId >= 0 ? tokenizer.decode(new int[] {eosId}) : "";
+        return ChatTemplate.fromJinja(checkpoint.chatTemplate(), bos, eos);
+    }
+
+    /** Generation also stops on the token that closes an assistant turn in the model's own template. */
+    static Checkpoint withEndOfTurn(Checkpoint c, ChatTemplate template, HfTextTokenizer tokenizer) {
+        Map<String, Integer> special = tokenizer.specialTokens().asMap();
+        Integer id = template.endOfTurn(special.keySet()).map(special::get).orElse(null);
+        if (id == null || c.eosTokenIds().contains(id)) {
+            return c;
+        }
+        List<Integer> stops = new ArrayList<>(c.eosTokenIds());
+        stops.add(id);
+        LOG.info("chat template ends turns with token {}: generation stops on it too", id);
+        return new Checkpoint(c.source(), c.sha256(), c.config(), c.weights(), c.tokenizerJson(), c.chatTemplate(),
+                c.bosTokenId(), List.copyOf(stops), c.appendEosTokenId());
     }
 
     /** A GGUF file or a Hugging Face directory. */
@@ -124,7 +151,8 @@ public final class ModelRuntime {
             LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}", id,
                     base.config().numLayers(), base.config().hiddenSize(), settings.pooling(), settings.k(),
                     settings.maxTokens());
-            return new GemLanguageModel(id, model, tokenizer, settings, base.eosTokenIds(), chatTemplate);
+            return new GemLanguageModel(id, model, tokenizer, FramedTokenizer.of(tokenizer, base), settings,
+                    base.eosTokenIds(), chatTemplate);
         } catch (RuntimeException e) {
             model.close();
             throw e;

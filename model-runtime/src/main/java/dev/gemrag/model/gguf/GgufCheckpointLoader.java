@@ -45,13 +45,33 @@ public final class GgufCheckpointLoader {
         declared.add(md.integer("tokenizer.ggml.eos_token_id", -1));
         declared.add(md.integer("tokenizer.ggml.eot_token_id", -1));
         declared.add(md.integer("tokenizer.ggml.eom_token_id", -1));
-        int bos = md.bool("tokenizer.ggml.add_bos_token", true) ? md.integer("tokenizer.ggml.bos_token_id", -1) : -1;
+        int bos = addBos(md) ? md.integer("tokenizer.ggml.bos_token_id", -1) : -1;
+        int eos = md.bool("tokenizer.ggml.add_eos_token", false) ? md.integer("tokenizer.ggml.eos_token_id", -1) : -1;
         Checkpoint cp = new Checkpoint(path, FileChecksums.sha256(path), config, weights, tokenizerJson,
-                md.string("tokenizer.chat_template", null), bos, EndOfGeneration.ids(declared, added));
+                md.string("tokenizer.chat_template", null), bos, EndOfGeneration.ids(declared, added), eos);
         LOG.info("loaded {} ({}, {} layers, {} weights) in {} ms", path.getFileName(), config.architecture(),
                 config.numLayers(), weights.all().size(), (System.nanoTime() - start) / 1_000_000);
         return cp;
     }
+
+    /**
+     * llama.cpp's rule: the file's {@code tokenizer.ggml.add_bos_token} when present; otherwise SentencePiece
+     * vocabularies ({@code llama}) add one, and byte-level BPE ({@code gpt2}) ones only for the pre-tokenizers
+     * llama.cpp marks so (Llama 3's {@code llama-bpe} and kin).
+     */
+    static boolean addBos(GgufMetadata md) {
+        if (md.has("tokenizer.ggml.add_bos_token")) {
+            return md.bool("tokenizer.ggml.add_bos_token", false);
+        }
+        String model = md.string("tokenizer.ggml.model", "");
+        return "llama".equals(model)
+                || "gpt2".equals(model) && BPE_WITH_BOS.contains(md.string("tokenizer.ggml.pre", "default"));
+    }
+
+    /** Pre-tokenizer names for which llama.cpp adds a BOS by default (llama-vocab.cpp). */
+    private static final java.util.Set<String> BPE_WITH_BOS = java.util.Set.of(
+            "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "tekken",
+            "chameleon");
 
     /** Dequantises the tensors the forward pass uses, keyed by canonical name, in file order. */
     static Map<String, WeightTensor> readWeights(GgufFile file) {

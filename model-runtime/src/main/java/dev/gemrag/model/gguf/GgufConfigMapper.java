@@ -2,6 +2,8 @@ package dev.gemrag.model.gguf;
 
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.RopeLayout;
+import dev.gemrag.model.RopeScaling;
+import dev.gemrag.model.gguf.dequant.Dequantizers;
 import java.util.Map;
 
 /** Maps GGUF {@code <arch>.*} metadata to a {@link LlamaConfig}. */
@@ -14,7 +16,12 @@ public final class GgufConfigMapper {
     private static final Map<String, RopeLayout> ROPE_BY_ARCH = Map.of(
             "llama", RopeLayout.INTERLEAVED,
             "mistral", RopeLayout.INTERLEAVED,
-            "qwen2", RopeLayout.HALF_SPLIT);
+            "qwen2", RopeLayout.HALF_SPLIT,
+            "qwen3", RopeLayout.HALF_SPLIT,
+            "smollm3", RopeLayout.INTERLEAVED);
+
+    /** llama.cpp fixes SmolLM3's NoPE pattern in code (every 4th layer), not in the file. */
+    private static final int SMOLLM3_NO_ROPE_STEP = 4;
 
     private GgufConfigMapper() {
     }
@@ -27,7 +34,7 @@ public final class GgufConfigMapper {
             throw new GgufFormatException(file.path() + ": unsupported architecture '" + arch
                     + "' (supported: " + String.join(", ", ROPE_BY_ARCH.keySet().stream().sorted().toList()) + ")");
         }
-        rejectRopeScaling(file, arch);
+        RopeScaling scaling = ropeScaling(file, arch);
         int hidden = md.integer(arch + ".embedding_length");
         int heads = md.integer(arch + ".attention.head_count");
         int kvHeads = md.integer(arch + ".attention.head_count_kv", heads);
@@ -39,6 +46,12 @@ public final class GgufConfigMapper {
         }
         GgufTensorInfo embd = file.tensor("token_embd.weight");
         int vocab = md.integer(arch + ".vocab_size", (int) embd.dims()[1]);
+        boolean qkNorm = "qwen3".equals(arch);
+        if (qkNorm != file.tensors().containsKey("blk.0.attn_q_norm.weight")) {
+            throw new GgufFormatException(file.path() + ": architecture '" + arch + "' "
+                    + (qkNorm ? "needs" : "does not use") + " per-head q/k norms (blk.N.attn_q_norm.weight)");
+        }
+        int noRopeStep = "smollm3".equals(arch) ? SMOLLM3_NO_ROPE_STEP : 0;
         return new LlamaConfig(
                 arch,
                 vocab,
@@ -53,20 +66,28 @@ public final class GgufConfigMapper {
                 md.integer(arch + ".context_length"),
                 !file.tensors().containsKey("output.weight"),
                 file.tensors().containsKey("blk.0.attn_q.bias"),
-                layout);
+                layout,
+                scaling,
+                qkNorm,
+                noRopeStep);
     }
 
-    /** RopeLayout has no scaling; refuse rather than silently compute wrong positions. */
-    private static void rejectRopeScaling(GgufFile file, String arch) {
+    /**
+     * Llama 3.x files carry their scaling as the per-pair divisors {@code rope_freqs.weight} (what
+     * llama.cpp applies); any metadata scaling type (linear, yarn, longrope) is refused by name.
+     */
+    private static RopeScaling ropeScaling(GgufFile file, String arch) {
         String type = file.metadata().string(arch + ".rope.scaling.type", "none");
         float factor = file.metadata().real(arch + ".rope.scaling.factor", 1f);
         if (!"none".equals(type) && factor != 1f) {
             throw new GgufFormatException(file.path() + ": RoPE scaling '" + type + "' (factor " + factor
-                    + ") is not supported");
+                    + ") is not supported (supported: Llama 3 rope_freqs)");
         }
-        if (file.tensors().containsKey("rope_freqs.weight")) {
-            throw new GgufFormatException(file.path() + ": per-frequency RoPE scaling (rope_freqs.weight,"
-                    + " Llama 3.1-style) is not supported");
+        GgufTensorInfo freqs = file.tensors().get("rope_freqs.weight");
+        if (freqs == null) {
+            return RopeScaling.none();
         }
+        float[] divisors = Dequantizers.dequantize(freqs.type(), file.map(freqs), (int) freqs.count());
+        return RopeScaling.divisors(divisors, "rope_freqs (" + divisors.length + " divisors)");
     }
 }

@@ -15,16 +15,18 @@ public final class GgufTensorNames {
             "output.weight", "output");
 
     /** Per-block weights: attn_q = wq, ffn_gate = w1 (gate), ffn_down = w2 (down), ffn_up = w3 (up). */
-    private static final Map<String, String> BLOCK_WEIGHTS = Map.of(
-            "attn_norm", "attn_norm",
-            "attn_q", "wq",
-            "attn_k", "wk",
-            "attn_v", "wv",
-            "attn_output", "wo",
-            "ffn_norm", "ffn_norm",
-            "ffn_gate", "w1",
-            "ffn_down", "w2",
-            "ffn_up", "w3");
+    private static final Map<String, String> BLOCK_WEIGHTS = Map.ofEntries(
+            Map.entry("attn_q_norm", "q_norm"),
+            Map.entry("attn_k_norm", "k_norm"),
+            Map.entry("attn_norm", "attn_norm"),
+            Map.entry("attn_q", "wq"),
+            Map.entry("attn_k", "wk"),
+            Map.entry("attn_v", "wv"),
+            Map.entry("attn_output", "wo"),
+            Map.entry("ffn_norm", "ffn_norm"),
+            Map.entry("ffn_gate", "w1"),
+            Map.entry("ffn_down", "w2"),
+            Map.entry("ffn_up", "w3"));
 
     private static final Map<String, String> BLOCK_BIASES = Map.of(
             "attn_q", "bq",

@@ -56,7 +56,7 @@ public final class HfCheckpointLoader {
         hashed.add(configFile);
         hashed.addAll(shards);
         Checkpoint cp = new Checkpoint(dir, combinedSha256(hashed), llama, weights, tok.tokenizerJson(),
-                tok.chatTemplate(), tok.bosTokenId(), tok.eosTokenIds());
+                tok.chatTemplate(), tok.bosTokenId(), tok.eosTokenIds(), tok.appendEosTokenId());
         LOG.info("loaded {} ({}, {} layers, {} shard(s)) in {} ms", dir.getFileName(), llama.architecture(),
                 llama.numLayers(), shards.size(), (System.nanoTime() - start) / 1_000_000);
         return cp;

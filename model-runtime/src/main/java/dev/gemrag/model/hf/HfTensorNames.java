@@ -23,6 +23,8 @@ final class HfTensorNames {
             Map.entry("self_attn.k_proj.bias", "bk"),
             Map.entry("self_attn.v_proj.bias", "bv"),
             Map.entry("self_attn.o_proj.weight", "wo"),
+            Map.entry("self_attn.q_norm.weight", "q_norm"),
+            Map.entry("self_attn.k_norm.weight", "k_norm"),
             Map.entry("post_attention_layernorm.weight", "ffn_norm"),
             Map.entry("mlp.gate_proj.weight", "w1"),
             Map.entry("mlp.down_proj.weight", "w2"),

@@ -14,7 +14,8 @@ import java.util.List;
  * The tokenizer side of a Hugging Face directory: tokenizer.json, the chat template
  * (tokenizer_config.json's chat_template or chat_template.jinja), BOS and end-of-generation ids.
  */
-record HfTokenizerFiles(String tokenizerJson, String chatTemplate, int bosTokenId, List<Integer> eosTokenIds) {
+record HfTokenizerFiles(String tokenizerJson, String chatTemplate, int bosTokenId, List<Integer> eosTokenIds,
+        int appendEosTokenId) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static HfTokenizerFiles read(Path dir, JsonNode config) {
@@ -37,7 +38,9 @@ record HfTokenizerFiles(String tokenizerJson, String chatTemplate, int bosTokenI
             addIds(declared, parse(generation, readString(generation)).path("eos_token_id"));
         }
         declared.add(special.id(tokenText(tc.path("eos_token"))));
-        return new HfTokenizerFiles(tokenizerJson, template, bos, EndOfGeneration.ids(declared, special.asMap()));
+        int appendEos = tc.path("add_eos_token").asBoolean(false) ? special.id(tokenText(tc.path("eos_token"))) : -1;
+        return new HfTokenizerFiles(tokenizerJson, template, bos, EndOfGeneration.ids(declared, special.asMap()),
+                appendEos);
     }
 
     private static String chatTemplate(Path dir, JsonNode tc) {

@@ -21,8 +21,20 @@ final class Attention {
     private final String wk;
     private final String wv;
     private final String wo;
+    private final RmsNorm qNorm; // null unless the family normalises each head (Qwen3)
+    private final RmsNorm kNorm;
+    private final boolean rotate; // false in SmolLM3's NoPE layers
+    private final float queryScale;
 
     Attention(LlamaConfig config, int layer) {
+        this(config, layer, null, null);
+    }
+
+    Attention(LlamaConfig config, int layer, RmsNorm qNorm, RmsNorm kNorm) {
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
+        this.rotate = config.usesRope(layer);
+        this.queryScale = (float) (1.0 / Math.sqrt(config.headDim()));
         this.layer = layer;
         this.numHeads = config.numHeads();
         this.numKvHeads = config.numKvHeads();
@@ -45,8 +57,16 @@ final class Attention {
         NDArray q = linear.apply(wq, x).reshape(b, t, numHeads, headDim).transpose(0, 2, 1, 3);
         NDArray k = linear.apply(wk, x).reshape(b, t, numKvHeads, headDim).transpose(0, 2, 1, 3);
         NDArray v = linear.apply(wv, x).reshape(b, t, numKvHeads, headDim).transpose(0, 2, 1, 3);
-        q = rope.apply(q, angles, true); // also scaled by 1/sqrt(d)
-        k = rope.apply(k, angles, false);
+        if (qNorm != null) {
+            q = qNorm.apply(q); // over the last axis: each head on its own
+            k = kNorm.apply(k);
+        }
+        if (rotate) {
+            q = rope.apply(q, angles, true); // also scaled by 1/sqrt(d)
+            k = rope.apply(k, angles, false);
+        } else {
+            q = q.mul(queryScale); // NoPE layer: the same 1/sqrt(d) the rotated tables fold in
+        }
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v, x.getManager());
             k = kv[0];

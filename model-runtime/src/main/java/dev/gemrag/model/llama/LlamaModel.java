@@ -60,10 +60,14 @@ public final class LlamaModel implements AutoCloseable {
             this.linear = baseLinear;
             this.blocks = new Block[config.numLayers()];
             for (int i = 0; i < blocks.length; i++) {
-                blocks[i] = new Block(norm(weights, LlamaWeights.layer(i, "attn_norm")), new Attention(config, i),
+                Attention attention = config.qkNorm()
+                        ? new Attention(config, i, headNorm(weights, LlamaWeights.layer(i, "q_norm")),
+                                headNorm(weights, LlamaWeights.layer(i, "k_norm")))
+                        : new Attention(config, i);
+                blocks[i] = new Block(norm(weights, LlamaWeights.layer(i, "attn_norm")), attention,
                         norm(weights, LlamaWeights.layer(i, "ffn_norm")), new Mlp(i));
             }
-            this.rope = new Rope(config.ropeLayout(), config.headDim(), config.ropeTheta(),
+            this.rope = new Rope(config.ropeLayout(), config.headDim(), config.ropeTheta(), config.ropeScaling(),
                     Math.max(config.maxPositions(), 1), manager);
         } catch (RuntimeException e) {
             manager.close();
@@ -83,6 +87,13 @@ public final class LlamaModel implements AutoCloseable {
     private RmsNorm norm(LlamaWeights weights, String name) {
         NDArray w = DenseLinear.toArray(manager, weights.get(name));
         checkShape(w, name, config.hiddenSize());
+        return new RmsNorm(w, config.rmsNormEps());
+    }
+
+    /** Qwen3's per-head q/k RMSNorm: a {headDim} weight applied to every head. */
+    private RmsNorm headNorm(LlamaWeights weights, String name) {
+        NDArray w = DenseLinear.toArray(manager, weights.get(name));
+        checkShape(w, name, config.headDim());
         return new RmsNorm(w, config.rmsNormEps());
     }
 
@@ -297,6 +308,15 @@ public final class LlamaModel implements AutoCloseable {
             logits.attach(outer);
             return logits;
         }
+    }
+
+    /**
+     * The RoPE rotation this model uses (for a compiled forward that takes the tables as inputs): per-pair
+     * inverse frequencies with any Llama 3.x scaling applied. Same values as
+     * {@link LlamaConfig#ropeInverseFrequencies()}.
+     */
+    public float[] ropeInverseFrequencies() {
+        return rope.inverseFrequencies();
     }
 
     /** The RoPE table length: positions must be below it. */

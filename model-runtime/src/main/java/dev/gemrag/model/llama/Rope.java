@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.gemrag.model.RopeLayout;
+import dev.gemrag.model.RopeScaling;
 
 /**
  * Rotary position embedding. Pair j of a head rotates by angle {@code pos * theta^(-2j/headDim)};
@@ -16,6 +17,10 @@ import dev.gemrag.model.RopeLayout;
  * <p>Computed as {@code x * C + partner(x) * S}, where partner(x) puts each dimension's pair partner
  * in its place and the tables hold, per dimension, cos(angle) and -sin/+sin (first/second of the
  * pair), laid out like the pairs. Six ops per call instead of splitting and re-joining halves.
+ *
+ * <p>The per-pair speeds come from {@link dev.gemrag.model.LlamaConfig#ropeInverseFrequencies()}'s source,
+ * {@link RopeScaling} (Llama 3.x scaling included); {@link #inverseFrequencies()}, {@link #cosTable()} and
+ * {@link #sinTable()} expose them for other forwards (a compiled one) so every path rotates the same way.
  */
 final class Rope {
     private final RopeLayout layout;
@@ -23,9 +28,16 @@ final class Rope {
     private final int maxPositions;
     private final NDArray cosTable; // {maxPositions, headDim}
     private final NDArray sinTable; // {maxPositions, headDim}, signed
+    private final float[] inverseFrequencies;
 
     Rope(RopeLayout layout, int headDim, float theta, int maxPositions, NDManager manager) {
+        this(layout, headDim, theta, RopeScaling.none(), maxPositions, manager);
+    }
+
+    Rope(RopeLayout layout, int headDim, float theta, RopeScaling scaling, int maxPositions, NDManager manager) {
         this.layout = layout;
+        this.inverseFrequencies = scaling.inverseFrequencies(headDim, theta);
+        double[] speed = scaling.inverseFrequenciesExact(headDim, theta);
         this.headDim = headDim;
         this.maxPositions = maxPositions;
         int half = headDim / 2;
@@ -33,7 +45,7 @@ final class Rope {
         float[] sin = new float[maxPositions * headDim];
         for (int p = 0; p < maxPositions; p++) {
             for (int j = 0; j < half; j++) {
-                double angle = p * Math.pow(theta, -2.0 * j / headDim);
+                double angle = p * speed[j];
                 int first = layout == RopeLayout.INTERLEAVED ? 2 * j : j;
                 int second = layout == RopeLayout.INTERLEAVED ? 2 * j + 1 : j + half;
                 cos[p * headDim + first] = (float) Math.cos(angle);
@@ -48,6 +60,25 @@ final class Rope {
 
     int maxPositions() {
         return maxPositions;
+    }
+
+    /** Radians per position of each pair j in [0, headDim/2), scaling included (a copy). */
+    float[] inverseFrequencies() {
+        return inverseFrequencies.clone();
+    }
+
+    /** cos(angle) per position and dimension, {maxPositions, headDim}, laid out like {@link RopeLayout} pairs. */
+    NDArray cosTable() {
+        return cosTable;
+    }
+
+    /** -sin / +sin (first / second of each pair) per position and dimension, {maxPositions, headDim}. */
+    NDArray sinTable() {
+        return sinTable;
+    }
+
+    RopeLayout layout() {
+        return layout;
     }
 
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.tokenizer.FramedTokenizer;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.gem.AdapterDescriptor;
 import dev.gemrag.model.gem.GemAdapter;
@@ -43,7 +44,7 @@ public final class GemTrainer {
 
     public GemTrainer(Checkpoint base, TextTokenizer tokenizer, TrainConfig config) {
         this.base = base;
-        this.tokenizer = tokenizer;
+        this.tokenizer = FramedTokenizer.of(tokenizer, base); // the inputs GemLanguageModel embeds: BOS if asked
         this.config = config;
     }
 

@@ -1,0 +1,82 @@
+package dev.gemrag.model.families;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gemrag.model.Checkpoint;
+import dev.gemrag.model.CheckpointLoader;
+import dev.gemrag.model.LlamaConfig;
+import dev.gemrag.model.RopeLayout;
+import dev.gemrag.model.RopeScaling;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each supported family's tiny random checkpoint, as GGUF and as a Hugging Face directory, against llama.cpp's
+ * logits for the GGUF (FP32 weights: both sides do FP32 maths). Fixtures: {@code src/test/resources/families}.
+ */
+class FamilyLlamaCppTest {
+    /** FP32 on both sides; summation order is all that differs. */
+    private static final double TOLERANCE = 1e-3;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama3", "qwen3", "smollm3"})
+    void ggufLogitsMatchLlamaCpp(String family) {
+        FamilyFixture f = FamilyFixture.load(family);
+        Checkpoint cp = CheckpointLoader.load(f.gguf());
+        float[][] ours = FamilyFixture.logits(cp.config(), cp.weights(), f.ids());
+        assertThat(FamilyFixture.top1Agreements(ours, f.llamaCppLogits())).as(family + " top-1").isEqualTo(f.ids().length);
+        assertThat(FamilyFixture.maxAbsDiff(ours, f.llamaCppLogits())).as(family + " max |logit diff|")
+                .isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama3", "qwen3", "smollm3"})
+    void huggingFaceDirectoryGivesTheSameLogits(String family) {
+        FamilyFixture f = FamilyFixture.load(family);
+        Checkpoint gguf = CheckpointLoader.load(f.gguf());
+        Checkpoint hf = CheckpointLoader.load(f.hfDir());
+        assertThat(hf.config().architecture()).isEqualTo(gguf.config().architecture());
+        assertThat(hf.config().qkNorm()).isEqualTo(gguf.config().qkNorm());
+        assertThat(hf.config().noRopeLayerStep()).isEqualTo(gguf.config().noRopeLayerStep());
+        assertThat(hf.config().ropeLayout()).isEqualTo(RopeLayout.HALF_SPLIT);
+        float[][] fromHf = FamilyFixture.logits(hf.config(), hf.weights(), f.ids());
+        assertThat(FamilyFixture.maxAbsDiff(fromHf, f.llamaCppLogits())).as(family + " HF vs llama.cpp")
+                .isLessThanOrEqualTo(TOLERANCE);
+        assertThat(FamilyFixture.maxAbsDiff(fromHf, FamilyFixture.logits(gguf.config(), gguf.weights(), f.ids())))
+                .as(family + " HF vs GGUF").isLessThanOrEqualTo(1e-4);
+    }
+
+    @Test
+    void familyFeaturesAreReadFromBothFormats() {
+        LlamaConfig llama = CheckpointLoader.load(FamilyFixture.load("llama3").gguf()).config();
+        LlamaConfig llamaHf = CheckpointLoader.load(FamilyFixture.load("llama3").hfDir()).config();
+        assertThat(llama.ropeScaling().isNone()).isFalse();
+        assertThat(llama.ropeInverseFrequencies()).containsExactly(llamaHf.ropeInverseFrequencies());
+        assertThat(llama.isPlainLlama()).isTrue();
+        LlamaConfig qwen = CheckpointLoader.load(FamilyFixture.load("qwen3").gguf()).config();
+        assertThat(qwen.qkNorm()).isTrue();
+        assertThat(qwen.headDim()).isEqualTo(16).isNotEqualTo(qwen.hiddenSize() / qwen.numHeads());
+        assertThat(qwen.isPlainLlama()).isFalse();
+        LlamaConfig smol = CheckpointLoader.load(FamilyFixture.load("smollm3").gguf()).config();
+        assertThat(smol.noRopeLayerStep()).isEqualTo(4);
+        assertThat(smol.usesRope(2)).isTrue();
+        assertThat(smol.usesRope(3)).isFalse();
+        assertThat(smol.isPlainLlama()).isFalse();
+    }
+
+    /** The fixtures exercise the features: dropping one moves the logits far beyond the tolerance. */
+    @Test
+    void theFixturesDependOnEachFeature() {
+        FamilyFixture llama = FamilyFixture.load("llama3");
+        Checkpoint cp = CheckpointLoader.load(llama.gguf());
+        float[][] unscaled = FamilyFixture.logits(cp.config().withRopeScaling(RopeScaling.none()), cp.weights(),
+                llama.ids());
+        assertThat(FamilyFixture.maxAbsDiff(unscaled, llama.llamaCppLogits())).isGreaterThan(0.05);
+
+        FamilyFixture smol = FamilyFixture.load("smollm3");
+        Checkpoint sc = CheckpointLoader.load(smol.gguf());
+        float[][] allRope = FamilyFixture.logits(sc.config().withFeatures(false, 0), sc.weights(), smol.ids());
+        assertThat(FamilyFixture.maxAbsDiff(allRope, smol.llamaCppLogits())).isGreaterThan(0.05);
+    }
+}
