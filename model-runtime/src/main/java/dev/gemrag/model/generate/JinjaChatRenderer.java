@@ -3,6 +3,9 @@ package dev.gemrag.model.generate;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ELResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
@@ -36,13 +39,14 @@ final class JinjaChatRenderer {
     private static final String CLOCK_BINDING = "__gemrag_clock";
 
     JinjaChatRenderer(String template, String bosToken, String eosToken, Clock clock) {
-        this.template = template;
+        this.template = JinjaCompat.rewrite(template);
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withFailOnUnknownTokens(false)
+                .withElResolver(resolver())
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUsePyishObjectMapper(true)
                         .withUseNaturalOperatorPrecedence(true)
@@ -60,6 +64,14 @@ final class JinjaChatRenderer {
         this.clock = clock;
     }
 
+    /** Python str methods first, then Jinjava's own (read-only) resolution. */
+    private static ELResolver resolver() {
+        CompositeELResolver r = new CompositeELResolver();
+        r.add(new PyStringMethods());
+        r.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        return r;
+    }
+
     String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         List<Map<String, Object>> list = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
@@ -74,12 +86,18 @@ final class JinjaChatRenderer {
         bindings.put("eos_token", eosToken);
         bindings.put("add_generation_prompt", addGenerationPrompt);
         bindings.put(CLOCK_BINDING, clock);
+        // templates test "strftime_now is defined" before calling it; the functions themselves are registered below
+        bindings.put("strftime_now", "strftime_now");
+        bindings.put("raise_exception", "raise_exception");
         RenderResult result = jinjava.renderForResult(template, bindings);
         for (TemplateError e : result.getErrors()) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
                 String msg = e.getMessage();
-                if (e.getException() != null && e.getException().getCause() instanceof TemplateRaised raised) {
-                    msg = raised.getMessage();
+                for (Throwable c = e.getException(); c != null; c = c.getCause()) {
+                    if (c instanceof TemplateRaised raised) {
+                        msg = "raise_exception: " + raised.getMessage();
+                        break;
+                    }
                 }
                 throw new IllegalArgumentException("chat template failed: " + msg);
             }
