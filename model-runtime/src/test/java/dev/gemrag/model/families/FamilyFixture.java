@@ -19,10 +19,10 @@ import java.nio.file.Path;
  * One family's tiny random checkpoint from {@code tools/fixtures/make_family_fixtures.py}: the GGUF, the same
  * weights as a Hugging Face directory, and llama.cpp's logits on fixed ids.
  */
-record FamilyFixture(String family, Path gguf, Path hfDir, int[] ids, float[][] llamaCppLogits) {
-    static final String[] FAMILIES = {"llama3", "qwen3", "smollm3"};
+public record FamilyFixture(String family, Path gguf, Path hfDir, int[] ids, float[][] llamaCppLogits) {
+    public static final String[] FAMILIES = {"llama3", "qwen3", "smollm3"};
 
-    static FamilyFixture load(String family) {
+    public static FamilyFixture load(String family) {
         try {
             Path dir = Path.of(FamilyFixture.class.getResource("/families/" + family + "/llamacpp.json").toURI())
                     .getParent();
@@ -47,7 +47,7 @@ record FamilyFixture(String family, Path gguf, Path hfDir, int[] ids, float[][] 
     }
 
     /** Our logits {T, vocab} for these ids at positions 0..T-1 under a causal mask. */
-    static float[][] logits(LlamaConfig config, LlamaWeights weights, int[] ids) {
+    public static float[][] logits(LlamaConfig config, LlamaWeights weights, int[] ids) {
         try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu()); NDManager m = model.newManager()) {
             long[] tok = new long[ids.length];
             long[] pos = new long[ids.length];
