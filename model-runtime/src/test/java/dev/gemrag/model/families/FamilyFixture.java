@@ -24,8 +24,11 @@ public record FamilyFixture(String family, Path gguf, Path hfDir, int[] ids, flo
 
     public static FamilyFixture load(String family) {
         try {
-            Path dir = Path.of(FamilyFixture.class.getResource("/families/" + family + "/llamacpp.json").toURI())
+            Path dir = Path.of(FamilyFixture.class.getResource("/families/" + family + "/model.gguf").toURI())
                     .getParent();
+            if (!Files.isRegularFile(dir.resolve("llamacpp.json"))) { // checkpoints only (make_family_fixtures --files-only)
+                return new FamilyFixture(family, dir.resolve("model.gguf"), dir.resolve("hf"), null, null);
+            }
             JsonNode root = new ObjectMapper().readTree(Files.readString(dir.resolve("llamacpp.json")));
             JsonNode idsNode = root.get("ids");
             int[] ids = new int[idsNode.size()];
