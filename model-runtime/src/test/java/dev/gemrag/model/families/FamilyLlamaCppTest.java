@@ -7,6 +7,12 @@ import dev.gemrag.model.CheckpointLoader;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.RopeScaling;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.gemrag.model.llama.AttentionMasks;
+import dev.gemrag.model.llama.KvCache;
+import dev.gemrag.model.llama.LlamaModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -63,6 +69,40 @@ class FamilyLlamaCppTest {
         assertThat(smol.usesRope(2)).isTrue();
         assertThat(smol.usesRope(3)).isFalse();
         assertThat(smol.isPlainLlama()).isFalse();
+    }
+
+    /** Prefill half the ids, then one token per step through the KV cache: still llama.cpp's logits. */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama3", "qwen3", "smollm3"})
+    void cachedDecodeMatchesLlamaCpp(String family) {
+        FamilyFixture f = FamilyFixture.load(family);
+        Checkpoint cp = CheckpointLoader.load(f.gguf());
+        int n = f.ids().length;
+        int prefill = n / 2;
+        float[][] ours = new float[n][];
+        try (LlamaModel model = LlamaModel.create(cp.config(), cp.weights(), ai.djl.Device.cpu());
+                NDManager m = model.newManager(); KvCache cache = model.newCache(1, n)) {
+            int done = 0;
+            while (done < n) {
+                int t = done == 0 ? prefill : 1;
+                long[] tok = new long[t];
+                long[] pos = new long[t];
+                for (int i = 0; i < t; i++) {
+                    tok[i] = f.ids()[done + i];
+                    pos[i] = done + i;
+                }
+                NDArray hidden = model.forward(m.create(tok, new Shape(1, t)), m.create(pos, new Shape(1, t)),
+                        AttentionMasks.causal(m, 1, t, done, null), cache);
+                float[] flat = model.logits(hidden).toFloatArray();
+                int vocab = flat.length / t;
+                for (int i = 0; i < t; i++) {
+                    ours[done + i] = java.util.Arrays.copyOfRange(flat, i * vocab, (i + 1) * vocab);
+                }
+                done += t;
+            }
+        }
+        assertThat(FamilyFixture.top1Agreements(ours, f.llamaCppLogits())).isEqualTo(n);
+        assertThat(FamilyFixture.maxAbsDiff(ours, f.llamaCppLogits())).as(family + " cached").isLessThanOrEqualTo(TOLERANCE);
     }
 
     /** The fixtures exercise the features: dropping one moves the logits far beyond the tolerance. */

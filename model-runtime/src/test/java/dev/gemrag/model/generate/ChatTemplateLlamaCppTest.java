@@ -56,6 +56,33 @@ class ChatTemplateLlamaCppTest {
         assertThat(t.render(conversation)).isEqualTo(expected.get("rendered").asText());
     }
 
+    /** ChatTemplate is shared by concurrent answer requests: parallel renders give the same text. */
+    @org.junit.jupiter.api.Test
+    void rendersConcurrently() throws Exception {
+        JsonNode qwen = EXPECTED.get("templates").get("Qwen-Qwen3-0.6B");
+        String template;
+        try (InputStream in = ChatTemplateLlamaCppTest.class.getResourceAsStream("/templates/Qwen-Qwen3-0.6B.jinja")) {
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        ChatTemplate t = ChatTemplate.fromJinja(template, "", "<|im_end|>");
+        List<ChatMessage> conversation = new ArrayList<>();
+        for (JsonNode m : EXPECTED.get("conversation")) {
+            conversation.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                results.add(pool.submit(() -> t.render(conversation)));
+            }
+            for (java.util.concurrent.Future<String> r : results) {
+                assertThat(r.get()).isEqualTo(qwen.get("rendered").asText());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static JsonNode read(String resource) {
         try (InputStream in = ChatTemplateLlamaCppTest.class.getResourceAsStream(resource)) {
             return new ObjectMapper().readTree(in);
