@@ -51,13 +51,16 @@ final class HfConfigMapper {
                 noRopeStep);
     }
 
-    /** rope_scaling: absent/null, or {@code rope_type} (older files: {@code type}) "llama3"; others refused. */
+    /** rope_scaling: absent/null/"default", or {@code rope_type} (older files: {@code type}) "llama3"; others refused. */
     private static RopeScaling ropeScaling(JsonNode c, Path file, int headDim, float theta) {
         JsonNode s = c.path("rope_scaling");
         if (s.isMissingNode() || s.isNull()) {
             return RopeScaling.none();
         }
         String type = s.path("rope_type").asText(s.path("type").asText(""));
+        if ("default".equals(type)) { // transformers' name for plain RoPE
+            return RopeScaling.none();
+        }
         if (!"llama3".equals(type)) {
             throw new HfFormatException(file + ": rope_scaling type '" + type + "' is not supported (supported: llama3)");
         }

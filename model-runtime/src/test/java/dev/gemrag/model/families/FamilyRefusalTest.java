@@ -39,6 +39,10 @@ class FamilyRefusalTest {
     void otherRopeScalingTypesAreRefusedByName() throws IOException {
         Path yarn = editedCopy("llama3", c -> ((ObjectNode) c.get("rope_scaling")).put("rope_type", "yarn"));
         assertThatThrownBy(() -> CheckpointLoader.load(yarn)).hasMessageContaining("rope_scaling type 'yarn'");
+        Path linear = editedCopy("llama3", c -> c.putObject("rope_scaling").put("type", "linear").put("factor", 2.0));
+        assertThatThrownBy(() -> CheckpointLoader.load(linear)).hasMessageContaining("rope_scaling type 'linear'");
+        Path plain = editedCopy("qwen3", c -> c.putObject("rope_scaling").put("rope_type", "default"));
+        org.assertj.core.api.Assertions.assertThat(CheckpointLoader.load(plain).config().ropeScaling().isNone()).isTrue();
     }
 
     @Test
