@@ -1,5 +1,6 @@
 package dev.gemrag.model.gem;
 
+import dev.gemrag.annotations.PublicApi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * uses GEM pooling and the adapter's instructions. Without one: the base weights with MEAN or LAST
  * pooling (a baseline).
  */
+@PublicApi
 public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
@@ -41,8 +43,8 @@ public final class ModelRuntime {
     public static final Pooling BASE_POOLING = Pooling.MEAN;
 
     /**
-     * The default model: base from {@code --model} / $GEMRAG_MODEL / the default SmolLM2 GGUF, adapter from
-     * {@link DefaultAdapter} (explicit, $GEMRAG_ADAPTER, or the bundled one when it fits the base).
+     * The default model: base from {@code --model} / $GEMRAG_MODEL_PATH / the default SmolLM2 GGUF, adapter from
+     * {@link DefaultAdapter} (explicit, $GEMRAG_MODEL_ADAPTER, or the bundled one when it fits the base).
      *
      * @param modelOrNull   base model path, or null
      * @param adapterOrNull adapter descriptor path or "none", or null

@@ -45,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "PATH",
-            description = "GGUF file, run without adapter on both sides (default: $GEMRAG_MODEL, else the default model).")
+            description = "GGUF file, run without adapter on both sides (default: $GEMRAG_MODEL_PATH, else the default model).")
     Path model;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for both runtimes (default: available processors).")

@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
         description = "Embedding texts/s and tokens/s at 64/256/512 tokens for batch 1/8/32, model FLOP/s vs an FP32 "
                 + "matmul, engine overhead vs direct calls, and MiniLM on the same inputs.")
 public final class BenchEmbedCommand implements Callable<Integer> {
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
+    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL_PATH or the default SmolLM2 model)")
     String model;
 
-    @Option(names = "--adapter", description = "GEM adapter .json or 'none' (default: $GEMRAG_ADAPTER or the bundled one)")
+    @Option(names = "--adapter", description = "GEM adapter .json or 'none' (default: $GEMRAG_MODEL_ADAPTER or the bundled one)")
     String adapter;
 
     @Option(names = "--quick", description = "64/256 tokens, batch 1/8, short timings (about a minute)")

@@ -19,10 +19,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed texts (arguments, or stdin lines) with the GEM model; prints one JSON line per text.")
 public final class EmbedCommand implements Callable<Integer> {
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
+    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL_PATH or the default SmolLM2 model)")
     String model;
 
-    @Option(names = "--adapter", description = "GEM adapter .json, or 'none' (default: $GEMRAG_ADAPTER or the bundled one)")
+    @Option(names = "--adapter", description = "GEM adapter .json, or 'none' (default: $GEMRAG_MODEL_ADAPTER or the bundled one)")
     String adapter;
 
     @Option(names = "--role", defaultValue = "document", description = "query or document (default: ${DEFAULT-VALUE})")

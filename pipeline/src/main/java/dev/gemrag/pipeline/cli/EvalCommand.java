@@ -25,10 +25,10 @@ public final class EvalCommand implements Callable<Integer> {
             + "(default: all; gem only when an adapter is found)")
     List<String> configs;
 
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
+    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL_PATH or the default SmolLM2 model)")
     String model;
 
-    @Option(names = "--adapter", description = "GEM adapter .json (default: $GEMRAG_ADAPTER or the bundled one)")
+    @Option(names = "--adapter", description = "GEM adapter .json (default: $GEMRAG_MODEL_ADAPTER or the bundled one)")
     String adapter;
 
     @Option(names = "--batch", defaultValue = "16", description = "texts per forward pass (default: ${DEFAULT-VALUE})")

@@ -38,7 +38,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--adapter", paramLabel = "PATH|none",
-            description = "GEM adapter .json, or 'none' for the plain base model (default: $GEMRAG_ADAPTER or the bundled one,"
+            description = "GEM adapter .json, or 'none' for the plain base model (default: $GEMRAG_MODEL_ADAPTER or the bundled one,"
                     + " as the pipeline uses).")
     String adapter;
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = "Fetch (if missing), load and describe a model: checksum, architecture, tokenizer, load time.")
 public final class ModelCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH",
-            description = "GGUF file or Hugging Face directory (default: $GEMRAG_MODEL, else the default SmolLM2 GGUF, downloaded if missing)")
+            description = "GGUF file or Hugging Face directory (default: $GEMRAG_MODEL_PATH, else the default SmolLM2 GGUF, downloaded if missing)")
     String model;
 
     @Option(names = "--tokenize", paramLabel = "TEXT", description = "Also print the token ids of TEXT.")

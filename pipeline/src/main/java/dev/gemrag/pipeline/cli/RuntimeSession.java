@@ -27,9 +27,9 @@ final class RuntimeSession implements AutoCloseable {
     }
 
     /**
-     * @param model   base model path, else $GEMRAG_MODEL, else the default model (fetched when missing);
+     * @param model   base model path, else $GEMRAG_MODEL_PATH, else the default model (fetched when missing);
      *                a path that does not exist is a one-line error
-     * @param adapter adapter descriptor path, "none", or null for $GEMRAG_ADAPTER / the bundled one
+     * @param adapter adapter descriptor path, "none", or null for $GEMRAG_MODEL_ADAPTER / the bundled one
      */
     static RuntimeSession open(Path model, String adapter) {
         Path path = ModelLocator.resolve(model == null ? null : model.toString());

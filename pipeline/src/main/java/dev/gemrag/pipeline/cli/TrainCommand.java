@@ -29,7 +29,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "adapter descriptor to write, e.g. models/gem.json")
     Path out;
 
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
+    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL_PATH or the default SmolLM2 model)")
     String model;
 
     @Option(names = "--steps", defaultValue = "200", description = "optimizer steps (default: ${DEFAULT-VALUE})")
