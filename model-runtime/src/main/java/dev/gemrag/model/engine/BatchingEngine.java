@@ -1,5 +1,6 @@
 package dev.gemrag.model.engine;
 
+import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * Obtain engines through {@link EngineRegistry} so one model is shared per JVM.
  */
+@PublicApi
 public final class BatchingEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
 
