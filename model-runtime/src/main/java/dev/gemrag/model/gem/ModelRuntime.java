@@ -12,7 +12,6 @@ import dev.gemrag.model.Pooling;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
-import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
 import java.io.IOException;
@@ -50,9 +49,7 @@ public final class ModelRuntime {
      * @param adapterOrNull adapter descriptor path or "none", or null
      */
     public static GemLanguageModel loadDefault(String modelOrNull, String adapterOrNull) {
-        Path base = ModelLocator.resolve(modelOrNull);
-        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapterOrNull);
-        return load(base, choice.path(), BASE_POOLING, !choice.explicit());
+        return ModelSelection.resolve(modelOrNull, adapterOrNull).load();
     }
 
     /** Base + adapter (null: none, {@link #BASE_POOLING}); a mismatching adapter is refused. */

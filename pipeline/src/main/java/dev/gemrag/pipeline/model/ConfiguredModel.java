@@ -1,13 +1,10 @@
 package dev.gemrag.pipeline.model;
 
 import dev.gemrag.model.LanguageModel;
-import dev.gemrag.model.fetch.ModelLocator;
-import dev.gemrag.model.gem.DefaultAdapter;
 import dev.gemrag.model.gem.GemLanguageModel;
-import dev.gemrag.model.gem.ModelRuntime;
+import dev.gemrag.model.gem.ModelSelection;
 import dev.gemrag.model.llama.TorchRuntime;
 import dev.gemrag.operators.model.ModelSource;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,15 +49,13 @@ public final class ConfiguredModel implements ModelSource {
         long t0 = System.nanoTime();
         // The engine's worker is the only thread computing: give the native pool the configured threads.
         TorchRuntime.configureThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-        Path base = ModelLocator.resolve(path.isEmpty() ? null : path);
-        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapter.isEmpty() ? null : adapter);
-        // lenient for the bundled default: skipped with a warning if it was trained for another base.
-        GemLanguageModel model = ModelRuntime.load(base, choice.path(), ModelRuntime.BASE_POOLING, !choice.explicit());
+        ModelSelection selection = ModelSelection.resolve(path, adapter);
+        GemLanguageModel model = selection.load();
         if (embedMaxInputTokens > 0) {
             model.setEmbeddingMaxTokens(embedMaxInputTokens);
         }
         LOG.info("model {} loaded in {} ms from {} (adapter: {})", model.id(), (System.nanoTime() - t0) / 1_000_000,
-                base, choice.path() == null ? "none, mean pooling" : choice.path());
+                selection.base(), selection.adapter() == null ? "none, mean pooling" : selection.adapter());
         return model;
     }
 }
