@@ -173,6 +173,11 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
     }
 
     /** The collection the alias pointed at when opened. */
+    /** The model whose vectors this retriever searches (null: any). */
+    public String modelId() {
+        return modelId;
+    }
+
     public String collection() {
         return target == null ? null : target.name();
     }
