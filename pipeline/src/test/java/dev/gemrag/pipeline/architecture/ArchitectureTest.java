@@ -46,6 +46,15 @@ class ArchitectureTest {
     private static final Set<String> MAY_PRINT_CLASSES = Set.of("dev.gemrag.pipeline.config.ConfigTable",
             "dev.gemrag.connectors.milvus.MilvusSinkBenchmark");
 
+    /**
+     * Tools: the CLI and what only it, the demo, the benchmarks or tests run. The job jar's shade filters
+     * (pipeline/pom.xml) leave these out, so nothing that runs on a TaskManager may depend on them.
+     */
+    static final String[] TOOLS = {"dev.gemrag.pipeline.cli..", "dev.gemrag.pipeline.bench..",
+            "dev.gemrag.pipeline.demo..", "dev.gemrag.pipeline.client..", "dev.gemrag.pipeline.samples..",
+            "dev.gemrag.model.eval..", "dev.gemrag.model.train..", "dev.gemrag.connectors.local..", "picocli.."};
+    static final String SINK_BENCHMARK = "dev.gemrag.connectors.milvus.MilvusSinkBenchmark";
+
     private static JavaClasses main;
     private static JavaClasses tests;
 
@@ -149,6 +158,15 @@ class ArchitectureTest {
                 })
                 .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
                 .because("operators read logs: one line per event through slf4j; only CLI and tool code prints")
+                .check(main);
+    }
+
+    @Test
+    void whatRunsOnATaskManagerNeedsNoTool() {
+        noClasses().that().resideOutsideOfPackages(TOOLS).and().doNotHaveFullyQualifiedName(SINK_BENCHMARK)
+                .should().dependOnClassesThat().resideInAnyPackage(TOOLS)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName(SINK_BENCHMARK)
+                .because("the job jar leaves the tools out (pipeline/pom.xml shade filters)")
                 .check(main);
     }
 
