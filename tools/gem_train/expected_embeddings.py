@@ -7,7 +7,7 @@ empty), runs this trainer's forward on CPU in fp32 with the LoRA merged, and wri
 the query x document cosine matrix as JSON.
 
   ~/.cache/gemrag/venv-torch/bin/python tools/gem_train/expected_embeddings.py \
-      --gguf ~/.cache/gemrag/models/SmolLM2-135M-Instruct.Q4_1.gguf --data .devcarry/gem/gemdata.npz \
+      --gguf ~/.cache/gemrag/models/SmolLM2-135M-Instruct.Q4_1.gguf --data target/gem/gemdata.npz \
       --adapter model-runtime/src/main/resources/dev/gemrag/model/gem/default/gem-smollm2-135m \
       --corpus shared/data/man-dev --out tools/gem_train/expected_embeddings.json
 """

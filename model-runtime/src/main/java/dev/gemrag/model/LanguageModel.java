@@ -1,5 +1,6 @@
 package dev.gemrag.model;
 
+import dev.gemrag.annotations.PublicApi;
 import java.util.List;
 
 /**
@@ -8,6 +9,7 @@ import java.util.List;
  * <p>Implementations are not thread-safe; concurrent callers go through the batching engine
  * ({@code dev.gemrag.model.engine}), which owns the model on one worker thread.
  */
+@PublicApi
 public interface LanguageModel extends AutoCloseable {
     /** Stable id of base + adapter, used to name the Milvus collection, e.g. "smollm2-135m-instruct-q4_1-gem1". */
     String id();

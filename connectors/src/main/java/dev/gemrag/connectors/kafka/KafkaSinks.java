@@ -1,9 +1,11 @@
 package dev.gemrag.connectors.kafka;
 
+import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.DeadLetter;
 
 /** Entry points for the gemrag Kafka sinks. */
+@PublicApi
 public final class KafkaSinks {
     private KafkaSinks() {}
 

@@ -1,9 +1,12 @@
 package dev.gemrag.connectors.kafka;
 
+import dev.gemrag.annotations.PublicApi;
+
 /**
  * Entry points for the gemrag Kafka sources. Each emits one element per Kafka record: the parsed record,
  * or a dead letter for a record that breaks its contract (never an exception).
  */
+@PublicApi
 public final class KafkaSources {
     private KafkaSources() {}
 

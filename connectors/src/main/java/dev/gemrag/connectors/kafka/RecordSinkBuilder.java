@@ -1,5 +1,6 @@
 package dev.gemrag.connectors.kafka;
 
+import dev.gemrag.annotations.PublicApi;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +27,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
  * completes). Unless 'transaction.timeout.ms' is given, it is set to 15 minutes, the broker's default
  * maximum (Flink's own default of one hour is refused by a default broker).
  */
+@PublicApi
 public final class RecordSinkBuilder<T> {
     static final String TRANSACTION_TIMEOUT = "transaction.timeout.ms";
     static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);

@@ -1,5 +1,6 @@
 package dev.gemrag.connectors.kafka;
 
+import dev.gemrag.annotations.PublicApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import dev.gemrag.connectors.records.json.RecordLimits;
  *         .build();
  * }</pre>
  */
+@PublicApi
 public final class RecordSourceBuilder<T> {
     private final String exampleTopic;
     private final String exampleGroup;

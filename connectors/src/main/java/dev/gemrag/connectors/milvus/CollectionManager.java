@@ -2,6 +2,7 @@ package dev.gemrag.connectors.milvus;
 
 import static dev.gemrag.connectors.milvus.ChunkFields.*;
 
+import dev.gemrag.annotations.PublicApi;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * manager.reindex(newSpec, collection -> runIndexJob(collection)); // new model: fill, then swap alias
  * }</pre>
  */
+@PublicApi
 public final class CollectionManager {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionManager.class);
 

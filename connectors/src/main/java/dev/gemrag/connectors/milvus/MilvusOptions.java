@@ -81,9 +81,9 @@ public final class MilvusOptions {
             .withDescription("Upper bound of the retry delay.");
 
     // --- retriever
-    public static final ConfigOption<EmptyAclPolicy> EMPTY_ACL = ConfigOptions.key("milvus.acl.empty")
+    public static final ConfigOption<EmptyAclPolicy> EMPTY_ACL = ConfigOptions.key("acl.no-acl-visibility")
             .enumType(EmptyAclPolicy.class).defaultValue(EmptyAclPolicy.PRIVATE)
-            .withDescription("Who may retrieve chunks of documents without an acl.");
+            .withDescription("Who may read documents without an acl: private (no question) or public (every question).");
     public static final ConfigOption<Integer> SEARCH_EF = ConfigOptions.key("milvus.search.hnsw.ef").intType()
             .defaultValue(64).withDescription("HNSW ef at search time (raised to top-k when smaller).");
 }

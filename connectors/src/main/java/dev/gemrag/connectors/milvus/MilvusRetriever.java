@@ -6,6 +6,7 @@ import static dev.gemrag.connectors.milvus.ChunkFields.EMBEDDING;
 import static dev.gemrag.connectors.milvus.ChunkFields.TEXT;
 import static dev.gemrag.connectors.milvus.ChunkFields.TITLE;
 
+import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.connectors.milvus.internal.AclGroups;
 import dev.gemrag.connectors.milvus.internal.BoundedRetry;
 import dev.gemrag.connectors.milvus.internal.FilterExpressions;
@@ -42,10 +43,12 @@ import org.slf4j.LoggerFactory;
  * List<RetrievedChunk> hits = retriever.search(queryVector, List.of("staff"), 4);
  * }</pre>
  */
+@PublicApi
 public final class MilvusRetriever implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MilvusRetriever.class);
-    public static final int MAX_TOP_K = 1024;
+    /** The question contract's limit ({@link dev.gemrag.connectors.records.json.RecordLimits#MAX_TOP_K}). */
+    public static final int MAX_TOP_K = dev.gemrag.connectors.records.json.RecordLimits.MAX_TOP_K;
 
     private final MilvusConnection connection;
     private final String alias;
@@ -170,6 +173,11 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
     }
 
     /** The collection the alias pointed at when opened. */
+    /** The model whose vectors this retriever searches (null: any). */
+    public String modelId() {
+        return modelId;
+    }
+
     public String collection() {
         return target == null ? null : target.name();
     }

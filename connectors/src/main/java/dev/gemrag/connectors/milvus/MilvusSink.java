@@ -1,5 +1,6 @@
 package dev.gemrag.connectors.milvus;
 
+import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
 import dev.gemrag.connectors.milvus.internal.SinkSettings;
 import dev.gemrag.connectors.records.IndexAction;
@@ -27,6 +28,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * actions.sinkTo(sink).setParallelism(1).name("milvus");
  * }</pre>
  */
+@PublicApi
 public final class MilvusSink implements Sink<IndexAction> {
     private static final long serialVersionUID = 1L;
 

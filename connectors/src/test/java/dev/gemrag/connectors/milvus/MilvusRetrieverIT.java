@@ -180,7 +180,9 @@ class MilvusRetrieverIT {
             assertThatThrownBy(() -> r.search(new float[DIM], List.of("line\nbreak"), 5))
                     .hasMessageContaining("control character U+000A");
             assertThatThrownBy(() -> r.search(new float[DIM], List.of("staff"), 0))
-                    .hasMessageContaining("top_k must be in 1..1024");
+                    .hasMessageContaining("top_k must be in 1..100");
+            assertThatThrownBy(() -> r.search(new float[DIM], List.of("staff"), 101))
+                    .hasMessageContaining("top_k must be in 1..100");
         }
         MilvusRetriever missing = MilvusRetriever.builder().setUri(milvus.uri()).setAlias("nothing_here").build();
         assertThatThrownBy(missing::open).hasMessageContaining("Milvus alias 'nothing_here' does not exist")

@@ -1,9 +1,12 @@
 package dev.gemrag.model.engine;
 
+import dev.gemrag.annotations.PublicApi;
+import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LanguageModel;
+import dev.gemrag.model.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * Obtain engines through {@link EngineRegistry} so one model is shared per JVM.
  */
+@PublicApi
 public final class BatchingEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
 
@@ -48,6 +52,16 @@ public final class BatchingEngine implements AutoCloseable {
 
     public int embeddingDimension() {
         return model.embeddingDimension();
+    }
+
+    /** The model's tokenizer, for counting and cutting text; no queue (reads are thread-safe). */
+    public TextTokenizer tokenizer() {
+        return model.tokenizer();
+    }
+
+    /** The model's chat template applied to messages; no queue (string work only). */
+    public String applyChatTemplate(List<ChatMessage> messages) {
+        return model.applyChatTemplate(messages);
     }
 
     /** Adds a metrics listener; returns a handle that removes it. */

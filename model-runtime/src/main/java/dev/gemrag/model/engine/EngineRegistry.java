@@ -1,5 +1,6 @@
 package dev.gemrag.model.engine;
 
+import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.model.LanguageModel;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@link #acquire} loads the model, the last {@link Lease#close()} closes engine and model, freeing
  * native memory. All Flink subtasks of a TaskManager share {@link #shared()}.
  */
+@PublicApi
 public final class EngineRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(EngineRegistry.class);
     private static final EngineRegistry SHARED = new EngineRegistry();

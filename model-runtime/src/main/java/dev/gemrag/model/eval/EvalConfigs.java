@@ -28,7 +28,7 @@ public final class EvalConfigs {
             }
         }
         if (configs.contains("gem") && adapter == null) {
-            throw new IllegalArgumentException("config 'gem' needs a GEM adapter: pass --adapter PATH or set $GEMRAG_ADAPTER");
+            throw new IllegalArgumentException("config 'gem' needs a GEM adapter: pass --adapter PATH or set $GEMRAG_MODEL_ADAPTER");
         }
         RetrievalEval eval = new RetrievalEval(batchSize);
         List<EvalResult> out = new ArrayList<>();

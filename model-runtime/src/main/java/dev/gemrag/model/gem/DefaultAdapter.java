@@ -1,5 +1,6 @@
 package dev.gemrag.model.gem;
 
+import dev.gemrag.model.fetch.RenamedEnv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,13 +14,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Which GEM adapter goes with a base model when the user names none.
  *
- * <p>Order: an explicit path (or "none"), then {@code $GEMRAG_ADAPTER} (path or "none"), then the adapter
+ * <p>Order: an explicit path (or "none"), then {@code $GEMRAG_MODEL_ADAPTER} (path or "none"; the environment
+ * name of model.adapter, the old {@code $GEMRAG_ADAPTER} still works with a warning), then the adapter
  * bundled on the classpath as {@value #RESOURCE_DIR}/{@value #NAME}.json + .safetensors (source:
  * {@code model-runtime/src/main/resources/dev/gemrag/model/gem/default/}), copied to {@code ~/.cache/gemrag/adapters/} so it can be
  * read as files. The bundled adapter is used only when its base checksum matches the base being loaded.
  */
 public final class DefaultAdapter {
-    public static final String ENV = "GEMRAG_ADAPTER";
+    public static final String ENV = "GEMRAG_MODEL_ADAPTER";
+    private static final RenamedEnv VARIABLE = new RenamedEnv(ENV, "GEMRAG_ADAPTER");
     public static final String RESOURCE_DIR = "dev/gemrag/model/gem/default";
     public static final String NAME = "gem-smollm2-135m";
     private static final Logger LOG = LoggerFactory.getLogger(DefaultAdapter.class);
@@ -32,11 +35,17 @@ public final class DefaultAdapter {
     }
 
     public static Choice resolve(String explicitOrNull) {
-        return resolve(explicitOrNull, System.getenv(ENV));
+        java.util.Map<String, String> env = System.getenv();
+        String v = VARIABLE.read(env);
+        return resolve(explicitOrNull, v, VARIABLE.source(env));
     }
 
     static Choice resolve(String explicit, String env) {
-        for (String[] source : new String[][] {{explicit, "--adapter"}, {env, ENV}}) {
+        return resolve(explicit, env, ENV);
+    }
+
+    private static Choice resolve(String explicit, String env, String envName) {
+        for (String[] source : new String[][] {{explicit, "--adapter"}, {env, envName}}) {
             String v = source[0];
             if (v != null && !v.isBlank()) {
                 if (v.equalsIgnoreCase("none")) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -104,26 +103,5 @@ public record GemAdapter(AdapterDescriptor descriptor, Map<String, WeightTensor>
             throw new IllegalArgumentException("adapter tensor '" + name + "' has shape " + Arrays.toString(t.shape())
                     + ", expected " + Arrays.toString(shape));
         }
-    }
-
-    /**
-     * Base weights with every LoRA merged in: {@code W + (alpha / rank) * B @ A}, computed on the heap
-     * once so embedding and generation share one copy of the weights. Unchanged tensors are shared.
-     */
-    public LlamaWeights mergeInto(Checkpoint base) {
-        checkCompatible(base);
-        AdapterDescriptor.Lora lora = descriptor.lora();
-        if (lora == null) {
-            return base.weights();
-        }
-        Map<String, WeightTensor> merged = new LinkedHashMap<>(base.weights().all());
-        for (int i = 0; i < base.config().numLayers(); i++) {
-            for (String t : lora.targets()) {
-                String name = LlamaWeights.layer(i, t);
-                merged.put(name, LoraMerge.merge(merged.get(name), tensors.get(loraA(i, t)),
-                        tensors.get(loraB(i, t)), lora.scale()));
-            }
-        }
-        return new LlamaWeights(merged);
     }
 }

@@ -20,16 +20,8 @@ public final class GemMasks {
         return build(rows, seqLen, false);
     }
 
-    /**
-     * Like {@link #additive} but summary tokens see only themselves: nothing of the prefix can reach
-     * the suffix at all. Not a model mask; the control in tests that the suffix's only path to the
-     * prefix runs through the summary tokens.
-     */
-    public static float[] withoutSummaryReadingPrefix(List<GemLayout> rows, int seqLen) {
-        return build(rows, seqLen, true);
-    }
-
-    private static float[] build(List<GemLayout> rows, int seqLen, boolean cutSummaryFromPrefix) {
+    /** cutSummaryFromPrefix: summary tokens see only themselves (a test control, see GemMaskControls). */
+    static float[] build(List<GemLayout> rows, int seqLen, boolean cutSummaryFromPrefix) {
         float[] mask = new float[rows.size() * seqLen * seqLen];
         for (int b = 0; b < rows.size(); b++) {
             GemLayout layout = rows.get(b);

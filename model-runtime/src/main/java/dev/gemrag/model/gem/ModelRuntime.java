@@ -1,5 +1,6 @@
 package dev.gemrag.model.gem;
 
+import dev.gemrag.annotations.PublicApi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -11,7 +12,6 @@ import dev.gemrag.model.Pooling;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
-import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.tokenizer.FramedTokenizer;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * uses GEM pooling and the adapter's instructions. Without one: the base weights with MEAN or LAST
  * pooling (a baseline).
  */
+@PublicApi
 public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
@@ -44,16 +45,14 @@ public final class ModelRuntime {
     public static final Pooling BASE_POOLING = Pooling.MEAN;
 
     /**
-     * The default model: base from {@code --model} / $GEMRAG_MODEL / the default SmolLM2 GGUF, adapter from
-     * {@link DefaultAdapter} (explicit, $GEMRAG_ADAPTER, or the bundled one when it fits the base).
+     * The default model: base from {@code --model} / $GEMRAG_MODEL_PATH / the default SmolLM2 GGUF, adapter from
+     * {@link DefaultAdapter} (explicit, $GEMRAG_MODEL_ADAPTER, or the bundled one when it fits the base).
      *
      * @param modelOrNull   base model path, or null
      * @param adapterOrNull adapter descriptor path or "none", or null
      */
     public static GemLanguageModel loadDefault(String modelOrNull, String adapterOrNull) {
-        Path base = ModelLocator.resolve(modelOrNull);
-        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapterOrNull);
-        return load(base, choice.path(), BASE_POOLING, !choice.explicit());
+        return ModelSelection.resolve(modelOrNull, adapterOrNull).load();
     }
 
     /** Base + adapter (null: none, {@link #BASE_POOLING}); a mismatching adapter is refused. */

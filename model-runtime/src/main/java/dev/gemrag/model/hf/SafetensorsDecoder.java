@@ -4,11 +4,11 @@ import dev.gemrag.model.gguf.dequant.Half;
 import java.nio.ByteBuffer;
 
 /** F32, F16 and BF16 safetensors data to FP32 (BF16 is widened here because DJL cannot hold it). */
-final class SafetensorsDecoder {
+public final class SafetensorsDecoder {
     private SafetensorsDecoder() {
     }
 
-    static float[] toFloats(SafetensorsTensor t) {
+    public static float[] toFloats(SafetensorsTensor t) {
         int width = switch (t.dtype()) {
             case "F32" -> 4;
             case "F16", "BF16" -> 2;

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Device: the first CUDA GPU when DJL finds one ({@code Engine.getGpuCount() > 0}), the CPU
  * otherwise. Threads: PyTorch defaults to very few intra-op threads under DJL; we set
- * {@code num_threads} to the number of available processors unless the system property
- * {@value #THREADS_PROPERTY} (or {@link #configureThreads}) says otherwise. Inter-op threads stay at 1:
+ * {@code num_threads} to the number of available processors unless {@link #configureThreads} says
+ * otherwise (the job's {@code model.threads}, the CLI's {@code --threads}: one name per setting, so
+ * there is no system property). Inter-op threads stay at 1:
  * the forward is one op after another, parallelism lives inside each matmul.
  *
  * <p>Set {@code OMP_WAIT_POLICY=PASSIVE} in the environment of the JVM (the launcher and the test
@@ -20,9 +21,6 @@ import org.slf4j.LoggerFactory;
  * ~60x slower (4.5 s vs 73 ms); it has to be in the environment before libtorch loads.
  */
 public final class TorchRuntime {
-    /** System property: intra-op threads for PyTorch (default: available processors). */
-    public static final String THREADS_PROPERTY = "gemrag.torch.threads";
-
     private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
     private static volatile boolean configured;
 
@@ -44,7 +42,7 @@ public final class TorchRuntime {
             if (configured) {
                 return;
             }
-            int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+            int threads = Runtime.getRuntime().availableProcessors();
             Engine.getEngine("PyTorch");
             applyThreads(threads);
             warnIfSpinning();

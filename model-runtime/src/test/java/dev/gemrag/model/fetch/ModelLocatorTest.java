@@ -33,4 +33,17 @@ class ModelLocatorTest {
                 .hasMessageNotContaining("\n");
         assertThatThrownBy(() -> ModelLocator.resolve(null, missing)).hasMessageContaining(ModelLocator.ENV);
     }
+
+    @Test
+    void theOldVariableStillWorksButTheConfigKeysNameWins(@TempDir Path tmp) throws Exception {
+        Path oldOne = Files.writeString(tmp.resolve("old.gguf"), "x");
+        Path newOne = Files.writeString(tmp.resolve("new.gguf"), "y");
+        assertThat(ModelLocator.ENV).isEqualTo("GEMRAG_MODEL_PATH");
+        assertThat(ModelLocator.resolveFrom(null, java.util.Map.of("GEMRAG_MODEL", oldOne.toString()))).isEqualTo(oldOne);
+        assertThat(ModelLocator.resolveFrom(null, java.util.Map.of("GEMRAG_MODEL", oldOne.toString(),
+                "GEMRAG_MODEL_PATH", newOne.toString()))).isEqualTo(newOne);
+        String missing = tmp.resolve("gone.gguf").toString();
+        assertThatThrownBy(() -> ModelLocator.resolveFrom(null, java.util.Map.of("GEMRAG_MODEL", missing)))
+                .hasMessageContaining("(from GEMRAG_MODEL)");
+    }
 }

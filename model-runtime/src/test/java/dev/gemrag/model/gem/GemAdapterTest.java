@@ -66,7 +66,7 @@ class GemAdapterTest {
     void mergeAddsScaledLowRankProduct() {
         Checkpoint base = TinyCheckpoint.random(2, null);
         GemAdapter a = adapterFor(base, 0.5f);
-        LlamaWeights merged = a.mergeInto(base);
+        LlamaWeights merged = LoraMerge.mergeInto(a, base);
         WeightTensor w = base.weights().get("layers.1.wq");
         WeightTensor m = merged.get("layers.1.wq");
         WeightTensor la = a.tensors().get(GemAdapter.loraA(1, "wq"));
@@ -88,7 +88,7 @@ class GemAdapterTest {
     void refusesAdapterForAnotherBase() {
         GemAdapter a = adapterFor(TinyCheckpoint.random(3, null), 0.1f);
         Checkpoint other = TinyCheckpoint.random(4, null);
-        assertThatThrownBy(() -> a.mergeInto(other))
+        assertThatThrownBy(() -> LoraMerge.mergeInto(a, other))
                 .hasMessageContaining("trained on base tiny (sha256 tiny-sha-3)")
                 .hasMessageContaining("has sha256 tiny-sha-4");
     }

@@ -121,8 +121,8 @@ class GemEmbedderTest {
         for (int i = 0; i < prefix; i++) {
             perturbed[i] = 1 + (ids[i] + 17) % (config.vocabSize() - 1);
         }
-        float[] cutA = suffixLogits(ids, GemMasks.withoutSummaryReadingPrefix(List.of(layout), ids.length), layout);
-        float[] cutB = suffixLogits(perturbed, GemMasks.withoutSummaryReadingPrefix(List.of(layout), ids.length), layout);
+        float[] cutA = suffixLogits(ids, GemMaskControls.withoutSummaryReadingPrefix(List.of(layout), ids.length), layout);
+        float[] cutB = suffixLogits(perturbed, GemMaskControls.withoutSummaryReadingPrefix(List.of(layout), ids.length), layout);
         assertThat(cutB).as("no path from prefix to suffix once summary->prefix is cut")
                 .containsExactly(cutA, org.assertj.core.data.Offset.offset(1e-5f));
         float[] realA = suffixLogits(ids, GemMasks.additive(List.of(layout), ids.length), layout);

@@ -48,7 +48,7 @@ class GemMasksTest {
 
     @Test
     void controlVariantAlsoCutsSummaryFromPrefix() {
-        float[] mask = GemMasks.withoutSummaryReadingPrefix(List.of(new GemLayout(2, 1, 1)), 4);
+        float[] mask = GemMaskControls.withoutSummaryReadingPrefix(List.of(new GemLayout(2, 1, 1)), 4);
         assertThat(row(mask, 0, 4)[2]).containsExactly(M, M, 0, M);
         assertThat(row(mask, 0, 4)[3]).containsExactly(M, M, 0, 0);
     }

@@ -64,7 +64,7 @@ class ModelRuntimeTest {
         CharTokenizer tok = new CharTokenizer(100);
         List<String> texts = List.of("one text", "another, longer text");
         try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, adapter, tok, Pooling.LAST, null);
-                LlamaModel reference = LlamaModel.create(base.config(), adapter.mergeInto(base))) {
+                LlamaModel reference = LlamaModel.create(base.config(), LoraMerge.mergeInto(adapter, base))) {
             assertThat(m.id()).matches("tiny-random-q8_0-gem2-[0-9a-f]{8}");
             assertThat(m.embeddingSettings().queryInstruction()).isEqualTo("Query: ");
             WeightTensor rows = adapter.summaryEmbeddings();

@@ -1,5 +1,6 @@
 package dev.gemrag.operators.answer;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.Citation;
 import dev.gemrag.connectors.records.Question;

@@ -1,5 +1,6 @@
 package dev.gemrag.operators.answer;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.TextTokenizer;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.gemrag.operators.answer;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import java.util.List;
 
 /** Top-k nearest chunks that the given groups may read. Blocking; called off the Flink task thread. */

@@ -4,15 +4,12 @@ import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
-import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.engine.EngineListener;
 import dev.gemrag.model.engine.EngineOptions;
 import dev.gemrag.model.engine.EngineRegistry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,9 +19,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SharedEngineModels implements ModelClientFactory {
     private static final long serialVersionUID = 1L;
-    /** The models behind the registry's engines, for the tokenizer and chat template (thread-safe reads). */
-    private static final Map<String, LanguageModel> LOADED = new HashMap<>();
-    private static final Object LOCK = new Object();
 
     private final ModelSource source;
     private final int batchTokens;
@@ -38,28 +32,17 @@ public final class SharedEngineModels implements ModelClientFactory {
 
     @Override
     public ModelClient open() {
-        String key = source.key();
-        synchronized (LOCK) {
-            EngineOptions options = EngineOptions.defaults()
-                    .withBatching(batchTokens, EngineOptions.defaults().maxBatch(), Duration.ofMillis(maxWaitMillis));
-            EngineRegistry.Lease lease = EngineRegistry.shared().acquire(key, () -> {
-                LanguageModel m = source.load();
-                LOADED.put(key, m);
-                return m;
-            }, options);
-            return new Client(key, lease, LOADED.get(key));
-        }
+        EngineOptions options = EngineOptions.defaults()
+                .withBatching(batchTokens, EngineOptions.defaults().maxBatch(), Duration.ofMillis(maxWaitMillis));
+        // The engine exposes the tokenizer and chat template itself: no second registry of loaded models.
+        return new Client(EngineRegistry.shared().acquire(source.key(), source::load, options));
     }
 
     private static final class Client implements ModelClient {
-        private final String key;
         private final EngineRegistry.Lease lease;
-        private final LanguageModel model;
 
-        Client(String key, EngineRegistry.Lease lease, LanguageModel model) {
-            this.key = key;
+        Client(EngineRegistry.Lease lease) {
             this.lease = lease;
-            this.model = model;
         }
 
         @Override
@@ -74,12 +57,12 @@ public final class SharedEngineModels implements ModelClientFactory {
 
         @Override
         public TextTokenizer tokenizer() {
-            return model.tokenizer();
+            return lease.engine().tokenizer();
         }
 
         @Override
         public String applyChatTemplate(List<ChatMessage> messages) {
-            return model.applyChatTemplate(messages);
+            return lease.engine().applyChatTemplate(messages);
         }
 
         @Override
@@ -112,12 +95,7 @@ public final class SharedEngineModels implements ModelClientFactory {
 
         @Override
         public void close() {
-            synchronized (LOCK) {
-                lease.close();
-                if (EngineRegistry.shared().references(key) == 0) {
-                    LOADED.remove(key);
-                }
-            }
+            lease.close();
         }
     }
 }

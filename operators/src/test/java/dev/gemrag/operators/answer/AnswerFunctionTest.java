@@ -2,6 +2,7 @@ package dev.gemrag.operators.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.Citation;
 import dev.gemrag.connectors.records.Question;

@@ -2,6 +2,7 @@ package dev.gemrag.operators.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.operators.chunk.WhitespaceTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ class GroundedPromptTest {
     private final WhitespaceTokenizer tok = new WhitespaceTokenizer();
 
     private static RetrievedChunk hit(String id, int words) {
-        return new RetrievedChunk(id, id + "#0", "T" + id, "w ".repeat(words).strip(), 0.5f);
+        return new RetrievedChunk(id + "#0", id, "T" + id, "w ".repeat(words).strip(), 0.5f);
     }
 
     @Test

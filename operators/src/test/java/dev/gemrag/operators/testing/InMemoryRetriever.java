@@ -1,6 +1,6 @@
 package dev.gemrag.operators.testing;
 
-import dev.gemrag.operators.answer.RetrievedChunk;
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.operators.answer.Retriever;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +14,7 @@ public final class InMemoryRetriever implements Retriever {
 
     public void add(String docId, int index, String title, String text, List<String> acl) {
         float[] v = BagOfWordsModel.vector(title + "\n" + text);
-        entries.add(new Entry(new RetrievedChunk(docId, docId + "#" + index, title, text, 0f), v, acl));
+        entries.add(new Entry(new RetrievedChunk(docId + "#" + index, docId, title, text, 0f), v, acl));
     }
 
     @Override
@@ -27,7 +27,7 @@ public final class InMemoryRetriever implements Retriever {
                         s += q[i] * e.vector()[i];
                     }
                     RetrievedChunk c = e.chunk();
-                    return new RetrievedChunk(c.docId(), c.chunkId(), c.title(), c.text(), s);
+                    return new RetrievedChunk(c.chunkId(), c.docId(), c.title(), c.text(), s);
                 })
                 .filter(c -> c.score() > 0)
                 .sorted(Comparator.comparingDouble(RetrievedChunk::score).reversed())

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -44,9 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "GGUF file, run without adapter on both sides (default: $GEMRAG_MODEL, else the default model).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for both runtimes (default: available processors).")
     Integer threads;
@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--iterations must be at least 10, got " + iterations);
         }
         TorchRuntime.configureThreads(nThreads);
-        try (RuntimeSession session = RuntimeSession.openBase(model)) {
+        try (RuntimeSession session = RuntimeSession.openBase(model.value())) {
             return rss ? rssCheck(session) : speed(session, nThreads);
         }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gemrag bench-embed}: embedding throughput table with same-run references. */
@@ -15,11 +16,11 @@ import picocli.CommandLine.Option;
         description = "Embedding texts/s and tokens/s at 64/256/512 tokens for batch 1/8/32, model FLOP/s vs an FP32 "
                 + "matmul, engine overhead vs direct calls, and MiniLM on the same inputs.")
 public final class BenchEmbedCommand implements Callable<Integer> {
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
-    String model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--adapter", description = "GEM adapter .json or 'none' (default: $GEMRAG_ADAPTER or the bundled one)")
-    String adapter;
+    @Mixin
+    AdapterOption adapter;
 
     @Option(names = "--quick", description = "64/256 tokens, batch 1/8, short timings (about a minute)")
     boolean quick;
@@ -34,7 +35,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int[] lengths = quick ? new int[] {64, 256} : new int[] {64, 256, 512};
         int[] batches = quick ? new int[] {1, 8} : new int[] {1, 8, 32};
-        try (GemLanguageModel m = ModelRuntime.loadDefault(model, adapter)) {
+        try (GemLanguageModel m = ModelRuntime.loadDefault(model.value(), adapter.value())) {
             EmbeddingBenchmark bench = new EmbeddingBenchmark(m, noMiniLm ? null : new MiniLmEmbedder(),
                     quick ? 1.0 : 3.0, System.err::println);
             String table = bench.run(lengths, batches, quick ? 32 : 128).render();

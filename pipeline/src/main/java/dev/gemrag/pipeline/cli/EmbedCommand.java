@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,11 +20,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed texts (arguments, or stdin lines) with the GEM model; prints one JSON line per text.")
 public final class EmbedCommand implements Callable<Integer> {
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
-    String model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--adapter", description = "GEM adapter .json, or 'none' (default: $GEMRAG_ADAPTER or the bundled one)")
-    String adapter;
+    @Mixin
+    AdapterOption adapter;
 
     @Option(names = "--role", defaultValue = "document", description = "query or document (default: ${DEFAULT-VALUE})")
     String role;
@@ -53,7 +54,7 @@ public final class EmbedCommand implements Callable<Integer> {
             }
         }
         ObjectMapper json = new ObjectMapper();
-        try (GemLanguageModel m = ModelRuntime.loadDefault(model, adapter)) {
+        try (GemLanguageModel m = ModelRuntime.loadDefault(model.value(), adapter.value())) {
             for (int i = 0; i < input.size(); i += batch) {
                 List<String> part = input.subList(i, Math.min(input.size(), i + batch));
                 List<float[]> vectors = m.embed(part, r);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gemrag eval}: retrieval quality and speed of several embedders on a BEIR-format set. */
@@ -25,11 +26,11 @@ public final class EvalCommand implements Callable<Integer> {
             + "(default: all; gem only when an adapter is found)")
     List<String> configs;
 
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
-    String model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--adapter", description = "GEM adapter .json (default: $GEMRAG_ADAPTER or the bundled one)")
-    String adapter;
+    @Mixin
+    AdapterOption adapter;
 
     @Option(names = "--batch", defaultValue = "16", description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
@@ -49,14 +50,14 @@ public final class EvalCommand implements Callable<Integer> {
         if (limitDocs > 0) {
             set = set.subset(limitDocs);
         }
-        Path adapterPath = DefaultAdapter.resolve(adapter).path();
+        Path adapterPath = DefaultAdapter.resolve(adapter.value()).path();
         List<String> chosen = configs;
         if (chosen == null || chosen.isEmpty()) {
             chosen = adapterPath == null ? List.of("base-last", "base-mean", "minilm") : EvalConfigs.ALL;
         }
         System.err.printf("eval on %s: %d documents, %d queries, configs %s%n", data, set.corpus().size(),
                 set.queries().size(), chosen);
-        List<EvalResult> rows = EvalConfigs.run(set, chosen, ModelLocator.resolve(model), adapterPath, batch, maxTokens,
+        List<EvalResult> rows = EvalConfigs.run(set, chosen, ModelLocator.resolve(model.value()), adapterPath, batch, maxTokens,
                 System.err::println);
         String table = EvalTable.render(rows);
         System.out.print(table);

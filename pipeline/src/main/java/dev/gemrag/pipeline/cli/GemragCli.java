@@ -1,5 +1,6 @@
 package dev.gemrag.pipeline.cli;
 
+import dev.gemrag.annotations.PublicApi;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
                 DeleteCommand.class, AskCommand.class, BenchPipelineCommand.class, ModelCommand.class, EmbedCommand.class,
                 TrainCommand.class, EvalCommand.class, BenchEmbedCommand.class, BenchSinkCommand.class, GenerateCommand.class,
                 BenchCommand.class})
+@PublicApi
 public final class GemragCli {
     /** gRPC inside the Milvus SDK logs through java.util.logging to stderr; held so the level sticks. */
     private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.milvus");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -33,14 +34,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Continue TEXT as is, without the chat template.")
     boolean raw;
 
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "GGUF file or Hugging Face directory (default: the cached default model).")
-    Path model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--adapter", paramLabel = "PATH|none",
-            description = "GEM adapter .json, or 'none' for the plain base model (default: $GEMRAG_ADAPTER or the bundled one,"
-                    + " as the pipeline uses).")
-    String adapter;
+    @Mixin
+    AdapterOption adapter;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "128", description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -62,7 +60,7 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         GenerationParams params = validatedParams();
         PrintWriter out = spec.commandLine().getOut();
-        try (RuntimeSession session = RuntimeSession.open(model, adapter)) {
+        try (RuntimeSession session = RuntimeSession.open(model.value(), adapter.value())) {
             String prompt = raw ? text : session.chatPrompt(List.of(ChatMessage.user(text)));
             GenerationResult result = session.generate(List.of(prompt), params).get(0);
             out.println(result.text());

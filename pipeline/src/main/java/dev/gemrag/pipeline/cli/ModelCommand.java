@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -19,9 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Fetch (if missing), load and describe a model: checksum, architecture, tokenizer, load time.")
 public final class ModelCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "GGUF file or Hugging Face directory (default: $GEMRAG_MODEL, else the default SmolLM2 GGUF, downloaded if missing)")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--tokenize", paramLabel = "TEXT", description = "Also print the token ids of TEXT.")
     String text;
@@ -32,7 +32,7 @@ public final class ModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path path = ModelLocator.resolve(model);
+        Path path = ModelLocator.resolve(model.value());
         long start = System.nanoTime();
         Checkpoint cp = CheckpointLoader.load(path);
         long ms = (System.nanoTime() - start) / 1_000_000;

@@ -5,10 +5,8 @@ import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.TextTokenizer;
-import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.gem.GemLanguageModel;
-import dev.gemrag.model.gem.ModelRuntime;
-import dev.gemrag.model.gem.DefaultAdapter;
+import dev.gemrag.model.gem.ModelSelection;
 import dev.gemrag.model.llama.LlamaModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,19 +25,17 @@ final class RuntimeSession implements AutoCloseable {
     }
 
     /**
-     * @param model   base model path, else $GEMRAG_MODEL, else the default model (fetched when missing);
+     * @param model   base model path, or null for $GEMRAG_MODEL_PATH / the default model (fetched when missing);
      *                a path that does not exist is a one-line error
-     * @param adapter adapter descriptor path, "none", or null for $GEMRAG_ADAPTER / the bundled one
+     * @param adapter adapter descriptor path, "none", or null for $GEMRAG_MODEL_ADAPTER / the bundled one
      */
-    static RuntimeSession open(Path model, String adapter) {
-        Path path = ModelLocator.resolve(model == null ? null : model.toString());
-        DefaultAdapter.Choice choice = DefaultAdapter.resolve(adapter);
-        return new RuntimeSession(path, ModelRuntime.load(path, choice.path(), ModelRuntime.BASE_POOLING,
-                !choice.explicit()));
+    static RuntimeSession open(String model, String adapter) {
+        ModelSelection selection = ModelSelection.resolve(model, adapter);
+        return new RuntimeSession(selection.base(), selection.load());
     }
 
     /** The plain base model, no adapter: what llama.cpp runs from the same file. */
-    static RuntimeSession openBase(Path model) {
+    static RuntimeSession openBase(String model) {
         return open(model, "none");
     }
 

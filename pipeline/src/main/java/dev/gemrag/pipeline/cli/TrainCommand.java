@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,8 +30,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "adapter descriptor to write, e.g. models/gem.json")
     Path out;
 
-    @Option(names = "--model", description = "base GGUF (default: $GEMRAG_MODEL or the default SmolLM2 model)")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--steps", defaultValue = "200", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     int steps;
@@ -94,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
         String command = "gemrag train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainConfig cfg = new TrainConfig(data, out, steps, ntpSteps, batch, maxTokens, k, rank, alpha, targets, lrNtp,
                 lrCl, splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command);
-        Path base = ModelLocator.resolve(model);
+        Path base = ModelLocator.resolve(model.value());
         Checkpoint checkpoint = ModelRuntime.loadCheckpoint(base);
         try (HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint)) {
             new GemTrainer(checkpoint, tokenizer, cfg).train(null);

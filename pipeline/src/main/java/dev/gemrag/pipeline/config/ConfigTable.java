@@ -13,7 +13,7 @@ public final class ConfigTable {
         for (ConfigOption<?> o : GemragOptions.all()) {
             String def = o.hasDefaultValue() ? String.valueOf(o.defaultValue()) : "";
             if (o.defaultValue() instanceof Enum<?> e) {
-                def = e.name().toLowerCase(java.util.Locale.ROOT);
+                def = e.toString().toLowerCase(java.util.Locale.ROOT);
             } else if (o.defaultValue() instanceof java.time.Duration d) {
                 def = org.apache.flink.util.TimeUtils.formatWithHighestUnit(d);
             }

@@ -1,5 +1,7 @@
 package dev.gemrag.pipeline.config;
 
+import dev.gemrag.annotations.PublicApi;
+import dev.gemrag.connectors.kafka.StartingOffsets;
 import dev.gemrag.operators.chunk.Chunker;
 import java.io.IOException;
 import java.io.Reader;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -23,6 +26,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@code --set key=value} from the command line (later wins). Every key and value is checked when
  * loaded; a wrong one is a {@link ConfigException} naming the key and where it came from.
  */
+@PublicApi
 public final class GemragConfig {
     private final Map<String, String> values;
     private final Map<String, String> origins;
@@ -126,9 +130,13 @@ public final class GemragConfig {
             } catch (IllegalArgumentException e) {
                 throw invalid(o.key(), expected(o));
             }
-            if (v instanceof Integer i && i < (o == GemragOptions.CHUNK_OVERLAP || o == GemragOptions.EMBED_RETRIES
-                    || o == GemragOptions.MILVUS_SINK_MAX_RETRIES || o == GemragOptions.MODEL_THREADS ? 0 : 1)) {
-                throw invalid(o.key(), o == GemragOptions.CHUNK_OVERLAP ? "must be 0 or more" : "must be positive");
+            if (v instanceof Integer i) {
+                GemragOptions.Bounds b = GemragOptions.bounds(o);
+                if (i < b.min() || i > b.max()) {
+                    throw invalid(o.key(), b.max() == Integer.MAX_VALUE
+                            ? (b.min() == 1 ? "must be positive" : "must be " + b.min() + " or more")
+                            : "must be in " + b.min() + ".." + b.max());
+                }
             }
             if (v instanceof Duration d && d.isNegative()) {
                 throw invalid(o.key(), "must not be negative");
@@ -139,11 +147,19 @@ public final class GemragConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage() + origin(GemragOptions.CHUNK_SIZE.key(), GemragOptions.CHUNK_OVERLAP.key()));
         }
-        if (get(GemragOptions.ANSWER_TOP_K) > 20) {
-            throw invalid(GemragOptions.ANSWER_TOP_K.key(), "must be at most 20");
+        try {
+            StartingOffsets.parse(get(GemragOptions.KAFKA_STARTING_OFFSETS));
+        } catch (IllegalArgumentException e) {
+            throw invalid(GemragOptions.KAFKA_STARTING_OFFSETS.key(), e.getMessage());
         }
-        if (get(GemragOptions.ANSWER_MAX_TOKENS) > 1024) {
-            throw invalid(GemragOptions.ANSWER_MAX_TOKENS.key(), "must be at most 1024");
+        if (get(GemragOptions.KAFKA_DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE) {
+            if (get(GemragOptions.CHECKPOINT_INTERVAL).isZero()) {
+                throw new ConfigException("kafka.delivery-guarantee exactly-once needs checkpointing: set checkpoint.interval"
+                        + " above 0" + origin(GemragOptions.CHECKPOINT_INTERVAL.key(), GemragOptions.KAFKA_DELIVERY_GUARANTEE.key()));
+            }
+            if (get(GemragOptions.KAFKA_TRANSACTIONAL_ID_PREFIX).isBlank()) {
+                throw invalid(GemragOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(), "exactly-once needs a transactional id prefix");
+            }
         }
     }
 
@@ -172,7 +188,7 @@ public final class GemragConfig {
         if (d instanceof Enum<?> e) {
             StringBuilder sb = new StringBuilder("expected one of");
             for (Object c : e.getDeclaringClass().getEnumConstants()) {
-                sb.append(' ').append(((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT));
+                sb.append(' ').append(c.toString().toLowerCase(java.util.Locale.ROOT));
             }
             return sb.toString();
         }

@@ -1,23 +1,46 @@
 package dev.gemrag.pipeline.config;
 
+import dev.gemrag.annotations.PublicApi;
+import dev.gemrag.connectors.kafka.StartingOffsets;
 import dev.gemrag.connectors.milvus.EmptyAclPolicy;
 import dev.gemrag.connectors.milvus.FieldOverflow;
 import dev.gemrag.connectors.milvus.MilvusOptions;
 import dev.gemrag.connectors.milvus.VectorIndex;
+import dev.gemrag.connectors.records.json.RecordLimits;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Every setting of gemrag, typed and described, in one place. The YAML file, the GEMRAG_*
  * environment variables, the CLI's {@code --set key=value} and the README table all use these keys.
  */
+@PublicApi
 public final class GemragOptions {
     private GemragOptions() {}
+
+    /** Inclusive bounds of an integer option; options without an entry must be at least 1. */
+    public record Bounds(int min, int max) {}
+
+    // Filled by bounded(...) while the option fields below initialise, so it is declared before them.
+    private static final Map<String, Bounds> BOUNDS = new HashMap<>();
+
+    private static <T> ConfigOption<T> bounded(ConfigOption<T> option, int min, int max) {
+        BOUNDS.put(option.key(), new Bounds(min, max));
+        return option;
+    }
+
+    /** The allowed range of an integer option (at least 1, no upper bound, unless declared otherwise). */
+    public static Bounds bounds(ConfigOption<?> option) {
+        return BOUNDS.getOrDefault(option.key(), new Bounds(1, Integer.MAX_VALUE));
+    }
 
     /** Free-form Kafka client properties: {@code kafka.properties.security.protocol: SASL_SSL}. */
     public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
@@ -38,7 +61,17 @@ public final class GemragOptions {
     public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
             .stringType().defaultValue("localhost:9092").withDescription("Kafka bootstrap servers.");
     public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("kafka.group-id")
-            .stringType().defaultValue("gemrag").withDescription("Consumer group id (offsets are committed on checkpoints).");
+            .stringType().defaultValue("gemrag")
+            .withDescription("Consumer group id prefix: the documents source uses <id>-index, the questions source <id>-query (offsets are committed on checkpoints).");
+    public static final ConfigOption<String> KAFKA_STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
+            .stringType().defaultValue(StartingOffsets.COMMITTED_OR_EARLIEST.configValue())
+            .withDescription("Where the sources start without a checkpoint: committed-or-earliest, committed-or-latest, earliest or latest.");
+    public static final ConfigOption<DeliveryGuarantee> KAFKA_DELIVERY_GUARANTEE = ConfigOptions.key("kafka.delivery-guarantee")
+            .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+            .withDescription("Delivery of answers and dead letters: at-least-once, exactly-once (Kafka transactions committed on checkpoints; needs checkpointing, readers use read_committed) or none.");
+    public static final ConfigOption<String> KAFKA_TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("kafka.transactional-id-prefix")
+            .stringType().defaultValue("gemrag")
+            .withDescription("With exactly-once: prefix of the transactional ids, unique per job on a cluster; the answers sink adds -answers, the dead-letter sink -dead-letters.");
     public static final ConfigOption<String> TOPIC_DOCUMENTS = ConfigOptions.key("topics.documents")
             .stringType().defaultValue("gemrag.documents").withDescription("Documents topic (key = document id).");
     public static final ConfigOption<String> TOPIC_QUESTIONS = ConfigOptions.key("topics.questions")
@@ -47,6 +80,21 @@ public final class GemragOptions {
             .stringType().defaultValue("gemrag.answers").withDescription("Answers topic (key = question id).");
     public static final ConfigOption<String> TOPIC_DEAD_LETTERS = ConfigOptions.key("topics.dead-letters")
             .stringType().defaultValue("gemrag.dead-letters").withDescription("Dead-letter topic: bad records with the reason.");
+
+    // --- record limits (UTF-8 bytes, like Milvus VarChar); larger records go to the dead-letter topic
+    private static final RecordLimits LIMITS = RecordLimits.defaults();
+    public static final ConfigOption<Integer> RECORDS_MAX_ID_BYTES = ConfigOptions.key("records.max-id-bytes")
+            .intType().defaultValue(LIMITS.maxIdBytes()).withDescription("Longest document or question id, in UTF-8 bytes.");
+    public static final ConfigOption<Integer> RECORDS_MAX_TITLE_BYTES = ConfigOptions.key("records.max-title-bytes")
+            .intType().defaultValue(LIMITS.maxTitleBytes()).withDescription("Longest document title, in UTF-8 bytes.");
+    public static final ConfigOption<Integer> RECORDS_MAX_URL_BYTES = ConfigOptions.key("records.max-url-bytes")
+            .intType().defaultValue(LIMITS.maxUrlBytes()).withDescription("Longest document url, in UTF-8 bytes.");
+    public static final ConfigOption<Integer> RECORDS_MAX_TEXT_BYTES = ConfigOptions.key("records.max-text-bytes")
+            .intType().defaultValue(LIMITS.maxTextBytes()).withDescription("Longest document text, in UTF-8 bytes.");
+    public static final ConfigOption<Integer> RECORDS_MAX_METADATA_BYTES = ConfigOptions.key("records.max-metadata-bytes")
+            .intType().defaultValue(LIMITS.maxMetadataBytes()).withDescription("Largest document metadata, as compact JSON in UTF-8 bytes.");
+    public static final ConfigOption<Integer> RECORDS_MAX_QUESTION_BYTES = ConfigOptions.key("records.max-question-bytes")
+            .intType().defaultValue(LIMITS.maxQuestionBytes()).withDescription("Longest question, in UTF-8 bytes.");
 
     // --- milvus (the connector's own options, listed here so every key lives in one place)
     public static final ConfigOption<String> MILVUS_URI = MilvusOptions.URI;
@@ -66,7 +114,7 @@ public final class GemragOptions {
     public static final ConfigOption<Integer> MILVUS_ACL_GROUP_MAX_LENGTH = MilvusOptions.ACL_GROUP_MAX_LENGTH;
     public static final ConfigOption<Integer> MILVUS_SINK_BATCH_ROWS = MilvusOptions.SINK_BATCH_ROWS;
     public static final ConfigOption<Duration> MILVUS_SINK_BATCH_INTERVAL = MilvusOptions.SINK_BATCH_INTERVAL;
-    public static final ConfigOption<Integer> MILVUS_SINK_MAX_RETRIES = MilvusOptions.SINK_MAX_RETRIES;
+    public static final ConfigOption<Integer> MILVUS_SINK_MAX_RETRIES = bounded(MilvusOptions.SINK_MAX_RETRIES, 0, Integer.MAX_VALUE);
     public static final ConfigOption<Duration> MILVUS_SINK_RETRY_INITIAL_BACKOFF = MilvusOptions.SINK_RETRY_INITIAL_BACKOFF;
     public static final ConfigOption<Duration> MILVUS_SINK_RETRY_MAX_BACKOFF = MilvusOptions.SINK_RETRY_MAX_BACKOFF;
     public static final ConfigOption<Integer> MILVUS_SINK_PARALLELISM = ConfigOptions.key("milvus.sink.parallelism")
@@ -80,33 +128,39 @@ public final class GemragOptions {
     public static final ConfigOption<String> MODEL_ADAPTER = ConfigOptions.key("model.adapter")
             .stringType().defaultValue("")
             .withDescription("GEM adapter descriptor (.json); empty = the default adapter when present, 'none' = no adapter (mean pooling, a baseline).");
-    public static final ConfigOption<Integer> MODEL_THREADS = ConfigOptions.key("model.threads")
+    public static final ConfigOption<Integer> MODEL_THREADS = bounded(ConfigOptions.key("model.threads")
             .intType().defaultValue(0)
-            .withDescription("Intra-op threads of the model's worker; 0 = one per core.");
+            .withDescription("Intra-op threads of the model's worker; 0 = one per core."), 0, 4096);
 
     // --- chunking and embedding
     public static final ConfigOption<Integer> CHUNK_SIZE = ConfigOptions.key("chunk.size")
             .intType().defaultValue(256).withDescription("Chunk size in model tokens.");
-    public static final ConfigOption<Integer> CHUNK_OVERLAP = ConfigOptions.key("chunk.overlap")
-            .intType().defaultValue(32).withDescription("Tokens repeated from the end of the previous chunk (whole sentences), at most chunk.size/2.");
+    public static final ConfigOption<Integer> CHUNK_OVERLAP = bounded(ConfigOptions.key("chunk.overlap")
+            .intType().defaultValue(32).withDescription("Tokens repeated from the end of the previous chunk (whole sentences), at most chunk.size/2."),
+            0, Integer.MAX_VALUE);
     public static final ConfigOption<Integer> EMBED_BATCH_TOKENS = ConfigOptions.key("embed.batch-tokens")
             .intType().defaultValue(4096).withDescription("Token budget of one engine batch.");
     public static final ConfigOption<Duration> EMBED_MAX_WAIT = ConfigOptions.key("embed.max-wait")
             .durationType().defaultValue(Duration.ofMillis(5)).withDescription("How long the engine waits to fill a batch.");
-    public static final ConfigOption<Integer> EMBED_MAX_INPUT_TOKENS = ConfigOptions.key("embed.max-input-tokens")
-            .intType().defaultValue(512).withDescription("Longer embedding inputs are truncated (and counted in truncatedInputs).");
+    public static final ConfigOption<Integer> EMBED_MAX_INPUT_TOKENS = bounded(ConfigOptions.key("embed.max-input-tokens")
+            .intType().defaultValue(512)
+            .withDescription("Token limit of one embedding input (instruction and summary tokens included): the model cuts longer chunks and questions to it (counted in truncatedInputs)."),
+            8, 8192);
     public static final ConfigOption<Integer> EMBED_CAPACITY = ConfigOptions.key("embed.capacity")
             .intType().defaultValue(16).withDescription("Documents in flight per embed subtask (async capacity).");
     public static final ConfigOption<Duration> EMBED_TIMEOUT = ConfigOptions.key("embed.timeout")
             .durationType().defaultValue(Duration.ofMinutes(5)).withDescription("Time limit for embedding one document, retries included.");
-    public static final ConfigOption<Integer> EMBED_RETRIES = ConfigOptions.key("embed.retries")
-            .intType().defaultValue(3).withDescription("Retries (exponential back-off) of a failed embedding request.");
+    public static final ConfigOption<Integer> EMBED_RETRIES = bounded(ConfigOptions.key("embed.retries")
+            .intType().defaultValue(3).withDescription("Retries (exponential back-off) of a failed embedding request."),
+            0, Integer.MAX_VALUE);
 
     // --- answering
-    public static final ConfigOption<Integer> ANSWER_TOP_K = ConfigOptions.key("answer.top-k")
-            .intType().defaultValue(3).withDescription("Chunks retrieved per question (a question's top_k overrides, up to 20).");
-    public static final ConfigOption<Integer> ANSWER_MAX_TOKENS = ConfigOptions.key("answer.max-tokens")
-            .intType().defaultValue(128).withDescription("Answer length limit (a question's max_tokens overrides, up to 1024).");
+    public static final ConfigOption<Integer> ANSWER_TOP_K = bounded(ConfigOptions.key("answer.top-k")
+            .intType().defaultValue(3).withDescription("Chunks retrieved per question (a question's top_k overrides, up to "
+                    + RecordLimits.MAX_TOP_K + ")."), 1, RecordLimits.MAX_TOP_K);
+    public static final ConfigOption<Integer> ANSWER_MAX_TOKENS = bounded(ConfigOptions.key("answer.max-tokens")
+            .intType().defaultValue(128).withDescription("Answer length limit (a question's max_tokens overrides, up to "
+                    + RecordLimits.MAX_MAX_TOKENS + ")."), 1, RecordLimits.MAX_MAX_TOKENS);
     public static final ConfigOption<Integer> ANSWER_CONTEXT_TOKENS = ConfigOptions.key("answer.context-tokens")
             .intType().defaultValue(768).withDescription("Token budget of the numbered sources in the prompt.");
     public static final ConfigOption<Integer> ANSWER_MAX_QUESTION_TOKENS = ConfigOptions.key("answer.max-question-tokens")
@@ -117,9 +171,18 @@ public final class GemragOptions {
             .durationType().defaultValue(Duration.ofMinutes(2)).withDescription("Time limit for one answer, retries included.");
 
     // --- acl
-    public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = ConfigOptions.key("acl.no-acl-visibility")
-            .enumType(EmptyAclPolicy.class).defaultValue(EmptyAclPolicy.PRIVATE)
-            .withDescription("Who may read documents without an acl: private (no question) or public (every question).");
+    public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = MilvusOptions.EMPTY_ACL;
+
+    /**
+     * The record limits the sources check. Groups: the same milvus.acl.* limits the sink and the retriever
+     * check; top_k and max_tokens: the fixed contract of RecordLimits.
+     */
+    public static RecordLimits recordLimits(org.apache.flink.configuration.ReadableConfig c) {
+        return new RecordLimits(c.get(RECORDS_MAX_ID_BYTES), c.get(RECORDS_MAX_TITLE_BYTES), c.get(RECORDS_MAX_URL_BYTES),
+                c.get(RECORDS_MAX_TEXT_BYTES), c.get(MILVUS_ACL_MAX_GROUPS), c.get(MILVUS_ACL_GROUP_MAX_LENGTH),
+                c.get(RECORDS_MAX_METADATA_BYTES), c.get(RECORDS_MAX_QUESTION_BYTES), RecordLimits.MAX_TOP_K,
+                RecordLimits.MAX_MAX_TOKENS);
+    }
 
     /** All options, in declaration order. */
     public static List<ConfigOption<?>> all() {

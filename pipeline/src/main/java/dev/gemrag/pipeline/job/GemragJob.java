@@ -2,10 +2,13 @@ package dev.gemrag.pipeline.job;
 
 import static dev.gemrag.pipeline.config.GemragOptions.*;
 
+import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.connectors.kafka.KafkaSinks;
 import dev.gemrag.connectors.kafka.KafkaSources;
 import dev.gemrag.connectors.kafka.ParsedDocument;
 import dev.gemrag.connectors.kafka.ParsedQuestion;
+import dev.gemrag.connectors.kafka.RecordSinkBuilder;
+import dev.gemrag.connectors.kafka.RecordSourceBuilder;
 import dev.gemrag.connectors.kafka.StartingOffsets;
 import dev.gemrag.connectors.milvus.CollectionManager;
 import dev.gemrag.connectors.milvus.CollectionSpec;
@@ -17,6 +20,7 @@ import dev.gemrag.connectors.records.DeadLetter;
 import dev.gemrag.connectors.records.DocumentEvent;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.connectors.records.Question;
+import dev.gemrag.connectors.records.json.RecordLimits;
 import dev.gemrag.operators.answer.AnswerFunction;
 import dev.gemrag.operators.answer.AnswerSettings;
 import dev.gemrag.operators.answer.QuestionValidator;
@@ -52,6 +56,7 @@ import org.apache.flink.streaming.util.retryable.RetryPredicates;
  * </pre>
  * Both branches share one model per TaskManager JVM through the engine registry.
  */
+@PublicApi
 public final class GemragJob {
     private final GemragConfig config;
     private final ModelClientFactory models;
@@ -90,18 +95,14 @@ public final class GemragJob {
         for (DataStream<DeadLetter> d : deadLetters.subList(1, deadLetters.size())) {
             all = all.union(d);
         }
-        all.sinkTo(KafkaSinks.deadLetters().setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
-                        .setProperties(config.kafkaProperties()).setTopic(config.get(TOPIC_DEAD_LETTERS)).build())
+        all.sinkTo(sink(KafkaSinks.deadLetters(), "-dead-letters").setTopic(config.get(TOPIC_DEAD_LETTERS)).build())
                 .name("dead-letters").uid("dead-letters-sink");
     }
 
     private DataStream<DeadLetter> index(StreamExecutionEnvironment env, CollectionSpec collection) {
-        DataStream<ParsedDocument> raw = env.fromSource(KafkaSources.documents()
-                        .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
-                        .setProperties(config.kafkaProperties())
+        DataStream<ParsedDocument> raw = env.fromSource(source(KafkaSources.documents())
                         .setTopics(config.get(TOPIC_DOCUMENTS))
                         .setGroupId(config.get(KAFKA_GROUP_ID) + "-index")
-                        .setStartingOffsets(StartingOffsets.COMMITTED_OR_EARLIEST)
                         .build(), WatermarkStrategy.noWatermarks(), "documents")
                 .uid("documents-source");
         ParsedStreams<DocumentEvent> docs = ParsedStreams.documents(raw);
@@ -131,12 +132,9 @@ public final class GemragJob {
     }
 
     private List<DataStream<DeadLetter>> query(StreamExecutionEnvironment env) {
-        DataStream<ParsedQuestion> raw = env.fromSource(KafkaSources.questions()
-                        .setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
-                        .setProperties(config.kafkaProperties())
+        DataStream<ParsedQuestion> raw = env.fromSource(source(KafkaSources.questions())
                         .setTopics(config.get(TOPIC_QUESTIONS))
                         .setGroupId(config.get(KAFKA_GROUP_ID) + "-query")
-                        .setStartingOffsets(StartingOffsets.COMMITTED_OR_EARLIEST)
                         .build(), WatermarkStrategy.noWatermarks(), "questions")
                 .uid("questions-source");
         ParsedStreams<Question> parsed = ParsedStreams.questions(raw);
@@ -149,7 +147,6 @@ public final class GemragJob {
                 .setConnection(connection())
                 .setModelId(model.modelId())
                 .configure(config.flinkConfiguration())
-                .setEmptyAclPolicy(config.get(ACL_NO_ACL_VISIBILITY))
                 .build();
         // Unordered: answers are independent, a short one need not wait behind a long one.
         DataStream<Answer> answers = AsyncDataStream.unorderedWaitWithRetry(valid,
@@ -160,14 +157,30 @@ public final class GemragJob {
                                 .ifException(RetryPredicates.HAS_EXCEPTION_PREDICATE).build())
                 .returns(TypeInformation.of(Answer.class))
                 .name("answer").uid("answer");
-        answers.sinkTo(KafkaSinks.answers().setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
-                        .setProperties(config.kafkaProperties()).setTopic(config.get(TOPIC_ANSWERS)).build())
+        answers.sinkTo(sink(KafkaSinks.answers(), "-answers").setTopic(config.get(TOPIC_ANSWERS)).build())
                 .name("answers").uid("answers-sink");
         return List.of(parsed.deadLetters(), valid.getSideOutput(DeadLetterOutput.TAG));
     }
 
+    /** A source with the configured servers, client properties, starting offsets and record limits. */
+    private <T> RecordSourceBuilder<T> source(RecordSourceBuilder<T> b) {
+        return b.setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                .setProperties(config.kafkaProperties())
+                .setStartingOffsets(StartingOffsets.parse(config.get(KAFKA_STARTING_OFFSETS)))
+                .setLimits(recordLimits(config.flinkConfiguration()));
+    }
+
+    /** A sink with the configured delivery guarantee; exactly-once: transactions under prefix + suffix. */
+    private <T> RecordSinkBuilder<T> sink(RecordSinkBuilder<T> b, String transactionalIdSuffix) {
+        return b.setBootstrapServers(config.get(KAFKA_BOOTSTRAP_SERVERS))
+                .setProperties(config.kafkaProperties())
+                .setDeliveryGuarantee(config.get(KAFKA_DELIVERY_GUARANTEE))
+                .setTransactionalIdPrefix(config.get(KAFKA_TRANSACTIONAL_ID_PREFIX) + transactionalIdSuffix);
+    }
+
     public static AnswerSettings answerSettings(GemragConfig config) {
-        return new AnswerSettings(config.get(ANSWER_TOP_K), 20, config.get(ANSWER_MAX_TOKENS), 1024,
+        return new AnswerSettings(config.get(ANSWER_TOP_K), RecordLimits.MAX_TOP_K, config.get(ANSWER_MAX_TOKENS),
+                RecordLimits.MAX_MAX_TOKENS,
                 config.get(ANSWER_CONTEXT_TOKENS), config.get(ANSWER_MAX_QUESTION_TOKENS));
     }
 

@@ -1,7 +1,7 @@
 package dev.gemrag.pipeline.job;
 
 import dev.gemrag.connectors.milvus.MilvusRetriever;
-import dev.gemrag.operators.answer.RetrievedChunk;
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.operators.answer.Retriever;
 import dev.gemrag.operators.answer.RetrieverFactory;
 import java.util.List;
@@ -17,15 +17,20 @@ final class MilvusRetrievers implements RetrieverFactory {
 
     @Override
     public Retriever open(String modelId, int dimension) {
+        // The job graph was built for the client's model; this TaskManager resolved its own (model.path and
+        // model.adapter are resolved where the model loads). Searching another model's vectors would be silent
+        // nonsense, so the two must agree. The dimension is checked against the collection by the retriever.
+        if (prototype.modelId() != null && !prototype.modelId().equals(modelId)) {
+            throw new IllegalStateException("this TaskManager loaded model '" + modelId + "' but the job was built"
+                    + " for model '" + prototype.modelId() + "': give every machine the same model.path and model.adapter");
+        }
         // Each operator instance deserializes its own (unconnected) copy of the job graph's retriever.
         MilvusRetriever r = prototype;
         r.open();
         return new Retriever() {
             @Override
             public List<RetrievedChunk> search(float[] query, int topK, List<String> groups) {
-                return r.search(query, groups, topK).stream()
-                        .map(h -> new RetrievedChunk(h.docId(), h.chunkId(), h.title(), h.text(), h.score()))
-                        .toList();
+                return r.search(query, groups, topK);
             }
 
             @Override

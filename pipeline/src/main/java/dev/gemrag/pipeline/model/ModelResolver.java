@@ -10,6 +10,7 @@ import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.operators.model.SharedEngineModels;
 import dev.gemrag.pipeline.config.ConfigException;
 import dev.gemrag.pipeline.config.GemragConfig;
+import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.model.gem.DefaultAdapter;
 import java.nio.file.Path;
 
@@ -31,7 +32,7 @@ public final class ModelResolver {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("model.adapter: " + e.getMessage());
         }
-        return new ConfiguredModel(path, a, config.get(MODEL_THREADS));
+        return new ConfiguredModel(path, a, config.get(MODEL_THREADS), config.get(GemragOptions.EMBED_MAX_INPUT_TOKENS));
     }
 
     /** The operators' door to the model: one shared engine per TaskManager JVM. */

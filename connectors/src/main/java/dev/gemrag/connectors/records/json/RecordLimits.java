@@ -22,6 +22,17 @@ public record RecordLimits(
         int maxTopK,
         int maxMaxTokens) implements Serializable {
 
+    /**
+     * The largest top_k anyone may ask for: the question contract, the job's answer.top-k and the Milvus
+     * retriever all use this one value.
+     */
+    public static final int MAX_TOP_K = 100;
+    /**
+     * The largest max_tokens anyone may ask for (question contract and answer.max-tokens); the generator
+     * handles it (prompt + answer stay within the default model's 8192 positions).
+     */
+    public static final int MAX_MAX_TOKENS = 2048;
+
     public RecordLimits {
         positive("maxIdBytes", maxIdBytes);
         positive("maxTitleBytes", maxTitleBytes);
@@ -40,7 +51,7 @@ public record RecordLimits(
      * JSON), question 4 KiB, top_k up to 100, max_tokens up to 2048.
      */
     public static RecordLimits defaults() {
-        return new RecordLimits(512, 1024, 2048, 1 << 20, 64, 128, 16 << 10, 4096, 100, 2048);
+        return new RecordLimits(512, 1024, 2048, 1 << 20, 64, 128, 16 << 10, 4096, MAX_TOP_K, MAX_MAX_TOKENS);
     }
 
     public RecordLimits withMaxIdBytes(int v) {

@@ -1,11 +1,36 @@
 package dev.gemrag.model.gem;
 
+import dev.gemrag.model.Checkpoint;
+import dev.gemrag.model.LlamaWeights;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.gemrag.model.WeightTensor;
 import java.util.stream.IntStream;
 
-/** {@code W + scale * B @ A} on the heap, W {out, in}, A {rank, in}, B {out, rank}. */
+/**
+ * {@code W + scale * B @ A} on the heap, W {out, in}, A {rank, in}, B {out, rank}: the plain-Java reference
+ * for the runtime's on-device merge ({@code ModelRuntime.mergeLora}). Test code, so it lives in the tests.
+ */
 public final class LoraMerge {
     private LoraMerge() {
+    }
+
+    /** Base weights with every LoRA of the adapter merged in; unchanged tensors are shared. */
+    public static LlamaWeights mergeInto(GemAdapter adapter, Checkpoint base) {
+        adapter.checkCompatible(base);
+        AdapterDescriptor.Lora lora = adapter.descriptor().lora();
+        if (lora == null) {
+            return base.weights();
+        }
+        Map<String, WeightTensor> merged = new LinkedHashMap<>(base.weights().all());
+        for (int i = 0; i < base.config().numLayers(); i++) {
+            for (String t : lora.targets()) {
+                String name = LlamaWeights.layer(i, t);
+                merged.put(name, merge(merged.get(name), adapter.tensors().get(GemAdapter.loraA(i, t)),
+                        adapter.tensors().get(GemAdapter.loraB(i, t)), lora.scale()));
+            }
+        }
+        return new LlamaWeights(merged);
     }
 
     public static WeightTensor merge(WeightTensor w, WeightTensor a, WeightTensor b, float scale) {
