@@ -26,7 +26,7 @@ public record GenerationParams(
         int topK, float minP,
         float repetitionPenalty, float frequencyPenalty, float presencePenalty, int penaltyWindow,
         int noRepeatNgram,
-        float dryMultiplier, float dryBase, int dryAllowedLength) {
+        float dryMultiplier, float dryBase, int dryAllowedLength) implements java.io.Serializable {
 
     public GenerationParams {
         if (maxTokens <= 0) {

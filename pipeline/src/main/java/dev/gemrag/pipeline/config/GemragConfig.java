@@ -127,7 +127,8 @@ public final class GemragConfig {
                 throw invalid(o.key(), expected(o));
             }
             if (v instanceof Integer i && i < (o == GemragOptions.CHUNK_OVERLAP || o == GemragOptions.EMBED_RETRIES
-                    || o == GemragOptions.MILVUS_SINK_MAX_RETRIES || o == GemragOptions.MODEL_THREADS ? 0 : 1)) {
+                    || o == GemragOptions.MILVUS_SINK_MAX_RETRIES || o == GemragOptions.MODEL_THREADS
+                    || AnswerSamplingConfig.ZERO_ALLOWED.contains(o) ? 0 : 1)) {
                 throw invalid(o.key(), o == GemragOptions.CHUNK_OVERLAP ? "must be 0 or more" : "must be positive");
             }
             if (v instanceof Duration d && d.isNegative()) {
@@ -144,6 +145,10 @@ public final class GemragConfig {
         }
         if (get(GemragOptions.ANSWER_MAX_TOKENS) > 1024) {
             throw invalid(GemragOptions.ANSWER_MAX_TOKENS.key(), "must be at most 1024");
+        }
+        AnswerSamplingConfig.Problem p = AnswerSamplingConfig.check(this);
+        if (p != null) {
+            throw invalid(p.key(), p.why());
         }
     }
 
@@ -163,8 +168,11 @@ public final class GemragConfig {
 
     private static String expected(ConfigOption<?> o) {
         Object d = o.defaultValue();
-        if (d instanceof Integer) {
+        if (d instanceof Integer || d instanceof Long) {
             return "expected an integer";
+        }
+        if (d instanceof Float) {
+            return "expected a number";
         }
         if (d instanceof Duration) {
             return "expected a duration such as '30 s', '500 ms' or '2 min'";

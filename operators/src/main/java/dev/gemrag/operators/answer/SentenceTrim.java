@@ -1,0 +1,66 @@
+package dev.gemrag.operators.answer;
+
+/**
+ * Ends an answer that ran out of tokens at its last complete sentence, so the reader never sees a cut
+ * word or half a sentence. Without any sentence end it cuts after the last whole word and marks the
+ * cut with an ellipsis.
+ */
+public final class SentenceTrim {
+    private SentenceTrim() {}
+
+    /**
+     * @param budgetSpent true when generation stopped at the token limit (the text may end mid-sentence)
+     */
+    public static String trim(String text, boolean budgetSpent) {
+        String s = text.strip();
+        if (!budgetSpent || s.isEmpty() || endsSentence(s, s.length() - 1)) {
+            return s;
+        }
+        int end = lastSentenceEnd(s);
+        if (end > 0) {
+            return s.substring(0, end).strip();
+        }
+        int space = lastSpace(s);
+        return space > 0 ? s.substring(0, space).strip() + " …" : s;
+    }
+
+    /** Index just after the last sentence end (., !, ?, a citation after one, or a line break), or -1. */
+    static int lastSentenceEnd(String s) {
+        for (int i = s.length() - 2; i >= 0; i--) {
+            char next = s.charAt(i + 1);
+            if (s.charAt(i) == '\n') {
+                return i;
+            }
+            if (endsSentence(s, i) && Character.isWhitespace(next)) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean endsSentence(String s, int i) {
+        char c = s.charAt(i);
+        if (c == ']' ) {
+            // "... end. [2]" or "... end [2]." : a citation closing a sentence
+            int open = s.lastIndexOf('[', i);
+            return open > 0 && s.substring(0, open).stripTrailing().matches("(?s).*[.!?]");
+        }
+        if (c == '!' || c == '?') {
+            return true;
+        }
+        if (c != '.') {
+            return false;
+        }
+        // not the dot of "e.g." / a number like 1.5 / a file name like a.txt: the next char is space or end
+        return i + 1 == s.length() || Character.isWhitespace(s.charAt(i + 1));
+    }
+
+    private static int lastSpace(String s) {
+        for (int i = s.length() - 1; i > 0; i--) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
