@@ -149,11 +149,11 @@ public final class GemragOptions {
             .withDescription("Ban a token that would repeat an n-gram of this size already generated; 0 = off, up to 16 (a question's no_repeat_ngram overrides).");
     public static final ConfigOption<Float> ANSWER_DRY_MULTIPLIER = ConfigOptions.key("answer.dry-multiplier")
             .floatType().defaultValue(0.8f)
-            .withDescription("DRY sequence penalty: a token extending a repeat of L >= allowed-length tokens loses multiplier x base^(L - allowed-length) from its logit; 0 = off.");
+            .withDescription("DRY sequence penalty: a token extending a repeat of L (at least allowed-length) tokens loses multiplier x base^(L - allowed-length) from its logit; 0 = off (a question's dry_multiplier overrides).");
     public static final ConfigOption<Float> ANSWER_DRY_BASE = ConfigOptions.key("answer.dry-base")
-            .floatType().defaultValue(1.75f).withDescription("DRY growth per extra repeated token, >= 1.");
+            .floatType().defaultValue(1.75f).withDescription("DRY growth per extra repeated token, at least 1.");
     public static final ConfigOption<Integer> ANSWER_DRY_ALLOWED_LENGTH = ConfigOptions.key("answer.dry-allowed-length")
-            .intType().defaultValue(2).withDescription("DRY: repeats up to this many tokens are free, >= 1.");
+            .intType().defaultValue(2).withDescription("DRY: repeats up to this many tokens are free, at least 1.");
 
     public static final ConfigOption<dev.gemrag.operators.answer.PromptLayout> ANSWER_PROMPT_LAYOUT =
             ConfigOptions.key("answer.prompt-layout").enumType(dev.gemrag.operators.answer.PromptLayout.class)
