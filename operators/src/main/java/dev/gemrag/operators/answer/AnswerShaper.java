@@ -19,7 +19,14 @@ public final class AnswerShaper {
         List<Citation> sources = prompt.sources().stream()
                 .map(h -> new Citation(h.docId(), h.chunkId(), h.title(), h.score()))
                 .toList();
-        String text = SentenceTrim.trim(gen.text(), "length".equals(gen.finishReason()));
+        String raw = gen.text();
+        // small models go on to invent the next turn ("Question: ..."): that is not part of the answer
+        int invented = raw.indexOf("\nQuestion:");
+        boolean cut = invented > 0;
+        if (cut) {
+            raw = raw.substring(0, invented);
+        }
+        String text = SentenceTrim.trim(raw, cut || "length".equals(gen.finishReason()));
         if (text.isBlank() || DontKnow.says(text)) {
             return new Answer(questionId, DontKnow.ANSWER, List.of(), model, timings, sources, false);
         }

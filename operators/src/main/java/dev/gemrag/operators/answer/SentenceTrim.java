@@ -24,11 +24,14 @@ public final class SentenceTrim {
         return space > 0 ? s.substring(0, space).strip() + " …" : s;
     }
 
-    /** Index just after the last sentence end (., !, ?, a citation after one, or a line break), or -1. */
+    /**
+     * Index just after the last sentence end (., !, ?, a citation after one, or a line break outside a
+     * ``` code block), or -1.
+     */
     static int lastSentenceEnd(String s) {
         for (int i = s.length() - 2; i >= 0; i--) {
             char next = s.charAt(i + 1);
-            if (s.charAt(i) == '\n') {
+            if (s.charAt(i) == '\n' && i > 0 && !insideCode(s, i)) {
                 return i;
             }
             if (endsSentence(s, i) && Character.isWhitespace(next)) {
@@ -51,8 +54,21 @@ public final class SentenceTrim {
         if (c != '.') {
             return false;
         }
-        // not the dot of "e.g." / a number like 1.5 / a file name like a.txt: the next char is space or end
+        // not the second dot of "e.g." / "i.e."
+        if (i >= 3 && s.charAt(i - 2) == '.' && Character.isLetter(s.charAt(i - 1)) && Character.isLetter(s.charAt(i - 3))) {
+            return false;
+        }
+        // not the dot of a number like 1.5 / a file name like a.txt: the next char is space or end
         return i + 1 == s.length() || Character.isWhitespace(s.charAt(i + 1));
+    }
+
+    /** True when an odd number of ``` fences opens before index i. */
+    private static boolean insideCode(String s, int i) {
+        int fences = 0;
+        for (int at = s.indexOf("```"); at >= 0 && at < i; at = s.indexOf("```", at + 3)) {
+            fences++;
+        }
+        return fences % 2 == 1;
     }
 
     private static int lastSpace(String s) {

@@ -32,7 +32,26 @@ class AnswerShapingTest {
         assertThat(SentenceTrim.trim("Edit a.txt with version 1.5 of the tool", true))
                 .isEqualTo("Edit a.txt with version 1.5 of the …");
         assertThat(SentenceTrim.trim("Is it done? Yes it is", true)).isEqualTo("Is it done?");
+        assertThat(SentenceTrim.trim("Lists files. Some are hidden (i.e. dot fil", true)).isEqualTo("Lists files.");
         assertThat(SentenceTrim.trim("Already complete!", true)).isEqualTo("Already complete!");
+    }
+
+    @Test
+    void aLineBreakEndsASentenceOutsideCodeOnly() {
+        assertThat(SentenceTrim.trim("Options:\n- -r copies directories\n- -v expla", true))
+                .isEqualTo("Options:\n- -r copies directories");
+        // inside an open code block no line break is a sentence end: the cut falls before the block
+        assertThat(SentenceTrim.trim("Use tail. For example:\n```bash\ntail -n 5 file\ntail -f lo", true))
+                .isEqualTo("Use tail.");
+    }
+
+    @Test
+    void anInventedNextQuestionIsDropped() {
+        GroundedPrompt prompt = GroundedPrompt.build("q", List.of(chunk("tar.1", 0, "tar creates archives", 0.9f)),
+                new dev.gemrag.operators.chunk.WhitespaceTokenizer(), 200);
+        Answer a = AnswerShaper.shape("q", new GenerationResult("tar creates archives [1].\n\nQuestion: Which tool deletes",
+                List.of(1), 5, "length", 1, 1), prompt, "m", new HashMap<>());
+        assertThat(a.answer()).isEqualTo("tar creates archives [1].");
     }
 
     @Test
@@ -53,10 +72,14 @@ class AnswerShapingTest {
     }
 
     @Test
-    void anUnmarkedAnswerCitesTheSourceSharingTheMostWords() {
+    void anUnmarkedAnswerCitesTheBestRankedSourceSharingThreeWords() {
+        // shares "move", "rename", "files" with mv (3) but only "files" with cp (ranked first)
         CitedAnswer c = CitedAnswer.of("You can move or rename files with mv.", DOCS);
         assertThat(c.text()).isEqualTo("You can move or rename files with mv. [1]");
         assertThat(c.cited()).extracting(PromptDocument::docId).containsExactly("mv.1");
+        // cp shares "copy", "files", "directories": ranked first, it wins over rm
+        assertThat(CitedAnswer.of("Copy files and directories, or remove files.", DOCS).cited())
+                .extracting(PromptDocument::docId).containsExactly("cp.1");
         // nothing in common: no citation is invented
         assertThat(CitedAnswer.of("Hello there.", DOCS).cited()).isEmpty();
     }

@@ -97,6 +97,7 @@ public final class EvalAnswersCommand implements Callable<Integer> {
                             o.put("variant", variant.getKey()).put("query_id", q.id()).put("question", q.text())
                                     .put("answer", a.answer()).put("answered", a.answered()).put("gold_cited", gold);
                             a.citedDocs().forEach(o.putArray("cited")::add);
+                            a.sources().forEach(src -> o.withArray("sources").add(src.chunkId()));
                             out.write(o.toString());
                             out.newLine();
                         }
