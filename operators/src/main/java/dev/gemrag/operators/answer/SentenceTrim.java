@@ -17,6 +17,10 @@ public final class SentenceTrim {
             return s;
         }
         int end = lastSentenceEnd(s);
+        // "... the following command:" announces what was cut off: end before it when there is an earlier end
+        while (end > 0 && s.substring(0, end).strip().endsWith(":") && lastSentenceEnd(s.substring(0, end).strip()) > 0) {
+            end = lastSentenceEnd(s.substring(0, end).strip());
+        }
         if (end > 0) {
             return s.substring(0, end).strip();
         }

@@ -40,7 +40,8 @@ class AnswerShapingTest {
     void aLineBreakEndsASentenceOutsideCodeOnly() {
         assertThat(SentenceTrim.trim("Options:\n- -r copies directories\n- -v expla", true))
                 .isEqualTo("Options:\n- -r copies directories");
-        // inside an open code block no line break is a sentence end: the cut falls before the block
+        // inside an open code block no line break is a sentence end; the cut falls before the block and the line
+        // announcing it
         assertThat(SentenceTrim.trim("Use tail. For example:\n```bash\ntail -n 5 file\ntail -f lo", true))
                 .isEqualTo("Use tail.");
     }

@@ -133,7 +133,7 @@ public final class GemragOptions {
             .longType().defaultValue(0L)
             .withDescription("Sampling seed: the same question and settings give the same answer (a question's seed overrides).");
     public static final ConfigOption<Float> ANSWER_REPETITION_PENALTY = ConfigOptions.key("answer.repetition-penalty")
-            .floatType().defaultValue(1.1f)
+            .floatType().defaultValue(1.3f)
             .withDescription("Logits of tokens already generated (in the window) are divided by it when positive, multiplied when negative; 1 = off, (0, 10] (a question's repetition_penalty overrides).");
     public static final ConfigOption<Float> ANSWER_FREQUENCY_PENALTY = ConfigOptions.key("answer.frequency-penalty")
             .floatType().defaultValue(0f)
