@@ -41,6 +41,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private final AnswerSettings settings;
     private final GenerationParams sampling;
     private final PromptLayout layout;
+    private final TitlePlacement titles;
     private transient ModelClient model;
     private transient Retriever retriever;
     private transient ExecutorService searchThreads;
@@ -54,19 +55,21 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
 
     /** Greedy decoding without repetition controls, the system-turn layout (tests). */
     public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings) {
-        this(models, retrievers, settings, GenerationParams.greedy(settings.maxTokens()), PromptLayout.SYSTEM);
+        this(models, retrievers, settings, GenerationParams.greedy(settings.maxTokens()), PromptLayout.SYSTEM,
+                TitlePlacement.LINE);
     }
 
     /**
      * @param sampling the configured {@code answer.*} sampling (its maxTokens is replaced per question)
      */
     public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings,
-            GenerationParams sampling, PromptLayout layout) {
+            GenerationParams sampling, PromptLayout layout, TitlePlacement titles) {
         this.models = models;
         this.retrievers = retrievers;
         this.settings = settings;
         this.sampling = sampling;
         this.layout = layout;
+        this.titles = titles;
     }
 
     @Override
@@ -113,7 +116,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                                 timings, List.of(), false));
                     }
                     GroundedPrompt prompt = GroundedPrompt.build(q.question(), hits, model.tokenizer(), settings.contextTokens(),
-                            layout);
+                            layout, titles);
                     truncatedSources.inc(prompt.truncatedSources());
                     long t2 = System.nanoTime();
                     GenerationParams params = QuestionSampling.params(sampling, maxTokens, q.sampling());

@@ -43,6 +43,15 @@ public final class GroundedPrompt {
      */
     public static GroundedPrompt build(String question, List<RetrievedChunk> hits, TextTokenizer tokenizer, int budget,
             PromptLayout layout) {
+        return build(question, hits, tokenizer, budget, layout, TitlePlacement.LINE);
+    }
+
+    /**
+     * @param hits best first; those that do not fit in the budget are left out, and the first one is
+     *             cut to the budget when it alone is too long
+     */
+    public static GroundedPrompt build(String question, List<RetrievedChunk> hits, TextTokenizer tokenizer, int budget,
+            PromptLayout layout, TitlePlacement titles) {
         List<RetrievedChunk> used = new ArrayList<>();
         Map<String, List<String>> texts = new LinkedHashMap<>();
         Map<String, List<RetrievedChunk>> byDoc = new LinkedHashMap<>();
@@ -52,13 +61,13 @@ public final class GroundedPrompt {
             String text = hit.text().strip();
             boolean newDoc = !byDoc.containsKey(hit.docId());
             // a new document costs its number and title line too
-            int tokens = tokenizer.count(text + "\n") + (newDoc ? tokenizer.count(header(byDoc.size() + 1, hit.title())) : 0);
+            int tokens = tokenizer.count(text + "\n") + (newDoc ? tokenizer.count(header(byDoc.size() + 1, hit.title(), titles)) : 0);
             if (spent + tokens > budget) {
                 if (!used.isEmpty()) {
                     break;
                 }
                 int[] ids = tokenizer.encode(text);
-                int keep = Math.max(1, budget - tokenizer.count(header(1, hit.title())) - 1);
+                int keep = Math.max(1, budget - tokenizer.count(header(1, hit.title(), titles)) - 1);
                 text = tokenizer.decode(Arrays.copyOf(ids, Math.min(ids.length, keep)));
                 tokens = budget;
                 truncated++;
@@ -74,7 +83,7 @@ public final class GroundedPrompt {
             int number = documents.size() + 1;
             RetrievedChunk first = e.getValue().get(0);
             documents.add(new PromptDocument(number, e.getKey(), first.title(), List.copyOf(e.getValue())));
-            sources.append(header(number, first.title()));
+            sources.append(header(number, first.title(), titles));
             sources.append(String.join("\n", texts.get(e.getKey()))).append("\n\n");
         }
         String body = "Sources:\n\n" + sources + "Question: " + question.strip();
@@ -86,8 +95,9 @@ public final class GroundedPrompt {
         return new GroundedPrompt(messages, List.copyOf(used), List.copyOf(documents), truncated);
     }
 
-    private static String header(int number, String title) {
-        return "[" + number + "] " + (title == null || title.isBlank() ? "(untitled)" : title.strip()) + "\n";
+    private static String header(int number, String title, TitlePlacement titles) {
+        String t = title == null || title.isBlank() ? "(untitled)" : title.strip();
+        return "[" + number + "] " + t + (titles == TitlePlacement.INLINE ? ": " : "\n");
     }
 
     public List<ChatMessage> messages() {

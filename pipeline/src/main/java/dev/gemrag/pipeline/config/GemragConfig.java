@@ -129,7 +129,7 @@ public final class GemragConfig {
             if (v instanceof Integer i && i < (o == GemragOptions.CHUNK_OVERLAP || o == GemragOptions.EMBED_RETRIES
                     || o == GemragOptions.MILVUS_SINK_MAX_RETRIES || o == GemragOptions.MODEL_THREADS
                     || AnswerSamplingConfig.ZERO_ALLOWED.contains(o) ? 0 : 1)) {
-                throw invalid(o.key(), o == GemragOptions.CHUNK_OVERLAP ? "must be 0 or more" : "must be positive");
+                throw invalid(o.key(), o == GemragOptions.CHUNK_OVERLAP || AnswerSamplingConfig.ZERO_ALLOWED.contains(o) ? "must be 0 or more" : "must be positive");
             }
             if (v instanceof Duration d && d.isNegative()) {
                 throw invalid(o.key(), "must not be negative");

@@ -160,6 +160,11 @@ public final class GemragOptions {
                     .defaultValue(dev.gemrag.operators.answer.PromptLayout.SYSTEM)
                     .withDescription("Where the grounding instruction goes: system (the system turn), user_first or user_last (in the user turn, before the sources or after the question).");
 
+    public static final ConfigOption<dev.gemrag.operators.answer.TitlePlacement> ANSWER_PROMPT_TITLE =
+            ConfigOptions.key("answer.prompt-title").enumType(dev.gemrag.operators.answer.TitlePlacement.class)
+                    .defaultValue(dev.gemrag.operators.answer.TitlePlacement.LINE)
+                    .withDescription("Where a source's title goes: line ('[1] Title' above its text) or inline ('[1] Title: text').");
+
     // --- acl
     public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = ConfigOptions.key("acl.no-acl-visibility")
             .enumType(EmptyAclPolicy.class).defaultValue(EmptyAclPolicy.PRIVATE)

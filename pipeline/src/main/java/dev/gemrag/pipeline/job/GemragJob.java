@@ -155,7 +155,8 @@ public final class GemragJob {
         // Unordered: answers are independent, a short one need not wait behind a long one.
         DataStream<Answer> answers = AsyncDataStream.unorderedWaitWithRetry(valid,
                         new AnswerFunction(models, new MilvusRetrievers(retriever), settings,
-                                AnswerSamplingConfig.params(config, settings.maxTokens()), config.get(ANSWER_PROMPT_LAYOUT)),
+                                AnswerSamplingConfig.params(config, settings.maxTokens()), config.get(ANSWER_PROMPT_LAYOUT),
+                                config.get(ANSWER_PROMPT_TITLE)),
                         config.get(ANSWER_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.get(ANSWER_CAPACITY),
                         new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<Answer>(
                                 2, 500L, 5_000L, 2.0)
