@@ -17,8 +17,8 @@ import java.util.Map;
  */
 public final class GroundedPrompt {
     public static final String SYSTEM = "Answer the question in one or two short sentences, using only the numbered "
-            + "sources. Cite the source you use as [1] or [2]. If the sources do not contain the answer, say: "
-            + DontKnow.ANSWER;
+            + "sources. Name the source that answers it by its title and cite it as [1] or [2]. If the sources do not "
+            + "contain the answer, say: " + DontKnow.ANSWER;
 
     private final List<ChatMessage> messages;
     private final List<RetrievedChunk> sources;

@@ -13,6 +13,8 @@ public final class SentenceTrim {
      */
     public static String trim(String text, boolean budgetSpent) {
         String s = text.strip();
+        // an answer ending in "the following command:" lost what it announced, even when it stopped by itself
+        budgetSpent = budgetSpent || s.endsWith(":") && lastSentenceEnd(s) > 0;
         if (!budgetSpent || s.isEmpty() || endsSentence(s, s.length() - 1)) {
             return s;
         }

@@ -34,6 +34,9 @@ class AnswerShapingTest {
         assertThat(SentenceTrim.trim("Is it done? Yes it is", true)).isEqualTo("Is it done?");
         assertThat(SentenceTrim.trim("Lists files. Some are hidden (i.e. dot fil", true)).isEqualTo("Lists files.");
         assertThat(SentenceTrim.trim("Already complete!", true)).isEqualTo("Already complete!");
+        // stopped by itself right after announcing something: the announcement goes, unless it is all there is
+        assertThat(SentenceTrim.trim("Use tail [1]. Run the following command:", false)).isEqualTo("Use tail [1].");
+        assertThat(SentenceTrim.trim("Run the following command:", false)).isEqualTo("Run the following command:");
     }
 
     @Test
