@@ -14,13 +14,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The default model decoding greedily falls into a loop on a plain question (as the demo's answers did,
- * issue 10); the repetition controls with the pipeline's defaults (repetition penalty 1.3 over the last 64
+ * The default model decoding greedily falls into a loop on a grounded question laid out as the pipeline
+ * lays it out (the demo's shred question with the start of its man page; issue 10 quotes the same loop); the repetition controls with the pipeline's defaults (repetition penalty 1.3 over the last 64
  * generated tokens, DRY 0.8 / 1.75 / 2) keep the same prompt loop-free, and every control alone changes the
  * greedy text. A loop = some word 4-gram three times, as {@code gemrag eval-answers} counts it.
  */
 class RealModelRepetitionIT {
-    private static final String QUESTION = "How do I copy files and directories? Explain the cp command.";
+    private static final String INSTRUCTION = "Answer the question in one or two short sentences, using only the "
+            + "numbered sources. Name the source that answers it by its title and cite it as [1] or [2]. If the sources "
+            + "do not contain the answer, say: The sources do not contain the answer.";
+    private static final String SHRED = "Overwrite the specified FILE(s) repeatedly, in order to make it harder for even "
+            + "very expensive hardware probing to recover the data. If FILE is -, shred standard output. Mandatory "
+            + "arguments to long options are mandatory for short options too. -f, --force change permissions to allow "
+            + "writing if necessary -n, --iterations=N overwrite N times instead of the default (3) --random-source=FILE "
+            + "get random bytes from FILE -s, --size=N shred this many bytes (suffixes like K, M, G accepted) -u "
+            + "deallocate and remove file after overwriting";
+    private static final String QUESTION = "Sources:\n\n[1] shred\n" + SHRED
+            + "\n\nQuestion: How can I overwrite a file so its contents cannot be recovered?";
     private static final int TOKENS = 96;
     private static RealModel model;
     private static String prompt;
@@ -28,7 +38,7 @@ class RealModelRepetitionIT {
     @BeforeAll
     static void load() {
         model = RealModel.get();
-        prompt = model.chat.render(List.of(ChatMessage.user(QUESTION)));
+        prompt = model.chat.render(List.of(ChatMessage.system(INSTRUCTION), ChatMessage.user(QUESTION)));
     }
 
     private static String generate(GenerationParams p) {
