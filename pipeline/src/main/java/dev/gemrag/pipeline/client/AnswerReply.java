@@ -34,6 +34,11 @@ public record AnswerReply(String questionId, String answer, List<Cited> citation
         return citations.stream().map(Cited::docId).toList();
     }
 
+    /** The documents of every chunk that was in the prompt (what the question could see), first occurrence order. */
+    public List<String> sourceDocs() {
+        return sources.stream().map(Cited::docId).distinct().toList();
+    }
+
     /** Multi-line rendering for the terminal. */
     public String render() {
         StringBuilder sb = new StringBuilder();
