@@ -8,6 +8,12 @@ package dev.gemrag.connectors.records;
  * @param groups    the asker's groups: only chunks whose acl intersects them may be retrieved
  * @param topK      chunks to retrieve (null = configured default)
  * @param maxTokens answer length limit (null = configured default)
+ * @param sampling  the question's own sampling settings (null = the configured ones)
  */
-public record Question(String id, String question, String[] groups, Integer topK, Integer maxTokens) {
+public record Question(String id, String question, String[] groups, Integer topK, Integer maxTokens,
+        SamplingOverrides sampling) {
+
+    public Question(String id, String question, String[] groups, Integer topK, Integer maxTokens) {
+        this(id, question, groups, topK, maxTokens, null);
+    }
 }

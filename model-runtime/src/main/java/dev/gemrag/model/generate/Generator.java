@@ -124,7 +124,7 @@ public final class Generator {
             this.finishedAt = new long[prompts.size()];
             this.rows = new int[prompts.size()];
             for (int i = 0; i < prompts.size(); i++) {
-                samplers[i] = new Sampler(params.temperature(), params.topP(), params.seed());
+                samplers[i] = new Sampler(params);
                 completions.add(new ArrayList<>());
                 rows[i] = i;
             }
@@ -258,7 +258,7 @@ public final class Generator {
         private int[] sample(NDArray logits) {
             int b = rows.length;
             int[] out = new int[b];
-            if (samplers[rows[0]].isGreedy()) {
+            if (!samplers[rows[0]].needsHostLogits()) {
                 long[] best = logits.argMax(-1).toLongArray();
                 for (int r = 0; r < b; r++) {
                     out[r] = (int) best[r];
@@ -268,7 +268,8 @@ public final class Generator {
             float[] host = logits.toFloatArray();
             int vocab = (int) logits.getShape().get(1);
             for (int r = 0; r < b; r++) {
-                out[r] = samplers[rows[r]].sample(host, r * vocab, vocab);
+                int[] history = toArray(completions.get(rows[r])); // this row's generated tokens
+                out[r] = samplers[rows[r]].sample(host, r * vocab, vocab, history, history.length);
             }
             return out;
         }

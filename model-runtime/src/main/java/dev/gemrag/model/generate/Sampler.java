@@ -1,13 +1,20 @@
 package dev.gemrag.model.generate;
 
+import dev.gemrag.model.GenerationParams;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
 
 /**
  * Picks the next token from one row of logits, on the host.
  *
- * <p>temperature 0: argmax (ties go to the lowest id). Otherwise softmax(logits / temperature), then
- * top-p: keep the smallest set of most likely tokens whose mass reaches p, renormalise, draw with the
+ * <p>Order: the repetition controls ({@link LogitProcessor}s: repetition penalty, frequency/presence,
+ * no-repeat n-gram, DRY) change the logits from the row's own history; then temperature 0 takes the argmax
+ * (ties go to the lowest id). Otherwise top-k keeps the k largest logits (ties at the k-th kept, as in
+ * Hugging Face), softmax(logits / temperature), min-p drops tokens below minP x the largest probability,
+ * top-p keeps the smallest set of most likely tokens whose mass reaches p, renormalise, draw with the
  * seeded {@link Random}. One sampler per sequence, so a prompt draws the same tokens alone or in a batch.
  */
 public final class Sampler {
@@ -17,8 +24,20 @@ public final class Sampler {
     private final float temperature;
     private final float topP;
     private final Random random;
+    private final int topK;
+    private final float minP;
+    private final List<LogitProcessor> processors;
 
     public Sampler(float temperature, float topP, long seed) {
+        this(temperature, topP, seed, 0, 0f, List.of());
+    }
+
+    /** Every control of {@code params}. */
+    public Sampler(GenerationParams params) {
+        this(params.temperature(), params.topP(), params.seed(), params.topK(), params.minP(), processors(params));
+    }
+
+    public Sampler(float temperature, float topP, long seed, int topK, float minP, List<LogitProcessor> processors) {
         if (temperature < 0) {
             throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
         }
@@ -28,18 +47,61 @@ public final class Sampler {
         this.temperature = temperature;
         this.topP = topP;
         this.random = new Random(seed);
+        this.topK = topK;
+        this.minP = minP;
+        this.processors = List.copyOf(processors);
+    }
+
+    /** The repetition controls of {@code params} that are on, in the order they apply. */
+    public static List<LogitProcessor> processors(GenerationParams params) {
+        List<LogitProcessor> out = new ArrayList<>();
+        if (params.repetitionPenalty() != 1f) {
+            out.add(new RepetitionPenalty(params.repetitionPenalty(), params.penaltyWindow()));
+        }
+        if (params.frequencyPenalty() != 0f || params.presencePenalty() != 0f) {
+            out.add(new FrequencyPresencePenalty(params.frequencyPenalty(), params.presencePenalty(), params.penaltyWindow()));
+        }
+        if (params.noRepeatNgram() > 0) {
+            out.add(new NoRepeatNgram(params.noRepeatNgram()));
+        }
+        if (params.dryMultiplier() > 0f) {
+            out.add(new DryPenalty(params.dryMultiplier(), params.dryBase(), params.dryAllowedLength()));
+        }
+        return out;
+    }
+
+    /** True when the choice depends on more than the argmax of the raw logits. */
+    public boolean needsHostLogits() {
+        return !isGreedy() || !processors.isEmpty();
     }
 
     public boolean isGreedy() {
         return temperature == 0f;
     }
 
-    /** Next token from logits[offset .. offset+vocab). */
+    /** Next token from logits[offset .. offset+vocab), with no history. */
     public int sample(float[] logits, int offset, int vocab) {
+        return sample(logits, offset, vocab, new int[0], 0);
+    }
+
+    /**
+     * Next token from logits[offset .. offset+vocab) after the row's generated tokens
+     * {@code history[0 .. length)}; the logits are changed in place by the repetition controls.
+     */
+    public int sample(float[] logits, int offset, int vocab, int[] history, int length) {
+        for (LogitProcessor p : processors) {
+            p.apply(logits, offset, vocab, history, length);
+        }
         if (isGreedy()) {
             return argmax(logits, offset, vocab);
         }
+        if (topK > 0 && topK < vocab) {
+            topK(logits, offset, vocab, topK);
+        }
         double[] probs = softmax(logits, offset, vocab, temperature);
+        if (minP > 0f) {
+            minP(probs, minP);
+        }
         double u = random.nextDouble();
         if (topP >= 1f) {
             return draw(probs, u);
@@ -62,6 +124,45 @@ public final class Sampler {
             }
         }
         return best;
+    }
+
+    /** Sets every logit below the k-th largest to -infinity (ties with the k-th are kept). */
+    static void topK(float[] logits, int offset, int vocab, int k) {
+        PriorityQueue<Float> largest = new PriorityQueue<>(k + 1);
+        for (int i = 0; i < vocab; i++) {
+            float v = logits[offset + i];
+            if (largest.size() < k) {
+                largest.add(v);
+            } else if (v > largest.peek()) {
+                largest.poll();
+                largest.add(v);
+            }
+        }
+        float kth = largest.peek();
+        for (int i = 0; i < vocab; i++) {
+            if (logits[offset + i] < kth) {
+                logits[offset + i] = Float.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    /** Zeroes probabilities below minP x the largest one and renormalises the rest. */
+    static void minP(double[] probs, float minP) {
+        double max = 0;
+        for (double q : probs) {
+            max = Math.max(max, q);
+        }
+        double cut = minP * max;
+        double sum = 0;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] < cut) {
+                probs[i] = 0;
+            }
+            sum += probs[i];
+        }
+        for (int i = 0; i < probs.length; i++) {
+            probs[i] /= sum;
+        }
     }
 
     static double[] softmax(float[] logits, int offset, int vocab, float temperature) {

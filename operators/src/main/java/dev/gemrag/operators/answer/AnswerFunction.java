@@ -2,7 +2,6 @@ package dev.gemrag.operators.answer;
 
 import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.connectors.records.Answer;
-import dev.gemrag.connectors.records.Citation;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
@@ -41,6 +40,9 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private final ModelClientFactory models;
     private final RetrieverFactory retrievers;
     private final AnswerSettings settings;
+    private final GenerationParams sampling;
+    private final PromptLayout layout;
+    private final TitlePlacement titles;
     private transient ModelClient model;
     private transient Retriever retriever;
     private transient ExecutorService searchThreads;
@@ -52,10 +54,23 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private transient Counter truncatedSources;
     private transient Counter failures;
 
+    /** Greedy decoding without repetition controls, the system-turn layout (tests). */
     public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings) {
+        this(models, retrievers, settings, GenerationParams.greedy(settings.maxTokens()), PromptLayout.SYSTEM,
+                TitlePlacement.LINE);
+    }
+
+    /**
+     * @param sampling the configured {@code answer.*} sampling (its maxTokens is replaced per question)
+     */
+    public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings,
+            GenerationParams sampling, PromptLayout layout, TitlePlacement titles) {
         this.models = models;
         this.retrievers = retrievers;
         this.settings = settings;
+        this.sampling = sampling;
+        this.layout = layout;
+        this.titles = titles;
     }
 
     @Override
@@ -98,18 +113,18 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                 .thenCompose(hits -> {
                     if (hits.isEmpty()) {
                         nothingFound.inc();
-                        return CompletableFuture.completedFuture(new Answer(q.id(), NOTHING_FOUND, List.of(), model.modelId(), timings));
+                        return CompletableFuture.completedFuture(new Answer(q.id(), NOTHING_FOUND, List.of(), model.modelId(),
+                                timings, List.of(), false));
                     }
-                    GroundedPrompt prompt = GroundedPrompt.build(q.question(), hits, model.tokenizer(), settings.contextTokens());
+                    GroundedPrompt prompt = GroundedPrompt.build(q.question(), hits, model.tokenizer(), settings.contextTokens(),
+                            layout, titles);
                     truncatedSources.inc(prompt.truncatedSources());
                     long t2 = System.nanoTime();
-                    return model.generate(model.applyChatTemplate(prompt.messages()), GenerationParams.greedy(maxTokens))
+                    GenerationParams params = QuestionSampling.params(sampling, maxTokens, q.sampling());
+                    return model.generate(model.applyChatTemplate(prompt.messages()), params)
                             .thenApply(gen -> {
                                 timings.put("generate", ms(t2, System.nanoTime()));
-                                List<Citation> citations = prompt.sources().stream()
-                                        .map(h -> new Citation(h.docId(), h.chunkId(), h.title(), h.score()))
-                                        .toList();
-                                return new Answer(q.id(), gen.text().strip(), citations, model.modelId(), timings);
+                                return AnswerShaper.shape(q.id(), gen, prompt, model.modelId(), timings);
                             });
                 })
                 .whenComplete((answer, error) -> {
@@ -158,7 +173,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         if (t0 >= 0) {
             timings.put("total", ms(t0, System.nanoTime()));
         }
-        return new Answer(q.id(), text, List.of(), model.modelId(), timings);
+        return new Answer(q.id(), text, List.of(), model.modelId(), timings, List.of(), false);
     }
 
     @Override

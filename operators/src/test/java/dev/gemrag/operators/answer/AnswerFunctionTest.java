@@ -53,11 +53,13 @@ class AnswerFunctionTest {
         assertThat(a.citations().get(0).chunkId()).isEqualTo("cp.1#0");
         assertThat(a.citations().get(0).title()).isEqualTo("cp");
         assertThat(a.citations().get(0).score()).isPositive();
-        assertThat(a.answer()).contains("cp: copy files");
+        assertThat(a.answer()).startsWith("From [1] cp");
+        assertThat(a.answered()).isTrue();
+        assertThat(a.sources()).extracting(Citation::chunkId).contains("cp.1#0");
         assertThat(a.model()).isEqualTo(model.modelId());
         assertThat(a.timingsMs()).containsKeys("embed", "search", "generate", "total");
         // The prompt numbers the sources and instructs citing them.
-        assertThat(model.prompts.get(0)).contains(GroundedPrompt.SYSTEM).contains("[1] cp: copy files")
+        assertThat(model.prompts.get(0)).contains(GroundedPrompt.SYSTEM).contains("[1] cp\ncopy files")
                 .contains("Question: how do I copy files and directories");
     }
 
@@ -74,6 +76,8 @@ class AnswerFunctionTest {
         Answer a = ask("q4", "how do I copy files", "nobody");
         assertThat(a.answer()).isEqualTo(AnswerFunction.NOTHING_FOUND);
         assertThat(a.citations()).isEmpty();
+        assertThat(a.sources()).isEmpty();
+        assertThat(a.answered()).isFalse();
         assertThat(a.timingsMs()).containsKeys("embed", "search", "total").doesNotContainKey("generate");
         assertThat(model.generateCalls.get()).isZero();
     }

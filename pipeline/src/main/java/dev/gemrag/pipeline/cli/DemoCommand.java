@@ -95,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         return yaml;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

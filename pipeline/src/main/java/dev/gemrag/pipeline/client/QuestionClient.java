@@ -56,7 +56,17 @@ public final class QuestionClient implements AutoCloseable {
 
     /** Sends one question; returns its id. */
     public String send(String id, String question, List<String> groups, Integer topK, Integer maxTokens) {
+        return send(id, question, groups, topK, maxTokens, Map.of());
+    }
+
+    /**
+     * Sends one question with extra questions-topic fields (the sampling overrides, e.g. "temperature" -> 0.7);
+     * returns its id.
+     */
+    public String send(String id, String question, List<String> groups, Integer topK, Integer maxTokens,
+            Map<String, String> extra) {
         ObjectNode q = JSON.createObjectNode();
+        extra.forEach((k, v) -> q.set(k, numberOrText(v)));
         q.put("id", id);
         q.put("question", question);
         if (groups != null && !groups.isEmpty()) {
@@ -74,6 +84,14 @@ public final class QuestionClient implements AutoCloseable {
             throw new IllegalStateException("cannot send the question to topic '" + questions + "': " + e.getMessage(), e);
         }
         return id;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode numberOrText(String v) {
+        try {
+            return JSON.readTree(v).isNumber() ? JSON.readTree(v) : JSON.getNodeFactory().textNode(v);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(v);
+        }
     }
 
     /** Waits for the answer to question {@code id}. */

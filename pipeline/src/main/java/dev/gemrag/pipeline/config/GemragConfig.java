@@ -161,6 +161,10 @@ public final class GemragConfig {
                 throw invalid(GemragOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(), "exactly-once needs a transactional id prefix");
             }
         }
+        AnswerSamplingConfig.Problem p = AnswerSamplingConfig.check(this);
+        if (p != null) {
+            throw invalid(p.key(), p.why());
+        }
     }
 
     private ConfigException invalid(String key, String why) {
@@ -179,8 +183,11 @@ public final class GemragConfig {
 
     private static String expected(ConfigOption<?> o) {
         Object d = o.defaultValue();
-        if (d instanceof Integer) {
+        if (d instanceof Integer || d instanceof Long) {
             return "expected an integer";
+        }
+        if (d instanceof Float) {
+            return "expected a number";
         }
         if (d instanceof Duration) {
             return "expected a duration such as '30 s', '500 ms' or '2 min'";

@@ -170,6 +170,55 @@ public final class GemragOptions {
     public static final ConfigOption<Duration> ANSWER_TIMEOUT = ConfigOptions.key("answer.timeout")
             .durationType().defaultValue(Duration.ofMinutes(2)).withDescription("Time limit for one answer, retries included.");
 
+    // --- answer sampling (defaults chosen on `gemrag eval-answers`, see the README)
+    public static final ConfigOption<Float> ANSWER_TEMPERATURE = ConfigOptions.key("answer.temperature")
+            .floatType().defaultValue(0f)
+            .withDescription("Sampling temperature, 0 = greedy (a question's temperature overrides, 0..5).");
+    public static final ConfigOption<Float> ANSWER_TOP_P = ConfigOptions.key("answer.top-p")
+            .floatType().defaultValue(1f)
+            .withDescription("Nucleus mass in (0, 1]; 1 = off (a question's top_p overrides).");
+    public static final ConfigOption<Integer> ANSWER_SAMPLING_TOP_K = bounded(ConfigOptions.key("answer.sampling-top-k")
+            .intType().defaultValue(0)
+            .withDescription("Draw only among the k most likely tokens; 0 = off (not answer.top-k, which counts retrieved chunks)."), 0, Integer.MAX_VALUE);
+    public static final ConfigOption<Float> ANSWER_MIN_P = ConfigOptions.key("answer.min-p")
+            .floatType().defaultValue(0f)
+            .withDescription("Drop tokens less likely than min-p x the most likely one, in [0, 1); 0 = off (a question's min_p overrides).");
+    public static final ConfigOption<Long> ANSWER_SEED = ConfigOptions.key("answer.seed")
+            .longType().defaultValue(0L)
+            .withDescription("Sampling seed: the same question and settings give the same answer (a question's seed overrides).");
+    public static final ConfigOption<Float> ANSWER_REPETITION_PENALTY = ConfigOptions.key("answer.repetition-penalty")
+            .floatType().defaultValue(1.3f)
+            .withDescription("Logits of tokens already generated (in the window) are divided by it when positive, multiplied when negative; 1 = off, (0, 10] (a question's repetition_penalty overrides).");
+    public static final ConfigOption<Float> ANSWER_FREQUENCY_PENALTY = ConfigOptions.key("answer.frequency-penalty")
+            .floatType().defaultValue(0f)
+            .withDescription("Subtracted from a generated token's logit once per occurrence in the window, [-2, 2]; 0 = off (a question's frequency_penalty overrides).");
+    public static final ConfigOption<Float> ANSWER_PRESENCE_PENALTY = ConfigOptions.key("answer.presence-penalty")
+            .floatType().defaultValue(0f)
+            .withDescription("Subtracted from the logit of any token generated in the window, [-2, 2]; 0 = off (a question's presence_penalty overrides).");
+    public static final ConfigOption<Integer> ANSWER_PENALTY_WINDOW = bounded(ConfigOptions.key("answer.penalty-window")
+            .intType().defaultValue(64)
+            .withDescription("The last N generated tokens (never the prompt) the repetition, frequency and presence penalties look at; 0 = all."), 0, Integer.MAX_VALUE);
+    public static final ConfigOption<Integer> ANSWER_NO_REPEAT_NGRAM = bounded(ConfigOptions.key("answer.no-repeat-ngram")
+            .intType().defaultValue(0)
+            .withDescription("Ban a token that would repeat an n-gram of this size already generated; 0 = off, up to 16 (a question's no_repeat_ngram overrides)."), 0, 16);
+    public static final ConfigOption<Float> ANSWER_DRY_MULTIPLIER = ConfigOptions.key("answer.dry-multiplier")
+            .floatType().defaultValue(0.8f)
+            .withDescription("DRY sequence penalty: a token extending a repeat of L (at least allowed-length) tokens loses multiplier x base^(L - allowed-length) from its logit; 0 = off (a question's dry_multiplier overrides).");
+    public static final ConfigOption<Float> ANSWER_DRY_BASE = ConfigOptions.key("answer.dry-base")
+            .floatType().defaultValue(1.75f).withDescription("DRY growth per extra repeated token, at least 1.");
+    public static final ConfigOption<Integer> ANSWER_DRY_ALLOWED_LENGTH = ConfigOptions.key("answer.dry-allowed-length")
+            .intType().defaultValue(2).withDescription("DRY: repeats up to this many tokens are free, at least 1.");
+
+    public static final ConfigOption<dev.gemrag.operators.answer.PromptLayout> ANSWER_PROMPT_LAYOUT =
+            ConfigOptions.key("answer.prompt-layout").enumType(dev.gemrag.operators.answer.PromptLayout.class)
+                    .defaultValue(dev.gemrag.operators.answer.PromptLayout.SYSTEM)
+                    .withDescription("Where the grounding instruction goes: system (the system turn), user_first or user_last (in the user turn, before the sources or after the question).");
+
+    public static final ConfigOption<dev.gemrag.operators.answer.TitlePlacement> ANSWER_PROMPT_TITLE =
+            ConfigOptions.key("answer.prompt-title").enumType(dev.gemrag.operators.answer.TitlePlacement.class)
+                    .defaultValue(dev.gemrag.operators.answer.TitlePlacement.LINE)
+                    .withDescription("Where a source's title goes: line ('[1] Title' above its text) or inline ('[1] Title: text').");
+
     // --- acl
     public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = MilvusOptions.EMPTY_ACL;
 

@@ -28,18 +28,26 @@ public final class Demo {
     /** Sends the sample documents and waits until every one is in Milvus; returns the chunk count. */
     public long ingestSamples(Duration timeout) throws Exception {
         List<Samples.SampleDocument> docs = Samples.documents();
+        return ingest(docs.stream().map(d -> new DocumentRecord(d.id(), d.json())).toList(), "sample documents", timeout);
+    }
+
+    /** A documents-topic record: key and JSON value. */
+    public record DocumentRecord(String id, String json) {}
+
+    /** Sends documents to the documents topic and waits until every one is in Milvus; returns the chunk count. */
+    public long ingest(List<DocumentRecord> docs, String what, Duration timeout) throws Exception {
         String topic = stack.config().get(TOPIC_DOCUMENTS);
         long t0 = System.nanoTime();
         try (KafkaProducer<String, String> producer = KafkaClients.producer(stack.config())) {
             List<Future<?>> sent = new ArrayList<>();
-            for (Samples.SampleDocument d : docs) {
+            for (DocumentRecord d : docs) {
                 sent.add(producer.send(new ProducerRecord<>(topic, d.id(), d.json())));
             }
             for (Future<?> f : sent) {
                 f.get();
             }
         }
-        out.println("Indexing " + docs.size() + " sample documents (Kafka -> chunk -> embed -> Milvus):");
+        out.println("Indexing " + docs.size() + " " + what + " (Kafka -> chunk -> embed -> Milvus):");
         ProgressLine bar = new ProgressLine(out);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (IndexStatus status = new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS))) {
@@ -76,20 +84,32 @@ public final class Demo {
     public int askSamples(Duration timeoutEach) throws Exception {
         List<Samples.SampleQuestion> questions = Samples.questions();
         int hits = 0;
+        int named = 0;
         try (QuestionClient client = new QuestionClient(stack.config())) {
             for (Samples.SampleQuestion q : questions) {
                 String id = client.send(q.id() + "-" + System.nanoTime(), q.question(), List.of(), null, null);
                 AnswerReply a = client.await(id, timeoutEach);
                 boolean hit = a.citedDocs().contains(q.goldDoc());
+                boolean names = namesCommand(a.answer(), q.goldDoc());
                 hits += hit ? 1 : 0;
+                named += names ? 1 : 0;
                 out.println();
                 out.println("Q: " + q.question());
                 out.println("A: " + a.render().replace("\n", "\n   "));
-                out.println("   expected source " + q.goldDoc() + ": " + (hit ? "cited" : "NOT cited"));
+                out.println("   expected source " + q.goldDoc() + ": " + (hit ? "cited" : "NOT cited")
+                        + "; the answer " + (names ? "names" : "does NOT name") + " its command");
             }
         }
         out.println();
-        out.printf("%d of %d answers cited the page that answers the question.%n", hits, questions.size());
+        out.printf("%d of %d answers cited the page that answers the question; %d of %d name its command.%n", hits,
+                questions.size(), named, questions.size());
         return hits;
+    }
+
+    /** True when the answer contains the gold page's command ("cp" for "cp.1") as a word. */
+    static boolean namesCommand(String answer, String goldDoc) {
+        String command = goldDoc.replaceFirst("\\.\\d+$", "");
+        return java.util.regex.Pattern.compile("(?<![\\w-])" + java.util.regex.Pattern.quote(command) + "(?![\\w-])")
+                .matcher(answer).find();
     }
 }

@@ -23,6 +23,7 @@ import dev.gemrag.connectors.records.Question;
 import dev.gemrag.connectors.records.json.RecordLimits;
 import dev.gemrag.operators.answer.AnswerFunction;
 import dev.gemrag.operators.answer.AnswerSettings;
+import dev.gemrag.pipeline.config.AnswerSamplingConfig;
 import dev.gemrag.operators.answer.QuestionValidator;
 import dev.gemrag.operators.chunk.ChunkFunction;
 import dev.gemrag.operators.chunk.DocumentChunks;
@@ -150,7 +151,9 @@ public final class GemragJob {
                 .build();
         // Unordered: answers are independent, a short one need not wait behind a long one.
         DataStream<Answer> answers = AsyncDataStream.unorderedWaitWithRetry(valid,
-                        new AnswerFunction(models, new MilvusRetrievers(retriever), settings),
+                        new AnswerFunction(models, new MilvusRetrievers(retriever), settings,
+                                AnswerSamplingConfig.params(config, settings.maxTokens()), config.get(ANSWER_PROMPT_LAYOUT),
+                                config.get(ANSWER_PROMPT_TITLE)),
                         config.get(ANSWER_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.get(ANSWER_CAPACITY),
                         new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<Answer>(
                                 2, 500L, 5_000L, 2.0)

@@ -145,6 +145,40 @@ final class Fields {
         return v.intValue();
     }
 
+    /** A finite number in the given range (each end open or closed), or null when absent. */
+    Float optionalFloat(String name, double min, boolean minClosed, double max, boolean maxClosed)
+            throws InvalidRecordException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        double d = v.isNumber() ? v.doubleValue() : Double.NaN;
+        boolean inRange = (minClosed ? d >= min : d > min) && (maxClosed ? d <= max : d < max);
+        if (!v.isNumber() || !inRange) {
+            throw new InvalidRecordException("field '" + name + "' must be a number in " + (minClosed ? "[" : "(")
+                    + plain(min) + ", " + plain(max) + (maxClosed ? "]" : ")") + ", got " + typeName(v) + " "
+                    + StrictJson.oneLine(clip(v.toString())));
+        }
+        return (float) d;
+    }
+
+    /** Any 64-bit integer, or null when absent. */
+    Long optionalLong(String name) throws InvalidRecordException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new InvalidRecordException("field '" + name + "' must be a 64-bit integer, got " + typeName(v) + " "
+                    + StrictJson.oneLine(clip(v.toString())));
+        }
+        return v.longValue();
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
     /** A boolean, or false when absent. */
     boolean optionalBoolean(String name) throws InvalidRecordException {
         JsonNode v = node.get(name);

@@ -5,14 +5,21 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.gemrag.connectors.records.Question;
+import dev.gemrag.connectors.records.SamplingOverrides;
 
 /**
- * The questions topic contract: {@code {"id","question","groups"?:[..],"top_k"?,"max_tokens"?}}, UTF-8 JSON.
- * The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and values
- * over {@link RecordLimits} are rejected; top_k and max_tokens must be integers from 1 to their limit.
+ * The questions topic contract: {@code {"id","question","groups"?:[..],"top_k"?,"max_tokens"?}} plus optional
+ * sampling overrides {@code "temperature"? (0..5), "top_p"? (0..1], "min_p"? [0..1), "seed"? (integer),
+ * "repetition_penalty"? (0..10], "frequency_penalty"? and "presence_penalty"? [-2..2], "no_repeat_ngram"? (0..16),
+ * "dry_multiplier"? [0..100]},
+ * UTF-8 JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and
+ * values over {@link RecordLimits} or outside these ranges are rejected; top_k and max_tokens must be integers
+ * from 1 to their limit.
  */
 public final class QuestionJson {
-    private static final Set<String> FIELDS = Set.of("id", "question", "groups", "top_k", "max_tokens");
+    private static final Set<String> FIELDS = Set.of("id", "question", "groups", "top_k", "max_tokens", "temperature",
+            "top_p", "min_p", "seed", "repetition_penalty", "frequency_penalty", "presence_penalty", "no_repeat_ngram",
+            "dry_multiplier");
 
     private QuestionJson() {}
 
@@ -26,7 +33,23 @@ public final class QuestionJson {
         String[] groups = f.stringArray("groups", limits.maxGroups(), limits.maxGroupBytes());
         Integer topK = f.optionalInt("top_k", 1, limits.maxTopK());
         Integer maxTokens = f.optionalInt("max_tokens", 1, limits.maxMaxTokens());
-        return new Question(id, question, groups, topK, maxTokens);
+        SamplingOverrides sampling = new SamplingOverrides(
+                f.optionalFloat("temperature", 0, true, 5, true),
+                f.optionalFloat("top_p", 0, false, 1, true),
+                f.optionalFloat("min_p", 0, true, 1, false),
+                f.optionalLong("seed"),
+                f.optionalFloat("repetition_penalty", 0, false, 10, true),
+                f.optionalFloat("frequency_penalty", -2, true, 2, true),
+                f.optionalFloat("presence_penalty", -2, true, 2, true),
+                f.optionalInt("no_repeat_ngram", 0, 16),
+                f.optionalFloat("dry_multiplier", 0, true, 100, true));
+        return new Question(id, question, groups, topK, maxTokens, sampling.isEmpty() ? null : sampling);
+    }
+
+    private static void putIfSet(ObjectNode o, String name, Float value) {
+        if (value != null) {
+            o.put(name, value);
+        }
     }
 
     public static byte[] toBytes(Question q) {
@@ -44,6 +67,22 @@ public final class QuestionJson {
         }
         if (q.maxTokens() != null) {
             o.put("max_tokens", q.maxTokens());
+        }
+        SamplingOverrides s = q.sampling();
+        if (s != null) {
+            putIfSet(o, "temperature", s.temperature());
+            putIfSet(o, "top_p", s.topP());
+            putIfSet(o, "min_p", s.minP());
+            if (s.seed() != null) {
+                o.put("seed", s.seed());
+            }
+            putIfSet(o, "repetition_penalty", s.repetitionPenalty());
+            putIfSet(o, "frequency_penalty", s.frequencyPenalty());
+            putIfSet(o, "presence_penalty", s.presencePenalty());
+            if (s.noRepeatNgram() != null) {
+                o.put("no_repeat_ngram", s.noRepeatNgram());
+            }
+            putIfSet(o, "dry_multiplier", s.dryMultiplier());
         }
         return StrictJson.write(o);
     }

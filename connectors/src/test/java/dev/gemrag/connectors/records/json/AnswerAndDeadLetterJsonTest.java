@@ -26,11 +26,26 @@ class AnswerAndDeadLetterJsonTest {
                 "SmolLM2-135M", Map.of("embed", 12L, "generate", 345L));
         byte[] json = AnswerJson.toBytes(a);
         JsonNode n = PLAIN.readTree(json);
-        assertThat(n.fieldNames()).toIterable().containsExactly("question_id", "answer", "citations", "model", "timings_ms");
+        assertThat(n.fieldNames()).toIterable().containsExactly("question_id", "answer", "answered", "citations", "sources",
+                "model", "timings_ms");
         assertThat(n.get("citations").get(0).fieldNames()).toIterable().containsExactly("doc_id", "chunk_id", "title", "score");
         assertThat(n.get("citations").get(0).get("score").doubleValue()).isEqualTo(0.875);
         assertThat(n.get("timings_ms").get("generate").longValue()).isEqualTo(345);
         assertThat(AnswerJson.parse(json)).usingRecursiveComparison().isEqualTo(a);
+    }
+
+    @Test
+    void answerKeepsItsSourcesAndTheAnsweredMark() throws Exception {
+        Citation best = new Citation("d1", "d1#0", "Intro", 0.9f);
+        Answer a = new Answer("q1", "The sources do not contain the answer.", List.of(), "m", Map.of(),
+                List.of(best, new Citation("d1", "d1#2", "Intro", 0.7f)), false);
+        JsonNode n = PLAIN.readTree(AnswerJson.toBytes(a));
+        assertThat(n.get("answered").booleanValue()).isFalse();
+        assertThat(n.get("sources")).hasSize(2);
+        assertThat(AnswerJson.parse(AnswerJson.toBytes(a))).usingRecursiveComparison().isEqualTo(a);
+        assertThatThrownBy(() -> AnswerJson.parse(("{\"question_id\":\"q\",\"answer\":\"a\",\"model\":\"m\","
+                + "\"citations\":[],\"timings_ms\":{},\"answered\":\"yes\"}").getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("field 'answered' must be a boolean, got string");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.gemrag.connectors.records.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
@@ -68,6 +69,25 @@ class QuestionJsonTest {
         } catch (InvalidRecordException e) {
             assertThat(e.reason()).isEqualTo("invalid UTF-8 in value at byte 1");
         }
+    }
+
+    @Test
+    void parsesSamplingOverridesAndRejectsOutOfRangeOnes() throws Exception {
+        Question q = parse("{\"id\":\"q\",\"question\":\"why?\",\"temperature\":0.7,\"top_p\":0.9,\"min_p\":0.05,"
+                + "\"seed\":-3,\"repetition_penalty\":1.3,\"frequency_penalty\":-0.5,\"presence_penalty\":0.25,"
+                + "\"no_repeat_ngram\":3,\"dry_multiplier\":0.8}");
+        assertThat(q.sampling()).isEqualTo(new dev.gemrag.connectors.records.SamplingOverrides(0.7f, 0.9f, 0.05f, -3L, 1.3f,
+                -0.5f, 0.25f, 3, 0.8f));
+        assertThat(parse("{\"id\":\"q\",\"question\":\"why?\"}").sampling()).isNull();
+        assertThat(QuestionJson.parse(QuestionJson.toBytes(q), LIMITS)).usingRecursiveComparison().isEqualTo(q);
+        assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"top_p\":0}"))
+                .hasMessage("field 'top_p' must be a number in (0, 1], got integer 0");
+        assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"repetition_penalty\":\"1.2\"}"))
+                .hasMessage("field 'repetition_penalty' must be a number in (0, 10], got string \"1.2\"");
+        assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"no_repeat_ngram\":17}"))
+                .hasMessage("field 'no_repeat_ngram' must be an integer from 0 to 16, got integer 17");
+        assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"seed\":1.5}"))
+                .hasMessage("field 'seed' must be a 64-bit integer, got number 1.5");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package dev.gemrag.pipeline.answers;
+
+import dev.gemrag.pipeline.bench.Percentiles;
+
+/** The measures of one configuration over a set: the means and the per-stage latency percentiles. */
+public final class AnswerEvalRow {
+    private final String name;
+    private int n;
+    private int loops;
+    private int goldCited;
+    private int dontKnow;
+    private double f1;
+    private double rouge;
+    private long words;
+    private final Percentiles embed = new Percentiles();
+    private final Percentiles search = new Percentiles();
+    private final Percentiles generate = new Percentiles();
+
+    public AnswerEvalRow(String name) {
+        this.name = name;
+    }
+
+    public void add(String answer, boolean answered, boolean citesGold, String gold, long embedMs, long searchMs,
+            long generateMs) {
+        n++;
+        loops += AnswerMetrics.loops(answer) ? 1 : 0;
+        goldCited += citesGold ? 1 : 0;
+        dontKnow += answered ? 0 : 1;
+        f1 += AnswerMetrics.tokenF1(answer, gold);
+        rouge += AnswerMetrics.rougeL(answer, gold);
+        words += AnswerMetrics.tokens(answer).size();
+        embed.add(embedMs);
+        search.add(searchMs);
+        generate.add(generateMs);
+    }
+
+    public static String header() {
+        return "| config | n | loop rate | gold source cited | token F1 | ROUGE-L | don't know | mean words "
+                + "| embed p50/p99 ms | search p50/p99 ms | generate p50/p99 ms |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    }
+
+    public String row() {
+        return String.format("| %s | %d | %d/%d | %d/%d | %.3f | %.3f | %d/%d | %.1f | %s | %s | %s |%n", name, n, loops, n,
+                goldCited, n, f1 / n, rouge / n, dontKnow, n, words / (double) n, pp(embed), pp(search), pp(generate));
+    }
+
+    private static String pp(Percentiles ms) {
+        return String.format("%.0f / %.0f", ms.p(50), ms.p(99));
+    }
+}
