@@ -1,5 +1,7 @@
 package dev.gemrag.operators.answer;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
+
 import java.util.List;
 
 /**

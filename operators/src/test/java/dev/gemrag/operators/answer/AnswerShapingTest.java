@@ -1,5 +1,7 @@
 package dev.gemrag.operators.answer;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gemrag.connectors.records.Answer;
