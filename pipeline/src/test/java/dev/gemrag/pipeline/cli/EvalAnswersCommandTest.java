@@ -3,7 +3,7 @@ package dev.gemrag.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gemrag.pipeline.answers.AnswerEvalSet;
+import dev.gemrag.pipeline.eval.AnswerEvalSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

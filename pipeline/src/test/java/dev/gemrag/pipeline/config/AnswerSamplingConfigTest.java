@@ -44,7 +44,7 @@ class AnswerSamplingConfigTest {
         assertThatThrownBy(() -> set("answer.temperature", "hot"))
                 .hasMessage("invalid value 'hot' for 'answer.temperature': expected a number (from --set)");
         assertThatThrownBy(() -> set("answer.no-repeat-ngram", "-2"))
-                .hasMessage("invalid value '-2' for 'answer.no-repeat-ngram': must be 0 or more (from --set)");
+                .hasMessage("invalid value '-2' for 'answer.no-repeat-ngram': must be in 0..16 (from --set)");
         assertThatThrownBy(() -> set("answer.dry-allowed-length", "0"))
                 .hasMessage("invalid value '0' for 'answer.dry-allowed-length': must be positive (from --set)");
         assertThatThrownBy(() -> set("answer.prompt-layout", "middle"))

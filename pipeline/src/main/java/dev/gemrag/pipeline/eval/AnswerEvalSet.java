@@ -1,4 +1,4 @@
-package dev.gemrag.pipeline.answers;
+package dev.gemrag.pipeline.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

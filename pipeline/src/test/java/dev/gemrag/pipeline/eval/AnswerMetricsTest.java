@@ -1,4 +1,4 @@
-package dev.gemrag.pipeline.answers;
+package dev.gemrag.pipeline.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

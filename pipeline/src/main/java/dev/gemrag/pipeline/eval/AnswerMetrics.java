@@ -1,4 +1,4 @@
-package dev.gemrag.pipeline.answers;
+package dev.gemrag.pipeline.eval;
 
 import java.util.ArrayList;
 import java.util.HashMap;
