@@ -68,6 +68,11 @@ public final class DenseLinear implements LinearWeights {
         return w;
     }
 
+    /** The bias of a projection ({out}), or null when it has none (read-only). */
+    public NDArray bias(String name) {
+        return biases.get(name);
+    }
+
     /**
      * Adds {@code delta} ({out, in}, e.g. {@code scale * B @ A} of a LoRA) into W in place, once, for inference.
      * Do not call while a gradient is being recorded through this weight.

@@ -127,7 +127,23 @@ public final class KvCache implements AutoCloseable {
         length = 0;
     }
 
-    void checkRoom(int newTokens, long batchRows) {
+    /** Layer {@code layer}'s key array {batch, kvHeads, capacity, headDim}, written in place by a forward. */
+    public NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    /** Layer {@code layer}'s value array, like {@link #keys}. */
+    public NDArray values(int layer) {
+        return values[layer];
+    }
+
+    /** Number of layers. */
+    public int layers() {
+        return keys.length;
+    }
+
+    /** Throws unless T new tokens for {@code batchRows} rows fit (for forwards outside this package). */
+    public void checkRoom(int newTokens, long batchRows) {
         if (batchRows != batch) {
             throw new IllegalArgumentException("KvCache holds " + batch + " rows, forward got " + batchRows);
         }
@@ -150,8 +166,8 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(scope, read), values[layer].get(scope, read)};
     }
 
-    /** Called once per forward after all layers have appended. */
-    void advance(int newTokens) {
+    /** Called once per forward after all layers have written their T new slots. */
+    public void advance(int newTokens) {
         length += newTokens;
     }
 

@@ -46,6 +46,16 @@ final class Rope {
         sinTable = manager.create(sin, new Shape(maxPositions, headDim));
     }
 
+    /** {maxPositions, headDim}: cos of each dimension's angle, laid out like the pairs. */
+    NDArray cosTable() {
+        return cosTable;
+    }
+
+    /** {maxPositions, headDim}: -sin / +sin for the first / second dimension of each pair. */
+    NDArray sinTable() {
+        return sinTable;
+    }
+
     int maxPositions() {
         return maxPositions;
     }
