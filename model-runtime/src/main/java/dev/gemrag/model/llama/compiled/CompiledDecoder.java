@@ -32,6 +32,9 @@ public final class CompiledDecoder implements AutoCloseable {
     /** Architectures whose forward {@link DecoderScript} reproduces (the eager model's features at the time). */
     private static final Set<String> ARCHITECTURES = Set.of("llama", "mistral", "qwen2");
 
+    private static final Set<String> READ_WEIGHTS = Set.of("token_embd", "output_norm", "output", "attn_norm",
+            "ffn_norm", "wq", "wk", "wv", "wo", "w1", "w2", "w3", "bq", "bk", "bv");
+
     private final LlamaModel model;
     private final WeightFormat format;
     private final NDManager manager;
@@ -115,6 +118,20 @@ public final class CompiledDecoder implements AutoCloseable {
      */
     public static boolean supports(LlamaConfig config) {
         return ARCHITECTURES.contains(config.architecture());
+    }
+
+    /**
+     * The first weight name the script would ignore (e.g. a q/k norm of another family), or null when it
+     * reads them all; a model with such a weight must stay eager.
+     */
+    public static String unreadWeight(Set<String> names) {
+        for (String n : names) {
+            String local = n.startsWith("layers.") ? n.substring(n.indexOf('.', "layers.".length()) + 1) : n;
+            if (!READ_WEIGHTS.contains(local)) {
+                return "weight " + n;
+            }
+        }
+        return null;
     }
 
     /** Compiles the decoder for {@code model}'s current weights (merge LoRA before). */
