@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * KV-cache decoding on the real model equals recomputing the whole sequence at every step, and a
- * batch of prompts of different lengths (left-padded) gives each prompt what it gets alone.
+ * batch of prompts of different lengths (left-padded) gives each prompt what it gets alone; both on the
+ * serving path (the compiled decoder unless {@code gemrag.model.weights=eager}).
  */
 class RealModelKvCacheIT {
     private static final int DECODE = 32;
@@ -51,6 +52,8 @@ class RealModelKvCacheIT {
             // p-1+k holds exactly what recomputing the first p+k tokens from scratch gives at step k.
             float[][] full = rowLogits(llama, m, seq, 0, seq.size(), null);
             float[] cached = rowLogits(llama, m, seq, 0, p, cache)[p - 1];
+            System.out.printf("KV cache IT on the %s path%n", model.compiled == null ? "eager" : "compiled "
+                    + model.compiled.format());
             for (int k = 0; k < DECODE; k++) {
                 float[] recomputed = full[p - 1 + k];
                 assertThat(argMax(recomputed)).as("full recomputation's arg-max at decode step %d", k)
@@ -89,6 +92,7 @@ class RealModelKvCacheIT {
     /** Logits for every token of seq[from, to), positions from..to-1, through the cache when given. */
     private static float[][] rowLogits(LlamaModel llama, NDManager parent, List<Integer> seq, int from, int to,
             KvCache cache) {
+        // the serving path: the compiled decoder when there is one
         int t = to - from;
         long[] ids = new long[t];
         long[] pos = new long[t];
@@ -98,9 +102,11 @@ class RealModelKvCacheIT {
         }
         try (NDManager m = parent.newSubManager()) {
             int past = cache == null ? 0 : cache.length();
-            NDArray hidden = llama.forward(m.create(ids, new Shape(1, t)), m.create(pos, new Shape(1, t)),
-                    AttentionMasks.causal(m, 1, t, past, null), cache);
-            float[] flat = llama.logits(hidden).toFloatArray();
+            NDArray idsArray = m.create(ids, new Shape(1, t));
+            NDArray posArray = m.create(pos, new Shape(1, t));
+            NDArray mask = AttentionMasks.causal(m, 1, t, past, null);
+            float[] flat = model.compiled != null ? model.compiled.logits(idsArray, posArray, mask, cache).toFloatArray()
+                    : llama.logits(llama.forward(idsArray, posArray, mask, cache)).toFloatArray();
             int vocab = flat.length / t;
             float[][] rows = new float[t][];
             for (int i = 0; i < t; i++) {

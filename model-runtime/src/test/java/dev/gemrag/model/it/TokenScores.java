@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
 
 /**
  * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token and
@@ -21,7 +22,21 @@ record TokenScores(int[] top1, double[] nextLogprob) {
         return of(model, ids, positions, (row, q, k) -> k <= q);
     }
 
+    /** The same through the compiled decoder (its own head, e.g. FP16-packed). */
+    static TokenScores causal(CompiledDecoder compiled, int[] ids) {
+        long[] positions = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            positions[i] = i;
+        }
+        return of(compiled.model(), ids, positions, (row, q, k) -> k <= q, compiled);
+    }
+
     static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule) {
+        return of(model, ids, positions, rule, null);
+    }
+
+    private static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule,
+            CompiledDecoder compiled) {
         int n = ids.length;
         long[] longIds = new long[n];
         for (int i = 0; i < n; i++) {
@@ -31,8 +46,9 @@ record TokenScores(int[] top1, double[] nextLogprob) {
             NDArray input = m.create(longIds, new Shape(1, n));
             NDArray pos = m.create(positions, new Shape(1, n));
             NDArray mask = AttentionMasks.of(m, 1, n, n, rule);
-            NDArray hidden = model.forward(input, pos, mask, null);
-            NDArray logProbs = model.logits(hidden).reshape(n, -1).logSoftmax(-1);
+            NDArray logits = compiled != null ? compiled.logits(input, pos, mask, null)
+                    : model.logits(model.forward(input, pos, mask, null));
+            NDArray logProbs = logits.reshape(n, -1).logSoftmax(-1);
             int vocab = (int) logProbs.getShape().get(1);
             float[] flat = logProbs.toFloatArray();
             int[] top1 = new int[n];

@@ -182,6 +182,15 @@ public final class CompiledDecoder implements AutoCloseable {
         }
     }
 
+    /** Logits at every position, {B * T, vocab} (row-major), in ids' manager: for scoring whole texts. */
+    public NDArray logits(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
+        long n = ids.getShape().size();
+        NDManager out = ids.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            return call("logits", ids, positions, mask, cache, out, scope.arange(0L, n, 1L, DataType.INT64));
+        }
+    }
+
     /** Final-normed hidden states {B, T, hidden}, like {@code model.forward(...)}; in ids' manager. */
     public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
         return call("hidden", ids, positions, mask, cache, ids.getManager(), null);
