@@ -4,6 +4,7 @@ import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.GenerationSession;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.generate.Generator;
@@ -85,6 +86,12 @@ public final class GemLanguageModel implements LanguageModel {
     @Override
     public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
         return generator.generate(prompts, params);
+    }
+
+    /** Continuous batching over the same generator (compiled when this model has a compiled decoder). */
+    @Override
+    public GenerationSession openSession() {
+        return generator.openSession();
     }
 
     public EmbeddingSettings embeddingSettings() {

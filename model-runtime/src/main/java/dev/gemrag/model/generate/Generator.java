@@ -287,8 +287,29 @@ public final class Generator {
 
     }
 
+    /** A continuous-batching session over this generator's model (see {@link ContinuousBatch}). */
+    public ContinuousBatch openSession() {
+        return new ContinuousBatch(this);
+    }
+
+    LlamaModel model() {
+        return model;
+    }
+
+    TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    int prefillChunk() {
+        return prefillChunk;
+    }
+
+    int initialDecodeSlots() {
+        return initialDecodeSlots;
+    }
+
     /** One forward through the cache, then the head at {@code last[b]} of each row. */
-    private NDArray logitsAt(NDArray ids, NDArray pos, NDArray mask, KvCache cache, int[] last) {
+    NDArray logitsAt(NDArray ids, NDArray pos, NDArray mask, KvCache cache, int[] last) {
         if (compiled != null) {
             return compiled.logitsAt(ids, pos, mask, cache, last);
         }

@@ -79,6 +79,51 @@ public final class KvCache implements AutoCloseable {
         return copy(all, newCapacity);
     }
 
+    /**
+     * A new cache with this cache's rows followed by {@code other}'s, right-aligned: the filled slots of both
+     * end at slot {@code max(length, other.length)}, so the shorter one's rows gain that many zero slots in
+     * front (padding: mask them, and shift those rows' positions). Both inputs are left as they are. Lets a
+     * running decode batch take in newly prefilled prompts (continuous batching).
+     */
+    public KvCache append(KvCache other, int minCapacity) {
+        if (other.keys.length != keys.length) {
+            throw new IllegalArgumentException("caches of " + keys.length + " and " + other.keys.length + " layers");
+        }
+        int len = Math.max(length, other.length);
+        int cap = Math.max(minCapacity, len);
+        NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
+        try {
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[values.length];
+            for (int i = 0; i < keys.length; i++) {
+                Shape s = keys[i].getShape();
+                Shape shape = new Shape(batch + other.batch, s.get(1), cap, s.get(3));
+                k[i] = target.zeros(shape, DataType.FLOAT32);
+                v[i] = target.zeros(shape, DataType.FLOAT32);
+                try (NDManager scope = target.newSubManager()) {
+                    copyInto(k[i], keys[i], 0, batch, len, length, scope);
+                    copyInto(v[i], values[i], 0, batch, len, length, scope);
+                    copyInto(k[i], other.keys[i], batch, other.batch, len, other.length, scope);
+                    copyInto(v[i], other.values[i], batch, other.batch, len, other.length, scope);
+                }
+            }
+            return new KvCache(target, k, v, cap, len);
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    /** dst[firstRow : firstRow+rows, :, end-filled : end] = src[:, :, 0 : filled]. */
+    private static void copyInto(NDArray dst, NDArray src, int firstRow, int rows, int end, int filled,
+            NDManager scope) {
+        if (filled == 0) {
+            return;
+        }
+        NDIndex to = new NDIndex("{}:{}, :, {}:{}", firstRow, firstRow + rows, end - filled, end);
+        dst.set(to, src.get(scope, new NDIndex(":, :, 0:{}", filled)));
+    }
+
     private KvCache copy(int[] rows, int newCapacity) {
         NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
         try {
