@@ -23,7 +23,7 @@ public interface GenerationSession extends AutoCloseable {
     /** Rows still decoding, plus finished ones whose results {@link #step()} has not returned yet. */
     int active();
 
-    /** Drops every row (e.g. after a failed step) and frees the cache. */
+    /** Drops every row (e.g. after a failed step) and frees the cache; the session then takes new rows. */
     @Override
     void close();
 }
