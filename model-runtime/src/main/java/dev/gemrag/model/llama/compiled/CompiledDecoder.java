@@ -46,6 +46,8 @@ public final class CompiledDecoder implements AutoCloseable {
     private final IValue linear;
     private final IValue bias;
     private final IValue head;
+    private final IValue dense;
+    private final IValue denseBias;
     private final IValue noCache;
     private final NDArray noExtra;
 
@@ -102,6 +104,27 @@ public final class CompiledDecoder implements AutoCloseable {
                     this.head = IValue.from(pt(model.outputHead()));
                     this.bias = IValue.listFrom(b);
                 }
+            }
+            // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls (see DecoderScript)
+            if (format == WeightFormat.FP16) {
+                PtNDArray[] d = new PtNDArray[7 * c.numLayers()];
+                String[] order = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
+                PtNDArray[] db = new PtNDArray[c.attentionBias() ? 3 * c.numLayers() : 0];
+                for (int i = 0; i < c.numLayers(); i++) {
+                    for (int j = 0; j < order.length; j++) {
+                        d[7 * i + j] = pt(weight(i, order[j]));
+                    }
+                    if (c.attentionBias()) {
+                        db[3 * i] = pt(bias(i, "wq"));
+                        db[3 * i + 1] = pt(bias(i, "wk"));
+                        db[3 * i + 2] = pt(bias(i, "wv"));
+                    }
+                }
+                this.dense = IValue.listFrom(d);
+                this.denseBias = IValue.listFrom(db);
+            } else {
+                this.dense = IValue.listFrom(new PtNDArray[0]);
+                this.denseBias = IValue.listFrom(new PtNDArray[0]);
             }
             this.noCache = IValue.listFrom(new PtNDArray[0]);
             this.noExtra = manager.zeros(new Shape(0, c.hiddenSize()), DataType.FLOAT32);
@@ -245,6 +268,8 @@ public final class CompiledDecoder implements AutoCloseable {
             args.add(norms);
             args.add(linear);
             args.add(bias);
+            args.add(dense);
+            args.add(denseBias);
             if (rows != null) {
                 args.add(IValue.from(pt(rows)));
                 args.add(head);
@@ -270,7 +295,7 @@ public final class CompiledDecoder implements AutoCloseable {
 
     private boolean isShared(IValue v) {
         return v == embed || v == cos || v == sin || v == norms || v == linear || v == bias || v == head
-                || v == noCache;
+                || v == dense || v == denseBias || v == noCache;
     }
 
     private NDArray weight(int layer, String name) {
@@ -302,7 +327,7 @@ public final class CompiledDecoder implements AutoCloseable {
 
     @Override
     public void close() {
-        for (IValue v : new IValue[] {embed, cos, sin, norms, linear, bias, head, noCache}) {
+        for (IValue v : new IValue[] {embed, cos, sin, norms, linear, bias, head, dense, denseBias, noCache}) {
             v.close();
         }
         module.close();

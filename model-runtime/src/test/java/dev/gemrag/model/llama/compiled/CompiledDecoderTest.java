@@ -112,6 +112,22 @@ class CompiledDecoderTest {
             // FP16 keeps ~11 significant bits per weight: errors of a few 1e-3 relative, far from FP32's 1e-6
             assertClose(actual, expected, (float) (2e-2 * scale));
             assertThat(argMax(actual)).isEqualTo(argMax(expected));
+            // a call of more than FP16_MAX_ROWS rows runs on the FP32 weights: FP32 accuracy again
+            int b = 2;
+            int t = DecoderScript.FP16_MAX_ROWS / 2 + 6;
+            long[] bigIds = new long[b * t];
+            long[] bigPos = new long[b * t];
+            for (int i = 0; i < bigIds.length; i++) {
+                bigIds[i] = (i * 37L) % c.vocabSize();
+                bigPos[i] = i % t;
+            }
+            NDArray bigMask = AttentionMasks.causal(m, b, t, 0, null);
+            float[] e = model.logitsAt(model.forward(m.create(bigIds, new Shape(b, t)), m.create(bigPos, new Shape(b, t)),
+                    bigMask, null), new int[] {t - 1, t - 2}).toFloatArray();
+            NDArray bigHidden = fp16.forward(m.create(bigIds, new Shape(b, t)), m.create(bigPos, new Shape(b, t)),
+                    bigMask, null);
+            float[] h = model.logitsAt(bigHidden, new int[] {t - 1, t - 2}).toFloatArray();
+            assertClose(h, e, FP32_TOL);
         }
     }
 
