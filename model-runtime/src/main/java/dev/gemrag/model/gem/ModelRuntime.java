@@ -106,6 +106,12 @@ public final class ModelRuntime {
      */
     public static GemLanguageModel fromCheckpoint(Checkpoint base, GemAdapter adapter, TextTokenizer tokenizer,
             Pooling basePooling, Function<List<ChatMessage>, String> chatTemplate) {
+        return fromCheckpoint(base, adapter, tokenizer, basePooling, chatTemplate, WeightFormat.configured());
+    }
+
+    /** @param format the inference path: compiled FP16/FP32 (where supported) or EAGER */
+    public static GemLanguageModel fromCheckpoint(Checkpoint base, GemAdapter adapter, TextTokenizer tokenizer,
+            Pooling basePooling, Function<List<ChatMessage>, String> chatTemplate, WeightFormat format) {
         EmbeddingSettings settings;
         if (adapter != null) {
             adapter.checkCompatible(base);
@@ -123,7 +129,7 @@ public final class ModelRuntime {
                 model.setExtraEmbeddings(rows(adapter.summaryEmbeddings()));
             }
             String id = modelId(base, adapter, settings);
-            CompiledDecoder compiled = compiledDecoder(base, model);
+            CompiledDecoder compiled = compiledDecoder(base, model, format);
             LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}, forward {}", id,
                     base.config().numLayers(), base.config().hiddenSize(), settings.pooling(), settings.k(),
                     settings.maxTokens(), compiled == null ? "eager" : "compiled " + compiled.format());
@@ -143,11 +149,10 @@ public final class ModelRuntime {
     }
 
     /**
-     * The compiled decoder for {@link WeightFormat#configured()}, or null (eager) when the format is EAGER or
-     * the checkpoint has anything the script does not implement (architecture, or a weight it does not read).
+     * The compiled decoder in {@code format}, or null (eager) when the format is EAGER or the checkpoint has
+     * anything the script does not implement (architecture, or a weight it does not read).
      */
-    static CompiledDecoder compiledDecoder(Checkpoint base, LlamaModel model) {
-        WeightFormat format = WeightFormat.configured();
+    static CompiledDecoder compiledDecoder(Checkpoint base, LlamaModel model, WeightFormat format) {
         if (format == WeightFormat.EAGER) {
             return null;
         }
