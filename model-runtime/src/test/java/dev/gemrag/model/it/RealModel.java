@@ -42,9 +42,12 @@ final class RealModel {
                 (System.nanoTime() - t0) / 1e9, format);
     }
 
-    /** Causal token scores on the serving path. */
+    /**
+     * Causal token scores on the serving path: the eager forward, or the compiled decoder one token per call
+     * (the decode steps, which is where FP16 weights are used).
+     */
     TokenScores scores(int[] ids) {
-        return compiled == null ? TokenScores.causal(llama, ids) : TokenScores.causal(compiled, ids);
+        return compiled == null ? TokenScores.causal(llama, ids) : TokenScores.decoded(compiled, ids);
     }
 
     static synchronized RealModel get() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.llama.AttentionMasks;
+import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
 
@@ -33,6 +34,38 @@ record TokenScores(int[] top1, double[] nextLogprob) {
 
     static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule) {
         return of(model, ids, positions, rule, null);
+    }
+
+    /**
+     * The same, one token per call through the KV cache: how the compiled decoder generates (with FP16 weights
+     * only single-token calls use them; a whole-text pass would run FP32).
+     */
+    static TokenScores decoded(CompiledDecoder compiled, int[] ids) {
+        LlamaModel model = compiled.model();
+        int n = ids.length;
+        int[] top1 = new int[n];
+        double[] next = new double[n - 1];
+        try (NDManager m = model.newManager(); KvCache cache = model.newCache(1, n)) {
+            for (int i = 0; i < n; i++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray logits = compiled.logitsAt(step.create(new long[] {ids[i]}, new Shape(1, 1)),
+                            step.create(new long[] {i}, new Shape(1, 1)), AttentionMasks.causal(step, 1, 1, i, null),
+                            cache, new int[] {0});
+                    float[] lp = logits.logSoftmax(-1).toFloatArray();
+                    int best = 0;
+                    for (int v = 1; v < lp.length; v++) {
+                        if (lp[v] > lp[best]) {
+                            best = v;
+                        }
+                    }
+                    top1[i] = best;
+                    if (i < n - 1) {
+                        next[i] = lp[ids[i + 1]];
+                    }
+                }
+            }
+        }
+        return new TokenScores(top1, next);
     }
 
     private static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule,

@@ -22,7 +22,8 @@ import java.util.Set;
  *
  * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated once, and with
  * {@link WeightFormat#FP16} every projection and the head are fbgemm-packed (the FP32 concatenations are
- * then dropped). The KV cache is the eager model's {@link KvCache}, written in place by the script, so
+ * then dropped; calls of more than one token per row and {@link #forward} then run on the eager model's
+ * FP32 weights, see {@link DecoderScript}). The KV cache is the eager model's {@link KvCache}, written in place by the script, so
  * callers keep using its row selection and growth. Device-agnostic: the script names no device; on CUDA the
  * FP16 path would need fbgemm's GPU-less ops replaced (unverified, no GPU here), so use FP32 there.
  *
@@ -48,6 +49,7 @@ public final class CompiledDecoder implements AutoCloseable {
     private final IValue head;
     private final IValue dense;
     private final IValue denseBias;
+    private final IValue headDense; // the FP32 head (FP16's multi-token calls)
     private final IValue noCache;
     private final NDArray noExtra;
 
@@ -126,6 +128,7 @@ public final class CompiledDecoder implements AutoCloseable {
                 this.dense = IValue.listFrom(new PtNDArray[0]);
                 this.denseBias = IValue.listFrom(new PtNDArray[0]);
             }
+            this.headDense = IValue.from(pt(model.outputHead()));
             this.noCache = IValue.listFrom(new PtNDArray[0]);
             this.noExtra = manager.zeros(new Shape(0, c.hiddenSize()), DataType.FLOAT32);
         } catch (RuntimeException e) {
@@ -201,7 +204,7 @@ public final class CompiledDecoder implements AutoCloseable {
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray rows = scope.create(flat);
-            return call("logits", ids, positions, mask, cache, out, rows);
+            return call("logits", ids, positions, mask, cache, out, rows, false);
         }
     }
 
@@ -210,17 +213,20 @@ public final class CompiledDecoder implements AutoCloseable {
         long n = ids.getShape().size();
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
-            return call("logits", ids, positions, mask, cache, out, scope.arange(0L, n, 1L, DataType.INT64));
+            return call("logits", ids, positions, mask, cache, out, scope.arange(0L, n, 1L, DataType.INT64), false);
         }
     }
 
-    /** Final-normed hidden states {B, T, hidden}, like {@code model.forward(...)}; in ids' manager. */
+    /**
+     * Final-normed hidden states {B, T, hidden}, like {@code model.forward(...)}; in ids' manager. Always on FP32
+     * weights (embeddings keep FP32 accuracy in every format).
+     */
     public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
-        return call("hidden", ids, positions, mask, cache, ids.getManager(), null);
+        return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true);
     }
 
     private NDArray call(String method, NDArray ids, NDArray positions, NDArray mask, KvCache cache, NDManager out,
-            NDArray rows) {
+            NDArray rows, boolean forceDense) {
         Shape s = ids.getShape();
         if (s.dimension() != 2 || !positions.getShape().equals(s)) {
             throw new IllegalArgumentException("ids and positions must both be {B, T}, got " + s + " and "
@@ -270,9 +276,11 @@ public final class CompiledDecoder implements AutoCloseable {
             args.add(bias);
             args.add(dense);
             args.add(denseBias);
+            args.add(IValue.from(forceDense));
             if (rows != null) {
                 args.add(IValue.from(pt(rows)));
                 args.add(head);
+                args.add(headDense);
             }
             IValue result = module.run(method, args.toArray(new IValue[0]));
             try {
@@ -295,7 +303,7 @@ public final class CompiledDecoder implements AutoCloseable {
 
     private boolean isShared(IValue v) {
         return v == embed || v == cos || v == sin || v == norms || v == linear || v == bias || v == head
-                || v == dense || v == denseBias || v == noCache;
+                || v == dense || v == denseBias || v == headDense || v == noCache;
     }
 
     private NDArray weight(int layer, String name) {
@@ -327,7 +335,8 @@ public final class CompiledDecoder implements AutoCloseable {
 
     @Override
     public void close() {
-        for (IValue v : new IValue[] {embed, cos, sin, norms, linear, bias, head, dense, denseBias, noCache}) {
+        for (IValue v : new IValue[] {embed, cos, sin, norms, linear, bias, head, dense, denseBias, headDense,
+                noCache}) {
             v.close();
         }
         module.close();

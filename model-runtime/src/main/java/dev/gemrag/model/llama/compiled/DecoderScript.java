@@ -21,12 +21,6 @@ import java.util.Locale;
  */
 final class DecoderScript {
     static final String CLASS_NAME = "GemragDecoder";
-    /**
-     * Rows (batch x tokens) up to which FP16 uses the packed weights. Measured on this 2-core AVX2 machine:
-     * at 128 rows packed FP16 and FP32 prefill ran at the same speed (444 vs 434 tok/s), at 512 FP16 was
-     * 114-176 tok/s against FP32's 242-269 (busy machine, one run each).
-     */
-    static final int FP16_MAX_ROWS = 128;
     private static final String PACKED = "__torch__.torch.classes.quantized.LinearPackedParamsBase";
 
     private DecoderScript() {
@@ -57,8 +51,9 @@ final class DecoderScript {
         }
         String args = "ids: Tensor, pos: Tensor, mask: Tensor, keys: List[Tensor], values: List[Tensor], start: int, "
                 + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: " + w
-                + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor]";
-        String pass = "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias";
+                + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool";
+        String pass = "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias, "
+                + "force_dense";
         s.append("  def hidden(self, ").append(args).append(") -> Tensor:\n");
         s.append("    b = ids.size(0)\n    t = ids.size(1)\n");
         s.append("    vocab = embed.size(0)\n");
@@ -72,9 +67,11 @@ final class DecoderScript {
         s.append("    c = torch.unsqueeze(torch.embedding(cos, pos), 1)\n");
         s.append("    sn = torch.unsqueeze(torch.embedding(sin, pos), 1)\n");
         s.append("    cached = len(keys) > 0\n");
-        // FP16: fbgemm's packed GEMM wins for few rows (decode) but loses to FP32 sgemm for many (prefill), so
-        // calls with more than FP16_MAX_ROWS rows use the eager model's FP32 weights (unmerged, no copy)
-        s.append("    big = ").append(fp16 ? "b * t > " + FP16_MAX_ROWS : "False").append("\n");
+        // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill (at 128
+        // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one token per row
+        // (prefill, embedding) runs on the eager model's FP32 weights (unmerged, no copy). Deciding by tokens
+        // per row, never by batch size, keeps a prompt's numbers the same alone and in any batch.
+        s.append("    big = ").append(fp16 ? "force_dense or t > 1" : "False").append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[2 * i], ").append(eps(c)).append(")\n");
         s.append("      if big:\n");
@@ -119,9 +116,14 @@ final class DecoderScript {
         s.append("        x = torch.add(x, ").append(linear(fp16, "m", "lin[4 * i + 3]", null)).append(")\n");
         s.append("    return torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[")
                 .append(2 * c.numLayers()).append("], ").append(eps(c)).append(")\n");
-        s.append("  def logits(self, ").append(args).append(", rows: Tensor, head: ").append(head).append(") -> Tensor:\n");
+        s.append("  def logits(self, ").append(args).append(", rows: Tensor, head: ").append(head)
+                .append(", head_dense: Tensor) -> Tensor:\n");
         s.append("    x = self.hidden(").append(pass).append(")\n");
         s.append("    x = torch.index_select(torch.reshape(x, [-1, ").append(c.hiddenSize()).append("]), 0, rows)\n");
+        if (fp16) {
+            s.append("    if force_dense or ids.size(1) > 1:\n");
+            s.append("      return torch.linear(x, head_dense)\n");
+        }
         s.append("    return ").append(linear(fp16, "x", "head", null)).append("\n");
         return s.toString();
     }

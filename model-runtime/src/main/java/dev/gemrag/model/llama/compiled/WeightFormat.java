@@ -6,16 +6,15 @@ import java.util.Locale;
  * How the compiled decoder holds its projection weights (chosen with the system property
  * {@value #PROPERTY}).
  *
- * <p>On this AVX2 CPU fbgemm's FP16-packed GEMM reads half the bytes of FP32 and wins for calls of few
- * rows (decode steps, short prompts); for more than {@code DecoderScript.FP16_MAX_ROWS} rows (long
- * prefills, embedding batches) FP32 sgemm is faster, so FP16 runs those on the eager model's FP32 weights
- * (README, "Runtime benchmark"). FP32 is the exact twin of the eager model. EAGER turns the compiled path
- * off (the DJL op-by-op forward serves everything).
+ * <p>On this AVX2 CPU fbgemm's FP16-packed GEMM reads half the bytes of FP32 and wins for decode steps
+ * (one token per row); for prefill FP32 sgemm is as fast or faster, so FP16 runs every multi-token call
+ * (prefill, embedding) on the eager model's FP32 weights (README, "Runtime benchmark"). FP32 is the exact
+ * twin of the eager model. EAGER turns the compiled path off (the DJL op-by-op forward serves everything).
  */
 public enum WeightFormat {
     /**
-     * fbgemm {@code quantized.linear_prepack_fp16} (weights rounded to FP16, activations FP32) for calls of
-     * up to 128 rows; FP32 above.
+     * fbgemm {@code quantized.linear_prepack_fp16} (weights rounded to FP16, activations FP32) for decode
+     * steps; FP32 for prefill and embedding.
      */
     FP16,
     /** {@code torch.linear} on the FP32 weights. */
