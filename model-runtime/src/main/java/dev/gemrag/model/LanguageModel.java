@@ -29,4 +29,12 @@ public interface LanguageModel extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * A new continuous-batching session, or null when this model only generates whole batches
+     * ({@link #generate}); the batching engine uses it when there is one.
+     */
+    default GenerationSession openSession() {
+        return null;
+    }
 }

@@ -5,9 +5,12 @@ import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.GenerationSession;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  * Obtain engines through {@link EngineRegistry} so one model is shared per JVM.
+ *
+ * <p>Continuous batching when the model offers a {@link GenerationSession}: generation requests join the
+ * running decode batch before the next step (up to {@link EngineOptions#maxGenerationBatch()} rows), each
+ * leaves as soon as it is done, and between two decode steps the worker runs at most one other batch
+ * (questions first, then new prompts' prefill, then documents), so decoding never waits more than one
+ * batch. {@link BatchStats} for GENERATE then cover the prefill (the join), not the whole generation.
  */
 @PublicApi
 public final class BatchingEngine implements AutoCloseable {
@@ -33,6 +42,7 @@ public final class BatchingEngine implements AutoCloseable {
     private final LanguageModel model;
     private final String name;
     private final RequestQueue queue;
+    private final EngineOptions options;
     private final Thread worker;
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -41,6 +51,7 @@ public final class BatchingEngine implements AutoCloseable {
         this.model = model;
         this.name = model.id();
         this.queue = new RequestQueue(options);
+        this.options = options;
         this.worker = new Thread(this::loop, "gemrag-engine-" + name);
         worker.setDaemon(true);
         worker.start();
@@ -124,6 +135,86 @@ public final class BatchingEngine implements AutoCloseable {
     }
 
     private void loop() {
+        GenerationSession session = model.openSession();
+        if (session == null) {
+            wholeBatches();
+            return;
+        }
+        try {
+            continuous(session);
+        } finally {
+            session.close();
+        }
+    }
+
+    /** The worker with a running decode batch: one queued batch (if any), then one decode step, repeated. */
+    private void continuous(GenerationSession session) {
+        Map<Long, Request> running = new HashMap<>();
+        while (true) {
+            List<Request> batch;
+            try {
+                batch = running.isEmpty() ? queue.takeBatch()
+                        : queue.pollBatch(options.maxGenerationBatch() - running.size());
+            } catch (InterruptedException e) {
+                running.values().forEach(r -> r.future().completeExceptionally(
+                        new EngineClosedException("batching engine for " + name + " was interrupted")));
+                return;
+            }
+            if (batch == null && running.isEmpty()) {
+                return; // closed, and the generations in progress have finished
+            }
+            if (batch != null && !batch.isEmpty()) {
+                int depth = queue.size();
+                listeners.forEach(l -> l.onQueueDepth(depth));
+                if (batch.get(0).kind() == RequestKind.GENERATE) {
+                    join(session, batch, running);
+                } else {
+                    run(batch);
+                }
+            }
+            if (!running.isEmpty()) {
+                step(session, running);
+            }
+        }
+    }
+
+    private void join(GenerationSession session, List<Request> batch, Map<Long, Request> running) {
+        long tokens = batch.stream().mapToLong(Request::tokens).sum();
+        long padded = (long) batch.size() * batch.stream().mapToInt(Request::tokens).max().orElse(0);
+        long start = System.nanoTime();
+        boolean failed = false;
+        try {
+            List<Long> ids = session.join(batch.stream().map(Request::text).toList(), batch.get(0).params());
+            for (int i = 0; i < batch.size(); i++) {
+                running.put(ids.get(i), batch.get(i));
+            }
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            LOG.warn("GENERATE prefill of {} failed on {}: {}", batch.size(), name, e.toString());
+            batch.forEach(r -> r.future().completeExceptionally(e));
+        }
+        BatchStats stats = new BatchStats(RequestKind.GENERATE, batch.size(), tokens, padded,
+                System.nanoTime() - start, failed);
+        listeners.forEach(l -> l.onBatch(stats));
+    }
+
+    private void step(GenerationSession session, Map<Long, Request> running) {
+        try {
+            session.step().forEach((id, result) -> {
+                Request r = running.remove(id);
+                if (r != null) {
+                    r.future().complete(result);
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            LOG.warn("decode step of {} generations failed on {}: {}", running.size(), name, e.toString());
+            running.values().forEach(r -> r.future().completeExceptionally(e));
+            running.clear();
+            session.close(); // drops the rows; the session takes new ones
+        }
+    }
+
+    private void wholeBatches() {
         while (true) {
             List<Request> batch;
             try {

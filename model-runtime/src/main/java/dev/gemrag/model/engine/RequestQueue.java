@@ -120,6 +120,36 @@ final class RequestQueue {
         return batch;
     }
 
+    /**
+     * The next batch without waiting, for a worker with a decode batch running: empty when nothing waits,
+     * null once closed. GENERATE requests are taken only while {@code generateRoom > 0}, at most that many.
+     */
+    List<Request> pollBatch(int generateRoom) {
+        lock.lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            for (RequestKind kind : RequestKind.values()) {
+                ArrayDeque<Request> q = queues.get(kind);
+                if (q.isEmpty() || (kind == RequestKind.GENERATE && generateRoom <= 0)) {
+                    continue;
+                }
+                List<Request> batch = select(kind, q);
+                if (kind == RequestKind.GENERATE && batch.size() > generateRoom) {
+                    batch = new ArrayList<>(batch.subList(0, generateRoom));
+                }
+                q.removeAll(batch);
+                size -= batch.size();
+                notFull.signalAll();
+                return batch;
+            }
+            return List.of();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Marks the queue closed and returns everything still waiting (to be failed by the caller). */
     List<Request> close(String reason) {
         lock.lock();

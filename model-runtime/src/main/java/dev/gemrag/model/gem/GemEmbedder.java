@@ -6,21 +6,34 @@ import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One batched embedding pass: ids right-padded to the longest row, contiguous positions, the GEM mask,
  * the last hidden state after the final norm, pooled by a {@code [B, 1, T] x [B, T, H]} matmul,
- * L2-normalised on the host. Not thread-safe (the model is not).
+ * L2-normalised on the host. {@link #embedInputs} runs the forward through a {@link CompiledDecoder} when
+ * given one; {@link #pool} (the trainer's, differentiable) is always eager. Not thread-safe (the model is not).
  */
 public final class GemEmbedder {
     private final LlamaModel model;
+    private final CompiledDecoder compiled; // null: eager
     private final TextTokenizer tokenizer;
     private final EmbeddingSettings settings;
     private final TruncationCounter truncations;
 
     public GemEmbedder(LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings) {
+        this(model, null, tokenizer, settings);
+    }
+
+    /** @param compiled null, or a compiled decoder of {@code model} for inference-only embedding */
+    public GemEmbedder(LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer,
+            EmbeddingSettings settings) {
+        if (compiled != null && compiled.model() != model) {
+            throw new IllegalArgumentException("the compiled decoder belongs to another model");
+        }
+        this.compiled = compiled;
         if (settings.k() > 0 && model.extraTokens() < settings.k()) {
             throw new IllegalArgumentException("GEM pooling with k = " + settings.k() + " needs " + settings.k()
                     + " summary embedding rows, the model has " + model.extraTokens());
@@ -63,7 +76,10 @@ public final class GemEmbedder {
      * when the model's trainable parameters require gradients.
      */
     public NDArray pool(NDManager m, GemBatch batch, List<GemLayout> layouts) {
-        NDArray hidden = model.forward(batch.ids(), batch.positions(), batch.mask(), null);
+        return pool(m, batch, layouts, model.forward(batch.ids(), batch.positions(), batch.mask(), null));
+    }
+
+    private NDArray pool(NDManager m, GemBatch batch, List<GemLayout> layouts, NDArray hidden) {
         NDArray weights = m.create(PoolingWeights.of(layouts, batch.length(), settings.pooling()),
                 new Shape(layouts.size(), 1, batch.length()));
         return weights.matMul(hidden).squeeze(1);
@@ -79,7 +95,9 @@ public final class GemEmbedder {
         float[] pooled;
         try (NDManager m = model.newManager()) {
             GemBatch batch = GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
-            pooled = pool(m, batch, layouts).toFloatArray();
+            NDArray hidden = compiled == null ? model.forward(batch.ids(), batch.positions(), batch.mask(), null)
+                    : compiled.forward(batch.ids(), batch.positions(), batch.mask(), null);
+            pooled = pool(m, batch, layouts, hidden).toFloatArray();
         }
         List<float[]> out = new ArrayList<>(b);
         for (int r = 0; r < b; r++) {

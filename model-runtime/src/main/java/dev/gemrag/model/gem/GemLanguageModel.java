@@ -4,10 +4,12 @@ import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
+import dev.gemrag.model.GenerationSession;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.generate.Generator;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -16,14 +18,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The model the rest of gemrag talks to: one {@link LlamaModel} (base weights with any LoRA merged in,
  * summary rows as extra embeddings) that embeds through {@link GemEmbedder} and generates through
- * forward's {@link Generator}. Built by {@link ModelRuntime}. Not thread-safe: share it through the
- * batching engine.
+ * forward's {@link Generator}. With a {@link CompiledDecoder} (the default where it supports the model)
+ * generation, and embedding unless {@link #COMPILED_EMBEDDING_PROPERTY} is false, run compiled over the
+ * same weights. Built by {@link ModelRuntime}. Not thread-safe: share it through the batching engine.
  */
 public final class GemLanguageModel implements LanguageModel {
     private static final Logger LOG = LoggerFactory.getLogger(GemLanguageModel.class);
 
     private final String id;
+    /**
+     * System property: {@code false} keeps the embedding pass on the eager forward even when generation is
+     * compiled (e.g. for an adapter whose LoRA applies only at summary positions, served by the eager path).
+     */
+    public static final String COMPILED_EMBEDDING_PROPERTY = "gemrag.model.compiled-embedding";
+
     private final LlamaModel model;
+    private final CompiledDecoder compiled; // null: everything eager
+    private final CompiledDecoder embedCompiled; // compiled, or null when embedding stays eager
     private final TextTokenizer tokenizer;
     private final TextTokenizer framed; // adds the vocabulary's BOS/EOS: what embedder and generator encode with
     private GemEmbedder embedder;
@@ -33,18 +44,25 @@ public final class GemLanguageModel implements LanguageModel {
 
     GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings,
             List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
-        this(id, model, tokenizer, tokenizer, settings, stopTokens, chatTemplate);
+        this(id, model, null, tokenizer, tokenizer, settings, stopTokens, chatTemplate);
     }
 
-    /** @param framed {@code tokenizer} with the vocabulary's BOS/EOS framing (see FramedTokenizer) */
-    GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, TextTokenizer framed,
+    /**
+     * @param compiled the compiled decoder serving generation, or null for everything eager
+     * @param framed {@code tokenizer} with the vocabulary's BOS/EOS framing (see FramedTokenizer)
+     */
+    GemLanguageModel(String id, LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer, TextTokenizer framed,
             EmbeddingSettings settings, List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
         this.id = id;
         this.model = model;
+        this.compiled = compiled;
+        boolean compiledEmbedding = Boolean.parseBoolean(System.getProperty(COMPILED_EMBEDDING_PROPERTY, "true"));
+        this.embedCompiled = compiledEmbedding ? compiled : null;
         this.tokenizer = tokenizer;
         this.framed = framed;
-        this.embedder = new GemEmbedder(model, framed, settings);
-        this.generator = new Generator(model, framed, stopTokens);
+        this.embedder = new GemEmbedder(model, embedCompiled, framed, settings);
+        this.generator = compiled == null ? new Generator(model, framed, stopTokens)
+                : new Generator(compiled, framed, stopTokens);
         this.chatTemplate = chatTemplate;
     }
 
@@ -81,6 +99,12 @@ public final class GemLanguageModel implements LanguageModel {
         return generator.generate(prompts, params);
     }
 
+    /** Continuous batching over the same generator (compiled when this model has a compiled decoder). */
+    @Override
+    public GenerationSession openSession() {
+        return generator.openSession();
+    }
+
     public EmbeddingSettings embeddingSettings() {
         return embedder.settings();
     }
@@ -90,7 +114,7 @@ public final class GemLanguageModel implements LanguageModel {
      * and counted. Call before sharing the model (not thread-safe, like the model).
      */
     public void setEmbeddingMaxTokens(int maxTokens) {
-        embedder = new GemEmbedder(model, framed, embedder.settings().withMaxTokens(maxTokens));
+        embedder = new GemEmbedder(model, embedCompiled, framed, embedder.settings().withMaxTokens(maxTokens));
     }
 
     /** Inputs cut to the token limit so far (each one also logged, rate-limited). */
@@ -103,7 +127,12 @@ public final class GemLanguageModel implements LanguageModel {
      * pooling needs the summary rows this model carries.
      */
     public GemEmbedder embedder(EmbeddingSettings settings) {
-        return new GemEmbedder(model, framed, settings);
+        return new GemEmbedder(model, embedCompiled, framed, settings);
+    }
+
+    /** The compiled decoder serving generation, or null when everything runs eager. */
+    public CompiledDecoder compiled() {
+        return compiled;
     }
 
     /** The decoder itself (for benchmarks and tests that need the forward pass). */
@@ -117,6 +146,9 @@ public final class GemLanguageModel implements LanguageModel {
             return;
         }
         closed = true;
+        if (compiled != null) {
+            compiled.close();
+        }
         model.close();
         if (tokenizer instanceof AutoCloseable c) {
             try {

@@ -12,6 +12,8 @@ import dev.gemrag.model.Pooling;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.WeightFormat;
 import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.tokenizer.FramedTokenizer;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
@@ -130,6 +132,12 @@ public final class ModelRuntime {
      */
     public static GemLanguageModel fromCheckpoint(Checkpoint base, GemAdapter adapter, TextTokenizer tokenizer,
             Pooling basePooling, Function<List<ChatMessage>, String> chatTemplate) {
+        return fromCheckpoint(base, adapter, tokenizer, basePooling, chatTemplate, WeightFormat.configured());
+    }
+
+    /** @param format the inference path: compiled FP16/FP32 (where supported) or EAGER */
+    public static GemLanguageModel fromCheckpoint(Checkpoint base, GemAdapter adapter, TextTokenizer tokenizer,
+            Pooling basePooling, Function<List<ChatMessage>, String> chatTemplate, WeightFormat format) {
         EmbeddingSettings settings;
         if (adapter != null) {
             adapter.checkCompatible(base);
@@ -147,15 +155,41 @@ public final class ModelRuntime {
                 model.setExtraEmbeddings(rows(adapter.summaryEmbeddings()));
             }
             String id = modelId(base, adapter, settings);
-            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}", id,
+            CompiledDecoder compiled = compiledDecoder(base, model, format);
+            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}, forward {}", id,
                     base.config().numLayers(), base.config().hiddenSize(), settings.pooling(), settings.k(),
-                    settings.maxTokens());
-            return new GemLanguageModel(id, model, tokenizer, FramedTokenizer.of(tokenizer, base), settings,
-                    base.eosTokenIds(), chatTemplate);
+                    settings.maxTokens(), compiled == null ? "eager" : "compiled " + compiled.format());
+            try {
+                return new GemLanguageModel(id, model, compiled, tokenizer, FramedTokenizer.of(tokenizer, base),
+                        settings, base.eosTokenIds(), chatTemplate);
+            } catch (RuntimeException e) {
+                if (compiled != null) {
+                    compiled.close();
+                }
+                throw e;
+            }
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * The compiled decoder in {@code format}, or null (eager) when the format is EAGER or the checkpoint has
+     * anything the script does not implement (architecture, or a weight it does not read).
+     */
+    static CompiledDecoder compiledDecoder(Checkpoint base, LlamaModel model, WeightFormat format) {
+        if (format == WeightFormat.EAGER) {
+            return null;
+        }
+        String unsupported = !CompiledDecoder.supports(base.config()) ? "architecture " + base.config().architecture()
+                : CompiledDecoder.unreadWeight(base.weights().all().keySet());
+        if (unsupported != null) {
+            LOG.warn("compiled decoder does not support {} of {}: serving with the eager forward", unsupported,
+                    base.source().getFileName());
+            return null;
+        }
+        return CompiledDecoder.create(model, format);
     }
 
     /** {@code W += (alpha / rank) * B @ A} for every LoRA target, on the model's device, once. */

@@ -9,6 +9,7 @@ import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,10 +28,14 @@ import java.util.TreeSet;
  * <p>Timing per result: prefillNanos is the batch's prefill (prompt forward + first token);
  * decodeNanos runs from there until that prompt's completion ended.
  *
+ * <p>With a {@link CompiledDecoder} every prefill chunk and decode step is one compiled call; without one
+ * the eager forward runs (same tokens in FP32, see {@code CompiledGeneratorTest}).
+ *
  * <p>Not thread-safe (the model is not).
  */
 public final class Generator {
     private final LlamaModel model;
+    private final CompiledDecoder compiled; // null: eager forward
     private final TextTokenizer tokenizer;
     private final Set<Integer> stopTokens;
     private int prefillChunk = DEFAULT_PREFILL_CHUNK;
@@ -46,7 +51,18 @@ public final class Generator {
      * @param stopTokens ids that end a completion (excluded from it), e.g. the checkpoint's eosTokenIds
      */
     public Generator(LlamaModel model, TextTokenizer tokenizer, Collection<Integer> stopTokens) {
+        this(model, null, tokenizer, stopTokens);
+    }
+
+    /** Prefill and decode through {@code compiled} (its model supplies the cache and the limits). */
+    public Generator(CompiledDecoder compiled, TextTokenizer tokenizer, Collection<Integer> stopTokens) {
+        this(compiled.model(), compiled, tokenizer, stopTokens);
+    }
+
+    private Generator(LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer,
+            Collection<Integer> stopTokens) {
         this.model = model;
+        this.compiled = compiled;
         this.tokenizer = tokenizer;
         this.stopTokens = Set.copyOf(new TreeSet<>(stopTokens));
     }
@@ -227,14 +243,11 @@ public final class Generator {
                 }
             }
             try (NDManager step = m.newSubManager()) {
-                NDArray hidden = model.forward(step.create(ids, new Shape(b, t)), step.create(pos, new Shape(b, t)),
-                        AttentionMasks.causal(step, b, t, from, pad), cache);
-                if (to < width) {
-                    return null;
-                }
                 int[] last = new int[b];
                 java.util.Arrays.fill(last, t - 1);
-                return sample(model.logitsAt(hidden, last));
+                NDArray logits = logitsAt(step.create(ids, new Shape(b, t)), step.create(pos, new Shape(b, t)),
+                        AttentionMasks.causal(step, b, t, from, pad), cache, last);
+                return to < width ? null : sample(logits);
             }
         }
 
@@ -248,9 +261,8 @@ public final class Generator {
                 pos[r] = past - pad[r]; // slot index minus this row's padding
             }
             try (NDManager step = m.newSubManager()) {
-                NDArray hidden = model.forward(step.create(ids, new Shape(b, 1)), step.create(pos, new Shape(b, 1)),
-                        AttentionMasks.causal(step, b, 1, past, pad), cache);
-                return sample(model.logitsAt(hidden, new int[b]));
+                return sample(logitsAt(step.create(ids, new Shape(b, 1)), step.create(pos, new Shape(b, 1)),
+                        AttentionMasks.causal(step, b, 1, past, pad), cache, new int[b]));
             }
         }
 
@@ -274,6 +286,35 @@ public final class Generator {
             return out;
         }
 
+    }
+
+    /** A continuous-batching session over this generator's model (see {@link ContinuousBatch}). */
+    public ContinuousBatch openSession() {
+        return new ContinuousBatch(this);
+    }
+
+    LlamaModel model() {
+        return model;
+    }
+
+    TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    int prefillChunk() {
+        return prefillChunk;
+    }
+
+    int initialDecodeSlots() {
+        return initialDecodeSlots;
+    }
+
+    /** One forward through the cache, then the head at {@code last[b]} of each row. */
+    NDArray logitsAt(NDArray ids, NDArray pos, NDArray mask, KvCache cache, int[] last) {
+        if (compiled != null) {
+            return compiled.logitsAt(ids, pos, mask, cache, last);
+        }
+        return model.logitsAt(model.forward(ids, pos, mask, cache), last);
     }
 
     private static int[] select(int[] values, int[] keep) {

@@ -10,6 +10,7 @@ import dev.gemrag.model.gguf.dequant.Dequantizers;
 import dev.gemrag.model.tokenizer.EndOfGeneration;
 import dev.gemrag.model.tokenizer.GgufTokenizerConverter;
 import dev.gemrag.model.tokenizer.SpecialTokens;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads a GGUF file into a {@link Checkpoint}: config from metadata, every weight dequantised to
- * FP32 (tensors in parallel), and the vocabulary converted to a tokenizer.json.
+ * FP32 into direct buffers (tensors in parallel), and the vocabulary converted to a tokenizer.json.
  *
  * <p>{@code bosTokenId} is the BOS to prepend, -1 when the file says not to add one
  * ({@code tokenizer.ggml.add_bos_token = false}, as SmolLM2).
@@ -94,8 +95,9 @@ public final class GgufCheckpointLoader {
             if (t.count() > Integer.MAX_VALUE) {
                 throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' is too large for one array");
             }
-            float[] data = Dequantizers.dequantize(t.type(), file.map(t), (int) t.count());
-            done.put(e.getValue(), new WeightTensor(e.getValue(), t.shape(), data));
+            // straight into native memory that the model wraps without a copy: no FP32 copy on the heap
+            ByteBuffer data = Dequantizers.dequantizeDirect(t.type(), file.map(t), (int) t.count());
+            done.put(e.getValue(), WeightTensor.direct(e.getValue(), t.shape(), data));
         });
         Map<String, WeightTensor> ordered = new LinkedHashMap<>();
         for (String canonical : canonicalByGguf.values()) {

@@ -18,6 +18,14 @@ final class Block {
         this.mlp = mlp;
     }
 
+    RmsNorm attnNorm() {
+        return attnNorm;
+    }
+
+    RmsNorm ffnNorm() {
+        return ffnNorm;
+    }
+
     /**
      * Runs in its own sub-manager so one layer's temporaries are freed before the next layer
      * (a 30-layer prefill would otherwise hold every layer's attention scores at once).

@@ -2,7 +2,9 @@ package dev.gemrag.model.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteOrder;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.WeightTensor;
@@ -39,7 +41,12 @@ public final class DenseLinear implements LinearWeights {
         }
     }
 
+    /** A direct buffer is wrapped without a copy (the array then shares its memory); a Java array is copied. */
     static NDArray toArray(NDManager manager, WeightTensor t) {
+        if (t.direct() != null) {
+            return manager.create(t.direct().duplicate().order(ByteOrder.nativeOrder()).rewind(), new Shape(t.shape()),
+                    DataType.FLOAT32);
+        }
         return manager.create(t.data(), new Shape(t.shape()));
     }
 
@@ -66,6 +73,11 @@ public final class DenseLinear implements LinearWeights {
             throw new IllegalArgumentException("no projection named '" + name + "'");
         }
         return w;
+    }
+
+    /** The bias of a projection ({out}), or null when it has none (read-only). */
+    public NDArray bias(String name) {
+        return biases.get(name);
     }
 
     /**

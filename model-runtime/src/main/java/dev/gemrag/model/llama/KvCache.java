@@ -79,6 +79,51 @@ public final class KvCache implements AutoCloseable {
         return copy(all, newCapacity);
     }
 
+    /**
+     * A new cache with this cache's rows followed by {@code other}'s, right-aligned: the filled slots of both
+     * end at slot {@code max(length, other.length)}, so the shorter one's rows gain that many zero slots in
+     * front (padding: mask them, and shift those rows' positions). Both inputs are left as they are. Lets a
+     * running decode batch take in newly prefilled prompts (continuous batching).
+     */
+    public KvCache append(KvCache other, int minCapacity) {
+        if (other.keys.length != keys.length) {
+            throw new IllegalArgumentException("caches of " + keys.length + " and " + other.keys.length + " layers");
+        }
+        int len = Math.max(length, other.length);
+        int cap = Math.max(minCapacity, len);
+        NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
+        try {
+            NDArray[] k = new NDArray[keys.length];
+            NDArray[] v = new NDArray[values.length];
+            for (int i = 0; i < keys.length; i++) {
+                Shape s = keys[i].getShape();
+                Shape shape = new Shape(batch + other.batch, s.get(1), cap, s.get(3));
+                k[i] = target.zeros(shape, DataType.FLOAT32);
+                v[i] = target.zeros(shape, DataType.FLOAT32);
+                try (NDManager scope = target.newSubManager()) {
+                    copyInto(k[i], keys[i], 0, batch, len, length, scope);
+                    copyInto(v[i], values[i], 0, batch, len, length, scope);
+                    copyInto(k[i], other.keys[i], batch, other.batch, len, other.length, scope);
+                    copyInto(v[i], other.values[i], batch, other.batch, len, other.length, scope);
+                }
+            }
+            return new KvCache(target, k, v, cap, len);
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    /** dst[firstRow : firstRow+rows, :, end-filled : end] = src[:, :, 0 : filled]. */
+    private static void copyInto(NDArray dst, NDArray src, int firstRow, int rows, int end, int filled,
+            NDManager scope) {
+        if (filled == 0) {
+            return;
+        }
+        NDIndex to = new NDIndex("{}:{}, :, {}:{}", firstRow, firstRow + rows, end - filled, end);
+        dst.set(to, src.get(scope, new NDIndex(":, :, 0:{}", filled)));
+    }
+
     private KvCache copy(int[] rows, int newCapacity) {
         NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
         try {
@@ -127,7 +172,23 @@ public final class KvCache implements AutoCloseable {
         length = 0;
     }
 
-    void checkRoom(int newTokens, long batchRows) {
+    /** Layer {@code layer}'s key array {batch, kvHeads, capacity, headDim}, written in place by a forward. */
+    public NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    /** Layer {@code layer}'s value array, like {@link #keys}. */
+    public NDArray values(int layer) {
+        return values[layer];
+    }
+
+    /** Number of layers. */
+    public int layers() {
+        return keys.length;
+    }
+
+    /** Throws unless T new tokens for {@code batchRows} rows fit (for forwards outside this package). */
+    public void checkRoom(int newTokens, long batchRows) {
         if (batchRows != batch) {
             throw new IllegalArgumentException("KvCache holds " + batch + " rows, forward got " + batchRows);
         }
@@ -150,8 +211,8 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(scope, read), values[layer].get(scope, read)};
     }
 
-    /** Called once per forward after all layers have appended. */
-    void advance(int newTokens) {
+    /** Called once per forward after all layers have written their T new slots. */
+    public void advance(int newTokens) {
         length += newTokens;
     }
 

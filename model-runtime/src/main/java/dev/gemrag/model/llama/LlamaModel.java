@@ -319,6 +319,30 @@ public final class LlamaModel implements AutoCloseable {
         return rope.inverseFrequencies();
     }
 
+    /**
+     * The arrays another forward over the same weights needs (the compiled decoder): RMSNorm weights,
+     * the output head {vocab, hidden} and RoPE's cos/sin tables {maxPositions, headDim} (see {@link Rope}).
+     * Read-only views owned by this model.
+     */
+    public NDArray normWeight(int layer, boolean ffn) {
+        return ffn ? blocks[layer].ffnNorm().weight() : blocks[layer].attnNorm().weight();
+    }
+
+    /** The final RMSNorm's weight {hidden} (read-only). */
+    public NDArray outputNormWeight() {
+        return outputNorm.weight();
+    }
+
+    /** The output head {vocab, hidden} (the token embedding when tied; read-only). */
+    public NDArray outputHead() {
+        return config.tiedEmbeddings() ? tokenEmbedding : outputHeadT.transpose();
+    }
+
+    /** RoPE tables: [cos, signed sin], each {maxPositions, headDim}, laid out for {@link LlamaConfig#ropeLayout()}. */
+    public NDArray[] ropeTables() {
+        return new NDArray[] {rope.cosTable(), rope.sinTable()};
+    }
+
     /** The RoPE table length: positions must be below it. */
     public int maxPositions() {
         return rope.maxPositions();

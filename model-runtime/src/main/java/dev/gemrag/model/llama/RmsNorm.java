@@ -12,6 +12,10 @@ final class RmsNorm {
         this.eps = eps;
     }
 
+    NDArray weight() {
+        return weight;
+    }
+
     /** Temporaries and the result live in x's manager. */
     NDArray apply(NDArray x) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true);

@@ -58,6 +58,16 @@ final class Rope {
         sinTable = manager.create(sin, new Shape(maxPositions, headDim));
     }
 
+    /** {maxPositions, headDim}: cos of each dimension's angle, laid out like the pairs. */
+    NDArray cosTable() {
+        return cosTable;
+    }
+
+    /** {maxPositions, headDim}: -sin / +sin for the first / second dimension of each pair. */
+    NDArray sinTable() {
+        return sinTable;
+    }
+
     int maxPositions() {
         return maxPositions;
     }
@@ -65,16 +75,6 @@ final class Rope {
     /** Radians per position of each pair j in [0, headDim/2), scaling included (a copy). */
     float[] inverseFrequencies() {
         return inverseFrequencies.clone();
-    }
-
-    /** cos(angle) per position and dimension, {maxPositions, headDim}, laid out like {@link RopeLayout} pairs. */
-    NDArray cosTable() {
-        return cosTable;
-    }
-
-    /** -sin / +sin (first / second of each pair) per position and dimension, {maxPositions, headDim}. */
-    NDArray sinTable() {
-        return sinTable;
     }
 
     RopeLayout layout() {

@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.assertj.core.data.Offset;
+import dev.gemrag.model.llama.compiled.WeightFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelRuntimeTest {
     static Checkpoint tiny(long seed) {
@@ -57,13 +60,14 @@ class ModelRuntimeTest {
         return f;
     }
 
-    @Test
-    void deviceMergedAdapterEmbedsLikeHeapMergedWeights() {
+    @ParameterizedTest
+    @CsvSource({"FP32, 1e-4", "EAGER, 1e-4", "FP16, 1e-4"}) // embedding runs FP32 in every format
+    void deviceMergedAdapterEmbedsLikeHeapMergedWeights(WeightFormat format, float tolerance) {
         Checkpoint base = tiny(1);
         GemAdapter adapter = randomAdapter(base, 2, 4, 9);
         CharTokenizer tok = new CharTokenizer(100);
         List<String> texts = List.of("one text", "another, longer text");
-        try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, adapter, tok, Pooling.LAST, null);
+        try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, adapter, tok, Pooling.LAST, null, format);
                 LlamaModel reference = LlamaModel.create(base.config(), LoraMerge.mergeInto(adapter, base))) {
             assertThat(m.id()).matches("tiny-random-q8_0-gem2-[0-9a-f]{8}");
             assertThat(m.embeddingSettings().queryInstruction()).isEqualTo("Query: ");
@@ -74,8 +78,9 @@ class ModelRuntimeTest {
             List<float[]> got = m.embed(texts, EmbedRole.QUERY);
             List<float[]> want = refEmbedder.embed(texts, EmbedRole.QUERY);
             for (int i = 0; i < texts.size(); i++) {
-                assertThat(got.get(i)).containsExactly(want.get(i), Offset.offset(1e-4f));
+                assertThat(got.get(i)).containsExactly(want.get(i), Offset.offset(tolerance));
             }
+            assertThat(m.compiled() == null).isEqualTo(format == WeightFormat.EAGER);
             // Same weights generate: greedy output equals the heap-merged reference's.
             List<GenerationResult> gen = m.generate(List.of("hello"), GenerationParams.greedy(5));
             List<GenerationResult> refGen = new dev.gemrag.model.generate.Generator(reference, tok, List.of(0))

@@ -6,13 +6,17 @@ import dev.gemrag.model.fetch.DefaultModel;
 import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.generate.Generator;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.WeightFormat;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
 import java.nio.file.Path;
 
 /**
  * The real default model (SmolLM2-135M-Instruct Q4_1), loaded once per test JVM and shared by all
  * RealModel*IT classes: loading and dequantising takes seconds, the checks themselves are short.
- * Never closed: its native memory goes with the JVM.
+ * {@link #generator} and {@link #scores} run the path the runtime serves with: the compiled decoder in
+ * {@link WeightFormat#configured()} (FP16 by default; {@code -Dgemrag.model.weights=eager} checks the eager
+ * forward instead). Never closed: its native memory goes with the JVM.
  */
 final class RealModel {
     private static RealModel instance;
@@ -20,6 +24,7 @@ final class RealModel {
     final Checkpoint checkpoint;
     final HfTextTokenizer tokenizer;
     final LlamaModel llama;
+    final CompiledDecoder compiled; // null when the configured format is EAGER
     final Generator generator;
     final ChatTemplate chat;
 
@@ -28,9 +33,21 @@ final class RealModel {
         this.checkpoint = CheckpointLoader.load(path);
         this.tokenizer = HfTextTokenizer.of(checkpoint);
         this.llama = LlamaModel.create(checkpoint.config(), checkpoint.weights());
-        this.generator = new Generator(llama, tokenizer, checkpoint.eosTokenIds());
+        WeightFormat format = WeightFormat.configured();
+        this.compiled = format == WeightFormat.EAGER ? null : CompiledDecoder.create(llama, format);
+        this.generator = compiled == null ? new Generator(llama, tokenizer, checkpoint.eosTokenIds())
+                : new Generator(compiled, tokenizer, checkpoint.eosTokenIds());
         this.chat = ChatTemplate.fromJinja(checkpoint.chatTemplate());
-        System.out.printf("RealModel: loaded %s in %.1f s%n", path.getFileName(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf("RealModel: loaded %s in %.1f s, serving path %s%n", path.getFileName(),
+                (System.nanoTime() - t0) / 1e9, format);
+    }
+
+    /**
+     * Causal token scores on the serving path: the eager forward, or the compiled decoder one token per call
+     * (the decode steps, which is where FP16 weights are used).
+     */
+    TokenScores scores(int[] ids) {
+        return compiled == null ? TokenScores.causal(llama, ids) : TokenScores.decoded(compiled, ids);
     }
 
     static synchronized RealModel get() {

@@ -11,6 +11,8 @@ import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.WeightFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,11 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * KV-cache decoding on the real model equals recomputing the whole sequence at every step, and a
- * batch of prompts of different lengths (left-padded) gives each prompt what it gets alone.
+ * batch of prompts of different lengths (left-padded) gives each prompt what it gets alone; both on the
+ * serving path (the compiled decoder unless {@code gemrag.model.weights=eager}).
  */
 class RealModelKvCacheIT {
     private static final int DECODE = 32;
     private static RealModel model;
+    private static CompiledDecoder forward; // null: eager
 
     @BeforeAll
     static void load() {
@@ -46,11 +50,17 @@ class RealModelKvCacheIT {
         LlamaModel llama = model.llama;
         int p = prompt.length;
         double worst = 0;
-        try (NDManager m = llama.newManager(); KvCache cache = llama.newCache(1, p + DECODE)) {
+        // the logit comparison runs the compiled FP32 twin when serving FP16: FP16 decode steps and an FP32
+        // whole-sequence pass differ by FP16 rounding (~2e-2), which would hide nothing but blur the bound; the
+        // cache code is the same in both formats (the tokens above come from the serving FP16 path)
+        try (CompiledDecoder compiled = model.compiled == null ? null : CompiledDecoder.create(llama, WeightFormat.FP32);
+                NDManager m = llama.newManager(); KvCache cache = llama.newCache(1, p + DECODE)) {
+            forward = compiled;
             // Full recomputation without any cache: one causal pass over prompt + all produced tokens; row
             // p-1+k holds exactly what recomputing the first p+k tokens from scratch gives at step k.
             float[][] full = rowLogits(llama, m, seq, 0, seq.size(), null);
             float[] cached = rowLogits(llama, m, seq, 0, p, cache)[p - 1];
+            System.out.printf("KV cache IT: logits on the %s path%n", compiled == null ? "eager" : "compiled FP32");
             for (int k = 0; k < DECODE; k++) {
                 float[] recomputed = full[p - 1 + k];
                 assertThat(argMax(recomputed)).as("full recomputation's arg-max at decode step %d", k)
@@ -89,6 +99,7 @@ class RealModelKvCacheIT {
     /** Logits for every token of seq[from, to), positions from..to-1, through the cache when given. */
     private static float[][] rowLogits(LlamaModel llama, NDManager parent, List<Integer> seq, int from, int to,
             KvCache cache) {
+        // the serving path: the compiled decoder when there is one
         int t = to - from;
         long[] ids = new long[t];
         long[] pos = new long[t];
@@ -98,9 +109,11 @@ class RealModelKvCacheIT {
         }
         try (NDManager m = parent.newSubManager()) {
             int past = cache == null ? 0 : cache.length();
-            NDArray hidden = llama.forward(m.create(ids, new Shape(1, t)), m.create(pos, new Shape(1, t)),
-                    AttentionMasks.causal(m, 1, t, past, null), cache);
-            float[] flat = llama.logits(hidden).toFloatArray();
+            NDArray idsArray = m.create(ids, new Shape(1, t));
+            NDArray posArray = m.create(pos, new Shape(1, t));
+            NDArray mask = AttentionMasks.causal(m, 1, t, past, null);
+            float[] flat = forward != null ? forward.logits(idsArray, posArray, mask, cache).toFloatArray()
+                    : llama.logits(llama.forward(idsArray, posArray, mask, cache)).toFloatArray();
             int vocab = flat.length / t;
             float[][] rows = new float[t][];
             for (int i = 0; i < t; i++) {

@@ -29,7 +29,7 @@ class RealModelLlamaCppIT {
         assertThat(model.checkpoint.sha256()).as("the fixtures were made from this GGUF").isEqualTo(q4.sourceSha256())
                 .isEqualTo(f32.sourceSha256());
         assertThat(f32.tokens()).as("both fixtures score the same ids").containsExactly(q4.tokens());
-        ours = TokenScores.causal(model.llama, q4.tokens());
+        ours = model.scores(q4.tokens()); // the serving path (compiled FP16 by default)
     }
 
     @Test

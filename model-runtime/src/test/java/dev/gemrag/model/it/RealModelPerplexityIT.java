@@ -43,7 +43,7 @@ class RealModelPerplexityIT {
     @Test
     void heldOutPerplexityWithOurTokenizerIsNearLlamaCpps() {
         long t0 = System.nanoTime();
-        double ppl = TokenScores.causal(model.llama, ids).perplexity();
+        double ppl = model.scores(ids).perplexity();
         System.out.printf("held-out prose: %d tokens (our tokenizer), per-token perplexity %.3f (llama.cpp %.3f,"
                         + " allowed [%.2f, %.2f]), forward %.2f s%n",
                 ids.length, ppl, ref.perplexity(), ref.perplexity() / FACTOR, ref.perplexity() * FACTOR,

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.llama.AttentionMasks;
+import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
 
 /**
  * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token and
@@ -21,7 +23,53 @@ record TokenScores(int[] top1, double[] nextLogprob) {
         return of(model, ids, positions, (row, q, k) -> k <= q);
     }
 
+    /** The same through the compiled decoder (its own head, e.g. FP16-packed). */
+    static TokenScores causal(CompiledDecoder compiled, int[] ids) {
+        long[] positions = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            positions[i] = i;
+        }
+        return of(compiled.model(), ids, positions, (row, q, k) -> k <= q, compiled);
+    }
+
     static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule) {
+        return of(model, ids, positions, rule, null);
+    }
+
+    /**
+     * The same, one token per call through the KV cache: how the compiled decoder generates (with FP16 weights
+     * only single-token calls use them; a whole-text pass would run FP32).
+     */
+    static TokenScores decoded(CompiledDecoder compiled, int[] ids) {
+        LlamaModel model = compiled.model();
+        int n = ids.length;
+        int[] top1 = new int[n];
+        double[] next = new double[n - 1];
+        try (NDManager m = model.newManager(); KvCache cache = model.newCache(1, n)) {
+            for (int i = 0; i < n; i++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray logits = compiled.logitsAt(step.create(new long[] {ids[i]}, new Shape(1, 1)),
+                            step.create(new long[] {i}, new Shape(1, 1)), AttentionMasks.causal(step, 1, 1, i, null),
+                            cache, new int[] {0});
+                    float[] lp = logits.logSoftmax(-1).toFloatArray();
+                    int best = 0;
+                    for (int v = 1; v < lp.length; v++) {
+                        if (lp[v] > lp[best]) {
+                            best = v;
+                        }
+                    }
+                    top1[i] = best;
+                    if (i < n - 1) {
+                        next[i] = lp[ids[i + 1]];
+                    }
+                }
+            }
+        }
+        return new TokenScores(top1, next);
+    }
+
+    private static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule,
+            CompiledDecoder compiled) {
         int n = ids.length;
         long[] longIds = new long[n];
         for (int i = 0; i < n; i++) {
@@ -31,8 +79,9 @@ record TokenScores(int[] top1, double[] nextLogprob) {
             NDArray input = m.create(longIds, new Shape(1, n));
             NDArray pos = m.create(positions, new Shape(1, n));
             NDArray mask = AttentionMasks.of(m, 1, n, n, rule);
-            NDArray hidden = model.forward(input, pos, mask, null);
-            NDArray logProbs = model.logits(hidden).reshape(n, -1).logSoftmax(-1);
+            NDArray logits = compiled != null ? compiled.logits(input, pos, mask, null)
+                    : model.logits(model.forward(input, pos, mask, null));
+            NDArray logProbs = logits.reshape(n, -1).logSoftmax(-1);
             int vocab = (int) logProbs.getShape().get(1);
             float[] flat = logProbs.toFloatArray();
             int[] top1 = new int[n];

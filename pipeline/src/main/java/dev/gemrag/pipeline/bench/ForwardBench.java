@@ -6,20 +6,36 @@ import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
 
 /**
  * Our side of the runtime benchmark, measured exactly like {@code llamacpp_bench.py} measures
  * llama.cpp: prefill = one causal forward of the prompt plus the head at the last position;
  * decode = greedy arg-max, one token per row per step through the KV cache, never stopping early.
- * Each number is the best of {@code repeats} runs after one warm-up run.
+ * Each number is the best of {@code repeats} runs after one warm-up run. Runs the compiled decoder when
+ * given one (what the runtime serves with), else the eager forward.
  */
 public final class ForwardBench {
     private final LlamaModel model;
+    private final CompiledDecoder compiled;
     private final int repeats;
 
     public ForwardBench(LlamaModel model, int repeats) {
+        this(model, null, repeats);
+    }
+
+    /** @param compiled null for the eager forward */
+    public ForwardBench(LlamaModel model, CompiledDecoder compiled, int repeats) {
         this.model = model;
+        this.compiled = compiled;
         this.repeats = repeats;
+    }
+
+    private NDArray logitsAt(NDArray ids, NDArray pos, NDArray mask, KvCache cache, int[] last) {
+        if (compiled != null) {
+            return compiled.logitsAt(ids, pos, mask, cache, last);
+        }
+        return model.logitsAt(model.forward(ids, pos, mask, cache), last);
     }
 
     /** Prefill tokens/s for {@code prompt}. */
@@ -32,8 +48,7 @@ public final class ForwardBench {
                 NDArray ids = m.create(toLong(prompt), new Shape(1, n));
                 NDArray pos = m.create(range(0, n), new Shape(1, n));
                 NDArray mask = AttentionMasks.causal(m, 1, n, 0, null);
-                NDArray hidden = model.forward(ids, pos, mask, null);
-                model.logitsAt(hidden, new int[] {n - 1}).argMax(-1).toLongArray();
+                logitsAt(ids, pos, mask, null, new int[] {n - 1}).argMax(-1).toLongArray();
                 double s = (System.nanoTime() - t0) / 1e9;
                 if (r > 0) {
                     best = Math.min(best, s);
@@ -67,19 +82,17 @@ public final class ForwardBench {
                     for (int s = 0; s < batch; s++) {
                         System.arraycopy(range(0, n), 0, pos, s * n, n);
                     }
-                    NDArray hidden = model.forward(step.create(ids, new Shape(batch, n)),
-                            step.create(pos, new Shape(batch, n)), AttentionMasks.causal(step, batch, n, 0, null), cache);
-                    next = model.logitsAt(hidden, last).argMax(-1).toLongArray();
+                    next = logitsAt(step.create(ids, new Shape(batch, n)), step.create(pos, new Shape(batch, n)),
+                            AttentionMasks.causal(step, batch, n, 0, null), cache, last).argMax(-1).toLongArray();
                 }
                 long t0 = System.nanoTime();
                 for (int k = 0; k < steps; k++) {
                     try (NDManager step = m.newSubManager()) {
                         long[] pos = new long[batch];
                         java.util.Arrays.fill(pos, n + k);
-                        NDArray hidden = model.forward(step.create(next, new Shape(batch, 1)),
-                                step.create(pos, new Shape(batch, 1)),
-                                AttentionMasks.causal(step, batch, 1, cache.length(), null), cache);
-                        next = model.logitsAt(hidden, zero).argMax(-1).toLongArray();
+                        next = logitsAt(step.create(next, new Shape(batch, 1)), step.create(pos, new Shape(batch, 1)),
+                                AttentionMasks.causal(step, batch, 1, cache.length(), null), cache, zero)
+                                .argMax(-1).toLongArray();
                     }
                 }
                 double s = (System.nanoTime() - t0) / 1e9;

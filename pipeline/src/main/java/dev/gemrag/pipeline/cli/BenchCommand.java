@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.llama.TorchRuntime;
+import dev.gemrag.pipeline.bench.ConcurrentAnswers;
 import dev.gemrag.pipeline.bench.ForwardBench;
 import dev.gemrag.pipeline.bench.LlamaCppBench;
 import dev.gemrag.pipeline.bench.MatmulCeiling;
@@ -104,7 +105,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         System.err.println("gemrag bench: gemrag side...");
-        ForwardBench ours = new ForwardBench(session.llama(), repeats);
+        ForwardBench ours = new ForwardBench(session.llama(), session.compiled(), repeats);
+        String path = session.compiled() == null ? "eager" : "compiled " + session.compiled().format();
         double[] prefill = new double[PREFILL.length];
         for (int i = 0; i < PREFILL.length; i++) {
             prefill[i] = ours.prefillTokensPerSecond(java.util.Arrays.copyOf(prompt, PREFILL[i]));
@@ -118,12 +120,15 @@ public final class BenchCommand implements Callable<Integer> {
         double ceiling = MatmulCeiling.bestOfModelShapes(longest, session.config().hiddenSize(),
                 session.config().intermediateSize(), 50);
         double peak = ProcessMemory.peakRssMib();
+        System.err.println("gemrag bench: answers through the batching engine...");
+        double[] answers = new ConcurrentAnswers(session.languageModel(), DECODE_TOKENS)
+                .tokensPerSecond(questionPrompts(session), repeats);
 
         out.printf(Locale.ROOT, "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
                         + " load average at the end %s, OMP_WAIT_POLICY=%s (both sides)%n", session.modelPath().getFileName(),
                 nThreads, repeats, Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
-        out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "metric", "gemrag (DJL)", "llama.cpp", "ours/ref");
+        out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "metric", "gemrag " + path, "llama.cpp", "ours/ref");
         for (int i = 0; i < PREFILL.length; i++) {
             row(out, "prefill " + PREFILL[i] + " tokens, tok/s", prefill[i], num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
         }
@@ -131,6 +136,9 @@ public final class BenchCommand implements Callable<Integer> {
             row(out, "decode batch " + BATCHES[i] + ", tok/s", decode[i], num(ref, "decode_b" + BATCHES[i] + "_tok_s"));
         }
         row(out, "peak RSS (VmHWM), MiB", peak, num(ref, "peak_rss_mb"));
+        out.printf(Locale.ROOT, "%-34s %14.1f%n", "answers 1 at a time, tok/s (ours)", answers[0]);
+        out.printf(Locale.ROOT, "%-34s %14.1f %14s %9.2fx%n", QUESTIONS.size() + " answers at once, tok/s (ours)",
+                answers[1], "", answers[1] / answers[0]);
         double gflops = flops.prefill(longest) * prefill[PREFILL.length - 1] / longest / 1e9;
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "prefill " + longest + " GFLOP/s (ours)", gflops);
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "FP32 matmul ceiling, GFLOP/s", ceiling);
@@ -143,6 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
                 longest, session.config().hiddenSize(), session.config().hiddenSize(), session.config().intermediateSize());
         out.printf(Locale.ROOT, "Decode: %d-token prompt, %d greedy tokens per row, no early stop; llama.cpp batch 8 ="
                 + " 8 sequences in one llama_decode per step.%n", DECODE_PROMPT, DECODE_TOKENS);
+        out.printf(Locale.ROOT, "Answers: %d chat questions, greedy, at most %d tokens, stop at EOS, through the"
+                + " BatchingEngine (continuous batching); 'at once' = all submitted together, last x = at once / one at"
+                + " a time.%n", QUESTIONS.size(), DECODE_TOKENS);
         if (ref == null) {
             out.println("llama.cpp: skipped (--no-llamacpp)");
         } else {
@@ -193,6 +204,16 @@ public final class BenchCommand implements Callable<Integer> {
                     growth, iterations - warmup, rssBoundMb));
         }
         return 0;
+    }
+
+    /** Short questions of the kind the pipeline answers (no retrieval context: this measures the model). */
+    private static final List<String> QUESTIONS = List.of("How do I remove empty directories?",
+            "What does the sticky bit do?", "How can I list open files of a process?",
+            "How do I change the owner of a file?", "What is a symbolic link?", "How do I compress a folder?",
+            "How can I see disk usage per directory?", "How do I schedule a job to run every night?");
+
+    private static List<String> questionPrompts(RuntimeSession session) {
+        return QUESTIONS.stream().map(q -> session.chatPrompt(List.of(ChatMessage.user(q)))).toList();
     }
 
     /** Our tokens of the shipped bench prose, repeated up to {@code length}; both runtimes get these ids. */

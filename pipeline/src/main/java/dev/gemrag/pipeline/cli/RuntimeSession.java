@@ -8,6 +8,7 @@ import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.gem.GemLanguageModel;
 import dev.gemrag.model.gem.ModelSelection;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -57,6 +58,16 @@ final class RuntimeSession implements AutoCloseable {
 
     LlamaModel llama() {
         return model.llama();
+    }
+
+    /** The whole model, for the engine-level part of the benchmark. */
+    GemLanguageModel languageModel() {
+        return model;
+    }
+
+    /** The compiled decoder generation runs on, or null when it runs eager. */
+    CompiledDecoder compiled() {
+        return model.compiled();
     }
 
     /** Messages through the model's own chat template, ending with the assistant prefix. */

@@ -247,4 +247,25 @@ class DequantizersTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void directDecodingOverSeveralChunksEqualsTheArrayDecoding() {
+        java.util.Random rnd = new java.util.Random(4);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_1, GgmlType.Q6_K, GgmlType.F16}) {
+            int count = 2 * Dequantizers.CHUNK + 4 * 256; // two full chunks and a partial one
+            byte[] raw = new byte[count / type.blockSize() * type.typeSize()];
+            rnd.nextBytes(raw);
+            for (int i = 0; i < raw.length; i += 2) {
+                raw[i + 1] &= 0x3b; // keep FP16 exponents finite (scales and F16 values)
+            }
+            ByteBuffer src = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            float[] expected = Dequantizers.dequantize(type, src, count);
+            ByteBuffer direct = Dequantizers.dequantizeDirect(type, src, count);
+            assertThat(direct.isDirect()).isTrue();
+            assertThat(direct.order()).isEqualTo(ByteOrder.nativeOrder());
+            float[] actual = new float[count];
+            direct.asFloatBuffer().get(actual);
+            assertThat(actual).as(type.toString()).containsExactly(expected);
+        }
+    }
 }

@@ -1,0 +1,345 @@
+package dev.gemrag.model.llama.compiled;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
+import dev.gemrag.model.LlamaConfig;
+import dev.gemrag.model.LlamaWeights;
+import dev.gemrag.model.llama.KvCache;
+import dev.gemrag.model.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The inference forward of a {@link LlamaModel} as one compiled TorchScript call per prefill chunk or decode
+ * step (see {@link DecoderScript}), over the same weights: the eager model stays the trainer and the oracle.
+ *
+ * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated once, and with
+ * {@link WeightFormat#FP16} every projection and the head are fbgemm-packed (the FP32 concatenations are
+ * then dropped; calls of more than one token per row and {@link #forward} then run on the eager model's
+ * FP32 weights, see {@link DecoderScript}). The KV cache is the eager model's {@link KvCache}, written in place by the script, so
+ * callers keep using its row selection and growth. Device-agnostic: the script names no device; on CUDA the
+ * FP16 path would need fbgemm's GPU-less ops replaced (unverified, no GPU here), so use FP32 there.
+ *
+ * <p>Not thread-safe (like the eager model).
+ */
+public final class CompiledDecoder implements AutoCloseable {
+    /** Architectures whose forward {@link DecoderScript} reproduces (the eager model's features at the time). */
+    private static final Set<String> ARCHITECTURES = Set.of("llama", "mistral", "qwen2");
+
+    private static final Set<String> READ_WEIGHTS = Set.of("token_embd", "output_norm", "output", "attn_norm",
+            "ffn_norm", "wq", "wk", "wv", "wo", "w1", "w2", "w3", "bq", "bk", "bv");
+
+    private final LlamaModel model;
+    private final WeightFormat format;
+    private final NDManager manager;
+    private final ScriptModule module;
+    private final IValue embed;
+    private final IValue cos;
+    private final IValue sin;
+    private final IValue norms;
+    private final IValue linear;
+    private final IValue bias;
+    private final IValue head;
+    private final IValue dense;
+    private final IValue denseBias;
+    private final IValue headDense; // the FP32 head (FP16's multi-token calls)
+    private final IValue noCache;
+    private final NDArray noExtra;
+
+    private CompiledDecoder(LlamaModel model, WeightFormat format) {
+        this.model = model;
+        this.format = format;
+        LlamaConfig c = model.config();
+        this.manager = model.newManager();
+        List<IValue> owned = new ArrayList<>();
+        try {
+            this.module = ScriptModule.compile(manager, DecoderScript.CLASS_NAME, DecoderScript.methods(c, format));
+            this.embed = IValue.from(pt(model.tokenEmbedding()));
+            NDArray[] rope = model.ropeTables();
+            this.cos = IValue.from(pt(rope[0]));
+            this.sin = IValue.from(pt(rope[1]));
+            PtNDArray[] n = new PtNDArray[2 * c.numLayers() + 1];
+            for (int i = 0; i < c.numLayers(); i++) {
+                n[2 * i] = pt(model.normWeight(i, false));
+                n[2 * i + 1] = pt(model.normWeight(i, true));
+            }
+            n[2 * c.numLayers()] = pt(model.outputNormWeight());
+            this.norms = IValue.listFrom(n);
+            PtNDArray[] w = new PtNDArray[4 * c.numLayers()];
+            PtNDArray[] b = new PtNDArray[c.attentionBias() ? c.numLayers() : 0];
+            try (NDManager merging = manager.newSubManager()) {
+                for (int i = 0; i < c.numLayers(); i++) {
+                    NDManager target = format == WeightFormat.FP16 ? merging : manager;
+                    w[4 * i] = merged(target, weight(i, "wq"), weight(i, "wk"), weight(i, "wv"));
+                    w[4 * i + 1] = pt(weight(i, "wo"));
+                    w[4 * i + 2] = merged(target, weight(i, "w1"), weight(i, "w3"));
+                    w[4 * i + 3] = pt(weight(i, "w2"));
+                    if (c.attentionBias()) {
+                        b[i] = mergedBias(target, i);
+                    }
+                }
+                if (format == WeightFormat.FP16) {
+                    IValue ws = IValue.listFrom(w);
+                    IValue bs = IValue.listFrom(b);
+                    try {
+                        this.linear = module.run("prepack", ws, bs);
+                    } finally {
+                        ws.close();
+                        bs.close();
+                    }
+                    IValue h = IValue.from(pt(model.outputHead()));
+                    try {
+                        this.head = module.run("prepack_one", h);
+                    } finally {
+                        h.close();
+                    }
+                    this.bias = IValue.listFrom(new PtNDArray[0]);
+                } else {
+                    this.linear = IValue.listFrom(w);
+                    this.head = IValue.from(pt(model.outputHead()));
+                    this.bias = IValue.listFrom(b);
+                }
+            }
+            // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls (see DecoderScript)
+            if (format == WeightFormat.FP16) {
+                PtNDArray[] d = new PtNDArray[7 * c.numLayers()];
+                String[] order = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
+                PtNDArray[] db = new PtNDArray[c.attentionBias() ? 3 * c.numLayers() : 0];
+                for (int i = 0; i < c.numLayers(); i++) {
+                    for (int j = 0; j < order.length; j++) {
+                        d[7 * i + j] = pt(weight(i, order[j]));
+                    }
+                    if (c.attentionBias()) {
+                        db[3 * i] = pt(bias(i, "wq"));
+                        db[3 * i + 1] = pt(bias(i, "wk"));
+                        db[3 * i + 2] = pt(bias(i, "wv"));
+                    }
+                }
+                this.dense = IValue.listFrom(d);
+                this.denseBias = IValue.listFrom(db);
+            } else {
+                this.dense = IValue.listFrom(new PtNDArray[0]);
+                this.denseBias = IValue.listFrom(new PtNDArray[0]);
+            }
+            this.headDense = IValue.from(pt(model.outputHead()));
+            this.noCache = IValue.listFrom(new PtNDArray[0]);
+            this.noExtra = manager.zeros(new Shape(0, c.hiddenSize()), DataType.FLOAT32);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the compiled forward reproduces the eager one for this config. Only the plain Llama block
+     * (llama/mistral/qwen2: RMSNorm, GQA, RoPE from the eager tables, SwiGLU, optional q/k/v bias) is
+     * scripted; anything else (e.g. per-head q/k norms, other families) must stay eager until scripted.
+     */
+    public static boolean supports(LlamaConfig config) {
+        return ARCHITECTURES.contains(config.architecture()) && config.isPlainLlama();
+    }
+
+    /**
+     * The first weight name the script would ignore (e.g. a q/k norm of another family), or null when it
+     * reads them all; a model with such a weight must stay eager.
+     */
+    public static String unreadWeight(Set<String> names) {
+        for (String n : names) {
+            String local = n.startsWith("layers.") ? n.substring(n.indexOf('.', "layers.".length()) + 1) : n;
+            if (!READ_WEIGHTS.contains(local)) {
+                return "weight " + n;
+            }
+        }
+        return null;
+    }
+
+    /** Compiles the decoder for {@code model}'s current weights (merge LoRA before). */
+    public static CompiledDecoder create(LlamaModel model, WeightFormat format) {
+        if (format == WeightFormat.EAGER) {
+            throw new IllegalArgumentException("WeightFormat.EAGER has no compiled decoder");
+        }
+        if (!supports(model.config())) {
+            throw new IllegalArgumentException("the compiled decoder does not support architecture '"
+                    + model.config().architecture() + "': use the eager model");
+        }
+        return new CompiledDecoder(model, format);
+    }
+
+    public LlamaModel model() {
+        return model;
+    }
+
+    public WeightFormat format() {
+        return format;
+    }
+
+    /**
+     * Logits at one position per row, like {@code model.logitsAt(model.forward(ids, positions, mask, cache), index)}.
+     *
+     * @param cache null (no cache: mask is {B or 1, 1, T, T}) or a cache of {@link #model()} that receives these
+     *              tokens and advances by T
+     * @return {B, vocab} in ids' manager
+     */
+    public NDArray logitsAt(NDArray ids, NDArray positions, NDArray mask, KvCache cache, int[] index) {
+        Shape s = ids.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        if (index.length != b) {
+            throw new IllegalArgumentException("logitsAt needs one index per row: " + index.length + " for " + b);
+        }
+        long[] flat = new long[index.length];
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= t) {
+                throw new IllegalArgumentException("logitsAt index " + index[i] + " outside [0, " + t + ")");
+            }
+            flat[i] = i * t + index[i];
+        }
+        NDManager out = ids.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            NDArray rows = scope.create(flat);
+            return call("logits", ids, positions, mask, cache, out, rows, false);
+        }
+    }
+
+    /** Logits at every position, {B * T, vocab} (row-major), in ids' manager: for scoring whole texts. */
+    public NDArray logits(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
+        long n = ids.getShape().size();
+        NDManager out = ids.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            return call("logits", ids, positions, mask, cache, out, scope.arange(0L, n, 1L, DataType.INT64), false);
+        }
+    }
+
+    /**
+     * Final-normed hidden states {B, T, hidden}, like {@code model.forward(...)}; in ids' manager. Always on FP32
+     * weights (embeddings keep FP32 accuracy in every format).
+     */
+    public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
+        return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true);
+    }
+
+    private NDArray call(String method, NDArray ids, NDArray positions, NDArray mask, KvCache cache, NDManager out,
+            NDArray rows, boolean forceDense) {
+        Shape s = ids.getShape();
+        if (s.dimension() != 2 || !positions.getShape().equals(s)) {
+            throw new IllegalArgumentException("ids and positions must both be {B, T}, got " + s + " and "
+                    + positions.getShape());
+        }
+        if (ids.getDataType() != DataType.INT64 || positions.getDataType() != DataType.INT64) {
+            throw new IllegalArgumentException("ids and positions must be INT64, got " + ids.getDataType() + " and "
+                    + positions.getDataType());
+        }
+        int t = (int) s.get(1);
+        int start = 0;
+        if (cache != null) {
+            cache.checkRoom(t, s.get(0));
+            start = cache.length();
+        }
+        Shape ms = mask.getShape();
+        if (ms.dimension() != 4 || ms.get(2) != t || ms.get(3) != start + t) {
+            throw new IllegalArgumentException("attention mask " + ms + " does not match " + t + " queries x "
+                    + (start + t) + " keys");
+        }
+        List<IValue> args = new ArrayList<>(20);
+        try {
+            args.add(IValue.from(pt(ids)));
+            args.add(IValue.from(pt(positions)));
+            args.add(IValue.from(pt(mask)));
+            if (cache == null) {
+                args.add(noCache);
+                args.add(noCache);
+            } else {
+                PtNDArray[] k = new PtNDArray[cache.layers()];
+                PtNDArray[] v = new PtNDArray[cache.layers()];
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = pt(cache.keys(i));
+                    v[i] = pt(cache.values(i));
+                }
+                args.add(IValue.listFrom(k));
+                args.add(IValue.listFrom(v));
+            }
+            args.add(IValue.from((long) start));
+            args.add(embed);
+            NDArray extra = model.extraEmbeddings();
+            args.add(IValue.from(pt(extra == null ? noExtra : extra)));
+            args.add(cos);
+            args.add(sin);
+            args.add(norms);
+            args.add(linear);
+            args.add(bias);
+            args.add(dense);
+            args.add(denseBias);
+            args.add(IValue.from(forceDense));
+            if (rows != null) {
+                args.add(IValue.from(pt(rows)));
+                args.add(head);
+                args.add(headDense);
+            }
+            IValue result = module.run(method, args.toArray(new IValue[0]));
+            try {
+                NDArray r = result.toTensor((PtNDManager) out);
+                if (cache != null) {
+                    cache.advance(t);
+                }
+                return r;
+            } finally {
+                result.close();
+            }
+        } finally {
+            for (IValue v : args) {
+                if (!isShared(v)) {
+                    v.close();
+                }
+            }
+        }
+    }
+
+    private boolean isShared(IValue v) {
+        return v == embed || v == cos || v == sin || v == norms || v == linear || v == bias || v == head
+                || v == dense || v == denseBias || v == headDense || v == noCache;
+    }
+
+    private NDArray weight(int layer, String name) {
+        return model.baseLinear().weight(LlamaWeights.layer(layer, name));
+    }
+
+    private static PtNDArray merged(NDManager target, NDArray... parts) {
+        NDArray m = NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+        m.attach(target);
+        return pt(m);
+    }
+
+    private PtNDArray mergedBias(NDManager target, int layer) {
+        return merged(target, bias(layer, "wq"), bias(layer, "wk"), bias(layer, "wv"));
+    }
+
+    private NDArray bias(int layer, String projection) {
+        NDArray b = model.baseLinear().bias(LlamaWeights.layer(layer, projection));
+        if (b == null) {
+            throw new IllegalStateException("config has attention bias but " + LlamaWeights.layer(layer, projection)
+                    + " has none");
+        }
+        return b;
+    }
+
+    private static PtNDArray pt(NDArray a) {
+        return (PtNDArray) a;
+    }
+
+    @Override
+    public void close() {
+        for (IValue v : new IValue[] {embed, cos, sin, norms, linear, bias, head, dense, denseBias, headDense,
+                noCache}) {
+            v.close();
+        }
+        module.close();
+        manager.close();
+    }
+}
