@@ -50,7 +50,7 @@ public final class ContinuousBatch implements GenerationSession {
         Row(long id, int[] prompt, GenerationParams params, int maxNew) {
             this.id = id;
             this.prompt = prompt;
-            this.sampler = new Sampler(params.temperature(), params.topP(), params.seed());
+            this.sampler = new Sampler(params); // every control of the params, repetition penalties included
             this.maxNew = maxNew;
             this.joined = System.nanoTime();
         }
@@ -285,8 +285,8 @@ public final class ContinuousBatch implements GenerationSession {
     private static int[] sample(NDArray logits, List<Row> batch) {
         int b = batch.size();
         int[] out = new int[b];
-        boolean greedy = batch.stream().allMatch(r -> r.sampler.isGreedy());
-        if (greedy) {
+        boolean argmaxOnly = batch.stream().noneMatch(r -> r.sampler.needsHostLogits());
+        if (argmaxOnly) {
             long[] best = logits.argMax(-1).toLongArray();
             for (int r = 0; r < b; r++) {
                 out[r] = (int) best[r];
@@ -296,7 +296,9 @@ public final class ContinuousBatch implements GenerationSession {
         float[] host = logits.toFloatArray();
         int vocab = (int) logits.getShape().get(1);
         for (int r = 0; r < b; r++) {
-            out[r] = batch.get(r).sampler.sample(host, r * vocab, vocab);
+            Row row = batch.get(r);
+            int[] history = toArray(row.tokens); // this row's generated tokens
+            out[r] = row.sampler.sample(host, r * vocab, vocab, history, history.length);
         }
         return out;
     }

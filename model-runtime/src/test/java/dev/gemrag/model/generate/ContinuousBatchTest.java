@@ -35,8 +35,9 @@ class ContinuousBatchTest {
             int[] a = {5, 6, 7, 8, 9};
             int[] b = {100, 101};
             int[] d = {30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40};
-            GenerationParams longer = GenerationParams.greedy(20);
-            GenerationParams shorter = GenerationParams.greedy(6);
+            // Repetition controls too: each row's sampler must see that row's own generated tokens.
+            GenerationParams longer = GenerationParams.greedy(20).withNoRepeatNgram(2);
+            GenerationParams shorter = GenerationParams.greedy(6).withPenalties(1.5f, 0.5f, 0.5f, 0);
             Map<Long, GenerationResult> results = new HashMap<>();
             Map<Long, Integer> stepsToFinish = new HashMap<>();
             int steps = 0;
@@ -61,6 +62,9 @@ class ContinuousBatchTest {
                             .hasSize(params.get(e.getKey()).maxTokens());
                     assertThat(results.get(e.getKey()).finishReason()).isEqualTo("length");
                 }
+                List<Integer> plainGreedy = generator.generateTokens(List.of(a), GenerationParams.greedy(20)).get(0).tokens();
+                assertThat(results.get(idA).tokens()).as("the no-repeat rule changed row A's tokens")
+                        .isNotEqualTo(plainGreedy);
             }
         }
     }
