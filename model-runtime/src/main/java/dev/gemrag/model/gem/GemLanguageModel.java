@@ -7,6 +7,7 @@ import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.generate.Generator;
+import dev.gemrag.model.llama.LinearWeights;
 import dev.gemrag.model.llama.LlamaModel;
 import java.util.List;
 import java.util.function.Function;
@@ -28,14 +29,20 @@ public final class GemLanguageModel implements LanguageModel {
     private GemEmbedder embedder;
     private final Generator generator;
     private final Function<List<ChatMessage>, String> chatTemplate;
+    private final LinearWeights summaryLinear;
     private boolean closed;
 
+    /**
+     * @param summaryLinear projections of the GEM summary step for a summary-only adapter (generation
+     *                      never uses them), or null
+     */
     GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings,
-            List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
+            List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate, LinearWeights summaryLinear) {
         this.id = id;
         this.model = model;
         this.tokenizer = tokenizer;
-        this.embedder = new GemEmbedder(model, tokenizer, settings);
+        this.summaryLinear = summaryLinear;
+        this.embedder = new GemEmbedder(model, tokenizer, settings, summaryLinear);
         this.generator = new Generator(model, tokenizer, stopTokens);
         this.chatTemplate = chatTemplate;
     }
@@ -82,7 +89,7 @@ public final class GemLanguageModel implements LanguageModel {
      * and counted. Call before sharing the model (not thread-safe, like the model).
      */
     public void setEmbeddingMaxTokens(int maxTokens) {
-        embedder = new GemEmbedder(model, tokenizer, embedder.settings().withMaxTokens(maxTokens));
+        embedder = new GemEmbedder(model, tokenizer, embedder.settings().withMaxTokens(maxTokens), summaryLinear);
     }
 
     /** Inputs cut to the token limit so far (each one also logged, rate-limited). */
@@ -95,7 +102,8 @@ public final class GemLanguageModel implements LanguageModel {
      * pooling needs the summary rows this model carries.
      */
     public GemEmbedder embedder(EmbeddingSettings settings) {
-        return new GemEmbedder(model, tokenizer, settings);
+        return new GemEmbedder(model, tokenizer, settings,
+                settings.pooling() == dev.gemrag.model.Pooling.GEM ? summaryLinear : null);
     }
 
     /** The decoder itself (for benchmarks and tests that need the forward pass). */

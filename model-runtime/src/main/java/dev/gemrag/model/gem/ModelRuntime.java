@@ -116,15 +116,21 @@ public final class ModelRuntime {
         }
         LlamaModel model = LlamaModel.create(base.config(), base.weights());
         try {
+            SummaryLora summaryLinear = null;
             if (adapter != null) {
-                mergeLora(model, adapter);
+                AdapterDescriptor.Lora lora = adapter.descriptor().lora();
+                if (lora != null && lora.summaryOnly()) {
+                    summaryLinear = SummaryLora.of(model, adapter); // W stays the base model's
+                } else {
+                    mergeLora(model, adapter);
+                }
                 model.setExtraEmbeddings(rows(adapter.summaryEmbeddings()));
             }
             String id = modelId(base, adapter, settings);
-            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}", id,
+            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}{}", id,
                     base.config().numLayers(), base.config().hiddenSize(), settings.pooling(), settings.k(),
-                    settings.maxTokens());
-            return new GemLanguageModel(id, model, tokenizer, settings, base.eosTokenIds(), chatTemplate);
+                    settings.maxTokens(), summaryLinear == null ? "" : ", LoRA at the summary step only");
+            return new GemLanguageModel(id, model, tokenizer, settings, base.eosTokenIds(), chatTemplate, summaryLinear);
         } catch (RuntimeException e) {
             model.close();
             throw e;
