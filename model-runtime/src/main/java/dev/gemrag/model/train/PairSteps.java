@@ -62,7 +62,7 @@ final class PairSteps {
         List<EmbeddingInput> d = new ArrayList<>();
         for (int i : idx) {
             q.add(input(config.queryInstruction(), pairs.all().get(i).query()));
-            d.add(input("", pairs.all().get(i).passage()));
+            d.add(document(pairs.all().get(i).passage()));
         }
         if (negatives != null) {
             java.util.Set<Integer> inBatch = new java.util.HashSet<>();
@@ -72,12 +72,17 @@ final class PairSteps {
             for (int i : idx) {
                 for (int n : negatives.forPair(i, config.hardNegatives())) {
                     if (!inBatch.contains(n)) { // already a document of this batch
-                        d.add(input("", pairs.all().get(n).passage()));
+                        d.add(document(pairs.all().get(n).passage()));
                     }
                 }
             }
         }
         return new Step(q, d);
+    }
+
+    /** A passage as the pipeline embeds a chunk without a title (pairs carry none). */
+    private EmbeddingInput document(String passage) {
+        return input("", dev.gemrag.model.gem.DocumentText.of(null, passage));
     }
 
     private EmbeddingInput input(String instruction, String text) {

@@ -9,12 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
-import dev.gemrag.model.Pooling;
 import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.llama.LinearWeights;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.TinyLlama;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,34 +76,7 @@ class SummaryPassTest {
 
     /** Reference: one forward with the GEM mask, LoRA delta gated to summary positions only. */
     private static NDArray reference(NDManager m, List<int[]> texts, int k) {
-        List<int[]> rows = new ArrayList<>();
-        List<GemLayout> layouts = new ArrayList<>();
-        for (int[] t : texts) {
-            int[] row = java.util.Arrays.copyOf(t, t.length + k);
-            for (int j = 0; j < k; j++) {
-                row[t.length + j] = config.vocabSize() + j;
-            }
-            rows.add(row);
-            layouts.add(GemLayout.embedding(t.length, k));
-        }
-        GemBatch batch = GemBatch.of(m, rows, layouts);
-        float[] gate = new float[rows.size() * batch.length()];
-        for (int b = 0; b < rows.size(); b++) {
-            for (int i = 0; i < batch.length(); i++) {
-                gate[b * batch.length() + i] = layouts.get(b).isSummary(i) ? 1f : 0f;
-            }
-        }
-        NDArray g = m.create(gate, new Shape(rows.size(), batch.length(), 1));
-        LinearWeights base = model.baseLinear();
-        LinearWeights gated = (name, x) -> {
-            NDArray gx = g.duplicate();
-            gx.attach(x.getManager());
-            return base.apply(name, x).add(delta(name, x).mul(gx));
-        };
-        NDArray hidden = model.forward(batch.ids(), batch.positions(), batch.mask(), null, gated);
-        NDArray w = m.create(PoolingWeights.of(layouts, batch.length(), Pooling.GEM),
-                new Shape(layouts.size(), 1, batch.length()));
-        return w.matMul(hidden).squeeze(1);
+        return GatedSummaryReference.pooled(model, m, texts, k, SummaryPassTest::delta);
     }
 
     private static LinearWeights summaryLinear() {
