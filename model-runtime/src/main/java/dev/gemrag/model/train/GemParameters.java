@@ -163,6 +163,27 @@ public final class GemParameters implements AutoCloseable {
         });
     }
 
+    /** Whether every parameter's gradient is finite (NaN/inf anywhere: false). */
+    public boolean gradientsFinite() {
+        for (NDArray p : all.values()) {
+            try (NDArray g = p.getGradient(); NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
+                if (bad.getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Sets every gradient to 0 (assignment, not a product: NaN * 0 stays NaN). */
+    public void zeroGradients() {
+        for (NDArray p : all.values()) {
+            try (NDArray g = p.getGradient()) {
+                g.set(new float[Math.toIntExact(g.size())]);
+            }
+        }
+    }
+
     public int rank() {
         return rank;
     }

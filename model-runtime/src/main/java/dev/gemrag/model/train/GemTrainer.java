@@ -77,37 +77,52 @@ public final class GemTrainer {
                 long t0 = System.nanoTime();
                 float lr = schedule.at(step);
                 boolean contrastive = step >= config.ntpSteps();
-                Random random = new Random(config.seed() * 1_000_003L + step);
                 List<int[]> texts = contrastive && pairSteps != null ? List.of() : data.batch(step, config.batchSize());
                 double ntp = Double.NaN;
                 double cl = Double.NaN;
-                long tokens;
-                try (NDManager m = model.newManager();
-                        GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray loss;
-                    if (contrastive && pairSteps != null) {
-                        PairSteps.Step b = pairSteps.step(step);
-                        loss = pairSteps.loss(model, m, params, b);
-                        cl = loss.getFloat();
-                        tokens = b.tokens();
-                    } else if (contrastive) {
-                        ContrastiveBatch b = ContrastiveBatch.build(texts, config.k(), vocab, config.dropout(), random);
-                        loss = GemLosses.contrastive(model, m, b, params.logitScale(m));
-                        cl = loss.getFloat();
-                        tokens = b.tokens();
-                    } else {
-                        NtpBatch b = NtpBatch.build(texts, config.k(), vocab, config.splitFraction(), random);
-                        loss = GemLosses.nextToken(model, m, b);
-                        ntp = loss.getFloat();
-                        tokens = b.tokens();
+                long tokens = 0;
+                boolean update = false;
+                // a rare non-finite gradient with a finite loss was seen on CPU (not reproducible on a rerun of
+                // the same batch): recompute once, and skip the update if it persists, rather than let NaN
+                // reach the parameters
+                for (int attempt = 0; attempt < 2 && !update; attempt++) {
+                    try (NDManager m = model.newManager();
+                            GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray loss;
+                        if (contrastive && pairSteps != null) {
+                            PairSteps.Step b = pairSteps.step(step);
+                            loss = pairSteps.loss(model, m, params, b);
+                            cl = loss.getFloat();
+                            tokens = b.tokens();
+                        } else if (contrastive) {
+                            ContrastiveBatch b = ContrastiveBatch.build(texts, config.k(), vocab, config.dropout(),
+                                    new Random(config.seed() * 1_000_003L + step));
+                            loss = GemLosses.contrastive(model, m, b, params.logitScale(m));
+                            cl = loss.getFloat();
+                            tokens = b.tokens();
+                        } else {
+                            NtpBatch b = NtpBatch.build(texts, config.k(), vocab, config.splitFraction(),
+                                    new Random(config.seed() * 1_000_003L + step));
+                            loss = GemLosses.nextToken(model, m, b);
+                            ntp = loss.getFloat();
+                            tokens = b.tokens();
+                        }
+                        if (!Double.isFinite(contrastive ? cl : ntp)) {
+                            throw new IllegalStateException("loss is " + (contrastive ? cl : ntp) + " at step " + (step + 1)
+                                    + ": training diverged; lower the learning rate or resume from the last checkpoint");
+                        }
+                        gc.backward(loss);
                     }
-                    if (!Double.isFinite(contrastive ? cl : ntp)) {
-                        throw new IllegalStateException("loss is " + (contrastive ? cl : ntp) + " at step " + (step + 1)
-                                + ": training diverged; lower the learning rate or resume from the last checkpoint");
+                    update = params.gradientsFinite();
+                    if (!update) {
+                        params.zeroGradients();
+                        LOG.warn("step {}: non-finite gradient with loss {}, {}", step + 1, contrastive ? cl : ntp,
+                                attempt == 0 ? "recomputing the step" : "update skipped");
                     }
-                    gc.backward(loss);
                 }
-                adam.step(params.all(), lr);
+                if (update) {
+                    adam.step(params.all(), lr);
+                }
                 params.clamp();
                 long nanos = System.nanoTime() - t0;
                 int done = step - start + 1;
