@@ -164,6 +164,8 @@ class GemTrainerTest {
 
         GemAdapter back = GemAdapter.read(cfg.out());
         assertThat(back.descriptor().lora().summaryOnly()).isTrue();
+        // --max-tokens is both the training cut and the adapter's embedding limit
+        assertThat(back.descriptor().maxTokens()).isEqualTo(32);
         assertThat(back.descriptor().training().heldOut()).contains("faq-qa").contains("10");
         assertThat(back.descriptor().training().dataFiles()).containsKey("pairs.jsonl");
         assertThat(back.descriptor().training().dataFiles().get("pairs.jsonl")).hasSize(64);

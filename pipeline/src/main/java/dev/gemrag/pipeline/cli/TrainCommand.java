@@ -112,7 +112,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (!loraPositions.equals("all") && !loraPositions.equals("summary")) {
             throw new IllegalArgumentException("--lora-positions must be 'all' or 'summary', got '" + loraPositions + "'");
         }
-        String command = "gemrag train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals("train")) {
+            args.remove(0); // the top-level parse result starts with the subcommand's name
+        }
+        String command = "gemrag train " + String.join(" ", args);
         TrainConfig cfg = new TrainConfig(data, out, steps, ntpSteps, batch, maxTokens, k, rank, alpha, targets, lrNtp,
                 lrCl, splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs,
                 loraPositions.equals("summary"), hardNegatives);
