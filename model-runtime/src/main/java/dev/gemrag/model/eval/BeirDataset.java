@@ -24,9 +24,9 @@ public record BeirDataset(List<Doc> corpus, List<Query> queries, Map<String, Map
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public record Doc(String id, String title, String text) {
-        /** What gets embedded for a document: "title\ntext" when there is a title (same for every config). */
+        /** What gets embedded for a document, as the pipeline embeds chunks ({@link dev.gemrag.model.gem.DocumentText}). */
         public String embeddingText() {
-            return title == null || title.isBlank() ? text : title + "\n" + text;
+            return dev.gemrag.model.gem.DocumentText.of(title, text);
         }
     }
 

@@ -70,16 +70,55 @@ public record AdapterDescriptor(
     public record BaseModel(@JsonProperty("name") String name, @JsonProperty("sha256") String sha256) {
     }
 
+    /**
+     * @param positions where the LoRA applies: {@code "all"} (absent in older adapters: every token, the
+     *                  paper's layout; merged into W at load) or {@code "summary"} (only the summary
+     *                  tokens' step; text tokens and generation run the base weights)
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Lora(@JsonProperty("rank") int rank, @JsonProperty("alpha") float alpha,
-            @JsonProperty("targets") List<String> targets) {
+            @JsonProperty("targets") List<String> targets, @JsonProperty("positions") String positions) {
+        public static final String ALL = "all";
+        public static final String SUMMARY = "summary";
+
+        public Lora {
+            positions = positions == null ? ALL : positions;
+            if (!ALL.equals(positions) && !SUMMARY.equals(positions)) {
+                throw new IllegalArgumentException("adapter lora.positions must be '" + ALL + "' or '" + SUMMARY
+                        + "', got '" + positions + "'");
+            }
+        }
+
+        public Lora(int rank, float alpha, List<String> targets) {
+            this(rank, alpha, targets, ALL);
+        }
+
         public float scale() {
             return alpha / rank;
         }
+
+        public boolean summaryOnly() {
+            return SUMMARY.equals(positions);
+        }
     }
 
+    /**
+     * How the adapter was made. The fields after {@code data} are absent in older adapters.
+     *
+     * @param dataFiles  every file read, as {@code name -> sha256}
+     * @param heldOut    what was left out of training, in words
+     * @param wallSeconds wall time of the run that wrote this adapter (a resumed run: the last part only)
+     * @param notes      free-form facts about the recipe (objective, batch, lr, layout)
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Training(@JsonProperty("command") String command, @JsonProperty("seed") long seed,
-            @JsonProperty("steps") int steps, @JsonProperty("data") String data) {
+            @JsonProperty("steps") int steps, @JsonProperty("data") String data,
+            @JsonProperty("data_files") java.util.Map<String, String> dataFiles,
+            @JsonProperty("held_out") String heldOut, @JsonProperty("wall_seconds") Double wallSeconds,
+            @JsonProperty("notes") java.util.Map<String, Object> notes) {
+        public Training(String command, long seed, int steps, String data) {
+            this(command, seed, steps, data, null, null, null, null);
+        }
     }
 }

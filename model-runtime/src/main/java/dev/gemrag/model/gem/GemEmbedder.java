@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.TextTokenizer;
+import dev.gemrag.model.llama.LinearWeights;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import java.util.ArrayList;
@@ -22,16 +23,26 @@ public final class GemEmbedder {
     private final TextTokenizer tokenizer;
     private final EmbeddingSettings settings;
     private final TruncationCounter truncations;
+    private final LinearWeights summaryLinear;
 
     public GemEmbedder(LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings) {
-        this(model, null, tokenizer, settings);
+        this(model, null, tokenizer, settings, null);
     }
 
-    /** @param compiled null, or a compiled decoder of {@code model} for inference-only embedding */
+    /**
+     * @param compiled null, or a compiled decoder of {@code model} for inference-only embedding (text +
+     *                 summary tokens in one forward; not used with a summary-only adapter)
+     * @param summaryLinear null: one forward over text + summary tokens (LoRA, if any, merged into the
+     *                      weights); otherwise a summary-only adapter's projections, applied in the
+     *                      summary step of {@link SummaryPass} while the text runs the base weights
+     */
     public GemEmbedder(LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer,
-            EmbeddingSettings settings) {
+            EmbeddingSettings settings, LinearWeights summaryLinear) {
         if (compiled != null && compiled.model() != model) {
             throw new IllegalArgumentException("the compiled decoder belongs to another model");
+        }
+        if (summaryLinear != null && settings.pooling() != dev.gemrag.model.Pooling.GEM) {
+            throw new IllegalArgumentException("a summary-only adapter needs GEM pooling, got " + settings.pooling());
         }
         this.compiled = compiled;
         if (settings.k() > 0 && model.extraTokens() < settings.k()) {
@@ -46,6 +57,12 @@ public final class GemEmbedder {
         this.tokenizer = tokenizer;
         this.settings = settings;
         this.truncations = new TruncationCounter(settings.truncationLogEvery());
+        this.summaryLinear = summaryLinear;
+    }
+
+    /** The summary step's projections of a summary-only adapter, or null. */
+    public LinearWeights summaryLinear() {
+        return summaryLinear;
     }
 
     public EmbeddingSettings settings() {
@@ -70,12 +87,14 @@ public final class GemEmbedder {
         return embedInputs(inputs);
     }
 
-    /** Embeds prepared inputs as one batch. */
     /**
      * Pooled (not yet normalised) last hidden states {@code {B, hidden}} in {@code m}; differentiable
      * when the model's trainable parameters require gradients.
      */
     public NDArray pool(NDManager m, GemBatch batch, List<GemLayout> layouts) {
+        if (summaryLinear != null) {
+            throw new IllegalStateException("a summary-only adapter embeds through SummaryPass, not one forward");
+        }
         return pool(m, batch, layouts, model.forward(batch.ids(), batch.positions(), batch.mask(), null));
     }
 
@@ -94,10 +113,16 @@ public final class GemEmbedder {
         int h = model.config().hiddenSize();
         float[] pooled;
         try (NDManager m = model.newManager()) {
-            GemBatch batch = GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
-            NDArray hidden = compiled == null ? model.forward(batch.ids(), batch.positions(), batch.mask(), null)
-                    : compiled.forward(batch.ids(), batch.positions(), batch.mask(), null);
-            pooled = pool(m, batch, layouts, hidden).toFloatArray();
+            if (summaryLinear != null) {
+                List<int[]> texts = inputs.stream().map(in -> java.util.Arrays.copyOf(in.ids(), in.layout().prefix()))
+                        .toList();
+                pooled = SummaryPass.pooled(model, m, texts, settings.k(), summaryLinear).toFloatArray();
+            } else {
+                GemBatch batch = GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
+                NDArray hidden = compiled == null ? model.forward(batch.ids(), batch.positions(), batch.mask(), null)
+                        : compiled.forward(batch.ids(), batch.positions(), batch.mask(), null);
+                pooled = pool(m, batch, layouts, hidden).toFloatArray();
+            }
         }
         List<float[]> out = new ArrayList<>(b);
         for (int r = 0; r < b; r++) {

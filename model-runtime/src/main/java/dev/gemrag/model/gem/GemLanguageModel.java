@@ -8,6 +8,7 @@ import dev.gemrag.model.GenerationSession;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.generate.Generator;
+import dev.gemrag.model.llama.LinearWeights;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import java.util.List;
@@ -40,11 +41,16 @@ public final class GemLanguageModel implements LanguageModel {
     private GemEmbedder embedder;
     private final Generator generator;
     private final Function<List<ChatMessage>, String> chatTemplate;
+    private final LinearWeights summaryLinear;
     private boolean closed;
 
+    /**
+     * @param summaryLinear projections of the GEM summary step for a summary-only adapter (generation
+     *                      never uses them), or null
+     */
     GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings,
             List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
-        this(id, model, null, tokenizer, tokenizer, settings, stopTokens, chatTemplate);
+        this(id, model, null, tokenizer, tokenizer, settings, stopTokens, chatTemplate, null);
     }
 
     /**
@@ -52,7 +58,8 @@ public final class GemLanguageModel implements LanguageModel {
      * @param framed {@code tokenizer} with the vocabulary's BOS/EOS framing (see FramedTokenizer)
      */
     GemLanguageModel(String id, LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer, TextTokenizer framed,
-            EmbeddingSettings settings, List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
+            EmbeddingSettings settings, List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate,
+            LinearWeights summaryLinear) {
         this.id = id;
         this.model = model;
         this.compiled = compiled;
@@ -60,7 +67,8 @@ public final class GemLanguageModel implements LanguageModel {
         this.embedCompiled = compiledEmbedding ? compiled : null;
         this.tokenizer = tokenizer;
         this.framed = framed;
-        this.embedder = new GemEmbedder(model, embedCompiled, framed, settings);
+        this.summaryLinear = summaryLinear;
+        this.embedder = new GemEmbedder(model, embedCompiled, framed, settings, summaryLinear);
         this.generator = compiled == null ? new Generator(model, framed, stopTokens)
                 : new Generator(compiled, framed, stopTokens);
         this.chatTemplate = chatTemplate;
@@ -114,7 +122,8 @@ public final class GemLanguageModel implements LanguageModel {
      * and counted. Call before sharing the model (not thread-safe, like the model).
      */
     public void setEmbeddingMaxTokens(int maxTokens) {
-        embedder = new GemEmbedder(model, embedCompiled, framed, embedder.settings().withMaxTokens(maxTokens));
+        embedder = new GemEmbedder(model, embedCompiled, framed, embedder.settings().withMaxTokens(maxTokens),
+                summaryLinear);
     }
 
     /** Inputs cut to the token limit so far (each one also logged, rate-limited). */
@@ -127,7 +136,8 @@ public final class GemLanguageModel implements LanguageModel {
      * pooling needs the summary rows this model carries.
      */
     public GemEmbedder embedder(EmbeddingSettings settings) {
-        return new GemEmbedder(model, embedCompiled, framed, settings);
+        return new GemEmbedder(model, embedCompiled, framed, settings,
+                settings.pooling() == dev.gemrag.model.Pooling.GEM ? summaryLinear : null);
     }
 
     /** The compiled decoder serving generation, or null when everything runs eager. */

@@ -150,18 +150,25 @@ public final class ModelRuntime {
         }
         LlamaModel model = LlamaModel.create(base.config(), base.weights());
         try {
+            SummaryLora summaryLinear = null;
             if (adapter != null) {
-                mergeLora(model, adapter);
+                AdapterDescriptor.Lora lora = adapter.descriptor().lora();
+                if (lora != null && lora.summaryOnly()) {
+                    summaryLinear = SummaryLora.of(model, adapter); // W stays the base model's
+                } else {
+                    mergeLora(model, adapter);
+                }
                 model.setExtraEmbeddings(rows(adapter.summaryEmbeddings()));
             }
             String id = modelId(base, adapter, settings);
             CompiledDecoder compiled = compiledDecoder(base, model, format);
-            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}, forward {}", id,
+            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}, forward {}{}", id,
                     base.config().numLayers(), base.config().hiddenSize(), settings.pooling(), settings.k(),
-                    settings.maxTokens(), compiled == null ? "eager" : "compiled " + compiled.format());
+                    settings.maxTokens(), compiled == null ? "eager" : "compiled " + compiled.format(),
+                    summaryLinear == null ? "" : ", LoRA at the summary step only");
             try {
                 return new GemLanguageModel(id, model, compiled, tokenizer, FramedTokenizer.of(tokenizer, base),
-                        settings, base.eosTokenIds(), chatTemplate);
+                        settings, base.eosTokenIds(), chatTemplate, summaryLinear);
             } catch (RuntimeException e) {
                 if (compiled != null) {
                     compiled.close();

@@ -24,6 +24,7 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] values;
     private final int batch;
     private final int capacity;
+    private final boolean frozen;
     private int length;
 
     KvCache(NDManager parent, Device device, int layers, int batch, int kvHeads, int capacity, int headDim) {
@@ -31,6 +32,7 @@ public final class KvCache implements AutoCloseable {
             throw new IllegalArgumentException("KvCache needs positive batch and capacity, got " + batch + ", " + capacity);
         }
         this.manager = parent.newSubManager(device);
+        this.frozen = false;
         this.batch = batch;
         this.capacity = capacity;
         this.keys = new NDArray[layers];
@@ -43,6 +45,11 @@ public final class KvCache implements AutoCloseable {
     }
 
     private KvCache(NDManager manager, NDArray[] keys, NDArray[] values, int capacity, int length) {
+        this(manager, keys, values, capacity, length, false);
+    }
+
+    private KvCache(NDManager manager, NDArray[] keys, NDArray[] values, int capacity, int length, boolean frozen) {
+        this.frozen = frozen;
         this.manager = manager;
         this.keys = keys;
         this.values = values;
@@ -154,6 +161,16 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * A read-only view of the filled slots: a forward through it attends to them plus its own tokens
+     * (keys/values concatenated, nothing written, length unchanged). For a differentiable step after a
+     * no-gradient prefill (the GEM summary step in training): autograd then sees a plain concatenation
+     * instead of in-place writes into a shared buffer. Closing the view frees nothing; close this cache.
+     */
+    public KvCache frozenView() {
+        return new KvCache(manager, keys, values, capacity, length, true);
+    }
+
     public int batch() {
         return batch;
     }
@@ -192,7 +209,7 @@ public final class KvCache implements AutoCloseable {
         if (batchRows != batch) {
             throw new IllegalArgumentException("KvCache holds " + batch + " rows, forward got " + batchRows);
         }
-        if (length + newTokens > capacity) {
+        if (!frozen && length + newTokens > capacity) {
             throw new IllegalArgumentException("KvCache full: " + length + " + " + newTokens + " tokens exceed capacity "
                     + capacity);
         }
@@ -203,6 +220,15 @@ public final class KvCache implements AutoCloseable {
      * filled slots, {B, kvHeads, length+T, headDim}, attached to {@code scope}.
      */
     NDArray[] append(int layer, NDArray k, NDArray v, NDManager scope) {
+        if (frozen) {
+            NDIndex filled = new NDIndex().addAllDim(2).addSliceDim(0, length);
+            if (length == 0) {
+                return new NDArray[] {k, v};
+            }
+            NDArray pk = keys[layer].get(scope, filled);
+            NDArray pv = values[layer].get(scope, filled);
+            return new NDArray[] {pk.concat(k, 2), pv.concat(v, 2)};
+        }
         long t = k.getShape().get(2);
         NDIndex write = new NDIndex().addAllDim(2).addSliceDim(length, length + t);
         keys[layer].set(write, k);
@@ -213,11 +239,17 @@ public final class KvCache implements AutoCloseable {
 
     /** Called once per forward after all layers have written their T new slots. */
     public void advance(int newTokens) {
+        if (frozen) {
+            return;
+        }
         length += newTokens;
     }
 
     @Override
     public void close() {
+        if (frozen) {
+            return;
+        }
         manager.close();
     }
 }

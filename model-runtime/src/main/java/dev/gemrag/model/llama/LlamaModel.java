@@ -229,6 +229,17 @@ public final class LlamaModel implements AutoCloseable {
      * @return {B, T, hidden}, attached to inputIds' manager
      */
     public NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache) {
+        return forward(inputIds, positions, mask, cache, linear);
+    }
+
+    /**
+     * Like {@link #forward(NDArray, NDArray, NDArray, KvCache)} with the projections of this call only
+     * routed through {@code projections} (e.g. a LoRA applied only to the GEM summary step, while the
+     * text prefill runs the base weights).
+     */
+    public NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache,
+            LinearWeights projections) {
+        Objects.requireNonNull(projections, "projections");
         Shape idsShape = inputIds.getShape();
         if (idsShape.dimension() != 2) {
             throw new IllegalArgumentException("inputIds must be {B, T}, got " + idsShape);
@@ -249,7 +260,7 @@ public final class LlamaModel implements AutoCloseable {
             NDArray x = embed(inputIds);
             NDList angles = rope.angles(positions.toType(DataType.INT64, false), (float) (1.0 / Math.sqrt(config.headDim())));
             for (Block block : blocks) {
-                x = block.apply(x, angles, rope, mask, cache, linear);
+                x = block.apply(x, angles, rope, mask, cache, projections);
             }
             NDArray out = outputNorm.apply(x);
             out.attach(outer);
@@ -262,7 +273,9 @@ public final class LlamaModel implements AutoCloseable {
 
     private NDArray embed(NDArray ids) {
         NDArray longIds = ids.toType(DataType.INT64, false);
-        if (extraEmbeddings == null) {
+        // text-only batches (a prefill) skip the extra rows: their result would not depend on them, but
+        // with trainable rows autograd would record the whole pass
+        if (extraEmbeddings == null || longIds.max().getLong() < config.vocabSize()) {
             return lookup(longIds, tokenEmbedding);
         }
         int vocab = config.vocabSize();

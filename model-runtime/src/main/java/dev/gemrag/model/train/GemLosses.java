@@ -41,7 +41,7 @@ public final class GemLosses {
         NDArray hidden = model.forward(t.ids(), t.positions(), t.mask(), null);
         NDArray w = m.create(PoolingWeights.of(layouts, t.length(), Pooling.GEM), new Shape(layouts.size(), 1, t.length()));
         NDArray pooled = w.matMul(hidden).squeeze(1);
-        NDArray unit = pooled.div(pooled.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+        NDArray unit = unit(pooled);
         int b = batch.anchors().size();
         NDArray anchors = unit.get(new NDIndex("0:" + b));
         NDArray positives = unit.get(new NDIndex(b + ":"));
@@ -49,5 +49,28 @@ public final class GemLosses {
         NDArray logp = logits.logSoftmax(1);
         NDArray diag = logp.mul(m.eye(b)).sum(new int[] {1});
         return diag.mean().neg();
+    }
+
+    private static NDArray unit(NDArray v) {
+        return v.div(v.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+    }
+
+    /**
+     * InfoNCE of queries against documents: {@code queries {B, H}}, {@code docs {N, H}} with N >= B, the
+     * positive of query i is document i, every other document (other positives = in-batch negatives,
+     * rows B.. = hard negatives) is a negative. Logits = scale * cos; mean over queries of
+     * {@code -log softmax(logits_i)[i]}.
+     */
+    public static NDArray infoNce(NDArray queries, NDArray docs, NDArray logitScale) {
+        long b = queries.getShape().get(0);
+        if (docs.getShape().get(0) < b) {
+            throw new IllegalArgumentException("infoNce needs at least one document per query: " + docs.getShape()
+                    + " for " + b + " queries");
+        }
+        NDArray logits = unit(queries).matMul(unit(docs).transpose()).mul(logitScale);
+        NDArray logp = logits.logSoftmax(1);
+        NDArray target = queries.getManager().eye((int) b, (int) docs.getShape().get(0), 0,
+                ai.djl.ndarray.types.DataType.FLOAT32);
+        return logp.mul(target).sum(new int[] {1}).mean().neg();
     }
 }

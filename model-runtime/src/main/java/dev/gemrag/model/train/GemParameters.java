@@ -88,13 +88,25 @@ public final class GemParameters implements AutoCloseable {
 
     /** Makes the model use these parameters: summary rows as extra embeddings, LoRA around every target. */
     public void install(LlamaModel model) {
+        install(model, false);
+    }
+
+    /**
+     * @param summaryOnly true: only the summary rows go into the model; the LoRA is applied by passing
+     *                    {@link #loraLinear} to the summary step (see {@link dev.gemrag.model.gem.SummaryPass})
+     */
+    public void install(LlamaModel model, boolean summaryOnly) {
         model.setExtraEmbeddings(all.get(GemAdapter.SUMMARY));
-        if (targets.isEmpty()) {
-            model.setLinear(null);
-            return;
-        }
+        model.setLinear(summaryOnly || targets.isEmpty() ? null : loraLinear(model));
+    }
+
+    /** Base projections plus these (trainable) LoRA pairs. */
+    public LinearWeights loraLinear(LlamaModel model) {
         LinearWeights base = model.baseLinear();
-        model.setLinear((name, x) -> {
+        if (targets.isEmpty()) {
+            return base;
+        }
+        return (name, x) -> {
             NDArray y = base.apply(name, x);
             NDArray a = all.get(name + ".lora_a");
             if (a == null) {
@@ -107,7 +119,7 @@ public final class GemParameters implements AutoCloseable {
             NDArray bt = b.transpose();
             bt.attach(x.getManager());
             return y.add(x.matMul(at).matMul(bt).mul(scale));
-        });
+        };
     }
 
     /** The logit scale actually used, exp of the clamped log scale, as a differentiable array in {@code m}. */
@@ -149,6 +161,27 @@ public final class GemParameters implements AutoCloseable {
             }
             a.set(v);
         });
+    }
+
+    /** Whether every parameter's gradient is finite (NaN/inf anywhere: false). */
+    public boolean gradientsFinite() {
+        for (NDArray p : all.values()) {
+            try (NDArray g = p.getGradient(); NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
+                if (bad.getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Sets every gradient to 0 (assignment, not a product: NaN * 0 stays NaN). */
+    public void zeroGradients() {
+        for (NDArray p : all.values()) {
+            try (NDArray g = p.getGradient()) {
+                g.set(new float[Math.toIntExact(g.size())]);
+            }
+        }
     }
 
     public int rank() {

@@ -55,49 +55,75 @@ public final class GemTrainer {
 
     /** Trains and writes the adapter; {@code onStep} sees every step (may be null). Returns the adapter. */
     public GemAdapter train(Consumer<StepStats> onStep) throws IOException {
-        TrainingText data = TrainingText.read(config.data(), tokenizer, config.maxTokens() - config.k(), config.seed());
-        LOG.info("GEM training: {} passages, {} steps ({} NTP then contrastive), batch {}, {} tokens, k {}, LoRA rank {}",
-                data.size(), config.steps(), config.ntpSteps(), config.batchSize(), config.maxTokens(), config.k(),
-                config.rank());
+        long wallStart = System.nanoTime();
+        TrainingText data = config.pairs() != null && config.ntpSteps() == 0 ? null
+                : TrainingText.read(config.data(), tokenizer, config.maxTokens() - config.k(), config.seed());
+        PairSteps pairSteps = config.pairs() == null ? null : PairSteps.load(config, tokenizer, base.config().vocabSize());
+        LOG.info("GEM training: {} {} steps ({} NTP then contrastive{}), batch {}, {} tokens, k {}, LoRA rank {}{}",
+                pairSteps != null ? pairSteps.pairs().size() + " pairs (" + pairSteps.pairs().heldOutCount() + " held out),"
+                        : data.size() + " passages,",
+                config.steps(), config.ntpSteps(), pairSteps != null ? " on pairs, " + config.hardNegatives()
+                        + " BM25 hard negatives each" : "", config.batchSize(), config.maxTokens(), config.k(),
+                config.rank(), config.summaryOnly() ? " at the summary step only" : " on all tokens");
         CosineSchedule schedule = new CosineSchedule(config.ntpSteps(), config.steps(), config.lrNtp(), config.lrCl());
         int vocab = base.config().vocabSize();
         try (LlamaModel model = LlamaModel.create(base.config(), base.weights());
                 GemParameters params = new GemParameters(model, base.weights(), config.k(), config.rank(),
                         config.alpha(), config.targets(), config.seed());
                 Adam adam = Adam.standard(model.newManager())) {
-            params.install(model);
+            params.install(model, config.summaryOnly());
             int start = config.resume() ? restore(params, adam) : 0;
             long runStart = System.nanoTime();
             for (int step = start; step < config.steps(); step++) {
                 long t0 = System.nanoTime();
                 float lr = schedule.at(step);
                 boolean contrastive = step >= config.ntpSteps();
-                Random random = new Random(config.seed() * 1_000_003L + step);
-                List<int[]> texts = data.batch(step, config.batchSize());
+                List<int[]> texts = contrastive && pairSteps != null ? List.of() : data.batch(step, config.batchSize());
                 double ntp = Double.NaN;
                 double cl = Double.NaN;
-                long tokens;
-                try (NDManager m = model.newManager();
-                        GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray loss;
-                    if (contrastive) {
-                        ContrastiveBatch b = ContrastiveBatch.build(texts, config.k(), vocab, config.dropout(), random);
-                        loss = GemLosses.contrastive(model, m, b, params.logitScale(m));
-                        cl = loss.getFloat();
-                        tokens = b.tokens();
-                    } else {
-                        NtpBatch b = NtpBatch.build(texts, config.k(), vocab, config.splitFraction(), random);
-                        loss = GemLosses.nextToken(model, m, b);
-                        ntp = loss.getFloat();
-                        tokens = b.tokens();
+                long tokens = 0;
+                boolean update = false;
+                // a rare non-finite gradient with a finite loss was seen on CPU (not reproducible on a rerun of
+                // the same batch): recompute once, and skip the update if it persists, rather than let NaN
+                // reach the parameters
+                for (int attempt = 0; attempt < 2 && !update; attempt++) {
+                    try (NDManager m = model.newManager();
+                            GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray loss;
+                        if (contrastive && pairSteps != null) {
+                            PairSteps.Step b = pairSteps.step(step);
+                            loss = pairSteps.loss(model, m, params, b);
+                            cl = loss.getFloat();
+                            tokens = b.tokens();
+                        } else if (contrastive) {
+                            ContrastiveBatch b = ContrastiveBatch.build(texts, config.k(), vocab, config.dropout(),
+                                    new Random(config.seed() * 1_000_003L + step));
+                            loss = GemLosses.contrastive(model, m, b, params.logitScale(m));
+                            cl = loss.getFloat();
+                            tokens = b.tokens();
+                        } else {
+                            NtpBatch b = NtpBatch.build(texts, config.k(), vocab, config.splitFraction(),
+                                    new Random(config.seed() * 1_000_003L + step));
+                            loss = GemLosses.nextToken(model, m, b);
+                            ntp = loss.getFloat();
+                            tokens = b.tokens();
+                        }
+                        if (!Double.isFinite(contrastive ? cl : ntp)) {
+                            throw new IllegalStateException("loss is " + (contrastive ? cl : ntp) + " at step " + (step + 1)
+                                    + ": training diverged; lower the learning rate or resume from the last checkpoint");
+                        }
+                        gc.backward(loss);
                     }
-                    if (!Double.isFinite(contrastive ? cl : ntp)) {
-                        throw new IllegalStateException("loss is " + (contrastive ? cl : ntp) + " at step " + (step + 1)
-                                + ": training diverged; lower the learning rate or resume from the last checkpoint");
+                    update = params.gradientsFinite();
+                    if (!update) {
+                        params.zeroGradients();
+                        LOG.warn("step {}: non-finite gradient with loss {}, {}", step + 1, contrastive ? cl : ntp,
+                                attempt == 0 ? "recomputing the step" : "update skipped");
                     }
-                    gc.backward(loss);
                 }
-                adam.step(params.all(), lr);
+                if (update) {
+                    adam.step(params.all(), lr);
+                }
                 params.clamp();
                 long nanos = System.nanoTime() - t0;
                 int done = step - start + 1;
@@ -112,24 +138,24 @@ public final class GemTrainer {
                 }
                 boolean last = step + 1 == config.steps();
                 if (last || (config.checkpointEvery() > 0 && (step + 1) % config.checkpointEvery() == 0)) {
-                    save(params, adam, step + 1);
+                    save(params, adam, step + 1, wallStart);
                 }
             }
             if (start >= config.steps()) {
                 LOG.info("checkpoint already at step {} of {}: nothing to train", start, config.steps());
             }
-            return writeAdapter(params, Math.max(start, config.steps()));
+            return writeAdapter(params, Math.max(start, config.steps()), wallStart);
         }
     }
 
-    private GemAdapter writeAdapter(GemParameters params, int steps) throws IOException {
+    private GemAdapter writeAdapter(GemParameters params, int steps, long wallStart) throws IOException {
         AdapterDescriptor d = new AdapterDescriptor(AdapterDescriptor.FORMAT,
                 new AdapterDescriptor.BaseModel(base.source().getFileName().toString(), base.sha256()),
                 summaryTokenNames(config.k()), config.k(), "gem", true, config.queryInstruction(), "",
                 config.maxTokens(),
-                config.rank() == 0 ? null : new AdapterDescriptor.Lora(config.rank(), config.alpha(), config.targets()),
-                new AdapterDescriptor.Training(config.command(), config.seed(), steps,
-                        config.data().getFileName().toString()));
+                config.rank() == 0 ? null : new AdapterDescriptor.Lora(config.rank(), config.alpha(), config.targets(),
+                        config.summaryOnly() ? AdapterDescriptor.Lora.SUMMARY : AdapterDescriptor.Lora.ALL),
+                training(steps, (System.nanoTime() - wallStart) / 1e9));
         GemAdapter adapter = new GemAdapter(d.validate(), params.adapterTensors());
         adapter.write(config.out());
         return adapter;
@@ -139,7 +165,32 @@ public final class GemTrainer {
         return java.util.stream.IntStream.range(0, k).mapToObj(j -> "<|gem_summary_" + j + "|>").toList();
     }
 
-    private void save(GemParameters params, Adam adam, int step) throws IOException {
+    private AdapterDescriptor.Training training(int steps, double wallSeconds) throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        if (config.pairs() == null || config.ntpSteps() > 0) {
+            files.put(config.data().getFileName().toString(), DataChecksum.sha256(config.data()));
+        }
+        if (config.pairs() != null) {
+            files.put(config.pairs().getFileName().toString(), DataChecksum.sha256(config.pairs()));
+        }
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("objective", config.pairs() == null ? "self-supervised: NTP then InfoNCE (token-dropout positive)"
+                : (config.ntpSteps() > 0 ? "NTP, then " : "") + "InfoNCE query -> passage, in-batch negatives"
+                        + (config.hardNegatives() > 0 ? " + " + config.hardNegatives() + " BM25 hard negative(s) per pair"
+                                : "") + ", query instruction prepended to training queries");
+        notes.put("lora_positions", config.summaryOnly() ? "summary" : "all");
+        notes.put("batch", config.batchSize());
+        notes.put("max_tokens", config.maxTokens());
+        notes.put("lr_ntp", config.lrNtp());
+        notes.put("lr_contrastive", config.lrCl());
+        notes.put("device", "CPU (DJL " + ai.djl.engine.Engine.getDjlVersion() + ", PyTorch "
+                + Engine.getEngine("PyTorch").getVersion() + ")");
+        return new AdapterDescriptor.Training(config.command(), config.seed(), steps,
+                String.join(", ", files.keySet()), files, config.pairs() == null ? null : TrainingPairs.HELD_OUT_RULE,
+                Math.round(wallSeconds * 10) / 10.0, notes);
+    }
+
+    private void save(GemParameters params, Adam adam, int step, long wallStart) throws IOException {
         Path dir = checkpointDir();
         Files.createDirectories(dir);
         Map<String, WeightTensor> state = new LinkedHashMap<>();
@@ -154,7 +205,7 @@ public final class GemTrainer {
         meta.put("k", config.k());
         meta.put("rank", config.rank());
         JSON.writeValue(dir.resolve("state.json").toFile(), meta);
-        writeAdapter(params, step);
+        writeAdapter(params, step, wallStart);
         LOG.info("checkpoint at step {} in {}", step, dir);
     }
 

@@ -23,12 +23,19 @@ import java.util.List;
  * @param seed             fixes data order, splits, dropout and initialisation
  * @param checkpointEvery  steps between resumable checkpoints (0: only at the end)
  * @param resume           continue from the checkpoint next to {@code out} when there is one
- * @param queryInstruction written into the descriptor (used at inference only)
+ * @param queryInstruction written into the descriptor; with {@code pairs} also prepended to every training
+ *                         query (so the instruction is trained with, and the runtime applies it to queries)
  * @param command          the command line, recorded in the descriptor
+ * @param pairs            null: self-supervised contrastive phase on {@code data}; else a JSON-lines pairs file
+ *                         ({@link TrainingPairs}): the contrastive phase is query -> passage InfoNCE
+ * @param summaryOnly      LoRA only at the summary step ({@link dev.gemrag.model.gem.SummaryPass}); the text
+ *                         runs the base weights without gradients. Needs pairs and no NTP phase
+ * @param hardNegatives    BM25-mined hard negatives per pair ({@link Bm25Negatives}), 0 for in-batch only
  */
 public record TrainConfig(Path data, Path out, int steps, int ntpSteps, int batchSize, int maxTokens, int k, int rank,
         float alpha, List<String> targets, float lrNtp, float lrCl, float splitFraction, float dropout, long seed,
-        int checkpointEvery, boolean resume, String queryInstruction, String command) {
+        int checkpointEvery, boolean resume, String queryInstruction, String command, Path pairs,
+        boolean summaryOnly, int hardNegatives) {
 
     public static final String DEFAULT_QUERY_INSTRUCTION = "Given a question, retrieve passages that answer it: ";
 
@@ -45,27 +52,44 @@ public record TrainConfig(Path data, Path out, int steps, int ntpSteps, int batc
         if (splitFraction < 0 || splitFraction > 1 || dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("train: split fraction must be in [0, 1] and dropout in [0, 1)");
         }
+        if (hardNegatives < 0 || (hardNegatives > 0 && pairs == null)) {
+            throw new IllegalArgumentException("train: hard negatives need --pairs and must be >= 0, got " + hardNegatives);
+        }
+        if (summaryOnly && (pairs == null || ntpSteps > 0)) {
+            throw new IllegalArgumentException("train: a summary-only adapter is trained on --pairs with --ntp-steps 0 "
+                    + "(generation runs the base weights, so next-token training has nothing to protect)");
+        }
     }
 
     /** Small-CPU defaults: 200 steps, 100 NTP, batch 8, 128 tokens, k 1, rank 8, alpha 16. */
     public static TrainConfig defaults(Path data, Path out) {
         return new TrainConfig(data, out, 200, 100, 8, 128, 1, 8, 16f,
                 List.of("wq", "wk", "wv", "wo", "w1", "w2", "w3"), 1e-4f, 1e-5f, 0.2f, 0.1f, 42L, 50, false,
-                DEFAULT_QUERY_INSTRUCTION, "gemrag train");
+                DEFAULT_QUERY_INSTRUCTION, "gemrag train", null, false, 0);
     }
 
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
         return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command);
+                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
+                hardNegatives);
     }
 
     public TrainConfig withLora(int k, int rank, float alpha, float lrNtp, float lrCl) {
         return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command);
+                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
+                hardNegatives);
     }
 
     public TrainConfig withRun(long seed, int checkpointEvery, boolean resume, String command) {
         return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command);
+                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
+                hardNegatives);
+    }
+
+    /** Query -> passage training on {@code pairs}. */
+    public TrainConfig withPairs(Path pairs, boolean summaryOnly, int hardNegatives) {
+        return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
+                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
+                hardNegatives);
     }
 }

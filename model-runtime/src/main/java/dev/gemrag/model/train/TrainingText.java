@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * The training passages, tokenized once (no BOS, cut to {@code maxTextTokens}), and a seeded order:
@@ -17,16 +16,14 @@ import java.util.Random;
  */
 public final class TrainingText {
     private final List<int[]> passages;
-    private final long seed;
-    private int cachedEpoch = -1;
-    private int[] cachedOrder;
+    private final EpochOrder order;
 
     public TrainingText(List<int[]> passages, long seed) {
         if (passages.size() < 2) {
             throw new IllegalArgumentException("training needs at least 2 passages, got " + passages.size());
         }
         this.passages = passages;
-        this.seed = seed;
+        this.order = new EpochOrder(passages.size(), seed);
     }
 
     public static TrainingText read(Path file, TextTokenizer tokenizer, int maxTextTokens, long seed) throws IOException {
@@ -54,29 +51,8 @@ public final class TrainingText {
     public List<int[]> batch(int step, int batchSize) {
         List<int[]> out = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            long global = (long) step * batchSize + i;
-            int epoch = (int) (global / passages.size());
-            out.add(passages.get(order(epoch)[(int) (global % passages.size())]));
+            out.add(passages.get(order.at((long) step * batchSize + i)));
         }
         return out;
-    }
-
-    private int[] order(int epoch) {
-        if (epoch != cachedEpoch) {
-            int[] o = new int[passages.size()];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = i;
-            }
-            Random r = new Random(seed + epoch);
-            for (int i = o.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int tmp = o[i];
-                o[i] = o[j];
-                o[j] = tmp;
-            }
-            cachedOrder = o;
-            cachedEpoch = epoch;
-        }
-        return cachedOrder;
     }
 }

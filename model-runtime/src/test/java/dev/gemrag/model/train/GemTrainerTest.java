@@ -132,4 +132,93 @@ class GemTrainerTest {
         }
     }
 
+    private Path pairs(int n) throws Exception {
+        String[] topics = {"disk", "network", "kernel", "user", "route", "packets", "module", "group"};
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String t = topics[i % topics.length];
+            out.add("{\"query\":\"" + t + " " + i % 3 + "\",\"passage\":\"about " + t + " and " + t + " tools " + i % 3
+                    + "\",\"kind\":\"" + (i % 5 == 4 ? "faq-qa" : "pkg-desc") + "\"}");
+        }
+        Path f = dir.resolve("pairs.jsonl");
+        Files.write(f, out);
+        return f;
+    }
+
+    private TrainConfig pairConfig(Path pairs, String name, int steps, boolean summaryOnly, int hardNegatives) {
+        return TrainConfig.defaults(null, dir.resolve(name + ".json")).with(steps, 0, 8, 32)
+                .withLora(1, 4, 8f, 1e-2f, 1e-2f).withRun(7, 5, false, "test")
+                .withPairs(pairs, summaryOnly, hardNegatives);
+    }
+
+    @Test
+    void summaryOnlyPairTrainingLearnsAndLeavesGenerationAlone() throws Exception {
+        Path p = pairs(40);
+        List<StepStats> stats = new ArrayList<>();
+        TrainConfig cfg = pairConfig(p, "summary", 24, true, 1);
+        GemAdapter adapter = new GemTrainer(base, TOKENIZER, cfg).train(stats::add);
+        assertThat(stats).allSatisfy(s -> assertThat(s.clLoss()).isFinite());
+        double first = (stats.get(0).loss() + stats.get(1).loss() + stats.get(2).loss()) / 3;
+        double last = (stats.get(21).loss() + stats.get(22).loss() + stats.get(23).loss()) / 3;
+        assertThat(last).as("pair InfoNCE falls").isLessThan(first * 0.8);
+
+        GemAdapter back = GemAdapter.read(cfg.out());
+        assertThat(back.descriptor().lora().summaryOnly()).isTrue();
+        // --max-tokens is both the training cut and the adapter's embedding limit
+        assertThat(back.descriptor().maxTokens()).isEqualTo(32);
+        assertThat(back.descriptor().training().heldOut()).contains("faq-qa").contains("10");
+        assertThat(back.descriptor().training().dataFiles()).containsKey("pairs.jsonl");
+        assertThat(back.descriptor().training().dataFiles().get("pairs.jsonl")).hasSize(64);
+
+        // generation: the model with the summary-only adapter gives the base model's logits exactly
+        try (GemLanguageModel plain = ModelRuntime.fromCheckpoint(base, null, TOKENIZER, Pooling.MEAN, null);
+                GemLanguageModel gem = ModelRuntime.fromCheckpoint(base, back, TOKENIZER, Pooling.MEAN, null);
+                NDManager m = plain.llama().newManager()) {
+            int[] ids = TOKENIZER.encode("copy the disk");
+            var batch = dev.gemrag.model.gem.GemBatch.of(m, List.of(ids), List.of(dev.gemrag.model.gem.GemLayout.plain(ids.length)));
+            float[] a = plain.llama().logits(plain.llama().forward(batch.ids(), batch.positions(), batch.mask(), null)).toFloatArray();
+            float[] b = gem.llama().logits(gem.llama().forward(batch.ids(), batch.positions(), batch.mask(), null)).toFloatArray();
+            assertThat(b).containsExactly(a);
+            // embedding: queries get the trained instruction; the summary step's LoRA changes the vector
+            List<float[]> q = gem.embed(List.of("disk 1"), dev.gemrag.model.EmbedRole.QUERY);
+            List<float[]> d = gem.embed(List.of("disk 1"), dev.gemrag.model.EmbedRole.DOCUMENT);
+            assertThat(q.get(0)).isNotEqualTo(d.get(0));
+            assertThat(back.descriptor().queryInstruction()).isEqualTo(TrainConfig.DEFAULT_QUERY_INSTRUCTION);
+        }
+    }
+
+    @Test
+    void pairTrainingResumesExactly() throws Exception {
+        Path p = pairs(40);
+        GemAdapter straight = new GemTrainer(base, TOKENIZER, pairConfig(p, "pstraight", 8, true, 1)).train(null);
+        try {
+            new GemTrainer(base, TOKENIZER, pairConfig(p, "presumed", 8, true, 1)).train(s -> {
+                if (s.step() == 7) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            });
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessage("simulated crash");
+        }
+        GemAdapter resumed = new GemTrainer(base, TOKENIZER,
+                pairConfig(p, "presumed", 8, true, 1).withRun(7, 5, true, "test")).train(null);
+        for (var e : straight.tensors().entrySet()) {
+            float[] a = e.getValue().data();
+            float[] b = resumed.tensors().get(e.getKey()).data();
+            for (int i = 0; i < a.length; i++) {
+                assertThat(b[i]).as(e.getKey() + "[" + i + "]").isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void allTokenPairTrainingRunsAndSummaryOnlyRefusesNtp() throws Exception {
+        Path p = pairs(40);
+        List<StepStats> stats = new ArrayList<>();
+        new GemTrainer(base, TOKENIZER, pairConfig(p, "alltok", 4, false, 0)).train(stats::add);
+        assertThat(stats).hasSize(4).allSatisfy(s -> assertThat(s.clLoss()).isFinite());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pairConfig(p, "x", 4, true, 0).with(4, 2, 8, 32))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("summary-only");
+    }
+
 }

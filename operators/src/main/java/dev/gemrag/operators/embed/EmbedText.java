@@ -7,7 +7,6 @@ public final class EmbedText {
     private EmbedText() {}
 
     public static String of(Chunk chunk) {
-        String title = chunk.title();
-        return title == null || title.isBlank() ? chunk.text() : title.strip() + "\n" + chunk.text();
+        return dev.gemrag.model.gem.DocumentText.of(chunk.title(), chunk.text());
     }
 }

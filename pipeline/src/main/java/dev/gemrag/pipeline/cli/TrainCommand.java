@@ -24,8 +24,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "plain text, one passage per line")
+    @Option(names = "--data", description = "plain text, one passage per line (NTP phase; and the contrastive phase "
+            + "when --pairs is not given)")
     Path data;
+
+    @Option(names = "--pairs", description = "JSON-lines (query, passage) pairs, e.g. shared/data/pairs/pairs.jsonl: "
+            + "the contrastive phase becomes query -> passage InfoNCE (held out: faq-qa pairs on lines divisible by 10)")
+    Path pairs;
+
+    @Option(names = "--lora-positions", defaultValue = "all", description = "all: LoRA on every token (the paper's layout); "
+            + "summary: only at the summary step, text and generation run the base weights (needs --pairs, "
+            + "--ntp-steps 0) (default: ${DEFAULT-VALUE})")
+    String loraPositions;
+
+    @Option(names = "--hard-negatives", defaultValue = "0", description = "BM25-mined hard negatives per pair "
+            + "(default: ${DEFAULT-VALUE})")
+    int hardNegatives;
 
     @Option(names = "--out", required = true, description = "adapter descriptor to write, e.g. models/gem.json")
     Path out;
@@ -80,7 +94,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--query-instruction", defaultValue = TrainConfig.DEFAULT_QUERY_INSTRUCTION,
-            description = "instruction stored for queries (default: '${DEFAULT-VALUE}')")
+            description = "instruction for queries: stored in the adapter (the runtime prepends it to QUERY embeddings); "
+                    + "with --pairs also prepended to every training query (default: '${DEFAULT-VALUE}')")
     String queryInstruction;
 
     @Option(names = "--full-finetune", description = "not supported: the adapter format holds LoRA pairs and summary rows only")
@@ -92,9 +107,20 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--full-finetune is not supported: the adapter format stores LoRA pairs and "
                     + "summary rows only (use a high --rank instead)");
         }
-        String command = "gemrag train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        if (data == null && (pairs == null || ntpSteps > 0)) {
+            throw new IllegalArgumentException("--data is needed (next-token phase, or contrastive without --pairs)");
+        }
+        if (!loraPositions.equals("all") && !loraPositions.equals("summary")) {
+            throw new IllegalArgumentException("--lora-positions must be 'all' or 'summary', got '" + loraPositions + "'");
+        }
+        List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals("train")) {
+            args.remove(0); // the top-level parse result starts with the subcommand's name
+        }
+        String command = "gemrag train " + String.join(" ", args);
         TrainConfig cfg = new TrainConfig(data, out, steps, ntpSteps, batch, maxTokens, k, rank, alpha, targets, lrNtp,
-                lrCl, splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command);
+                lrCl, splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs,
+                loraPositions.equals("summary"), hardNegatives);
         Path base = ModelLocator.resolve(model.value());
         Checkpoint checkpoint = ModelRuntime.loadCheckpoint(base);
         try (HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint)) {
