@@ -8,6 +8,13 @@ package dev.gemrag.connectors.records;
  * @param groups    the asker's groups: only chunks whose acl intersects them may be retrieved
  * @param topK      chunks to retrieve (null = configured default)
  * @param maxTokens answer length limit (null = configured default)
+ * @param retrievalMode dense, hybrid or sparse retrieval (null = configured retrieval.mode)
  */
-public record Question(String id, String question, String[] groups, Integer topK, Integer maxTokens) {
+public record Question(String id, String question, String[] groups, Integer topK, Integer maxTokens,
+        RetrievalMode retrievalMode) {
+
+    /** A question that leaves the retrieval mode to the configuration. */
+    public Question(String id, String question, String[] groups, Integer topK, Integer maxTokens) {
+        this(id, question, groups, topK, maxTokens, null);
+    }
 }

@@ -5,14 +5,16 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.gemrag.connectors.records.Question;
+import dev.gemrag.connectors.records.RetrievalMode;
 
 /**
- * The questions topic contract: {@code {"id","question","groups"?:[..],"top_k"?,"max_tokens"?}}, UTF-8 JSON.
- * The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and values
- * over {@link RecordLimits} are rejected; top_k and max_tokens must be integers from 1 to their limit.
+ * The questions topic contract: {@code {"id","question","groups"?:[..],"top_k"?,"max_tokens"?,"retrieval_mode"?}},
+ * UTF-8 JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and
+ * values over {@link RecordLimits} are rejected; top_k and max_tokens must be integers from 1 to their limit;
+ * retrieval_mode must be {@code "dense"}, {@code "hybrid"} or {@code "sparse"}.
  */
 public final class QuestionJson {
-    private static final Set<String> FIELDS = Set.of("id", "question", "groups", "top_k", "max_tokens");
+    private static final Set<String> FIELDS = Set.of("id", "question", "groups", "top_k", "max_tokens", "retrieval_mode");
 
     private QuestionJson() {}
 
@@ -26,7 +28,16 @@ public final class QuestionJson {
         String[] groups = f.stringArray("groups", limits.maxGroups(), limits.maxGroupBytes());
         Integer topK = f.optionalInt("top_k", 1, limits.maxTopK());
         Integer maxTokens = f.optionalInt("max_tokens", 1, limits.maxMaxTokens());
-        return new Question(id, question, groups, topK, maxTokens);
+        String mode = f.optionalString("retrieval_mode", 16);
+        RetrievalMode retrievalMode = null;
+        if (mode != null) {
+            retrievalMode = RetrievalMode.fromWireName(mode);
+            if (retrievalMode == null) {
+                throw new InvalidRecordException("field 'retrieval_mode' must be \"dense\", \"hybrid\" or \"sparse\", got '"
+                        + mode.replaceAll("\\p{Cntrl}", "?") + "'");
+            }
+        }
+        return new Question(id, question, groups, topK, maxTokens, retrievalMode);
     }
 
     public static byte[] toBytes(Question q) {
@@ -44,6 +55,9 @@ public final class QuestionJson {
         }
         if (q.maxTokens() != null) {
             o.put("max_tokens", q.maxTokens());
+        }
+        if (q.retrievalMode() != null) {
+            o.put("retrieval_mode", q.retrievalMode().wireName());
         }
         return StrictJson.write(o);
     }
