@@ -98,12 +98,13 @@ public final class CollectionManager {
 
     /**
      * The collection the alias points at when it holds this model's vectors in the dense-only layout of
-     * earlier versions while the spec asks for full-text search: it keeps being written and read (dense
-     * retrieval only) instead of starting an empty collection behind the readers' back; a re-index
-     * ({@link #reindex}) into the spec's own collection brings hybrid and sparse retrieval.
+     * earlier versions while the spec asks for full-text search and the spec's own collection does not
+     * exist: it keeps being written and read (dense retrieval only) instead of starting an empty
+     * collection behind the readers' back; a re-index ({@link #reindex}, which creates the spec's
+     * collection before filling it) brings hybrid and sparse retrieval.
      */
     private Optional<String> denseOnlyPredecessor(CollectionSpec spec) {
-        if (!spec.fullText()) {
+        if (!spec.fullText() || exists(spec.collectionName())) { // exists: a re-index is filling it
             return Optional.empty();
         }
         Optional<String> target = aliasTarget(spec.alias());
