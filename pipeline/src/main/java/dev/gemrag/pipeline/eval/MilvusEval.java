@@ -50,8 +50,8 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
  * Documents are ranked by their best chunk.
  *
  * <p>Rows: {@code gem-milvus} (dense), {@code bm25} (sparse), {@code hybrid} (the given fusion) and one
- * {@code hybrid-w<weight>} row per extra dense weight plus a {@code hybrid-rrf} row (the tuning sweep; the
- * fusion is client-side, so the sweep costs searches, not embeddings).
+ * {@code hybrid-w<weight>} row per extra dense weight plus a {@code hybrid-rrf} row (the tuning sweep: one
+ * dense and one sparse search per query, fused for every row; see {@link #sweep}).
  */
 public final class MilvusEval {
     public static final List<String> CONFIGS = List.of("gem-milvus", "bm25", "hybrid");
@@ -108,15 +108,9 @@ public final class MilvusEval {
                 out.add(rank(data, queryVectors, spec, milvus.uri(), c, mode, fusion, candidates,
                         mode == RetrievalMode.SPARSE ? Double.NaN : indexTextsPerSecond));
             }
-            if (!sweepWeights.isEmpty() && fusion.method() != FusionMethod.RRF) { // the sweep's reference
-                out.add(rank(data, queryVectors, spec, milvus.uri(), "hybrid-rrf", RetrievalMode.HYBRID,
-                        new HybridFusion(FusionMethod.RRF, fusion.denseWeight(), fusion.rrfK()), candidates,
+            if (!sweepWeights.isEmpty()) {
+                out.addAll(sweep(data, queryVectors, spec, milvus.uri(), fusion, sweepWeights, candidates,
                         indexTextsPerSecond));
-            }
-            for (double w : sweepWeights) {
-                HybridFusion f = new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK());
-                out.add(rank(data, queryVectors, spec, milvus.uri(), String.format(Locale.ROOT, "hybrid-w%.2f", w),
-                        RetrievalMode.HYBRID, f, candidates, indexTextsPerSecond));
             }
             log.accept(String.format(Locale.ROOT, "  queries embedded at %.1f texts/s",
                     data.queries().size() / querySeconds));
@@ -188,6 +182,56 @@ public final class MilvusEval {
         log.accept(String.format(Locale.ROOT, "  %s (%s%s): nDCG@10 %.4f", name, mode.wireName(),
                 mode == RetrievalMode.HYBRID ? ", " + fusion : "", r.ndcg10()));
         return r;
+    }
+
+    /**
+     * The tuning sweep: each query's two candidate lists are fetched once through the retriever (dense and
+     * sparse mode, {@code candidates} deep, as hybrid mode fetches them) and fused by {@link HybridFusion}
+     * for every weight, plus RRF: the same arithmetic as hybrid mode, one pair of searches for all rows.
+     */
+    private List<EvalResult> sweep(BeirDataset data, List<float[]> queryVectors, CollectionSpec spec, String uri,
+            HybridFusion fusion, List<Double> weights, int candidates, double textsPerSecond) {
+        List<HybridFusion> fusions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        fusions.add(new HybridFusion(FusionMethod.RRF, fusion.denseWeight(), fusion.rrfK()));
+        names.add("hybrid-rrf");
+        for (double w : weights) {
+            fusions.add(new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK()));
+            names.add(String.format(Locale.ROOT, "hybrid-w%.2f", w));
+        }
+        int depth = Math.max(candidates, CHUNKS_PER_QUERY);
+        MilvusRetriever prototype = MilvusRetriever.builder().setConnection(MilvusConnection.of(uri))
+                .setModelId(spec.modelId()).setAlias(spec.alias()).build();
+        List<List<List<String>>> ranked = new ArrayList<>();
+        fusions.forEach(f -> ranked.add(new ArrayList<>()));
+        try (Retriever retriever = new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
+            for (int i = 0; i < data.queries().size(); i++) {
+                String text = data.queries().get(i).text();
+                List<dev.gemrag.connectors.milvus.RetrievedChunk> dense = asConnectorHits(retriever.search(text,
+                        queryVectors.get(i), RetrievalMode.DENSE, depth, List.of(GROUP)));
+                List<dev.gemrag.connectors.milvus.RetrievedChunk> sparse = asConnectorHits(retriever.search(text,
+                        queryVectors.get(i), RetrievalMode.SPARSE, depth, List.of(GROUP)));
+                for (int f = 0; f < fusions.size(); f++) {
+                    Set<String> docs = new LinkedHashSet<>();
+                    fusions.get(f).fuse(dense, sparse, CHUNKS_PER_QUERY).forEach(h -> docs.add(h.docId()));
+                    ranked.get(f).add(new ArrayList<>(docs));
+                }
+            }
+        }
+        List<EvalResult> out = new ArrayList<>();
+        for (int f = 0; f < fusions.size(); f++) {
+            EvalResult r = RankingScores.row(names.get(f), data, ranked.get(f), textsPerSecond);
+            log.accept(String.format(Locale.ROOT, "  %s (hybrid, %s): nDCG@10 %.4f", names.get(f), fusions.get(f),
+                    r.ndcg10()));
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** The answer step's hits as the connector's type, which {@link HybridFusion} fuses. */
+    private static List<dev.gemrag.connectors.milvus.RetrievedChunk> asConnectorHits(List<RetrievedChunk> hits) {
+        return hits.stream().map(h -> new dev.gemrag.connectors.milvus.RetrievedChunk(h.chunkId(), h.docId(),
+                h.title(), h.text(), h.score())).toList();
     }
 
     /** Embeds in batches of similar length (less padding); vectors in input order. */
