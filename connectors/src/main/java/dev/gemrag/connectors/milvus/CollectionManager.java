@@ -18,6 +18,8 @@ import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
 import io.milvus.v2.service.utility.request.DescribeAliasReq;
 import io.milvus.v2.service.utility.request.ListAliasesReq;
+import io.milvus.common.clientenum.FunctionType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Schema: chunk_id VarChar primary key (no auto id), doc_id VarChar, doc_version Int64,
  * chunk_index Int32, title VarChar, text VarChar, acl Array&lt;VarChar&gt;, metadata JSON,
  * embedding FloatVector(dim) with an HNSW (or AUTOINDEX) COSINE index, an INVERTED index on doc_id
- * (the sink looks chunks up by document); consistency STRONG so a
+ * (the sink looks chunks up by document); with full-text search (the default, {@code milvus.full-text}):
+ * search_text VarChar (title line + chunk text, standard analyzer, text match) and search_sparse, a
+ * sparse vector the server fills with its BM25 function, SPARSE_INVERTED_INDEX with metric BM25;
+ * consistency STRONG so a
  * delete-by-filter right after an upsert sees it. The index goes in the create request (Milvus Lite
  * has no synchronous standalone createIndex).
  *
@@ -46,8 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class CollectionManager {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionManager.class);
 
-    /** What a collection holds, read back from its properties. */
-    public record StoredCollection(String name, String modelId, int dimension) {}
+    /**
+     * What a collection holds, read back from its properties and schema.
+     *
+     * @param fullText whether it has the BM25 field (hybrid and sparse retrieval)
+     */
+    public record StoredCollection(String name, String modelId, int dimension, boolean fullText) {}
 
     /** Fills a freshly created collection (e.g. runs a bounded index job writing to it). */
     @FunctionalInterface
@@ -67,6 +76,10 @@ public final class CollectionManager {
      * re-index in progress, see {@link #reindex} and {@link #pointAlias}).
      */
     public String ensureCollection(CollectionSpec spec) {
+        Optional<String> adopted = denseOnlyPredecessor(spec);
+        if (adopted.isPresent()) {
+            return adopted.get();
+        }
         String name = createIfMissing(spec);
         Optional<String> target = aliasTarget(spec.alias());
         if (target.isEmpty()) {
@@ -85,14 +98,45 @@ public final class CollectionManager {
         return name;
     }
 
+    /**
+     * The collection the alias points at when it holds this model's vectors in the dense-only layout of
+     * earlier versions while the spec asks for full-text search and the spec's own collection does not
+     * exist: it keeps being written and read (dense retrieval only) instead of starting an empty
+     * collection behind the readers' back; a re-index ({@link #reindex}, which creates the spec's
+     * collection before filling it) brings hybrid and sparse retrieval.
+     */
+    private Optional<String> denseOnlyPredecessor(CollectionSpec spec) {
+        if (!spec.fullText() || exists(spec.collectionName())) { // exists: a re-index is filling it
+            return Optional.empty();
+        }
+        Optional<String> target = aliasTarget(spec.alias());
+        if (target.isEmpty() || target.get().equals(spec.collectionName())) {
+            return Optional.empty();
+        }
+        StoredCollection stored;
+        try {
+            stored = describe(target.get());
+        } catch (IllegalStateException e) {
+            return Optional.empty(); // not a gemrag collection: the usual path reports it
+        }
+        if (stored.fullText() || !stored.modelId().equals(spec.modelId()) || stored.dimension() != spec.dimension()) {
+            return Optional.empty();
+        }
+        LOG.info("Milvus collection '{}' (alias '{}') has no full-text field (made before hybrid search): it keeps "
+                + "serving, dense retrieval only; re-index into '{}' for hybrid and sparse", stored.name(),
+                spec.alias(), spec.collectionName());
+        client.loadCollection(LoadCollectionReq.builder().collectionName(stored.name()).sync(false).build());
+        return Optional.of(stored.name());
+    }
+
     /** Creates the spec's collection (schema, index, properties, loaded) unless it exists; verifies it if it does. */
     public String createIfMissing(CollectionSpec spec) {
         String name = spec.collectionName();
         if (!exists(name)) {
             try {
                 create(spec);
-                LOG.info("Milvus collection '{}' created (model '{}', dim {}, {} index)", name, spec.modelId(),
-                        spec.dimension(), spec.index());
+                LOG.info("Milvus collection '{}' created (model '{}', dim {}, {} index, {})", name, spec.modelId(),
+                        spec.dimension(), spec.index(), spec.fullText() ? "BM25 full-text search" : "dense only");
             } catch (MilvusClientException e) {
                 if (!exists(name)) { // not a lost race with another writer
                     throw e;
@@ -125,7 +169,8 @@ public final class CollectionManager {
             throw new IllegalStateException("Milvus collection '" + d.getCollectionName() + "' has no "
                     + PROP_MODEL_ID + "/" + PROP_DIMENSION + " properties: it was not created by gemrag");
         }
-        return new StoredCollection(d.getCollectionName(), model, Integer.parseInt(dim));
+        List<String> fields = d.getFieldNames() == null ? List.of() : d.getFieldNames();
+        return new StoredCollection(d.getCollectionName(), model, Integer.parseInt(dim), fields.contains(SEARCH_SPARSE));
     }
 
     public boolean exists(String collection) {
@@ -185,6 +230,17 @@ public final class CollectionManager {
         schema.addField(AddFieldReq.builder().fieldName(METADATA).dataType(DataType.JSON).build());
         schema.addField(AddFieldReq.builder().fieldName(EMBEDDING).dataType(DataType.FloatVector)
                 .dimension(spec.dimension()).build());
+        if (spec.fullText()) {
+            // The server's standard analyzer (Milvus Lite knows no other tokenizer than standard and jieba,
+            // and ignores token filters such as stemmers), BM25 computed by the server from search_text.
+            schema.addField(AddFieldReq.builder().fieldName(SEARCH_TEXT).dataType(DataType.VarChar)
+                    .maxLength(spec.searchTextMaxLength()).enableAnalyzer(true).enableMatch(true).build());
+            schema.addField(AddFieldReq.builder().fieldName(SEARCH_SPARSE).dataType(DataType.SparseFloatVector)
+                    .build());
+            schema.addFunction(CreateCollectionReq.Function.builder().name(BM25_FUNCTION)
+                    .functionType(FunctionType.BM25).inputFieldNames(List.of(SEARCH_TEXT))
+                    .outputFieldNames(List.of(SEARCH_SPARSE)).build());
+        }
 
         IndexParam.IndexParamBuilder index = IndexParam.builder().fieldName(EMBEDDING)
                 .metricType(IndexParam.MetricType.COSINE);
@@ -195,16 +251,21 @@ public final class CollectionManager {
         } else {
             index.indexType(IndexParam.IndexType.AUTOINDEX);
         }
+        // doc_id is filtered on every flush (the sink reads a batch's existing chunks by doc_id)
+        List<IndexParam> indexes = new ArrayList<>(List.of(index.build(), IndexParam.builder().fieldName(DOC_ID)
+                .indexType(IndexParam.IndexType.INVERTED).build()));
+        if (spec.fullText()) {
+            indexes.add(IndexParam.builder().fieldName(SEARCH_SPARSE).indexType(IndexParam.IndexType.SPARSE_INVERTED_INDEX)
+                    .metricType(IndexParam.MetricType.BM25).build());
+        }
         client.createCollection(CreateCollectionReq.builder()
                 .collectionName(spec.collectionName())
                 .description("gemrag chunks embedded by " + spec.modelId())
                 .collectionSchema(schema)
-                // doc_id is filtered on every flush (the sink reads a batch's existing chunks by doc_id)
-                .indexParams(List.of(index.build(), IndexParam.builder().fieldName(DOC_ID)
-                        .indexType(IndexParam.IndexType.INVERTED).build()))
+                .indexParams(indexes)
                 .consistencyLevel(ConsistencyLevel.STRONG)
                 .properties(Map.of(PROP_MODEL_ID, spec.modelId(), PROP_DIMENSION, Integer.toString(spec.dimension()),
-                        PROP_SCHEMA_VERSION, SCHEMA_VERSION))
+                        PROP_SCHEMA_VERSION, spec.fullText() ? SCHEMA_VERSION : SCHEMA_VERSION_DENSE_ONLY))
                 .build());
     }
 }

@@ -33,6 +33,7 @@ public final class CollectionSpec implements Serializable {
     private final int textMaxLength;
     private final int aclMaxGroups;
     private final int aclGroupMaxLength;
+    private final boolean fullText;
 
     private CollectionSpec(Builder b) {
         this.modelId = b.modelId;
@@ -47,6 +48,7 @@ public final class CollectionSpec implements Serializable {
         this.textMaxLength = b.config.get(MilvusOptions.TEXT_MAX_LENGTH);
         this.aclMaxGroups = b.config.get(MilvusOptions.ACL_MAX_GROUPS);
         this.aclGroupMaxLength = b.config.get(MilvusOptions.ACL_GROUP_MAX_LENGTH);
+        this.fullText = b.config.get(MilvusOptions.FULL_TEXT);
     }
 
     public static Builder builder(String modelId, int dimension) {
@@ -54,15 +56,18 @@ public final class CollectionSpec implements Serializable {
     }
 
     /**
-     * {@code <prefix>_<sanitised model id>_<8 hex of sha-256(model id)>_d<dim>}: readable, and two
-     * model ids that sanitise alike ("a/b", "a.b") still get different collections.
+     * {@code <prefix>_<sanitised model id>_<8 hex of sha-256(model id [+ layout])>_d<dim>}: readable, and
+     * two model ids that sanitise alike ("a/b", "a.b") still get different collections. The full-text
+     * layout hashes the model id plus {@code "\nschema=2"}, so it never reuses a dense-only collection
+     * (whose name, hash of the model id alone, is the one earlier versions created).
      */
     public String collectionName() {
         String clean = modelId.replaceAll("[^A-Za-z0-9_]", "_");
         if (clean.length() > 120) {
             clean = clean.substring(0, 120);
         }
-        return prefix + "_" + clean + "_" + shortHash(modelId) + "_d" + dimension;
+        String hashed = fullText ? modelId + "\nschema=" + ChunkFields.SCHEMA_VERSION : modelId;
+        return prefix + "_" + clean + "_" + shortHash(hashed) + "_d" + dimension;
     }
 
     private static String shortHash(String s) {
@@ -87,10 +92,32 @@ public final class CollectionSpec implements Serializable {
     public int textMaxLength() { return textMaxLength; }
     public int aclMaxGroups() { return aclMaxGroups; }
     public int aclGroupMaxLength() { return aclGroupMaxLength; }
+    /** Whether collections of this spec get BM25 full-text search (search_text + search_sparse). */
+    public boolean fullText() { return fullText; }
+    /** search_text = title + newline + text. */
+    public int searchTextMaxLength() { return Math.min(65535, titleMaxLength + 1 + textMaxLength); }
+
+    /** This spec with the other layout (same model, limits and alias; the collection name follows the layout). */
+    public CollectionSpec withFullText(boolean on) {
+        Builder b = new Builder(modelId, dimension);
+        b.config.set(MilvusOptions.ALIAS, alias);
+        b.config.set(MilvusOptions.COLLECTION_PREFIX, prefix);
+        b.config.set(MilvusOptions.INDEX, index);
+        b.config.set(MilvusOptions.HNSW_M, hnswM);
+        b.config.set(MilvusOptions.HNSW_EF_CONSTRUCTION, hnswEfConstruction);
+        b.config.set(MilvusOptions.DOC_ID_MAX_LENGTH, docIdMaxLength);
+        b.config.set(MilvusOptions.TITLE_MAX_LENGTH, titleMaxLength);
+        b.config.set(MilvusOptions.TEXT_MAX_LENGTH, textMaxLength);
+        b.config.set(MilvusOptions.ACL_MAX_GROUPS, aclMaxGroups);
+        b.config.set(MilvusOptions.ACL_GROUP_MAX_LENGTH, aclGroupMaxLength);
+        b.config.set(MilvusOptions.FULL_TEXT, on);
+        return b.build();
+    }
 
     @Override
     public String toString() {
-        return collectionName() + " (model '" + modelId + "', dim " + dimension + ", alias '" + alias + "')";
+        return collectionName() + " (model '" + modelId + "', dim " + dimension + ", alias '" + alias + "'"
+                + (fullText ? ", full-text" : ", dense only") + ")";
     }
 
     /** Defaults come from {@link MilvusOptions}; {@link #configure} applies a YAML/Flink configuration. */
@@ -109,7 +136,7 @@ public final class CollectionSpec implements Serializable {
             MilvusOptions.copySet(conf, config, MilvusOptions.ALIAS, MilvusOptions.COLLECTION_PREFIX,
                     MilvusOptions.INDEX, MilvusOptions.HNSW_M, MilvusOptions.HNSW_EF_CONSTRUCTION,
                     MilvusOptions.DOC_ID_MAX_LENGTH, MilvusOptions.TITLE_MAX_LENGTH, MilvusOptions.TEXT_MAX_LENGTH,
-                    MilvusOptions.ACL_MAX_GROUPS, MilvusOptions.ACL_GROUP_MAX_LENGTH);
+                    MilvusOptions.ACL_MAX_GROUPS, MilvusOptions.ACL_GROUP_MAX_LENGTH, MilvusOptions.FULL_TEXT);
             return this;
         }
 
@@ -119,6 +146,8 @@ public final class CollectionSpec implements Serializable {
         public Builder titleMaxLength(int n) { config.set(MilvusOptions.TITLE_MAX_LENGTH, n); return this; }
         public Builder textMaxLength(int n) { config.set(MilvusOptions.TEXT_MAX_LENGTH, n); return this; }
         public Builder docIdMaxLength(int n) { config.set(MilvusOptions.DOC_ID_MAX_LENGTH, n); return this; }
+        /** false = the dense-only layout (no BM25 fields), the layout of collections made before full-text search. */
+        public Builder fullText(boolean on) { config.set(MilvusOptions.FULL_TEXT, on); return this; }
 
         public CollectionSpec build() {
             if (modelId == null || modelId.isBlank()) {

@@ -1,5 +1,6 @@
 package dev.gemrag.connectors.milvus;
 
+import dev.gemrag.connectors.records.RetrievalMode;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -48,6 +49,10 @@ public final class MilvusOptions {
     public static final ConfigOption<Integer> HNSW_EF_CONSTRUCTION = ConfigOptions
             .key("milvus.index.hnsw.ef-construction").intType().defaultValue(200)
             .withDescription("HNSW efConstruction.");
+    public static final ConfigOption<Boolean> FULL_TEXT = ConfigOptions.key("milvus.full-text").booleanType()
+            .defaultValue(true)
+            .withDescription("New collections get BM25 full-text search on the chunk text (retrieval modes hybrid and "
+                    + "sparse); false = the dense-only layout of earlier versions.");
     public static final ConfigOption<Integer> DOC_ID_MAX_LENGTH = ConfigOptions.key("milvus.field.doc-id.max-length")
             .intType().defaultValue(512)
             .withDescription("Max document id length (UTF-8 bytes). Longer ids are rejected: an id cannot be cut.");
@@ -86,4 +91,22 @@ public final class MilvusOptions {
             .withDescription("Who may read documents without an acl: private (no question) or public (every question).");
     public static final ConfigOption<Integer> SEARCH_EF = ConfigOptions.key("milvus.search.hnsw.ef").intType()
             .defaultValue(64).withDescription("HNSW ef at search time (raised to top-k when smaller).");
+
+    // --- retrieval (the retriever; a question's retrieval_mode overrides the mode)
+    public static final ConfigOption<RetrievalMode> RETRIEVAL_MODE = ConfigOptions.key("retrieval.mode")
+            .enumType(RetrievalMode.class).defaultValue(RetrievalMode.HYBRID)
+            .withDescription("dense (embedding), sparse (BM25) or hybrid (both, fused); a collection without "
+                    + "full-text search serves dense.");
+    public static final ConfigOption<FusionMethod> RETRIEVAL_FUSION = ConfigOptions.key("retrieval.fusion")
+            .enumType(FusionMethod.class).defaultValue(FusionMethod.WEIGHTED)
+            .withDescription("How hybrid merges the two candidate lists: weighted (normalised scores) or rrf.");
+    public static final ConfigOption<Double> RETRIEVAL_DENSE_WEIGHT = ConfigOptions.key("retrieval.dense-weight")
+            .doubleType().defaultValue(0.2)
+            .withDescription("Weight of the dense leg in weighted fusion (BM25 gets 1 - w); tuned on man-dev, see "
+                    + "the README.");
+    public static final ConfigOption<Integer> RETRIEVAL_RRF_K = ConfigOptions.key("retrieval.rrf-k").intType()
+            .defaultValue(60).withDescription("k of reciprocal rank fusion (1 / (k + rank)).");
+    public static final ConfigOption<Integer> RETRIEVAL_CANDIDATES = ConfigOptions.key("retrieval.candidates")
+            .intType().defaultValue(50)
+            .withDescription("Candidates each leg of hybrid retrieval returns before fusion (at least top-k).");
 }

@@ -3,6 +3,7 @@ package dev.gemrag.connectors.milvus;
 import static dev.gemrag.connectors.milvus.ChunkFields.CHUNK_ID;
 import static dev.gemrag.connectors.milvus.ChunkFields.DOC_ID;
 import static dev.gemrag.connectors.milvus.ChunkFields.EMBEDDING;
+import static dev.gemrag.connectors.milvus.ChunkFields.SEARCH_SPARSE;
 import static dev.gemrag.connectors.milvus.ChunkFields.TEXT;
 import static dev.gemrag.connectors.milvus.ChunkFields.TITLE;
 
@@ -10,10 +11,13 @@ import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.connectors.milvus.internal.AclGroups;
 import dev.gemrag.connectors.milvus.internal.BoundedRetry;
 import dev.gemrag.connectors.milvus.internal.FilterExpressions;
+import dev.gemrag.connectors.records.RetrievalMode;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.BaseVector;
+import io.milvus.v2.service.vector.request.data.EmbeddedText;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.io.Serializable;
@@ -21,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +46,15 @@ import org.slf4j.LoggerFactory;
  *         .configure(conf)                              // milvus.alias, milvus.acl.*, milvus.search.*
  *         .build();
  * retriever.open();
- * List<RetrievedChunk> hits = retriever.search(queryVector, List.of("staff"), 4);
+ * List<RetrievedChunk> hits = retriever.search(queryVector, List.of("staff"), 4);           // dense
+ * hits = retriever.search(questionText, queryVector, RetrievalMode.HYBRID, List.of("staff"), 4); // or null = retrieval.mode
  * }</pre>
+ *
+ * <p>Modes ({@link RetrievalMode}): dense = top-k by cosine; sparse = top-k by BM25 over search_text
+ * (Milvus full-text search, the question text analysed by the server); hybrid = both legs, each
+ * {@code retrieval.candidates} deep and each with the same ACL filter, fused client-side by
+ * {@link HybridFusion}. A collection made before full-text search (no BM25 field) serves every mode
+ * densely, said once per mode in the log.
  */
 @PublicApi
 public final class MilvusRetriever implements AutoCloseable, Serializable {
@@ -59,13 +72,21 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
     private final int searchEf;
     /** When set, open() creates the collection and alias if missing (query job started before indexing). */
     private final CollectionSpec createIfMissing;
+    private final RetrievalMode defaultMode;
+    private final HybridFusion fusion;
+    private final int candidates;
 
     private transient MilvusClientV2 client;
     private transient CollectionManager.StoredCollection target;
+    private transient Set<RetrievalMode> fallbackLogged;
 
     MilvusRetriever(MilvusConnection connection, String alias, String modelId, EmptyAclPolicy emptyAcl, int maxGroups,
-            int groupMaxLength, int searchEf, CollectionSpec createIfMissing) {
+            int groupMaxLength, int searchEf, CollectionSpec createIfMissing, RetrievalMode defaultMode,
+            HybridFusion fusion, int candidates) {
         this.createIfMissing = createIfMissing;
+        this.defaultMode = defaultMode;
+        this.fusion = fusion;
+        this.candidates = candidates;
         this.connection = connection;
         this.alias = alias;
         this.modelId = modelId;
@@ -104,8 +125,15 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
             c.loadCollection(LoadCollectionReq.builder().collectionName(t.name()).build());
             this.target = t;
             this.client = c;
-            LOG.info("Milvus retriever on '{}' -> '{}' (model '{}', dim {}, empty acl {})", alias, t.name(),
-                    t.modelId(), t.dimension(), emptyAcl);
+            this.fallbackLogged = ConcurrentHashMap.newKeySet();
+            LOG.info("Milvus retriever on '{}' -> '{}' (model '{}', dim {}, empty acl {}, mode {}{})", alias, t.name(),
+                    t.modelId(), t.dimension(), emptyAcl, defaultMode.wireName(),
+                    defaultMode == RetrievalMode.HYBRID ? ", fusion " + fusion + ", " + candidates + " candidates" : "");
+            if (!t.fullText() && defaultMode != RetrievalMode.DENSE) {
+                fallbackLogged.add(defaultMode);
+                LOG.info("Milvus collection '{}' has no full-text field (made before hybrid search): retrieval.mode {} "
+                        + "is served as dense until a re-index", t.name(), defaultMode.wireName());
+            }
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -118,12 +146,31 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
      * @throws IllegalArgumentException for a vector of the wrong dimension, a bad top-k or invalid groups
      */
     public List<RetrievedChunk> search(float[] vector, Collection<String> groups, int topK) {
+        return search(null, vector, RetrievalMode.DENSE, groups, topK);
+    }
+
+    /**
+     * The {@code topK} chunks for a question that a reader in {@code groups} may see, best first. Scores:
+     * cosine (dense), BM25 (sparse), the fused score (hybrid, see {@link HybridFusion}).
+     *
+     * @param text   the question (sparse and hybrid; may be null for dense)
+     * @param vector the question's embedding (dense and hybrid; may be null for sparse)
+     * @param mode   null = the configured {@code retrieval.mode}
+     * @throws IllegalArgumentException for a missing text or vector, a vector of the wrong dimension, a bad
+     *         top-k or invalid groups
+     */
+    public List<RetrievedChunk> search(String text, float[] vector, RetrievalMode mode, Collection<String> groups,
+            int topK) {
         if (client == null) {
             throw new IllegalStateException("MilvusRetriever.open() was not called");
         }
-        if (vector == null || vector.length != target.dimension()) {
+        RetrievalMode m = effectiveMode(mode == null ? defaultMode : mode);
+        if (m.usesDense() && (vector == null || vector.length != target.dimension())) {
             throw new IllegalArgumentException("question vector has " + (vector == null ? 0 : vector.length)
                     + " dimensions, collection '" + target.name() + "' holds " + target.dimension());
+        }
+        if (m.usesSparse() && text == null) {
+            throw new IllegalArgumentException("retrieval mode " + m.wireName() + " needs the question text");
         }
         if (topK < 1 || topK > MAX_TOP_K) {
             throw new IllegalArgumentException("top_k must be in 1.." + MAX_TOP_K + ", got " + topK);
@@ -132,7 +179,35 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
         if (filter == null) {
             return List.of(); // no groups and empty acls are private: nothing is readable
         }
-        SearchReq request = SearchReq.builder()
+        return switch (m) {
+            case DENSE -> dense(vector, filter, topK);
+            case SPARSE -> sparse(text, filter, topK);
+            case HYBRID -> {
+                int depth = Math.min(MAX_TOP_K, Math.max(candidates, topK));
+                yield fusion.fuse(dense(vector, filter, depth), sparse(text, filter, depth), topK);
+            }
+        };
+    }
+
+    /** The mode a collection can serve: without the BM25 field, dense (said once per requested mode). */
+    private RetrievalMode effectiveMode(RetrievalMode requested) {
+        if (requested == RetrievalMode.DENSE || target.fullText()) {
+            return requested;
+        }
+        if (fallbackLogged.add(requested)) {
+            LOG.info("Milvus collection '{}' has no full-text field (made before hybrid search): retrieval mode {} "
+                    + "is served as dense until a re-index", target.name(), requested.wireName());
+        }
+        return RetrievalMode.DENSE;
+    }
+
+    /** Whether the collection behind the alias has BM25 full-text search (known after open()). */
+    public boolean fullText() {
+        return target != null && target.fullText();
+    }
+
+    private List<RetrievedChunk> dense(float[] vector, String filter, int topK) {
+        return run(SearchReq.builder()
                 .collectionName(alias)
                 .annsField(EMBEDDING)
                 .data(List.of(new FloatVec(vector)))
@@ -140,7 +215,29 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
                 .filter(filter)
                 .outputFields(List.of(CHUNK_ID, DOC_ID, TITLE, TEXT))
                 .searchParams(Map.of("ef", Math.max(searchEf, topK)))
-                .build();
+                .build(), false);
+    }
+
+    private List<RetrievedChunk> sparse(String text, String filter, int topK) {
+        if (text.isBlank()) {
+            return List.of(); // no words: BM25 matches nothing
+        }
+        BaseVector query = new EmbeddedText(text); // analysed by the server like search_text
+        return run(SearchReq.builder()
+                .collectionName(alias)
+                .annsField(SEARCH_SPARSE)
+                .data(List.of(query))
+                .topK(topK)
+                .filter(filter)
+                .outputFields(List.of(CHUNK_ID, DOC_ID, TITLE, TEXT))
+                .build(), true);
+    }
+
+    /**
+     * @param bm25 BM25 is never negative; Milvus Lite 3.2.2 returns it negated (best = most negative), so
+     *             the magnitude is the score on both servers
+     */
+    private List<RetrievedChunk> run(SearchReq request, boolean bm25) {
         SearchResp resp;
         try {
             resp = client.search(request);
@@ -153,11 +250,14 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
             client.loadCollection(LoadCollectionReq.builder().collectionName(target.name()).build());
             resp = client.search(request);
         }
-        List<RetrievedChunk> out = new ArrayList<>(topK);
-        for (SearchResp.SearchResult r : resp.getSearchResults().get(0)) {
+        List<SearchResp.SearchResult> results = resp.getSearchResults().isEmpty() ? List.of()
+                : resp.getSearchResults().get(0);
+        List<RetrievedChunk> out = new ArrayList<>(results.size());
+        for (SearchResp.SearchResult r : results) {
             Map<String, Object> e = r.getEntity();
+            float score = bm25 ? Math.abs(r.getScore()) : r.getScore();
             out.add(new RetrievedChunk(String.valueOf(e.get(CHUNK_ID)), String.valueOf(e.get(DOC_ID)),
-                    (String) e.get(TITLE), (String) e.get(TEXT), r.getScore()));
+                    (String) e.get(TITLE), (String) e.get(TEXT), score));
         }
         return out;
     }
@@ -170,6 +270,14 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
             return emptyPublic ? FilterExpressions.publicOnly() : null;
         }
         return FilterExpressions.aclFilter(valid, emptyPublic);
+    }
+
+    public RetrievalMode defaultMode() {
+        return defaultMode;
+    }
+
+    public HybridFusion fusion() {
+        return fusion;
     }
 
     /** The collection the alias pointed at when opened. */

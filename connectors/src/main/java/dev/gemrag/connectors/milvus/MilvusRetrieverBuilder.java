@@ -1,5 +1,6 @@
 package dev.gemrag.connectors.milvus;
 
+import dev.gemrag.connectors.records.RetrievalMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -51,10 +52,32 @@ public final class MilvusRetrieverBuilder {
         return this;
     }
 
-    /** Takes milvus.alias, milvus.acl.* and milvus.search.* keys that are set in the configuration. */
+    /** Default mode of questions that do not name one (retrieval.mode). */
+    public MilvusRetrieverBuilder setRetrievalMode(RetrievalMode mode) {
+        config.set(MilvusOptions.RETRIEVAL_MODE, mode);
+        return this;
+    }
+
+    /** How hybrid fuses (retrieval.fusion, retrieval.dense-weight, retrieval.rrf-k). */
+    public MilvusRetrieverBuilder setFusion(HybridFusion fusion) {
+        config.set(MilvusOptions.RETRIEVAL_FUSION, fusion.method());
+        config.set(MilvusOptions.RETRIEVAL_DENSE_WEIGHT, fusion.denseWeight());
+        config.set(MilvusOptions.RETRIEVAL_RRF_K, fusion.rrfK());
+        return this;
+    }
+
+    /** Candidates per leg of hybrid retrieval (retrieval.candidates). */
+    public MilvusRetrieverBuilder setCandidates(int n) {
+        config.set(MilvusOptions.RETRIEVAL_CANDIDATES, n);
+        return this;
+    }
+
+    /** Takes milvus.alias, milvus.acl.*, milvus.search.* and retrieval.* keys that are set in the configuration. */
     public MilvusRetrieverBuilder configure(ReadableConfig conf) {
         MilvusOptions.copySet(conf, config, MilvusOptions.ALIAS, MilvusOptions.EMPTY_ACL, MilvusOptions.ACL_MAX_GROUPS,
-                MilvusOptions.ACL_GROUP_MAX_LENGTH, MilvusOptions.SEARCH_EF);
+                MilvusOptions.ACL_GROUP_MAX_LENGTH, MilvusOptions.SEARCH_EF, MilvusOptions.RETRIEVAL_MODE,
+                MilvusOptions.RETRIEVAL_FUSION, MilvusOptions.RETRIEVAL_DENSE_WEIGHT, MilvusOptions.RETRIEVAL_RRF_K,
+                MilvusOptions.RETRIEVAL_CANDIDATES);
         return this;
     }
 
@@ -79,7 +102,14 @@ public final class MilvusRetrieverBuilder {
             throw new IllegalArgumentException("setCollection(spec) uses alias '" + collection.alias()
                     + "' but the alias was then set to '" + alias + "': set one of them");
         }
+        int candidates = config.get(MilvusOptions.RETRIEVAL_CANDIDATES);
+        if (candidates < 1 || candidates > MilvusRetriever.MAX_TOP_K) {
+            throw new IllegalArgumentException("retrieval.candidates must be in 1.." + MilvusRetriever.MAX_TOP_K
+                    + ", got " + candidates);
+        }
+        HybridFusion fusion = new HybridFusion(config.get(MilvusOptions.RETRIEVAL_FUSION),
+                config.get(MilvusOptions.RETRIEVAL_DENSE_WEIGHT), config.get(MilvusOptions.RETRIEVAL_RRF_K));
         return new MilvusRetriever(connection, alias, modelId, config.get(MilvusOptions.EMPTY_ACL), maxGroups,
-                groupLen, ef, collection);
+                groupLen, ef, collection, config.get(MilvusOptions.RETRIEVAL_MODE), fusion, candidates);
     }
 }

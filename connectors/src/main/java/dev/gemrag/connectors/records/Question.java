@@ -9,11 +9,25 @@ package dev.gemrag.connectors.records;
  * @param topK      chunks to retrieve (null = configured default)
  * @param maxTokens answer length limit (null = configured default)
  * @param sampling  the question's own sampling settings (null = the configured ones)
+ * @param retrievalMode dense, hybrid or sparse retrieval (null = configured retrieval.mode)
  */
 public record Question(String id, String question, String[] groups, Integer topK, Integer maxTokens,
-        SamplingOverrides sampling) {
+        SamplingOverrides sampling, RetrievalMode retrievalMode) {
 
+    /** A question that leaves sampling and the retrieval mode to the configuration. */
     public Question(String id, String question, String[] groups, Integer topK, Integer maxTokens) {
-        this(id, question, groups, topK, maxTokens, null);
+        this(id, question, groups, topK, maxTokens, (SamplingOverrides) null, (RetrievalMode) null);
+    }
+
+    /** A question with its own sampling settings and the configured retrieval mode. */
+    public Question(String id, String question, String[] groups, Integer topK, Integer maxTokens,
+            SamplingOverrides sampling) {
+        this(id, question, groups, topK, maxTokens, sampling, null);
+    }
+
+    /** A question with its own retrieval mode and the configured sampling. */
+    public Question(String id, String question, String[] groups, Integer topK, Integer maxTokens,
+            RetrievalMode retrievalMode) {
+        this(id, question, groups, topK, maxTokens, null, retrievalMode);
     }
 }

@@ -8,6 +8,7 @@ import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
 import dev.gemrag.connectors.milvus.internal.SinkSettings;
 import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.connectors.records.RetrievalMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The ACL filter against a real Milvus Lite: seeded random documents and questions (group names
  * include injection attempts, brackets, quotes, backslashes, unicode). No hit may carry a chunk whose
- * acl misses all of the question's groups, and every readable chunk is found (top-k covers them all).
+ * acl misses all of the question's groups, and every readable chunk is found (top-k covers them all), in
+ * every retrieval mode: the dense and the BM25 leg each carry the filter.
  */
 class MilvusRetrieverIT {
     static final String MODEL = "test/retriever";
@@ -40,6 +42,8 @@ class MilvusRetrieverIT {
             "]", "[", ")", "'", "'single' or 'x'=='x'", "groupe-équipe", "小组", "👩‍💻 devs", "Ω≈ç√", " spaced ",
             "%_like_%", "$meta", "a\" or \"1\"==\"1 ");
     static final int TOTAL_CHUNK_BOUND = 300;
+    /** Query text whose words occur in every chunk's text (BM25 finds them all). */
+    static final String EVERY_CHUNK_WORDS = "chunk ctl secret";
 
     @TempDir
     static Path tmp;
@@ -100,8 +104,9 @@ class MilvusRetrieverIT {
     }
 
     static MilvusRetriever retriever(EmptyAclPolicy policy) {
+        // hybrid legs as deep as the collection: the property below expects every readable chunk
         MilvusRetriever r = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias()).setModelId(MODEL)
-                .setEmptyAclPolicy(policy).build();
+                .setEmptyAclPolicy(policy).setCandidates(TOTAL_CHUNK_BOUND).build();
         r.open();
         return r;
     }
@@ -126,20 +131,23 @@ class MilvusRetrieverIT {
                         groups.add("nobody-" + q); // a group no document has
                     }
                     float[] query = FakeEmbeddings.of("question " + q, DIM);
-                    List<RetrievedChunk> hits = r.search(query, groups, TOTAL_CHUNK_BOUND);
-                    Set<String> got = hits.stream().map(RetrievedChunk::chunkId).collect(Collectors.toSet());
                     Set<String> allowed = readable(groups, policy == EmptyAclPolicy.PUBLIC);
-                    for (String id : got) { // safety: never a chunk the groups may not read
-                        assertThat(allowed).as("question %d groups %s policy %s returned %s with acl %s", q, groups,
-                                policy, id, aclOf.get(id)).contains(id);
-                    }
-                    assertThat(got).as("question %d groups %s", q, groups).isEqualTo(allowed); // and all of them
-                    assertThat(hits).hasSize(got.size()); // no duplicates
-                    if (!got.isEmpty() && got.size() < aclOf.size()) {
-                        filteredButNotEmpty++;
-                    }
-                    for (int i = 1; i < hits.size(); i++) {
-                        assertThat(hits.get(i).score()).isLessThanOrEqualTo(hits.get(i - 1).score() + 1e-5f);
+                    // every mode, both legs under the same filter; the text names a word of every chunk
+                    for (RetrievalMode mode : RetrievalMode.values()) {
+                        List<RetrievedChunk> hits = r.search(EVERY_CHUNK_WORDS, query, mode, groups, TOTAL_CHUNK_BOUND);
+                        Set<String> got = hits.stream().map(RetrievedChunk::chunkId).collect(Collectors.toSet());
+                        for (String id : got) { // safety: never a chunk the groups may not read
+                            assertThat(allowed).as("question %d groups %s policy %s mode %s returned %s with acl %s",
+                                    q, groups, policy, mode, id, aclOf.get(id)).contains(id);
+                        }
+                        assertThat(got).as("question %d groups %s mode %s", q, groups, mode).isEqualTo(allowed);
+                        assertThat(hits).hasSize(got.size()); // no duplicates
+                        if (mode == RetrievalMode.DENSE && !got.isEmpty() && got.size() < aclOf.size()) {
+                            filteredButNotEmpty++;
+                        }
+                        for (int i = 1; i < hits.size(); i++) {
+                            assertThat(hits.get(i).score()).isLessThanOrEqualTo(hits.get(i - 1).score() + 1e-5f);
+                        }
                     }
                 }
             }
@@ -162,9 +170,22 @@ class MilvusRetrieverIT {
                         .as(other).doesNotContain("inj#0");
             }
             for (String group : POOL) { // each pool string, alone, returns exactly the chunks that list it
-                Set<String> got = r.search(q, List.of(group), TOTAL_CHUNK_BOUND).stream()
-                        .map(RetrievedChunk::chunkId).collect(Collectors.toSet());
-                assertThat(got).as(group).isEqualTo(readable(Set.of(group), false));
+                for (RetrievalMode mode : RetrievalMode.values()) {
+                    Set<String> got = r.search(EVERY_CHUNK_WORDS, q, mode, List.of(group), TOTAL_CHUNK_BOUND).stream()
+                            .map(RetrievedChunk::chunkId).collect(Collectors.toSet());
+                    assertThat(got).as(group + " " + mode).isEqualTo(readable(Set.of(group), false));
+                }
+            }
+            // the BM25 leg: the words find the target for its group only, and the question text (quotes,
+            // operators) is data to the analyzer, never part of the filter
+            for (RetrievalMode mode : List.of(RetrievalMode.SPARSE, RetrievalMode.HYBRID)) {
+                String text = "secret " + INJECTION + " ) or true or (";
+                assertThat(r.search(text, q, mode, List.of(INJECTION), 5)).extracting(RetrievedChunk::chunkId)
+                        .as(mode.name()).startsWith("inj#0");
+                for (String other : List.of("a", "1", "a\" or \"1\"==\"1 ", "A\" OR \"1\"==\"1")) {
+                    assertThat(r.search(text, q, mode, List.of(other), TOTAL_CHUNK_BOUND))
+                            .extracting(RetrievedChunk::chunkId).as(mode + " " + other).doesNotContain("inj#0");
+                }
             }
         }
     }

@@ -284,7 +284,7 @@ class MilvusSinkWriterIT {
                     .hasMessageContaining("holds vectors of model '" + spec.modelId() + "' (dim 8), not of model "
                             + "'someone-else'");
             assertThat(manager.describe(spec.alias())).isEqualTo(
-                    new CollectionManager.StoredCollection(spec.collectionName(), spec.modelId(), DIM));
+                    new CollectionManager.StoredCollection(spec.collectionName(), spec.modelId(), DIM, true));
         }
     }
 
@@ -308,7 +308,7 @@ class MilvusSinkWriterIT {
         });
         assertThat(previous).contains(v1.collectionName());
         assertThat(manager.describe(v1.alias())).isEqualTo(
-                new CollectionManager.StoredCollection(v2.collectionName(), "test/new-model", 12));
+                new CollectionManager.StoredCollection(v2.collectionName(), "test/new-model", 12, true));
         assertThat(CollectionContents.rows(client, v1.alias())).extracting(Row::text).containsExactly("new");
         assertThat(CollectionContents.rows(client, v1.collectionName())).hasSize(2); // old one kept, unmixed
     }

@@ -12,10 +12,11 @@ import java.util.function.Consumer;
 
 /**
  * Runs the named configurations on one dataset, loading each model once: {@code base-last},
- * {@code base-mean} (the base weights, no adapter), {@code gem} (base + adapter) and {@code minilm}.
+ * {@code base-mean} (the base weights, no adapter), {@code gem} (base + adapter) and the peers
+ * {@code minilm} and {@code bge-small}.
  */
 public final class EvalConfigs {
-    public static final List<String> ALL = List.of("base-last", "base-mean", "gem", "minilm");
+    public static final List<String> ALL = List.of("base-last", "base-mean", "gem", "minilm", "bge-small");
 
     private EvalConfigs() {
     }
@@ -53,6 +54,9 @@ public final class EvalConfigs {
         }
         if (wanted.contains("minilm")) {
             out.add(runOne(eval, data, new MiniLmEmbedder(), log));
+        }
+        if (wanted.contains("bge-small")) {
+            out.add(runOne(eval, data, new BgeSmallEmbedder(), log));
         }
         return out;
     }

@@ -10,11 +10,12 @@ public final class EvalTable {
 
     public static String render(List<EvalResult> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| config | nDCG@10 | Recall@1 | Recall@10 | MRR@10 | texts/s |\n");
-        sb.append("|---|---|---|---|---|---|\n");
+        sb.append("| config | nDCG@10 | Recall@1 | Recall@10 | MRR@10 | hubness@3 | texts/s |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
         for (EvalResult r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.1f |%n", r.config(), r.ndcg10(),
-                    r.recall1(), r.recall10(), r.mrr10(), r.textsPerSecond()));
+            String speed = Double.isNaN(r.textsPerSecond()) ? "-" : String.format(Locale.ROOT, "%.1f", r.textsPerSecond());
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.3f | %s |%n", r.config(), r.ndcg10(),
+                    r.recall1(), r.recall10(), r.mrr10(), r.hubness(), speed));
         }
         EvalResult gem = find(rows, "gem");
         EvalResult bestBase = rows.stream().filter(r -> r.config().startsWith("base-"))
@@ -28,6 +29,11 @@ public final class EvalTable {
             sb.append(String.format(Locale.ROOT, "gem / minilm, nDCG@10: %s; texts/s: %s%n",
                     ratio(gem.ndcg10(), minilm.ndcg10()), ratio(gem.textsPerSecond(), minilm.textsPerSecond())));
         }
+        EvalResult hybrid = find(rows, "hybrid");
+        if (hybrid != null && minilm != null) {
+            sb.append(String.format(Locale.ROOT, "hybrid / minilm, nDCG@10: %s%n", ratio(hybrid.ndcg10(), minilm.ndcg10())));
+        }
+        sb.append("hubness@3: share of queries whose top 3 holds the most frequent top-3 document\n");
         return sb.toString();
     }
 

@@ -3,7 +3,6 @@ package dev.gemrag.model.eval;
 import dev.gemrag.model.EmbedRole;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 
 /** Embeds a BEIR set with one embedder, searches exactly, and averages the metrics over the queries. */
@@ -25,19 +24,12 @@ public final class RetrievalEval {
                 EmbedRole.QUERY, progress, docVectors.size());
         double seconds = (System.nanoTime() - start) / 1e9;
         ExactSearch search = new ExactSearch(data.corpus().stream().map(BeirDataset.Doc::id).toList(), docVectors);
-        double ndcg = 0, r1 = 0, r10 = 0, mrr = 0;
-        for (int i = 0; i < data.queries().size(); i++) {
-            Map<String, Integer> rel = data.qrels().get(data.queries().get(i).id());
-            List<String> ranked = search.topK(queryVectors.get(i), 10);
-            ndcg += RetrievalMetrics.ndcgAt(10, ranked, rel);
-            r1 += RetrievalMetrics.recallAt(1, ranked, rel);
-            r10 += RetrievalMetrics.recallAt(10, ranked, rel);
-            mrr += RetrievalMetrics.mrrAt(10, ranked, rel);
+        List<List<String>> ranked = new ArrayList<>(queryVectors.size());
+        for (float[] q : queryVectors) {
+            ranked.add(search.topK(q, 10));
         }
-        int n = Math.max(1, data.queries().size());
         int texts = docVectors.size() + queryVectors.size();
-        return new EvalResult(embedder.name(), data.queries().size(), data.corpus().size(), ndcg / n, r1 / n, r10 / n,
-                mrr / n, texts / seconds);
+        return RankingScores.row(embedder.name(), data, ranked, texts / seconds);
     }
 
     /** Embeds in batches of similar length (less padding), returns vectors in input order. */

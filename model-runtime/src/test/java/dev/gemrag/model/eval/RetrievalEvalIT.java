@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The eval harness on a 60-document subset of man-dev (shipped in the repo under data/) with the real
- * model, the bundled GEM adapter and MiniLM: every number is a valid metric, MiniLM is far above random,
+ * model, the bundled GEM adapter, MiniLM and bge-small: every number is a valid metric, MiniLM is far above random,
  * and GEM pooling with the adapter beats the base model's mean pooling (it fails if the adapter is not
  * loaded or the summary-token pooling breaks). The full set is `./gemrag eval --data data/man-dev`.
  */
@@ -26,11 +26,12 @@ class RetrievalEvalIT {
         assertThat(small.corpus()).hasSize(60);
         Path adapter = DefaultAdapter.resolve(null).path();
         assertThat(adapter).as("bundled GEM adapter").isNotNull();
-        List<EvalResult> rows = EvalConfigs.run(small, List.of("base-mean", "gem", "minilm"), DefaultModel.path(),
+        List<EvalResult> rows = EvalConfigs.run(small, List.of("base-mean", "gem", "minilm", "bge-small"),
+                DefaultModel.path(),
                 adapter, 8, 256, s -> { });
         String table = EvalTable.render(rows);
         System.out.println(table);
-        assertThat(table).contains("| base-mean |", "| gem |", "| minilm |");
+        assertThat(table).contains("| base-mean |", "| gem |", "| minilm |", "| bge-small |");
         double random = 1.0 / small.corpus().size();
         EvalResult base = rows.get(0);
         EvalResult gem = rows.get(1);
@@ -41,5 +42,10 @@ class RetrievalEvalIT {
         assertThat(base.recall1()).isLessThanOrEqualTo(base.recall10());
         assertThat(gem.ndcg10()).as("GEM adapter nDCG@10 vs base mean pooling").isGreaterThan(base.ndcg10());
         assertThat(gem.textsPerSecond()).isPositive();
+        EvalResult bge = rows.get(3);
+        assertThat(bge.recall10()).as("bge-small Recall@10 on man-dev subset").isGreaterThan(0.6);
+        for (EvalResult r : rows) { // at least one query holds the top document; at most all
+            assertThat(r.hubness()).isBetween(1.0 / small.queries().size(), 1.0);
+        }
     }
 }

@@ -106,7 +106,8 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                 .thenApplyAsync(vectors -> {
                     long t1 = System.nanoTime();
                     timings.put("embed", ms(t0, t1));
-                    List<RetrievedChunk> hits = retriever.search(vectors.get(0), topK, groups);
+                    List<RetrievedChunk> hits = retriever.search(q.question(), vectors.get(0), q.retrievalMode(), topK,
+                            groups);
                     timings.put("search", ms(t1, System.nanoTime()));
                     return hits;
                 }, searchThreads)

@@ -4,9 +4,11 @@ import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.connectors.kafka.StartingOffsets;
 import dev.gemrag.connectors.milvus.EmptyAclPolicy;
 import dev.gemrag.connectors.milvus.FieldOverflow;
+import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.MilvusOptions;
 import dev.gemrag.connectors.milvus.VectorIndex;
 import dev.gemrag.connectors.records.json.RecordLimits;
+import dev.gemrag.connectors.records.RetrievalMode;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -105,6 +107,7 @@ public final class GemragOptions {
     public static final ConfigOption<VectorIndex> MILVUS_INDEX = MilvusOptions.INDEX;
     public static final ConfigOption<Integer> MILVUS_HNSW_M = MilvusOptions.HNSW_M;
     public static final ConfigOption<Integer> MILVUS_HNSW_EF_CONSTRUCTION = MilvusOptions.HNSW_EF_CONSTRUCTION;
+    public static final ConfigOption<Boolean> MILVUS_FULL_TEXT = MilvusOptions.FULL_TEXT;
     public static final ConfigOption<Integer> MILVUS_SEARCH_EF = MilvusOptions.SEARCH_EF;
     public static final ConfigOption<Integer> MILVUS_DOC_ID_MAX_LENGTH = MilvusOptions.DOC_ID_MAX_LENGTH;
     public static final ConfigOption<Integer> MILVUS_TITLE_MAX_LENGTH = MilvusOptions.TITLE_MAX_LENGTH;
@@ -218,6 +221,12 @@ public final class GemragOptions {
             ConfigOptions.key("answer.prompt-title").enumType(dev.gemrag.operators.answer.TitlePlacement.class)
                     .defaultValue(dev.gemrag.operators.answer.TitlePlacement.LINE)
                     .withDescription("Where a source's title goes: line ('[1] Title' above its text) or inline ('[1] Title: text').");
+    // --- retrieval (connector options: the Milvus retriever reads them)
+    public static final ConfigOption<RetrievalMode> RETRIEVAL_MODE = MilvusOptions.RETRIEVAL_MODE;
+    public static final ConfigOption<FusionMethod> RETRIEVAL_FUSION = MilvusOptions.RETRIEVAL_FUSION;
+    public static final ConfigOption<Double> RETRIEVAL_DENSE_WEIGHT = MilvusOptions.RETRIEVAL_DENSE_WEIGHT;
+    public static final ConfigOption<Integer> RETRIEVAL_RRF_K = MilvusOptions.RETRIEVAL_RRF_K;
+    public static final ConfigOption<Integer> RETRIEVAL_CANDIDATES = MilvusOptions.RETRIEVAL_CANDIDATES;
 
     // --- acl
     public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = MilvusOptions.EMPTY_ACL;

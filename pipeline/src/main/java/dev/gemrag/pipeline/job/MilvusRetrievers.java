@@ -2,16 +2,20 @@ package dev.gemrag.pipeline.job;
 
 import dev.gemrag.connectors.milvus.MilvusRetriever;
 import dev.gemrag.connectors.milvus.RetrievedChunk;
+import dev.gemrag.connectors.records.RetrievalMode;
 import dev.gemrag.operators.answer.Retriever;
 import dev.gemrag.operators.answer.RetrieverFactory;
 import java.util.List;
 
-/** The answer step's {@link Retriever} over {@link MilvusRetriever} (top-k with the ACL filter). */
-final class MilvusRetrievers implements RetrieverFactory {
+/**
+ * The answer step's {@link Retriever} over {@link MilvusRetriever} (top-k with the ACL filter, in the
+ * question's or the configured retrieval mode). Also what {@code gemrag eval} queries through.
+ */
+public final class MilvusRetrievers implements RetrieverFactory {
     private static final long serialVersionUID = 1L;
     private final MilvusRetriever prototype;
 
-    MilvusRetrievers(MilvusRetriever prototype) {
+    public MilvusRetrievers(MilvusRetriever prototype) {
         this.prototype = prototype;
     }
 
@@ -34,9 +38,16 @@ final class MilvusRetrievers implements RetrieverFactory {
             }
 
             @Override
+            public List<RetrievedChunk> search(String text, float[] query, RetrievalMode mode, int topK,
+                    List<String> groups) {
+                return r.search(text, query, mode, groups, topK);
+            }
+
+            @Override
             public void close() {
                 r.close();
             }
         };
     }
+
 }

@@ -7,6 +7,7 @@ import static dev.gemrag.connectors.milvus.ChunkFields.DOC_ID;
 import static dev.gemrag.connectors.milvus.ChunkFields.DOC_VERSION;
 import static dev.gemrag.connectors.milvus.ChunkFields.EMBEDDING;
 import static dev.gemrag.connectors.milvus.ChunkFields.METADATA;
+import static dev.gemrag.connectors.milvus.ChunkFields.SEARCH_TEXT;
 import static dev.gemrag.connectors.milvus.ChunkFields.TEXT;
 import static dev.gemrag.connectors.milvus.ChunkFields.TITLE;
 
@@ -101,12 +102,27 @@ public final class ChunkRowMapper {
         row.addProperty(DOC_ID, c.docId());
         row.addProperty(DOC_VERSION, c.docVersion());
         row.addProperty(CHUNK_INDEX, c.chunkIndex());
-        row.addProperty(TITLE, fit(c.title() == null ? "" : c.title(), spec.titleMaxLength(), TITLE, c.chunkId()));
-        row.addProperty(TEXT, fit(c.text() == null ? "" : c.text(), spec.textMaxLength(), TEXT, c.chunkId()));
+        String title = fit(c.title() == null ? "" : c.title(), spec.titleMaxLength(), TITLE, c.chunkId());
+        String text = fit(c.text() == null ? "" : c.text(), spec.textMaxLength(), TEXT, c.chunkId());
+        row.addProperty(TITLE, title);
+        row.addProperty(TEXT, text);
         row.add(ACL, aclJson);
         row.add(METADATA, metadata(c));
         row.add(EMBEDDING, vec);
+        if (spec.fullText()) {
+            // built from the stored (possibly cut) title and text; only the 65535-byte VarChar cap can cut it further
+            row.addProperty(SEARCH_TEXT, truncateUtf8(searchText(title, text), spec.searchTextMaxLength()));
+        }
         return row;
+    }
+
+    /**
+     * What BM25 indexes: the title line and the chunk text, as the embedder sees the chunk (operators'
+     * EmbedText.of), so both retrieval legs judge the same words.
+     */
+    public static String searchText(String title, String text) {
+        String body = text == null ? "" : text;
+        return title == null || title.isBlank() ? body : title.strip() + "\n" + body;
     }
 
     private static JsonElement metadata(Chunk c) {

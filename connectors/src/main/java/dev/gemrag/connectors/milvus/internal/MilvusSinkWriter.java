@@ -65,26 +65,29 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
             ProcessingTimeService timers, MetricGroup metrics) throws IOException {
         this.settings = settings;
         this.timers = timers;
-        this.collection = spec.collectionName();
-        this.mapper = new ChunkRowMapper(spec, settings.overflow());
-        this.retry = new BoundedRetry(collection, settings.maxRetries(), settings.initialBackoff(),
+        this.retry = new BoundedRetry(spec.collectionName(), settings.maxRetries(), settings.initialBackoff(),
                 settings.maxBackoff());
         try {
             this.client = connection.connect();
         } catch (RuntimeException e) {
             throw new MilvusWriteException("cannot connect to Milvus at " + connection + " to write collection '"
-                    + collection + "': " + e.getMessage(), e);
+                    + spec.collectionName() + "': " + e.getMessage(), e);
         }
+        String name;
         try {
-            retry.call("create/check collection", () -> new CollectionManager(client).ensureCollection(spec));
+            name = retry.call("create/check collection", () -> new CollectionManager(client).ensureCollection(spec));
         } catch (InterruptedException e) {
             client.close();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while opening Milvus collection " + collection, e);
+            throw new IOException("interrupted while opening Milvus collection " + spec.collectionName(), e);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
+        this.collection = name;
+        // another name = the alias' dense-only predecessor of this model, kept in service: rows without search_text
+        this.mapper = new ChunkRowMapper(name.equals(spec.collectionName()) ? spec : spec.withFullText(false),
+                settings.overflow());
         this.rowsUpserted = metrics.counter("rowsUpserted");
         this.deleteRequests = metrics.counter("deleteRequests");
         this.flushes = metrics.counter("flushes");

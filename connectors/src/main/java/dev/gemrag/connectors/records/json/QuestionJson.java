@@ -5,21 +5,22 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.gemrag.connectors.records.Question;
+import dev.gemrag.connectors.records.RetrievalMode;
 import dev.gemrag.connectors.records.SamplingOverrides;
 
 /**
- * The questions topic contract: {@code {"id","question","groups"?:[..],"top_k"?,"max_tokens"?}} plus optional
- * sampling overrides {@code "temperature"? (0..5), "top_p"? (0..1], "min_p"? [0..1), "seed"? (integer),
+ * The questions topic contract: {@code {"id","question","groups"?:[..],"top_k"?,"max_tokens"?,"retrieval_mode"?}}
+ * plus optional sampling overrides {@code "temperature"? (0..5), "top_p"? (0..1], "min_p"? [0..1), "seed"? (integer),
  * "repetition_penalty"? (0..10], "frequency_penalty"? and "presence_penalty"? [-2..2], "no_repeat_ngram"? (0..16),
  * "dry_multiplier"? [0..100]},
  * UTF-8 JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and
  * values over {@link RecordLimits} or outside these ranges are rejected; top_k and max_tokens must be integers
- * from 1 to their limit.
+ * from 1 to their limit; retrieval_mode must be {@code "dense"}, {@code "hybrid"} or {@code "sparse"}.
  */
 public final class QuestionJson {
     private static final Set<String> FIELDS = Set.of("id", "question", "groups", "top_k", "max_tokens", "temperature",
             "top_p", "min_p", "seed", "repetition_penalty", "frequency_penalty", "presence_penalty", "no_repeat_ngram",
-            "dry_multiplier");
+            "dry_multiplier", "retrieval_mode");
 
     private QuestionJson() {}
 
@@ -43,7 +44,16 @@ public final class QuestionJson {
                 f.optionalFloat("presence_penalty", -2, true, 2, true),
                 f.optionalInt("no_repeat_ngram", 0, 16),
                 f.optionalFloat("dry_multiplier", 0, true, 100, true));
-        return new Question(id, question, groups, topK, maxTokens, sampling.isEmpty() ? null : sampling);
+        String mode = f.optionalString("retrieval_mode", 16);
+        RetrievalMode retrievalMode = null;
+        if (mode != null) {
+            retrievalMode = RetrievalMode.fromWireName(mode);
+            if (retrievalMode == null) {
+                throw new InvalidRecordException("field 'retrieval_mode' must be \"dense\", \"hybrid\" or \"sparse\", got '"
+                        + mode.replaceAll("\\p{Cntrl}", "?") + "'");
+            }
+        }
+        return new Question(id, question, groups, topK, maxTokens, sampling.isEmpty() ? null : sampling, retrievalMode);
     }
 
     private static void putIfSet(ObjectNode o, String name, Float value) {
@@ -83,6 +93,9 @@ public final class QuestionJson {
                 o.put("no_repeat_ngram", s.noRepeatNgram());
             }
             putIfSet(o, "dry_multiplier", s.dryMultiplier());
+        }
+        if (q.retrievalMode() != null) {
+            o.put("retrieval_mode", q.retrievalMode().wireName());
         }
         return StrictJson.write(o);
     }

@@ -1,0 +1,221 @@
+package dev.gemrag.connectors.milvus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gemrag.connectors.local.milvus.MilvusLite;
+import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
+import dev.gemrag.connectors.milvus.internal.SinkSettings;
+import dev.gemrag.connectors.records.Chunk;
+import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.connectors.records.RetrievalMode;
+import io.milvus.v2.client.MilvusClientV2;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Full-text (BM25) and hybrid retrieval against a real Milvus Lite: words found only in one document's
+ * text, a dense-only collection of an earlier version that keeps serving, and the re-index that gives
+ * it full-text search.
+ */
+class HybridRetrieverIT {
+    static final int DIM = 16;
+    static final String[] ACL = {"staff"};
+    static final SinkSettings SETTINGS = new SinkSettings(500, Duration.ofSeconds(1), 2, Duration.ofMillis(100),
+            Duration.ofMillis(500), FieldOverflow.TRUNCATE);
+    static final List<String> FILLER = List.of("the system reads the configuration file at start",
+            "a process writes its output to the terminal", "files are copied between directories",
+            "the network interface is configured by the administrator", "a user changes the password",
+            "the kernel loads a module", "logs are rotated every week", "packages are installed from a mirror");
+
+    @TempDir
+    static Path tmp;
+    static MilvusLite milvus;
+    static MilvusClientV2 client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        milvus = MilvusLite.start(tmp.resolve("milvus"));
+        client = MilvusConnection.of(milvus.uri()).connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (milvus != null) {
+            milvus.close();
+        }
+    }
+
+    /** 24 filler documents plus "rare", whose text alone holds the words quokka and xylograph. */
+    static void fill(CollectionSpec spec) throws Exception {
+        Random rnd = new Random(7);
+        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, SETTINGS, null,
+                new UnregisteredMetricsGroup())) {
+            for (int d = 0; d < 24; d++) {
+                List<String> texts = List.of(FILLER.get(rnd.nextInt(FILLER.size())),
+                        FILLER.get(rnd.nextInt(FILLER.size())));
+                w.write(IndexAction.upsert("doc" + d, 1, FakeEmbeddings.chunks("doc" + d, 1, texts, ACL,
+                        spec.modelId(), DIM)), null);
+            }
+            w.write(IndexAction.upsert("rare", 1, List.of(rare(spec))), null);
+            w.flush(true);
+        }
+    }
+
+    /** Its vector is the opposite of the question's: dense search ranks it last. */
+    static EmbeddedChunk rare(CollectionSpec spec) {
+        float[] v = FakeEmbeddings.of("question", DIM).clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -v[i];
+        }
+        Chunk c = new Chunk("rare#0", "rare", 1, 0, "an old print", "a quokka sat on the xylograph", ACL, "{}");
+        return new EmbeddedChunk(c, v, spec.modelId());
+    }
+
+    static MilvusRetriever retriever(String alias, String model) {
+        MilvusRetriever r = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(alias).setModelId(model).build();
+        r.open();
+        return r;
+    }
+
+    @Test
+    void wordsOfOneDocumentFindItInSparseAndHybridEvenWhenItsVectorIsFarthest() throws Exception {
+        CollectionSpec spec = CollectionSpec.builder("test/hybrid", DIM).alias("hybrid_chunks").build();
+        assertThat(spec.fullText()).isTrue();
+        fill(spec);
+        float[] question = FakeEmbeddings.of("question", DIM);
+        try (MilvusRetriever r = retriever(spec.alias(), spec.modelId())) {
+            assertThat(r.fullText()).isTrue();
+            assertThat(r.defaultMode()).isEqualTo(RetrievalMode.HYBRID);
+            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, ACL_LIST, 3);
+            assertThat(dense).extracting(RetrievedChunk::chunkId).doesNotContain("rare#0"); // the test can fail
+            List<RetrievedChunk> sparse = r.search("quokka xylograph", question, RetrievalMode.SPARSE, ACL_LIST, 3);
+            assertThat(sparse).extracting(RetrievedChunk::chunkId).containsExactly("rare#0"); // no other has them
+            assertThat(sparse.get(0).score()).isPositive(); // BM25 > 0 (Milvus Lite answers it negated)
+            assertThat(sparse.get(0).text()).isEqualTo("a quokka sat on the xylograph");
+            assertThat(sparse.get(0).title()).isEqualTo("an old print");
+            // case-insensitive (standard analyzer), and the title line is searched too
+            assertThat(r.search("QUOKKA", null, RetrievalMode.SPARSE, ACL_LIST, 3))
+                    .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
+            assertThat(r.search("print", null, RetrievalMode.SPARSE, ACL_LIST, 3))
+                    .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
+            List<RetrievedChunk> hybrid = r.search("quokka xylograph", question, null, ACL_LIST, 3); // default mode
+            assertThat(hybrid).hasSize(3);
+            assertThat(hybrid.get(0).chunkId()).isEqualTo("rare#0");
+            // weighted 0.2 / 0.8: rare = 0.8 * 1 + 0.2 * 0 (worst cosine); the best dense chunk gets 0.2 at most
+            assertThat(hybrid.get(0).score()).isCloseTo(0.8f, org.assertj.core.api.Assertions.within(1e-5f));
+            assertThat(hybrid.get(1).score()).isLessThanOrEqualTo(0.2f + 1e-5f);
+            // other groups see nothing of it in any mode
+            for (RetrievalMode m : RetrievalMode.values()) {
+                assertThat(r.search("quokka xylograph", question, m, List.of("hr"), 5)).isEmpty();
+            }
+            assertThat(r.search("!!!", question, RetrievalMode.SPARSE, ACL_LIST, 5)).isEmpty(); // no words
+            assertThatThrownBy(() -> r.search(null, question, RetrievalMode.SPARSE, ACL_LIST, 5))
+                    .hasMessage("retrieval mode sparse needs the question text");
+            assertThatThrownBy(() -> r.search("quokka", null, RetrievalMode.HYBRID, ACL_LIST, 5))
+                    .hasMessageContaining("question vector has 0 dimensions");
+        }
+        MilvusRetriever rrf = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias())
+                .setFusion(new HybridFusion(FusionMethod.RRF, 0.5, 60)).build();
+        rrf.open();
+        try (rrf) { // rare: 1/(60 + 1) as BM25's first + 1/(60 + its dense rank); 49 chunks, 50 candidates
+            List<String> denseOrder = rrf.search(null, question, RetrievalMode.DENSE, ACL_LIST, 50).stream()
+                    .map(RetrievedChunk::chunkId).toList();
+            assertThat(denseOrder).hasSize(49);
+            int denseRank = denseOrder.indexOf("rare#0") + 1;
+            assertThat(denseRank).isGreaterThan(40);
+            List<RetrievedChunk> hits = rrf.search("quokka xylograph", question, RetrievalMode.HYBRID, ACL_LIST, 49);
+            RetrievedChunk rare = hits.stream().filter(h -> h.chunkId().equals("rare#0")).findFirst().orElseThrow();
+            assertThat(rare.score()).isCloseTo((float) (1.0 / 61 + 1.0 / (60 + denseRank)),
+                    org.assertj.core.api.Assertions.within(1e-6f));
+            // the best dense chunk has 1/61 and nothing from BM25: rare stays first
+            assertThat(hits.get(0).chunkId()).isEqualTo("rare#0");
+        }
+    }
+
+    @Test
+    void aDenseOnlyCollectionKeepsServingDenseAndIsKeptUntilAReindex() throws Exception {
+        CollectionSpec full = CollectionSpec.builder("test/legacy", DIM).alias("legacy_chunks").build();
+        CollectionSpec old = full.withFullText(false);
+        assertThat(old.collectionName()).isNotEqualTo(full.collectionName()); // a new layout, a new collection
+        // the name earlier versions gave: hash of the model id alone
+        assertThat(old.collectionName()).isEqualTo("gemrag_test_legacy_"
+                + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("test/legacy".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 4) + "_d16");
+        fill(old);
+        CollectionManager manager = new CollectionManager(client);
+        assertThat(manager.describe(old.alias()).fullText()).isFalse();
+
+        float[] question = FakeEmbeddings.of("question", DIM);
+        try (MilvusRetriever r = retriever(old.alias(), old.modelId())) {
+            assertThat(r.fullText()).isFalse();
+            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, ACL_LIST, 4);
+            assertThat(dense).hasSize(4);
+            for (RetrievalMode m : List.of(RetrievalMode.SPARSE, RetrievalMode.HYBRID)) { // served as dense
+                assertThat(r.search("quokka xylograph", question, m, ACL_LIST, 4)).isEqualTo(dense);
+            }
+            assertThat(r.search("quokka", question, null, ACL_LIST, 4)).isEqualTo(dense);
+        }
+
+        // a job of this version (full-text spec) keeps writing the collection the alias serves
+        assertThat(manager.ensureCollection(full)).isEqualTo(old.collectionName());
+        assertThat(manager.exists(full.collectionName())).isFalse();
+        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), full, SETTINGS, null,
+                new UnregisteredMetricsGroup())) {
+            assertThat(w.collection()).isEqualTo(old.collectionName());
+            w.write(IndexAction.upsert("late", 1, FakeEmbeddings.chunks("late", 1, List.of("a late addition"), ACL,
+                    full.modelId(), DIM)), null);
+            w.flush(true);
+        }
+        assertThat(CollectionContents.rows(client, old.collectionName())).extracting(CollectionContents.Row::docId)
+                .contains("late");
+
+        // the re-index creates the full-text layout and moves the alias: hybrid and sparse work
+        var previous = manager.reindex(full, name -> {
+            assertThat(name).isEqualTo(full.collectionName());
+            fill(full);
+        });
+        assertThat(previous).contains(old.collectionName());
+        try (MilvusRetriever r = retriever(full.alias(), full.modelId())) {
+            assertThat(r.fullText()).isTrue();
+            assertThat(r.search("quokka xylograph", question, RetrievalMode.SPARSE, ACL_LIST, 3))
+                    .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
+        }
+    }
+
+    static final List<String> ACL_LIST = List.of(ACL);
+
+    @Test
+    void searchTextIsTheTitleLineAndTheChunkCutToTheStoredFields() throws Exception {
+        CollectionSpec spec = CollectionSpec.builder("test/searchtext", DIM).alias("searchtext_chunks")
+                .titleMaxLength(8).textMaxLength(12).build();
+        assertThat(spec.searchTextMaxLength()).isEqualTo(21);
+        List<EmbeddedChunk> chunks = new ArrayList<>();
+        chunks.add(new EmbeddedChunk(new Chunk("long#0", "long", 1, 0, "titleword beyond", "first words tailword",
+                ACL, "{}"), FakeEmbeddings.of("x", DIM), spec.modelId()));
+        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, SETTINGS, null,
+                new UnregisteredMetricsGroup())) {
+            w.write(IndexAction.upsert("long", 1, chunks), null);
+            w.flush(true);
+        }
+        try (MilvusRetriever r = retriever(spec.alias(), spec.modelId())) {
+            // stored title "titlewor", text "first words ": only those words are searchable
+            assertThat(r.search("first", null, RetrievalMode.SPARSE, ACL_LIST, 3)).hasSize(1);
+            assertThat(r.search("titlewor", null, RetrievalMode.SPARSE, ACL_LIST, 3)).hasSize(1);
+            assertThat(r.search("tailword", null, RetrievalMode.SPARSE, ACL_LIST, 3)).isEmpty();
+            assertThat(r.search("beyond", null, RetrievalMode.SPARSE, ACL_LIST, 3)).isEmpty();
+        }
+    }
+}

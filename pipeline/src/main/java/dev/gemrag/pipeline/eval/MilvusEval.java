@@ -1,0 +1,270 @@
+package dev.gemrag.pipeline.eval;
+
+import dev.gemrag.connectors.local.milvus.MilvusLite;
+import dev.gemrag.connectors.milvus.CollectionSpec;
+import dev.gemrag.connectors.milvus.FieldOverflow;
+import dev.gemrag.connectors.milvus.FusionMethod;
+import dev.gemrag.connectors.milvus.HybridFusion;
+import dev.gemrag.connectors.milvus.MilvusConnection;
+import dev.gemrag.connectors.milvus.MilvusRetriever;
+import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
+import dev.gemrag.connectors.milvus.internal.SinkSettings;
+import dev.gemrag.connectors.records.Chunk;
+import dev.gemrag.connectors.records.Document;
+import dev.gemrag.connectors.records.DocumentEvent;
+import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.connectors.records.RetrievalMode;
+import dev.gemrag.model.EmbedRole;
+import dev.gemrag.model.LanguageModel;
+import dev.gemrag.model.eval.BeirDataset;
+import dev.gemrag.model.eval.EvalResult;
+import dev.gemrag.model.eval.RankingScores;
+import dev.gemrag.connectors.milvus.RetrievedChunk;
+import dev.gemrag.operators.answer.Retriever;
+import dev.gemrag.operators.chunk.Chunker;
+import dev.gemrag.operators.chunk.DocumentChunker;
+import dev.gemrag.operators.chunk.DocumentChunks;
+import dev.gemrag.operators.embed.EmbedText;
+import dev.gemrag.pipeline.job.MilvusRetrievers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+
+/**
+ * Retrieval quality through the product's own path: the set's documents are chunked by the pipeline's
+ * chunker (model tokenizer), embedded as the embed step embeds chunks ({@link EmbedText}, DOCUMENT role),
+ * written into Milvus Lite by the sink's writer (full-text layout: the server computes BM25), and every
+ * query goes through the answer step's {@link Retriever} ({@link MilvusRetrievers} over
+ * {@link MilvusRetriever}) with the question text and its QUERY embedding, under an ACL filter.
+ * Documents are ranked by their best chunk.
+ *
+ * <p>Rows: {@code gem-milvus} (dense), {@code bm25} (sparse), {@code hybrid} (the given fusion) and one
+ * {@code hybrid-w<weight>} row per extra dense weight plus a {@code hybrid-rrf} row (the tuning sweep: one
+ * dense and one sparse search per query, fused for every row; see {@link #sweep}).
+ */
+public final class MilvusEval {
+    public static final List<String> CONFIGS = List.of("gem-milvus", "bm25", "hybrid");
+    private static final String GROUP = "eval";
+    /** Chunks asked per query: enough to rank 10 distinct documents when documents have several chunks. */
+    private static final int CHUNKS_PER_QUERY = 40;
+
+    private final LanguageModel model;
+    private final int chunkSize;
+    private final int chunkOverlap;
+    private final int batchSize;
+    private final Consumer<String> log;
+
+    /** @param model the product model (its adapter, its embedding token limit) */
+    public MilvusEval(LanguageModel model, int chunkSize, int chunkOverlap, int batchSize, Consumer<String> log) {
+        this.model = model;
+        this.chunkSize = chunkSize;
+        this.chunkOverlap = chunkOverlap;
+        this.batchSize = batchSize;
+        this.log = log;
+    }
+
+    /**
+     * @param configs      any of {@link #CONFIGS}
+     * @param fusion       the fusion of the {@code hybrid} row
+     * @param sweepWeights extra dense weights: one weighted {@code hybrid-w...} row each
+     * @param candidates   candidates per leg (retrieval.candidates)
+     */
+    public List<EvalResult> run(BeirDataset data, List<String> configs, HybridFusion fusion, List<Double> sweepWeights,
+            int candidates, Path workDir) throws IOException {
+        for (String c : configs) {
+            if (!CONFIGS.contains(c)) {
+                throw new IllegalArgumentException("unknown Milvus eval config '" + c + "'; choose from " + CONFIGS);
+            }
+        }
+        Files.createDirectories(workDir);
+        Path dir = Files.createTempDirectory(workDir, "milvus-eval-");
+        try (MilvusLite milvus = MilvusLite.start(dir)) {
+            CollectionSpec spec = CollectionSpec.builder(model.id(), model.embeddingDimension())
+                    .alias("gemrag_eval").prefix("gemrag_eval").build();
+            double indexTextsPerSecond = index(data, spec, milvus.uri());
+            log.accept("embedding " + data.queries().size() + " queries (QUERY role)...");
+            long t0 = System.nanoTime();
+            List<float[]> queryVectors = embedSorted(data.queries().stream().map(BeirDataset.Query::text).toList(),
+                    EmbedRole.QUERY);
+            double querySeconds = (System.nanoTime() - t0) / 1e9;
+            List<EvalResult> out = new ArrayList<>();
+            for (String c : configs) {
+                RetrievalMode mode = switch (c) {
+                    case "gem-milvus" -> RetrievalMode.DENSE;
+                    case "bm25" -> RetrievalMode.SPARSE;
+                    default -> RetrievalMode.HYBRID;
+                };
+                out.add(rank(data, queryVectors, spec, milvus.uri(), c, mode, fusion, candidates,
+                        mode == RetrievalMode.SPARSE ? Double.NaN : indexTextsPerSecond));
+            }
+            if (!sweepWeights.isEmpty()) {
+                out.addAll(sweep(data, queryVectors, spec, milvus.uri(), fusion, sweepWeights, candidates,
+                        indexTextsPerSecond));
+            }
+            log.accept(String.format(Locale.ROOT, "  queries embedded at %.1f texts/s",
+                    data.queries().size() / querySeconds));
+            return out;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Chunks, embeds and writes every document through the sink's writer; returns chunk texts/s of the embedding. */
+    private double index(BeirDataset data, CollectionSpec spec, String uri) throws IOException {
+        DocumentChunker chunker = new DocumentChunker(new Chunker(model.tokenizer(), chunkSize, chunkOverlap));
+        List<DocumentChunks> docs = new ArrayList<>(data.corpus().size());
+        List<Chunk> all = new ArrayList<>();
+        for (BeirDataset.Doc d : data.corpus()) {
+            DocumentChunks dc = chunker.chunk(DocumentEvent.upsert(new Document(d.id(), 1, d.title(), d.text(), null,
+                    new String[] {GROUP}, null)));
+            docs.add(dc);
+            all.addAll(dc.chunks);
+        }
+        log.accept("embedding " + all.size() + " chunks of " + docs.size() + " documents with " + model.id()
+                + " (DOCUMENT role, chunk " + chunkSize + "/" + chunkOverlap + " tokens)...");
+        long t0 = System.nanoTime();
+        List<float[]> vectors = embedSorted(all.stream().map(EmbedText::of).toList(), EmbedRole.DOCUMENT);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        SinkSettings settings = new SinkSettings(1000, Duration.ofSeconds(1), 4, Duration.ofMillis(200),
+                Duration.ofSeconds(5), FieldOverflow.TRUNCATE);
+        int next = 0;
+        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(uri), spec, settings, null,
+                new UnregisteredMetricsGroup())) {
+            for (DocumentChunks dc : docs) {
+                List<EmbeddedChunk> embedded = new ArrayList<>(dc.chunks.size());
+                for (Chunk c : dc.chunks) {
+                    embedded.add(new EmbeddedChunk(c, vectors.get(next++), model.id()));
+                }
+                w.write(IndexAction.upsert(dc.docId, dc.docVersion, embedded), null);
+            }
+            w.flush(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing the eval collection", e);
+        } catch (Exception e) {
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        log.accept(String.format(Locale.ROOT, "  %d chunks embedded in %.0f s (%.1f texts/s) and written to Milvus Lite",
+                all.size(), seconds, all.size() / seconds));
+        return all.size() / seconds;
+    }
+
+    private EvalResult rank(BeirDataset data, List<float[]> queryVectors, CollectionSpec spec, String uri, String name,
+            RetrievalMode mode, HybridFusion fusion, int candidates, double textsPerSecond) {
+        MilvusRetriever prototype = MilvusRetriever.builder().setConnection(MilvusConnection.of(uri))
+                .setModelId(spec.modelId()).setAlias(spec.alias()).setRetrievalMode(mode).setFusion(fusion)
+                .setCandidates(Math.max(candidates, CHUNKS_PER_QUERY)).build();
+        List<List<String>> ranked = new ArrayList<>(data.queries().size());
+        try (Retriever retriever = new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
+            for (int i = 0; i < data.queries().size(); i++) {
+                // null mode: the retriever's configured retrieval.mode, as for a question without retrieval_mode
+                List<RetrievedChunk> hits = retriever.search(data.queries().get(i).text(), queryVectors.get(i), null,
+                        CHUNKS_PER_QUERY, List.of(GROUP));
+                Set<String> docs = new LinkedHashSet<>();
+                for (RetrievedChunk h : hits) {
+                    docs.add(h.docId());
+                }
+                ranked.add(new ArrayList<>(docs));
+            }
+        }
+        EvalResult r = RankingScores.row(name, data, ranked, textsPerSecond);
+        log.accept(String.format(Locale.ROOT, "  %s (%s%s): nDCG@10 %.4f", name, mode.wireName(),
+                mode == RetrievalMode.HYBRID ? ", " + fusion : "", r.ndcg10()));
+        return r;
+    }
+
+    /**
+     * The tuning sweep: each query's two candidate lists are fetched once through the retriever (dense and
+     * sparse mode, {@code candidates} deep, as hybrid mode fetches them) and fused by {@link HybridFusion}
+     * for every weight, plus RRF: the same arithmetic as hybrid mode, one pair of searches for all rows.
+     */
+    private List<EvalResult> sweep(BeirDataset data, List<float[]> queryVectors, CollectionSpec spec, String uri,
+            HybridFusion fusion, List<Double> weights, int candidates, double textsPerSecond) {
+        List<HybridFusion> fusions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        fusions.add(new HybridFusion(FusionMethod.RRF, fusion.denseWeight(), fusion.rrfK()));
+        names.add("hybrid-rrf");
+        for (double w : weights) {
+            fusions.add(new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK()));
+            names.add(String.format(Locale.ROOT, "hybrid-w%.2f", w));
+        }
+        int depth = Math.max(candidates, CHUNKS_PER_QUERY);
+        MilvusRetriever prototype = MilvusRetriever.builder().setConnection(MilvusConnection.of(uri))
+                .setModelId(spec.modelId()).setAlias(spec.alias()).build();
+        List<List<List<String>>> ranked = new ArrayList<>();
+        fusions.forEach(f -> ranked.add(new ArrayList<>()));
+        try (Retriever retriever = new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
+            for (int i = 0; i < data.queries().size(); i++) {
+                String text = data.queries().get(i).text();
+                List<dev.gemrag.connectors.milvus.RetrievedChunk> dense = asConnectorHits(retriever.search(text,
+                        queryVectors.get(i), RetrievalMode.DENSE, depth, List.of(GROUP)));
+                List<dev.gemrag.connectors.milvus.RetrievedChunk> sparse = asConnectorHits(retriever.search(text,
+                        queryVectors.get(i), RetrievalMode.SPARSE, depth, List.of(GROUP)));
+                for (int f = 0; f < fusions.size(); f++) {
+                    Set<String> docs = new LinkedHashSet<>();
+                    fusions.get(f).fuse(dense, sparse, CHUNKS_PER_QUERY).forEach(h -> docs.add(h.docId()));
+                    ranked.get(f).add(new ArrayList<>(docs));
+                }
+            }
+        }
+        List<EvalResult> out = new ArrayList<>();
+        for (int f = 0; f < fusions.size(); f++) {
+            EvalResult r = RankingScores.row(names.get(f), data, ranked.get(f), textsPerSecond);
+            log.accept(String.format(Locale.ROOT, "  %s (hybrid, %s): nDCG@10 %.4f", names.get(f), fusions.get(f),
+                    r.ndcg10()));
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** The answer step's hits as the connector's type, which {@link HybridFusion} fuses. */
+    private static List<dev.gemrag.connectors.milvus.RetrievedChunk> asConnectorHits(List<RetrievedChunk> hits) {
+        return hits.stream().map(h -> new dev.gemrag.connectors.milvus.RetrievedChunk(h.chunkId(), h.docId(),
+                h.title(), h.text(), h.score())).toList();
+    }
+
+    /** Embeds in batches of similar length (less padding); vectors in input order. */
+    private List<float[]> embedSorted(List<String> texts, EmbedRole role) {
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
+        float[][] out = new float[texts.size()][];
+        long last = System.nanoTime();
+        for (int i = 0; i < order.length; i += batchSize) {
+            List<String> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(order.length, i + batchSize); j++) {
+                batch.add(texts.get(order[j]));
+            }
+            List<float[]> vs = model.embed(batch, role);
+            for (int j = 0; j < vs.size(); j++) {
+                out[order[i + j]] = vs.get(j);
+            }
+            if (System.nanoTime() - last > 15_000_000_000L) {
+                last = System.nanoTime();
+                log.accept("  " + Math.min(order.length, i + batchSize) + "/" + texts.size());
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
