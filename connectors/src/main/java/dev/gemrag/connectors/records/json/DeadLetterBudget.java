@@ -50,9 +50,9 @@ public final class DeadLetterBudget {
     }
 
     public Encoded encode(DeadLetter d) {
-        byte[] whole = DeadLetterJson.toBytes(d);
-        if ((d.key() == null ? 0 : d.key().length) + whole.length <= maxRecordBytes()) {
-            return new Encoded(d.key(), whole);
+        byte[] all = DeadLetterJson.toBytes(d);
+        if ((d.key() == null ? 0 : d.key().length) + all.length <= maxRecordBytes()) {
+            return new Encoded(d.key(), all);
         }
         String reason = d.reason() != null && d.reason().length() > MAX_REASON_CHARS
                 ? d.reason().substring(0, MAX_REASON_CHARS) + "... (reason cut)" : d.reason();
@@ -70,6 +70,13 @@ public final class DeadLetterBudget {
         byte[] value = d.value();
         if (value == null) {
             return new Encoded(key, StrictJson.write(o));
+        }
+        ObjectNode withValue = DeadLetterJson.node(new DeadLetter(d.topic(), d.partition(), d.offset(), key, value,
+                reason, d.stage()));
+        withValue.setAll(o.deepCopy().retain("key_truncated", "key_size"));
+        byte[] whole = StrictJson.write(withValue);
+        if ((key == null ? 0 : key.length) + whole.length <= maxRecordBytes()) {
+            return new Encoded(key, whole); // cutting key and reason was enough
         }
         boolean text = StrictUtf8.decodeOrNull(value) != null;
         o.put("value_encoding", text ? DeadLetterJson.UTF8 : DeadLetterJson.BASE64);

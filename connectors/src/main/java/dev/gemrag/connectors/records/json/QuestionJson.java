@@ -24,9 +24,26 @@ public final class QuestionJson {
         String id = f.requiredId("id", limits.maxIdBytes());
         String question = f.requiredText("question", limits.maxQuestionBytes());
         String[] groups = f.stringArray("groups", limits.maxGroups(), limits.maxGroupBytes());
+        rejectControlCharacters(groups);
         Integer topK = f.optionalInt("top_k", 1, limits.maxTopK());
         Integer maxTokens = f.optionalInt("max_tokens", 1, limits.maxMaxTokens());
         return new Question(id, question, groups, topK, maxTokens);
+    }
+
+    /**
+     * A group name asked for with a control character can match no stored acl on purpose and would be
+     * refused by the retriever later: a bad question, so a dead letter now rather than an answer.
+     */
+    private static void rejectControlCharacters(String[] groups) throws InvalidRecordException {
+        for (int i = 0; i < groups.length; i++) {
+            String g = groups[i];
+            for (int c = 0; c < g.length(); c++) {
+                if (Character.isISOControl(g.charAt(c))) {
+                    throw new InvalidRecordException("field 'groups[" + i + "]' contains control character U+"
+                            + String.format("%04X", (int) g.charAt(c)));
+                }
+            }
+        }
     }
 
     public static byte[] toBytes(Question q) {

@@ -109,6 +109,7 @@ class DeadLetterBudgetTest {
         assertThat(j.get("reason").asText()).hasSize(DeadLetterBudget.MAX_REASON_CHARS + "... (reason cut)".length())
                 .startsWith("key 'kkk").doesNotContain("\n");
         assertThat(j.get("value").asText()).isEqualTo("{\"id\":\"a\",\"text\":\"t\"}"); // it fitted: kept whole
+        assertThat(j.has("value_truncated")).isFalse();
         assertThat(DeadLetterJson.parse(e.value()).stage()).isEqualTo("parse");
     }
 
