@@ -14,12 +14,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * Bounded queue with one FIFO per {@link RequestKind}, from which the worker takes whole batches:
  * highest-priority kind first, the oldest request of that kind plus the pending ones closest to its
  * length (less padding), within the token budget.
+ *
+ * <p>Fairness: a kind that has been waiting while {@value #STARVATION_LIMIT} batches in a row went to
+ * other kinds gets the next batch, so documents keep at least one batch in {@value #STARVATION_LIMIT}+1
+ * however many questions arrive (strict priority alone would never index while questions keep coming).
  */
 final class RequestQueue {
+    /** Batches a waiting kind may be passed over in a row before it is served. */
+    static final int STARVATION_LIMIT = 3;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
     private final Map<RequestKind, ArrayDeque<Request>> queues = new EnumMap<>(RequestKind.class);
+    /** Batches in a row each kind was passed over while it had requests waiting. */
+    private final Map<RequestKind, Integer> passedOver = new EnumMap<>(RequestKind.class);
     private final EngineOptions options;
     private int size;
     private boolean closed;
@@ -29,6 +38,7 @@ final class RequestQueue {
         this.options = options;
         for (RequestKind k : RequestKind.values()) {
             queues.put(k, new ArrayDeque<>());
+            passedOver.put(k, 0);
         }
     }
 
@@ -78,20 +88,40 @@ final class RequestQueue {
             if (closed) {
                 return null;
             }
-            for (RequestKind kind : RequestKind.values()) {
-                ArrayDeque<Request> q = queues.get(kind);
-                if (!q.isEmpty()) {
-                    List<Request> batch = select(kind, q);
-                    q.removeAll(batch);
-                    size -= batch.size();
-                    notFull.signalAll();
-                    return batch;
-                }
-            }
-            throw new IllegalStateException("queue size " + size + " but every class is empty");
+            RequestKind kind = nextKind();
+            ArrayDeque<Request> q = queues.get(kind);
+            List<Request> batch = select(kind, q);
+            q.removeAll(batch);
+            size -= batch.size();
+            notFull.signalAll();
+            return batch;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The kind served next: a starving one (lowest priority first), else the highest priority waiting. */
+    private RequestKind nextKind() {
+        RequestKind[] kinds = RequestKind.values();
+        RequestKind chosen = null;
+        for (int i = kinds.length - 1; i >= 0 && chosen == null; i--) {
+            if (!queues.get(kinds[i]).isEmpty() && passedOver.get(kinds[i]) >= STARVATION_LIMIT) {
+                chosen = kinds[i];
+            }
+        }
+        for (int i = 0; i < kinds.length && chosen == null; i++) {
+            if (!queues.get(kinds[i]).isEmpty()) {
+                chosen = kinds[i];
+            }
+        }
+        if (chosen == null) {
+            throw new IllegalStateException("queue size " + size + " but every class is empty");
+        }
+        for (RequestKind k : kinds) {
+            boolean waiting = k != chosen && !queues.get(k).isEmpty();
+            passedOver.put(k, waiting ? passedOver.get(k) + 1 : 0);
+        }
+        return chosen;
     }
 
     private List<Request> select(RequestKind kind, ArrayDeque<Request> q) {
