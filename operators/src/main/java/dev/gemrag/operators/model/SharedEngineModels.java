@@ -10,56 +10,53 @@ import dev.gemrag.model.engine.EngineListener;
 import dev.gemrag.model.engine.EngineOptions;
 import dev.gemrag.model.engine.EngineRegistry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link ModelClientFactory} over the JVM-wide {@link EngineRegistry}: every operator instance of a
  * TaskManager that names the same model shares one loaded copy and one batching worker; the model
- * is closed when the last of them closes its client.
+ * is closed when the last of them closes its client. The engine's queue rejects when full and
+ * {@link EngineAdmission} retries off-thread, so a Flink task thread never blocks on it.
  */
 public final class SharedEngineModels implements ModelClientFactory {
     private static final long serialVersionUID = 1L;
-    /** The models behind the registry's engines, for the tokenizer and chat template (thread-safe reads). */
-    private static final Map<String, LanguageModel> LOADED = new HashMap<>();
-    private static final Object LOCK = new Object();
-
     private final ModelSource source;
     private final int batchTokens;
     private final long maxWaitMillis;
+    private final int queueCapacity;
 
     public SharedEngineModels(ModelSource source, int batchTokens, Duration maxWait) {
+        this(source, batchTokens, maxWait, EngineOptions.defaults().queueCapacity());
+    }
+
+    /** @param queueCapacity requests the shared engine queues at most; beyond, submissions wait off-thread */
+    public SharedEngineModels(ModelSource source, int batchTokens, Duration maxWait, int queueCapacity) {
         this.source = source;
         this.batchTokens = batchTokens;
         this.maxWaitMillis = maxWait.toMillis();
+        this.queueCapacity = queueCapacity;
     }
 
     @Override
     public ModelClient open() {
-        String key = source.key();
-        synchronized (LOCK) {
-            EngineOptions options = EngineOptions.defaults()
-                    .withBatching(batchTokens, EngineOptions.defaults().maxBatch(), Duration.ofMillis(maxWaitMillis));
-            EngineRegistry.Lease lease = EngineRegistry.shared().acquire(key, () -> {
-                LanguageModel m = source.load();
-                LOADED.put(key, m);
-                return m;
-            }, options);
-            return new Client(key, lease, LOADED.get(key));
-        }
+        EngineOptions options = EngineOptions.defaults()
+                .withQueue(queueCapacity, EngineOptions.FullQueuePolicy.REJECT)
+                .withBatching(batchTokens, EngineOptions.defaults().maxBatch(), Duration.ofMillis(maxWaitMillis));
+        // the registry loads outside its lock: opening a client for another model never waits for this load
+        EngineRegistry.Lease lease = EngineRegistry.shared().acquire(source.key(), source::load, options);
+        return new Client(lease, queueCapacity);
     }
 
     private static final class Client implements ModelClient {
-        private final String key;
         private final EngineRegistry.Lease lease;
         private final LanguageModel model;
+        private final int queueCapacity;
 
-        Client(String key, EngineRegistry.Lease lease, LanguageModel model) {
-            this.key = key;
+        Client(EngineRegistry.Lease lease, int queueCapacity) {
             this.lease = lease;
-            this.model = model;
+            this.model = lease.model();
+            this.queueCapacity = queueCapacity;
         }
 
         @Override
@@ -84,20 +81,13 @@ public final class SharedEngineModels implements ModelClientFactory {
 
         @Override
         public CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role) {
-            try {
-                return lease.engine().embedAll(texts, role);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e); // overloaded / closed: the async retry decides
-            }
+            // never blocks the caller: a full queue is retried off-thread (closed: fails the future)
+            return EngineAdmission.embed(lease::engine, queueCapacity, texts, role);
         }
 
         @Override
         public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
-            try {
-                return lease.engine().generate(prompt, params);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return EngineAdmission.submit(() -> lease.engine().generate(prompt, params));
         }
 
         @Override
@@ -112,12 +102,7 @@ public final class SharedEngineModels implements ModelClientFactory {
 
         @Override
         public void close() {
-            synchronized (LOCK) {
-                lease.close();
-                if (EngineRegistry.shared().references(key) == 0) {
-                    LOADED.remove(key);
-                }
-            }
+            lease.close();
         }
     }
 }
