@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, IngestCommand.class,
                 DeleteCommand.class, AskCommand.class, BenchPipelineCommand.class, ModelCommand.class, EmbedCommand.class,
                 TrainCommand.class, EvalCommand.class, BenchEmbedCommand.class, BenchSinkCommand.class, GenerateCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, SoakCommand.class})
 public final class GemragCli {
     /** gRPC inside the Milvus SDK logs through java.util.logging to stderr; held so the level sticks. */
     private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.milvus");

@@ -33,6 +33,10 @@ public final class GemragOptions {
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Checkpoint interval; Kafka offsets and Milvus flushes follow checkpoints. 0 turns checkpointing off.");
+    public static final ConfigOption<Duration> RESTART_MAX_DELAY = ConfigOptions.key("restart.max-delay")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("After a failure (Milvus or Kafka away) the job restarts by itself from its last checkpoint, "
+                    + "1 s later, doubling the wait up to this; 0 = no restarts (a failure ends the job).");
 
     // --- kafka
     public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
