@@ -56,6 +56,7 @@ public final class GemragOptions {
     public static final ConfigOption<String> MILVUS_URI = MilvusOptions.URI;
     public static final ConfigOption<String> MILVUS_TOKEN = MilvusOptions.TOKEN;
     public static final ConfigOption<String> MILVUS_DATABASE = MilvusOptions.DATABASE;
+    public static final ConfigOption<Duration> MILVUS_REQUEST_TIMEOUT = MilvusOptions.REQUEST_TIMEOUT;
     public static final ConfigOption<String> MILVUS_ALIAS = MilvusOptions.ALIAS;
     public static final ConfigOption<String> MILVUS_COLLECTION_PREFIX = MilvusOptions.COLLECTION_PREFIX;
     public static final ConfigOption<VectorIndex> MILVUS_INDEX = MilvusOptions.INDEX;
