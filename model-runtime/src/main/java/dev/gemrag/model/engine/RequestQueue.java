@@ -18,10 +18,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Fairness: a kind that has been waiting while {@value #STARVATION_LIMIT} batches in a row went to
  * other kinds gets the next batch, so documents keep at least one batch in {@value #STARVATION_LIMIT}+1
  * however many questions arrive (strict priority alone would never index while questions keep coming).
+ * Batches differ in length (a generation batch runs for seconds, a document batch for a fraction), so a
+ * kind passed over at least once whose oldest request has waited longer than the age bound (default
+ * {@link #DEFAULT_MAX_AGE}) is also served next: under a stream of long generations, documents alternate.
  */
 final class RequestQueue {
     /** Batches a waiting kind may be passed over in a row before it is served. */
     static final int STARVATION_LIMIT = 3;
+    /** Waiting this long (and passed over once) is starving too, whatever the batch count. */
+    static final java.time.Duration DEFAULT_MAX_AGE = java.time.Duration.ofSeconds(2);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -30,12 +35,18 @@ final class RequestQueue {
     /** Batches in a row each kind was passed over while it had requests waiting. */
     private final Map<RequestKind, Integer> passedOver = new EnumMap<>(RequestKind.class);
     private final EngineOptions options;
+    private final long maxAgeNanos;
     private int size;
     private boolean closed;
     private String closedReason = "engine closed";
 
     RequestQueue(EngineOptions options) {
+        this(options, DEFAULT_MAX_AGE.toNanos());
+    }
+
+    RequestQueue(EngineOptions options, long maxAgeNanos) {
         this.options = options;
+        this.maxAgeNanos = maxAgeNanos;
         for (RequestKind k : RequestKind.values()) {
             queues.put(k, new ArrayDeque<>());
             passedOver.put(k, 0);
@@ -104,8 +115,12 @@ final class RequestQueue {
     private RequestKind nextKind() {
         RequestKind[] kinds = RequestKind.values();
         RequestKind chosen = null;
+        long now = System.nanoTime();
         for (int i = kinds.length - 1; i >= 0 && chosen == null; i--) {
-            if (!queues.get(kinds[i]).isEmpty() && passedOver.get(kinds[i]) >= STARVATION_LIMIT) {
+            ArrayDeque<Request> q = queues.get(kinds[i]);
+            int passed = passedOver.get(kinds[i]);
+            if (!q.isEmpty() && (passed >= STARVATION_LIMIT
+                    || passed >= 1 && now - q.peekFirst().enqueuedNanos() > maxAgeNanos)) {
                 chosen = kinds[i];
             }
         }
