@@ -4,7 +4,7 @@ import dev.gemrag.annotations.PublicApi;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -33,14 +33,15 @@ public final class RecordSinkBuilder<T> {
     static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     private final String exampleTopic;
-    private final Function<String, KafkaRecordSerializationSchema<T>> serializer;
+    /** (topic, effective client properties) -> serializer: a serializer may depend on producer limits. */
+    private final BiFunction<String, Properties, KafkaRecordSerializationSchema<T>> serializer;
     private final ClientProperties properties = new ClientProperties();
     private String bootstrapServers;
     private String topic;
     private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     private String transactionalIdPrefix;
 
-    RecordSinkBuilder(String exampleTopic, Function<String, KafkaRecordSerializationSchema<T>> serializer) {
+    RecordSinkBuilder(String exampleTopic, BiFunction<String, Properties, KafkaRecordSerializationSchema<T>> serializer) {
         this.exampleTopic = exampleTopic;
         this.serializer = serializer;
     }
@@ -84,7 +85,7 @@ public final class RecordSinkBuilder<T> {
         var b = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(props)
                 .setBootstrapServers(props.getProperty(ClientProperties.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(serializer.apply(topic))
+                .setRecordSerializer(serializer.apply(topic, props))
                 .setDeliveryGuarantee(deliveryGuarantee);
         if (transactionalIdPrefix != null) {
             b.setTransactionalIdPrefix(transactionalIdPrefix);

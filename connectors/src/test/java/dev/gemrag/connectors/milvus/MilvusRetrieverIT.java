@@ -58,8 +58,9 @@ class MilvusRetrieverIT {
         milvus = MilvusLite.start(tmp.resolve("milvus"));
         spec = CollectionSpec.builder(MODEL, DIM).alias("retriever_chunks").build();
         Random rnd = new Random(1234);
-        SinkSettings settings = new SinkSettings(500, Duration.ofSeconds(1), 2, Duration.ofMillis(100),
-                Duration.ofMillis(500), FieldOverflow.TRUNCATE);
+        // retries generous enough for a saturated machine (a slow answer is a deadline, retried)
+        SinkSettings settings = new SinkSettings(500, Duration.ofSeconds(1), 8, Duration.ofMillis(100),
+                Duration.ofSeconds(2), FieldOverflow.TRUNCATE);
         try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, settings, null,
                 new UnregisteredMetricsGroup())) {
             for (int d = 0; d < 80; d++) {

@@ -58,6 +58,8 @@ class MilvusSinkConvergenceIT {
     static final int DIM = 16;
     static final int DOCS = 50;
     static final int EVENTS = 400;
+    /** Deadline of every condition wait: generous, the machine may be saturated. */
+    static final Duration WAIT = Duration.ofMinutes(3);
 
     @TempDir
     static Path tmp;
@@ -153,13 +155,13 @@ class MilvusSinkConvergenceIT {
     }
 
     static void runJob(long startOffset, int batchRows) throws Exception {
-        job(MODEL, OffsetsInitializer.offsets(Map.of(new TopicPartition(TOPIC, 0), startOffset)),
+        job(milvus.uri(), MODEL, OffsetsInitializer.offsets(Map.of(new TopicPartition(TOPIC, 0), startOffset)),
                 "convergence-" + startOffset, batchRows, 0, Duration.ofSeconds(30), 6)
                 .execute("milvus-convergence-from-" + startOffset);
     }
 
     /** KafkaSource -> parse -> keyBy doc -> chunk + fake-embed -> MilvusSink, no restarts (a failure ends the job). */
-    static StreamExecutionEnvironment job(String model, OffsetsInitializer start, String groupId, int batchRows,
+    static StreamExecutionEnvironment job(String milvusUri, String model, OffsetsInitializer start, String groupId, int batchRows,
             long sleepPerRecordMs, Duration requestTimeout, int retries) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -175,7 +177,7 @@ class MilvusSinkConvergenceIT {
                 .setDeserializer(new DocumentDeserializer(RecordLimits.defaults()))
                 .build();
         MilvusSink sink = MilvusSink.builder()
-                .setConnection(MilvusConnection.of(milvus.uri()).withRequestTimeout(requestTimeout))
+                .setConnection(MilvusConnection.of(milvusUri).withRequestTimeout(requestTimeout))
                 .setCollection(CollectionSpec.builder(model, DIM).alias("alias_" + Math.abs(model.hashCode())).build())
                 .setBatchMaxRows(batchRows)
                 .setBatchMaxInterval(Duration.ofMillis(200))
@@ -210,10 +212,10 @@ class MilvusSinkConvergenceIT {
     }
 
     static void assertCollectionIsTheLastEventPerDocument() {
-        assertCollectionIsTheLastEventPerDocument(MODEL);
+        assertCollectionIsTheLastEventPerDocument(client, MODEL);
     }
 
-    static void assertCollectionIsTheLastEventPerDocument(String model) {
+    static void assertCollectionIsTheLastEventPerDocument(MilvusClientV2 client, String model) {
         String collection = CollectionSpec.builder(model, DIM).build().collectionName();
         List<Row> rows = CollectionContents.rows(client, collection);
         assertThat(rows).extracting(Row::chunkId).doesNotHaveDuplicates();
@@ -234,28 +236,38 @@ class MilvusSinkConvergenceIT {
     void aJobThatLosesMilvusFailsNamingTheCollectionAndTheNextRunFromItsCheckpointConverges() throws Exception {
         String model = "test/failover";
         String collection = CollectionSpec.builder(model, DIM).build().collectionName();
-        // 25 ms per record: ~10 s for the topic, so Milvus can go away in the middle
-        JobClient job = job(model, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), "failover", 20,
-                25, Duration.ofMillis(500), 2).executeAsync("milvus-failover-1");
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (rowsOrZero(collection) < 20) {
-            assertThat(System.nanoTime()).as("rows reach Milvus").isLessThan(deadline);
-            Thread.sleep(100);
+        // This test stops its server: it owns one, so a failure here cannot break the other tests.
+        Path dataDir = tmp.resolve("failover-milvus");
+        MilvusLite own = MilvusLite.start(dataDir);
+        MilvusClientV2 ownClient = MilvusConnection.of(own.uri()).connect();
+        try {
+            // 100 ms per record: ~40 s for the topic, so Milvus goes away in the middle even on a busy machine
+            JobClient job = job(own.uri(), model, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                    "failover", 20, 100, Duration.ofMillis(500), 2).executeAsync("milvus-failover-1");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (rowsOrZero(ownClient, collection) < 20) {
+                assertThat(System.nanoTime()).as("rows reach Milvus").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            int port = own.port();
+            own.close();
+            Throwable failure = catchThrowable(() -> job.getJobExecutionResult().get(WAIT.toSeconds(),
+                    TimeUnit.SECONDS));
+            assertThat(failure).isNotNull();
+            String chain = messages(failure);
+            assertThat(chain).contains("on collection '" + collection + "' still failing after 3 attempts, giving up");
+            own = MilvusLite.start(dataDir, port);
+            // the restarted job resumes from the offsets its last checkpoint committed, re-applies what follows
+            job(own.uri(), model, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), "failover", 20, 0,
+                    Duration.ofSeconds(30), 6).execute("milvus-failover-2");
+            assertCollectionIsTheLastEventPerDocument(ownClient, model);
+        } finally {
+            ownClient.close();
+            own.close();
         }
-        int port = milvus.port();
-        milvus.close();
-        Throwable failure = catchThrowable(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS));
-        assertThat(failure).isNotNull();
-        String chain = messages(failure);
-        assertThat(chain).contains("on collection '" + collection + "' still failing after 3 attempts, giving up");
-        milvus = MilvusLite.start(tmp.resolve("milvus"), port);
-        // the restarted job resumes from the offsets its last checkpoint committed, re-applies what follows
-        job(model, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), "failover", 20, 0,
-                Duration.ofSeconds(30), 6).execute("milvus-failover-2");
-        assertCollectionIsTheLastEventPerDocument(model);
     }
 
-    static int rowsOrZero(String collection) {
+    static int rowsOrZero(MilvusClientV2 client, String collection) {
         try {
             return CollectionContents.rows(client, collection).size();
         } catch (RuntimeException e) { // not created yet

@@ -31,6 +31,8 @@ class MilvusSinkWriterIT {
     static final String[] ACL = {"staff"};
     static final SinkSettings SETTINGS = new SinkSettings(100, Duration.ofSeconds(1), 8, Duration.ofMillis(100),
             Duration.ofSeconds(2), FieldOverflow.TRUNCATE);
+    /** Deadline of every condition wait: generous, the machine may be saturated. */
+    static final Duration WAIT = Duration.ofMinutes(3);
 
     @TempDir
     static Path tmp;
@@ -220,34 +222,61 @@ class MilvusSinkWriterIT {
     @Test
     void retriesWhileTheServerIsDownAndFinishesWhenItIsBack(TestInfo info) throws Exception {
         CollectionSpec spec = spec(info);
-        try (MilvusSinkWriter w = writer(spec, SETTINGS)) {
-            w.write(upsert(spec, "before", 1, 2), null);
-            w.flush(false);
-            MilvusRetriever retriever = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias())
-                    .setModelId(spec.modelId()).build();
-            retriever.open();
-            int port = milvus.port();
-            milvus.close();
-            w.write(upsert(spec, "during", 1, 3), null);
-            CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+        // This test stops its server: it owns one, so a failure here cannot break the tests after it.
+        // Retries span ~2 min (40 x up to 3 s): a restart on a saturated machine takes tens of seconds.
+        SinkSettings patient = new SinkSettings(100, Duration.ofSeconds(1), 40, Duration.ofMillis(100),
+                Duration.ofSeconds(3), FieldOverflow.TRUNCATE);
+        Path dataDir = tmp.resolve("restarted");
+        MilvusLite own = MilvusLite.start(dataDir);
+        try {
+            MilvusConnection connection = MilvusConnection.of(own.uri()).withRequestTimeout(Duration.ofSeconds(2));
+            try (MilvusSinkWriter w = new MilvusSinkWriter(connection, spec, patient, null,
+                    new UnregisteredMetricsGroup())) {
+                w.write(upsert(spec, "before", 1, 2), null);
+                w.flush(false);
+                MilvusRetriever retriever = MilvusRetriever.builder().setUri(own.uri()).setAlias(spec.alias())
+                        .setModelId(spec.modelId()).build();
+                retriever.open();
+                int port = own.port();
+                own.close();
+                w.write(upsert(spec, "during", 1, 3), null);
+                CompletableFuture<Void> flush = CompletableFuture.runAsync(() -> {
+                    try {
+                        w.flush(false);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                waitUntil(() -> w.retries() >= 2 || flush.isDone(), "the writer retrying");
+                assertThat(flush).as("still retrying while the server is down").isNotDone();
+                own = MilvusLite.start(dataDir, port);
+                flush.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                MilvusClientV2 c = MilvusConnection.of(own.uri()).connect();
                 try {
-                    w.flush(false);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
+                    Map<String, List<Row>> rows = CollectionContents.byDoc(CollectionContents.rows(c, w.collection()));
+                    assertThat(rows.get("before")).hasSize(2);
+                    assertThat(rows.get("during")).hasSize(3);
+                } finally {
+                    c.close();
                 }
-            });
-            Thread.sleep(1500);
-            assertThat(flush).isNotDone(); // still retrying
-            milvus = MilvusLite.start(tmp.resolve("milvus"), port);
-            flush.get(60, TimeUnit.SECONDS);
-            Map<String, List<Row>> c = contents(w.collection());
-            assertThat(c.get("before")).hasSize(2);
-            assertThat(c.get("during")).hasSize(3);
-            // a retriever opened before the restart finds the (released, then reloaded) collection again
-            float[] q = FakeEmbeddings.of("during v1 part 2", DIM);
-            assertThat(retriever.search(q, List.of("staff"), 1)).extracting(RetrievedChunk::chunkId)
-                    .containsExactly("during#2");
-            retriever.close();
+                // a retriever opened before the restart finds the (released, then reloaded) collection again
+                float[] q = FakeEmbeddings.of("during v1 part 2", DIM);
+                assertThat(retriever.search(q, List.of("staff"), 1)).extracting(RetrievedChunk::chunkId)
+                        .containsExactly("during#2");
+                retriever.close();
+            }
+        } finally {
+            own.close();
+        }
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(50);
         }
     }
 

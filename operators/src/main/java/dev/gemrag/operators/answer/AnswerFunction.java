@@ -36,6 +36,9 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     public static final String NOTHING_FOUND =
             "I could not find any documents you have access to that answer this.";
     public static final String TIMED_OUT = "The answer took longer than answer.timeout and was given up.";
+    /** For the asker when the search failed (Milvus down or restarting): a sentence, not the client's error. */
+    public static final String RETRIEVAL_UNAVAILABLE = "Retrieval is unavailable right now (the document index did"
+            + " not answer), so this question could not be answered; please ask again in a minute.";
 
     private final ModelClientFactory models;
     private final RetrieverFactory retrievers;
@@ -106,8 +109,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                 .thenApplyAsync(vectors -> {
                     long t1 = System.nanoTime();
                     timings.put("embed", ms(t0, t1));
-                    List<RetrievedChunk> hits = retriever.search(q.question(), vectors.get(0), q.retrievalMode(), topK,
-                            groups);
+                    List<RetrievedChunk> hits = search(q, vectors.get(0), topK, groups);
                     timings.put("search", ms(t1, System.nanoTime()));
                     return hits;
                 }, searchThreads)
@@ -137,8 +139,13 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                             return;
                         }
                         // One question must not fail (and restart-loop) the job: the asker gets the reason.
-                        LOG.warn("answering question {} failed: {}", q.id(), cause.toString());
                         failures.inc();
+                        if (cause instanceof RetrievalUnavailableException) {
+                            LOG.warn("answering question {}: retrieval unavailable: {}", q.id(), cause.getMessage());
+                            result.complete(List.of(failed(q, RETRIEVAL_UNAVAILABLE, t0)));
+                            return;
+                        }
+                        LOG.warn("answering question {} failed: {}", q.id(), cause.toString());
                         result.complete(List.of(failed(q, "could not answer: " + cause.getMessage(), t0)));
                         return;
                     }
@@ -146,6 +153,17 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                     record(answer.timingsMs());
                     result.complete(List.of(answer));
                 });
+    }
+
+    /** A failed search is the index's problem, not the question's (those are caught before, by validation). */
+    private List<RetrievedChunk> search(Question q, float[] vector, int topK, List<String> groups) {
+        try {
+            return retriever.search(q.question(), vector, q.retrievalMode(), topK, groups);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new RetrievalUnavailableException(e);
+        }
     }
 
     private void record(Map<String, Long> t) {

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@link ModelClientFactory} over the JVM-wide {@link EngineRegistry}: every operator instance of a
  * TaskManager that names the same model shares one loaded copy and one batching worker; the model
- * is closed when the last of them closes its client.
+ * is closed when the last of them closes its client. The engine's queue rejects when full and
+ * {@link EngineAdmission} retries off-thread, so a Flink task thread never blocks on it.
  */
 public final class SharedEngineModels implements ModelClientFactory {
     private static final long serialVersionUID = 1L;
@@ -23,26 +24,37 @@ public final class SharedEngineModels implements ModelClientFactory {
     private final ModelSource source;
     private final int batchTokens;
     private final long maxWaitMillis;
+    private final int queueCapacity;
 
     public SharedEngineModels(ModelSource source, int batchTokens, Duration maxWait) {
+        this(source, batchTokens, maxWait, EngineOptions.defaults().queueCapacity());
+    }
+
+    /** @param queueCapacity requests the shared engine queues at most; beyond, submissions wait off-thread */
+    public SharedEngineModels(ModelSource source, int batchTokens, Duration maxWait, int queueCapacity) {
         this.source = source;
         this.batchTokens = batchTokens;
         this.maxWaitMillis = maxWait.toMillis();
+        this.queueCapacity = queueCapacity;
     }
 
     @Override
     public ModelClient open() {
         EngineOptions options = EngineOptions.defaults()
+                .withQueue(queueCapacity, EngineOptions.FullQueuePolicy.REJECT)
                 .withBatching(batchTokens, EngineOptions.defaults().maxBatch(), Duration.ofMillis(maxWaitMillis));
-        // The engine exposes the tokenizer and chat template itself: no second registry of loaded models.
-        return new Client(EngineRegistry.shared().acquire(source.key(), source::load, options));
+        // the registry loads outside its lock: opening a client for another model never waits for this load
+        EngineRegistry.Lease lease = EngineRegistry.shared().acquire(source.key(), source::load, options);
+        return new Client(lease, queueCapacity);
     }
 
     private static final class Client implements ModelClient {
         private final EngineRegistry.Lease lease;
+        private final int queueCapacity;
 
-        Client(EngineRegistry.Lease lease) {
+        Client(EngineRegistry.Lease lease, int queueCapacity) {
             this.lease = lease;
+            this.queueCapacity = queueCapacity;
         }
 
         @Override
@@ -67,20 +79,13 @@ public final class SharedEngineModels implements ModelClientFactory {
 
         @Override
         public CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role) {
-            try {
-                return lease.engine().embedAll(texts, role);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e); // overloaded / closed: the async retry decides
-            }
+            // never blocks the caller: a full queue is retried off-thread (closed: fails the future)
+            return EngineAdmission.embed(lease::engine, queueCapacity, texts, role);
         }
 
         @Override
         public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
-            try {
-                return lease.engine().generate(prompt, params);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            return EngineAdmission.submit(() -> lease.engine().generate(prompt, params));
         }
 
         @Override

@@ -55,7 +55,7 @@ class ParseDeadLettersIT {
     private static final String QUESTIONS = "questions";
     private static final String ANSWERS = "answers";
     private static final String DEAD = "dead-letters";
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofMinutes(3); // generous: the machine may be saturated
 
     private static LocalKafkaBroker kafka;
     private static KafkaProducer<byte[], byte[]> producer;

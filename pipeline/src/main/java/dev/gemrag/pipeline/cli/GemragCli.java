@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, RunCommand.class, IngestCommand.class,
                 DeleteCommand.class, AskCommand.class, BenchPipelineCommand.class, ModelCommand.class, EmbedCommand.class,
                 TrainCommand.class, EvalCommand.class, BenchEmbedCommand.class, BenchSinkCommand.class, GenerateCommand.class,
-                BenchCommand.class, EvalAnswersCommand.class})
+                BenchCommand.class, EvalAnswersCommand.class, SoakCommand.class})
 @PublicApi
 public final class GemragCli {
     /** gRPC inside the Milvus SDK logs through java.util.logging to stderr; held so the level sticks. */

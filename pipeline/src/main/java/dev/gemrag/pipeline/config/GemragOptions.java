@@ -58,6 +58,10 @@ public final class GemragOptions {
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Checkpoint interval; Kafka offsets and Milvus flushes follow checkpoints. 0 turns checkpointing off.");
+    public static final ConfigOption<Duration> RESTART_MAX_DELAY = ConfigOptions.key("restart.max-delay")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("After a failure (Milvus or Kafka away) the job restarts by itself from its last checkpoint, "
+                    + "1 s later, doubling the wait up to this; 0 = no restarts (a failure ends the job).");
 
     // --- kafka
     public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
@@ -102,6 +106,7 @@ public final class GemragOptions {
     public static final ConfigOption<String> MILVUS_URI = MilvusOptions.URI;
     public static final ConfigOption<String> MILVUS_TOKEN = MilvusOptions.TOKEN;
     public static final ConfigOption<String> MILVUS_DATABASE = MilvusOptions.DATABASE;
+    public static final ConfigOption<Duration> MILVUS_REQUEST_TIMEOUT = MilvusOptions.REQUEST_TIMEOUT;
     public static final ConfigOption<String> MILVUS_ALIAS = MilvusOptions.ALIAS;
     public static final ConfigOption<String> MILVUS_COLLECTION_PREFIX = MilvusOptions.COLLECTION_PREFIX;
     public static final ConfigOption<VectorIndex> MILVUS_INDEX = MilvusOptions.INDEX;

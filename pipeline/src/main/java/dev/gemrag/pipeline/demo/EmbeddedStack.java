@@ -26,7 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class EmbeddedStack implements AutoCloseable {
     private final LocalKafkaBroker kafka;
-    private final MilvusLite milvus;
+    private volatile MilvusLite milvus;
     private final GemragConfig config;
     private final ModelClient heldModel;
     private final ModelInfo model;
@@ -142,6 +142,18 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public String milvusUri() {
         return milvus.uri();
+    }
+
+    /** Stops Milvus Lite, as an outage would (fault tests); {@link #startMilvus()} brings it back. */
+    public synchronized void stopMilvus() {
+        milvus.close();
+    }
+
+    /** Starts Milvus Lite again on the same port and data directory. */
+    public synchronized void startMilvus() throws java.io.IOException {
+        if (!milvus.isRunning()) {
+            milvus = MilvusLite.start(milvus.dataDir(), milvus.port());
+        }
     }
 
     /** Fails with the job's error when the job has stopped. */

@@ -75,6 +75,7 @@ public final class GemragJob {
 
     /** Adds the configured branches to env; creates the Milvus collection and alias when missing. */
     public void build(StreamExecutionEnvironment env) {
+        env.configure(JobRestarts.of(config)); // recovers by itself from an outage, on a MiniCluster too
         env.setParallelism(config.get(PARALLELISM));
         Duration interval = config.get(CHECKPOINT_INTERVAL);
         if (!interval.isZero()) {

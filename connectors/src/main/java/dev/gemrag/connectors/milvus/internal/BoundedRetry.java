@@ -5,8 +5,13 @@ import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.shaded.io.grpc.Status;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.flink.util.concurrent.ExponentialBackoffRetryStrategy;
@@ -15,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a Milvus call, retrying transient failures (server unreachable, deadline, rate limit) with
+ * Runs a Milvus call, retrying transient failures (server unreachable or gone mid-call, deadline, rate limit) with
  * exponential backoff (Flink's {@link ExponentialBackoffRetryStrategy}), and giving up loudly after
  * the bound. Other errors (bad schema, bad expression) fail at once: retrying cannot fix them.
  * Safe only for idempotent calls, which every sink write is (upsert by primary key, delete by filter).
@@ -26,6 +31,13 @@ public final class BoundedRetry {
     /** Server down or restarting, deadline hit, overloaded: worth another attempt. */
     private static final Set<Status.Code> TRANSIENT_GRPC = EnumSet.of(Status.Code.UNAVAILABLE,
             Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.CANCELLED);
+
+    /**
+     * gRPC reports a connection the server dropped mid-call (a server going away) as UNKNOWN with
+     * the transport's words, e.g. {@code UNKNOWN: channel closed}: transient, unlike other UNKNOWNs.
+     */
+    private static final List<String> CONNECTION_LOST = List.of("channel closed", "connection reset",
+            "connection refused", "broken pipe", "connection closed", "goaway", "io exception");
 
     private final String collection;
     private final int maxRetries;
@@ -85,11 +97,30 @@ public final class BoundedRetry {
         if (mce.getErrorCode() == ErrorCode.RPC_ERROR) {
             for (Throwable t = mce; t != null; t = t.getCause()) {
                 if (t instanceof StatusRuntimeException sre) {
-                    return TRANSIENT_GRPC.contains(sre.getStatus().getCode());
+                    Status.Code code = sre.getStatus().getCode();
+                    return TRANSIENT_GRPC.contains(code)
+                            || code == Status.Code.UNKNOWN && (connectionLost(sre.getMessage()) || lostBy(sre.getCause()));
                 }
             }
             String m = String.valueOf(mce.getMessage()); // no cause kept: the SDK puts the status in the text
-            return TRANSIENT_GRPC.stream().anyMatch(code -> m.startsWith(code.name()));
+            return TRANSIENT_GRPC.stream().anyMatch(code -> m.startsWith(code.name()))
+                    || m.startsWith(Status.Code.UNKNOWN.name()) && connectionLost(m);
+        }
+        return false;
+    }
+
+    private static boolean connectionLost(String message) {
+        String m = String.valueOf(message).toLowerCase(Locale.ROOT);
+        return CONNECTION_LOST.stream().anyMatch(m::contains);
+    }
+
+    /** A cause chain ending in a socket-level failure (closed channel, reset, refused). */
+    private static boolean lostBy(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ClosedChannelException || t instanceof ConnectException || t instanceof SocketException
+                    || connectionLost(t.getMessage())) {
+                return true;
+            }
         }
         return false;
     }

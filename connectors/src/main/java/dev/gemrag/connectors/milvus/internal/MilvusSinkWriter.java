@@ -104,6 +104,11 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
         return collection;
     }
 
+    /** Write attempts retried so far (also the {@code retries} gauge). */
+    public long retries() {
+        return retry.retries();
+    }
+
     @Override
     public void write(IndexAction action, Context context) throws IOException, InterruptedException {
         List<JsonObject> rows = mapper.rows(action); // validates now: a bad record fails here, not at flush

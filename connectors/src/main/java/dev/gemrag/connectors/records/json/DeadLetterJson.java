@@ -15,17 +15,24 @@ import dev.gemrag.connectors.records.DeadLetter;
  * </pre>
  * key and value hold the original bytes: as text when they are valid UTF-8 ({@code "utf-8"}), else
  * base64 ({@code "base64"}); a null key or value stays null (encoding "utf-8"). So the raw record is always
- * recoverable byte for byte, and readable when it was text.
+ * recoverable byte for byte, and readable when it was text. A dead letter too large for one Kafka record
+ * is cut by {@link DeadLetterBudget} and then also holds {@code "value_truncated": true, "value_size": n}
+ * (and {@code key_truncated}/{@code key_size}); {@link #parse} then returns the cut bytes.
  */
 public final class DeadLetterJson {
     public static final String UTF8 = "utf-8";
     public static final String BASE64 = "base64";
     private static final Set<String> FIELDS = Set.of(
-            "topic", "partition", "offset", "key", "key_encoding", "value", "value_encoding", "reason", "stage");
+            "topic", "partition", "offset", "key", "key_encoding", "value", "value_encoding", "reason", "stage",
+            "key_truncated", "key_size", "value_truncated", "value_size");
 
     private DeadLetterJson() {}
 
     public static byte[] toBytes(DeadLetter d) {
+        return StrictJson.write(node(d));
+    }
+
+    static ObjectNode node(DeadLetter d) {
         ObjectNode o = StrictJson.MAPPER.createObjectNode();
         o.put("topic", d.topic());
         o.put("partition", d.partition());
@@ -34,7 +41,7 @@ public final class DeadLetterJson {
         putBytes(o, "value", d.value());
         o.put("reason", d.reason());
         o.put("stage", d.stage());
-        return StrictJson.write(o);
+        return o;
     }
 
     public static DeadLetter parse(byte[] value) throws InvalidRecordException {

@@ -32,6 +32,7 @@ public final class QuestionJson {
         String id = f.requiredId("id", limits.maxIdBytes());
         String question = f.requiredText("question", limits.maxQuestionBytes());
         String[] groups = f.stringArray("groups", limits.maxGroups(), limits.maxGroupBytes());
+        rejectControlCharacters(groups);
         Integer topK = f.optionalInt("top_k", 1, limits.maxTopK());
         Integer maxTokens = f.optionalInt("max_tokens", 1, limits.maxMaxTokens());
         SamplingOverrides sampling = new SamplingOverrides(
@@ -59,6 +60,22 @@ public final class QuestionJson {
     private static void putIfSet(ObjectNode o, String name, Float value) {
         if (value != null) {
             o.put(name, value);
+        }
+    }
+
+    /**
+     * A group name asked for with a control character can match no stored acl on purpose and would be
+     * refused by the retriever later: a bad question, so a dead letter now rather than an answer.
+     */
+    private static void rejectControlCharacters(String[] groups) throws InvalidRecordException {
+        for (int i = 0; i < groups.length; i++) {
+            String g = groups[i];
+            for (int c = 0; c < g.length(); c++) {
+                if (Character.isISOControl(g.charAt(c))) {
+                    throw new InvalidRecordException("field 'groups[" + i + "]' contains control character U+"
+                            + String.format("%04X", (int) g.charAt(c)));
+                }
+            }
         }
     }
 

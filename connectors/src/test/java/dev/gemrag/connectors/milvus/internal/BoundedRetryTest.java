@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gemrag.connectors.milvus.MilvusWriteException;
 import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.shaded.io.grpc.Status;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -53,5 +55,46 @@ class BoundedRetryTest {
         assertThat(BoundedRetry.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR, "UNIMPLEMENTED: x"))).isFalse();
         assertThat(BoundedRetry.isTransient(new MilvusClientException(ErrorCode.SERVER_ERROR, "rate", 8, 0))).isTrue();
         assertThat(BoundedRetry.isTransient(new IllegalArgumentException("x"))).isFalse();
+    }
+
+    @Test
+    void aServerGoingAwayMidCallIsTransientOtherUnknownsAreNot() {
+        // what the SDK reported when Milvus Lite was stopped during an upsert (issue 11)
+        assertThat(BoundedRetry.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR, "UNKNOWN: channel closed")))
+                .isTrue();
+        assertThat(BoundedRetry.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR,
+                "UNAVAILABLE: io exception: Connection refused: /127.0.0.1:19530"))).isTrue();
+        assertThat(BoundedRetry.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR,
+                "DEADLINE_EXCEEDED: deadline exceeded after 1.99s"))).isTrue();
+        assertThat(BoundedRetry.isTransient(grpc(Status.UNKNOWN.withDescription("channel closed")))).isTrue();
+        assertThat(BoundedRetry.isTransient(grpc(Status.UNKNOWN.withCause(new ClosedChannelException())))).isTrue();
+        assertThat(BoundedRetry.isTransient(grpc(Status.UNKNOWN.withCause(
+                new java.net.SocketException("Connection reset"))))).isTrue();
+        assertThat(BoundedRetry.isTransient(grpc(Status.UNAVAILABLE))).isTrue();
+        // an UNKNOWN the server itself returned says nothing about the connection: not retried
+        assertThat(BoundedRetry.isTransient(grpc(Status.UNKNOWN.withDescription("field 'x' not found")))).isFalse();
+        assertThat(BoundedRetry.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR, "UNKNOWN: bad plan")))
+                .isFalse();
+        assertThat(BoundedRetry.isTransient(grpc(Status.INVALID_ARGUMENT.withDescription("channel closed")))).isFalse();
+    }
+
+    @Test
+    void retriesAChannelClosedUntilTheServerAnswers() throws Exception {
+        BoundedRetry r = new BoundedRetry("c", 4, Duration.ofMillis(1), Duration.ofMillis(2));
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(r.call("upsert", () -> {
+            if (calls.incrementAndGet() < 4) {
+                throw new MilvusClientException(ErrorCode.RPC_ERROR, "UNKNOWN: channel closed");
+            }
+            return 1;
+        })).isEqualTo(1);
+        assertThat(r.retries()).isEqualTo(3);
+    }
+
+    private static MilvusClientException grpc(Status status) {
+        MilvusClientException e = new MilvusClientException(ErrorCode.RPC_ERROR, status.getCode() + ": "
+                + status.getDescription());
+        e.initCause(status.asRuntimeException());
+        return e;
     }
 }

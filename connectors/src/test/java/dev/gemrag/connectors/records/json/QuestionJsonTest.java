@@ -47,6 +47,10 @@ class QuestionJsonTest {
         assertThat(reason("{\"id\":\"q\",\"question\":\"\"}")).isEqualTo("field 'question' is empty");
         assertThat(reason("{\"id\":\"q\",\"question\":true}")).isEqualTo("field 'question' must be a string, got boolean");
         assertThat(reason("{\"id\":\"q\",\"question\":\"x\",\"groups\":\"a\"}")).isEqualTo("field 'groups' must be an array of strings, got string");
+        assertThat(reason("{\"id\":\"q\",\"question\":\"x\",\"groups\":[\"ok\",\"st\\u0007aff\"]}"))
+                .isEqualTo("field 'groups[1]' contains control character U+0007");
+        assertThat(reason("{\"id\":\"q\",\"question\":\"x\",\"groups\":[\"a\\nb\"]}"))
+                .isEqualTo("field 'groups[0]' contains control character U+000A");
         assertThat(reason("{\"id\":\"q\",\"question\":\"x\",\"top_k\":0}")).isEqualTo("field 'top_k' must be an integer from 1 to 100, got integer 0");
         assertThat(reason("{\"id\":\"q\",\"question\":\"x\",\"top_k\":101}")).isEqualTo("field 'top_k' must be an integer from 1 to 100, got integer 101");
         assertThat(reason("{\"id\":\"q\",\"question\":\"x\",\"top_k\":\"5\"}")).isEqualTo("field 'top_k' must be an integer from 1 to 100, got string \"5\"");
