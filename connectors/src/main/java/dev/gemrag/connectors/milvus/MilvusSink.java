@@ -52,6 +52,16 @@ public final class MilvusSink implements Sink<IndexAction> {
                 context.metricGroup().addGroup("milvus"));
     }
 
+    /**
+     * The same writer outside a Flink job (evaluation and other tools): the caller writes actions with a
+     * null context, calls {@code flush(true)} when done and closes it. No timer (no interval flushes) and
+     * no registered metrics.
+     */
+    public SinkWriter<IndexAction> createStandaloneWriter() throws IOException {
+        return new MilvusSinkWriter(connection, collection, settings, null,
+                new org.apache.flink.metrics.groups.UnregisteredMetricsGroup());
+    }
+
     public CollectionSpec collection() {
         return collection;
     }

@@ -31,7 +31,7 @@ class RealModelRepetitionIT {
             + "deallocate and remove file after overwriting";
     private static final String QUESTION = "Sources:\n\n[1] shred\n" + SHRED
             + "\n\nQuestion: How can I overwrite a file so its contents cannot be recovered?";
-    private static final int TOKENS = 96;
+    private static final int TOKENS = 160; // long enough for greedy decoding to show its loop
     private static RealModel model;
     private static String prompt;
 

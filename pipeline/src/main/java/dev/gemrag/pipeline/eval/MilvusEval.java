@@ -7,8 +7,8 @@ import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.HybridFusion;
 import dev.gemrag.connectors.milvus.MilvusConnection;
 import dev.gemrag.connectors.milvus.MilvusRetriever;
-import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
-import dev.gemrag.connectors.milvus.internal.SinkSettings;
+import dev.gemrag.connectors.milvus.MilvusSink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentEvent;
@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
 /**
  * Retrieval quality through the product's own path: the set's documents are chunked by the pipeline's
@@ -136,11 +135,12 @@ public final class MilvusEval {
         long t0 = System.nanoTime();
         List<float[]> vectors = embedSorted(all.stream().map(EmbedText::of).toList(), EmbedRole.DOCUMENT);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        SinkSettings settings = new SinkSettings(1000, Duration.ofSeconds(1), 4, Duration.ofMillis(200),
-                Duration.ofSeconds(5), FieldOverflow.TRUNCATE);
+        MilvusSink sink = MilvusSink.builder().setConnection(MilvusConnection.of(uri)).setCollection(spec)
+                .setBatchMaxRows(1000).setBatchMaxInterval(Duration.ofSeconds(1))
+                .setRetries(4, Duration.ofMillis(200), Duration.ofSeconds(5)).setFieldOverflow(FieldOverflow.TRUNCATE)
+                .build();
         int next = 0;
-        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(uri), spec, settings, null,
-                new UnregisteredMetricsGroup())) {
+        try (SinkWriter<IndexAction> w = sink.createStandaloneWriter()) {
             for (DocumentChunks dc : docs) {
                 List<EmbeddedChunk> embedded = new ArrayList<>(dc.chunks.size());
                 for (Chunk c : dc.chunks) {

@@ -51,7 +51,7 @@ class ArchitectureTest {
      * (pipeline/pom.xml) leave these out, so nothing that runs on a TaskManager may depend on them.
      */
     static final String[] TOOLS = {"dev.gemrag.pipeline.cli..", "dev.gemrag.pipeline.bench..",
-            "dev.gemrag.pipeline.demo..", "dev.gemrag.pipeline.client..", "dev.gemrag.pipeline.samples..", "dev.gemrag.pipeline.eval..",
+            "dev.gemrag.pipeline.demo..", "dev.gemrag.pipeline.client..", "dev.gemrag.pipeline.samples..", "dev.gemrag.pipeline.eval..", "dev.gemrag.pipeline.soak..",
             "dev.gemrag.model.eval..", "dev.gemrag.model.train..", "dev.gemrag.connectors.local..", "picocli.."};
     static final String SINK_BENCHMARK = "dev.gemrag.connectors.milvus.MilvusSinkBenchmark";
 
