@@ -59,9 +59,10 @@ public final class GemParameters implements AutoCloseable {
         int h = (int) emb.shape()[1];
         double[] mean = new double[h];
         double sq = 0;
+        float[] values = emb.data(); // once: on a direct-buffer weight every data() call is a full copy
         for (int v = 0; v < vocab; v++) {
             for (int i = 0; i < h; i++) {
-                float x = emb.data()[v * h + i];
+                float x = values[v * h + i];
                 mean[i] += x / vocab;
                 sq += (double) x * x / ((double) vocab * h);
             }
