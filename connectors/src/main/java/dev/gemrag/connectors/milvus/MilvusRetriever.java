@@ -62,6 +62,8 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(MilvusRetriever.class);
     /** The question contract's limit ({@link dev.gemrag.connectors.records.json.RecordLimits#MAX_TOP_K}). */
     public static final int MAX_TOP_K = dev.gemrag.connectors.records.json.RecordLimits.MAX_TOP_K;
+    /** Depth of one leg of hybrid retrieval (candidates before fusion): its own bound, above any top_k. */
+    public static final int MAX_CANDIDATES = 1024;
 
     private final MilvusConnection connection;
     private final String alias;
@@ -183,7 +185,7 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
             case DENSE -> dense(vector, filter, topK);
             case SPARSE -> sparse(text, filter, topK);
             case HYBRID -> {
-                int depth = Math.min(MAX_TOP_K, Math.max(candidates, topK));
+                int depth = Math.min(MAX_CANDIDATES, Math.max(candidates, topK));
                 yield fusion.fuse(dense(vector, filter, depth), sparse(text, filter, depth), topK);
             }
         };

@@ -103,8 +103,8 @@ public final class MilvusRetrieverBuilder {
                     + "' but the alias was then set to '" + alias + "': set one of them");
         }
         int candidates = config.get(MilvusOptions.RETRIEVAL_CANDIDATES);
-        if (candidates < 1 || candidates > MilvusRetriever.MAX_TOP_K) {
-            throw new IllegalArgumentException("retrieval.candidates must be in 1.." + MilvusRetriever.MAX_TOP_K
+        if (candidates < 1 || candidates > MilvusRetriever.MAX_CANDIDATES) {
+            throw new IllegalArgumentException("retrieval.candidates must be in 1.." + MilvusRetriever.MAX_CANDIDATES
                     + ", got " + candidates);
         }
         HybridFusion fusion = new HybridFusion(config.get(MilvusOptions.RETRIEVAL_FUSION),

@@ -231,7 +231,8 @@ public final class GemragOptions {
     public static final ConfigOption<FusionMethod> RETRIEVAL_FUSION = MilvusOptions.RETRIEVAL_FUSION;
     public static final ConfigOption<Double> RETRIEVAL_DENSE_WEIGHT = MilvusOptions.RETRIEVAL_DENSE_WEIGHT;
     public static final ConfigOption<Integer> RETRIEVAL_RRF_K = MilvusOptions.RETRIEVAL_RRF_K;
-    public static final ConfigOption<Integer> RETRIEVAL_CANDIDATES = MilvusOptions.RETRIEVAL_CANDIDATES;
+    public static final ConfigOption<Integer> RETRIEVAL_CANDIDATES = bounded(MilvusOptions.RETRIEVAL_CANDIDATES, 1,
+            dev.gemrag.connectors.milvus.MilvusRetriever.MAX_CANDIDATES);
 
     // --- acl
     public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = MilvusOptions.EMPTY_ACL;
