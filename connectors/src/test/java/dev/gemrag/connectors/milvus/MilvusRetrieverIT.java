@@ -41,7 +41,7 @@ class MilvusRetrieverIT {
             "x\") or (doc_id != \"", "back\\slash", "\\\"", "g\"]) or true or ARRAY_CONTAINS_ANY(acl, [\"", "or",
             "]", "[", ")", "'", "'single' or 'x'=='x'", "groupe-équipe", "小组", "👩‍💻 devs", "Ω≈ç√", " spaced ",
             "%_like_%", "$meta", "a\" or \"1\"==\"1 ");
-    static final int TOTAL_CHUNK_BOUND = 300;
+    static final int TOTAL_CHUNK_BOUND = 100; // a search may return every chunk: top_k's limit is 100
     /** Query text whose words occur in every chunk's text (BM25 finds them all). */
     static final String EVERY_CHUNK_WORDS = "chunk ctl secret";
 
@@ -63,7 +63,7 @@ class MilvusRetrieverIT {
                 Duration.ofSeconds(2), FieldOverflow.TRUNCATE);
         try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, settings, null,
                 new UnregisteredMetricsGroup())) {
-            for (int d = 0; d < 80; d++) {
+            for (int d = 0; d < 30; d++) { // at most 90 chunks, under TOTAL_CHUNK_BOUND
                 String doc = "d" + d;
                 int groups = rnd.nextInt(4); // 0 = no acl
                 List<String> shuffled = new ArrayList<>(POOL);
@@ -181,8 +181,9 @@ class MilvusRetrieverIT {
             // operators) is data to the analyzer, never part of the filter
             for (RetrievalMode mode : List.of(RetrievalMode.SPARSE, RetrievalMode.HYBRID)) {
                 String text = "secret " + INJECTION + " ) or true or (";
+                // found for its own group (other readable chunks of that group may share BM25 words and rank near it)
                 assertThat(r.search(text, q, mode, List.of(INJECTION), 5)).extracting(RetrievedChunk::chunkId)
-                        .as(mode.name()).startsWith("inj#0");
+                        .as(mode.name()).contains("inj#0");
                 for (String other : List.of("a", "1", "a\" or \"1\"==\"1 ", "A\" OR \"1\"==\"1")) {
                     assertThat(r.search(text, q, mode, List.of(other), TOTAL_CHUNK_BOUND))
                             .extracting(RetrievedChunk::chunkId).as(mode + " " + other).doesNotContain("inj#0");
