@@ -18,6 +18,10 @@ public final class SentenceTrim {
         if (!budgetSpent || s.isEmpty() || endsSentence(s, s.length() - 1)) {
             return s;
         }
+        String code = closedAtLastWholeLine(s);
+        if (code != null) {
+            return code;
+        }
         int end = lastSentenceEnd(s);
         // "... the following command:" announces what was cut off: end before it when there is an earlier end
         while (end > 0 && s.substring(0, end).strip().endsWith(":") && lastSentenceEnd(s.substring(0, end).strip()) > 0) {
@@ -66,6 +70,23 @@ public final class SentenceTrim {
         }
         // not the dot of a number like 1.5 / a file name like a.txt: the next char is space or end
         return i + 1 == s.length() || Character.isWhitespace(s.charAt(i + 1));
+    }
+
+    /**
+     * A cut inside an open ``` block keeps the block's complete lines and closes it (the command a reader
+     * came for is often there); null when the text is not inside a block or no line of it is complete.
+     */
+    private static String closedAtLastWholeLine(String s) {
+        if (!insideCode(s, s.length())) {
+            return null;
+        }
+        int open = s.lastIndexOf("```");
+        int firstLineEnd = s.indexOf('\n', open);
+        int lastLineEnd = s.lastIndexOf('\n');
+        if (firstLineEnd < 0 || lastLineEnd <= firstLineEnd) {
+            return null;
+        }
+        return s.substring(0, lastLineEnd).stripTrailing() + "\n```";
     }
 
     /** True when an odd number of ``` fences opens before index i. */

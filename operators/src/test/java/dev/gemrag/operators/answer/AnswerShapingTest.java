@@ -45,10 +45,13 @@ class AnswerShapingTest {
     void aLineBreakEndsASentenceOutsideCodeOnly() {
         assertThat(SentenceTrim.trim("Options:\n- -r copies directories\n- -v expla", true))
                 .isEqualTo("Options:\n- -r copies directories");
-        // inside an open code block no line break is a sentence end; the cut falls before the block and the line
-        // announcing it
+        // a cut inside an open code block keeps the block's complete lines and closes it
         assertThat(SentenceTrim.trim("Use tail. For example:\n```bash\ntail -n 5 file\ntail -f lo", true))
-                .isEqualTo("Use tail.");
+                .isEqualTo("Use tail. For example:\n```bash\ntail -n 5 file\n```");
+        assertThat(SentenceTrim.trim("To show the last lines, you can use:\n```\ntail -n 5 file\ntail -f lo", true))
+                .isEqualTo("To show the last lines, you can use:\n```\ntail -n 5 file\n```");
+        // no complete line inside the block: the cut falls before the block and the line announcing it
+        assertThat(SentenceTrim.trim("Use tail. For example:\n```bash\ntail -n 5 fi", true)).isEqualTo("Use tail.");
     }
 
     @Test
