@@ -281,26 +281,10 @@ public final class ContinuousBatch implements GenerationSession {
         cache = bigger;
     }
 
-    /** logits {rows, vocab} -> one token per row, each with its own sampler. */
+    /** logits {rows, vocab} -> one token per row, each with its own sampler and generated tokens. */
     private static int[] sample(NDArray logits, List<Row> batch) {
-        int b = batch.size();
-        int[] out = new int[b];
-        boolean argmaxOnly = batch.stream().noneMatch(r -> r.sampler.needsHostLogits());
-        if (argmaxOnly) {
-            long[] best = logits.argMax(-1).toLongArray();
-            for (int r = 0; r < b; r++) {
-                out[r] = (int) best[r];
-            }
-            return out;
-        }
-        float[] host = logits.toFloatArray();
-        int vocab = (int) logits.getShape().get(1);
-        for (int r = 0; r < b; r++) {
-            Row row = batch.get(r);
-            int[] history = toArray(row.tokens); // this row's generated tokens
-            out[r] = row.sampler.sample(host, r * vocab, vocab, history, history.length);
-        }
-        return out;
+        return Sampler.sampleRows(logits, batch.stream().map(r -> r.sampler).toList(),
+                r -> toArray(batch.get(r).tokens));
     }
 
     private static int[] toArray(List<Integer> tokens) {

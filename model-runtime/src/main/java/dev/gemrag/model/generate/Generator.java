@@ -268,22 +268,11 @@ public final class Generator {
 
         /** logits {rows, vocab} -> one token per live row. */
         private int[] sample(NDArray logits) {
-            int b = rows.length;
-            int[] out = new int[b];
-            if (!samplers[rows[0]].needsHostLogits()) {
-                long[] best = logits.argMax(-1).toLongArray();
-                for (int r = 0; r < b; r++) {
-                    out[r] = (int) best[r];
-                }
-                return out;
+            List<Sampler> live = new ArrayList<>(rows.length);
+            for (int row : rows) {
+                live.add(samplers[row]);
             }
-            float[] host = logits.toFloatArray();
-            int vocab = (int) logits.getShape().get(1);
-            for (int r = 0; r < b; r++) {
-                int[] history = toArray(completions.get(rows[r])); // this row's generated tokens
-                out[r] = samplers[rows[r]].sample(host, r * vocab, vocab, history, history.length);
-            }
-            return out;
+            return Sampler.sampleRows(logits, live, r -> toArray(completions.get(rows[r])));
         }
 
     }

@@ -113,6 +113,30 @@ public final class Sampler {
         return sample(logits, 0, logits.length);
     }
 
+    /**
+     * logits {rows, vocab} -> one token per row, row r with {@code samplers.get(r)} and its generated tokens
+     * {@code histories.get(r)}: argmax on the device when no row needs more, else each row on the host.
+     */
+    public static int[] sampleRows(ai.djl.ndarray.NDArray logits, java.util.List<Sampler> samplers,
+            java.util.function.IntFunction<int[]> histories) {
+        int b = samplers.size();
+        int[] out = new int[b];
+        if (samplers.stream().noneMatch(Sampler::needsHostLogits)) {
+            long[] best = logits.argMax(-1).toLongArray();
+            for (int r = 0; r < b; r++) {
+                out[r] = (int) best[r];
+            }
+            return out;
+        }
+        float[] host = logits.toFloatArray();
+        int vocab = (int) logits.getShape().get(1);
+        for (int r = 0; r < b; r++) {
+            int[] history = histories.apply(r);
+            out[r] = samplers.get(r).sample(host, r * vocab, vocab, history, history.length);
+        }
+        return out;
+    }
+
     public static int argmax(float[] logits, int offset, int vocab) {
         int best = 0;
         float bestValue = Float.NEGATIVE_INFINITY;
