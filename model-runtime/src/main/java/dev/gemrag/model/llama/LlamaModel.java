@@ -296,13 +296,10 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Logits at one position per row: hidden {B, T, hidden}, {@code index[b]} in [0, T) -> {B, vocab}.
-     * Only these rows go through the head (the head is a large part of a 135M model's FLOPs).
+     * Flat row numbers of {@code index[b]} in a {B, T} batch ({@code b * T + index[b]}), checked: one index per
+     * row, each in [0, T). Shared by every forward that runs the head only where needed.
      */
-    public NDArray logitsAt(NDArray hidden, int[] index) {
-        Shape s = hidden.getShape();
-        long b = s.get(0);
-        long t = s.get(1);
+    public static long[] flatRowIndex(long b, long t, int[] index) {
         if (index.length != b) {
             throw new IllegalArgumentException("logitsAt needs one index per row: " + index.length + " for " + b);
         }
@@ -313,6 +310,18 @@ public final class LlamaModel implements AutoCloseable {
             }
             flat[i] = i * t + index[i];
         }
+        return flat;
+    }
+
+    /**
+     * Logits at one position per row: hidden {B, T, hidden}, {@code index[b]} in [0, T) -> {B, vocab}.
+     * Only these rows go through the head (the head is a large part of a 135M model's FLOPs).
+     */
+    public NDArray logitsAt(NDArray hidden, int[] index) {
+        Shape s = hidden.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        long[] flat = flatRowIndex(b, t, index);
         NDManager outer = hidden.getManager();
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(hidden);

@@ -191,16 +191,7 @@ public final class CompiledDecoder implements AutoCloseable {
         Shape s = ids.getShape();
         long b = s.get(0);
         long t = s.get(1);
-        if (index.length != b) {
-            throw new IllegalArgumentException("logitsAt needs one index per row: " + index.length + " for " + b);
-        }
-        long[] flat = new long[index.length];
-        for (int i = 0; i < index.length; i++) {
-            if (index[i] < 0 || index[i] >= t) {
-                throw new IllegalArgumentException("logitsAt index " + index[i] + " outside [0, " + t + ")");
-            }
-            flat[i] = i * t + index[i];
-        }
+        long[] flat = LlamaModel.flatRowIndex(b, t, index);
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray rows = scope.create(flat);
