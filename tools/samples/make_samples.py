@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Builds pipeline/src/main/resources/samples/documents.jsonl from the man-dev BEIR corpus.
+"""Builds tools/src/main/resources/samples/documents.jsonl from the man-dev BEIR corpus.
 
-Usage: python3 pipeline/tools/make_samples.py /work/shared/data/man-dev pipeline/src/main/resources/samples
+Usage: python3 tools/samples/make_samples.py data/man-dev tools/src/main/resources/samples
 The subset is the fixed list SUBSET below (everyday file, text, archive, network and process
 commands); each document keeps the corpus text unchanged, the page name as title, and its
 man-dev query (the NAME line) as metadata.

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gemrag.connectors.local.kafka.LocalKafkaBroker;
 import dev.gemrag.connectors.local.milvus.MilvusLite;
 import dev.gemrag.pipeline.config.GemragOptions;
-import dev.gemrag.pipeline.demo.IndexStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ class StandaloneClusterFailoverIT {
     private MilvusLite milvus;
     private StandaloneFlinkCluster cluster;
     private KafkaProducer<String, String> producer;
-    private IndexStatus index;
+    private StoredChunks index;
     private String jobId;
     private FlinkProcess tm2;
     private final Map<String, Long> expected = new HashMap<>();
@@ -136,7 +135,7 @@ class StandaloneClusterFailoverIT {
         log("job " + jobId + " submitted through REST");
         await("job running on taskmanager 1", () -> FlinkRestClient.fullyRunning(cluster.rest().job(jobId)), tm1);
         log("job running");
-        index = new IndexStatus(milvus.uri(), GemragOptions.MILVUS_ALIAS.defaultValue());
+        index = new StoredChunks(milvus.uri(), GemragOptions.MILVUS_ALIAS.defaultValue());
 
         // Before the crash: four documents and two questions.
         for (String id : List.of("d1", "d2", "d3", "d4")) {
@@ -170,7 +169,7 @@ class StandaloneClusterFailoverIT {
         // Exact convergence: one chunk per live document, at its last version; the tombstoned one gone.
         await("Milvus converged to " + expected, () -> converged(), tm2);
         for (var e : expected.entrySet()) {
-            assertThat(index.chunksOf(e.getKey())).extracting(IndexStatus.StoredChunk::chunkId, IndexStatus.StoredChunk::docVersion)
+            assertThat(index.chunksOf(e.getKey())).extracting(StoredChunks.StoredChunk::chunkId, StoredChunks.StoredChunk::docVersion)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(e.getKey() + "#0", e.getValue()));
         }
         assertThat(index.chunksOf("d4")).as("tombstoned document").isEmpty();
@@ -217,7 +216,7 @@ class StandaloneClusterFailoverIT {
         await("the job restarted without Milvus", () -> restarts() > restartsBefore, tm2);
         milvus = MilvusLite.start(data, port);
         log("Milvus Lite back on port " + port);
-        index = new IndexStatus(milvus.uri(), GemragOptions.MILVUS_ALIAS.defaultValue());
+        index = new StoredChunks(milvus.uri(), GemragOptions.MILVUS_ALIAS.defaultValue());
         awaitRunningAfterRestore(tm2, restoredBefore);
         await("Milvus converged to " + expected + " (last seen: see below)", () -> converged(), tm2);
         assertThat(tm2.isAlive()).as("the same taskmanager JVM").isTrue();
@@ -259,7 +258,7 @@ class StandaloneClusterFailoverIT {
     private Map<String, Long> milvusState() {
         Map<String, Long> state = new HashMap<>();
         for (String id : List.of("d1", "d2", "d3", "d4", "d5", "d6")) {
-            for (IndexStatus.StoredChunk c : index.chunksOf(id)) {
+            for (StoredChunks.StoredChunk c : index.chunksOf(id)) {
                 state.merge(id, c.docVersion(), Math::max);
             }
         }

@@ -16,59 +16,69 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.Architectures;
 import dev.gemrag.annotations.Internal;
 import dev.gemrag.annotations.PublicApi;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The rules that keep the modules apart, as tests. Main and test classes come from every module's
- * target/classes and target/test-classes (a reactor build compiles them before pipeline's tests run).
+ * target/classes and target/test-classes (a reactor build compiles them before the tools module's tests run);
+ * a class belongs to the module whose folder it was read from, so a tool cannot hide in a serving module by
+ * its package name.
  */
 class ArchitectureTest {
-    private static final String MODEL = "dev.gemrag.model..";
-    private static final String CONNECTORS = "dev.gemrag.connectors..";
-    private static final String OPERATORS = "dev.gemrag.operators..";
-    private static final String PIPELINE = "dev.gemrag.pipeline..";
     /** Module root packages: an internal package belongs to the module whose root it sits under. */
     private static final List<String> MODULE_ROOTS = List.of("dev.gemrag.model", "dev.gemrag.connectors",
             "dev.gemrag.operators", "dev.gemrag.pipeline");
-    /**
-     * Where printing is the product: the CLI, its benchmarks, demo, client tools and the config table printer,
-     * the in-JVM tools of model-runtime (eval, train: progress tables on a terminal), the Milvus sink benchmark,
-     * and the first-use model download (pip progress on stderr, documented). Everything else logs.
-     */
-    private static final String[] MAY_PRINT = {"dev.gemrag.pipeline.cli..", "dev.gemrag.pipeline.bench..",
-            "dev.gemrag.pipeline.demo..", "dev.gemrag.pipeline.client..", "dev.gemrag.model.eval..",
-            "dev.gemrag.model.train..", "dev.gemrag.model.fetch.."};
-    private static final Set<String> MAY_PRINT_CLASSES = Set.of("dev.gemrag.pipeline.config.ConfigTable",
-            "dev.gemrag.connectors.milvus.MilvusSinkBenchmark");
-
-    /**
-     * Tools: the CLI and what only it, the demo, the benchmarks or tests run. The job jar's shade filters
-     * (pipeline/pom.xml) leave these out, so nothing that runs on a TaskManager may depend on them.
-     */
-    static final String[] TOOLS = {"dev.gemrag.pipeline.cli..", "dev.gemrag.pipeline.bench..",
-            "dev.gemrag.pipeline.demo..", "dev.gemrag.pipeline.client..", "dev.gemrag.pipeline.samples..", "dev.gemrag.pipeline.eval..", "dev.gemrag.pipeline.soak..",
-            "dev.gemrag.model.eval..", "dev.gemrag.model.train..", "dev.gemrag.connectors.local..", "picocli.."};
-    static final String SINK_BENCHMARK = "dev.gemrag.connectors.milvus.MilvusSinkBenchmark";
+    /** Bottom to top; local-stack (in-process Kafka, Milvus Lite) stands beside them for tests and the demo. */
+    private static final List<String> MODULES = List.of("model-runtime", "local-stack", "connectors", "operators",
+            "pipeline", "tools");
+    /** What a TaskManager runs: these modules make up the job jar. */
+    private static final List<String> SERVING = List.of("model-runtime", "connectors", "operators", "pipeline");
+    /** Where printing is the product besides the tools module: the first-use model download (pip progress on
+     * stderr, documented) and the config table printer. Everything else that runs on a TaskManager logs. */
+    private static final String[] MAY_PRINT = {"dev.gemrag.model.fetch.."};
+    private static final Set<String> MAY_PRINT_CLASSES = Set.of("dev.gemrag.pipeline.config.ConfigTable");
+    /** Tool packages: they live in the tools module; a serving module that grew one would ship it in the job jar. */
+    static final String[] TOOL_PACKAGES = {"dev.gemrag.pipeline.cli..", "dev.gemrag.pipeline.bench..",
+            "dev.gemrag.pipeline.demo..", "dev.gemrag.pipeline.client..", "dev.gemrag.pipeline.samples..",
+            "dev.gemrag.pipeline.eval..", "dev.gemrag.pipeline.soak..", "dev.gemrag.model.eval..",
+            "dev.gemrag.model.train..", "dev.gemrag.connectors.local..", "picocli.."};
+    private static final Path JOB_JAR = Path.of("..", "pipeline", "target", "gemrag-job.jar");
 
     private static JavaClasses main;
     private static JavaClasses tests;
+    /** Class name (outer class) -> the module whose target/classes holds it. */
+    private static final Map<String, String> MODULE_OF = new HashMap<>();
 
     @BeforeAll
     static void importClasses() {
         List<Path> mainDirs = new ArrayList<>();
         List<Path> testDirs = new ArrayList<>();
-        for (String module : List.of("model-runtime", "connectors", "operators", "pipeline")) {
+        for (String module : MODULES) {
             Path classes = Path.of("..", module, "target", "classes");
             Path testClasses = Path.of("..", module, "target", "test-classes");
-            assertThat(classes).as("build every module first (mvn -pl pipeline -am verify)").isDirectory();
-            assertThat(testClasses).as("compile the tests of every module first (mvn -pl pipeline -am verify)").isDirectory();
+            assertThat(classes).as("build every module first (mvn -pl tools -am verify)").isDirectory();
+            assertThat(testClasses).as("compile the tests of every module first (mvn -pl tools -am verify)").isDirectory();
             mainDirs.add(classes);
             testDirs.add(testClasses);
+            for (JavaClass c : new ClassFileImporter().importPath(classes)) {
+                String before = MODULE_OF.put(c.getName(), module);
+                // The same class in two modules: a stale build folder or a copy; either hides which one runs.
+                assertThat(before).as(c.getName() + " is in " + before + " and " + module + " (stale target/? run mvn clean)")
+                        .isNull();
+            }
         }
         // From the modules' output folders, not the classpath: scanning every jar for dev.gemrag is slow.
         main = new ClassFileImporter().importPaths(mainDirs);
@@ -77,22 +87,37 @@ class ArchitectureTest {
         assertThat(tests.size()).as("test classes found").isGreaterThan(100);
     }
 
+    private static DescribedPredicate<JavaClass> inModule(String... modules) {
+        Set<String> names = Set.of(modules);
+        return new DescribedPredicate<>("in module " + names) {
+            @Override
+            public boolean test(JavaClass c) {
+                return names.contains(MODULE_OF.get(c.getName()));
+            }
+        };
+    }
+
     @Test
     void modulesDependOneWay() {
         Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("model-runtime").definedBy(MODEL)
-                .layer("connectors").definedBy(CONNECTORS)
-                .layer("operators").definedBy(OPERATORS)
-                .layer("pipeline").definedBy(PIPELINE)
-                .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
-                .whereLayer("operators").mayOnlyBeAccessedByLayers("pipeline")
-                .whereLayer("connectors").mayOnlyBeAccessedByLayers("operators", "pipeline")
+                .layer("model-runtime").definedBy(inModule("model-runtime"))
+                .layer("local-stack").definedBy(inModule("local-stack"))
+                .layer("connectors").definedBy(inModule("connectors"))
+                .layer("operators").definedBy(inModule("operators"))
+                .layer("pipeline").definedBy(inModule("pipeline"))
+                .layer("tools").definedBy(inModule("tools"))
+                .whereLayer("tools").mayNotBeAccessedByAnyLayer()
+                .whereLayer("pipeline").mayOnlyBeAccessedByLayers("tools")
+                .whereLayer("operators").mayOnlyBeAccessedByLayers("pipeline", "tools")
+                .whereLayer("connectors").mayOnlyBeAccessedByLayers("operators", "pipeline", "tools")
+                .whereLayer("model-runtime").mayOnlyBeAccessedByLayers("operators", "pipeline", "tools")
+                .whereLayer("local-stack").mayOnlyBeAccessedByLayers("tools")
                 .check(main);
     }
 
     @Test
     void modelRuntimeImportsNoFlinkKafkaOrMilvus() {
-        noClasses().that().resideInAPackage(MODEL)
+        noClasses().that(inModule("model-runtime"))
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.flink..", "org.apache.kafka..",
                         "io.milvus..", "picocli..")
                 .because("the model runtime is a library of its own; the streaming parts live above it")
@@ -149,25 +174,44 @@ class ArchitectureTest {
 
     @Test
     void runtimeCodeLogsInsteadOfPrinting() {
-        noClasses().that().resideOutsideOfPackages(MAY_PRINT)
-                .and(new DescribedPredicate<JavaClass>("are not listed tools") {
+        noClasses().that(inModule(SERVING.toArray(String[]::new))).and().resideOutsideOfPackages(MAY_PRINT)
+                .and(new DescribedPredicate<JavaClass>("are not listed printers") {
                     @Override
                     public boolean test(JavaClass c) {
                         return !MAY_PRINT_CLASSES.contains(c.getName().replaceFirst("\\$.*", ""));
                     }
                 })
                 .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
-                .because("operators read logs: one line per event through slf4j; only CLI and tool code prints")
+                .because("operators read logs: one line per event through slf4j; only the tools print")
                 .check(main);
     }
 
     @Test
-    void whatRunsOnATaskManagerNeedsNoTool() {
-        noClasses().that().resideOutsideOfPackages(TOOLS).and().doNotHaveFullyQualifiedName(SINK_BENCHMARK)
-                .should().dependOnClassesThat().resideInAnyPackage(TOOLS)
-                .orShould().dependOnClassesThat().haveFullyQualifiedName(SINK_BENCHMARK)
-                .because("the job jar leaves the tools out (pipeline/pom.xml shade filters)")
-                .check(main);
+    void servingModulesHoldNoTool() {
+        noClasses().that(inModule(SERVING.toArray(String[]::new))).should().resideInAnyPackage(TOOL_PACKAGES)
+                .because("the job jar is the serving modules; tools belong in the tools module")
+                .allowEmptyShould(true).check(main);
+    }
+
+    /** The built job jar (when this build packaged it) holds no class of the tools or local-stack modules. */
+    @Test
+    void jobJarHoldsNoToolClass() throws IOException {
+        Assumptions.assumeTrue(Files.isRegularFile(JOB_JAR), "no job jar built (mvn -pl tools -am verify builds it)");
+        Set<String> entries = new HashSet<>();
+        try (ZipFile jar = new ZipFile(JOB_JAR.toFile())) {
+            jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class") || n.endsWith(".py"))
+                    .forEach(entries::add);
+        }
+        List<String> leaked = new ArrayList<>();
+        MODULE_OF.forEach((name, module) -> {
+            if ((module.equals("tools") || module.equals("local-stack"))
+                    && entries.contains(name.replace('.', '/') + ".class")) {
+                leaked.add(name);
+            }
+        });
+        entries.stream().filter(n -> n.startsWith("picocli/") || n.endsWith(".py")).forEach(leaked::add);
+        assertThat(leaked).as("tool classes in " + JOB_JAR).isEmpty();
+        assertThat(entries).as("the job's entry point is in the jar").contains("dev/gemrag/pipeline/job/GemragJobMain.class");
     }
 
     private static ArchCondition<JavaClass> callAnyOf(String... methods) {
