@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *         .configure(conf)                              // milvus.alias, milvus.acl.*, milvus.search.*
  *         .build();
  * retriever.open();
- * List<RetrievedChunk> hits = retriever.search(queryVector, List.of("staff"), 4);           // dense
- * hits = retriever.search(questionText, queryVector, RetrievalMode.HYBRID, List.of("staff"), 4); // or null = retrieval.mode
+ * List<RetrievedChunk> hits = retriever.search(queryVector, 4, List.of("staff"));           // dense
+ * hits = retriever.search(questionText, queryVector, RetrievalMode.HYBRID, 4, List.of("staff")); // or null = retrieval.mode
  * }</pre>
  *
  * <p>Modes ({@link RetrievalMode}): dense = top-k by cosine; sparse = top-k by BM25 over search_text
@@ -147,8 +147,8 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
      *
      * @throws IllegalArgumentException for a vector of the wrong dimension, a bad top-k or invalid groups
      */
-    public List<RetrievedChunk> search(float[] vector, Collection<String> groups, int topK) {
-        return search(null, vector, RetrievalMode.DENSE, groups, topK);
+    public List<RetrievedChunk> search(float[] vector, int topK, Collection<String> groups) {
+        return search(null, vector, RetrievalMode.DENSE, topK, groups);
     }
 
     /**
@@ -161,8 +161,8 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
      * @throws IllegalArgumentException for a missing text or vector, a vector of the wrong dimension, a bad
      *         top-k or invalid groups
      */
-    public List<RetrievedChunk> search(String text, float[] vector, RetrievalMode mode, Collection<String> groups,
-            int topK) {
+    public List<RetrievedChunk> search(String text, float[] vector, RetrievalMode mode, int topK,
+            Collection<String> groups) {
         if (client == null) {
             throw new IllegalStateException("MilvusRetriever.open() was not called");
         }

@@ -1,7 +1,8 @@
 package dev.gemrag.connectors.records;
 
 /**
- * A piece of a document, cut by the chunker.
+ * A piece of a document, cut by the chunker, and (after the embed step) its embedding: one type from the
+ * chunker to the Milvus sink, so nothing is copied into a wrapper on the way.
  *
  * @param chunkId    docId + "#" + chunkIndex: stable across replays, the Milvus primary key
  * @param docId      owning document
@@ -11,6 +12,8 @@ package dev.gemrag.connectors.records;
  * @param text       the chunk text
  * @param acl        the document acl
  * @param metadataJson the document metadata as JSON text
+ * @param embedding  the L2-normalised embedding of the model named by the {@link IndexAction}; null until the
+ *                   embed step has run
  */
 public record Chunk(
         String chunkId,
@@ -20,9 +23,21 @@ public record Chunk(
         String title,
         String text,
         String[] acl,
-        String metadataJson) {
+        String metadataJson,
+        float[] embedding) {
+
+    /** A chunk as cut, not yet embedded. */
+    public Chunk(String chunkId, String docId, long docVersion, int chunkIndex, String title, String text,
+            String[] acl, String metadataJson) {
+        this(chunkId, docId, docVersion, chunkIndex, title, text, acl, metadataJson, null);
+    }
 
     public static String chunkId(String docId, int chunkIndex) {
         return docId + "#" + chunkIndex;
+    }
+
+    /** This chunk with its embedding (the other fields are shared, not copied). */
+    public Chunk withEmbedding(float[] vector) {
+        return new Chunk(chunkId, docId, docVersion, chunkIndex, title, text, acl, metadataJson, vector);
     }
 }

@@ -21,7 +21,6 @@ import dev.gemrag.connectors.records.DeadLetter;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentDelete;
 import dev.gemrag.connectors.records.DocumentEvent;
-import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.connectors.records.Question;
 
@@ -32,7 +31,7 @@ class FlinkTypesTest {
     void noRecordTypeFallsBackToKryo() {
         for (Class<?> c : List.of(ParsedDocument.class, ParsedQuestion.class, DocumentEvent.class, Document.class,
                 DocumentDelete.class, Question.class, Answer.class, Citation.class, DeadLetter.class, Chunk.class,
-                EmbeddedChunk.class, IndexAction.class)) {
+                IndexAction.class)) {
             List<String> generic = new ArrayList<>();
             collectGeneric(TypeInformation.of(c), c.getSimpleName(), generic);
             assertThat(generic).as("Kryo-serialised parts of " + c.getSimpleName()).isEmpty();

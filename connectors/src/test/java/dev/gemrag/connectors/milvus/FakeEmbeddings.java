@@ -1,7 +1,7 @@
 package dev.gemrag.connectors.milvus;
 
 import dev.gemrag.connectors.records.Chunk;
-import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.IndexAction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,14 +25,18 @@ public final class FakeEmbeddings {
     }
 
     /** Chunks of one document version, embedded with fake vectors. */
-    public static List<EmbeddedChunk> chunks(String docId, long version, List<String> texts, String[] acl,
-            String modelId, int dim) {
-        List<EmbeddedChunk> out = new ArrayList<>();
+    public static List<Chunk> chunks(String docId, long version, List<String> texts, String[] acl, int dim) {
+        List<Chunk> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            Chunk c = new Chunk(Chunk.chunkId(docId, i), docId, version, i, "title of " + docId, texts.get(i), acl,
-                    "{\"source\":\"test\"}");
-            out.add(new EmbeddedChunk(c, of(texts.get(i), dim), modelId));
+            out.add(new Chunk(Chunk.chunkId(docId, i), docId, version, i, "title of " + docId, texts.get(i), acl,
+                    "{\"source\":\"test\"}", of(texts.get(i), dim)));
         }
         return out;
+    }
+
+    /** One document version's upsert, its chunks embedded with fake vectors "by" {@code modelId}. */
+    public static IndexAction action(String docId, long version, List<String> texts, String[] acl, String modelId,
+            int dim) {
+        return IndexAction.upsert(docId, version, modelId, chunks(docId, version, texts, acl, dim));
     }
 }

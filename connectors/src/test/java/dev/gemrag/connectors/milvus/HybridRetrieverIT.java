@@ -7,7 +7,6 @@ import dev.gemrag.connectors.local.milvus.MilvusLite;
 import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
 import dev.gemrag.connectors.milvus.internal.SinkSettings;
 import dev.gemrag.connectors.records.Chunk;
-import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.connectors.records.RetrievalMode;
 import io.milvus.v2.client.MilvusClientV2;
@@ -66,22 +65,21 @@ class HybridRetrieverIT {
             for (int d = 0; d < 24; d++) {
                 List<String> texts = List.of(FILLER.get(rnd.nextInt(FILLER.size())),
                         FILLER.get(rnd.nextInt(FILLER.size())));
-                w.write(IndexAction.upsert("doc" + d, 1, FakeEmbeddings.chunks("doc" + d, 1, texts, ACL,
-                        spec.modelId(), DIM)), null);
+                w.write(FakeEmbeddings.action("doc" + d, 1, texts, ACL,
+                        spec.modelId(), DIM), null);
             }
-            w.write(IndexAction.upsert("rare", 1, List.of(rare(spec))), null);
+            w.write(IndexAction.upsert("rare", 1, spec.modelId(), List.of(rare())), null);
             w.flush(true);
         }
     }
 
     /** Its vector is the opposite of the question's: dense search ranks it last. */
-    static EmbeddedChunk rare(CollectionSpec spec) {
+    static Chunk rare() {
         float[] v = FakeEmbeddings.of("question", DIM).clone();
         for (int i = 0; i < v.length; i++) {
             v[i] = -v[i];
         }
-        Chunk c = new Chunk("rare#0", "rare", 1, 0, "an old print", "a quokka sat on the xylograph", ACL, "{}");
-        return new EmbeddedChunk(c, v, spec.modelId());
+        return new Chunk("rare#0", "rare", 1, 0, "an old print", "a quokka sat on the xylograph", ACL, "{}", v);
     }
 
     static MilvusRetriever retriever(String alias, String model) {
@@ -101,19 +99,19 @@ class HybridRetrieverIT {
         try (MilvusRetriever r = retriever(spec.alias(), spec.modelId())) {
             assertThat(r.fullText()).isTrue();
             assertThat(r.defaultMode()).isEqualTo(RetrievalMode.HYBRID);
-            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, ACL_LIST, 3);
+            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, 3, ACL_LIST);
             assertThat(dense).extracting(RetrievedChunk::chunkId).doesNotContain("rare#0"); // the test can fail
-            List<RetrievedChunk> sparse = r.search("quokka xylograph", question, RetrievalMode.SPARSE, ACL_LIST, 3);
+            List<RetrievedChunk> sparse = r.search("quokka xylograph", question, RetrievalMode.SPARSE, 3, ACL_LIST);
             assertThat(sparse).extracting(RetrievedChunk::chunkId).containsExactly("rare#0"); // no other has them
             assertThat(sparse.get(0).score()).isPositive(); // BM25 > 0 (Milvus Lite answers it negated)
             assertThat(sparse.get(0).text()).isEqualTo("a quokka sat on the xylograph");
             assertThat(sparse.get(0).title()).isEqualTo("an old print");
             // case-insensitive (standard analyzer), and the title line is searched too
-            assertThat(r.search("QUOKKA", null, RetrievalMode.SPARSE, ACL_LIST, 3))
+            assertThat(r.search("QUOKKA", null, RetrievalMode.SPARSE, 3, ACL_LIST))
                     .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
-            assertThat(r.search("print", null, RetrievalMode.SPARSE, ACL_LIST, 3))
+            assertThat(r.search("print", null, RetrievalMode.SPARSE, 3, ACL_LIST))
                     .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
-            List<RetrievedChunk> hybrid = r.search("quokka xylograph", question, null, ACL_LIST, 3); // default mode
+            List<RetrievedChunk> hybrid = r.search("quokka xylograph", question, null, 3, ACL_LIST); // default mode
             assertThat(hybrid).hasSize(3);
             assertThat(hybrid.get(0).chunkId()).isEqualTo("rare#0");
             // weighted 0.2 / 0.8: rare = 0.8 * 1 + 0.2 * 0 (worst cosine); the best dense chunk gets 0.2 at most
@@ -121,24 +119,24 @@ class HybridRetrieverIT {
             assertThat(hybrid.get(1).score()).isLessThanOrEqualTo(0.2f + 1e-5f);
             // other groups see nothing of it in any mode
             for (RetrievalMode m : RetrievalMode.values()) {
-                assertThat(r.search("quokka xylograph", question, m, List.of("hr"), 5)).isEmpty();
+                assertThat(r.search("quokka xylograph", question, m, 5, List.of("hr"))).isEmpty();
             }
-            assertThat(r.search("!!!", question, RetrievalMode.SPARSE, ACL_LIST, 5)).isEmpty(); // no words
-            assertThatThrownBy(() -> r.search(null, question, RetrievalMode.SPARSE, ACL_LIST, 5))
+            assertThat(r.search("!!!", question, RetrievalMode.SPARSE, 5, ACL_LIST)).isEmpty(); // no words
+            assertThatThrownBy(() -> r.search(null, question, RetrievalMode.SPARSE, 5, ACL_LIST))
                     .hasMessage("retrieval mode sparse needs the question text");
-            assertThatThrownBy(() -> r.search("quokka", null, RetrievalMode.HYBRID, ACL_LIST, 5))
+            assertThatThrownBy(() -> r.search("quokka", null, RetrievalMode.HYBRID, 5, ACL_LIST))
                     .hasMessageContaining("question vector has 0 dimensions");
         }
         MilvusRetriever rrf = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias())
                 .setFusion(new HybridFusion(FusionMethod.RRF, 0.5, 60)).build();
         rrf.open();
         try (rrf) { // rare: 1/(60 + 1) as BM25's first + 1/(60 + its dense rank); 49 chunks, 50 candidates
-            List<String> denseOrder = rrf.search(null, question, RetrievalMode.DENSE, ACL_LIST, 50).stream()
+            List<String> denseOrder = rrf.search(null, question, RetrievalMode.DENSE, 50, ACL_LIST).stream()
                     .map(RetrievedChunk::chunkId).toList();
             assertThat(denseOrder).hasSize(49);
             int denseRank = denseOrder.indexOf("rare#0") + 1;
             assertThat(denseRank).isGreaterThan(40);
-            List<RetrievedChunk> hits = rrf.search("quokka xylograph", question, RetrievalMode.HYBRID, ACL_LIST, 49);
+            List<RetrievedChunk> hits = rrf.search("quokka xylograph", question, RetrievalMode.HYBRID, 49, ACL_LIST);
             RetrievedChunk rare = hits.stream().filter(h -> h.chunkId().equals("rare#0")).findFirst().orElseThrow();
             assertThat(rare.score()).isCloseTo((float) (1.0 / 61 + 1.0 / (60 + denseRank)),
                     org.assertj.core.api.Assertions.within(1e-6f));
@@ -163,12 +161,12 @@ class HybridRetrieverIT {
         float[] question = FakeEmbeddings.of("question", DIM);
         try (MilvusRetriever r = retriever(old.alias(), old.modelId())) {
             assertThat(r.fullText()).isFalse();
-            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, ACL_LIST, 4);
+            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, 4, ACL_LIST);
             assertThat(dense).hasSize(4);
             for (RetrievalMode m : List.of(RetrievalMode.SPARSE, RetrievalMode.HYBRID)) { // served as dense
-                assertThat(r.search("quokka xylograph", question, m, ACL_LIST, 4)).isEqualTo(dense);
+                assertThat(r.search("quokka xylograph", question, m, 4, ACL_LIST)).isEqualTo(dense);
             }
-            assertThat(r.search("quokka", question, null, ACL_LIST, 4)).isEqualTo(dense);
+            assertThat(r.search("quokka", question, null, 4, ACL_LIST)).isEqualTo(dense);
         }
 
         // a job of this version (full-text spec) keeps writing the collection the alias serves
@@ -177,8 +175,8 @@ class HybridRetrieverIT {
         try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), full, SETTINGS, null,
                 new UnregisteredMetricsGroup())) {
             assertThat(w.collection()).isEqualTo(old.collectionName());
-            w.write(IndexAction.upsert("late", 1, FakeEmbeddings.chunks("late", 1, List.of("a late addition"), ACL,
-                    full.modelId(), DIM)), null);
+            w.write(FakeEmbeddings.action("late", 1, List.of("a late addition"), ACL,
+                    full.modelId(), DIM), null);
             w.flush(true);
         }
         assertThat(CollectionContents.rows(client, old.collectionName())).extracting(CollectionContents.Row::docId)
@@ -192,7 +190,7 @@ class HybridRetrieverIT {
         assertThat(previous).contains(old.collectionName());
         try (MilvusRetriever r = retriever(full.alias(), full.modelId())) {
             assertThat(r.fullText()).isTrue();
-            assertThat(r.search("quokka xylograph", question, RetrievalMode.SPARSE, ACL_LIST, 3))
+            assertThat(r.search("quokka xylograph", question, RetrievalMode.SPARSE, 3, ACL_LIST))
                     .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
         }
     }
@@ -204,20 +202,20 @@ class HybridRetrieverIT {
         CollectionSpec spec = CollectionSpec.builder("test/searchtext", DIM).alias("searchtext_chunks")
                 .titleMaxLength(8).textMaxLength(12).build();
         assertThat(spec.searchTextMaxLength()).isEqualTo(21);
-        List<EmbeddedChunk> chunks = new ArrayList<>();
-        chunks.add(new EmbeddedChunk(new Chunk("long#0", "long", 1, 0, "titleword beyond", "first words tailword",
-                ACL, "{}"), FakeEmbeddings.of("x", DIM), spec.modelId()));
+        List<Chunk> chunks = new ArrayList<>();
+        chunks.add(new Chunk("long#0", "long", 1, 0, "titleword beyond", "first words tailword", ACL, "{}",
+                FakeEmbeddings.of("x", DIM)));
         try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, SETTINGS, null,
                 new UnregisteredMetricsGroup())) {
-            w.write(IndexAction.upsert("long", 1, chunks), null);
+            w.write(IndexAction.upsert("long", 1, spec.modelId(), chunks), null);
             w.flush(true);
         }
         try (MilvusRetriever r = retriever(spec.alias(), spec.modelId())) {
             // stored title "titlewor", text "first words ": only those words are searchable
-            assertThat(r.search("first", null, RetrievalMode.SPARSE, ACL_LIST, 3)).hasSize(1);
-            assertThat(r.search("titlewor", null, RetrievalMode.SPARSE, ACL_LIST, 3)).hasSize(1);
-            assertThat(r.search("tailword", null, RetrievalMode.SPARSE, ACL_LIST, 3)).isEmpty();
-            assertThat(r.search("beyond", null, RetrievalMode.SPARSE, ACL_LIST, 3)).isEmpty();
+            assertThat(r.search("first", null, RetrievalMode.SPARSE, 3, ACL_LIST)).hasSize(1);
+            assertThat(r.search("titlewor", null, RetrievalMode.SPARSE, 3, ACL_LIST)).hasSize(1);
+            assertThat(r.search("tailword", null, RetrievalMode.SPARSE, 3, ACL_LIST)).isEmpty();
+            assertThat(r.search("beyond", null, RetrievalMode.SPARSE, 3, ACL_LIST)).isEmpty();
         }
     }
 }

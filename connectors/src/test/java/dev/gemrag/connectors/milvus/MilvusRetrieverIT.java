@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gemrag.connectors.local.milvus.MilvusLite;
 import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
 import dev.gemrag.connectors.milvus.internal.SinkSettings;
-import dev.gemrag.connectors.records.EmbeddedChunk;
+import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.connectors.records.RetrievalMode;
 import java.nio.file.Path;
@@ -73,25 +73,25 @@ class MilvusRetrieverIT {
                 for (int c = 0; c < 1 + rnd.nextInt(3); c++) {
                     texts.add(doc + " chunk " + c + " " + rnd.nextInt());
                 }
-                List<EmbeddedChunk> chunks = FakeEmbeddings.chunks(doc, 1, texts, acl, MODEL, DIM);
+                List<Chunk> chunks = FakeEmbeddings.chunks(doc, 1, texts, acl, DIM);
                 chunks.forEach(c -> {
-                    aclOf.put(c.chunk().chunkId(), new HashSet<>(Arrays.asList(acl)));
-                    vectorOf.put(c.chunk().chunkId(), c.embedding());
+                    aclOf.put(c.chunkId(), new HashSet<>(Arrays.asList(acl)));
+                    vectorOf.put(c.chunkId(), c.embedding());
                 });
-                w.write(IndexAction.upsert(doc, 1, chunks), null);
+                w.write(IndexAction.upsert(doc, 1, MODEL, chunks), null);
             }
             // a stored group with a control character is kept (nobody can ask for it: questions reject it)
-            List<EmbeddedChunk> ctl = FakeEmbeddings.chunks("ctl", 1, List.of("ctl text"),
-                    new String[] {"staff", "tab\there"}, MODEL, DIM);
+            List<Chunk> ctl = FakeEmbeddings.chunks("ctl", 1, List.of("ctl text"),
+                    new String[] {"staff", "tab\there"}, DIM);
             aclOf.put("ctl#0", Set.of("staff", "tab\there"));
             vectorOf.put("ctl#0", ctl.get(0).embedding());
-            w.write(IndexAction.upsert("ctl", 1, ctl), null);
+            w.write(IndexAction.upsert("ctl", 1, MODEL, ctl), null);
             // the injection target: readable by exactly that literal group
-            List<EmbeddedChunk> inj = FakeEmbeddings.chunks("inj", 1, List.of("secret"), new String[] {INJECTION},
-                    MODEL, DIM);
+            List<Chunk> inj = FakeEmbeddings.chunks("inj", 1, List.of("secret"), new String[] {INJECTION},
+                    DIM);
             aclOf.put("inj#0", Set.of(INJECTION));
             vectorOf.put("inj#0", inj.get(0).embedding());
-            w.write(IndexAction.upsert("inj", 1, inj), null);
+            w.write(IndexAction.upsert("inj", 1, MODEL, inj), null);
             w.flush(true);
         }
         assertThat(aclOf.size()).isLessThan(TOTAL_CHUNK_BOUND);
@@ -135,7 +135,7 @@ class MilvusRetrieverIT {
                     Set<String> allowed = readable(groups, policy == EmptyAclPolicy.PUBLIC);
                     // every mode, both legs under the same filter; the text names a word of every chunk
                     for (RetrievalMode mode : RetrievalMode.values()) {
-                        List<RetrievedChunk> hits = r.search(EVERY_CHUNK_WORDS, query, mode, groups, TOTAL_CHUNK_BOUND);
+                        List<RetrievedChunk> hits = r.search(EVERY_CHUNK_WORDS, query, mode, TOTAL_CHUNK_BOUND, groups);
                         Set<String> got = hits.stream().map(RetrievedChunk::chunkId).collect(Collectors.toSet());
                         for (String id : got) { // safety: never a chunk the groups may not read
                             assertThat(allowed).as("question %d groups %s policy %s mode %s returned %s with acl %s",
@@ -160,19 +160,19 @@ class MilvusRetrieverIT {
     void everyInjectionStringIsOnlyALiteralGroup() {
         try (MilvusRetriever r = retriever(EmptyAclPolicy.PRIVATE)) {
             float[] q = vectorOf.get("inj#0");
-            List<RetrievedChunk> hits = r.search(q, List.of(INJECTION), 5);
+            List<RetrievedChunk> hits = r.search(q, 5, List.of(INJECTION));
             assertThat(hits).isNotEmpty();
             assertThat(hits.get(0).chunkId()).isEqualTo("inj#0");
             assertThat(hits.get(0).text()).isEqualTo("secret");
             assertThat(hits.get(0).docId()).isEqualTo("inj");
             assertThat(hits.get(0).score()).isGreaterThan(0.999f); // its own vector: cosine 1
             for (String other : List.of("a", "1", "a\" or \"1\"==\"1 ", "a\\\" or \\\"1\\\"==\\\"1", "A\" OR \"1\"==\"1")) {
-                assertThat(r.search(q, List.of(other), TOTAL_CHUNK_BOUND)).extracting(RetrievedChunk::chunkId)
+                assertThat(r.search(q, TOTAL_CHUNK_BOUND, List.of(other))).extracting(RetrievedChunk::chunkId)
                         .as(other).doesNotContain("inj#0");
             }
             for (String group : POOL) { // each pool string, alone, returns exactly the chunks that list it
                 for (RetrievalMode mode : RetrievalMode.values()) {
-                    Set<String> got = r.search(EVERY_CHUNK_WORDS, q, mode, List.of(group), TOTAL_CHUNK_BOUND).stream()
+                    Set<String> got = r.search(EVERY_CHUNK_WORDS, q, mode, TOTAL_CHUNK_BOUND, List.of(group)).stream()
                             .map(RetrievedChunk::chunkId).collect(Collectors.toSet());
                     assertThat(got).as(group + " " + mode).isEqualTo(readable(Set.of(group), false));
                 }
@@ -182,10 +182,10 @@ class MilvusRetrieverIT {
             for (RetrievalMode mode : List.of(RetrievalMode.SPARSE, RetrievalMode.HYBRID)) {
                 String text = "secret " + INJECTION + " ) or true or (";
                 // found for its own group (other readable chunks of that group may share BM25 words and rank near it)
-                assertThat(r.search(text, q, mode, List.of(INJECTION), 5)).extracting(RetrievedChunk::chunkId)
+                assertThat(r.search(text, q, mode, 5, List.of(INJECTION))).extracting(RetrievedChunk::chunkId)
                         .as(mode.name()).contains("inj#0");
                 for (String other : List.of("a", "1", "a\" or \"1\"==\"1 ", "A\" OR \"1\"==\"1")) {
-                    assertThat(r.search(text, q, mode, List.of(other), TOTAL_CHUNK_BOUND))
+                    assertThat(r.search(text, q, mode, TOTAL_CHUNK_BOUND, List.of(other)))
                             .extracting(RetrievedChunk::chunkId).as(mode + " " + other).doesNotContain("inj#0");
                 }
             }
@@ -196,15 +196,15 @@ class MilvusRetrieverIT {
     void refusesBadQuestionsAndAnotherModelsCollection() {
         try (MilvusRetriever r = retriever(EmptyAclPolicy.PRIVATE)) {
             assertThat(r.collection()).isEqualTo(spec.collectionName());
-            assertThat(r.search(new float[DIM], List.of(), 5)).isEmpty(); // no groups, private: nothing
-            assertThatThrownBy(() -> r.search(new float[DIM + 1], List.of("staff"), 5))
+            assertThat(r.search(new float[DIM], 5, List.of())).isEmpty(); // no groups, private: nothing
+            assertThatThrownBy(() -> r.search(new float[DIM + 1], 5, List.of("staff")))
                     .hasMessageContaining("question vector has 17 dimensions, collection '" + spec.collectionName()
                             + "' holds 16");
-            assertThatThrownBy(() -> r.search(new float[DIM], List.of("line\nbreak"), 5))
+            assertThatThrownBy(() -> r.search(new float[DIM], 5, List.of("line\nbreak")))
                     .hasMessageContaining("control character U+000A");
-            assertThatThrownBy(() -> r.search(new float[DIM], List.of("staff"), 0))
+            assertThatThrownBy(() -> r.search(new float[DIM], 0, List.of("staff")))
                     .hasMessageContaining("top_k must be in 1..100");
-            assertThatThrownBy(() -> r.search(new float[DIM], List.of("staff"), 101))
+            assertThatThrownBy(() -> r.search(new float[DIM], 101, List.of("staff")))
                     .hasMessageContaining("top_k must be in 1..100");
         }
         MilvusRetriever missing = MilvusRetriever.builder().setUri(milvus.uri()).setAlias("nothing_here").build();
@@ -214,7 +214,7 @@ class MilvusRetrieverIT {
         try (MilvusRetriever early = MilvusRetriever.builder().setUri(milvus.uri()).setCollection(fresh).build()) {
             early.open(); // creates the empty collection: a query job may start before the index job
             assertThat(early.collection()).isEqualTo(fresh.collectionName());
-            assertThat(early.search(new float[DIM], List.of("staff"), 3)).isEmpty();
+            assertThat(early.search(new float[DIM], 3, List.of("staff"))).isEmpty();
         }
         MilvusRetriever wrong = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias())
                 .setModelId("another-model").build();

@@ -55,7 +55,7 @@ class MilvusSinkBuilderTest {
         MilvusRetriever pub = MilvusRetriever.builder().setUri("http://h:1").setEmptyAclPolicy(EmptyAclPolicy.PUBLIC).build();
         assertThat(pub.filterFor(java.util.List.of())).isEqualTo("array_length(acl) == 0");
         assertThat(pub.filterFor(java.util.List.of("a"))).isEqualTo("(ARRAY_CONTAINS_ANY(acl, [\"a\"]) or array_length(acl) == 0)");
-        assertThatThrownBy(() -> r.search(new float[4], java.util.List.of("a"), 3))
+        assertThatThrownBy(() -> r.search(new float[4], 3, java.util.List.of("a")))
                 .hasMessage("MilvusRetriever.open() was not called");
     }
 }

@@ -69,7 +69,7 @@ class MilvusSinkWriterIT {
 
     static IndexAction upsert(CollectionSpec spec, String doc, long version, int chunks) {
         List<String> texts = IntStream.range(0, chunks).mapToObj(i -> doc + " v" + version + " part " + i).toList();
-        return IndexAction.upsert(doc, version, FakeEmbeddings.chunks(doc, version, texts, ACL, spec.modelId(), DIM));
+        return FakeEmbeddings.action(doc, version, texts, ACL, spec.modelId(), DIM);
     }
 
     static Map<String, List<Row>> contents(String collection) {
@@ -216,7 +216,7 @@ class MilvusSinkWriterIT {
         last.values().removeIf(IndexAction::isDelete);
         assertThat(once.keySet()).isEqualTo(last.keySet());
         last.forEach((doc, a) -> assertThat(once.get(doc)).extracting(Row::text)
-                .containsExactlyElementsOf(a.chunks.stream().map(c -> c.chunk().text()).toList()));
+                .containsExactlyElementsOf(a.chunks.stream().map(c -> c.text()).toList()));
     }
 
     @Test
@@ -261,7 +261,7 @@ class MilvusSinkWriterIT {
                 }
                 // a retriever opened before the restart finds the (released, then reloaded) collection again
                 float[] q = FakeEmbeddings.of("during v1 part 2", DIM);
-                assertThat(retriever.search(q, List.of("staff"), 1)).extracting(RetrievedChunk::chunkId)
+                assertThat(retriever.search(q, 1, List.of("staff"))).extracting(RetrievedChunk::chunkId)
                         .containsExactly("during#2");
                 retriever.close();
             }
@@ -304,10 +304,10 @@ class MilvusSinkWriterIT {
         CollectionSpec spec = spec(info);
         try (MilvusSinkWriter w = writer(spec, SETTINGS)) {
             CollectionSpec otherModel = CollectionSpec.builder("someone-else", DIM).build();
-            assertThatThrownBy(() -> w.write(IndexAction.upsert("x", 1, FakeEmbeddings.chunks("x", 1, List.of("t"),
-                    ACL, "someone-else", DIM)), null)).hasMessageContaining("embedded by model 'someone-else'");
-            assertThatThrownBy(() -> w.write(IndexAction.upsert("x", 1, FakeEmbeddings.chunks("x", 1, List.of("t"),
-                    ACL, spec.modelId(), DIM + 1)), null)).hasMessageContaining("9-dimensional embedding");
+            assertThatThrownBy(() -> w.write(FakeEmbeddings.action("x", 1, List.of("t"),
+                    ACL, "someone-else", DIM), null)).hasMessageContaining("embedded by model 'someone-else'");
+            assertThatThrownBy(() -> w.write(FakeEmbeddings.action("x", 1, List.of("t"),
+                    ACL, spec.modelId(), DIM + 1), null)).hasMessageContaining("9-dimensional embedding");
             CollectionManager manager = new CollectionManager(client);
             assertThatThrownBy(() -> manager.verify(w.collection(), otherModel))
                     .hasMessageContaining("holds vectors of model '" + spec.modelId() + "' (dim 8), not of model "
@@ -330,8 +330,8 @@ class MilvusSinkWriterIT {
             // during the fill, readers still see the old model
             assertThat(manager.describe(v1.alias()).modelId()).isEqualTo(v1.modelId());
             try (MilvusSinkWriter w = writer(v2, SETTINGS)) {
-                w.write(IndexAction.upsert("doc", 2, FakeEmbeddings.chunks("doc", 2, List.of("new"), ACL,
-                        v2.modelId(), 12)), null);
+                w.write(FakeEmbeddings.action("doc", 2, List.of("new"), ACL,
+                        v2.modelId(), 12), null);
                 w.flush(true);
             }
         });

@@ -22,7 +22,7 @@ final class ParagraphChunker implements MapFunction<DocumentEvent, IndexAction> 
             return IndexAction.delete(e.id(), e.version());
         }
         Document d = e.upsert;
-        return IndexAction.upsert(d.id(), d.version(), FakeEmbeddings.chunks(d.id(), d.version(),
-                Arrays.asList(d.text().split("\n\n")), d.acl(), modelId, dim));
+        return FakeEmbeddings.action(d.id(), d.version(),
+                Arrays.asList(d.text().split("\n\n")), d.acl(), modelId, dim);
     }
 }

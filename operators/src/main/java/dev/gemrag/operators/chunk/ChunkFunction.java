@@ -1,6 +1,7 @@
 package dev.gemrag.operators.chunk;
 
 import dev.gemrag.connectors.records.DocumentEvent;
+import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.operators.model.ModelClientFactory;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -10,10 +11,11 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * Flink step: document event -> all chunks of that version, cut with the model's own tokenizer.
+ * Flink step: document event -> all chunks of that version (an {@link IndexAction} not yet embedded), cut with
+ * the model's own tokenizer.
  * Runs after keyBy(doc id), so the events of a document stay in order.
  */
-public final class ChunkFunction extends RichMapFunction<DocumentEvent, DocumentChunks> {
+public final class ChunkFunction extends RichMapFunction<DocumentEvent, IndexAction> {
     private static final long serialVersionUID = 1L;
 
     private final ModelClientFactory models;
@@ -43,8 +45,8 @@ public final class ChunkFunction extends RichMapFunction<DocumentEvent, Document
     }
 
     @Override
-    public DocumentChunks map(DocumentEvent event) {
-        DocumentChunks out = chunker.chunk(event);
+    public IndexAction map(DocumentEvent event) {
+        IndexAction out = chunker.chunk(event);
         if (out.isDelete()) {
             deletes.inc();
         } else {

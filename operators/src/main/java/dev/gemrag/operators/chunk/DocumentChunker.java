@@ -3,6 +3,7 @@ package dev.gemrag.operators.chunk;
 import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentEvent;
+import dev.gemrag.connectors.records.IndexAction;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +15,9 @@ public final class DocumentChunker {
         this.chunker = chunker;
     }
 
-    public DocumentChunks chunk(DocumentEvent event) {
+    public IndexAction chunk(DocumentEvent event) {
         if (event.isDelete()) {
-            return new DocumentChunks(event.id(), event.version(), List.of());
+            return IndexAction.delete(event.id(), event.version());
         }
         Document d = event.upsert;
         List<String> texts = chunker.split(d.text());
@@ -26,6 +27,6 @@ public final class DocumentChunker {
         for (int i = 0; i < texts.size(); i++) {
             chunks.add(new Chunk(Chunk.chunkId(d.id(), i), d.id(), d.version(), i, d.title(), texts.get(i), acl, metadata));
         }
-        return new DocumentChunks(d.id(), d.version(), chunks);
+        return IndexAction.chunked(d.id(), d.version(), chunks);
     }
 }

@@ -1,13 +1,11 @@
 package dev.gemrag.operators.embed;
 
 import dev.gemrag.connectors.records.Chunk;
-import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.engine.BatchStats;
 import dev.gemrag.model.engine.EngineListener;
 import dev.gemrag.model.engine.RequestKind;
-import dev.gemrag.operators.chunk.DocumentChunks;
 import dev.gemrag.operators.metrics.LatencyHistogram;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.operators.model.ModelClientFactory;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * whole and then drops the chunks of other versions. Use with ordered wait after keyBy(doc id)
  * so the events of a document reach the sink in order; see {@code AsyncDataStream.orderedWaitWithRetry}.
  */
-public final class EmbedDocumentFunction extends RichAsyncFunction<DocumentChunks, IndexAction> {
+public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, IndexAction> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EmbedDocumentFunction.class);
 
@@ -77,7 +75,7 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<DocumentChunk
     }
 
     @Override
-    public void asyncInvoke(DocumentChunks doc, ResultFuture<IndexAction> result) {
+    public void asyncInvoke(IndexAction doc, ResultFuture<IndexAction> result) {
         if (doc.isDelete()) {
             result.complete(List.of(IndexAction.delete(doc.docId, doc.docVersion)));
             return;
@@ -111,16 +109,16 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<DocumentChunk
             batchSize.update(texts.size());
             tokensPerSecond.markEvent(inputTokens);
             chunksPerSecond.markEvent(texts.size());
-            List<EmbeddedChunk> embedded = new ArrayList<>(vectors.size());
+            List<Chunk> embedded = new ArrayList<>(vectors.size());
             for (int i = 0; i < vectors.size(); i++) {
-                embedded.add(new EmbeddedChunk(doc.chunks.get(i), vectors.get(i), model.modelId()));
+                embedded.add(doc.chunks.get(i).withEmbedding(vectors.get(i)));
             }
-            result.complete(List.of(IndexAction.upsert(doc.docId, doc.docVersion, embedded)));
+            result.complete(List.of(IndexAction.upsert(doc.docId, doc.docVersion, model.modelId(), embedded)));
         });
     }
 
     @Override
-    public void timeout(DocumentChunks doc, ResultFuture<IndexAction> result) {
+    public void timeout(IndexAction doc, ResultFuture<IndexAction> result) {
         // A stuck engine is a system failure, not bad data: fail (and let Flink restart and replay).
         result.completeExceptionally(new TimeoutException(
                 "embedding " + doc.chunks.size() + " chunks of document " + doc.docId + " timed out"));

@@ -6,6 +6,7 @@ import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentDelete;
 import dev.gemrag.connectors.records.DocumentEvent;
+import dev.gemrag.connectors.records.IndexAction;
 import org.junit.jupiter.api.Test;
 
 class DocumentChunkerTest {
@@ -17,7 +18,7 @@ class DocumentChunkerTest {
 
     @Test
     void chunksCarryStableIdsTitleVersionAclAndMetadata() {
-        DocumentChunks out = chunker.chunk(doc("cp.1", 7, "One two three four. Five six seven eight. Nine ten."));
+        IndexAction out = chunker.chunk(doc("cp.1", 7, "One two three four. Five six seven eight. Nine ten."));
         assertThat(out.docId).isEqualTo("cp.1");
         assertThat(out.docVersion).isEqualTo(7);
         assertThat(out.chunks).extracting(Chunk::text).containsExactly("One two three four. Five six seven eight.", "Nine ten.");
@@ -39,7 +40,7 @@ class DocumentChunkerTest {
     @Test
     void deleteAndEmptyTextGiveNoChunks() {
         assertThat(chunker.chunk(DocumentEvent.delete(new DocumentDelete("a", 3))).isDelete()).isTrue();
-        DocumentChunks empty = chunker.chunk(doc("b", 4, "   "));
+        IndexAction empty = chunker.chunk(doc("b", 4, "   "));
         assertThat(empty.isDelete()).isTrue();
         assertThat(empty.docId).isEqualTo("b");
         assertThat(empty.docVersion).isEqualTo(4);

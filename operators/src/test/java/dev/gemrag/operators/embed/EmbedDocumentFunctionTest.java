@@ -2,10 +2,10 @@ package dev.gemrag.operators.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentDelete;
 import dev.gemrag.connectors.records.DocumentEvent;
-import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.operators.chunk.Chunker;
 import dev.gemrag.operators.chunk.DocumentChunker;
@@ -41,12 +41,12 @@ class EmbedDocumentFunctionTest {
         assertThat(a.docId).isEqualTo("d");
         assertThat(a.docVersion).isEqualTo(3);
         assertThat(a.isDelete()).isFalse();
-        assertThat(a.chunks).extracting(c -> c.chunk().chunkId()).containsExactly("d#0", "d#1");
+        assertThat(a.chunks).extracting(c -> c.chunkId()).containsExactly("d#0", "d#1");
         assertThat(model.embedCalls.get()).isEqualTo(1);
-        EmbeddedChunk first = a.chunks.get(0);
+        Chunk first = a.chunks.get(0);
         // Embedded as "title\ntext", by the model named in the record.
-        assertThat(first.embedding()).containsExactly(BagOfWordsModel.vector("cp\n" + first.chunk().text()));
-        assertThat(first.modelId()).isEqualTo(model.modelId());
+        assertThat(first.embedding()).containsExactly(BagOfWordsModel.vector("cp\n" + first.text()));
+        assertThat(a.modelId).isEqualTo(model.modelId());
         fn.close();
     }
 

@@ -10,7 +10,6 @@ import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
-import dev.gemrag.operators.chunk.DocumentChunks;
 import dev.gemrag.operators.embed.EmbedDocumentFunction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ class EngineBackpressureIT {
         SharedEngineModels models = new SharedEngineModels(new HeldModelSource(), 4096, Duration.ofMillis(1), QUEUE);
         // the same JVM-wide engine as the job's operator, to read its queue depth
         probe = models.open();
-        AsyncDataStream.orderedWait(env.addSource(new DocsThenIdle()).returns(TypeInformation.of(DocumentChunks.class)),
+        AsyncDataStream.orderedWait(env.addSource(new DocsThenIdle()).returns(TypeInformation.of(IndexAction.class)),
                         new EmbedDocumentFunction(models, 512), 10, TimeUnit.MINUTES, 16)
                 .returns(TypeInformation.of(IndexAction.class))
                 .map(new CountCheckpoints()).returns(TypeInformation.of(IndexAction.class))
@@ -98,26 +97,26 @@ class EngineBackpressureIT {
         }
     }
 
-    static List<DocumentChunks> docs() {
-        List<DocumentChunks> docs = new ArrayList<>();
+    static List<IndexAction> docs() {
+        List<IndexAction> docs = new ArrayList<>();
         for (int d = 0; d < DOCS; d++) {
             List<Chunk> chunks = new ArrayList<>();
             for (int c = 0; c < 2; c++) {
                 chunks.add(new Chunk(Chunk.chunkId("d" + d, c), "d" + d, 1, c, "t", "text " + d + " " + c,
                         new String[] {"g"}, "{}"));
             }
-            docs.add(new DocumentChunks("d" + d, 1, chunks));
+            docs.add(IndexAction.chunked("d" + d, 1, chunks));
         }
         return docs;
     }
 
     /** Emits the documents, then stays open (a finished input would make the async operator drain first). */
-    static final class DocsThenIdle implements SourceFunction<DocumentChunks> {
+    static final class DocsThenIdle implements SourceFunction<IndexAction> {
         private volatile boolean running = true;
 
         @Override
-        public void run(SourceContext<DocumentChunks> ctx) throws Exception {
-            for (DocumentChunks d : docs()) {
+        public void run(SourceContext<IndexAction> ctx) throws Exception {
+            for (IndexAction d : docs()) {
                 synchronized (ctx.getCheckpointLock()) {
                     ctx.collect(d);
                 }

@@ -26,7 +26,6 @@ import dev.gemrag.operators.answer.AnswerSettings;
 import dev.gemrag.pipeline.config.AnswerSamplingConfig;
 import dev.gemrag.operators.answer.QuestionValidator;
 import dev.gemrag.operators.chunk.ChunkFunction;
-import dev.gemrag.operators.chunk.DocumentChunks;
 import dev.gemrag.operators.embed.EmbedDocumentFunction;
 import dev.gemrag.operators.model.ModelClientFactory;
 import dev.gemrag.operators.parse.DeadLetterOutput;
@@ -108,10 +107,10 @@ public final class GemragJob {
                         .build(), WatermarkStrategy.noWatermarks(), "documents")
                 .uid("documents-source");
         ParsedStreams<DocumentEvent> docs = ParsedStreams.documents(raw);
-        SingleOutputStreamOperator<DocumentChunks> chunks = docs.valid()
+        SingleOutputStreamOperator<IndexAction> chunks = docs.valid()
                 .keyBy(DocumentEvent::id)
                 .map(new ChunkFunction(models, config.get(CHUNK_SIZE), config.get(CHUNK_OVERLAP)))
-                .returns(TypeInformation.of(DocumentChunks.class))
+                .returns(TypeInformation.of(IndexAction.class))
                 .name("chunk").uid("chunk");
         Duration timeout = config.get(EMBED_TIMEOUT);
         // Ordered: a document's versions leave in the order they came (the stream is keyed by doc id upstream).

@@ -34,13 +34,13 @@ public final class MilvusRetrievers implements RetrieverFactory {
         return new Retriever() {
             @Override
             public List<RetrievedChunk> search(float[] query, int topK, List<String> groups) {
-                return r.search(query, groups, topK);
+                return r.search(query, topK, groups);
             }
 
             @Override
             public List<RetrievedChunk> search(String text, float[] query, RetrievalMode mode, int topK,
                     List<String> groups) {
-                return r.search(text, query, mode, groups, topK);
+                return r.search(text, query, mode, topK, groups);
             }
 
             @Override

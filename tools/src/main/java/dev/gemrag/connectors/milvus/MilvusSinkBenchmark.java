@@ -1,9 +1,6 @@
 package dev.gemrag.connectors.milvus;
 
-import dev.gemrag.connectors.milvus.internal.MilvusSinkWriter;
-import dev.gemrag.connectors.milvus.internal.SinkSettings;
 import dev.gemrag.connectors.records.Chunk;
-import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.service.collection.request.DropCollectionReq;
@@ -12,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
  * Sink throughput: rows/s the sink writer gets into a Milvus server (upsert + stale-chunk delete per
@@ -42,9 +39,11 @@ public final class MilvusSinkBenchmark {
     public Result sink(int batchRows, int rows) throws Exception {
         CollectionSpec spec = spec("sink_b" + batchRows);
         List<IndexAction> actions = actions(spec.modelId(), rows);
-        SinkSettings settings = new SinkSettings(batchRows, Duration.ofHours(1), 3, Duration.ofMillis(200),
-                Duration.ofSeconds(2), FieldOverflow.TRUNCATE);
-        try (MilvusSinkWriter w = new MilvusSinkWriter(connection, spec, settings, null, new UnregisteredMetricsGroup())) {
+        // Through the public builder (its checks included), as a job would configure it; no interval flushes.
+        MilvusSink sink = MilvusSink.builder().setConnection(connection).setCollection(spec).setBatchMaxRows(batchRows)
+                .setBatchMaxInterval(Duration.ofHours(1)).setRetries(3, Duration.ofMillis(200), Duration.ofSeconds(2))
+                .setFieldOverflow(FieldOverflow.TRUNCATE).build();
+        try (SinkWriter<IndexAction> w = sink.createStandaloneWriter()) {
             long t0 = System.nanoTime();
             for (IndexAction a : actions) {
                 w.write(a, null);
@@ -94,17 +93,17 @@ public final class MilvusSinkBenchmark {
         List<IndexAction> out = new ArrayList<>(docs);
         for (int d = 0; d < docs; d++) {
             String doc = "doc-" + d;
-            List<EmbeddedChunk> chunks = new ArrayList<>(chunksPerDoc);
+            List<Chunk> chunks = new ArrayList<>(chunksPerDoc);
             for (int c = 0; c < chunksPerDoc; c++) {
                 float[] v = new float[dimension];
                 for (int i = 0; i < dimension; i++) {
                     v[i] = (float) rnd.nextGaussian();
                 }
                 String text = "benchmark text of " + doc + " chunk " + c + " ".repeat(200);
-                chunks.add(new EmbeddedChunk(new Chunk(Chunk.chunkId(doc, c), doc, 1, c, "Bench " + doc, text,
-                        new String[] {"bench"}, "{}"), v, modelId));
+                chunks.add(new Chunk(Chunk.chunkId(doc, c), doc, 1, c, "Bench " + doc, text, new String[] {"bench"}, "{}",
+                        v));
             }
-            out.add(IndexAction.upsert(doc, 1, chunks));
+            out.add(IndexAction.upsert(doc, 1, modelId, chunks));
         }
         return out;
     }

@@ -12,7 +12,6 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentEvent;
-import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.connectors.records.RetrievalMode;
 import dev.gemrag.model.EmbedRole;
@@ -24,7 +23,6 @@ import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.operators.answer.Retriever;
 import dev.gemrag.operators.chunk.Chunker;
 import dev.gemrag.operators.chunk.DocumentChunker;
-import dev.gemrag.operators.chunk.DocumentChunks;
 import dev.gemrag.operators.embed.EmbedText;
 import dev.gemrag.pipeline.job.MilvusRetrievers;
 import java.io.IOException;
@@ -122,10 +120,10 @@ public final class MilvusEval {
     /** Chunks, embeds and writes every document through the sink's writer; returns chunk texts/s of the embedding. */
     private double index(BeirDataset data, CollectionSpec spec, String uri) throws IOException {
         DocumentChunker chunker = new DocumentChunker(new Chunker(model.tokenizer(), chunkSize, chunkOverlap));
-        List<DocumentChunks> docs = new ArrayList<>(data.corpus().size());
+        List<IndexAction> docs = new ArrayList<>(data.corpus().size());
         List<Chunk> all = new ArrayList<>();
         for (BeirDataset.Doc d : data.corpus()) {
-            DocumentChunks dc = chunker.chunk(DocumentEvent.upsert(new Document(d.id(), 1, d.title(), d.text(), null,
+            IndexAction dc = chunker.chunk(DocumentEvent.upsert(new Document(d.id(), 1, d.title(), d.text(), null,
                     new String[] {GROUP}, null)));
             docs.add(dc);
             all.addAll(dc.chunks);
@@ -141,12 +139,12 @@ public final class MilvusEval {
                 .build();
         int next = 0;
         try (SinkWriter<IndexAction> w = sink.createStandaloneWriter()) {
-            for (DocumentChunks dc : docs) {
-                List<EmbeddedChunk> embedded = new ArrayList<>(dc.chunks.size());
+            for (IndexAction dc : docs) {
+                List<Chunk> embedded = new ArrayList<>(dc.chunks.size());
                 for (Chunk c : dc.chunks) {
-                    embedded.add(new EmbeddedChunk(c, vectors.get(next++), model.id()));
+                    embedded.add(c.withEmbedding(vectors.get(next++)));
                 }
-                w.write(IndexAction.upsert(dc.docId, dc.docVersion, embedded), null);
+                w.write(IndexAction.upsert(dc.docId, dc.docVersion, model.id(), embedded), null);
             }
             w.flush(true);
         } catch (InterruptedException e) {
@@ -207,10 +205,10 @@ public final class MilvusEval {
         try (Retriever retriever = new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
             for (int i = 0; i < data.queries().size(); i++) {
                 String text = data.queries().get(i).text();
-                List<dev.gemrag.connectors.milvus.RetrievedChunk> dense = asConnectorHits(retriever.search(text,
-                        queryVectors.get(i), RetrievalMode.DENSE, depth, List.of(GROUP)));
-                List<dev.gemrag.connectors.milvus.RetrievedChunk> sparse = asConnectorHits(retriever.search(text,
-                        queryVectors.get(i), RetrievalMode.SPARSE, depth, List.of(GROUP)));
+                List<RetrievedChunk> dense = retriever.search(text, queryVectors.get(i), RetrievalMode.DENSE, depth,
+                        List.of(GROUP));
+                List<RetrievedChunk> sparse = retriever.search(text, queryVectors.get(i), RetrievalMode.SPARSE, depth,
+                        List.of(GROUP));
                 for (int f = 0; f < fusions.size(); f++) {
                     Set<String> docs = new LinkedHashSet<>();
                     fusions.get(f).fuse(dense, sparse, CHUNKS_PER_QUERY).forEach(h -> docs.add(h.docId()));
@@ -226,12 +224,6 @@ public final class MilvusEval {
             out.add(r);
         }
         return out;
-    }
-
-    /** The answer step's hits as the connector's type, which {@link HybridFusion} fuses. */
-    private static List<dev.gemrag.connectors.milvus.RetrievedChunk> asConnectorHits(List<RetrievedChunk> hits) {
-        return hits.stream().map(h -> new dev.gemrag.connectors.milvus.RetrievedChunk(h.chunkId(), h.docId(),
-                h.title(), h.text(), h.score())).toList();
     }
 
     /** Embeds in batches of similar length (less padding); vectors in input order. */

@@ -19,7 +19,6 @@ import com.google.gson.JsonPrimitive;
 import dev.gemrag.connectors.milvus.CollectionSpec;
 import dev.gemrag.connectors.milvus.FieldOverflow;
 import dev.gemrag.connectors.records.Chunk;
-import dev.gemrag.connectors.records.EmbeddedChunk;
 import dev.gemrag.connectors.records.IndexAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -57,25 +56,32 @@ public final class ChunkRowMapper {
         if (action.isDelete()) {
             return List.of();
         }
+        if (!spec.modelId().equals(action.modelId)) {
+            throw new IllegalArgumentException("document '" + action.docId + "' v" + action.docVersion
+                    + " was embedded by model '" + action.modelId + "' but collection '" + collection
+                    + "' holds vectors of model '" + spec.modelId()
+                    + "': re-index into a new collection instead of mixing vectors");
+        }
         List<JsonObject> rows = new ArrayList<>(action.chunks.size());
-        for (EmbeddedChunk ec : action.chunks) {
-            rows.add(row(action, ec));
+        // The chunks of a document share its metadata: parse it once, not once per chunk.
+        String metadataJson = null;
+        JsonElement metadata = null;
+        for (Chunk c : action.chunks) {
+            if (metadata == null || !java.util.Objects.equals(metadataJson, c.metadataJson())) {
+                metadataJson = c.metadataJson();
+                metadata = metadata(c);
+            }
+            rows.add(row(action, c, metadata));
         }
         return rows;
     }
 
-    private JsonObject row(IndexAction action, EmbeddedChunk ec) {
-        Chunk c = ec.chunk();
+    private JsonObject row(IndexAction action, Chunk c, JsonElement metadata) {
         if (!action.docId.equals(c.docId()) || action.docVersion != c.docVersion()) {
             throw new IllegalArgumentException("chunk " + c.chunkId() + " (doc '" + c.docId() + "' v" + c.docVersion()
                     + ") does not belong to the action for doc '" + action.docId + "' v" + action.docVersion);
         }
-        if (!spec.modelId().equals(ec.modelId())) {
-            throw new IllegalArgumentException("chunk " + c.chunkId() + " was embedded by model '" + ec.modelId()
-                    + "' but collection '" + collection + "' holds vectors of model '" + spec.modelId()
-                    + "': re-index into a new collection instead of mixing vectors");
-        }
-        float[] v = ec.embedding();
+        float[] v = c.embedding();
         if (v == null || v.length != spec.dimension()) {
             throw new IllegalArgumentException("chunk " + c.chunkId() + " has a " + (v == null ? 0 : v.length)
                     + "-dimensional embedding but collection '" + collection + "' holds " + spec.dimension()
@@ -107,7 +113,7 @@ public final class ChunkRowMapper {
         row.addProperty(TITLE, title);
         row.addProperty(TEXT, text);
         row.add(ACL, aclJson);
-        row.add(METADATA, metadata(c));
+        row.add(METADATA, metadata);
         row.add(EMBEDDING, vec);
         if (spec.fullText()) {
             // built from the stored (possibly cut) title and text; only the 65535-byte VarChar cap can cut it further

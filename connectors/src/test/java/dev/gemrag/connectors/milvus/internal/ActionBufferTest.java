@@ -16,9 +16,9 @@ class ActionBufferTest {
     @Test
     void lastActionPerDocumentWinsAndRowCountFollows() {
         ActionBuffer b = new ActionBuffer();
-        b.add(IndexAction.upsert("a", 1, List.of()), rows(9));
-        b.add(IndexAction.upsert("b", 1, List.of()), rows(2));
-        b.add(IndexAction.upsert("a", 2, List.of()), rows(3));
+        b.add(IndexAction.upsert("a", 1, "m", List.of()), rows(9));
+        b.add(IndexAction.upsert("b", 1, "m", List.of()), rows(2));
+        b.add(IndexAction.upsert("a", 2, "m", List.of()), rows(3));
         assertThat(b.rowCount()).isEqualTo(5);
         b.add(IndexAction.delete("b", 2), rows(0));
         assertThat(b.rowCount()).isEqualTo(3);
