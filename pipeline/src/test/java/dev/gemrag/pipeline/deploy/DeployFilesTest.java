@@ -246,7 +246,7 @@ class DeployFilesTest {
     }
 
     @Test
-    void dockerfileCopiesExistingFilesAndTheJarTheBuildMakes() {
+    void dockerfileCopiesExistingFilesAndTheJarTheBuildMakes() throws Exception {
         Path dockerfile = root.resolve("deploy/flink/Dockerfile");
         List<RepoFiles.Instruction> ins = RepoFiles.dockerfile(dockerfile);
         String flinkVersion = RepoFiles.property(root.resolve("pom.xml"), "flink.version");
@@ -276,6 +276,17 @@ class DeployFilesTest {
                 }
             }
         }
+        // The image builds in a Maven reactor: every module the root pom lists must be there (its pom at least).
+        List<String> copied = ins.stream().filter(i -> i.keyword().equals("COPY")).map(RepoFiles.Instruction::args)
+                .map(a -> a.split("\\s+")[0]).toList();
+        java.util.regex.Matcher module = java.util.regex.Pattern.compile("<module>([^<]+)</module>")
+                .matcher(Files.readString(root.resolve("pom.xml")));
+        int modules = 0;
+        while (module.find()) {
+            modules++;
+            assertThat(copied).as("deploy/flink/Dockerfile copies every module's pom").contains(module.group(1) + "/pom.xml");
+        }
+        assertThat(modules).isGreaterThan(5);
         // The job jar: what the shade plugin writes, copied to where the submit service runs it from.
         Path shaded = RepoFiles.buildPath("pipeline", RepoFiles.executionSetting(root.resolve("pipeline/pom.xml"), "job-jar", "outputFile"));
         assertThat(shaded).isEqualTo(Path.of(StandaloneClusterFailoverIT.JOB_JAR_IN_REPO));
