@@ -2,6 +2,7 @@ package dev.gemrag.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
@@ -176,11 +177,16 @@ public final class GemParameters implements AutoCloseable {
         return true;
     }
 
-    /** Sets every gradient to 0 (assignment, not a product: NaN * 0 stays NaN). */
+    /**
+     * Sets every gradient to 0 in place (an assignment, not a product: NaN * 0 stays NaN). Not with
+     * {@code set(float[])}: DJL's PyTorch engine then re-points the tensor at a Java direct buffer that only the
+     * (short-lived) gradient handle keeps alive; once that memory was freed and reused, the next backward wrote
+     * into it (the trainer's intermittent non-finite gradients, garbage shapes and crashes in libc).
+     */
     public void zeroGradients() {
         for (NDArray p : all.values()) {
             try (NDArray g = p.getGradient()) {
-                g.set(new float[Math.toIntExact(g.size())]);
+                g.set(new NDIndex(":"), 0f);
             }
         }
     }
