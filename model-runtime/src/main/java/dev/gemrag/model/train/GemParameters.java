@@ -167,14 +167,20 @@ public final class GemParameters implements AutoCloseable {
 
     /** Whether every parameter's gradient is finite (NaN/inf anywhere: false). */
     public boolean gradientsFinite() {
-        for (NDArray p : all.values()) {
+        return nonFiniteGradient() == null;
+    }
+
+    /** The first parameter whose gradient holds a NaN or infinity, or null when all are finite. */
+    public String nonFiniteGradient() {
+        for (Map.Entry<String, NDArray> e : all.entrySet()) {
+            NDArray p = e.getValue();
             try (NDArray g = p.getGradient(); NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
                 if (bad.getBoolean()) {
-                    return false;
+                    return e.getKey();
                 }
             }
         }
-        return true;
+        return null;
     }
 
     /**

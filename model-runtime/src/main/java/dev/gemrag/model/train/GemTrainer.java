@@ -131,11 +131,12 @@ public final class GemTrainer {
                         }
                         gc.backward(loss);
                     }
-                    update = params.gradientsFinite();
+                    String bad = params.nonFiniteGradient();
+                    update = bad == null;
                     if (!update) {
                         params.zeroGradients();
-                        LOG.warn("step {}: non-finite gradient with loss {}, {}", step + 1, contrastive ? cl : ntp,
-                                attempt == 0 ? "recomputing the step" : "update skipped");
+                        LOG.warn("step {}: non-finite gradient of {} with loss {}, {}", step + 1, bad,
+                                contrastive ? cl : ntp, attempt == 0 ? "recomputing the step" : "update skipped");
                     }
                 }
                 if (update) {
