@@ -101,7 +101,7 @@ public final class MilvusOptions {
             .enumType(FusionMethod.class).defaultValue(FusionMethod.WEIGHTED)
             .withDescription("How hybrid merges the two candidate lists: weighted (normalised scores) or rrf.");
     public static final ConfigOption<Double> RETRIEVAL_DENSE_WEIGHT = ConfigOptions.key("retrieval.dense-weight")
-            .doubleType().defaultValue(0.3)
+            .doubleType().defaultValue(0.5)
             .withDescription("Weight of the dense leg in weighted fusion (BM25 gets 1 - w); tuned on man-dev, see "
                     + "the README.");
     public static final ConfigOption<Integer> RETRIEVAL_RRF_K = ConfigOptions.key("retrieval.rrf-k").intType()

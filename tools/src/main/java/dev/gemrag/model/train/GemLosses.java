@@ -73,4 +73,23 @@ public final class GemLosses {
                 ai.djl.ndarray.types.DataType.FLOAT32);
         return logp.mul(target).sum(new int[] {1}).mean().neg();
     }
+
+    /**
+     * Distillation: KL divergence from the teachers' in-batch similarity distribution to the student's,
+     * {@code mean_i sum_j p_ij (log p_ij - log q_ij)} with {@code q_i = softmax_j(scale * cos(query_i, doc_j))}
+     * (the student's InfoNCE logits) and {@code p} = {@code targets {B, N}}, rows summing to 1 (see
+     * {@link TeacherTargets}). Zero when the student ranks every batch exactly as the teachers do.
+     */
+    public static NDArray distill(NDArray queries, NDArray docs, NDArray logitScale, NDArray targets) {
+        long b = queries.getShape().get(0);
+        long n = docs.getShape().get(0);
+        if (!targets.getShape().equals(new Shape(b, n))) {
+            throw new IllegalArgumentException("distill targets " + targets.getShape() + " for " + b + " queries x " + n
+                    + " documents");
+        }
+        NDArray logq = unit(queries).matMul(unit(docs).transpose()).mul(logitScale).logSoftmax(1);
+        // p log p with 0 log 0 = 0: a constant, kept so the value is the KL divergence itself
+        NDArray plogp = targets.mul(targets.maximum(1e-30f).log());
+        return plogp.sub(targets.mul(logq)).sum(new int[] {1}).mean();
+    }
 }

@@ -2,6 +2,7 @@ package dev.gemrag.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
@@ -166,21 +167,32 @@ public final class GemParameters implements AutoCloseable {
 
     /** Whether every parameter's gradient is finite (NaN/inf anywhere: false). */
     public boolean gradientsFinite() {
-        for (NDArray p : all.values()) {
+        return nonFiniteGradient() == null;
+    }
+
+    /** The first parameter whose gradient holds a NaN or infinity, or null when all are finite. */
+    public String nonFiniteGradient() {
+        for (Map.Entry<String, NDArray> e : all.entrySet()) {
+            NDArray p = e.getValue();
             try (NDArray g = p.getGradient(); NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
                 if (bad.getBoolean()) {
-                    return false;
+                    return e.getKey();
                 }
             }
         }
-        return true;
+        return null;
     }
 
-    /** Sets every gradient to 0 (assignment, not a product: NaN * 0 stays NaN). */
+    /**
+     * Sets every gradient to 0 in place (an assignment, not a product: NaN * 0 stays NaN). Not with
+     * {@code set(float[])}: DJL's PyTorch engine then re-points the tensor at a Java direct buffer that only the
+     * (short-lived) gradient handle keeps alive; once that memory was freed and reused, the next backward wrote
+     * into it (the trainer's intermittent non-finite gradients, garbage shapes and crashes in libc).
+     */
     public void zeroGradients() {
         for (NDArray p : all.values()) {
             try (NDArray g = p.getGradient()) {
-                g.set(new float[Math.toIntExact(g.size())]);
+                g.set(new NDIndex(":"), 0f);
             }
         }
     }

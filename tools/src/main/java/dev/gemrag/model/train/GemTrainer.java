@@ -41,6 +41,8 @@ public final class GemTrainer {
     private final Checkpoint base;
     private final TextTokenizer tokenizer;
     private final TrainConfig config;
+    /** Wall time of the runs before a resume (from the checkpoint), so the descriptor states the whole run's. */
+    private double priorWallSeconds;
 
     public GemTrainer(Checkpoint base, TextTokenizer tokenizer, TrainConfig config) {
         this.base = base;
@@ -58,13 +60,25 @@ public final class GemTrainer {
         long wallStart = System.nanoTime();
         TrainingText data = config.pairs() != null && config.ntpSteps() == 0 ? null
                 : TrainingText.read(config.data(), tokenizer, config.maxTokens() - config.k(), config.seed());
-        PairSteps pairSteps = config.pairs() == null ? null : PairSteps.load(config, tokenizer, base.config().vocabSize());
+        try (PairSteps pairSteps = config.pairs() == null ? null
+                : PairSteps.load(config, tokenizer, base.config().vocabSize())) {
+            return train(onStep, wallStart, data, pairSteps);
+        }
+    }
+
+    private GemAdapter train(Consumer<StepStats> onStep, long wallStart, TrainingText data, PairSteps pairSteps)
+            throws IOException {
         LOG.info("GEM training: {} {} steps ({} NTP then contrastive{}), batch {}, {} tokens, k {}, LoRA rank {}{}",
                 pairSteps != null ? pairSteps.pairs().size() + " pairs (" + pairSteps.pairs().heldOutCount() + " held out),"
                         : data.size() + " passages,",
                 config.steps(), config.ntpSteps(), pairSteps != null ? " on pairs, " + config.hardNegatives()
                         + " BM25 hard negatives each" : "", config.batchSize(), config.maxTokens(), config.k(),
                 config.rank(), config.summaryOnly() ? " at the summary step only" : " on all tokens");
+        if (config.distillation().enabled()) {
+            LOG.info("distillation from {} (weight {}, temperature {}), teacher vectors cached in {}",
+                    config.distillation().teachers(), config.distillation().weight(), config.distillation().temperature(),
+                    config.distillation().cacheDir());
+        }
         CosineSchedule schedule = new CosineSchedule(config.ntpSteps(), config.steps(), config.lrNtp(), config.lrCl());
         int vocab = base.config().vocabSize();
         try (LlamaModel model = LlamaModel.create(base.config(), base.weights());
@@ -81,6 +95,7 @@ public final class GemTrainer {
                 List<int[]> texts = contrastive && pairSteps != null ? List.of() : data.batch(step, config.batchSize());
                 double ntp = Double.NaN;
                 double cl = Double.NaN;
+                double kd = Double.NaN;
                 long tokens = 0;
                 boolean update = false;
                 // a rare non-finite gradient with a finite loss was seen on CPU (not reproducible on a rerun of
@@ -92,8 +107,10 @@ public final class GemTrainer {
                         NDArray loss;
                         if (contrastive && pairSteps != null) {
                             PairSteps.Step b = pairSteps.step(step);
-                            loss = pairSteps.loss(model, m, params, b);
+                            PairSteps.Losses parts = pairSteps.loss(model, m, params, b);
+                            loss = parts.total();
                             cl = loss.getFloat();
+                            kd = parts.distill();
                             tokens = b.tokens();
                         } else if (contrastive) {
                             ContrastiveBatch b = ContrastiveBatch.build(texts, config.k(), vocab, config.dropout(),
@@ -114,11 +131,12 @@ public final class GemTrainer {
                         }
                         gc.backward(loss);
                     }
-                    update = params.gradientsFinite();
+                    String bad = params.nonFiniteGradient();
+                    update = bad == null;
                     if (!update) {
                         params.zeroGradients();
-                        LOG.warn("step {}: non-finite gradient with loss {}, {}", step + 1, contrastive ? cl : ntp,
-                                attempt == 0 ? "recomputing the step" : "update skipped");
+                        LOG.warn("step {}: non-finite gradient of {} with loss {}, {}", step + 1, bad,
+                                contrastive ? cl : ntp, attempt == 0 ? "recomputing the step" : "update skipped");
                     }
                 }
                 if (update) {
@@ -130,8 +148,9 @@ public final class GemTrainer {
                 long eta = (long) ((System.nanoTime() - runStart) / 1e9 / done * (config.steps() - step - 1));
                 StepStats stats = new StepStats(step + 1, config.steps(), ntp, cl, contrastive ? cl : ntp, lr,
                         params.logitScaleValue(), tokens, nanos, eta);
-                LOG.info(String.format(Locale.ROOT, "step %d/%d %s %.4f lr %.2e scale %.1f %.0f tok/s eta %ds",
-                        stats.step(), stats.steps(), contrastive ? "cl" : "ntp", stats.loss(), lr, stats.logitScale(),
+                LOG.info(String.format(Locale.ROOT, "step %d/%d %s %.4f%s lr %.2e scale %.1f %.0f tok/s eta %ds",
+                        stats.step(), stats.steps(), contrastive ? "cl" : "ntp", stats.loss(),
+                        Double.isNaN(kd) ? "" : String.format(Locale.ROOT, " (kl %.4f)", kd), lr, stats.logitScale(),
                         stats.tokensPerSecond(), eta));
                 if (onStep != null) {
                     onStep.accept(stats);
@@ -155,7 +174,7 @@ public final class GemTrainer {
                 config.maxTokens(),
                 config.rank() == 0 ? null : new AdapterDescriptor.Lora(config.rank(), config.alpha(), config.targets(),
                         config.summaryOnly() ? AdapterDescriptor.Lora.SUMMARY : AdapterDescriptor.Lora.ALL),
-                training(steps, (System.nanoTime() - wallStart) / 1e9));
+                training(steps, priorWallSeconds + (System.nanoTime() - wallStart) / 1e9));
         GemAdapter adapter = new GemAdapter(d.validate(), params.adapterTensors());
         adapter.write(config.out());
         return adapter;
@@ -177,7 +196,11 @@ public final class GemTrainer {
         notes.put("objective", config.pairs() == null ? "self-supervised: NTP then InfoNCE (token-dropout positive)"
                 : (config.ntpSteps() > 0 ? "NTP, then " : "") + "InfoNCE query -> passage, in-batch negatives"
                         + (config.hardNegatives() > 0 ? " + " + config.hardNegatives() + " BM25 hard negative(s) per pair"
-                                : "") + ", query instruction prepended to training queries");
+                                : "") + ", query instruction prepended to training queries"
+                        + (config.distillation().enabled() ? "; distillation: " + (1 - config.distillation().weight())
+                                + " InfoNCE + " + config.distillation().weight() + " KL to the in-batch similarity "
+                                + "distribution of " + String.join(" + ", config.distillation().teachers())
+                                + " (teacher temperature " + config.distillation().temperature() + ")" : ""));
         notes.put("lora_positions", config.summaryOnly() ? "summary" : "all");
         notes.put("batch", config.batchSize());
         notes.put("max_tokens", config.maxTokens());
@@ -204,6 +227,7 @@ public final class GemTrainer {
         meta.put("base_sha256", base.sha256());
         meta.put("k", config.k());
         meta.put("rank", config.rank());
+        meta.put("wall_seconds", priorWallSeconds + (System.nanoTime() - wallStart) / 1e9);
         JSON.writeValue(dir.resolve("state.json").toFile(), meta);
         writeAdapter(params, step, wallStart);
         LOG.info("checkpoint at step {} in {}", step, dir);
@@ -239,6 +263,7 @@ public final class GemTrainer {
         params.load(values);
         adam.restore(meta.path("adam_steps").asInt(), moments, params.all());
         int step = meta.path("step").asInt();
+        priorWallSeconds = meta.path("wall_seconds").asDouble(0);
         LOG.info("resuming from step {} ({})", step, dir);
         return step;
     }

@@ -31,11 +31,12 @@ import java.util.List;
  * @param summaryOnly      LoRA only at the summary step ({@link dev.gemrag.model.gem.SummaryPass}); the text
  *                         runs the base weights without gradients. Needs pairs and no NTP phase
  * @param hardNegatives    BM25-mined hard negatives per pair ({@link Bm25Negatives}), 0 for in-batch only
+ * @param distillation     teacher distillation mixed into the pair objective ({@link Distillation#NONE}: off)
  */
 public record TrainConfig(Path data, Path out, int steps, int ntpSteps, int batchSize, int maxTokens, int k, int rank,
         float alpha, List<String> targets, float lrNtp, float lrCl, float splitFraction, float dropout, long seed,
         int checkpointEvery, boolean resume, String queryInstruction, String command, Path pairs,
-        boolean summaryOnly, int hardNegatives) {
+        boolean summaryOnly, int hardNegatives, Distillation distillation) {
 
     public static final String DEFAULT_QUERY_INSTRUCTION = "Given a question, retrieve passages that answer it: ";
 
@@ -59,6 +60,20 @@ public record TrainConfig(Path data, Path out, int steps, int ntpSteps, int batc
             throw new IllegalArgumentException("train: a summary-only adapter is trained on --pairs with --ntp-steps 0 "
                     + "(generation runs the base weights, so next-token training has nothing to protect)");
         }
+        java.util.Objects.requireNonNull(distillation, "distillation (Distillation.NONE for none)");
+        if (distillation.enabled() && pairs == null) {
+            throw new IllegalArgumentException("train: distillation needs --pairs (teachers rank the pairs' passages)");
+        }
+    }
+
+    /** Without distillation. */
+    public TrainConfig(Path data, Path out, int steps, int ntpSteps, int batchSize, int maxTokens, int k, int rank,
+            float alpha, List<String> targets, float lrNtp, float lrCl, float splitFraction, float dropout, long seed,
+            int checkpointEvery, boolean resume, String queryInstruction, String command, Path pairs,
+            boolean summaryOnly, int hardNegatives) {
+        this(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl, splitFraction,
+                dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly, hardNegatives,
+                Distillation.NONE);
     }
 
     /** Small-CPU defaults: 200 steps, 100 NTP, batch 8, 128 tokens, k 1, rank 8, alpha 16. */
@@ -71,25 +86,31 @@ public record TrainConfig(Path data, Path out, int steps, int ntpSteps, int batc
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
         return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
                 splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives);
+                hardNegatives, distillation);
     }
 
     public TrainConfig withLora(int k, int rank, float alpha, float lrNtp, float lrCl) {
         return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
                 splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives);
+                hardNegatives, distillation);
     }
 
     public TrainConfig withRun(long seed, int checkpointEvery, boolean resume, String command) {
         return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
                 splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives);
+                hardNegatives, distillation);
     }
 
     /** Query -> passage training on {@code pairs}. */
     public TrainConfig withPairs(Path pairs, boolean summaryOnly, int hardNegatives) {
         return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
                 splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives);
+                hardNegatives, distillation);
+    }
+
+    public TrainConfig withDistillation(Distillation distillation) {
+        return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
+                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
+                hardNegatives, distillation);
     }
 }

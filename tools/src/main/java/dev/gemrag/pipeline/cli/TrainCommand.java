@@ -4,7 +4,9 @@ import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.gem.ModelRuntime;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
+import dev.gemrag.model.train.Distillation;
 import dev.gemrag.model.train.GemTrainer;
+import dev.gemrag.model.train.Teachers;
 import dev.gemrag.model.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,6 +42,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hard-negatives", defaultValue = "0", description = "BM25-mined hard negatives per pair "
             + "(default: ${DEFAULT-VALUE})")
     int hardNegatives;
+
+    @Option(names = "--teachers", split = ",", description = "teacher embedders to distil from: minilm, bge-small "
+            + "(training time only; their vectors are cached per pairs file)")
+    List<String> teachers = List.of();
+
+    @Option(names = "--distill-weight", defaultValue = "0", description = "share of the teacher KL term in the pair "
+            + "loss, (1 - w) InfoNCE + w KL; 0 = off, 1 = distillation alone (default: ${DEFAULT-VALUE})")
+    float distillWeight;
+
+    @Option(names = "--distill-temperature", defaultValue = "0.05", description = "teacher softmax temperature "
+            + "(default: ${DEFAULT-VALUE})")
+    float distillTemperature;
+
+    @Option(names = "--teacher-cache", description = "folder of cached teacher vectors (default: ~/.cache/gemrag/teachers)")
+    Path teacherCache;
 
     @Option(names = "--out", required = true, description = "adapter descriptor to write, e.g. models/gem.json")
     Path out;
@@ -117,10 +134,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (!args.isEmpty() && args.get(0).equals("train")) {
             args.remove(0); // the top-level parse result starts with the subcommand's name
         }
+        // the adapter is reproduced by the command without --resume (resuming is exact)
+        args.removeIf(a -> a.equals("--resume"));
         String command = "gemrag train " + String.join(" ", args);
         TrainConfig cfg = new TrainConfig(data, out, steps, ntpSteps, batch, maxTokens, k, rank, alpha, targets, lrNtp,
                 lrCl, splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs,
-                loraPositions.equals("summary"), hardNegatives);
+                loraPositions.equals("summary"), hardNegatives,
+                new Distillation(teachers, distillWeight, distillTemperature,
+                        teacherCache != null ? teacherCache : Teachers.defaultCacheDir()));
         Path base = ModelLocator.resolve(model.value());
         Checkpoint checkpoint = ModelRuntime.loadCheckpoint(base);
         try (HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint)) {

@@ -188,6 +188,38 @@ class GemTrainerTest {
     }
 
     @Test
+    void distillationFromARealTeacherTrainsAndEmbedsEachPairOnce() throws Exception {
+        Path p = pairs(40);
+        Path cache = dir.resolve("teachers");
+        Distillation half = new Distillation(List.of("minilm"), 0.5f, 0.05f, cache);
+        List<StepStats> stats = new ArrayList<>();
+        TrainConfig cfg = pairConfig(p, "distil", 6, true, 1).withDistillation(half);
+        new GemTrainer(base, TOKENIZER, cfg).train(stats::add);
+        assertThat(stats).hasSize(6).allSatisfy(s -> assertThat(s.clLoss()).isFinite());
+        List<Path> files;
+        try (var list = Files.list(cache)) {
+            files = list.toList();
+        }
+        assertThat(files).hasSize(1);
+        long size = Files.size(files.get(0));
+        // 40 pairs, 8 held out (faq-qa on lines 5, 10, ..): 32 usable; 6 steps of 8 see every one as a
+        // query and as a document once at least; each record = key + dim + 384 floats
+        assertThat(size).isEqualTo(2L * 36 * (8 + 4 * 384));
+        GemAdapter back = GemAdapter.read(cfg.out());
+        assertThat(String.valueOf(back.descriptor().training().notes().get("objective")))
+                .contains("KL").contains("minilm").contains("0.05");
+
+        // the same steps again (another adapter): every teacher vector comes from the cache
+        new GemTrainer(base, TOKENIZER, pairConfig(p, "distil2", 6, true, 1).withDistillation(half)).train(null);
+        assertThat(Files.size(files.get(0))).isEqualTo(size);
+        // distillation alone (weight 1) trains too
+        List<StepStats> alone = new ArrayList<>();
+        new GemTrainer(base, TOKENIZER, pairConfig(p, "distil3", 3, true, 0)
+                .withDistillation(new Distillation(List.of("minilm"), 1f, 0.05f, cache))).train(alone::add);
+        assertThat(alone).allSatisfy(s -> assertThat(s.loss()).isFinite().isGreaterThanOrEqualTo(0));
+    }
+
+    @Test
     void pairTrainingResumesExactly() throws Exception {
         Path p = pairs(40);
         GemAdapter straight = new GemTrainer(base, TOKENIZER, pairConfig(p, "pstraight", 8, true, 1)).train(null);
