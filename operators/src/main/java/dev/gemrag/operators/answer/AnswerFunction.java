@@ -49,6 +49,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private final TitlePlacement titles;
     private final AnswerControls controls;
     private transient ModelClient model;
+    private transient volatile boolean unsupportedLogged;
     private transient Retriever retriever;
     private transient ExecutorService searchThreads;
     private transient Histogram embedMs;
@@ -178,9 +179,23 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         long start = System.nanoTime();
         List<String> contexts = QueryLikelihood.contexts(hits, model.tokenizer(), c.rerankChunkTokens());
         return model.score(contexts, QueryLikelihood.continuation(q.question()))
-                .thenApply(scores -> {
-                    timings.put("rerank", ms(start, System.nanoTime()));
-                    return QueryLikelihood.reorder(hits, scores, topK);
+                .handle((scores, error) -> {
+                    if (error == null) {
+                        timings.put("rerank", ms(start, System.nanoTime()));
+                        return QueryLikelihood.reorder(hits, scores, topK);
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (!(cause instanceof UnsupportedOperationException)) {
+                        throw error instanceof java.util.concurrent.CompletionException ce ? ce
+                                : new java.util.concurrent.CompletionException(error);
+                    }
+                    // a model that cannot score answers in the retriever's order (said once, not per question)
+                    if (!unsupportedLogged) {
+                        unsupportedLogged = true;
+                        LOG.warn("retrieval.rerank llm is off for this model: {}", cause.getMessage());
+                    }
+                    return hits.subList(0, Math.min(topK, hits.size()));
                 });
     }
 

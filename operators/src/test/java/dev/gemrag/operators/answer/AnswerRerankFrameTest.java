@@ -90,4 +90,16 @@ class AnswerRerankFrameTest {
         assertThat(model.prompts.get(1)).endsWith("<assistant>\nAccording to cp [1],");
         assertThat(according.answer()).startsWith("According to cp [1], From");
     }
+
+    @Test
+    void aModelThatCannotScoreAnswersInTheRetrieversOrder() throws Exception {
+        open(new AnswerControls(RerankMode.LLM, 3, 64, AnswerFrame.NONE));
+        model.scorer = (context, question) -> {
+            throw new UnsupportedOperationException("model cannot score continuations");
+        };
+        Answer a = ask(null);
+        assertThat(a.answered()).isTrue();
+        assertThat(a.sources()).extracting(Citation::docId).containsExactly("cp.1");
+        assertThat(a.timingsMs()).doesNotContainKey("rerank");
+    }
 }

@@ -230,7 +230,7 @@ public final class GemragOptions {
                     .withDescription("Where a source's title goes: line ('[1] Title' above its text) or inline ('[1] Title: text').");
 
     public static final ConfigOption<AnswerFrame> ANSWER_FRAME = ConfigOptions.key("answer.frame")
-            .enumType(AnswerFrame.class).defaultValue(AnswerFrame.NONE)
+            .enumType(AnswerFrame.class).defaultValue(AnswerFrame.ACCORDING_TO)
             .withDescription("How the reply is primed: none, title ('[1] <first source's title>:') or according_to ('According to <title> [1],'); the answer starts with it (a question's answer_frame overrides).");
     // --- retrieval (connector options: the Milvus retriever reads them)
     public static final ConfigOption<RetrievalMode> RETRIEVAL_MODE = MilvusOptions.RETRIEVAL_MODE;
@@ -240,7 +240,7 @@ public final class GemragOptions {
     public static final ConfigOption<Integer> RETRIEVAL_CANDIDATES = bounded(MilvusOptions.RETRIEVAL_CANDIDATES, 1,
             dev.gemrag.connectors.milvus.MilvusRetriever.MAX_CANDIDATES);
     public static final ConfigOption<RerankMode> RETRIEVAL_RERANK = ConfigOptions.key("retrieval.rerank")
-            .enumType(RerankMode.class).defaultValue(RerankMode.OFF)
+            .enumType(RerankMode.class).defaultValue(RerankMode.LLM)
             .withDescription("off (the retriever's order) or llm (the answering model re-orders the top retrieval.rerank-candidates chunks by the likelihood of the question after each; a question's rerank overrides).");
     public static final ConfigOption<Integer> RETRIEVAL_RERANK_CANDIDATES = bounded(ConfigOptions.key("retrieval.rerank-candidates")
             .intType().defaultValue(8)
