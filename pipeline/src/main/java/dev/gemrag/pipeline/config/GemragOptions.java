@@ -243,10 +243,10 @@ public final class GemragOptions {
             .enumType(RerankMode.class).defaultValue(RerankMode.LLM)
             .withDescription("off (the retriever's order) or llm (the answering model re-orders the top retrieval.rerank-candidates chunks by the likelihood of the question after each; a question's rerank overrides).");
     public static final ConfigOption<Integer> RETRIEVAL_RERANK_CANDIDATES = bounded(ConfigOptions.key("retrieval.rerank-candidates")
-            .intType().defaultValue(5)
+            .intType().defaultValue(8)
             .withDescription("Chunks the llm reranker scores (the best answer.top-k go into the prompt)."), 1, RecordLimits.MAX_TOP_K);
     public static final ConfigOption<Integer> RETRIEVAL_RERANK_CHUNK_TOKENS = bounded(ConfigOptions.key("retrieval.rerank-chunk-tokens")
-            .intType().defaultValue(64)
+            .intType().defaultValue(128)
             .withDescription("Tokens of each candidate's text the llm reranker reads (its cost grows with candidates x tokens)."), 8, 4096);
 
     // --- acl
