@@ -27,6 +27,17 @@ public interface LanguageModel extends AutoCloseable {
     /** Generates from already formatted prompt texts (see {@link #applyChatTemplate}), one result per prompt. */
     List<GenerationResult> generate(List<String> prompts, GenerationParams params);
 
+    /**
+     * How expected {@code continuation} is after each context: the mean natural-log probability of its
+     * tokens, log p(continuation | context) / length (contexts and continuation tokenized apart, then
+     * joined). Query-likelihood reranking uses it with the question as the continuation.
+     *
+     * @throws UnsupportedOperationException when this model cannot score (the default)
+     */
+    default double[] continuationLogProb(List<String> contexts, String continuation) {
+        throw new UnsupportedOperationException("model " + id() + " cannot score continuations");
+    }
+
     @Override
     void close();
 

@@ -10,9 +10,16 @@ package dev.gemrag.connectors.records;
  * @param maxTokens answer length limit (null = configured default)
  * @param sampling  the question's own sampling settings (null = the configured ones)
  * @param retrievalMode dense, hybrid or sparse retrieval (null = configured retrieval.mode)
+ * @param answer    the question's own rerank and answer frame (null = the configured ones)
  */
 public record Question(String id, String question, String[] groups, Integer topK, Integer maxTokens,
-        SamplingOverrides sampling, RetrievalMode retrievalMode) {
+        SamplingOverrides sampling, RetrievalMode retrievalMode, AnswerOverrides answer) {
+
+    /** A question that leaves rerank and the answer frame to the configuration. */
+    public Question(String id, String question, String[] groups, Integer topK, Integer maxTokens,
+            SamplingOverrides sampling, RetrievalMode retrievalMode) {
+        this(id, question, groups, topK, maxTokens, sampling, retrievalMode, null);
+    }
 
     /** A question that leaves sampling and the retrieval mode to the configuration. */
     public Question(String id, String question, String[] groups, Integer topK, Integer maxTokens) {

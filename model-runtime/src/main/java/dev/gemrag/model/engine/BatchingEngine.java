@@ -109,8 +109,23 @@ public final class BatchingEngine implements AutoCloseable {
         return submit(RequestKind.GENERATE, prompt, params);
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Queues one scoring: the mean log-probability of {@code continuation}'s tokens after each context
+     * ({@link LanguageModel#continuationLogProb}), in order.
+     */
+    public CompletableFuture<double[]> score(List<String> contexts, String continuation) {
+        if (contexts == null || contexts.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("contexts must not be null");
+        }
+        return submit(RequestKind.SCORE, continuation, null, List.copyOf(contexts));
+    }
+
     private <T> CompletableFuture<T> submit(RequestKind kind, String text, GenerationParams params) {
+        return submit(kind, text, params, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> submit(RequestKind kind, String text, GenerationParams params, List<String> contexts) {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
@@ -118,8 +133,12 @@ public final class BatchingEngine implements AutoCloseable {
             throw new EngineClosedException("batching engine for " + name + " is closed");
         }
         int tokens = model.tokenizer().count(text) + (params == null ? 0 : params.maxTokens());
+        if (contexts != null) {
+            int question = tokens;
+            tokens = contexts.stream().mapToInt(c -> model.tokenizer().count(c) + question).sum();
+        }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        Request r = new Request(kind, text, Math.max(1, tokens), params, f, System.nanoTime());
+        Request r = new Request(kind, text, Math.max(1, tokens), params, f, System.nanoTime(), contexts);
         int depth;
         try {
             depth = queue.put(r);
@@ -239,9 +258,12 @@ public final class BatchingEngine implements AutoCloseable {
         long start = System.nanoTime();
         boolean failed = false;
         try {
-            List<?> results = kind == RequestKind.GENERATE
-                    ? model.generate(texts, batch.get(0).params())
-                    : model.embed(texts, kind == RequestKind.QUERY ? EmbedRole.QUERY : EmbedRole.DOCUMENT);
+            List<?> results = switch (kind) {
+                case GENERATE -> model.generate(texts, batch.get(0).params());
+                // each scoring already is a batch (its contexts); they run one after the other
+                case SCORE -> batch.stream().map(r -> model.continuationLogProb(r.contexts(), r.text())).toList();
+                case QUERY, DOCUMENT -> model.embed(texts, kind == RequestKind.QUERY ? EmbedRole.QUERY : EmbedRole.DOCUMENT);
+            };
             if (results.size() != batch.size()) {
                 throw new IllegalStateException("model returned " + results.size() + " results for " + batch.size()
                         + " inputs");

@@ -1,9 +1,19 @@
 package dev.gemrag.model.engine;
 
 import dev.gemrag.model.GenerationParams;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** One queued unit of work. {@code tokens} is the cost used for batching, counted by the caller's thread. */
+/**
+ * One queued unit of work. {@code tokens} is the cost used for batching, counted by the caller's thread.
+ * {@code contexts}: for {@link RequestKind#SCORE}, the texts {@code text} is scored after; null otherwise.
+ */
 record Request(RequestKind kind, String text, int tokens, GenerationParams params, CompletableFuture<Object> future,
-        long enqueuedNanos) {
+        long enqueuedNanos, List<String> contexts) {
+
+    /** A request that is not a SCORE. */
+    Request(RequestKind kind, String text, int tokens, GenerationParams params, CompletableFuture<Object> future,
+            long enqueuedNanos) {
+        this(kind, text, tokens, params, future, enqueuedNanos, null);
+    }
 }

@@ -11,6 +11,7 @@ import dev.gemrag.model.generate.Generator;
 import dev.gemrag.model.llama.LinearWeights;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.score.ContinuationScorer;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class GemLanguageModel implements LanguageModel {
     private final TextTokenizer framed; // adds the vocabulary's BOS/EOS: what embedder and generator encode with
     private GemEmbedder embedder;
     private final Generator generator;
+    private final ContinuationScorer scorer;
     private final Function<List<ChatMessage>, String> chatTemplate;
     private final LinearWeights summaryLinear;
     private boolean closed;
@@ -71,6 +73,7 @@ public final class GemLanguageModel implements LanguageModel {
         this.embedder = new GemEmbedder(model, embedCompiled, framed, settings, summaryLinear);
         this.generator = compiled == null ? new Generator(model, framed, stopTokens)
                 : new Generator(compiled, framed, stopTokens);
+        this.scorer = new ContinuationScorer(model, compiled);
         this.chatTemplate = chatTemplate;
     }
 
@@ -105,6 +108,12 @@ public final class GemLanguageModel implements LanguageModel {
     @Override
     public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
         return generator.generate(prompts, params);
+    }
+
+    @Override
+    public double[] continuationLogProb(List<String> contexts, String continuation) {
+        int[] tail = tokenizer.encode(continuation);
+        return scorer.meanLogProb(contexts.stream().map(tokenizer::encode).toList(), tail);
     }
 
     /** Continuous batching over the same generator (compiled when this model has a compiled decoder). */

@@ -180,4 +180,18 @@ class BatchingEngineTest {
             assertThat(longOnes * 20).isLessThanOrEqualTo(40);
         }
     }
+
+    @Test
+    void scoreRunsOnTheWorkerAndReturnsOneScorePerContext() throws Exception {
+        FakeModel model = new FakeModel();
+        try (BatchingEngine engine = new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
+            var a = engine.score(List.of("abcd", "ab"), "x");
+            var b = engine.score(List.of("abcdef"), "xy");
+            assertThat(a.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(3.0, 1.0);
+            assertThat(b.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(4.0);
+            assertThat(model.callerThreads).allSatisfy(t -> assertThat(t).isNotEqualTo(Thread.currentThread()));
+            assertThatThrownBy(() -> engine.score(java.util.Arrays.asList("a", null), "x"))
+                    .hasMessageContaining("contexts");
+        }
+    }
 }

@@ -88,6 +88,13 @@ final class FakeModel implements LanguageModel {
         return prompts.stream().map(p -> new GenerationResult("echo:" + p, List.of(), 1, "stop", 0, 0)).toList();
     }
 
+    /** Scores a context by its length in characters minus the continuation's (a plain, checkable number). */
+    @Override
+    public double[] continuationLogProb(List<String> contexts, String continuation) {
+        callerThreads.add(Thread.currentThread());
+        return contexts.stream().mapToDouble(c -> c.length() - continuation.length()).toArray();
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -3,6 +3,7 @@ package dev.gemrag.operators.answer;
 import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.Question;
+import dev.gemrag.connectors.records.RerankMode;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.engine.EngineOverloadedException;
@@ -46,11 +47,14 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private final GenerationParams sampling;
     private final PromptLayout layout;
     private final TitlePlacement titles;
+    private final AnswerControls controls;
     private transient ModelClient model;
+    private transient volatile boolean unsupportedLogged;
     private transient Retriever retriever;
     private transient ExecutorService searchThreads;
     private transient Histogram embedMs;
     private transient Histogram searchMs;
+    private transient Histogram rerankMs;
     private transient Histogram generateMs;
     private transient Histogram answerMs;
     private transient Counter nothingFound;
@@ -68,6 +72,13 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
      */
     public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings,
             GenerationParams sampling, PromptLayout layout, TitlePlacement titles) {
+        this(models, retrievers, settings, sampling, layout, titles, AnswerControls.PLAIN);
+    }
+
+    /** @param controls rerank and reply frame (a question's own override them) */
+    public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings,
+            GenerationParams sampling, PromptLayout layout, TitlePlacement titles, AnswerControls controls) {
+        this.controls = controls;
         this.models = models;
         this.retrievers = retrievers;
         this.settings = settings;
@@ -89,6 +100,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         var group = getRuntimeContext().getMetricGroup();
         embedMs = LatencyHistogram.register(group, "questionEmbedLatencyMs");
         searchMs = LatencyHistogram.register(group, "milvusSearchLatencyMs");
+        rerankMs = LatencyHistogram.register(group, "rerankLatencyMs");
         generateMs = LatencyHistogram.register(group, "generateLatencyMs");
         answerMs = LatencyHistogram.register(group, "answerLatencyMs");
         nothingFound = group.counter("answersNothingFound");
@@ -104,15 +116,20 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         int topK = q.topK() == null ? settings.topK() : Math.min(q.topK(), settings.maxTopK());
         int maxTokens = q.maxTokens() == null ? settings.maxTokens() : Math.min(q.maxTokens(), settings.maxMaxTokens());
         List<String> groups = q.groups() == null ? List.of() : Arrays.asList(q.groups());
+        AnswerControls c = controls.with(q.answer());
+        boolean rerank = c.rerank() == RerankMode.LLM;
+        int candidates = rerank ? Math.max(topK, c.rerankCandidates()) : topK;
 
         model.embed(List.of(q.question()), EmbedRole.QUERY)
                 .thenApplyAsync(vectors -> {
                     long t1 = System.nanoTime();
                     timings.put("embed", ms(t0, t1));
-                    List<RetrievedChunk> hits = search(q, vectors.get(0), topK, groups);
+                    List<RetrievedChunk> hits = search(q, vectors.get(0), candidates, groups);
                     timings.put("search", ms(t1, System.nanoTime()));
                     return hits;
                 }, searchThreads)
+                .thenCompose(hits -> rerank && hits.size() > 1 ? rerank(q, hits, topK, c, timings)
+                        : CompletableFuture.completedFuture(hits))
                 .thenCompose(hits -> {
                     if (hits.isEmpty()) {
                         nothingFound.inc();
@@ -124,10 +141,11 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                     truncatedSources.inc(prompt.truncatedSources());
                     long t2 = System.nanoTime();
                     GenerationParams params = QuestionSampling.params(sampling, maxTokens, q.sampling());
-                    return model.generate(model.applyChatTemplate(prompt.messages()), params)
+                    String frame = ReplyFrame.prefix(c.frame(), prompt.documents());
+                    return model.generate(model.applyChatTemplate(prompt.messages()) + frame, params)
                             .thenApply(gen -> {
                                 timings.put("generate", ms(t2, System.nanoTime()));
-                                return AnswerShaper.shape(q.id(), gen, prompt, model.modelId(), timings);
+                                return AnswerShaper.shape(q.id(), gen, frame, prompt, model.modelId(), timings);
                             });
                 })
                 .whenComplete((answer, error) -> {
@@ -155,6 +173,32 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                 });
     }
 
+    /** The candidates re-ordered by query likelihood, the best topK kept; the "rerank" timing. */
+    private CompletableFuture<List<RetrievedChunk>> rerank(Question q, List<RetrievedChunk> hits, int topK,
+            AnswerControls c, Map<String, Long> timings) {
+        long start = System.nanoTime();
+        List<String> contexts = QueryLikelihood.contexts(hits, model.tokenizer(), c.rerankChunkTokens());
+        return model.score(contexts, QueryLikelihood.continuation(q.question()))
+                .handle((scores, error) -> {
+                    if (error == null) {
+                        timings.put("rerank", ms(start, System.nanoTime()));
+                        return QueryLikelihood.reorder(hits, scores, topK);
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (!(cause instanceof UnsupportedOperationException)) {
+                        throw error instanceof java.util.concurrent.CompletionException ce ? ce
+                                : new java.util.concurrent.CompletionException(error);
+                    }
+                    // a model that cannot score answers in the retriever's order (said once, not per question)
+                    if (!unsupportedLogged) {
+                        unsupportedLogged = true;
+                        LOG.warn("retrieval.rerank llm is off for this model: {}", cause.getMessage());
+                    }
+                    return hits.subList(0, Math.min(topK, hits.size()));
+                });
+    }
+
     /** A failed search is the index's problem, not the question's (those are caught before, by validation). */
     private List<RetrievedChunk> search(Question q, float[] vector, int topK, List<String> groups) {
         try {
@@ -169,6 +213,9 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private void record(Map<String, Long> t) {
         embedMs.update(t.getOrDefault("embed", 0L));
         searchMs.update(t.getOrDefault("search", 0L));
+        if (t.containsKey("rerank")) {
+            rerankMs.update(t.get("rerank"));
+        }
         if (t.containsKey("generate")) {
             generateMs.update(t.get("generate"));
         }

@@ -9,12 +9,20 @@ import java.util.Map;
 /**
  * From the model's raw completion to the answer record: ends it at a sentence when the token budget ran
  * out, replaces a "the sources do not contain it" reply by the fixed wording (answered = false, no
- * citations), and keeps only citations to sources in the prompt, renumbered, one per document.
+ * citations), drops sentences that only repeat the instruction, and keeps only citations to sources in
+ * the prompt, renumbered, one per document. With a reply frame ({@link ReplyFrame}) the answer is the
+ * frame plus the model's continuation; a continuation with nothing left after shaping is no answer.
  */
 public final class AnswerShaper {
     private AnswerShaper() {}
 
     public static Answer shape(String questionId, GenerationResult gen, GroundedPrompt prompt, String model,
+            Map<String, Long> timings) {
+        return shape(questionId, gen, "", prompt, model, timings);
+    }
+
+    /** @param frame the text the reply was primed with ("" for none); the answer starts with it */
+    public static Answer shape(String questionId, GenerationResult gen, String frame, GroundedPrompt prompt, String model,
             Map<String, Long> timings) {
         List<Citation> sources = prompt.sources().stream()
                 .map(h -> new Citation(h.docId(), h.chunkId(), h.title(), h.score()))
@@ -26,8 +34,14 @@ public final class AnswerShaper {
         if (cut) {
             raw = raw.substring(0, invented);
         }
-        String text = SentenceTrim.trim(raw, cut || "length".equals(gen.finishReason()));
-        if (text.isBlank() || DontKnow.says(text)) {
+        String text = SentenceTrim.trim(frame + raw, cut || "length".equals(gen.finishReason()));
+        String continuation = text.startsWith(frame) ? text.substring(frame.length()) : "";
+        if (DontKnow.says(frame.isEmpty() ? text : continuation)) {
+            return new Answer(questionId, DontKnow.ANSWER, List.of(), model, timings, sources, false);
+        }
+        continuation = InstructionEcho.strip(continuation, GroundedPrompt.SYSTEM);
+        text = frame.isEmpty() ? continuation : (frame + " " + continuation).strip();
+        if (continuation.isBlank() || continuation.matches("[\\s\\p{Punct}\\d]*")) {
             return new Answer(questionId, DontKnow.ANSWER, List.of(), model, timings, sources, false);
         }
         CitedAnswer cited = CitedAnswer.of(text, prompt.documents());

@@ -66,7 +66,7 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
         engineHooks = model.addListener(new EngineListener() {
             @Override
             public void onBatch(BatchStats stats) {
-                if (stats.kind() != RequestKind.GENERATE && !stats.failed()) {
+                if ((stats.kind() == RequestKind.QUERY || stats.kind() == RequestKind.DOCUMENT) && !stats.failed()) {
                     engineBatch.update(stats.size());
                     engineTokens.markEvent(stats.tokens());
                 }

@@ -89,6 +89,11 @@ public final class SharedEngineModels implements ModelClientFactory {
         }
 
         @Override
+        public CompletableFuture<double[]> score(List<String> contexts, String continuation) {
+            return EngineAdmission.submit(() -> lease.engine().score(contexts, continuation));
+        }
+
+        @Override
         public AutoCloseable addListener(EngineListener listener) {
             return lease.engine().addListener(listener);
         }

@@ -23,6 +23,13 @@ public final class BagOfWordsModel implements ModelClient {
     public final AtomicInteger embedCalls = new AtomicInteger();
     public final AtomicInteger generateCalls = new AtomicInteger();
     public final List<String> prompts = new ArrayList<>();
+    /** The contexts of every {@link #score} call, in order. */
+    public final List<List<String>> scored = new ArrayList<>();
+    /**
+     * What {@link #score} gives a context (and the continuation): by default the share of the continuation's
+     * words that occur in the context, a bag-of-words likelihood; tests may set another.
+     */
+    public volatile java.util.function.ToDoubleBiFunction<String, String> scorer = BagOfWordsModel::sharedWords;
     private final WhitespaceTokenizer tokenizer = new WhitespaceTokenizer();
 
     @Override
@@ -80,6 +87,21 @@ public final class BagOfWordsModel implements ModelClient {
         return CompletableFuture.supplyAsync(() -> new GenerationResult(
                 "From " + firstSource.substring(0, Math.min(40, firstSource.length())) + " [1]",
                 List.of(1, 2, 3), tokenizer.count(prompt), "stop", 1, 1));
+    }
+
+    @Override
+    public CompletableFuture<double[]> score(List<String> contexts, String continuation) {
+        synchronized (scored) {
+            scored.add(List.copyOf(contexts));
+        }
+        return CompletableFuture.supplyAsync(() -> contexts.stream().mapToDouble(c -> scorer.applyAsDouble(c, continuation))
+                .toArray());
+    }
+
+    static double sharedWords(String context, String continuation) {
+        java.util.Set<String> seen = java.util.Set.of(context.toLowerCase(Locale.ROOT).split("[^a-z0-9]+"));
+        String[] words = continuation.toLowerCase(Locale.ROOT).strip().split("[^a-z0-9]+");
+        return java.util.Arrays.stream(words).filter(seen::contains).count() / (double) words.length;
     }
 
     @Override

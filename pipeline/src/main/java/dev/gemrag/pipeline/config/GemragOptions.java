@@ -8,6 +8,8 @@ import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.MilvusOptions;
 import dev.gemrag.connectors.milvus.VectorIndex;
 import dev.gemrag.connectors.records.json.RecordLimits;
+import dev.gemrag.connectors.records.AnswerFrame;
+import dev.gemrag.connectors.records.RerankMode;
 import dev.gemrag.connectors.records.RetrievalMode;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -226,6 +228,10 @@ public final class GemragOptions {
             ConfigOptions.key("answer.prompt-title").enumType(dev.gemrag.operators.answer.TitlePlacement.class)
                     .defaultValue(dev.gemrag.operators.answer.TitlePlacement.LINE)
                     .withDescription("Where a source's title goes: line ('[1] Title' above its text) or inline ('[1] Title: text').");
+
+    public static final ConfigOption<AnswerFrame> ANSWER_FRAME = ConfigOptions.key("answer.frame")
+            .enumType(AnswerFrame.class).defaultValue(AnswerFrame.ACCORDING_TO)
+            .withDescription("How the reply is primed: none, title ('[1] <first source's title>:') or according_to ('According to <title> [1],'); the answer starts with it (a question's answer_frame overrides).");
     // --- retrieval (connector options: the Milvus retriever reads them)
     public static final ConfigOption<RetrievalMode> RETRIEVAL_MODE = MilvusOptions.RETRIEVAL_MODE;
     public static final ConfigOption<FusionMethod> RETRIEVAL_FUSION = MilvusOptions.RETRIEVAL_FUSION;
@@ -233,6 +239,15 @@ public final class GemragOptions {
     public static final ConfigOption<Integer> RETRIEVAL_RRF_K = MilvusOptions.RETRIEVAL_RRF_K;
     public static final ConfigOption<Integer> RETRIEVAL_CANDIDATES = bounded(MilvusOptions.RETRIEVAL_CANDIDATES, 1,
             dev.gemrag.connectors.milvus.MilvusRetriever.MAX_CANDIDATES);
+    public static final ConfigOption<RerankMode> RETRIEVAL_RERANK = ConfigOptions.key("retrieval.rerank")
+            .enumType(RerankMode.class).defaultValue(RerankMode.LLM)
+            .withDescription("off (the retriever's order) or llm (the answering model re-orders the top retrieval.rerank-candidates chunks by the likelihood of the question after each; a question's rerank overrides).");
+    public static final ConfigOption<Integer> RETRIEVAL_RERANK_CANDIDATES = bounded(ConfigOptions.key("retrieval.rerank-candidates")
+            .intType().defaultValue(8)
+            .withDescription("Chunks the llm reranker scores (the best answer.top-k go into the prompt)."), 1, RecordLimits.MAX_TOP_K);
+    public static final ConfigOption<Integer> RETRIEVAL_RERANK_CHUNK_TOKENS = bounded(ConfigOptions.key("retrieval.rerank-chunk-tokens")
+            .intType().defaultValue(128)
+            .withDescription("Tokens of each candidate's text the llm reranker reads (its cost grows with candidates x tokens)."), 8, 4096);
 
     // --- acl
     public static final ConfigOption<EmptyAclPolicy> ACL_NO_ACL_VISIBILITY = MilvusOptions.EMPTY_ACL;

@@ -22,6 +22,7 @@ import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.connectors.records.json.RecordLimits;
 import dev.gemrag.operators.answer.AnswerFunction;
+import dev.gemrag.operators.answer.AnswerControls;
 import dev.gemrag.operators.answer.AnswerSettings;
 import dev.gemrag.pipeline.config.AnswerSamplingConfig;
 import dev.gemrag.operators.answer.QuestionValidator;
@@ -153,7 +154,7 @@ public final class GemragJob {
         DataStream<Answer> answers = AsyncDataStream.unorderedWaitWithRetry(valid,
                         new AnswerFunction(models, new MilvusRetrievers(retriever), settings,
                                 AnswerSamplingConfig.params(config, settings.maxTokens()), config.get(ANSWER_PROMPT_LAYOUT),
-                                config.get(ANSWER_PROMPT_TITLE)),
+                                config.get(ANSWER_PROMPT_TITLE), answerControls(config)),
                         config.get(ANSWER_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS, config.get(ANSWER_CAPACITY),
                         new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<Answer>(
                                 2, 500L, 5_000L, 2.0)
@@ -185,6 +186,12 @@ public final class GemragJob {
         return new AnswerSettings(config.get(ANSWER_TOP_K), RecordLimits.MAX_TOP_K, config.get(ANSWER_MAX_TOKENS),
                 RecordLimits.MAX_MAX_TOKENS,
                 config.get(ANSWER_CONTEXT_TOKENS), config.get(ANSWER_MAX_QUESTION_TOKENS));
+    }
+
+    /** retrieval.rerank* and answer.frame: the answer-path controls a question may override. */
+    public static AnswerControls answerControls(GemragConfig config) {
+        return new AnswerControls(config.get(RETRIEVAL_RERANK), config.get(RETRIEVAL_RERANK_CANDIDATES),
+                config.get(RETRIEVAL_RERANK_CHUNK_TOKENS), config.get(ANSWER_FRAME));
     }
 
     private MilvusConnection connection() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.pipeline.eval.AnswerEvalRow;
 import dev.gemrag.pipeline.eval.AnswerEvalSet;
+import dev.gemrag.pipeline.eval.AnswerMetrics;
 import dev.gemrag.pipeline.client.AnswerReply;
 import dev.gemrag.pipeline.client.QuestionClient;
 import dev.gemrag.pipeline.config.GemragConfig;
@@ -77,6 +78,8 @@ public final class EvalAnswersCommand implements Callable<Integer> {
         System.err.printf("eval-answers on %s: %d documents, %d questions, %d row(s)%n", data, set.beir().corpus().size(),
                 queries.size(), rows.size());
         StringBuilder table = new StringBuilder(AnswerEvalRow.header());
+        Map<String, String> titles = new java.util.HashMap<>();
+        set.beir().corpus().forEach(d -> titles.put(d.id(), d.title()));
         try (EmbeddedStack stack = EmbeddedStack.start(workDir, c, s -> System.err.println("  " + s));
              BufferedWriter out = answersOut == null ? null : Files.newBufferedWriter(answersOut)) {
             index(stack, set);
@@ -87,15 +90,21 @@ public final class EvalAnswersCommand implements Callable<Integer> {
                         String id = client.send(q.id() + "-" + System.nanoTime(), q.text(), List.of(), null, null,
                                 variant.getValue());
                         AnswerReply a = client.await(id, Duration.ofMinutes(11));
-                        boolean gold = a.citedDocs().stream().anyMatch(d -> set.beir().qrels().get(q.id()).containsKey(d));
-                        row.add(a.answer(), a.answered(), gold, set.goldAnswers().get(q.id()), a.timingsMs().getOrDefault("embed", 0L),
-                                a.timingsMs().getOrDefault("search", 0L), a.timingsMs().getOrDefault("generate", 0L));
+                        Map<String, Integer> relevant = set.beir().qrels().get(q.id());
+                        boolean gold = a.citedDocs().stream().anyMatch(relevant::containsKey);
+                        boolean first = !a.sourceDocs().isEmpty() && relevant.containsKey(a.sourceDocs().get(0));
+                        boolean names = relevant.keySet().stream().anyMatch(d -> AnswerMetrics.names(a.answer(), titles.get(d)));
+                        row.add(a.answer(), a.answered(), gold, first, names, set.goldAnswers().get(q.id()),
+                                a.timingsMs().getOrDefault("embed", 0L), a.timingsMs().getOrDefault("search", 0L),
+                                a.timingsMs().getOrDefault("rerank", 0L), a.timingsMs().getOrDefault("generate", 0L));
                         System.err.printf("  [%s] %s -> %s %s%n", variant.getKey(), q.id(), a.answer().replace('\n', ' '),
                                 a.citedDocs());
                         if (out != null) {
                             ObjectNode o = JSON.createObjectNode();
                             o.put("variant", variant.getKey()).put("query_id", q.id()).put("question", q.text())
-                                    .put("answer", a.answer()).put("answered", a.answered()).put("gold_cited", gold);
+                                    .put("answer", a.answer()).put("answered", a.answered()).put("gold_cited", gold)
+                                    .put("gold_first", first).put("names_gold", names);
+                            a.timingsMs().forEach(o.putObject("timings_ms")::put);
                             a.citedDocs().forEach(o.putArray("cited")::add);
                             a.sources().forEach(src -> o.withArray("sources").add(src.chunkId()));
                             out.write(o.toString());

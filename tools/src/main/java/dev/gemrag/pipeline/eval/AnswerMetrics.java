@@ -93,4 +93,17 @@ public final class AnswerMetrics {
         }
         return prev[b.size()];
     }
+
+    /**
+     * Whether the answer names the gold page: its title occurs in the answer as a whole word, ignoring case
+     * (for a man page the title is the command, e.g. "cp"; "names the command" in the README's tables).
+     */
+    public static boolean names(String answer, String title) {
+        if (title == null || title.isBlank()) {
+            return false;
+        }
+        String t = java.util.regex.Pattern.quote(title.strip().toLowerCase(java.util.Locale.ROOT));
+        return java.util.regex.Pattern.compile("(?<![\\p{L}\\p{N}_-])" + t + "(?![\\p{L}\\p{N}_-])")
+                .matcher(answer.toLowerCase(java.util.Locale.ROOT)).find();
+    }
 }

@@ -44,4 +44,14 @@ class AnswerMetricsTest {
         assertThat(AnswerMetrics.tokenF1("b a", "a b")).isEqualTo(1.0);
         assertThat(AnswerMetrics.rougeL("", "a")).isZero();
     }
+
+    @Test
+    void namesMeansTheTitleAsAWholeWord() {
+        assertThat(AnswerMetrics.names("According to cp [1], use `cp -R src dst`.", "cp")).isTrue();
+        assertThat(AnswerMetrics.names("Run SSH-KEYGEN to make a key.", "ssh-keygen")).isTrue();
+        // inside another word or command name it does not count
+        assertThat(AnswerMetrics.names("Use scp to copy over ssh.", "cp")).isFalse();
+        assertThat(AnswerMetrics.names("Use ssh-keygen.", "ssh")).isFalse();
+        assertThat(AnswerMetrics.names("anything", null)).isFalse();
+    }
 }

@@ -4,7 +4,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.gemrag.connectors.records.AnswerFrame;
+import dev.gemrag.connectors.records.AnswerOverrides;
 import dev.gemrag.connectors.records.Question;
+import dev.gemrag.connectors.records.RerankMode;
 import dev.gemrag.connectors.records.RetrievalMode;
 import dev.gemrag.connectors.records.SamplingOverrides;
 
@@ -13,14 +16,15 @@ import dev.gemrag.connectors.records.SamplingOverrides;
  * plus optional sampling overrides {@code "temperature"? (0..5), "top_p"? (0..1], "min_p"? [0..1), "seed"? (integer),
  * "repetition_penalty"? (0..10], "frequency_penalty"? and "presence_penalty"? [-2..2], "no_repeat_ngram"? (0..16),
  * "dry_multiplier"? [0..100]},
- * UTF-8 JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and
+ * plus optional answer-path overrides {@code "rerank"? ("off" | "llm"), "answer_frame"? ("none" | "title" |
+ * "according_to")}, UTF-8 JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and
  * values over {@link RecordLimits} or outside these ranges are rejected; top_k and max_tokens must be integers
  * from 1 to their limit; retrieval_mode must be {@code "dense"}, {@code "hybrid"} or {@code "sparse"}.
  */
 public final class QuestionJson {
     private static final Set<String> FIELDS = Set.of("id", "question", "groups", "top_k", "max_tokens", "temperature",
             "top_p", "min_p", "seed", "repetition_penalty", "frequency_penalty", "presence_penalty", "no_repeat_ngram",
-            "dry_multiplier", "retrieval_mode");
+            "dry_multiplier", "retrieval_mode", "rerank", "answer_frame");
 
     private QuestionJson() {}
 
@@ -54,7 +58,29 @@ public final class QuestionJson {
                         + mode.replaceAll("\\p{Cntrl}", "?") + "'");
             }
         }
-        return new Question(id, question, groups, topK, maxTokens, sampling.isEmpty() ? null : sampling, retrievalMode);
+        AnswerOverrides answer = new AnswerOverrides(rerank(f), frame(f));
+        return new Question(id, question, groups, topK, maxTokens, sampling.isEmpty() ? null : sampling, retrievalMode,
+                answer.isEmpty() ? null : answer);
+    }
+
+    private static RerankMode rerank(Fields f) throws InvalidRecordException {
+        String s = f.optionalString("rerank", 16);
+        RerankMode m = s == null ? null : RerankMode.fromWireName(s);
+        if (s != null && m == null) {
+            throw new InvalidRecordException("field 'rerank' must be \"off\" or \"llm\", got '"
+                    + s.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return m;
+    }
+
+    private static AnswerFrame frame(Fields f) throws InvalidRecordException {
+        String s = f.optionalString("answer_frame", 16);
+        AnswerFrame m = s == null ? null : AnswerFrame.fromWireName(s);
+        if (s != null && m == null) {
+            throw new InvalidRecordException("field 'answer_frame' must be \"none\", \"title\" or \"according_to\", got '"
+                    + s.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return m;
     }
 
     private static void putIfSet(ObjectNode o, String name, Float value) {
@@ -113,6 +139,12 @@ public final class QuestionJson {
         }
         if (q.retrievalMode() != null) {
             o.put("retrieval_mode", q.retrievalMode().wireName());
+        }
+        if (q.answer() != null && q.answer().rerank() != null) {
+            o.put("rerank", q.answer().rerank().wireName());
+        }
+        if (q.answer() != null && q.answer().frame() != null) {
+            o.put("answer_frame", q.answer().frame().wireName());
         }
         return StrictJson.write(o);
     }
