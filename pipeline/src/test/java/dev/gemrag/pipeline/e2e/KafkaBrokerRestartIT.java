@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -80,12 +83,12 @@ class KafkaBrokerRestartIT {
         Set<JobStatus> seen = EnumSet.noneOf(JobStatus.class);
         try (EmbeddedStack stack = EmbeddedStack.start(dir, config, s -> System.out.println("[stack] " + s));
              KafkaProducer<String, String> producer = patientProducer(stack);
-             KafkaConsumer<String, String> answersIn = KafkaClients.consumer(stack.config())) {
+             KafkaConsumer<String, String> answersIn = KafkaClients.consumer(stack.config());
+             Sender send = new Sender(stack, producer, rnd)) {
             List<TopicPartition> parts = answersIn.partitionsFor(stack.config().get(GemragOptions.TOPIC_ANSWERS),
                     Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             answersIn.assign(parts);
             answersIn.seekToBeginning(parts);
-            Sender send = new Sender(stack, producer, rnd);
 
             for (int i = 0; i < 4; i++) {
                 send.document("doc-" + i);
@@ -163,13 +166,19 @@ class KafkaBrokerRestartIT {
         return new KafkaProducer<>(p);
     }
 
-    /** Sends without waiting (the broker may be down); {@link #settle} records the outcome in send order. */
-    private static final class Sender {
+    /**
+     * Sends without holding up the test (the broker may be down): one sender thread, as a client application
+     * would have, sends each record and waits for its acknowledgement in turn, so the order is kept while the
+     * producer waits for the broker; {@link #settle} records the outcome in send order.
+     */
+    private static final class Sender implements AutoCloseable {
         private final EmbeddedStack stack;
         private final KafkaProducer<String, String> producer;
         private final Random rnd;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
         /** Document events not yet acknowledged, in send order. */
         private final List<Pending> pending = new ArrayList<>();
+        private final List<Future<RecordMetadata>> questions = new ArrayList<>();
 
         private record Pending(String id, boolean delete, Future<RecordMetadata> sent) {}
 
@@ -185,26 +194,37 @@ class KafkaBrokerRestartIT {
                 text.append(WORDS[rnd.nextInt(WORDS.length)]).append(i % 12 == 11 ? ". " : " ");
             }
             String value = JSON.createObjectNode().put("id", id).put("title", id).put("text", text.toString()).toString();
-            pending.add(new Pending(id, false, producer.send(
-                    new ProducerRecord<>(stack.config().get(GemragOptions.TOPIC_DOCUMENTS), id, value))));
+            pending.add(new Pending(id, false, send(GemragOptions.TOPIC_DOCUMENTS, id, value)));
         }
 
         void delete(String id) {
-            pending.add(new Pending(id, true, producer.send(
-                    new ProducerRecord<>(stack.config().get(GemragOptions.TOPIC_DOCUMENTS), id, null))));
+            pending.add(new Pending(id, true, send(GemragOptions.TOPIC_DOCUMENTS, id, null)));
         }
 
         String question() {
             String id = "q-" + System.nanoTime();
             String value = JSON.createObjectNode().put("id", id).put("question", "How do I "
                     + WORDS[rnd.nextInt(WORDS.length)] + " " + WORDS[rnd.nextInt(WORDS.length)] + "?").toString();
-            producer.send(new ProducerRecord<>(stack.config().get(GemragOptions.TOPIC_QUESTIONS), id, value));
+            questions.add(send(GemragOptions.TOPIC_QUESTIONS, id, value));
             return id;
+        }
+
+        private Future<RecordMetadata> send(ConfigOption<String> topic, String key, String value) {
+            ProducerRecord<String, String> r = new ProducerRecord<>(stack.config().get(topic), key, value);
+            return thread.submit(() -> producer.send(r).get());
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
         }
 
         /** Waits for every send (failing on a lost one) and applies the documents' events to the expectation. */
         void settle(SoakState expected) throws Exception {
-            producer.flush();
+            for (Future<RecordMetadata> q : questions) {
+                q.get();
+            }
+            questions.clear();
             for (Pending e : pending) {
                 long offset = e.sent().get().offset();
                 if (e.delete()) {
