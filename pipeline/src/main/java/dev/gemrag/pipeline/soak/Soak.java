@@ -20,6 +20,7 @@ import dev.gemrag.pipeline.samples.Samples;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,7 @@ public final class Soak {
     /** @param settle how long to wait after the last event for the documents and answers still on their way */
     public Result run(Duration length, double ratePerSec, long seed, Duration settle) throws Exception {
         Random rnd = new Random(seed);
+        Random checkOrder = new Random(seed + 1); // apart from rnd: the event mix stays the seed's
         SoakState state = new SoakState();
         Map<String, Long> pendingFresh = new HashMap<>(); // doc id -> send time of its newest upsert
         Map<String, Long> pendingAnswers = new HashMap<>(); // question id -> send time
@@ -141,7 +143,12 @@ public final class Soak {
                             length.toMinutes(), pendingFresh.size(), pendingAnswers.size(), settle.toMinutes());
                 }
                 // freshness: the newest version of a document is searchable, every chunk of it (checked each second)
-                for (String id : now < nextCheck ? List.<String>of() : new ArrayList<>(pendingFresh.keySet())) {
+                List<String> toCheck = now < nextCheck ? new ArrayList<>() : new ArrayList<>(pendingFresh.keySet());
+                Collections.shuffle(toCheck, checkOrder); // cut short below: no document always left unchecked
+                for (String id : toCheck) {
+                    if (sending && System.nanoTime() >= next) {
+                        break; // the next event is due: many slow checks must not hold the rate down
+                    }
                     List<IndexStatus.StoredChunk> stored = index.chunksOf(id);
                     if (!stored.isEmpty() && stored.stream().allMatch(c -> c.docVersion() == state.version(id))) {
                         fresh.add((System.nanoTime() - pendingFresh.remove(id)) / 1e6);
