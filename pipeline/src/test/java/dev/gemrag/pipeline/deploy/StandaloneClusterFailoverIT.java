@@ -54,7 +54,7 @@ class StandaloneClusterFailoverIT {
     static final String JOB_JAR_IN_REPO = "pipeline/target/gemrag-job.jar";
     static final Path JOB_JAR = RepoFiles.root().resolve(JOB_JAR_IN_REPO);
     static final String ENTRY_CLASS = "dev.gemrag.pipeline.job.GemragJobMain";
-    private static final Duration WAIT = Duration.ofMinutes(3);
+    private static final Duration WAIT = Duration.ofMinutes(8); // generous: a saturated machine, model loads
 
     private Path work;
     private LocalKafkaBroker kafka;
