@@ -29,7 +29,11 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -165,6 +169,11 @@ class MilvusSinkConvergenceIT {
             long sleepPerRecordMs, Duration requestTimeout, int retries) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return job(conf, milvusUri, model, start, groupId, batchRows, sleepPerRecordMs, requestTimeout, retries);
+    }
+
+    static StreamExecutionEnvironment job(Configuration conf, String milvusUri, String model, OffsetsInitializer start,
+            String groupId, int batchRows, long sleepPerRecordMs, Duration requestTimeout, int retries) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(200);
@@ -264,6 +273,63 @@ class MilvusSinkConvergenceIT {
         } finally {
             ownClient.close();
             own.close();
+        }
+    }
+
+    /**
+     * The TaskManager is terminated while a Milvus flush is in flight: a proxy between the sink and Milvus holds
+     * Milvus' replies, so once a write request has reached Milvus (and taken effect) the writer is stuck waiting
+     * for its answer: then the TaskManager goes, the proxy drops the connection (as a dying process would), a new
+     * TaskManager joins, and the restart strategy resumes the job from its last checkpoint. Milvus must end
+     * with exactly the last event of every document: no stale chunk from the interrupted flush, no duplicate.
+     */
+    @Test
+    void aTaskManagerKilledDuringAFlushRecoversAndConvergesToTheLastEventPerDocument() throws Exception {
+        String model = "test/tm-killed";
+        String collection = CollectionSpec.builder(model, DIM).build().collectionName();
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build());
+        try (HoldingTcpProxy proxy = new HoldingTcpProxy(milvus.port())) {
+            cluster.start();
+            // 50 ms per record: ~20 s for the topic, so the flush is caught well before the end of the input
+            StreamExecutionEnvironment env = job(conf, "http://127.0.0.1:" + proxy.port(), model,
+                    OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), "tm-killed", 20, 50,
+                    Duration.ofSeconds(30), 6);
+            JobID jobId = cluster.submitJob(env.getStreamGraph()).get().getJobID();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (rowsOrZero(client, collection) < 20) {
+                assertThat(System.nanoTime()).as("rows reach Milvus").isLessThan(deadline);
+                assertThat(cluster.getJobStatus(jobId).get().isGloballyTerminalState()).as("job still running").isFalse();
+                Thread.sleep(100);
+            }
+            long rowsBefore = rowsOrZero(client, collection);
+            proxy.holdReplies(512); // a write request of the sink, not a keep-alive ping (17 bytes)
+            proxy.awaitHeldReply(WAIT);
+            assertThat(cluster.getJobStatus(jobId).get()).as("the job is mid-flush, not done").isEqualTo(JobStatus.RUNNING);
+
+            java.util.concurrent.CompletableFuture<Void> gone = cluster.terminateTaskManager(0);
+            proxy.cutAll(); // the dying writer's connection goes with it; its reply never arrives
+            gone.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            proxy.release();
+            cluster.startTaskManager();
+
+            java.util.EnumSet<JobStatus> seen = java.util.EnumSet.noneOf(JobStatus.class);
+            java.util.concurrent.CompletableFuture<org.apache.flink.runtime.jobmaster.JobResult> result =
+                    cluster.requestJobResult(jobId);
+            while (!result.isDone()) {
+                assertThat(System.nanoTime()).as("the job finishes after the restart").isLessThan(deadline + WAIT.toNanos());
+                seen.add(cluster.getJobStatus(jobId).get());
+                Thread.sleep(100);
+            }
+            assertThat(result.get().isSuccess()).as("job result %s", result.get().getSerializedThrowable()).isTrue();
+            System.out.println("[tm-killed] rows before the kill: " + rowsBefore + ", job states seen after it: " + seen);
+            assertCollectionIsTheLastEventPerDocument(client, model);
+        } finally {
+            cluster.close();
         }
     }
 

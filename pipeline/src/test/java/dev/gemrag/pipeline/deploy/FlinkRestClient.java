@@ -53,7 +53,7 @@ final class FlinkRestClient {
         String body = JSON.writeValueAsString(Map.of("entryClass", entryClass, "programArgsList", args));
         JsonNode r = send(HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId + "/run"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), Duration.ofMinutes(3));
+                .POST(HttpRequest.BodyPublishers.ofString(body)), Duration.ofMinutes(10)); // main() ran > 3 min at load 30
         if (!r.hasNonNull("jobid")) {
             throw new IOException("jar run did not return a job id: " + r);
         }

@@ -29,20 +29,25 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the event mix (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--settle-minutes", defaultValue = "15",
+            description = "After the last event, how long documents and answers may take to arrive (default ${DEFAULT-VALUE}).")
+    int settleMinutes;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Milvus data of this run. Default: a new temporary directory.")
     Path workDir;
 
     @Override
     public Integer call() throws Exception {
-        if (minutes < 1 || rate <= 0) {
+        if (minutes < 1 || rate <= 0 || settleMinutes < 1) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--minutes must be at least 1 and --rate positive");
+                    "--minutes and --settle-minutes must be at least 1 and --rate positive");
         }
         GemragConfig c = DemoCommand.demoDefaults(config.load());
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("gemrag-soak-");
         try (EmbeddedStack stack = EmbeddedStack.start(dir, c, s -> System.out.println("  " + s))) {
             System.out.printf("soak: %d min at %.2f events/s, seed %d%n", minutes, rate, seed);
-            Soak.Result r = new Soak(stack, System.out).run(Duration.ofMinutes(minutes), rate, seed);
+            Soak.Result r = new Soak(stack, System.out).run(Duration.ofMinutes(minutes), rate, seed,
+                    Duration.ofMinutes(settleMinutes));
             System.out.printf("questions %d, answers %d, errors %d, dead letters %d, live documents %d%n",
                     r.questions(), r.answers(), r.errors(), r.deadLetters(), r.liveDocuments());
             if (r.minutes().size() > 5) {

@@ -156,6 +156,16 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
+    /** Stops the Kafka broker, as an outage would (fault tests); {@link #startKafka()} brings it back. */
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    /** Starts the Kafka broker again on the same port and data: every topic and offset is still there. */
+    public void startKafka() {
+        kafka.restart();
+    }
+
     /** Fails with the job's error when the job has stopped. */
     public void checkJobAlive() throws Exception {
         JobStatus s = job.getJobStatus().get();

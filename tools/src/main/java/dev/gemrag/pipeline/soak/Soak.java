@@ -20,6 +20,7 @@ import dev.gemrag.pipeline.samples.Samples;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** How long the stack may take to index and answer what was sent before the final check. */
-    static final Duration SETTLE = Duration.ofMinutes(15);
+    /** How long the stack may take by default to index and answer what was sent before the final check. */
+    public static final Duration SETTLE = Duration.ofMinutes(15);
 
     private final EmbeddedStack stack;
     private final PrintStream out;
@@ -60,7 +61,7 @@ public final class Soak {
 
     /** One minute's line (and the whole run's totals). */
     public record Minute(int minute, double rssMib, double heapMib, int queueDepth, double freshP99Ms,
-            double answerP99Ms, int errors, int deadLetters, int events) {}
+            double answerP99Ms, int errors, int deadLetters, int events, String loadAverage) {}
 
     public record Result(List<Minute> minutes, List<String> mismatches, int errors, int deadLetters, int liveDocuments,
             int questions, int answers) {
@@ -70,7 +71,13 @@ public final class Soak {
     }
 
     public Result run(Duration length, double ratePerSec, long seed) throws Exception {
+        return run(length, ratePerSec, seed, SETTLE);
+    }
+
+    /** @param settle how long to wait after the last event for the documents and answers still on their way */
+    public Result run(Duration length, double ratePerSec, long seed, Duration settle) throws Exception {
         Random rnd = new Random(seed);
+        Random checkOrder = new Random(seed + 1); // apart from rnd: the event mix stays the seed's
         SoakState state = new SoakState();
         Map<String, Long> pendingFresh = new HashMap<>(); // doc id -> send time of its newest upsert
         Map<String, Long> pendingAnswers = new HashMap<>(); // question id -> send time
@@ -86,8 +93,8 @@ public final class Soak {
         int minuteErrors = 0;
         int minuteDead = 0;
         int minuteEvents = 0;
-        out.println("| minute | RSS MiB | heap MiB | engine queue | freshness p99 ms | answer p99 ms | errors | dead letters | events |");
-        out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        out.println("| minute | RSS MiB | heap MiB | engine queue | freshness p99 ms | answer p99 ms | errors | dead letters | events | load avg |");
+        out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         try (KafkaProducer<String, String> producer = KafkaClients.producer(stack.config());
              KafkaConsumer<String, String> answersIn = tail(stack.config().get(TOPIC_ANSWERS));
              KafkaConsumer<String, String> deadIn = tail(stack.config().get(TOPIC_DEAD_LETTERS));
@@ -131,12 +138,17 @@ public final class Soak {
                     next += interval;
                 }
                 if (!sending && settleBy == Long.MAX_VALUE) {
-                    settleBy = now + SETTLE.toNanos();
+                    settleBy = now + settle.toNanos();
                     out.printf("sent for %d min; waiting for %d documents and %d answers (at most %d min)%n",
-                            length.toMinutes(), pendingFresh.size(), pendingAnswers.size(), SETTLE.toMinutes());
+                            length.toMinutes(), pendingFresh.size(), pendingAnswers.size(), settle.toMinutes());
                 }
                 // freshness: the newest version of a document is searchable, every chunk of it (checked each second)
-                for (String id : now < nextCheck ? List.<String>of() : new ArrayList<>(pendingFresh.keySet())) {
+                List<String> toCheck = now < nextCheck ? new ArrayList<>() : new ArrayList<>(pendingFresh.keySet());
+                Collections.shuffle(toCheck, checkOrder); // cut short below: no document always left unchecked
+                for (String id : toCheck) {
+                    if (sending && System.nanoTime() >= next) {
+                        break; // the next event is due: many slow checks must not hold the rate down
+                    }
                     List<IndexStatus.StoredChunk> stored = index.chunksOf(id);
                     if (!stored.isEmpty() && stored.stream().allMatch(c -> c.docVersion() == state.version(id))) {
                         fresh.add((System.nanoTime() - pendingFresh.remove(id)) / 1e6);
@@ -170,11 +182,11 @@ public final class Soak {
                     Runtime rt = Runtime.getRuntime();
                     Minute m = new Minute(minutes.size() + 1, ProcessMemory.rssMib(),
                             (rt.totalMemory() - rt.freeMemory()) / 1048576.0, engine.queueDepth(), fresh.p(99),
-                            answer.p(99), minuteErrors, minuteDead, minuteEvents);
+                            answer.p(99), minuteErrors, minuteDead, minuteEvents, ProcessMemory.loadAverage());
                     minutes.add(m);
-                    out.printf("| %d | %.0f | %.0f | %d | %.0f | %.0f | %d | %d | %d |%n", m.minute(), m.rssMib(),
-                            m.heapMib(), m.queueDepth(), m.freshP99Ms(), m.answerP99Ms(), m.errors(), m.deadLetters(),
-                            m.events());
+                    out.printf("| %d | %.0f | %.0f | %d | %s | %s | %d | %d | %d | %s |%n", m.minute(), m.rssMib(),
+                            m.heapMib(), m.queueDepth(), ms(m.freshP99Ms()), ms(m.answerP99Ms()), m.errors(),
+                            m.deadLetters(), m.events(), m.loadAverage());
                     fresh = new Percentiles();
                     answer = new Percentiles();
                     minuteErrors = 0;
@@ -187,7 +199,7 @@ public final class Soak {
                 }
                 if (System.nanoTime() > settleBy) {
                     mismatches.add(pendingFresh.size() + " documents never reached their last version and "
-                            + pendingAnswers.size() + " questions got no answer within " + SETTLE.toMinutes() + " min");
+                            + pendingAnswers.size() + " questions got no answer within " + settle.toMinutes() + " min");
                     break;
                 }
                 stack.checkJobAlive();
@@ -213,6 +225,11 @@ public final class Soak {
             mismatches.addAll(problems);
         }
         return new Result(minutes, mismatches, errors, deadLetters, (int) state.liveDocuments(), questions, answers);
+    }
+
+    /** A p99 in ms, or "-" for a minute in which nothing of the kind completed. */
+    private static String ms(double p99) {
+        return Double.isNaN(p99) ? "-" : String.format("%.0f", p99);
     }
 
     private String phrase(Random rnd, int n) {

@@ -47,14 +47,19 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
     private static final String HOST = "127.0.0.1";
 
-    private final KafkaRaftServer server;
+    /** The running server; null between {@link #stop()} and {@link #restart()}. */
+    private KafkaRaftServer server;
+    /** The server's settings (ports, log directory), kept so a restart comes back exactly where it was. */
+    private final Properties serverProps;
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataOnClose;
     private boolean closed;
 
-    private LocalKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataOnClose) {
+    private LocalKafkaBroker(KafkaRaftServer server, Properties serverProps, int port, Path dataDir,
+            boolean deleteDataOnClose) {
         this.server = server;
+        this.serverProps = serverProps;
         this.port = port;
         this.dataDir = dataDir;
         this.deleteDataOnClose = deleteDataOnClose;
@@ -117,14 +122,52 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the broker as an outage would (fault tests), keeping its data, port and controller port, so that
+     * {@link #restart()} brings back the same broker with every topic and offset; clients keep retrying meanwhile.
+     */
+    public synchronized void stop() {
+        if (closed) {
+            throw new IllegalStateException("local Kafka on " + bootstrapServers() + " is closed");
+        }
+        if (server == null) {
+            return;
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        server = null;
+        LOG.info("local Kafka on {} stopped (data kept for a restart)", bootstrapServers());
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same ports and data directory. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("local Kafka on " + bootstrapServers() + " is closed");
+        }
+        if (server != null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        server = Builder.startServer(serverProps, port);
+        LOG.info("local Kafka on {} restarted in {} ms", bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Whether the broker is serving (false between {@link #stop()} and {@link #restart()}, and after close). */
+    public synchronized boolean isRunning() {
+        return server != null && !closed;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        server.shutdown();
-        server.awaitShutdown();
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
         if (deleteDataOnClose) {
             deleteRecursively(dataDir);
         }
@@ -179,21 +222,32 @@ public final class LocalKafkaBroker implements AutoCloseable {
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
                 format(props, dir); // a chosen directory that was formatted before is reused as it is
             }
+            KafkaRaftServer server;
+            try {
+                server = startServer(props, clientPort);
+            } catch (IllegalStateException e) {
+                if (temp) {
+                    deleteRecursively(dir);
+                }
+                throw e;
+            }
+            LocalKafkaBroker broker = new LocalKafkaBroker(server, props, clientPort, dir, temp);
+            LOG.info("local Kafka on {} started in {} ms (data {})",
+                    broker.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000, dir);
+            return broker;
+        }
+
+        /** Starts a server on formatted storage; a failure is one clear line (the server is shut down). */
+        static KafkaRaftServer startServer(Properties props, int clientPort) {
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             try {
                 server.startup();
             } catch (RuntimeException e) {
                 server.shutdown();
-                if (temp) {
-                    deleteRecursively(dir);
-                }
                 throw new IllegalStateException(
                         "local Kafka failed to start on port " + clientPort + ": " + rootMessage(e), e);
             }
-            LocalKafkaBroker broker = new LocalKafkaBroker(server, clientPort, dir, temp);
-            LOG.info("local Kafka on {} started in {} ms (data {})",
-                    broker.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000, dir);
-            return broker;
+            return server;
         }
 
         private static Properties serverProperties(int clientPort, int controllerPort, Path dir) {

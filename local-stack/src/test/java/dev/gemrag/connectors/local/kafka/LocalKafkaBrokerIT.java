@@ -51,6 +51,25 @@ class LocalKafkaBrokerIT {
     }
 
     @Test
+    void stopAndRestartIsAnOutageOfTheSameBroker() throws Exception {
+        try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) { // a temporary directory survives stop()
+            kafka.createTopics(1, "t");
+            produce(kafka.bootstrapServers(), "t", "k1", "before");
+            kafka.stop();
+            assertThat(kafka.isRunning()).isFalse();
+            assertThat(Files.isDirectory(kafka.dataDir())).isTrue();
+            try (var probe = new java.net.Socket()) {
+                assertThatThrownBy(() -> probe.connect(new java.net.InetSocketAddress("127.0.0.1", kafka.port()), 2000))
+                        .as("nothing listens while stopped").isInstanceOf(java.io.IOException.class);
+            }
+            kafka.restart();
+            assertThat(kafka.isRunning()).isTrue();
+            produce(kafka.bootstrapServers(), "t", "k2", "after");
+            assertThat(consume(kafka.bootstrapServers(), "t", 2)).containsExactly("k1=before", "k2=after");
+        }
+    }
+
+    @Test
     void temporaryDataDirIsDeletedOnClose() {
         Path data;
         try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
