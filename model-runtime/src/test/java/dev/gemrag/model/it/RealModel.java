@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * The real default model (SmolLM2-135M-Instruct Q4_1), loaded once per test JVM and shared by all
  * RealModel*IT classes: loading and dequantising takes seconds, the checks themselves are short.
  * {@link #generator} and {@link #scores} run the path the runtime serves with: the compiled decoder in
- * {@link WeightFormat#configured()} (FP16 by default; {@code -Dgemrag.model.weights=eager} checks the eager
+ * {@link WeightFormat#configured()} (BF16 on a CPU with BF16 instructions, else FP16;
+ * {@code -Dgemrag.model.weights=eager} checks the eager
  * forward instead). Never closed: its native memory goes with the JVM.
  */
 final class RealModel {
@@ -44,7 +45,7 @@ final class RealModel {
 
     /**
      * Causal token scores on the serving path: the eager forward, or the compiled decoder one token per call
-     * (the decode steps, which is where FP16 weights are used).
+     * (the decode steps, which is where FP16 weights are used; BF16 serves prefill too).
      */
     TokenScores scores(int[] ids) {
         return compiled == null ? TokenScores.causal(llama, ids) : TokenScores.decoded(compiled, ids);

@@ -105,12 +105,7 @@ public final class CompiledDecoder implements AutoCloseable {
                 } else if (format == WeightFormat.BF16) {
                     this.linear = toBf16(w);
                     this.bias = toBf16(b);
-                    IValue h = IValue.from(pt(model.outputHead()));
-                    try {
-                        this.head = module.run("to_bf16_one", h);
-                    } finally {
-                        h.close();
-                    }
+                    this.head = IValue.from(pt(model.outputHead())); // FP32: see DecoderScript
                 } else {
                     this.linear = IValue.listFrom(w);
                     this.head = IValue.from(pt(model.outputHead()));

@@ -10,7 +10,7 @@ import java.util.Locale;
  * <p>Methods (all tensors are arguments; see {@link CompiledDecoder} for the argument lists):
  * <ul>
  *   <li>{@code prepack(ws, bs)} (FP16 only): fbgemm-packs each projection once;</li>
- *   <li>{@code to_bf16(ws)} (BF16 only): BF16 copies of the merged projections, biases and head;</li>
+ *   <li>{@code to_bf16(ws)} (BF16 only): BF16 copies of the merged projections and biases (the head stays FP32);</li>
  *   <li>{@code hidden(...)}: the whole forward, ids {B, T} -> final-normed hidden states {B, T, hidden},
  *       optionally writing the KV cache at slots [start, start + T);</li>
  *   <li>{@code logits(...)}: the same, then the head at one flattened position per row -> {B, vocab}.</li>
@@ -57,9 +57,7 @@ final class DecoderScript {
                     .append("    out = annotate(List[Tensor], [])\n")
                     .append("    for w in ws:\n")
                     .append("      out.append(w.to(15))\n")
-                    .append("    return out\n")
-                    .append("  def to_bf16_one(self, w: Tensor) -> Tensor:\n")
-                    .append("    return w.to(15)\n");
+                    .append("    return out\n");
         }
         String args = "ids: Tensor, pos: Tensor, mask: Tensor, keys: List[Tensor], values: List[Tensor], start: int, "
                 + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: " + w
@@ -134,9 +132,15 @@ final class DecoderScript {
                 .append(", head_dense: Tensor) -> Tensor:\n");
         s.append("    x = self.hidden(").append(pass).append(")\n");
         s.append("    x = torch.index_select(torch.reshape(x, [-1, ").append(c.hiddenSize()).append("]), 0, rows)\n");
-        if (fp16 || bf16) {
-            s.append(fp16 ? "    if force_dense or ids.size(1) > 1:\n" : "    if force_dense:\n");
+        if (fp16) {
+            s.append("    if force_dense or ids.size(1) > 1:\n");
             s.append("      return torch.linear(x, head_dense)\n");
+        }
+        if (bf16) {
+            // the head stays FP32: a BF16 GEMM returns BF16, and logits of ~15 rounded to 8 bits (steps of 0.06)
+            // would tie and swap the top candidates
+            s.append("    return torch.linear(x, head_dense)\n");
+            return s.toString();
         }
         s.append("    return ").append(linear(format, "x", "head", null)).append("\n");
         return s.toString();

@@ -29,8 +29,9 @@ public enum WeightFormat {
      */
     FP16,
     /**
-     * BF16 weights and GEMM inputs ({@code torch.linear} in BF16, FP32 out) for prefill and decode; norms,
-     * RoPE, attention and the residual stream stay FP32; the embedding forward runs on the FP32 weights.
+     * BF16 weights and GEMM inputs and outputs ({@code torch.linear} in BF16) for the projections, in prefill
+     * and decode alike; the head, norms, RoPE, attention and the residual stream stay FP32; the embedding
+     * forward runs on the FP32 weights.
      */
     BF16,
     /** {@code torch.linear} on the FP32 weights. */
