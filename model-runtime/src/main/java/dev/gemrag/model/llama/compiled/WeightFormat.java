@@ -1,24 +1,20 @@
 package dev.gemrag.model.llama.compiled;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * How the compiled decoder holds its projection weights (chosen with the system property
- * {@value #PROPERTY}; without it, {@link #measuredDefault()}).
+ * {@value #PROPERTY}; without it, {@link #DEFAULT}).
  *
- * <p>Measured (README, "Runtime benchmark"): on a CPU with AVX512-BF16/AMX, oneDNN's BF16 GEMM is the fastest
- * at every size, decode and prefill alike; on an AVX2-only CPU it has no BF16 instructions and fbgemm's
- * FP16-packed GEMM wins for decode steps (one token per row) while FP32 sgemm is as fast or faster for prefill,
- * so FP16 runs every multi-token call on the eager model's FP32 weights. FP32 is the exact twin of the eager
+ * <p>Measured (README, "Runtime benchmark"; GEMM CPU time per token, 1 thread, all 121 projections and the
+ * head, on a Xeon with AVX512-BF16/AMX): one row FP32 16-18 ms, fbgemm FP16 8 ms, oneDNN BF16 16-18 ms; 8 rows
+ * 44-46 / 14-16 / 16-18 ms; 64 rows 65 / 70-80 / 20 ms. So FP16 (the default) packs the projections for decode
+ * steps and runs every multi-token call (prefill, embedding) on the eager model's FP32 weights; BF16 runs prefill
+ * 3x faster on such a CPU (on an AVX2-only CPU it has no BF16 instructions) and holds one BF16 copy instead of the
+ * larger packed FP16 one, but its single-row decode is about half FP16's speed. FP32 is the exact twin of the eager
  * model. EAGER turns the compiled path off (the DJL op-by-op forward serves everything). Weight-only int8/int4
- * ({@code _weight_int8pack_mm}, {@code _weight_int4pack_mm_for_cpu}) were measured too: 10-40x slower than BF16
- * with FP32 activations in libtorch 2.7.1 (scalar fallback); int4 with BF16 activations was on a par with
+ * ({@code _weight_int8pack_mm}, {@code _weight_int4pack_mm_for_cpu}) were measured too: with FP32 activations
+ * 4-70x slower than fbgemm FP16 in libtorch 2.7.1 (1 to 8 rows; a scalar fallback); int4 with BF16 activations was on a par with
  * BF16 at batch 1-8 (noisy, same run) but 5-10x slower for 128 rows, so prefill would need a second copy of
  * the weights: neither is offered.
  */
@@ -42,37 +38,16 @@ public enum WeightFormat {
     /** System property: {@code fp16}, {@code bf16}, {@code fp32} or {@code eager}. */
     public static final String PROPERTY = "gemrag.model.weights";
 
-    /** CPU flags (Linux {@code /proc/cpuinfo}) under which BF16 GEMMs run in hardware. */
-    private static final Set<String> BF16_FLAGS = Set.of("avx512_bf16", "amx_bf16");
+    /**
+     * The measured default on CPU: decode (answer latency) is fastest with fbgemm FP16 at one token per row,
+     * also on a CPU with AMX, where BF16 wins prefill (see the class comment).
+     */
+    public static final WeightFormat DEFAULT = FP16;
 
-    /** From {@value #PROPERTY}, or {@link #measuredDefault()}; an unknown value is refused with the choices. */
+    /** From {@value #PROPERTY}, or {@link #DEFAULT}; an unknown value is refused with the choices. */
     public static WeightFormat configured() {
         String v = System.getProperty(PROPERTY);
-        return v == null || v.isBlank() ? measuredDefault() : parse(v);
-    }
-
-    /** BF16 where the CPU computes BF16 in hardware, else FP16 (see the class comment for the measurements). */
-    public static WeightFormat measuredDefault() {
-        return forCpuFlags(cpuFlags());
-    }
-
-    static WeightFormat forCpuFlags(Set<String> flags) {
-        return flags.stream().anyMatch(BF16_FLAGS::contains) ? BF16 : FP16;
-    }
-
-    /** The first processor's flags from /proc/cpuinfo; empty where there is none (not Linux). */
-    static Set<String> cpuFlags() {
-        Path info = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(info)) {
-            return Set.of();
-        }
-        try (Stream<String> lines = Files.lines(info)) {
-            return lines.filter(l -> l.startsWith("flags")).findFirst()
-                    .map(l -> Stream.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")).collect(Collectors.toSet()))
-                    .orElse(Set.of());
-        } catch (IOException | RuntimeException e) {
-            return Set.of();
-        }
+        return v == null || v.isBlank() ? DEFAULT : parse(v);
     }
 
     public static WeightFormat parse(String value) {

@@ -172,14 +172,6 @@ class CompiledDecoderTest {
     }
 
     @Test
-    void theDefaultIsBf16OnlyWhereTheCpuHasBf16Instructions() {
-        assertThat(WeightFormat.forCpuFlags(Set.of("avx2", "fma", "avx512_bf16"))).isEqualTo(WeightFormat.BF16);
-        assertThat(WeightFormat.forCpuFlags(Set.of("avx2", "amx_bf16", "amx_tile"))).isEqualTo(WeightFormat.BF16);
-        assertThat(WeightFormat.forCpuFlags(Set.of("avx2", "fma", "f16c", "avx512f"))).isEqualTo(WeightFormat.FP16);
-        assertThat(WeightFormat.forCpuFlags(Set.of())).isEqualTo(WeightFormat.FP16);
-    }
-
-    @Test
     void bf16PrefillAndDecodeAreCloseToFp32AndTheEmbeddingForwardIsFp32() {
         LlamaConfig c = config("qwen2", RopeLayout.HALF_SPLIT, true); // with q/k/v biases (converted too)
         try (LlamaModel model = LlamaModel.create(c, TinyLlama.random(9, c).weights(), Device.cpu());
