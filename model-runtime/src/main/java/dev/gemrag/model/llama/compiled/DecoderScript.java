@@ -81,8 +81,8 @@ final class DecoderScript {
         // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one token per row
         // (prefill, embedding) runs on the eager model's FP32 weights (unmerged, no copy). Deciding by tokens
         // per row, never by batch size, keeps a prompt's numbers the same alone and in any batch.
-        // BF16 runs prefill and decode alike (oneDNN's BF16 GEMM wins at every size on a CPU with AVX512-BF16/AMX);
-        // only the embedding forward (force_dense) keeps the FP32 weights.
+        // BF16 runs prefill and decode alike on its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for prefill on a
+        // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32 weights.
         s.append("    big = ").append(fp16 ? "force_dense or t > 1" : bf16 ? "force_dense" : "False").append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[2 * i], ").append(eps(c)).append(")\n");
