@@ -146,6 +146,12 @@ def main():
     llama_logger.set_verbose(False)  # llama.cpp's own load log would drown the JSON
     llama_cpp.llama_backend_init()
     mp = llama_cpp.llama_model_default_params()
+    # No extra buffer types: on this AMX CPU (Sapphire Rapids class, Firecracker VM) ggml repacks Q4_1
+    # weights into its AMX buffer and then segfaults at `ldtilecfg` in ggml_backend_amx_mul_mat (gdb),
+    # with or without arch_prctl(ARCH_REQ_XCOMP_PERM); AMX itself works from plain C here. Known upstream:
+    # ggml-org/llama.cpp#20824, fix proposed in #26954 (tile config built on the stack is optimised away).
+    # The plain CPU buffer runs ggml's AVX-512/AVX2 Q4_1 kernels, as on a CPU without AMX.
+    mp.use_extra_bufts = False
     model = llama_cpp.llama_model_load_from_file(args.model.encode("utf-8"), mp)
     if not model:
         raise SystemExit("cannot load model " + args.model)

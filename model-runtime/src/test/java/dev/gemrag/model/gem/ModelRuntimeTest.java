@@ -61,7 +61,7 @@ class ModelRuntimeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"FP32, 1e-4", "EAGER, 1e-4", "FP16, 1e-4"}) // embedding runs FP32 in every format
+    @CsvSource({"FP32, 1e-4", "EAGER, 1e-4", "FP16, 1e-4", "BF16, 1e-4"}) // embedding runs FP32 in every format
     void deviceMergedAdapterEmbedsLikeHeapMergedWeights(WeightFormat format, float tolerance) {
         Checkpoint base = tiny(1);
         GemAdapter adapter = randomAdapter(base, 2, 4, 9);

@@ -44,7 +44,7 @@ final class RealModel {
 
     /**
      * Causal token scores on the serving path: the eager forward, or the compiled decoder one token per call
-     * (the decode steps, which is where FP16 weights are used).
+     * (the decode steps, which is where FP16 weights are used; BF16 serves prefill too).
      */
     TokenScores scores(int[] ids) {
         return compiled == null ? TokenScores.causal(llama, ids) : TokenScores.decoded(compiled, ids);

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The compiled decoder on the real model against the eager forward (the oracle): FP32 logits within 1e-4
  * and the same 64 greedy tokens; FP16-packed weights (decode steps) within 1% perplexity and >= 99% top-1 of
- * FP32 on the held-out prose, scored one token per decode step.
+ * FP32 on the held-out prose, scored one token per decode step; BF16 (prefill and decode) within the same
+ * bounds, scored both ways.
  */
 class RealModelCompiledIT {
     private static RealModel model;
@@ -76,6 +77,34 @@ class RealModelCompiledIT {
                     + " %.2f%%%n", prose.length, half.perplexity(), full.perplexity(), 100 * (ratio - 1), 100 * agreement);
             assertThat(Math.abs(ratio - 1)).isLessThanOrEqualTo(0.01);
             assertThat(agreement).isGreaterThanOrEqualTo(0.99);
+        }
+    }
+
+    @Test
+    void bf16PerplexityWithinOnePercentAndTop1AtLeast99PercentOfFp32InPrefillAndDecode() {
+        try (CompiledDecoder fp32 = CompiledDecoder.create(model.llama, WeightFormat.FP32);
+                CompiledDecoder bf16 = CompiledDecoder.create(model.llama, WeightFormat.BF16)) {
+            TokenScores full = TokenScores.causal(fp32, prose);
+            double[] ratios = new double[2];
+            double[] agreements = new double[2];
+            for (boolean decoded : new boolean[] {false, true}) {
+                TokenScores b = decoded ? TokenScores.decoded(bf16, prose) : TokenScores.causal(bf16, prose);
+                int same = 0;
+                for (int i = 0; i < prose.length; i++) {
+                    same += full.top1()[i] == b.top1()[i] ? 1 : 0;
+                }
+                double agreement = (double) same / prose.length;
+                double ratio = b.perplexity() / full.perplexity();
+                System.out.printf("held-out prose, %d tokens, BF16 %s: perplexity %.3f vs FP32 %.3f (%+.3f%%), top-1"
+                        + " agreement %.2f%%%n", prose.length, decoded ? "decode steps" : "one prefill", b.perplexity(),
+                        full.perplexity(), 100 * (ratio - 1), 100 * agreement);
+                ratios[decoded ? 1 : 0] = ratio;
+                agreements[decoded ? 1 : 0] = agreement;
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(Math.abs(ratios[i] - 1)).isLessThanOrEqualTo(0.01);
+                assertThat(agreements[i]).isGreaterThanOrEqualTo(0.99);
+            }
         }
     }
 }

@@ -74,9 +74,10 @@ public final class CompiledDecoder implements AutoCloseable {
             this.norms = IValue.listFrom(n);
             PtNDArray[] w = new PtNDArray[4 * c.numLayers()];
             PtNDArray[] b = new PtNDArray[c.attentionBias() ? c.numLayers() : 0];
+            boolean converted = format != WeightFormat.FP32; // FP16/BF16 keep only their own copy of the merges
             try (NDManager merging = manager.newSubManager()) {
                 for (int i = 0; i < c.numLayers(); i++) {
-                    NDManager target = format == WeightFormat.FP16 ? merging : manager;
+                    NDManager target = converted ? merging : manager;
                     w[4 * i] = merged(target, weight(i, "wq"), weight(i, "wk"), weight(i, "wv"));
                     w[4 * i + 1] = pt(weight(i, "wo"));
                     w[4 * i + 2] = merged(target, weight(i, "w1"), weight(i, "w3"));
@@ -101,14 +102,18 @@ public final class CompiledDecoder implements AutoCloseable {
                         h.close();
                     }
                     this.bias = IValue.listFrom(new PtNDArray[0]);
+                } else if (format == WeightFormat.BF16) {
+                    this.linear = toBf16(w);
+                    this.bias = toBf16(b);
+                    this.head = IValue.from(pt(model.outputHead())); // FP32: see DecoderScript
                 } else {
                     this.linear = IValue.listFrom(w);
                     this.head = IValue.from(pt(model.outputHead()));
                     this.bias = IValue.listFrom(b);
                 }
             }
-            // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls (see DecoderScript)
-            if (format == WeightFormat.FP16) {
+            // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls and the embedding forward
+            if (converted) {
                 PtNDArray[] d = new PtNDArray[7 * c.numLayers()];
                 String[] order = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
                 PtNDArray[] db = new PtNDArray[c.attentionBias() ? 3 * c.numLayers() : 0];
@@ -299,6 +304,16 @@ public final class CompiledDecoder implements AutoCloseable {
 
     private NDArray weight(int layer, String name) {
         return model.baseLinear().weight(LlamaWeights.layer(layer, name));
+    }
+
+    /** BF16 copies (owned by the returned list) of FP32 weights. */
+    private IValue toBf16(PtNDArray[] weights) {
+        IValue in = IValue.listFrom(weights);
+        try {
+            return module.run("to_bf16", in);
+        } finally {
+            in.close();
+        }
     }
 
     private static PtNDArray merged(NDManager target, NDArray... parts) {

@@ -10,6 +10,7 @@ import java.util.Locale;
  * <p>Methods (all tensors are arguments; see {@link CompiledDecoder} for the argument lists):
  * <ul>
  *   <li>{@code prepack(ws, bs)} (FP16 only): fbgemm-packs each projection once;</li>
+ *   <li>{@code to_bf16(ws)} (BF16 only): BF16 copies of the merged projections and biases (the head stays FP32);</li>
  *   <li>{@code hidden(...)}: the whole forward, ids {B, T} -> final-normed hidden states {B, T, hidden},
  *       optionally writing the KV cache at slots [start, start + T);</li>
  *   <li>{@code logits(...)}: the same, then the head at one flattened position per row -> {B, vocab}.</li>
@@ -31,6 +32,7 @@ final class DecoderScript {
             throw new IllegalArgumentException("no script for the eager format");
         }
         boolean fp16 = format == WeightFormat.FP16;
+        boolean bf16 = format == WeightFormat.BF16;
         String w = fp16 ? "List[" + PACKED + "]" : "List[Tensor]";
         String head = fp16 ? PACKED : "Tensor";
         int qd = c.numHeads() * c.headDim();
@@ -48,6 +50,14 @@ final class DecoderScript {
                     .append("    return out\n")
                     .append("  def prepack_one(self, w: Tensor) -> ").append(head).append(":\n")
                     .append("    return ops.quantized.linear_prepack_fp16(w, None)\n");
+        }
+        if (bf16) {
+            // 15 = torch.bfloat16 (serialized TorchScript names dtypes by their ScalarType number)
+            s.append("  def to_bf16(self, ws: List[Tensor]) -> List[Tensor]:\n")
+                    .append("    out = annotate(List[Tensor], [])\n")
+                    .append("    for w in ws:\n")
+                    .append("      out.append(w.to(15))\n")
+                    .append("    return out\n");
         }
         String args = "ids: Tensor, pos: Tensor, mask: Tensor, keys: List[Tensor], values: List[Tensor], start: int, "
                 + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: " + w
@@ -71,7 +81,9 @@ final class DecoderScript {
         // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one token per row
         // (prefill, embedding) runs on the eager model's FP32 weights (unmerged, no copy). Deciding by tokens
         // per row, never by batch size, keeps a prompt's numbers the same alone and in any batch.
-        s.append("    big = ").append(fp16 ? "force_dense or t > 1" : "False").append("\n");
+        // BF16 runs prefill and decode alike on its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for prefill on a
+        // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32 weights.
+        s.append("    big = ").append(fp16 ? "force_dense or t > 1" : bf16 ? "force_dense" : "False").append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[2 * i], ").append(eps(c)).append(")\n");
         s.append("      if big:\n");
@@ -79,7 +91,7 @@ final class DecoderScript {
         s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
         s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
         s.append("      else:\n");
-        s.append("        qkv = ").append(linear(fp16, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null)).append("\n");
+        s.append("        qkv = ").append(linear(format, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null)).append("\n");
         s.append("        q = qkv[:, :, 0:").append(qd).append("]\n");
         s.append("        k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
         s.append("        v = qkv[:, :, ").append(qd + kd).append(":").append(qd + 2 * kd).append("]\n");
@@ -103,17 +115,17 @@ final class DecoderScript {
         s.append("      if big:\n");
         s.append("        x = torch.add(x, ").append(dense("a", 3, -1)).append(")\n");
         s.append("      else:\n");
-        s.append("        x = torch.add(x, ").append(linear(fp16, "a", "lin[4 * i + 1]", null)).append(")\n");
+        s.append("        x = torch.add(x, ").append(linear(format, "a", "lin[4 * i + 1]", null)).append(")\n");
         s.append("      h = torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[2 * i + 1], ").append(eps(c)).append(")\n");
         s.append("      if big:\n");
         s.append("        m = torch.mul(torch.silu(").append(dense("h", 4, -1)).append("), ").append(dense("h", 6, -1))
                 .append(")\n");
         s.append("        x = torch.add(x, ").append(dense("m", 5, -1)).append(")\n");
         s.append("      else:\n");
-        s.append("        gu = ").append(linear(fp16, "h", "lin[4 * i + 2]", null)).append("\n");
+        s.append("        gu = ").append(linear(format, "h", "lin[4 * i + 2]", null)).append("\n");
         s.append("        m = torch.mul(torch.silu(gu[:, :, 0:").append(c.intermediateSize()).append("]), gu[:, :, ")
                 .append(c.intermediateSize()).append(":").append(2 * c.intermediateSize()).append("])\n");
-        s.append("        x = torch.add(x, ").append(linear(fp16, "m", "lin[4 * i + 3]", null)).append(")\n");
+        s.append("        x = torch.add(x, ").append(linear(format, "m", "lin[4 * i + 3]", null)).append(")\n");
         s.append("    return torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[")
                 .append(2 * c.numLayers()).append("], ").append(eps(c)).append(")\n");
         s.append("  def logits(self, ").append(args).append(", rows: Tensor, head: ").append(head)
@@ -124,7 +136,13 @@ final class DecoderScript {
             s.append("    if force_dense or ids.size(1) > 1:\n");
             s.append("      return torch.linear(x, head_dense)\n");
         }
-        s.append("    return ").append(linear(fp16, "x", "head", null)).append("\n");
+        if (bf16) {
+            // the head stays FP32: a BF16 GEMM returns BF16, and logits of ~15 rounded to 8 bits (steps of 0.06)
+            // would tie and swap the top candidates
+            s.append("    return torch.linear(x, head_dense)\n");
+            return s.toString();
+        }
+        s.append("    return ").append(linear(format, "x", "head", null)).append("\n");
         return s.toString();
     }
 
@@ -134,9 +152,13 @@ final class DecoderScript {
                 + ")";
     }
 
-    private static String linear(boolean fp16, String x, String w, String bias) {
-        if (fp16) {
+    private static String linear(WeightFormat format, String x, String w, String bias) {
+        if (format == WeightFormat.FP16) {
             return "ops.quantized.linear_dynamic_fp16(" + x + ", " + w + ")"; // bias is packed with w
+        }
+        if (format == WeightFormat.BF16) {
+            // activations rounded to BF16 for the GEMM only; the residual stream, norms and attention stay FP32
+            return "torch.linear(" + x + ".to(15), " + w + (bias == null ? "" : ", " + bias) + ").float()";
         }
         return "torch.linear(" + x + ", " + w + (bias == null ? "" : ", " + bias) + ")";
     }

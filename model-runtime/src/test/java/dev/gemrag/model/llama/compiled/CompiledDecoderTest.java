@@ -167,7 +167,52 @@ class CompiledDecoderTest {
                     .hasMessageContaining("gemma2");
         }
         assertThatThrownBy(() -> WeightFormat.parse("int8")).hasMessage(
-                "gemrag.model.weights must be fp16, fp32 or eager, got 'int8'");
+                "gemrag.model.weights must be fp16, bf16, fp32 or eager, got 'int8'");
+        assertThat(WeightFormat.parse(" BF16 ")).isEqualTo(WeightFormat.BF16);
+    }
+
+    @Test
+    void bf16PrefillAndDecodeAreCloseToFp32AndTheEmbeddingForwardIsFp32() {
+        LlamaConfig c = config("qwen2", RopeLayout.HALF_SPLIT, true); // with q/k/v biases (converted too)
+        try (LlamaModel model = LlamaModel.create(c, TinyLlama.random(9, c).weights(), Device.cpu());
+                CompiledDecoder bf16 = CompiledDecoder.create(model, WeightFormat.BF16);
+                NDManager m = model.newManager();
+                KvCache eagerCache = model.newCache(1, 16);
+                KvCache cache = model.newCache(1, 16)) {
+            long[] ids = {3, 17, 99, 250, 4, 8, 15, 16, 23, 42};
+            long[] pos = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+            NDArray mask = AttentionMasks.causal(m, 1, ids.length, 0, null);
+            float[] expected = model.logitsAt(model.forward(m.create(ids, new Shape(1, 10)),
+                    m.create(pos, new Shape(1, 10)), mask, eagerCache), new int[] {9}).toFloatArray();
+            float[] actual = bf16.logitsAt(m.create(ids, new Shape(1, 10)), m.create(pos, new Shape(1, 10)), mask,
+                    cache, new int[] {9}).toFloatArray();
+            assertRoundedCloseToFp32(actual, expected);
+            long[] next = {argMax(expected)};
+            long[] at = {10};
+            NDArray m1 = AttentionMasks.causal(m, 1, 1, 10, null);
+            float[] e = model.logitsAt(model.forward(m.create(next, new Shape(1, 1)), m.create(at, new Shape(1, 1)), m1,
+                    eagerCache), new int[] {0}).toFloatArray();
+            float[] a = bf16.logitsAt(m.create(next, new Shape(1, 1)), m.create(at, new Shape(1, 1)), m1, cache,
+                    new int[] {0}).toFloatArray();
+            assertRoundedCloseToFp32(a, e);
+            NDArray one = m.create(new long[] {7}, new Shape(1, 1));
+            NDArray zero = m.create(new long[] {0}, new Shape(1, 1));
+            NDArray self = AttentionMasks.causal(m, 1, 1, 0, null);
+            assertClose(bf16.forward(one, zero, self, null).toFloatArray(),
+                    model.forward(one, zero, self, null).toFloatArray(), FP32_TOL);
+        }
+    }
+
+    /** BF16 keeps 8 significant bits of weights and GEMM inputs: ~1e-2 relative errors, never FP32's 1e-6. */
+    private static void assertRoundedCloseToFp32(float[] actual, float[] expected) {
+        double scale = 0;
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+        }
+        assertThat(worst).isLessThan(5e-2 * scale).isGreaterThan(1e-5 * scale);
+        assertThat(argMax(actual)).isEqualTo(argMax(expected));
     }
 
     private static void assertClose(float[] actual, float[] expected, float tol) {
