@@ -8,11 +8,10 @@ import java.lang.annotation.Target;
 
 /**
  * Implementation that only its own module may use, whatever its Java visibility (as Flink's
- * {@code @Internal}). Every {@code internal} package carries it; {@code ArchitectureTest} checks that no
- * other module reaches in.
+ * {@code @Internal}). Every {@code internal} package carries it; {@code ArchitectureTest} checks
+ * that no other module reaches in.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target({ElementType.TYPE, ElementType.PACKAGE, ElementType.METHOD, ElementType.CONSTRUCTOR})
-public @interface Internal {
-}
+public @interface Internal {}

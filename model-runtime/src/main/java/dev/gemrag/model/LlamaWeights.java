@@ -22,7 +22,9 @@ import java.util.Map;
  *   output_norm                {hidden}
  *   output                     {vocab, hidden}          absent when tiedEmbeddings
  * </pre>
- * Q/K rows are kept in the order of the source file; {@link LlamaConfig#ropeLayout()} says how to rotate them.
+ *
+ * Q/K rows are kept in the order of the source file; {@link LlamaConfig#ropeLayout()} says how to
+ * rotate them.
  */
 public final class LlamaWeights {
     private final Map<String, WeightTensor> tensors;

@@ -5,10 +5,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The shape every canonical weight must have for a config; loaders check a checkpoint against it. */
+/**
+ * The shape every canonical weight must have for a config; loaders check a checkpoint against it.
+ */
 public final class WeightShapes {
-    private WeightShapes() {
-    }
+    private WeightShapes() {}
 
     /** Canonical name to expected shape (see {@link LlamaWeights}). */
     public static Map<String, long[]> expected(LlamaConfig c) {
@@ -49,12 +50,19 @@ public final class WeightShapes {
     public static void check(Path source, LlamaConfig config, LlamaWeights weights) {
         for (Map.Entry<String, long[]> e : expected(config).entrySet()) {
             if (!weights.has(e.getKey())) {
-                throw new IllegalArgumentException(source + ": weight '" + e.getKey() + "' is missing");
+                throw new IllegalArgumentException(
+                        source + ": weight '" + e.getKey() + "' is missing");
             }
             long[] actual = weights.get(e.getKey()).shape();
             if (!Arrays.equals(actual, e.getValue())) {
-                throw new IllegalArgumentException(source + ": weight '" + e.getKey() + "' has shape "
-                        + Arrays.toString(actual) + ", expected " + Arrays.toString(e.getValue()));
+                throw new IllegalArgumentException(
+                        source
+                                + ": weight '"
+                                + e.getKey()
+                                + "' has shape "
+                                + Arrays.toString(actual)
+                                + ", expected "
+                                + Arrays.toString(e.getValue()));
             }
         }
     }

@@ -28,15 +28,32 @@ class RopeScalingTest {
         RopeScaling file = RopeScaling.divisors(new float[] {1f, 4f}, "rope_freqs");
         assertThat(file.inverseFrequencies(4, 100f)).containsExactly(1f, 0.025f);
         assertThat(file).isEqualTo(RopeScaling.divisors(new float[] {1f, 4f}, "other name"));
-        assertThatThrownBy(() -> file.inverseFrequencies(8, 100f)).hasMessageContaining("2 divisors, head needs 4");
-        assertThatThrownBy(() -> RopeScaling.divisors(new float[] {0f}, "x")).hasMessageContaining("positive");
-        assertThatThrownBy(() -> RopeScaling.llama3(8f, 4f, 1f, 8192, 8, 1e4f)).hasMessageContaining("invalid llama3");
+        assertThatThrownBy(() -> file.inverseFrequencies(8, 100f))
+                .hasMessageContaining("2 divisors, head needs 4");
+        assertThatThrownBy(() -> RopeScaling.divisors(new float[] {0f}, "x"))
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> RopeScaling.llama3(8f, 4f, 1f, 8192, 8, 1e4f))
+                .hasMessageContaining("invalid llama3");
     }
 
     @Test
     void configExposesTheFrequenciesAndPlainness() {
-        LlamaConfig plain = new LlamaConfig("llama", 10, 8, 16, 4, 2, 1, 4, 1e-5f, 100f, 64, true, false,
-                RopeLayout.INTERLEAVED);
+        LlamaConfig plain =
+                new LlamaConfig(
+                        "llama",
+                        10,
+                        8,
+                        16,
+                        4,
+                        2,
+                        1,
+                        4,
+                        1e-5f,
+                        100f,
+                        64,
+                        true,
+                        false,
+                        RopeLayout.INTERLEAVED);
         assertThat(plain.isPlainLlama()).isTrue();
         assertThat(plain.ropeInverseFrequencies()).containsExactly(1f, 0.1f);
         LlamaConfig scaled = plain.withRopeScaling(RopeScaling.divisors(new float[] {1f, 2f}, "f"));

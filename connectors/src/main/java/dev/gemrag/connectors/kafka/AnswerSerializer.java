@@ -1,12 +1,10 @@
 package dev.gemrag.connectors.kafka;
 
-import java.nio.charset.StandardCharsets;
-
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.json.AnswerJson;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** An answer as a Kafka record: key = question id (UTF-8), value = {@link AnswerJson}. */
 public final class AnswerSerializer implements KafkaRecordSerializationSchema<Answer> {
@@ -19,8 +17,12 @@ public final class AnswerSerializer implements KafkaRecordSerializationSchema<An
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(Answer answer, KafkaSinkContext context, Long timestamp) {
-        byte[] key = answer.questionId() == null ? null : answer.questionId().getBytes(StandardCharsets.UTF_8);
+    public ProducerRecord<byte[], byte[]> serialize(
+            Answer answer, KafkaSinkContext context, Long timestamp) {
+        byte[] key =
+                answer.questionId() == null
+                        ? null
+                        : answer.questionId().getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>(topic, null, timestamp, key, AnswerJson.toBytes(answer));
     }
 }

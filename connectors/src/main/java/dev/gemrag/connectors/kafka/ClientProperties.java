@@ -3,7 +3,10 @@ package dev.gemrag.connectors.kafka;
 import java.util.Map;
 import java.util.Properties;
 
-/** Kafka client properties collected by the builders: copied, never logged (they may hold SASL secrets). */
+/**
+ * Kafka client properties collected by the builders: copied, never logged (they may hold SASL
+ * secrets).
+ */
 final class ClientProperties {
     static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
@@ -11,10 +14,13 @@ final class ClientProperties {
 
     void putAll(Map<?, ?> more) {
         if (more == null) {
-            throw new IllegalArgumentException("Kafka client properties must not be null: pass an empty map instead");
+            throw new IllegalArgumentException(
+                    "Kafka client properties must not be null: pass an empty map instead");
         }
         for (Map.Entry<?, ?> e : more.entrySet()) {
-            put(String.valueOf(e.getKey()), e.getValue() == null ? null : String.valueOf(e.getValue()));
+            put(
+                    String.valueOf(e.getKey()),
+                    e.getValue() == null ? null : String.valueOf(e.getValue()));
         }
     }
 

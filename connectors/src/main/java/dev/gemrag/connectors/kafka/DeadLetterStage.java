@@ -4,6 +4,7 @@ package dev.gemrag.connectors.kafka;
 public final class DeadLetterStage {
     /** JSON/UTF-8/contract validation when reading a topic. */
     public static final String PARSE = "parse";
+
     public static final String CHUNK = "chunk";
     public static final String EMBED = "embed";
     public static final String INDEX = "index";

@@ -1,33 +1,47 @@
 package dev.gemrag.connectors.kafka;
 
-import java.nio.charset.StandardCharsets;
-
 import dev.gemrag.connectors.records.DeadLetter;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.connectors.records.json.DocumentJson;
 import dev.gemrag.connectors.records.json.QuestionJson;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Dead letters for records that parsed but failed later (chunk, embed, index, answer), when the Kafka
- * position is no longer known: partition and offset are -1, key is the id, value is the record re-encoded
- * in its topic's JSON so it can be produced again as it is.
+ * Dead letters for records that parsed but failed later (chunk, embed, index, answer), when the
+ * Kafka position is no longer known: partition and offset are -1, key is the id, value is the
+ * record re-encoded in its topic's JSON so it can be produced again as it is.
  */
 public final class DeadLetters {
     /** Partition and offset of a dead letter whose Kafka position is not known. */
     public static final int UNKNOWN_PARTITION = -1;
+
     public static final long UNKNOWN_OFFSET = -1L;
 
     private DeadLetters() {}
 
-    public static DeadLetter forDocument(String topic, Document document, String reason, String stage) {
-        return new DeadLetter(topic, UNKNOWN_PARTITION, UNKNOWN_OFFSET, utf8(document.id()),
-                DocumentJson.toBytes(document), oneLine(reason), stage);
+    public static DeadLetter forDocument(
+            String topic, Document document, String reason, String stage) {
+        return new DeadLetter(
+                topic,
+                UNKNOWN_PARTITION,
+                UNKNOWN_OFFSET,
+                utf8(document.id()),
+                DocumentJson.toBytes(document),
+                oneLine(reason),
+                stage);
     }
 
-    public static DeadLetter forQuestion(String topic, Question question, String reason, String stage) {
-        return new DeadLetter(topic, UNKNOWN_PARTITION, UNKNOWN_OFFSET, utf8(question.id()),
-                QuestionJson.toBytes(question), oneLine(reason), stage);
+    public static DeadLetter forQuestion(
+            String topic, Question question, String reason, String stage) {
+        return new DeadLetter(
+                topic,
+                UNKNOWN_PARTITION,
+                UNKNOWN_OFFSET,
+                utf8(question.id()),
+                QuestionJson.toBytes(question),
+                oneLine(reason),
+                stage);
     }
 
     /** Reasons are one line: exception messages may span several. */

@@ -14,13 +14,19 @@ public final class KafkaSinks {
 
     /** The answers topic: key = question id, value = answer JSON. */
     public static RecordSinkBuilder<Answer> answers() {
-        return new RecordSinkBuilder<>(KafkaTopics.ANSWERS, (topic, properties) -> new AnswerSerializer(topic));
+        return new RecordSinkBuilder<>(
+                KafkaTopics.ANSWERS, (topic, properties) -> new AnswerSerializer(topic));
     }
 
-    /** The dead-letter topic: key = the original key, value = dead-letter JSON, cut to the producer's max.request.size. */
+    /**
+     * The dead-letter topic: key = the original key, value = dead-letter JSON, cut to the
+     * producer's max.request.size.
+     */
     public static RecordSinkBuilder<DeadLetter> deadLetters() {
-        return new RecordSinkBuilder<>(KafkaTopics.DEAD_LETTERS, (topic, properties) -> new DeadLetterSerializer(topic,
-                maxRequestBytes(properties)));
+        return new RecordSinkBuilder<>(
+                KafkaTopics.DEAD_LETTERS,
+                (topic, properties) ->
+                        new DeadLetterSerializer(topic, maxRequestBytes(properties)));
     }
 
     static int maxRequestBytes(Properties properties) {
@@ -31,7 +37,8 @@ public final class KafkaSinks {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Kafka property 'max.request.size' must be an integer, got '" + v + "'");
+            throw new IllegalArgumentException(
+                    "Kafka property 'max.request.size' must be an integer, got '" + v + "'");
         }
     }
 }

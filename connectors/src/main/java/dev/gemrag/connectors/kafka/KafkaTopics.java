@@ -11,7 +11,8 @@ public final class KafkaTopics {
 
     static String requireName(String topic, String example) {
         if (topic == null || topic.isBlank()) {
-            throw new IllegalArgumentException("topic is not set: pass a topic name such as \"" + example + "\"");
+            throw new IllegalArgumentException(
+                    "topic is not set: pass a topic name such as \"" + example + "\"");
         }
         return topic;
     }

@@ -5,8 +5,8 @@ import dev.gemrag.connectors.records.DocumentEvent;
 
 /**
  * What the documents source emits for each Kafka record: exactly one of {@code event} (valid) or
- * {@code deadLetter} (invalid, with the raw record and the reason) is set. A POJO (public fields, no-arg
- * constructor) so Flink serialises it without Kryo.
+ * {@code deadLetter} (invalid, with the raw record and the reason) is set. A POJO (public fields,
+ * no-arg constructor) so Flink serialises it without Kryo.
  */
 public final class ParsedDocument implements Parsed<DocumentEvent> {
     public DocumentEvent event;

@@ -4,8 +4,8 @@ import dev.gemrag.connectors.records.DeadLetter;
 import dev.gemrag.connectors.records.Question;
 
 /**
- * What the questions source emits for each Kafka record: exactly one of {@code question} or
- * {@code deadLetter} is set. A POJO so Flink serialises it without Kryo.
+ * What the questions source emits for each Kafka record: exactly one of {@code question} or {@code
+ * deadLetter} is set. A POJO so Flink serialises it without Kryo.
  */
 public final class ParsedQuestion implements Parsed<Question> {
     public Question question;

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiFunction;
-
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -23,9 +22,9 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
  *         .build();
  * }</pre>
  *
- * EXACTLY_ONCE needs checkpointing (records become visible to read_committed consumers when a checkpoint
- * completes). Unless 'transaction.timeout.ms' is given, it is set to 15 minutes, the broker's default
- * maximum (Flink's own default of one hour is refused by a default broker).
+ * EXACTLY_ONCE needs checkpointing (records become visible to read_committed consumers when a
+ * checkpoint completes). Unless 'transaction.timeout.ms' is given, it is set to 15 minutes, the
+ * broker's default maximum (Flink's own default of one hour is refused by a default broker).
  */
 @PublicApi
 public final class RecordSinkBuilder<T> {
@@ -33,15 +32,22 @@ public final class RecordSinkBuilder<T> {
     static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     private final String exampleTopic;
-    /** (topic, effective client properties) -> serializer: a serializer may depend on producer limits. */
+
+    /**
+     * (topic, effective client properties) -> serializer: a serializer may depend on producer
+     * limits.
+     */
     private final BiFunction<String, Properties, KafkaRecordSerializationSchema<T>> serializer;
+
     private final ClientProperties properties = new ClientProperties();
     private String bootstrapServers;
     private String topic;
     private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     private String transactionalIdPrefix;
 
-    RecordSinkBuilder(String exampleTopic, BiFunction<String, Properties, KafkaRecordSerializationSchema<T>> serializer) {
+    RecordSinkBuilder(
+            String exampleTopic,
+            BiFunction<String, Properties, KafkaRecordSerializationSchema<T>> serializer) {
         this.exampleTopic = exampleTopic;
         this.serializer = serializer;
     }
@@ -63,7 +69,9 @@ public final class RecordSinkBuilder<T> {
         return this;
     }
 
-    /** Prefix of the Kafka transactional ids, unique per job and sink; required for EXACTLY_ONCE. */
+    /**
+     * Prefix of the Kafka transactional ids, unique per job and sink; required for EXACTLY_ONCE.
+     */
     public RecordSinkBuilder<T> setTransactionalIdPrefix(String transactionalIdPrefix) {
         this.transactionalIdPrefix = transactionalIdPrefix;
         return this;
@@ -82,11 +90,12 @@ public final class RecordSinkBuilder<T> {
 
     public KafkaSink<T> build() {
         Properties props = effectiveProperties();
-        var b = KafkaSink.<T>builder()
-                .setKafkaProducerConfig(props)
-                .setBootstrapServers(props.getProperty(ClientProperties.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(serializer.apply(topic, props))
-                .setDeliveryGuarantee(deliveryGuarantee);
+        var b =
+                KafkaSink.<T>builder()
+                        .setKafkaProducerConfig(props)
+                        .setBootstrapServers(props.getProperty(ClientProperties.BOOTSTRAP_SERVERS))
+                        .setRecordSerializer(serializer.apply(topic, props))
+                        .setDeliveryGuarantee(deliveryGuarantee);
         if (transactionalIdPrefix != null) {
             b.setTransactionalIdPrefix(transactionalIdPrefix);
         }
@@ -98,24 +107,30 @@ public final class RecordSinkBuilder<T> {
         sanityCheck();
         Properties props = properties.copy();
         props.setProperty(ClientProperties.BOOTSTRAP_SERVERS, resolvedBootstrapServers());
-        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && props.getProperty(TRANSACTION_TIMEOUT) == null) {
-            props.setProperty(TRANSACTION_TIMEOUT, String.valueOf(DEFAULT_TRANSACTION_TIMEOUT.toMillis()));
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+                && props.getProperty(TRANSACTION_TIMEOUT) == null) {
+            props.setProperty(
+                    TRANSACTION_TIMEOUT, String.valueOf(DEFAULT_TRANSACTION_TIMEOUT.toMillis()));
         }
         return props;
     }
 
     private String resolvedBootstrapServers() {
-        return bootstrapServers != null ? bootstrapServers : properties.get(ClientProperties.BOOTSTRAP_SERVERS);
+        return bootstrapServers != null
+                ? bootstrapServers
+                : properties.get(ClientProperties.BOOTSTRAP_SERVERS);
     }
 
     private void sanityCheck() {
         String servers = resolvedBootstrapServers();
         if (servers == null || servers.isBlank()) {
-            throw new IllegalArgumentException("Kafka bootstrap servers are not set: call setBootstrapServers(\"host:9092\")"
-                    + " or give the 'bootstrap.servers' property");
+            throw new IllegalArgumentException(
+                    "Kafka bootstrap servers are not set: call setBootstrapServers(\"host:9092\")"
+                            + " or give the 'bootstrap.servers' property");
         }
         if (topic == null || topic.isBlank()) {
-            throw new IllegalArgumentException("no topic to write: call setTopic(\"" + exampleTopic + "\")");
+            throw new IllegalArgumentException(
+                    "no topic to write: call setTopic(\"" + exampleTopic + "\")");
         }
         if (deliveryGuarantee == null) {
             throw new IllegalArgumentException(
@@ -123,8 +138,11 @@ public final class RecordSinkBuilder<T> {
         }
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
                 && (transactionalIdPrefix == null || transactionalIdPrefix.isBlank())) {
-            throw new IllegalArgumentException("EXACTLY_ONCE delivery needs a transactional id prefix: call"
-                    + " setTransactionalIdPrefix(\"gemrag-" + exampleTopic + "\"), unique per job and sink");
+            throw new IllegalArgumentException(
+                    "EXACTLY_ONCE delivery needs a transactional id prefix: call"
+                            + " setTransactionalIdPrefix(\"gemrag-"
+                            + exampleTopic
+                            + "\"), unique per job and sink");
         }
     }
 }

@@ -1,22 +1,20 @@
 package dev.gemrag.connectors.kafka;
 
 import dev.gemrag.annotations.PublicApi;
+import dev.gemrag.connectors.records.json.RecordLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
-
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
-import dev.gemrag.connectors.records.json.RecordLimits;
-
 /**
- * Builds a {@link KafkaSource} that parses each record into {@code T} (a valid record or a dead letter),
- * committing the group's offsets on every checkpoint. Get one from {@link KafkaSources}:
+ * Builds a {@link KafkaSource} that parses each record into {@code T} (a valid record or a dead
+ * letter), committing the group's offsets on every checkpoint. Get one from {@link KafkaSources}:
  *
  * <pre>{@code
  * KafkaSource<ParsedDocument> source = KafkaSources.documents()
@@ -41,7 +39,9 @@ public final class RecordSourceBuilder<T> {
     private boolean bounded;
     private RecordLimits limits = RecordLimits.defaults();
 
-    RecordSourceBuilder(String exampleTopic, String exampleGroup,
+    RecordSourceBuilder(
+            String exampleTopic,
+            String exampleGroup,
             Function<RecordLimits, KafkaRecordDeserializationSchema<T>> deserializer) {
         this.exampleTopic = exampleTopic;
         this.exampleGroup = exampleGroup;
@@ -60,21 +60,26 @@ public final class RecordSourceBuilder<T> {
         return this;
     }
 
-    /** The consumer group; offsets are committed under it on checkpoints. Overrides a 'group.id' property. */
+    /**
+     * The consumer group; offsets are committed under it on checkpoints. Overrides a 'group.id'
+     * property.
+     */
     public RecordSourceBuilder<T> setGroupId(String groupId) {
         this.groupId = groupId;
         return this;
     }
 
-    /** Where to start without a checkpoint; default {@link StartingOffsets#COMMITTED_OR_EARLIEST}. */
+    /**
+     * Where to start without a checkpoint; default {@link StartingOffsets#COMMITTED_OR_EARLIEST}.
+     */
     public RecordSourceBuilder<T> setStartingOffsets(StartingOffsets startingOffsets) {
         this.startingOffsets = startingOffsets;
         return this;
     }
 
     /**
-     * true: stop at the latest offsets seen when the job starts (a bounded source: for the demo, tests and
-     * one-off loads). Default false: run forever.
+     * true: stop at the latest offsets seen when the job starts (a bounded source: for the demo,
+     * tests and one-off loads). Default false: run forever.
      */
     public RecordSourceBuilder<T> setBounded(boolean bounded) {
         this.bounded = bounded;
@@ -100,11 +105,12 @@ public final class RecordSourceBuilder<T> {
 
     public KafkaSource<T> build() {
         Properties props = effectiveProperties();
-        var b = KafkaSource.<T>builder()
-                .setProperties(props)
-                .setTopics(topics)
-                .setStartingOffsets(startingOffsets.toInitializer())
-                .setDeserializer(deserializer.apply(limits));
+        var b =
+                KafkaSource.<T>builder()
+                        .setProperties(props)
+                        .setTopics(topics)
+                        .setStartingOffsets(startingOffsets.toInitializer())
+                        .setDeserializer(deserializer.apply(limits));
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());
         }
@@ -122,7 +128,9 @@ public final class RecordSourceBuilder<T> {
     }
 
     private String resolvedBootstrapServers() {
-        return bootstrapServers != null ? bootstrapServers : properties.get(ClientProperties.BOOTSTRAP_SERVERS);
+        return bootstrapServers != null
+                ? bootstrapServers
+                : properties.get(ClientProperties.BOOTSTRAP_SERVERS);
     }
 
     private String resolvedGroupId() {
@@ -132,24 +140,33 @@ public final class RecordSourceBuilder<T> {
     private void sanityCheck() {
         String servers = resolvedBootstrapServers();
         if (servers == null || servers.isBlank()) {
-            throw new IllegalArgumentException("Kafka bootstrap servers are not set: call setBootstrapServers(\"host:9092\")"
-                    + " or give the 'bootstrap.servers' property");
+            throw new IllegalArgumentException(
+                    "Kafka bootstrap servers are not set: call setBootstrapServers(\"host:9092\")"
+                            + " or give the 'bootstrap.servers' property");
         }
         if (topics.isEmpty() || topics.stream().anyMatch(t -> t == null || t.isBlank())) {
             throw new IllegalArgumentException(
-                    "no topic to read (or an empty name): call setTopics(\"" + exampleTopic + "\")");
+                    "no topic to read (or an empty name): call setTopics(\""
+                            + exampleTopic
+                            + "\")");
         }
         String group = resolvedGroupId();
         if (group == null || group.isBlank()) {
-            throw new IllegalArgumentException("no consumer group: call setGroupId(\"" + exampleGroup + "\")"
-                    + " or give the 'group.id' property; offsets are committed under it on checkpoints");
+            throw new IllegalArgumentException(
+                    "no consumer group: call setGroupId(\""
+                            + exampleGroup
+                            + "\")"
+                            + " or give the 'group.id' property; offsets are committed under it on checkpoints");
         }
         if (startingOffsets == null) {
-            throw new IllegalArgumentException("starting offsets are null: call setStartingOffsets(StartingOffsets."
-                    + StartingOffsets.COMMITTED_OR_EARLIEST.name() + ")");
+            throw new IllegalArgumentException(
+                    "starting offsets are null: call setStartingOffsets(StartingOffsets."
+                            + StartingOffsets.COMMITTED_OR_EARLIEST.name()
+                            + ")");
         }
         if (limits == null) {
-            throw new IllegalArgumentException("record limits are null: call setLimits(RecordLimits.defaults())");
+            throw new IllegalArgumentException(
+                    "record limits are null: call setLimits(RecordLimits.defaults())");
         }
     }
 }

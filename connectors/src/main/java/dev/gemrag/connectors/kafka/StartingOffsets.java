@@ -2,16 +2,18 @@ package dev.gemrag.connectors.kafka;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
-
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Where a source starts when the job has no checkpoint to restore (a restore always resumes from the
- * offsets in the checkpoint).
+ * Where a source starts when the job has no checkpoint to restore (a restore always resumes from
+ * the offsets in the checkpoint).
  */
 public enum StartingOffsets {
-    /** The group's committed offsets; partitions without one start at the earliest offset. The default. */
+    /**
+     * The group's committed offsets; partitions without one start at the earliest offset. The
+     * default.
+     */
     COMMITTED_OR_EARLIEST("committed-or-earliest"),
     /** The group's committed offsets; partitions without one start at the latest offset. */
     COMMITTED_OR_LATEST("committed-or-latest"),
@@ -34,11 +36,16 @@ public enum StartingOffsets {
     @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
     public OffsetsInitializer toInitializer() {
         switch (this) {
-            case COMMITTED_OR_EARLIEST: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            case COMMITTED_OR_LATEST: return OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
-            case EARLIEST: return OffsetsInitializer.earliest();
-            case LATEST: return OffsetsInitializer.latest();
-            default: throw new AssertionError(this);
+            case COMMITTED_OR_EARLIEST:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case COMMITTED_OR_LATEST:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            default:
+                throw new AssertionError(this);
         }
     }
 
@@ -49,8 +56,13 @@ public enum StartingOffsets {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown starting offsets '" + value + "': use one of "
-                + Arrays.stream(values()).map(StartingOffsets::configValue).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown starting offsets '"
+                        + value
+                        + "': use one of "
+                        + Arrays.stream(values())
+                                .map(StartingOffsets::configValue)
+                                .collect(Collectors.joining(", ")));
     }
 
     @Override

@@ -11,8 +11,8 @@ import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * What a chunk collection holds: vectors of ONE model and dimension (named from both), the alias
- * readers use, the index and the field limits. Shared by the sink, the retriever and
- * {@link CollectionManager}.
+ * readers use, the index and the field limits. Shared by the sink, the retriever and {@link
+ * CollectionManager}.
  *
  * <pre>{@code
  * CollectionSpec spec = CollectionSpec.builder("SmolLM2-135M-Instruct+gem", 576).build();
@@ -56,10 +56,11 @@ public final class CollectionSpec implements Serializable {
     }
 
     /**
-     * {@code <prefix>_<sanitised model id>_<8 hex of sha-256(model id [+ layout])>_d<dim>}: readable, and
-     * two model ids that sanitise alike ("a/b", "a.b") still get different collections. The full-text
-     * layout hashes the model id plus {@code "\nschema=2"}, so it never reuses a dense-only collection
-     * (whose name, hash of the model id alone, is the one earlier versions created).
+     * {@code <prefix>_<sanitised model id>_<8 hex of sha-256(model id [+ layout])>_d<dim>}:
+     * readable, and two model ids that sanitise alike ("a/b", "a.b") still get different
+     * collections. The full-text layout hashes the model id plus {@code "\nschema=2"}, so it never
+     * reuses a dense-only collection (whose name, hash of the model id alone, is the one earlier
+     * versions created).
      */
     public String collectionName() {
         String clean = modelId.replaceAll("[^A-Za-z0-9_]", "_");
@@ -72,32 +73,77 @@ public final class CollectionSpec implements Serializable {
 
     private static String shortHash(String s) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            byte[] h =
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    public String modelId() { return modelId; }
-    public int dimension() { return dimension; }
-    public String alias() { return alias; }
-    public VectorIndex index() { return index; }
-    public int hnswM() { return hnswM; }
-    public int hnswEfConstruction() { return hnswEfConstruction; }
-    public int docIdMaxLength() { return docIdMaxLength; }
-    /** chunk id = doc id + "#" + index: room for the suffix. */
-    public int chunkIdMaxLength() { return docIdMaxLength + 16; }
-    public int titleMaxLength() { return titleMaxLength; }
-    public int textMaxLength() { return textMaxLength; }
-    public int aclMaxGroups() { return aclMaxGroups; }
-    public int aclGroupMaxLength() { return aclGroupMaxLength; }
-    /** Whether collections of this spec get BM25 full-text search (search_text + search_sparse). */
-    public boolean fullText() { return fullText; }
-    /** search_text = title + newline + text. */
-    public int searchTextMaxLength() { return Math.min(65535, titleMaxLength + 1 + textMaxLength); }
+    public String modelId() {
+        return modelId;
+    }
 
-    /** This spec with the other layout (same model, limits and alias; the collection name follows the layout). */
+    public int dimension() {
+        return dimension;
+    }
+
+    public String alias() {
+        return alias;
+    }
+
+    public VectorIndex index() {
+        return index;
+    }
+
+    public int hnswM() {
+        return hnswM;
+    }
+
+    public int hnswEfConstruction() {
+        return hnswEfConstruction;
+    }
+
+    public int docIdMaxLength() {
+        return docIdMaxLength;
+    }
+
+    /** chunk id = doc id + "#" + index: room for the suffix. */
+    public int chunkIdMaxLength() {
+        return docIdMaxLength + 16;
+    }
+
+    public int titleMaxLength() {
+        return titleMaxLength;
+    }
+
+    public int textMaxLength() {
+        return textMaxLength;
+    }
+
+    public int aclMaxGroups() {
+        return aclMaxGroups;
+    }
+
+    public int aclGroupMaxLength() {
+        return aclGroupMaxLength;
+    }
+
+    /** Whether collections of this spec get BM25 full-text search (search_text + search_sparse). */
+    public boolean fullText() {
+        return fullText;
+    }
+
+    /** search_text = title + newline + text. */
+    public int searchTextMaxLength() {
+        return Math.min(65535, titleMaxLength + 1 + textMaxLength);
+    }
+
+    /**
+     * This spec with the other layout (same model, limits and alias; the collection name follows
+     * the layout).
+     */
     public CollectionSpec withFullText(boolean on) {
         Builder b = new Builder(modelId, dimension);
         b.config.set(MilvusOptions.ALIAS, alias);
@@ -116,11 +162,22 @@ public final class CollectionSpec implements Serializable {
 
     @Override
     public String toString() {
-        return collectionName() + " (model '" + modelId + "', dim " + dimension + ", alias '" + alias + "'"
-                + (fullText ? ", full-text" : ", dense only") + ")";
+        return collectionName()
+                + " (model '"
+                + modelId
+                + "', dim "
+                + dimension
+                + ", alias '"
+                + alias
+                + "'"
+                + (fullText ? ", full-text" : ", dense only")
+                + ")";
     }
 
-    /** Defaults come from {@link MilvusOptions}; {@link #configure} applies a YAML/Flink configuration. */
+    /**
+     * Defaults come from {@link MilvusOptions}; {@link #configure} applies a YAML/Flink
+     * configuration.
+     */
     public static final class Builder {
         private final String modelId;
         private final int dimension;
@@ -133,49 +190,111 @@ public final class CollectionSpec implements Serializable {
 
         /** Takes every milvus.* collection key that is set in the given configuration. */
         public Builder configure(ReadableConfig conf) {
-            MilvusOptions.copySet(conf, config, MilvusOptions.ALIAS, MilvusOptions.COLLECTION_PREFIX,
-                    MilvusOptions.INDEX, MilvusOptions.HNSW_M, MilvusOptions.HNSW_EF_CONSTRUCTION,
-                    MilvusOptions.DOC_ID_MAX_LENGTH, MilvusOptions.TITLE_MAX_LENGTH, MilvusOptions.TEXT_MAX_LENGTH,
-                    MilvusOptions.ACL_MAX_GROUPS, MilvusOptions.ACL_GROUP_MAX_LENGTH, MilvusOptions.FULL_TEXT);
+            MilvusOptions.copySet(
+                    conf,
+                    config,
+                    MilvusOptions.ALIAS,
+                    MilvusOptions.COLLECTION_PREFIX,
+                    MilvusOptions.INDEX,
+                    MilvusOptions.HNSW_M,
+                    MilvusOptions.HNSW_EF_CONSTRUCTION,
+                    MilvusOptions.DOC_ID_MAX_LENGTH,
+                    MilvusOptions.TITLE_MAX_LENGTH,
+                    MilvusOptions.TEXT_MAX_LENGTH,
+                    MilvusOptions.ACL_MAX_GROUPS,
+                    MilvusOptions.ACL_GROUP_MAX_LENGTH,
+                    MilvusOptions.FULL_TEXT);
             return this;
         }
 
-        public Builder alias(String alias) { config.set(MilvusOptions.ALIAS, alias); return this; }
-        public Builder prefix(String prefix) { config.set(MilvusOptions.COLLECTION_PREFIX, prefix); return this; }
-        public Builder index(VectorIndex index) { config.set(MilvusOptions.INDEX, index); return this; }
-        public Builder titleMaxLength(int n) { config.set(MilvusOptions.TITLE_MAX_LENGTH, n); return this; }
-        public Builder textMaxLength(int n) { config.set(MilvusOptions.TEXT_MAX_LENGTH, n); return this; }
-        public Builder docIdMaxLength(int n) { config.set(MilvusOptions.DOC_ID_MAX_LENGTH, n); return this; }
-        /** false = the dense-only layout (no BM25 fields), the layout of collections made before full-text search. */
-        public Builder fullText(boolean on) { config.set(MilvusOptions.FULL_TEXT, on); return this; }
+        public Builder alias(String alias) {
+            config.set(MilvusOptions.ALIAS, alias);
+            return this;
+        }
+
+        public Builder prefix(String prefix) {
+            config.set(MilvusOptions.COLLECTION_PREFIX, prefix);
+            return this;
+        }
+
+        public Builder index(VectorIndex index) {
+            config.set(MilvusOptions.INDEX, index);
+            return this;
+        }
+
+        public Builder titleMaxLength(int n) {
+            config.set(MilvusOptions.TITLE_MAX_LENGTH, n);
+            return this;
+        }
+
+        public Builder textMaxLength(int n) {
+            config.set(MilvusOptions.TEXT_MAX_LENGTH, n);
+            return this;
+        }
+
+        public Builder docIdMaxLength(int n) {
+            config.set(MilvusOptions.DOC_ID_MAX_LENGTH, n);
+            return this;
+        }
+
+        /**
+         * false = the dense-only layout (no BM25 fields), the layout of collections made before
+         * full-text search.
+         */
+        public Builder fullText(boolean on) {
+            config.set(MilvusOptions.FULL_TEXT, on);
+            return this;
+        }
 
         public CollectionSpec build() {
             if (modelId == null || modelId.isBlank()) {
-                throw new IllegalArgumentException("CollectionSpec needs a model id: the collection records which "
-                        + "model made its vectors");
+                throw new IllegalArgumentException(
+                        "CollectionSpec needs a model id: the collection records which "
+                                + "model made its vectors");
             }
             if (dimension < 1 || dimension > 32768) {
-                throw new IllegalArgumentException("embedding dimension must be in 1..32768, got " + dimension);
+                throw new IllegalArgumentException(
+                        "embedding dimension must be in 1..32768, got " + dimension);
             }
             String alias = config.get(MilvusOptions.ALIAS);
             String prefix = config.get(MilvusOptions.COLLECTION_PREFIX);
-            for (String[] name : new String[][] {{"milvus.alias", alias}, {"milvus.collection.prefix", prefix}}) {
+            for (String[] name :
+                    new String[][] {
+                        {"milvus.alias", alias}, {"milvus.collection.prefix", prefix}
+                    }) {
                 if (name[1] == null || !name[1].matches("[A-Za-z_][A-Za-z0-9_]{0,99}")) {
-                    throw new IllegalArgumentException(name[0] + " must be a Milvus name ([A-Za-z_][A-Za-z0-9_]*, "
-                            + "at most 100 characters), got '" + name[1] + "'");
+                    throw new IllegalArgumentException(
+                            name[0]
+                                    + " must be a Milvus name ([A-Za-z_][A-Za-z0-9_]*, "
+                                    + "at most 100 characters), got '"
+                                    + name[1]
+                                    + "'");
                 }
             }
             int text = config.get(MilvusOptions.TEXT_MAX_LENGTH);
             int title = config.get(MilvusOptions.TITLE_MAX_LENGTH);
             int docId = config.get(MilvusOptions.DOC_ID_MAX_LENGTH);
-            if (text < 1 || text > 65535 || title < 1 || title > 65535 || docId < 1 || docId > 65000) {
-                throw new IllegalArgumentException("milvus.field.*.max-length must be in 1..65535 (Milvus VarChar), "
-                        + "got text=" + text + " title=" + title + " doc-id=" + docId);
+            if (text < 1
+                    || text > 65535
+                    || title < 1
+                    || title > 65535
+                    || docId < 1
+                    || docId > 65000) {
+                throw new IllegalArgumentException(
+                        "milvus.field.*.max-length must be in 1..65535 (Milvus VarChar), "
+                                + "got text="
+                                + text
+                                + " title="
+                                + title
+                                + " doc-id="
+                                + docId);
             }
             int groups = config.get(MilvusOptions.ACL_MAX_GROUPS);
             if (groups < 1 || groups > 4096) {
-                throw new IllegalArgumentException("milvus.acl.max-groups must be in 1..4096 (Milvus array capacity), "
-                        + "got " + groups);
+                throw new IllegalArgumentException(
+                        "milvus.acl.max-groups must be in 1..4096 (Milvus array capacity), "
+                                + "got "
+                                + groups);
             }
             Objects.requireNonNull(config.get(MilvusOptions.INDEX));
             return new CollectionSpec(this);

@@ -7,8 +7,9 @@ import org.apache.flink.configuration.description.InlineElement;
 
 /** What the sink does with a title or text longer than its field's max length. */
 public enum FieldOverflow implements DescribedEnum {
-    TRUNCATE("Cut the value at the field's max length (on a UTF-8 character boundary) and count it "
-            + "in the 'truncatedFields' metric."),
+    TRUNCATE(
+            "Cut the value at the field's max length (on a UTF-8 character boundary) and count it "
+                    + "in the 'truncatedFields' metric."),
     REJECT("Fail the write with an error naming the chunk and the field.");
 
     private final String description;

@@ -25,7 +25,8 @@ public final class MilvusConnection implements Serializable {
         this.token = token;
         this.database = database;
         if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("milvus.request-timeout must be positive, got " + requestTimeout);
+            throw new IllegalArgumentException(
+                    "milvus.request-timeout must be positive, got " + requestTimeout);
         }
         this.requestTimeout = requestTimeout;
     }
@@ -35,8 +36,11 @@ public final class MilvusConnection implements Serializable {
     }
 
     public static MilvusConnection fromConfig(ReadableConfig config) {
-        return new MilvusConnection(config.get(MilvusOptions.URI), config.getOptional(MilvusOptions.TOKEN).orElse(null),
-                config.getOptional(MilvusOptions.DATABASE).orElse(null), config.get(MilvusOptions.REQUEST_TIMEOUT));
+        return new MilvusConnection(
+                config.get(MilvusOptions.URI),
+                config.getOptional(MilvusOptions.TOKEN).orElse(null),
+                config.getOptional(MilvusOptions.DATABASE).orElse(null),
+                config.get(MilvusOptions.REQUEST_TIMEOUT));
     }
 
     /** The same server with another per-call deadline. */
@@ -50,10 +54,14 @@ public final class MilvusConnection implements Serializable {
 
     /** Opens a client (it connects at once); the caller closes it. */
     public MilvusClientV2 connect() {
-        ConnectConfig.ConnectConfigBuilder b = ConnectConfig.builder().uri(uri).connectTimeoutMs(10_000)
-                // per call: the SDK's stubs wait for a ready connection, so without it a call to a
-                // stopped server would block forever instead of failing into our retry
-                .rpcDeadlineMs(requestTimeout.toMillis());
+        ConnectConfig.ConnectConfigBuilder b =
+                ConnectConfig.builder()
+                        .uri(uri)
+                        .connectTimeoutMs(10_000)
+                        // per call: the SDK's stubs wait for a ready connection, so without it a
+                        // call to a
+                        // stopped server would block forever instead of failing into our retry
+                        .rpcDeadlineMs(requestTimeout.toMillis());
         if (token != null && !token.isEmpty()) {
             b.token(token);
         }

@@ -48,17 +48,25 @@ public final class MilvusSink implements Sink<IndexAction> {
 
     @Override
     public SinkWriter<IndexAction> createWriter(WriterInitContext context) throws IOException {
-        return new MilvusSinkWriter(connection, collection, settings, context.getProcessingTimeService(),
+        return new MilvusSinkWriter(
+                connection,
+                collection,
+                settings,
+                context.getProcessingTimeService(),
                 context.metricGroup().addGroup("milvus"));
     }
 
     /**
-     * The same writer outside a Flink job (evaluation and other tools): the caller writes actions with a
-     * null context, calls {@code flush(true)} when done and closes it. No timer (no interval flushes) and
-     * no registered metrics.
+     * The same writer outside a Flink job (evaluation and other tools): the caller writes actions
+     * with a null context, calls {@code flush(true)} when done and closes it. No timer (no interval
+     * flushes) and no registered metrics.
      */
     public SinkWriter<IndexAction> createStandaloneWriter() throws IOException {
-        return new MilvusSinkWriter(connection, collection, settings, null,
+        return new MilvusSinkWriter(
+                connection,
+                collection,
+                settings,
+                null,
                 new org.apache.flink.metrics.groups.UnregisteredMetricsGroup());
     }
 

@@ -7,10 +7,10 @@ import org.apache.flink.configuration.DescribedEnum;
 import org.apache.flink.configuration.description.InlineElement;
 
 /**
- * How the model's reply is primed: the text put after the chat template's assistant prefix, which the
- * model continues and the answer keeps. Attribution-first frames make a small model lead with the
- * top-ranked source instead of echoing the instruction. Config key {@code answer.frame}; a question's
- * {@code answer_frame} overrides it. The wire and config spelling is the lower-case name
+ * How the model's reply is primed: the text put after the chat template's assistant prefix, which
+ * the model continues and the answer keeps. Attribution-first frames make a small model lead with
+ * the top-ranked source instead of echoing the instruction. Config key {@code answer.frame}; a
+ * question's {@code answer_frame} overrides it. The wire and config spelling is the lower-case name
  * ({@code none}, {@code title}, {@code according_to}).
  */
 public enum AnswerFrame implements DescribedEnum {

@@ -1,19 +1,19 @@
 package dev.gemrag.connectors.records;
 
 /**
- * A piece of a document, cut by the chunker, and (after the embed step) its embedding: one type from the
- * chunker to the Milvus sink, so nothing is copied into a wrapper on the way.
+ * A piece of a document, cut by the chunker, and (after the embed step) its embedding: one type
+ * from the chunker to the Milvus sink, so nothing is copied into a wrapper on the way.
  *
- * @param chunkId    docId + "#" + chunkIndex: stable across replays, the Milvus primary key
- * @param docId      owning document
+ * @param chunkId docId + "#" + chunkIndex: stable across replays, the Milvus primary key
+ * @param docId owning document
  * @param docVersion the document version it was cut from
  * @param chunkIndex 0-based position in the document
- * @param title      the document title, carried with each chunk (may be null)
- * @param text       the chunk text
- * @param acl        the document acl
+ * @param title the document title, carried with each chunk (may be null)
+ * @param text the chunk text
+ * @param acl the document acl
  * @param metadataJson the document metadata as JSON text
- * @param embedding  the L2-normalised embedding of the model named by the {@link IndexAction}; null until the
- *                   embed step has run
+ * @param embedding the L2-normalised embedding of the model named by the {@link IndexAction}; null
+ *     until the embed step has run
  */
 public record Chunk(
         String chunkId,
@@ -27,8 +27,15 @@ public record Chunk(
         float[] embedding) {
 
     /** A chunk as cut, not yet embedded. */
-    public Chunk(String chunkId, String docId, long docVersion, int chunkIndex, String title, String text,
-            String[] acl, String metadataJson) {
+    public Chunk(
+            String chunkId,
+            String docId,
+            long docVersion,
+            int chunkIndex,
+            String title,
+            String text,
+            String[] acl,
+            String metadataJson) {
         this(chunkId, docId, docVersion, chunkIndex, title, text, acl, metadataJson, null);
     }
 
@@ -38,6 +45,7 @@ public record Chunk(
 
     /** This chunk with its embedding (the other fields are shared, not copied). */
     public Chunk withEmbedding(float[] vector) {
-        return new Chunk(chunkId, docId, docVersion, chunkIndex, title, text, acl, metadataJson, vector);
+        return new Chunk(
+                chunkId, docId, docVersion, chunkIndex, title, text, acl, metadataJson, vector);
     }
 }

@@ -7,13 +7,14 @@ import org.apache.flink.configuration.DescribedEnum;
 import org.apache.flink.configuration.description.InlineElement;
 
 /**
- * Whether the answer step re-orders the retriever's candidates before the best top-k go into the prompt.
- * Config key {@code retrieval.rerank}; a question's {@code rerank} overrides it.
+ * Whether the answer step re-orders the retriever's candidates before the best top-k go into the
+ * prompt. Config key {@code retrieval.rerank}; a question's {@code rerank} overrides it.
  */
 public enum RerankMode implements DescribedEnum {
     OFF("The retriever's order (fused hybrid, dense or BM25 scores)."),
-    LLM("The same model re-scores the retriever's top retrieval.rerank-candidates chunks by query likelihood, "
-            + "the mean log-probability of the question's tokens after the chunk, and the best top-k are kept.");
+    LLM(
+            "The same model re-scores the retriever's top retrieval.rerank-candidates chunks by query likelihood, "
+                    + "the mean log-probability of the question's tokens after the chunk, and the best top-k are kept.");
 
     private final String description;
 

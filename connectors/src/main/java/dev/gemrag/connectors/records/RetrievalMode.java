@@ -12,7 +12,8 @@ import org.apache.flink.configuration.description.InlineElement;
  */
 public enum RetrievalMode implements DescribedEnum {
     DENSE("Nearest chunks by the model's embedding (cosine)."),
-    HYBRID("Dense and BM25 candidates fused (retrieval.fusion); needs a collection with full-text search."),
+    HYBRID(
+            "Dense and BM25 candidates fused (retrieval.fusion); needs a collection with full-text search."),
     SPARSE("BM25 over the chunk text (Milvus full-text search); the embedding is not used.");
 
     private final String description;

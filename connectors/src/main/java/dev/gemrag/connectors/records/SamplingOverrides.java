@@ -8,12 +8,19 @@ import java.io.Serializable;
  * presence_penalty, no_repeat_ngram, dry_multiplier.
  */
 public record SamplingOverrides(
-        Float temperature, Float topP, Float minP, Long seed,
-        Float repetitionPenalty, Float frequencyPenalty, Float presencePenalty, Integer noRepeatNgram,
+        Float temperature,
+        Float topP,
+        Float minP,
+        Long seed,
+        Float repetitionPenalty,
+        Float frequencyPenalty,
+        Float presencePenalty,
+        Integer noRepeatNgram,
         Float dryMultiplier)
         implements Serializable {
 
-    public static final SamplingOverrides NONE = new SamplingOverrides(null, null, null, null, null, null, null, null, null);
+    public static final SamplingOverrides NONE =
+            new SamplingOverrides(null, null, null, null, null, null, null, null, null);
 
     public boolean isEmpty() {
         return equals(NONE);

@@ -2,23 +2,21 @@ package dev.gemrag.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.Citation;
 import dev.gemrag.connectors.records.DeadLetter;
 import dev.gemrag.connectors.records.json.AnswerJson;
 import dev.gemrag.connectors.records.json.DeadLetterJson;
 import dev.gemrag.connectors.records.json.RecordLimits;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 class DeserializersTest {
     private static final RecordLimits LIMITS = RecordLimits.defaults();
@@ -27,24 +25,33 @@ class DeserializersTest {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static <T> List<T> run(org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> d,
-            ConsumerRecord<byte[], byte[]> r) throws Exception {
+    private static <T> List<T> run(
+            org.apache.flink.connector.kafka.source.reader.deserializer
+                                    .KafkaRecordDeserializationSchema<
+                            T>
+                    d,
+            ConsumerRecord<byte[], byte[]> r)
+            throws Exception {
         List<T> out = new ArrayList<>();
-        d.deserialize(r, new Collector<>() {
-            @Override
-            public void collect(T t) {
-                out.add(t);
-            }
+        d.deserialize(
+                r,
+                new Collector<>() {
+                    @Override
+                    public void collect(T t) {
+                        out.add(t);
+                    }
 
-            @Override
-            public void close() {}
-        });
+                    @Override
+                    public void close() {}
+                });
         return out;
     }
 
     @Test
     void goodDocumentBecomesAnEventWithTheOffsetAsVersion() throws Exception {
-        var r = new ConsumerRecord<>("documents", 1, 77L, b("d1"), b("{\"id\":\"d1\",\"text\":\"hi\"}"));
+        var r =
+                new ConsumerRecord<>(
+                        "documents", 1, 77L, b("d1"), b("{\"id\":\"d1\",\"text\":\"hi\"}"));
         List<ParsedDocument> out = run(new DocumentDeserializer(LIMITS), r);
         assertThat(out).hasSize(1);
         assertThat(out.get(0).isValid()).isTrue();
@@ -91,7 +98,21 @@ class DeserializersTest {
             rnd.nextBytes(b);
             return b;
         }
-        String[] parts = {"{", "}", "\"id\"", ":", "\"x\"", ",", "\"text\"", "[", "]", "1", "null", "true", "\"\\u"};
+        String[] parts = {
+            "{",
+            "}",
+            "\"id\"",
+            ":",
+            "\"x\"",
+            ",",
+            "\"text\"",
+            "[",
+            "]",
+            "1",
+            "null",
+            "true",
+            "\"\\u"
+        };
         StringBuilder sb = new StringBuilder();
         for (int i = rnd.nextInt(12); i > 0; i--) {
             sb.append(parts[rnd.nextInt(parts.length)]);
@@ -102,18 +123,38 @@ class DeserializersTest {
     @Test
     void questionsParseOrDeadLetter() throws Exception {
         QuestionDeserializer d = new QuestionDeserializer(LIMITS);
-        ParsedQuestion ok = run(d, new ConsumerRecord<>("questions", 0, 1L, null, b("{\"id\":\"q\",\"question\":\"why?\"}"))).get(0);
+        ParsedQuestion ok =
+                run(
+                                d,
+                                new ConsumerRecord<>(
+                                        "questions",
+                                        0,
+                                        1L,
+                                        null,
+                                        b("{\"id\":\"q\",\"question\":\"why?\"}")))
+                        .get(0);
         assertThat(ok.isValid()).isTrue();
         assertThat(ok.question.question()).isEqualTo("why?");
-        ParsedQuestion bad = run(d, new ConsumerRecord<>("questions", 0, 2L, null, b("{\"id\":\"q\",\"question\":\"why?\",\"top_k\":-1}"))).get(0);
+        ParsedQuestion bad =
+                run(
+                                d,
+                                new ConsumerRecord<>(
+                                        "questions",
+                                        0,
+                                        2L,
+                                        null,
+                                        b("{\"id\":\"q\",\"question\":\"why?\",\"top_k\":-1}")))
+                        .get(0);
         assertThat(bad.isValid()).isFalse();
-        assertThat(bad.deadLetter.reason()).startsWith("field 'top_k' must be an integer from 1 to 100");
+        assertThat(bad.deadLetter.reason())
+                .startsWith("field 'top_k' must be an integer from 1 to 100");
         assertThat(bad.deadLetter.offset()).isEqualTo(2);
     }
 
     @Test
     void answerRecordIsKeyedByQuestionId() throws Exception {
-        Answer a = new Answer("q-7", "yes", List.of(new Citation("d", "d#0", "t", 1f)), "m", Map.of());
+        Answer a =
+                new Answer("q-7", "yes", List.of(new Citation("d", "d#0", "t", 1f)), "m", Map.of());
         ProducerRecord<byte[], byte[]> r = new AnswerSerializer("answers").serialize(a, null, 123L);
         assertThat(r.topic()).isEqualTo("answers");
         assertThat(r.key()).isEqualTo(b("q-7"));

@@ -14,25 +14,56 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * A seeded fuzzer for the document and question parsers: 10,000 records of random bytes, truncated and
- * mutated JSON, huge and deeply nested values, fields of the wrong type, hostile ids and ACL strings.
- * Every record either parses or becomes a dead letter whose reason is one line, never an escaped
- * exception nor the parsers' safety net ("unexpected parser failure"), and whose dead letter fits the
- * dead-letter producer's request limit. A failure prints the seed and case number to replay it.
+ * A seeded fuzzer for the document and question parsers: 10,000 records of random bytes, truncated
+ * and mutated JSON, huge and deeply nested values, fields of the wrong type, hostile ids and ACL
+ * strings. Every record either parses or becomes a dead letter whose reason is one line, never an
+ * escaped exception nor the parsers' safety net ("unexpected parser failure"), and whose dead
+ * letter fits the dead-letter producer's request limit. A failure prints the seed and case number
+ * to replay it.
  */
 class ParserFuzzTest {
     static final long SEED = 20261201L;
     static final int CASES = 10_000;
     static final RecordLimits LIMITS = RecordLimits.defaults();
-    static final DeadLetterBudget BUDGET = new DeadLetterBudget(DeadLetterBudget.KAFKA_DEFAULT_MAX_REQUEST_BYTES);
+    static final DeadLetterBudget BUDGET =
+            new DeadLetterBudget(DeadLetterBudget.KAFKA_DEFAULT_MAX_REQUEST_BYTES);
 
     static final String[] HOSTILE = {
-        "", " ", "\u0000", "a\u0000b", "\"", "\\", "x\" or doc_id != \"", "' OR 1=1 --", "${jndi:ldap://x}",
-        "\u202Eevil", "\uD83D\uDE00", "\uD800", "文档", "a\nb", "a\r\nb", "\t", "null", "[]", "{}", "#",
-        "doc#1", "../../etc/passwd", "%s%n", "\u00A0", "\uFEFF", "a".repeat(600), "é".repeat(300),
-        "staff\u0007", "ACL\u001F", "\u007F", "\u0085"
+        "",
+        " ",
+        "\u0000",
+        "a\u0000b",
+        "\"",
+        "\\",
+        "x\" or doc_id != \"",
+        "' OR 1=1 --",
+        "${jndi:ldap://x}",
+        "\u202Eevil",
+        "\uD83D\uDE00",
+        "\uD800",
+        "文档",
+        "a\nb",
+        "a\r\nb",
+        "\t",
+        "null",
+        "[]",
+        "{}",
+        "#",
+        "doc#1",
+        "../../etc/passwd",
+        "%s%n",
+        "\u00A0",
+        "\uFEFF",
+        "a".repeat(600),
+        "é".repeat(300),
+        "staff\u0007",
+        "ACL\u001F",
+        "\u007F",
+        "\u0085"
     };
-    static final String[] DOC_FIELDS = {"id", "version", "title", "text", "url", "acl", "metadata", "deleted"};
+    static final String[] DOC_FIELDS = {
+        "id", "version", "title", "text", "url", "acl", "metadata", "deleted"
+    };
     static final String[] QUESTION_FIELDS = {"id", "question", "groups", "top_k", "max_tokens"};
 
     @Test
@@ -48,18 +79,20 @@ class ParserFuzzTest {
                 key = randomBytes(rnd, rnd.nextInt(40)); // invalid UTF-8 keys too
             }
             byte[] value = value(rnd, question);
-            ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(question ? "questions" : "documents", 0, n,
-                    key, value);
+            ConsumerRecord<byte[], byte[]> record =
+                    new ConsumerRecord<>(question ? "questions" : "documents", 0, n, key, value);
             DeadLetter d;
             try {
                 if (question) {
                     ParsedQuestion p = QuestionDeserializer.parse(record, LIMITS);
-                    assertThat(p.question == null).as("exactly one of question/dead letter, case %d", n)
+                    assertThat(p.question == null)
+                            .as("exactly one of question/dead letter, case %d", n)
                             .isNotEqualTo(p.deadLetter == null);
                     d = p.deadLetter;
                 } else {
                     ParsedDocument p = DocumentDeserializer.parse(record, LIMITS);
-                    assertThat(p.event == null).as("exactly one of event/dead letter, case %d", n)
+                    assertThat(p.event == null)
+                            .as("exactly one of event/dead letter, case %d", n)
                             .isNotEqualTo(p.deadLetter == null);
                     d = p.deadLetter;
                 }
@@ -72,16 +105,22 @@ class ParserFuzzTest {
             }
             dead++;
             String reason = d.reason();
-            assertThat(reason).as("seed %d case %d", SEED, n).isNotBlank().doesNotContain("\n", "\r")
+            assertThat(reason)
+                    .as("seed %d case %d", SEED, n)
+                    .isNotBlank()
+                    .doesNotContain("\n", "\r")
                     .doesNotStartWith("unexpected parser failure");
-            assertThat(reason.length()).as("reason length, case %d: %s", n, reason).isLessThan(1000);
+            assertThat(reason.length())
+                    .as("reason length, case %d: %s", n, reason)
+                    .isLessThan(1000);
             assertThat(d.stage()).isEqualTo("parse");
             DeadLetterBudget.Encoded e = BUDGET.encode(d);
             assertThat(e.size()).isLessThanOrEqualTo(BUDGET.maxRecordBytes());
             try {
                 assertThat(DeadLetterJson.parse(e.value()).reason()).isNotBlank();
             } catch (Exception ex) {
-                throw new AssertionError("case " + n + ": dead letter does not read back: " + ex, ex);
+                throw new AssertionError(
+                        "case " + n + ": dead letter does not read back: " + ex, ex);
             }
             if (reasons.size() < 5) {
                 reasons.add(reason);
@@ -109,13 +148,27 @@ class ParserFuzzTest {
 
     static byte[] good(Random rnd, boolean question) {
         if (question) {
-            return bytes("{\"id\":" + q("q" + rnd.nextInt(1000)) + ",\"question\":" + q("how do I copy " + rnd.nextInt())
-                    + ",\"groups\":[\"staff\",\"eng\"],\"top_k\":" + (1 + rnd.nextInt(20)) + ",\"max_tokens\":"
-                    + (1 + rnd.nextInt(100)) + "}");
+            return bytes(
+                    "{\"id\":"
+                            + q("q" + rnd.nextInt(1000))
+                            + ",\"question\":"
+                            + q("how do I copy " + rnd.nextInt())
+                            + ",\"groups\":[\"staff\",\"eng\"],\"top_k\":"
+                            + (1 + rnd.nextInt(20))
+                            + ",\"max_tokens\":"
+                            + (1 + rnd.nextInt(100))
+                            + "}");
         }
-        return bytes("{\"id\":" + q("d" + rnd.nextInt(1000)) + ",\"version\":" + rnd.nextInt(100) + ",\"title\":\"T\","
-                + "\"text\":" + q("some text " + rnd.nextLong()) + ",\"url\":\"http://x/y\",\"acl\":[\"staff\"],"
-                + "\"metadata\":{\"k\":[1,2,{\"z\":null}]}}");
+        return bytes(
+                "{\"id\":"
+                        + q("d" + rnd.nextInt(1000))
+                        + ",\"version\":"
+                        + rnd.nextInt(100)
+                        + ",\"title\":\"T\","
+                        + "\"text\":"
+                        + q("some text " + rnd.nextLong())
+                        + ",\"url\":\"http://x/y\",\"acl\":[\"staff\"],"
+                        + "\"metadata\":{\"k\":[1,2,{\"z\":null}]}}");
     }
 
     static byte[] truncate(Random rnd, byte[] v) {
@@ -145,8 +198,25 @@ class ParserFuzzTest {
         return out;
     }
 
-    static final String[] WRONG = {"null", "true", "0", "-1", "1e308", "1.5", "99999999999999999999999", "\"\"",
-        "\"x\"", "[]", "[1]", "[null]", "[\"a\",1]", "{}", "{\"a\":1}", "NaN", "\"\\u0000\""};
+    static final String[] WRONG = {
+        "null",
+        "true",
+        "0",
+        "-1",
+        "1e308",
+        "1.5",
+        "99999999999999999999999",
+        "\"\"",
+        "\"x\"",
+        "[]",
+        "[1]",
+        "[null]",
+        "[\"a\",1]",
+        "{}",
+        "{\"a\":1}",
+        "NaN",
+        "\"\\u0000\""
+    };
 
     static String wrongType(Random rnd, boolean question) {
         String[] fields = question ? QUESTION_FIELDS : DOC_FIELDS;
@@ -159,7 +229,9 @@ class ParserFuzzTest {
             sb.append(q(f)).append(':').append(v);
         }
         if (rnd.nextInt(8) == 0) {
-            sb.append(",\"").append(rnd.nextBoolean() ? "id" : "extra").append("\":1"); // duplicate or unknown key
+            sb.append(",\"")
+                    .append(rnd.nextBoolean() ? "id" : "extra")
+                    .append("\":1"); // duplicate or unknown key
         }
         return sb.append('}').toString();
     }
@@ -180,12 +252,25 @@ class ParserFuzzTest {
             return "{\"id\":\"q\",\"question\":\"" + "w".repeat(n) + "\"}";
         }
         return switch (rnd.nextInt(4)) {
-            case 0 -> "{\"id\":\"d\",\"text\":\"" + "t".repeat(LIMITS.maxTextBytes() + rnd.nextInt(3) - 1) + "\"}";
-            case 1 -> "{\"id\":\"" + "i".repeat(LIMITS.maxIdBytes() + rnd.nextInt(3) - 1) + "\",\"text\":\"t\"}";
-            case 2 -> "{\"id\":\"d\",\"text\":\"t\",\"acl\":[" + String.join(",",
-                    java.util.Collections.nCopies(LIMITS.maxGroups() + rnd.nextInt(3) - 1, "\"g\"")) + "]}";
-            default -> "{\"id\":\"d\",\"text\":\"t\",\"metadata\":{\"k\":\""
-                    + "m".repeat(LIMITS.maxMetadataBytes() + rnd.nextInt(3) - 10) + "\"}}";
+            case 0 ->
+                    "{\"id\":\"d\",\"text\":\""
+                            + "t".repeat(LIMITS.maxTextBytes() + rnd.nextInt(3) - 1)
+                            + "\"}";
+            case 1 ->
+                    "{\"id\":\""
+                            + "i".repeat(LIMITS.maxIdBytes() + rnd.nextInt(3) - 1)
+                            + "\",\"text\":\"t\"}";
+            case 2 ->
+                    "{\"id\":\"d\",\"text\":\"t\",\"acl\":["
+                            + String.join(
+                                    ",",
+                                    java.util.Collections.nCopies(
+                                            LIMITS.maxGroups() + rnd.nextInt(3) - 1, "\"g\""))
+                            + "]}";
+            default ->
+                    "{\"id\":\"d\",\"text\":\"t\",\"metadata\":{\"k\":\""
+                            + "m".repeat(LIMITS.maxMetadataBytes() + rnd.nextInt(3) - 10)
+                            + "\"}}";
         };
     }
 
@@ -193,7 +278,8 @@ class ParserFuzzTest {
         int depth = rnd.nextInt(4) == 0 ? 100_000 : 1 + rnd.nextInt(3000);
         String open = rnd.nextBoolean() ? "[" : "{\"a\":";
         String close = open.equals("[") ? "]" : "}";
-        String deep = open.repeat(depth) + "1" + close.repeat(rnd.nextInt(5) == 0 ? depth / 2 : depth);
+        String deep =
+                open.repeat(depth) + "1" + close.repeat(rnd.nextInt(5) == 0 ? depth / 2 : depth);
         if (question) {
             return "{\"id\":\"q\",\"question\":\"x\",\"groups\":" + deep + "}";
         }
@@ -202,12 +288,29 @@ class ParserFuzzTest {
 
     static String hostileFields(Random rnd, boolean question) {
         String id = hostileOrRandom(rnd);
-        String groups = "[" + q(hostileOrRandom(rnd)) + (rnd.nextBoolean() ? "," + q(hostileOrRandom(rnd)) : "") + "]";
+        String groups =
+                "["
+                        + q(hostileOrRandom(rnd))
+                        + (rnd.nextBoolean() ? "," + q(hostileOrRandom(rnd)) : "")
+                        + "]";
         if (question) {
-            return "{\"id\":" + q(id) + ",\"question\":" + q(hostileOrRandom(rnd) + "?") + ",\"groups\":" + groups + "}";
+            return "{\"id\":"
+                    + q(id)
+                    + ",\"question\":"
+                    + q(hostileOrRandom(rnd) + "?")
+                    + ",\"groups\":"
+                    + groups
+                    + "}";
         }
-        return "{\"id\":" + q(id) + ",\"text\":" + q("text " + hostileOrRandom(rnd)) + ",\"title\":"
-                + q(hostileOrRandom(rnd)) + ",\"acl\":" + groups + "}";
+        return "{\"id\":"
+                + q(id)
+                + ",\"text\":"
+                + q("text " + hostileOrRandom(rnd))
+                + ",\"title\":"
+                + q(hostileOrRandom(rnd))
+                + ",\"acl\":"
+                + groups
+                + "}";
     }
 
     static String hostileOrRandom(Random rnd) {
@@ -222,7 +325,10 @@ class ParserFuzzTest {
         return sb.toString();
     }
 
-    /** A JSON string literal; lone surrogates pass through as \\u escapes (valid JSON, broken UTF-16). */
+    /**
+     * A JSON string literal; lone surrogates pass through as \\u escapes (valid JSON, broken
+     * UTF-16).
+     */
     static String q(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : s.toCharArray()) {

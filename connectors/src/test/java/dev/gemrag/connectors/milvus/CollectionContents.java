@@ -13,16 +13,37 @@ import java.util.TreeMap;
 public final class CollectionContents {
     private CollectionContents() {}
 
-    public record Row(String chunkId, String docId, long docVersion, int chunkIndex, String text, List<String> acl) {}
+    public record Row(
+            String chunkId,
+            String docId,
+            long docVersion,
+            int chunkIndex,
+            String text,
+            List<String> acl) {}
 
-    /** Every row (a list, so duplicates would show); test collections stay far below Milvus' query limit. */
+    /**
+     * Every row (a list, so duplicates would show); test collections stay far below Milvus' query
+     * limit.
+     */
     public static List<Row> rows(MilvusClientV2 client, String collection) {
         // a restarted Milvus Lite comes back with its collections released
-        client.loadCollection(LoadCollectionReq.builder().collectionName(collection).sync(false).build());
-        QueryResp resp = client.query(QueryReq.builder().collectionName(collection)
-                .filter("chunk_id != \"\"")
-                .outputFields(List.of("chunk_id", "doc_id", "doc_version", "chunk_index", "text", "acl"))
-                .limit(16384).build());
+        client.loadCollection(
+                LoadCollectionReq.builder().collectionName(collection).sync(false).build());
+        QueryResp resp =
+                client.query(
+                        QueryReq.builder()
+                                .collectionName(collection)
+                                .filter("chunk_id != \"\"")
+                                .outputFields(
+                                        List.of(
+                                                "chunk_id",
+                                                "doc_id",
+                                                "doc_version",
+                                                "chunk_index",
+                                                "text",
+                                                "acl"))
+                                .limit(16384)
+                                .build());
         if (resp.getQueryResults().size() >= 16384) {
             throw new IllegalStateException("collection too large to read back in one query");
         }
@@ -31,9 +52,14 @@ public final class CollectionContents {
             Map<String, Object> e = r.getEntity();
             @SuppressWarnings("unchecked")
             List<String> acl = (List<String>) e.get("acl");
-            out.add(new Row((String) e.get("chunk_id"), (String) e.get("doc_id"),
-                    ((Number) e.get("doc_version")).longValue(), ((Number) e.get("chunk_index")).intValue(),
-                    (String) e.get("text"), acl));
+            out.add(
+                    new Row(
+                            (String) e.get("chunk_id"),
+                            (String) e.get("doc_id"),
+                            ((Number) e.get("doc_version")).longValue(),
+                            ((Number) e.get("chunk_index")).intValue(),
+                            (String) e.get("text"),
+                            acl));
         }
         return out;
     }

@@ -25,18 +25,30 @@ public final class FakeEmbeddings {
     }
 
     /** Chunks of one document version, embedded with fake vectors. */
-    public static List<Chunk> chunks(String docId, long version, List<String> texts, String[] acl, int dim) {
+    public static List<Chunk> chunks(
+            String docId, long version, List<String> texts, String[] acl, int dim) {
         List<Chunk> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            out.add(new Chunk(Chunk.chunkId(docId, i), docId, version, i, "title of " + docId, texts.get(i), acl,
-                    "{\"source\":\"test\"}", of(texts.get(i), dim)));
+            out.add(
+                    new Chunk(
+                            Chunk.chunkId(docId, i),
+                            docId,
+                            version,
+                            i,
+                            "title of " + docId,
+                            texts.get(i),
+                            acl,
+                            "{\"source\":\"test\"}",
+                            of(texts.get(i), dim)));
         }
         return out;
     }
 
-    /** One document version's upsert, its chunks embedded with fake vectors "by" {@code modelId}. */
-    public static IndexAction action(String docId, long version, List<String> texts, String[] acl, String modelId,
-            int dim) {
+    /**
+     * One document version's upsert, its chunks embedded with fake vectors "by" {@code modelId}.
+     */
+    public static IndexAction action(
+            String docId, long version, List<String> texts, String[] acl, String modelId, int dim) {
         return IndexAction.upsert(docId, version, modelId, chunks(docId, version, texts, acl, dim));
     }
 }

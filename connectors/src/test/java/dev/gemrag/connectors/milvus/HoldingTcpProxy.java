@@ -12,11 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A TCP proxy for fault tests that can hold back the server's replies: requests still reach the server and
- * take effect, but the client waits for the answer. Holding lets a test catch a client in the middle of a
- * call (a Milvus flush in flight) by a condition instead of by timing; {@link #cutAll()} then drops every
- * connection and the held replies, as the death of the client's process would. Blocking sockets, two pump
- * threads per connection.
+ * A TCP proxy for fault tests that can hold back the server's replies: requests still reach the
+ * server and take effect, but the client waits for the answer. Holding lets a test catch a client
+ * in the middle of a call (a Milvus flush in flight) by a condition instead of by timing; {@link
+ * #cutAll()} then drops every connection and the held replies, as the death of the client's process
+ * would. Blocking sockets, two pump threads per connection.
  */
 final class HoldingTcpProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -42,8 +42,9 @@ final class HoldingTcpProxy implements AutoCloseable {
     }
 
     /**
-     * From now on the server's replies wait in the proxy; {@link #awaitHeldReply} returns once a reply is held
-     * that came after at least {@code minRequestBytes} had gone to the server (a real request, not a keep-alive).
+     * From now on the server's replies wait in the proxy; {@link #awaitHeldReply} returns once a
+     * reply is held that came after at least {@code minRequestBytes} had gone to the server (a real
+     * request, not a keep-alive).
      */
     void holdReplies(long minRequestBytes) {
         synchronized (lock) {
@@ -60,8 +61,12 @@ final class HoldingTcpProxy implements AutoCloseable {
             while (!replyHeldAfterRequest) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
-                    throw new TimeoutException("no reply held within " + timeout.toSeconds() + " s ("
-                            + requestBytesWhileHolding + " request bytes sent while holding)");
+                    throw new TimeoutException(
+                            "no reply held within "
+                                    + timeout.toSeconds()
+                                    + " s ("
+                                    + requestBytesWhileHolding
+                                    + " request bytes sent while holding)");
                 }
                 lock.wait(left);
             }
@@ -103,7 +108,8 @@ final class HoldingTcpProxy implements AutoCloseable {
                 start("proxy-up", () -> pump(c, client, server, true));
                 start("proxy-down", () -> pump(c, server, client, false));
             } catch (IOException e) {
-                // listener closed, or the target refused this one connection: the client sees it closed
+                // listener closed, or the target refused this one connection: the client sees it
+                // closed
             }
         }
     }
@@ -116,7 +122,8 @@ final class HoldingTcpProxy implements AutoCloseable {
 
     private void pump(Connection c, Socket from, Socket to, boolean request) {
         byte[] buf = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 synchronized (lock) {

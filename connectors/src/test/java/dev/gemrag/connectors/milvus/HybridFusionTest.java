@@ -20,14 +20,18 @@ class HybridFusionTest {
 
     @Test
     void weightedFusionOfMinMaxNormalisedScores() {
-        // w = 0.2: a = 0.2*1 + 0.8*0 = 0.2; b = 0.2*0.5 = 0.1; c = 0.2*0 + 0.8*1 = 0.8; d = 0.8*0.6 = 0.48
-        List<RetrievedChunk> out = new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60).fuse(DENSE, SPARSE, 10);
+        // w = 0.2: a = 0.2*1 + 0.8*0 = 0.2; b = 0.2*0.5 = 0.1; c = 0.2*0 + 0.8*1 = 0.8; d = 0.8*0.6
+        // = 0.48
+        List<RetrievedChunk> out =
+                new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60).fuse(DENSE, SPARSE, 10);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("c", "d", "a", "b");
-        assertThat(out).extracting(RetrievedChunk::score).satisfiesExactly(
-                s -> assertThat(s).isCloseTo(0.8f, within(1e-6f)),
-                s -> assertThat(s).isCloseTo(0.48f, within(1e-6f)),
-                s -> assertThat(s).isCloseTo(0.2f, within(1e-6f)),
-                s -> assertThat(s).isCloseTo(0.1f, within(1e-6f)));
+        assertThat(out)
+                .extracting(RetrievedChunk::score)
+                .satisfiesExactly(
+                        s -> assertThat(s).isCloseTo(0.8f, within(1e-6f)),
+                        s -> assertThat(s).isCloseTo(0.48f, within(1e-6f)),
+                        s -> assertThat(s).isCloseTo(0.2f, within(1e-6f)),
+                        s -> assertThat(s).isCloseTo(0.1f, within(1e-6f)));
         assertThat(out.get(1).docId()).isEqualTo("doc-d");
         assertThat(out.get(1).text()).isEqualTo("text d");
     }
@@ -35,7 +39,8 @@ class HybridFusionTest {
     @Test
     void weightedFusionWithTheDenseLegHeavier() {
         // w = 0.7: a = 0.7; b = 0.35; c = 0.3; d = 0.3*0.6 = 0.18; top 2
-        List<RetrievedChunk> out = new HybridFusion(FusionMethod.WEIGHTED, 0.7, 60).fuse(DENSE, SPARSE, 2);
+        List<RetrievedChunk> out =
+                new HybridFusion(FusionMethod.WEIGHTED, 0.7, 60).fuse(DENSE, SPARSE, 2);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("a", "b");
         assertThat(out.get(0).score()).isCloseTo(0.7f, within(1e-6f));
         assertThat(out.get(1).score()).isCloseTo(0.35f, within(1e-6f));
@@ -44,17 +49,21 @@ class HybridFusionTest {
     @Test
     void weightOneAndZeroReproduceEachLeg() {
         assertThat(new HybridFusion(FusionMethod.WEIGHTED, 1.0, 60).fuse(DENSE, SPARSE, 3))
-                .extracting(RetrievedChunk::chunkId).containsExactly("a", "b", "c");
+                .extracting(RetrievedChunk::chunkId)
+                .containsExactly("a", "b", "c");
         // w = 0: c 1, d 0.6, then a and b tie at 0: a was ranked better (dense rank 0 vs 1)
         assertThat(new HybridFusion(FusionMethod.WEIGHTED, 0.0, 60).fuse(DENSE, SPARSE, 4))
-                .extracting(RetrievedChunk::chunkId).containsExactly("c", "d", "a", "b");
+                .extracting(RetrievedChunk::chunkId)
+                .containsExactly("c", "d", "a", "b");
     }
 
     @Test
     void reciprocalRankFusion() {
-        // k = 60: a = 1/61 + 1/63 = 0.0322664; b = 1/62 = 0.0161290; c = 1/63 + 1/61 = 0.0322664; d = 1/62
+        // k = 60: a = 1/61 + 1/63 = 0.0322664; b = 1/62 = 0.0161290; c = 1/63 + 1/61 = 0.0322664; d
+        // = 1/62
         // a and c tie: both best-ranked 1st in one leg, then chunk id: a before c; b and d likewise
-        List<RetrievedChunk> out = new HybridFusion(FusionMethod.RRF, 0.2, 60).fuse(DENSE, SPARSE, 10);
+        List<RetrievedChunk> out =
+                new HybridFusion(FusionMethod.RRF, 0.2, 60).fuse(DENSE, SPARSE, 10);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("a", "c", "b", "d");
         assertThat(out.get(0).score()).isCloseTo((float) (1.0 / 61 + 1.0 / 63), within(1e-7f));
         assertThat(out.get(2).score()).isCloseTo((float) (1.0 / 62), within(1e-7f));
@@ -66,7 +75,9 @@ class HybridFusionTest {
     @Test
     void anEmptyOrFlatLegDoesNotBreakTheOther() {
         HybridFusion f = new HybridFusion(FusionMethod.WEIGHTED, 0.3, 60);
-        assertThat(f.fuse(DENSE, List.of(), 10)).extracting(RetrievedChunk::chunkId).containsExactly("a", "b", "c");
+        assertThat(f.fuse(DENSE, List.of(), 10))
+                .extracting(RetrievedChunk::chunkId)
+                .containsExactly("a", "b", "c");
         assertThat(f.fuse(List.of(), List.of(), 10)).isEmpty();
         // one candidate (max == min): normalised to 1, so it gets the leg's full weight 0.7
         List<RetrievedChunk> out = f.fuse(DENSE, List.of(c("z", 3.5)), 10);

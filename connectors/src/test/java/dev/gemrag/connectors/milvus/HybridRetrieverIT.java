@@ -22,22 +22,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Full-text (BM25) and hybrid retrieval against a real Milvus Lite: words found only in one document's
- * text, a dense-only collection of an earlier version that keeps serving, and the re-index that gives
- * it full-text search.
+ * Full-text (BM25) and hybrid retrieval against a real Milvus Lite: words found only in one
+ * document's text, a dense-only collection of an earlier version that keeps serving, and the
+ * re-index that gives it full-text search.
  */
 class HybridRetrieverIT {
     static final int DIM = 16;
     static final String[] ACL = {"staff"};
-    static final SinkSettings SETTINGS = new SinkSettings(500, Duration.ofSeconds(1), 2, Duration.ofMillis(100),
-            Duration.ofMillis(500), FieldOverflow.TRUNCATE);
-    static final List<String> FILLER = List.of("the system reads the configuration file at start",
-            "a process writes its output to the terminal", "files are copied between directories",
-            "the network interface is configured by the administrator", "a user changes the password",
-            "the kernel loads a module", "logs are rotated every week", "packages are installed from a mirror");
+    static final SinkSettings SETTINGS =
+            new SinkSettings(
+                    500,
+                    Duration.ofSeconds(1),
+                    2,
+                    Duration.ofMillis(100),
+                    Duration.ofMillis(500),
+                    FieldOverflow.TRUNCATE);
+    static final List<String> FILLER =
+            List.of(
+                    "the system reads the configuration file at start",
+                    "a process writes its output to the terminal",
+                    "files are copied between directories",
+                    "the network interface is configured by the administrator",
+                    "a user changes the password",
+                    "the kernel loads a module",
+                    "logs are rotated every week",
+                    "packages are installed from a mirror");
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
     static MilvusLite milvus;
     static MilvusClientV2 client;
 
@@ -60,13 +71,19 @@ class HybridRetrieverIT {
     /** 24 filler documents plus "rare", whose text alone holds the words quokka and xylograph. */
     static void fill(CollectionSpec spec) throws Exception {
         Random rnd = new Random(7);
-        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, SETTINGS, null,
-                new UnregisteredMetricsGroup())) {
+        try (MilvusSinkWriter w =
+                new MilvusSinkWriter(
+                        MilvusConnection.of(milvus.uri()),
+                        spec,
+                        SETTINGS,
+                        null,
+                        new UnregisteredMetricsGroup())) {
             for (int d = 0; d < 24; d++) {
-                List<String> texts = List.of(FILLER.get(rnd.nextInt(FILLER.size())),
-                        FILLER.get(rnd.nextInt(FILLER.size())));
-                w.write(FakeEmbeddings.action("doc" + d, 1, texts, ACL,
-                        spec.modelId(), DIM), null);
+                List<String> texts =
+                        List.of(
+                                FILLER.get(rnd.nextInt(FILLER.size())),
+                                FILLER.get(rnd.nextInt(FILLER.size())));
+                w.write(FakeEmbeddings.action("doc" + d, 1, texts, ACL, spec.modelId(), DIM), null);
             }
             w.write(IndexAction.upsert("rare", 1, spec.modelId(), List.of(rare())), null);
             w.flush(true);
@@ -79,67 +96,110 @@ class HybridRetrieverIT {
         for (int i = 0; i < v.length; i++) {
             v[i] = -v[i];
         }
-        return new Chunk("rare#0", "rare", 1, 0, "an old print", "a quokka sat on the xylograph", ACL, "{}", v);
+        return new Chunk(
+                "rare#0",
+                "rare",
+                1,
+                0,
+                "an old print",
+                "a quokka sat on the xylograph",
+                ACL,
+                "{}",
+                v);
     }
 
     static MilvusRetriever retriever(String alias, String model) {
-        // the fused scores below are worked out for a 0.2 / 0.8 weighted fusion (not the configured default)
-        MilvusRetriever r = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(alias).setModelId(model)
-                .setFusion(new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60)).build();
+        // the fused scores below are worked out for a 0.2 / 0.8 weighted fusion (not the configured
+        // default)
+        MilvusRetriever r =
+                MilvusRetriever.builder()
+                        .setUri(milvus.uri())
+                        .setAlias(alias)
+                        .setModelId(model)
+                        .setFusion(new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60))
+                        .build();
         r.open();
         return r;
     }
 
     @Test
     void wordsOfOneDocumentFindItInSparseAndHybridEvenWhenItsVectorIsFarthest() throws Exception {
-        CollectionSpec spec = CollectionSpec.builder("test/hybrid", DIM).alias("hybrid_chunks").build();
+        CollectionSpec spec =
+                CollectionSpec.builder("test/hybrid", DIM).alias("hybrid_chunks").build();
         assertThat(spec.fullText()).isTrue();
         fill(spec);
         float[] question = FakeEmbeddings.of("question", DIM);
         try (MilvusRetriever r = retriever(spec.alias(), spec.modelId())) {
             assertThat(r.fullText()).isTrue();
             assertThat(r.defaultMode()).isEqualTo(RetrievalMode.HYBRID);
-            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, 3, ACL_LIST);
-            assertThat(dense).extracting(RetrievedChunk::chunkId).doesNotContain("rare#0"); // the test can fail
-            List<RetrievedChunk> sparse = r.search("quokka xylograph", question, RetrievalMode.SPARSE, 3, ACL_LIST);
-            assertThat(sparse).extracting(RetrievedChunk::chunkId).containsExactly("rare#0"); // no other has them
-            assertThat(sparse.get(0).score()).isPositive(); // BM25 > 0 (Milvus Lite answers it negated)
+            List<RetrievedChunk> dense =
+                    r.search("quokka xylograph", question, RetrievalMode.DENSE, 3, ACL_LIST);
+            assertThat(dense)
+                    .extracting(RetrievedChunk::chunkId)
+                    .doesNotContain("rare#0"); // the test can fail
+            List<RetrievedChunk> sparse =
+                    r.search("quokka xylograph", question, RetrievalMode.SPARSE, 3, ACL_LIST);
+            assertThat(sparse)
+                    .extracting(RetrievedChunk::chunkId)
+                    .containsExactly("rare#0"); // no other has them
+            assertThat(sparse.get(0).score())
+                    .isPositive(); // BM25 > 0 (Milvus Lite answers it negated)
             assertThat(sparse.get(0).text()).isEqualTo("a quokka sat on the xylograph");
             assertThat(sparse.get(0).title()).isEqualTo("an old print");
             // case-insensitive (standard analyzer), and the title line is searched too
             assertThat(r.search("QUOKKA", null, RetrievalMode.SPARSE, 3, ACL_LIST))
-                    .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
+                    .extracting(RetrievedChunk::chunkId)
+                    .containsExactly("rare#0");
             assertThat(r.search("print", null, RetrievalMode.SPARSE, 3, ACL_LIST))
-                    .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
-            List<RetrievedChunk> hybrid = r.search("quokka xylograph", question, null, 3, ACL_LIST); // default mode
+                    .extracting(RetrievedChunk::chunkId)
+                    .containsExactly("rare#0");
+            List<RetrievedChunk> hybrid =
+                    r.search("quokka xylograph", question, null, 3, ACL_LIST); // default mode
             assertThat(hybrid).hasSize(3);
             assertThat(hybrid.get(0).chunkId()).isEqualTo("rare#0");
-            // weighted 0.2 / 0.8: rare = 0.8 * 1 + 0.2 * 0 (worst cosine); the best dense chunk gets 0.2 at most
-            assertThat(hybrid.get(0).score()).isCloseTo(0.8f, org.assertj.core.api.Assertions.within(1e-5f));
+            // weighted 0.2 / 0.8: rare = 0.8 * 1 + 0.2 * 0 (worst cosine); the best dense chunk
+            // gets 0.2 at most
+            assertThat(hybrid.get(0).score())
+                    .isCloseTo(0.8f, org.assertj.core.api.Assertions.within(1e-5f));
             assertThat(hybrid.get(1).score()).isLessThanOrEqualTo(0.2f + 1e-5f);
             // other groups see nothing of it in any mode
             for (RetrievalMode m : RetrievalMode.values()) {
                 assertThat(r.search("quokka xylograph", question, m, 5, List.of("hr"))).isEmpty();
             }
-            assertThat(r.search("!!!", question, RetrievalMode.SPARSE, 5, ACL_LIST)).isEmpty(); // no words
+            assertThat(r.search("!!!", question, RetrievalMode.SPARSE, 5, ACL_LIST))
+                    .isEmpty(); // no words
             assertThatThrownBy(() -> r.search(null, question, RetrievalMode.SPARSE, 5, ACL_LIST))
                     .hasMessage("retrieval mode sparse needs the question text");
             assertThatThrownBy(() -> r.search("quokka", null, RetrievalMode.HYBRID, 5, ACL_LIST))
                     .hasMessageContaining("question vector has 0 dimensions");
         }
-        MilvusRetriever rrf = MilvusRetriever.builder().setUri(milvus.uri()).setAlias(spec.alias())
-                .setFusion(new HybridFusion(FusionMethod.RRF, 0.5, 60)).build();
+        MilvusRetriever rrf =
+                MilvusRetriever.builder()
+                        .setUri(milvus.uri())
+                        .setAlias(spec.alias())
+                        .setFusion(new HybridFusion(FusionMethod.RRF, 0.5, 60))
+                        .build();
         rrf.open();
-        try (rrf) { // rare: 1/(60 + 1) as BM25's first + 1/(60 + its dense rank); 49 chunks, 50 candidates
-            List<String> denseOrder = rrf.search(null, question, RetrievalMode.DENSE, 50, ACL_LIST).stream()
-                    .map(RetrievedChunk::chunkId).toList();
+        try (rrf) { // rare: 1/(60 + 1) as BM25's first + 1/(60 + its dense rank); 49 chunks, 50
+            // candidates
+            List<String> denseOrder =
+                    rrf.search(null, question, RetrievalMode.DENSE, 50, ACL_LIST).stream()
+                            .map(RetrievedChunk::chunkId)
+                            .toList();
             assertThat(denseOrder).hasSize(49);
             int denseRank = denseOrder.indexOf("rare#0") + 1;
             assertThat(denseRank).isGreaterThan(40);
-            List<RetrievedChunk> hits = rrf.search("quokka xylograph", question, RetrievalMode.HYBRID, 49, ACL_LIST);
-            RetrievedChunk rare = hits.stream().filter(h -> h.chunkId().equals("rare#0")).findFirst().orElseThrow();
-            assertThat(rare.score()).isCloseTo((float) (1.0 / 61 + 1.0 / (60 + denseRank)),
-                    org.assertj.core.api.Assertions.within(1e-6f));
+            List<RetrievedChunk> hits =
+                    rrf.search("quokka xylograph", question, RetrievalMode.HYBRID, 49, ACL_LIST);
+            RetrievedChunk rare =
+                    hits.stream()
+                            .filter(h -> h.chunkId().equals("rare#0"))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(rare.score())
+                    .isCloseTo(
+                            (float) (1.0 / 61 + 1.0 / (60 + denseRank)),
+                            org.assertj.core.api.Assertions.within(1e-6f));
             // the best dense chunk has 1/61 and nothing from BM25: rare stays first
             assertThat(hits.get(0).chunkId()).isEqualTo("rare#0");
         }
@@ -147,13 +207,27 @@ class HybridRetrieverIT {
 
     @Test
     void aDenseOnlyCollectionKeepsServingDenseAndIsKeptUntilAReindex() throws Exception {
-        CollectionSpec full = CollectionSpec.builder("test/legacy", DIM).alias("legacy_chunks").build();
+        CollectionSpec full =
+                CollectionSpec.builder("test/legacy", DIM).alias("legacy_chunks").build();
         CollectionSpec old = full.withFullText(false);
-        assertThat(old.collectionName()).isNotEqualTo(full.collectionName()); // a new layout, a new collection
+        assertThat(old.collectionName())
+                .isNotEqualTo(full.collectionName()); // a new layout, a new collection
         // the name earlier versions gave: hash of the model id alone
-        assertThat(old.collectionName()).isEqualTo("gemrag_test_legacy_"
-                + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest("test/legacy".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 4) + "_d16");
+        assertThat(old.collectionName())
+                .isEqualTo(
+                        "gemrag_test_legacy_"
+                                + java.util.HexFormat.of()
+                                        .formatHex(
+                                                java.security.MessageDigest.getInstance("SHA-256")
+                                                        .digest(
+                                                                "test/legacy"
+                                                                        .getBytes(
+                                                                                java.nio.charset
+                                                                                        .StandardCharsets
+                                                                                        .UTF_8)),
+                                                0,
+                                                4)
+                                + "_d16");
         fill(old);
         CollectionManager manager = new CollectionManager(client);
         assertThat(manager.describe(old.alias()).fullText()).isFalse();
@@ -161,9 +235,11 @@ class HybridRetrieverIT {
         float[] question = FakeEmbeddings.of("question", DIM);
         try (MilvusRetriever r = retriever(old.alias(), old.modelId())) {
             assertThat(r.fullText()).isFalse();
-            List<RetrievedChunk> dense = r.search("quokka xylograph", question, RetrievalMode.DENSE, 4, ACL_LIST);
+            List<RetrievedChunk> dense =
+                    r.search("quokka xylograph", question, RetrievalMode.DENSE, 4, ACL_LIST);
             assertThat(dense).hasSize(4);
-            for (RetrievalMode m : List.of(RetrievalMode.SPARSE, RetrievalMode.HYBRID)) { // served as dense
+            for (RetrievalMode m :
+                    List.of(RetrievalMode.SPARSE, RetrievalMode.HYBRID)) { // served as dense
                 assertThat(r.search("quokka xylograph", question, m, 4, ACL_LIST)).isEqualTo(dense);
             }
             assertThat(r.search("quokka", question, null, 4, ACL_LIST)).isEqualTo(dense);
@@ -172,26 +248,38 @@ class HybridRetrieverIT {
         // a job of this version (full-text spec) keeps writing the collection the alias serves
         assertThat(manager.ensureCollection(full)).isEqualTo(old.collectionName());
         assertThat(manager.exists(full.collectionName())).isFalse();
-        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), full, SETTINGS, null,
-                new UnregisteredMetricsGroup())) {
+        try (MilvusSinkWriter w =
+                new MilvusSinkWriter(
+                        MilvusConnection.of(milvus.uri()),
+                        full,
+                        SETTINGS,
+                        null,
+                        new UnregisteredMetricsGroup())) {
             assertThat(w.collection()).isEqualTo(old.collectionName());
-            w.write(FakeEmbeddings.action("late", 1, List.of("a late addition"), ACL,
-                    full.modelId(), DIM), null);
+            w.write(
+                    FakeEmbeddings.action(
+                            "late", 1, List.of("a late addition"), ACL, full.modelId(), DIM),
+                    null);
             w.flush(true);
         }
-        assertThat(CollectionContents.rows(client, old.collectionName())).extracting(CollectionContents.Row::docId)
+        assertThat(CollectionContents.rows(client, old.collectionName()))
+                .extracting(CollectionContents.Row::docId)
                 .contains("late");
 
         // the re-index creates the full-text layout and moves the alias: hybrid and sparse work
-        var previous = manager.reindex(full, name -> {
-            assertThat(name).isEqualTo(full.collectionName());
-            fill(full);
-        });
+        var previous =
+                manager.reindex(
+                        full,
+                        name -> {
+                            assertThat(name).isEqualTo(full.collectionName());
+                            fill(full);
+                        });
         assertThat(previous).contains(old.collectionName());
         try (MilvusRetriever r = retriever(full.alias(), full.modelId())) {
             assertThat(r.fullText()).isTrue();
             assertThat(r.search("quokka xylograph", question, RetrievalMode.SPARSE, 3, ACL_LIST))
-                    .extracting(RetrievedChunk::chunkId).containsExactly("rare#0");
+                    .extracting(RetrievedChunk::chunkId)
+                    .containsExactly("rare#0");
         }
     }
 
@@ -199,14 +287,32 @@ class HybridRetrieverIT {
 
     @Test
     void searchTextIsTheTitleLineAndTheChunkCutToTheStoredFields() throws Exception {
-        CollectionSpec spec = CollectionSpec.builder("test/searchtext", DIM).alias("searchtext_chunks")
-                .titleMaxLength(8).textMaxLength(12).build();
+        CollectionSpec spec =
+                CollectionSpec.builder("test/searchtext", DIM)
+                        .alias("searchtext_chunks")
+                        .titleMaxLength(8)
+                        .textMaxLength(12)
+                        .build();
         assertThat(spec.searchTextMaxLength()).isEqualTo(21);
         List<Chunk> chunks = new ArrayList<>();
-        chunks.add(new Chunk("long#0", "long", 1, 0, "titleword beyond", "first words tailword", ACL, "{}",
-                FakeEmbeddings.of("x", DIM)));
-        try (MilvusSinkWriter w = new MilvusSinkWriter(MilvusConnection.of(milvus.uri()), spec, SETTINGS, null,
-                new UnregisteredMetricsGroup())) {
+        chunks.add(
+                new Chunk(
+                        "long#0",
+                        "long",
+                        1,
+                        0,
+                        "titleword beyond",
+                        "first words tailword",
+                        ACL,
+                        "{}",
+                        FakeEmbeddings.of("x", DIM)));
+        try (MilvusSinkWriter w =
+                new MilvusSinkWriter(
+                        MilvusConnection.of(milvus.uri()),
+                        spec,
+                        SETTINGS,
+                        null,
+                        new UnregisteredMetricsGroup())) {
             w.write(IndexAction.upsert("long", 1, spec.modelId(), chunks), null);
             w.flush(true);
         }

@@ -13,15 +13,29 @@ class MilvusSinkBuilderTest {
     @Test
     void sanityCheckNamesTheFix() {
         assertThatThrownBy(() -> MilvusSink.builder().setCollection(SPEC).build())
-                .hasMessage("MilvusSink needs a connection: call setConnection(...) or setUri(...)");
+                .hasMessage(
+                        "MilvusSink needs a connection: call setConnection(...) or setUri(...)");
         assertThatThrownBy(() -> MilvusSink.builder().setUri("http://h:1").build())
-                .hasMessage("MilvusSink needs a collection: call setCollection(CollectionSpec.builder(modelId, "
-                        + "dimension).build())");
-        assertThatThrownBy(() -> MilvusSink.builder().setUri("http://h:1").setCollection(SPEC).setBatchMaxRows(0).build())
+                .hasMessage(
+                        "MilvusSink needs a collection: call setCollection(CollectionSpec.builder(modelId, "
+                                + "dimension).build())");
+        assertThatThrownBy(
+                        () ->
+                                MilvusSink.builder()
+                                        .setUri("http://h:1")
+                                        .setCollection(SPEC)
+                                        .setBatchMaxRows(0)
+                                        .build())
                 .hasMessage("milvus.sink.batch.max-rows must be in 1..100000, got 0");
-        assertThatThrownBy(() -> MilvusSink.builder().setUri("http://h:1").setCollection(SPEC)
-                .setRetries(3, Duration.ofSeconds(5), Duration.ofSeconds(1)).build())
-                .hasMessageContaining("initial-backoff must be positive and at most milvus.sink.retry.max-backoff");
+        assertThatThrownBy(
+                        () ->
+                                MilvusSink.builder()
+                                        .setUri("http://h:1")
+                                        .setCollection(SPEC)
+                                        .setRetries(3, Duration.ofSeconds(5), Duration.ofSeconds(1))
+                                        .build())
+                .hasMessageContaining(
+                        "initial-backoff must be positive and at most milvus.sink.retry.max-backoff");
     }
 
     @Test
@@ -30,7 +44,12 @@ class MilvusSinkBuilderTest {
         conf.setString("milvus.sink.batch.max-rows", "7");
         conf.setString("milvus.sink.batch.max-interval", "250 ms");
         conf.setString("milvus.field.overflow", "REJECT");
-        MilvusSink sink = MilvusSink.builder().setUri("http://h:1").setCollection(SPEC).configure(conf).build();
+        MilvusSink sink =
+                MilvusSink.builder()
+                        .setUri("http://h:1")
+                        .setCollection(SPEC)
+                        .configure(conf)
+                        .build();
         assertThat(sink.settings().batchMaxRows()).isEqualTo(7);
         assertThat(sink.settings().batchMaxInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(sink.settings().overflow()).isEqualTo(FieldOverflow.REJECT);
@@ -41,20 +60,28 @@ class MilvusSinkBuilderTest {
         CollectionSpec a = CollectionSpec.builder("org/Model-1.5", 576).build();
         CollectionSpec b = CollectionSpec.builder("org_Model_1_5", 576).build();
         assertThat(a.collectionName()).matches("gemrag_org_Model_1_5_[0-9a-f]{8}_d576");
-        assertThat(a.collectionName()).isNotEqualTo(b.collectionName()); // same sanitised text, other model
-        assertThat(CollectionSpec.builder("org/Model-1.5", 384).build().collectionName()).endsWith("_d384");
+        assertThat(a.collectionName())
+                .isNotEqualTo(b.collectionName()); // same sanitised text, other model
+        assertThat(CollectionSpec.builder("org/Model-1.5", 384).build().collectionName())
+                .endsWith("_d384");
         assertThatThrownBy(() -> CollectionSpec.builder("m", 4).alias("bad-alias").build())
                 .hasMessageContaining("milvus.alias must be a Milvus name");
-        assertThatThrownBy(() -> CollectionSpec.builder(" ", 4).build()).hasMessageContaining("needs a model id");
+        assertThatThrownBy(() -> CollectionSpec.builder(" ", 4).build())
+                .hasMessageContaining("needs a model id");
     }
 
     @Test
     void retrieverRefusesPrivateEmptyQuestionsWithoutSearching() {
         MilvusRetriever r = MilvusRetriever.builder().setUri("http://h:1").build();
         assertThat(r.filterFor(java.util.List.of())).isNull();
-        MilvusRetriever pub = MilvusRetriever.builder().setUri("http://h:1").setEmptyAclPolicy(EmptyAclPolicy.PUBLIC).build();
+        MilvusRetriever pub =
+                MilvusRetriever.builder()
+                        .setUri("http://h:1")
+                        .setEmptyAclPolicy(EmptyAclPolicy.PUBLIC)
+                        .build();
         assertThat(pub.filterFor(java.util.List.of())).isEqualTo("array_length(acl) == 0");
-        assertThat(pub.filterFor(java.util.List.of("a"))).isEqualTo("(ARRAY_CONTAINS_ANY(acl, [\"a\"]) or array_length(acl) == 0)");
+        assertThat(pub.filterFor(java.util.List.of("a")))
+                .isEqualTo("(ARRAY_CONTAINS_ANY(acl, [\"a\"]) or array_length(acl) == 0)");
         assertThatThrownBy(() -> r.search(new float[4], 3, java.util.List.of("a")))
                 .hasMessage("MilvusRetriever.open() was not called");
     }

@@ -10,30 +10,33 @@ import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one door to a {@link LanguageModel} for many threads. Callers enqueue embedding and generation
- * requests and get futures; a single worker thread owns the model, takes batches from the queue (see
- * {@link RequestQueue}) and completes the futures. A failing batch fails only its own futures.
+ * The one door to a {@link LanguageModel} for many threads. Callers enqueue embedding and
+ * generation requests and get futures; a single worker thread owns the model, takes batches from
+ * the queue (see {@link RequestQueue}) and completes the futures. A failing batch fails only its
+ * own futures.
  *
  * <pre>{@code
  * try (EngineRegistry.Lease lease = EngineRegistry.shared().acquire(key, loader, EngineOptions.defaults())) {
  *     float[] v = lease.engine().embed("how do I copy files", EmbedRole.QUERY).join();
  * }
  * }</pre>
+ *
  * Obtain engines through {@link EngineRegistry} so one model is shared per JVM.
  *
- * <p>Continuous batching when the model offers a {@link GenerationSession}: generation requests join the
- * running decode batch before the next step (up to {@link EngineOptions#maxGenerationBatch()} rows), each
- * leaves as soon as it is done, and between two decode steps the worker runs at most one other batch
- * (questions first, then new prompts' prefill, then documents), so decoding never waits more than one
- * batch. {@link BatchStats} for GENERATE then cover the prefill (the join), not the whole generation.
+ * <p>Continuous batching when the model offers a {@link GenerationSession}: generation requests
+ * join the running decode batch before the next step (up to {@link
+ * EngineOptions#maxGenerationBatch()} rows), each leaves as soon as it is done, and between two
+ * decode steps the worker runs at most one other batch (questions first, then new prompts' prefill,
+ * then documents), so decoding never waits more than one batch. {@link BatchStats} for GENERATE
+ * then cover the prefill (the join), not the whole generation.
  */
 @PublicApi
 public final class BatchingEngine implements AutoCloseable {
@@ -86,8 +89,9 @@ public final class BatchingEngine implements AutoCloseable {
     }
 
     /**
-     * Queues one text. Blocks while the queue is full (BLOCK) or throws {@link EngineOverloadedException}
-     * (REJECT); throws {@link EngineClosedException} after {@link #close()}.
+     * Queues one text. Blocks while the queue is full (BLOCK) or throws {@link
+     * EngineOverloadedException} (REJECT); throws {@link EngineClosedException} after {@link
+     * #close()}.
      */
     public CompletableFuture<float[]> embed(String text, EmbedRole role) {
         RequestKind kind = role == EmbedRole.QUERY ? RequestKind.QUERY : RequestKind.DOCUMENT;
@@ -110,8 +114,8 @@ public final class BatchingEngine implements AutoCloseable {
     }
 
     /**
-     * Queues one scoring: the mean log-probability of {@code continuation}'s tokens after each context
-     * ({@link LanguageModel#continuationLogProb}), in order.
+     * Queues one scoring: the mean log-probability of {@code continuation}'s tokens after each
+     * context ({@link LanguageModel#continuationLogProb}), in order.
      */
     public CompletableFuture<double[]> score(List<String> contexts, String continuation) {
         if (contexts == null || contexts.stream().anyMatch(java.util.Objects::isNull)) {
@@ -120,12 +124,14 @@ public final class BatchingEngine implements AutoCloseable {
         return submit(RequestKind.SCORE, continuation, null, List.copyOf(contexts));
     }
 
-    private <T> CompletableFuture<T> submit(RequestKind kind, String text, GenerationParams params) {
+    private <T> CompletableFuture<T> submit(
+            RequestKind kind, String text, GenerationParams params) {
         return submit(kind, text, params, null);
     }
 
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> submit(RequestKind kind, String text, GenerationParams params, List<String> contexts) {
+    private <T> CompletableFuture<T> submit(
+            RequestKind kind, String text, GenerationParams params, List<String> contexts) {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
@@ -138,7 +144,9 @@ public final class BatchingEngine implements AutoCloseable {
             tokens = contexts.stream().mapToInt(c -> model.tokenizer().count(c) + question).sum();
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        Request r = new Request(kind, text, Math.max(1, tokens), params, f, System.nanoTime(), contexts);
+        Request r =
+                new Request(
+                        kind, text, Math.max(1, tokens), params, f, System.nanoTime(), contexts);
         int depth;
         try {
             depth = queue.put(r);
@@ -147,7 +155,8 @@ public final class BatchingEngine implements AutoCloseable {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EngineClosedException("interrupted while waiting for room in the queue of " + name);
+            throw new EngineClosedException(
+                    "interrupted while waiting for room in the queue of " + name);
         }
         listeners.forEach(l -> l.onQueueDepth(depth));
         return (CompletableFuture<T>) f;
@@ -166,17 +175,29 @@ public final class BatchingEngine implements AutoCloseable {
         }
     }
 
-    /** The worker with a running decode batch: one queued batch (if any), then one decode step, repeated. */
+    /**
+     * The worker with a running decode batch: one queued batch (if any), then one decode step,
+     * repeated.
+     */
     private void continuous(GenerationSession session) {
         Map<Long, Request> running = new HashMap<>();
         while (true) {
             List<Request> batch;
             try {
-                batch = running.isEmpty() ? queue.takeBatch()
-                        : queue.pollBatch(options.maxGenerationBatch() - running.size());
+                batch =
+                        running.isEmpty()
+                                ? queue.takeBatch()
+                                : queue.pollBatch(options.maxGenerationBatch() - running.size());
             } catch (InterruptedException e) {
-                running.values().forEach(r -> r.future().completeExceptionally(
-                        new EngineClosedException("batching engine for " + name + " was interrupted")));
+                running.values()
+                        .forEach(
+                                r ->
+                                        r.future()
+                                                .completeExceptionally(
+                                                        new EngineClosedException(
+                                                                "batching engine for "
+                                                                        + name
+                                                                        + " was interrupted")));
                 return;
             }
             if (batch == null && running.isEmpty()) {
@@ -199,11 +220,13 @@ public final class BatchingEngine implements AutoCloseable {
 
     private void join(GenerationSession session, List<Request> batch, Map<Long, Request> running) {
         long tokens = batch.stream().mapToLong(Request::tokens).sum();
-        long padded = (long) batch.size() * batch.stream().mapToInt(Request::tokens).max().orElse(0);
+        long padded =
+                (long) batch.size() * batch.stream().mapToInt(Request::tokens).max().orElse(0);
         long start = System.nanoTime();
         boolean failed = false;
         try {
-            List<Long> ids = session.join(batch.stream().map(Request::text).toList(), batch.get(0).params());
+            List<Long> ids =
+                    session.join(batch.stream().map(Request::text).toList(), batch.get(0).params());
             for (int i = 0; i < batch.size(); i++) {
                 running.put(ids.get(i), batch.get(i));
             }
@@ -212,21 +235,33 @@ public final class BatchingEngine implements AutoCloseable {
             LOG.warn("GENERATE prefill of {} failed on {}: {}", batch.size(), name, e.toString());
             batch.forEach(r -> r.future().completeExceptionally(e));
         }
-        BatchStats stats = new BatchStats(RequestKind.GENERATE, batch.size(), tokens, padded,
-                System.nanoTime() - start, failed);
+        BatchStats stats =
+                new BatchStats(
+                        RequestKind.GENERATE,
+                        batch.size(),
+                        tokens,
+                        padded,
+                        System.nanoTime() - start,
+                        failed);
         listeners.forEach(l -> l.onBatch(stats));
     }
 
     private void step(GenerationSession session, Map<Long, Request> running) {
         try {
-            session.step().forEach((id, result) -> {
-                Request r = running.remove(id);
-                if (r != null) {
-                    r.future().complete(result);
-                }
-            });
+            session.step()
+                    .forEach(
+                            (id, result) -> {
+                                Request r = running.remove(id);
+                                if (r != null) {
+                                    r.future().complete(result);
+                                }
+                            });
         } catch (RuntimeException | Error e) {
-            LOG.warn("decode step of {} generations failed on {}: {}", running.size(), name, e.toString());
+            LOG.warn(
+                    "decode step of {} generations failed on {}: {}",
+                    running.size(),
+                    name,
+                    e.toString());
             running.values().forEach(r -> r.future().completeExceptionally(e));
             running.clear();
             session.close(); // drops the rows; the session takes new ones
@@ -254,19 +289,34 @@ public final class BatchingEngine implements AutoCloseable {
         RequestKind kind = batch.get(0).kind();
         List<String> texts = batch.stream().map(Request::text).toList();
         long tokens = batch.stream().mapToLong(Request::tokens).sum();
-        long padded = (long) batch.size() * batch.stream().mapToInt(Request::tokens).max().orElse(0);
+        long padded =
+                (long) batch.size() * batch.stream().mapToInt(Request::tokens).max().orElse(0);
         long start = System.nanoTime();
         boolean failed = false;
         try {
-            List<?> results = switch (kind) {
-                case GENERATE -> model.generate(texts, batch.get(0).params());
-                // each scoring already is a batch (its contexts); they run one after the other
-                case SCORE -> batch.stream().map(r -> model.continuationLogProb(r.contexts(), r.text())).toList();
-                case QUERY, DOCUMENT -> model.embed(texts, kind == RequestKind.QUERY ? EmbedRole.QUERY : EmbedRole.DOCUMENT);
-            };
+            List<?> results =
+                    switch (kind) {
+                        case GENERATE -> model.generate(texts, batch.get(0).params());
+                        // each scoring already is a batch (its contexts); they run one after the
+                        // other
+                        case SCORE ->
+                                batch.stream()
+                                        .map(r -> model.continuationLogProb(r.contexts(), r.text()))
+                                        .toList();
+                        case QUERY, DOCUMENT ->
+                                model.embed(
+                                        texts,
+                                        kind == RequestKind.QUERY
+                                                ? EmbedRole.QUERY
+                                                : EmbedRole.DOCUMENT);
+                    };
             if (results.size() != batch.size()) {
-                throw new IllegalStateException("model returned " + results.size() + " results for " + batch.size()
-                        + " inputs");
+                throw new IllegalStateException(
+                        "model returned "
+                                + results.size()
+                                + " results for "
+                                + batch.size()
+                                + " inputs");
             }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).future().complete(results.get(i));
@@ -276,13 +326,15 @@ public final class BatchingEngine implements AutoCloseable {
             LOG.warn("{} batch of {} failed on {}: {}", kind, batch.size(), name, e.toString());
             batch.forEach(r -> r.future().completeExceptionally(e));
         }
-        BatchStats stats = new BatchStats(kind, batch.size(), tokens, padded, System.nanoTime() - start, failed);
+        BatchStats stats =
+                new BatchStats(
+                        kind, batch.size(), tokens, padded, System.nanoTime() - start, failed);
         listeners.forEach(l -> l.onBatch(stats));
     }
 
     /**
-     * Stops taking requests, fails the queued ones with {@link EngineClosedException}, lets the batch
-     * in progress finish and joins the worker. Does not close the model (the registry does).
+     * Stops taking requests, fails the queued ones with {@link EngineClosedException}, lets the
+     * batch in progress finish and joins the worker. Does not close the model (the registry does).
      */
     @Override
     public void close() {

@@ -12,12 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One engine (and one loaded model) per key per JVM, reference counted: the first
- * {@link #acquire} loads the model, the last {@link Lease#close()} closes engine and model, freeing
- * native memory. All Flink subtasks of a TaskManager share {@link #shared()}.
+ * One engine (and one loaded model) per key per JVM, reference counted: the first {@link #acquire}
+ * loads the model, the last {@link Lease#close()} closes engine and model, freeing native memory.
+ * All Flink subtasks of a TaskManager share {@link #shared()}.
  *
- * <p>A load takes seconds: it runs outside the registry's lock, behind a per-key future, so acquirers
- * of other keys (and releases) never wait for it; acquirers of the same key wait for that one load.
+ * <p>A load takes seconds: it runs outside the registry's lock, behind a per-key future, so
+ * acquirers of other keys (and releases) never wait for it; acquirers of the same key wait for that
+ * one load.
  */
 @PublicApi
 public final class EngineRegistry {
@@ -38,10 +39,10 @@ public final class EngineRegistry {
     }
 
     /**
-     * The engine for {@code key}, loading the model with {@code loader} when no one holds it (on the
-     * calling thread, without holding the registry lock). If that load fails, every acquirer waiting
-     * for it gets the failure and the next acquire tries again. Options of later acquirers are
-     * ignored: the first one wins.
+     * The engine for {@code key}, loading the model with {@code loader} when no one holds it (on
+     * the calling thread, without holding the registry lock). If that load fails, every acquirer
+     * waiting for it gets the failure and the next acquire tries again. Options of later acquirers
+     * are ignored: the first one wins.
      */
     public Lease acquire(String key, Supplier<LanguageModel> loader, EngineOptions options) {
         Entry e;
@@ -69,7 +70,8 @@ public final class EngineRegistry {
             if (cause instanceof Error err) {
                 throw err;
             }
-            throw new IllegalStateException("loading the model for engine key " + key + " failed: " + cause, cause);
+            throw new IllegalStateException(
+                    "loading the model for engine key " + key + " failed: " + cause, cause);
         }
     }
 
@@ -126,7 +128,10 @@ public final class EngineRegistry {
             return loaded.engine();
         }
 
-        /** The model behind the engine, for thread-safe reads (tokenizer, chat template); run work through the engine. */
+        /**
+         * The model behind the engine, for thread-safe reads (tokenizer, chat template); run work
+         * through the engine.
+         */
         public LanguageModel model() {
             check();
             return loaded.model();

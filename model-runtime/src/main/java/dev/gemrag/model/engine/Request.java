@@ -5,14 +5,26 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One queued unit of work. {@code tokens} is the cost used for batching, counted by the caller's thread.
- * {@code contexts}: for {@link RequestKind#SCORE}, the texts {@code text} is scored after; null otherwise.
+ * One queued unit of work. {@code tokens} is the cost used for batching, counted by the caller's
+ * thread. {@code contexts}: for {@link RequestKind#SCORE}, the texts {@code text} is scored after;
+ * null otherwise.
  */
-record Request(RequestKind kind, String text, int tokens, GenerationParams params, CompletableFuture<Object> future,
-        long enqueuedNanos, List<String> contexts) {
+record Request(
+        RequestKind kind,
+        String text,
+        int tokens,
+        GenerationParams params,
+        CompletableFuture<Object> future,
+        long enqueuedNanos,
+        List<String> contexts) {
 
     /** A request that is not a SCORE. */
-    Request(RequestKind kind, String text, int tokens, GenerationParams params, CompletableFuture<Object> future,
+    Request(
+            RequestKind kind,
+            String text,
+            int tokens,
+            GenerationParams params,
+            CompletableFuture<Object> future,
             long enqueuedNanos) {
         this(kind, text, tokens, params, future, enqueuedNanos, null);
     }

@@ -15,16 +15,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * highest-priority kind first, the oldest request of that kind plus the pending ones closest to its
  * length (less padding), within the token budget.
  *
- * <p>Fairness: a kind that has been waiting while {@value #STARVATION_LIMIT} batches in a row went to
- * other kinds gets the next batch, so documents keep at least one batch in {@value #STARVATION_LIMIT}+1
- * however many questions arrive (strict priority alone would never index while questions keep coming).
- * Batches differ in length (a generation batch runs for seconds, a document batch for a fraction), so a
- * kind passed over at least once whose oldest request has waited longer than the age bound (default
- * {@link #DEFAULT_MAX_AGE}) is also served next: under a stream of long generations, documents alternate.
+ * <p>Fairness: a kind that has been waiting while {@value #STARVATION_LIMIT} batches in a row went
+ * to other kinds gets the next batch, so documents keep at least one batch in {@value
+ * #STARVATION_LIMIT}+1 however many questions arrive (strict priority alone would never index while
+ * questions keep coming). Batches differ in length (a generation batch runs for seconds, a document
+ * batch for a fraction), so a kind passed over at least once whose oldest request has waited longer
+ * than the age bound (default {@link #DEFAULT_MAX_AGE}) is also served next: under a stream of long
+ * generations, documents alternate.
  */
 final class RequestQueue {
     /** Batches a waiting kind may be passed over in a row before it is served. */
     static final int STARVATION_LIMIT = 3;
+
     /** Waiting this long (and passed over once) is starving too, whatever the batch count. */
     static final java.time.Duration DEFAULT_MAX_AGE = java.time.Duration.ofSeconds(2);
 
@@ -32,8 +34,10 @@ final class RequestQueue {
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
     private final Map<RequestKind, ArrayDeque<Request>> queues = new EnumMap<>(RequestKind.class);
+
     /** Batches in a row each kind was passed over while it had requests waiting. */
     private final Map<RequestKind, Integer> passedOver = new EnumMap<>(RequestKind.class);
+
     private final EngineOptions options;
     private final long maxAgeNanos;
     private int size;
@@ -59,8 +63,10 @@ final class RequestQueue {
         try {
             while (size >= options.queueCapacity() && !closed) {
                 if (options.whenFull() == EngineOptions.FullQueuePolicy.REJECT) {
-                    throw new EngineOverloadedException("embedding/generation queue is full (" + options.queueCapacity()
-                            + " requests waiting); retry later or raise the queue capacity");
+                    throw new EngineOverloadedException(
+                            "embedding/generation queue is full ("
+                                    + options.queueCapacity()
+                                    + " requests waiting); retry later or raise the queue capacity");
                 }
                 notFull.await();
             }
@@ -111,7 +117,10 @@ final class RequestQueue {
         }
     }
 
-    /** The kind served next: a starving one (lowest priority first), else the highest priority waiting. */
+    /**
+     * The kind served next: a starving one (lowest priority first), else the highest priority
+     * waiting.
+     */
     private RequestKind nextKind() {
         RequestKind[] kinds = RequestKind.values();
         RequestKind chosen = null;
@@ -119,8 +128,9 @@ final class RequestQueue {
         for (int i = kinds.length - 1; i >= 0 && chosen == null; i--) {
             ArrayDeque<Request> q = queues.get(kinds[i]);
             int passed = passedOver.get(kinds[i]);
-            if (!q.isEmpty() && (passed >= STARVATION_LIMIT
-                    || passed >= 1 && now - q.peekFirst().enqueuedNanos() > maxAgeNanos)) {
+            if (!q.isEmpty()
+                    && (passed >= STARVATION_LIMIT
+                            || passed >= 1 && now - q.peekFirst().enqueuedNanos() > maxAgeNanos)) {
                 chosen = kinds[i];
             }
         }
@@ -143,12 +153,15 @@ final class RequestQueue {
         Request oldest = q.peekFirst();
         List<Request> candidates = new ArrayList<>();
         for (Request r : q) {
-            if (r != oldest && (kind != RequestKind.GENERATE || Objects.equals(r.params(), oldest.params()))) {
+            if (r != oldest
+                    && (kind != RequestKind.GENERATE
+                            || Objects.equals(r.params(), oldest.params()))) {
                 candidates.add(r);
             }
         }
         candidates.sort(Comparator.comparingInt(r -> Math.abs(r.tokens() - oldest.tokens())));
-        int limit = kind == RequestKind.GENERATE ? options.maxGenerationBatch() : options.maxBatch();
+        int limit =
+                kind == RequestKind.GENERATE ? options.maxGenerationBatch() : options.maxBatch();
         List<Request> batch = new ArrayList<>();
         batch.add(oldest);
         int longest = oldest.tokens();
@@ -166,8 +179,9 @@ final class RequestQueue {
     }
 
     /**
-     * The next batch without waiting, for a worker with a decode batch running: empty when nothing waits,
-     * null once closed. GENERATE requests are taken only while {@code generateRoom > 0}, at most that many.
+     * The next batch without waiting, for a worker with a decode batch running: empty when nothing
+     * waits, null once closed. GENERATE requests are taken only while {@code generateRoom > 0}, at
+     * most that many.
      */
     List<Request> pollBatch(int generateRoom) {
         lock.lock();
@@ -202,10 +216,12 @@ final class RequestQueue {
             closed = true;
             closedReason = reason;
             List<Request> pending = new ArrayList<>();
-            queues.values().forEach(q -> {
-                pending.addAll(q);
-                q.clear();
-            });
+            queues.values()
+                    .forEach(
+                            q -> {
+                                pending.addAll(q);
+                                q.clear();
+                            });
             size = 0;
             notEmpty.signalAll();
             notFull.signalAll();

@@ -16,10 +16,12 @@ import java.util.HexFormat;
  * match the file is ignored.
  */
 public final class FileChecksums {
-    private FileChecksums() {
-    }
+    private FileChecksums() {}
 
-    /** The file's SHA-256 (lower-case hex), from a valid marker or computed (and a marker written if possible). */
+    /**
+     * The file's SHA-256 (lower-case hex), from a valid marker or computed (and a marker written if
+     * possible).
+     */
     public static String sha256(Path file) {
         String cached = cached(file);
         if (cached != null) {
@@ -40,13 +42,17 @@ public final class FileChecksums {
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read for checksum: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    file + ": cannot read for checksum: " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The hash recorded for the file, or null when there is no marker or it does not match the file. */
+    /**
+     * The hash recorded for the file, or null when there is no marker or it does not match the
+     * file.
+     */
     public static String cached(Path file) {
         Path marker = markerOf(file);
         try {
@@ -54,7 +60,8 @@ public final class FileChecksums {
                 return null;
             }
             String[] parts = Files.readString(marker, StandardCharsets.UTF_8).trim().split(" ");
-            if (parts.length == 3 && Long.parseLong(parts[1]) == Files.size(file)
+            if (parts.length == 3
+                    && Long.parseLong(parts[1]) == Files.size(file)
                     && Long.parseLong(parts[2]) == Files.getLastModifiedTime(file).toMillis()) {
                 return parts[0];
             }
@@ -67,11 +74,20 @@ public final class FileChecksums {
     /** Writes the marker; a read-only directory only costs a re-hash next time. */
     public static void remember(Path file, String hash) {
         try {
-            String line = hash + " " + Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis() + "\n";
+            String line =
+                    hash
+                            + " "
+                            + Files.size(file)
+                            + " "
+                            + Files.getLastModifiedTime(file).toMillis()
+                            + "\n";
             Path marker = markerOf(file);
             Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
             Files.writeString(tmp, line, StandardCharsets.UTF_8);
-            Files.move(tmp, marker, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    marker,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // not fatal: the checksum is simply computed again next time

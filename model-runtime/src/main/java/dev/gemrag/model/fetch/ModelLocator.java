@@ -5,18 +5,19 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Resolves the model a command should load: an explicit path, else $GEMRAG_MODEL_PATH (the environment name
- * of the configuration key model.path; the old $GEMRAG_MODEL still works, with a warning), else the default model.
+ * Resolves the model a command should load: an explicit path, else $GEMRAG_MODEL_PATH (the
+ * environment name of the configuration key model.path; the old $GEMRAG_MODEL still works, with a
+ * warning), else the default model.
  */
 public final class ModelLocator {
     public static final String ENV = "GEMRAG_MODEL_PATH";
     static final RenamedEnv VARIABLE = new RenamedEnv(ENV, "GEMRAG_MODEL");
 
-    private ModelLocator() {
-    }
+    private ModelLocator() {}
 
     /**
-     * @param pathOrNull a GGUF file or Hugging Face directory, or null for $GEMRAG_MODEL_PATH / the default model
+     * @param pathOrNull a GGUF file or Hugging Face directory, or null for $GEMRAG_MODEL_PATH / the
+     *     default model
      * @throws IllegalArgumentException (one line) when the given path does not exist
      */
     public static Path resolve(String pathOrNull) {
@@ -40,8 +41,12 @@ public final class ModelLocator {
 
     private static Path existing(Path p, String from) {
         if (!Files.exists(p)) {
-            throw new IllegalArgumentException("model not found: " + p + " (from " + from
-                    + "); give a .gguf file or a Hugging Face directory");
+            throw new IllegalArgumentException(
+                    "model not found: "
+                            + p
+                            + " (from "
+                            + from
+                            + "); give a .gguf file or a Hugging Face directory");
         }
         return p;
     }

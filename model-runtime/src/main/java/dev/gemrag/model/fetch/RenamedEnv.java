@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An environment variable that was renamed to match its configuration key (GEMRAG_MODEL became
- * GEMRAG_MODEL_PATH, the name {@code model.path} has everywhere else): the new name wins, the old one
- * still works with a one-line deprecation warning (once per JVM and name).
+ * GEMRAG_MODEL_PATH, the name {@code model.path} has everywhere else): the new name wins, the old
+ * one still works with a one-line deprecation warning (once per JVM and name).
  */
 public record RenamedEnv(String name, String oldName) {
     private static final Logger LOG = LoggerFactory.getLogger(RenamedEnv.class);
@@ -29,7 +29,10 @@ public record RenamedEnv(String name, String oldName) {
         String old = env.get(oldName);
         if (old != null && !old.isBlank()) {
             if (WARNED.add(oldName)) {
-                LOG.warn("${} is deprecated, use ${} (the environment name of the same configuration key)", oldName, name);
+                LOG.warn(
+                        "${} is deprecated, use ${} (the environment name of the same configuration key)",
+                        oldName,
+                        name);
             }
             return old;
         }

@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Which GEM adapter goes with a base model when the user names none.
  *
- * <p>Order: an explicit path (or "none"), then {@code $GEMRAG_MODEL_ADAPTER} (path or "none"; the environment
- * name of model.adapter, the old {@code $GEMRAG_ADAPTER} still works with a warning), then the adapter
- * bundled on the classpath as {@value #RESOURCE_DIR}/{@value #NAME}.json + .safetensors (source:
- * {@code model-runtime/src/main/resources/dev/gemrag/model/gem/default/}), copied to {@code ~/.cache/gemrag/adapters/} so it can be
- * read as files. The bundled adapter is used only when its base checksum matches the base being loaded.
+ * <p>Order: an explicit path (or "none"), then {@code $GEMRAG_MODEL_ADAPTER} (path or "none"; the
+ * environment name of model.adapter, the old {@code $GEMRAG_ADAPTER} still works with a warning),
+ * then the adapter bundled on the classpath as {@value #RESOURCE_DIR}/{@value #NAME}.json +
+ * .safetensors (source: {@code model-runtime/src/main/resources/dev/gemrag/model/gem/default/}),
+ * copied to {@code ~/.cache/gemrag/adapters/} so it can be read as files. The bundled adapter is
+ * used only when its base checksum matches the base being loaded.
  */
 public final class DefaultAdapter {
     public static final String ENV = "GEMRAG_MODEL_ADAPTER";
@@ -27,12 +28,10 @@ public final class DefaultAdapter {
     public static final String NAME = "gem-smollm2-135m";
     private static final Logger LOG = LoggerFactory.getLogger(DefaultAdapter.class);
 
-    private DefaultAdapter() {
-    }
+    private DefaultAdapter() {}
 
     /** How an adapter was chosen: path null means none. */
-    public record Choice(Path path, boolean explicit) {
-    }
+    public record Choice(Path path, boolean explicit) {}
 
     public static Choice resolve(String explicitOrNull) {
         java.util.Map<String, String> env = System.getenv();
@@ -53,8 +52,12 @@ public final class DefaultAdapter {
                 }
                 Path p = Path.of(v);
                 if (!Files.isRegularFile(p)) {
-                    throw new IllegalArgumentException("adapter not found: " + p + " (from " + source[1]
-                            + "); give the adapter's .json descriptor, or 'none'");
+                    throw new IllegalArgumentException(
+                            "adapter not found: "
+                                    + p
+                                    + " (from "
+                                    + source[1]
+                                    + "); give the adapter's .json descriptor, or 'none'");
                 }
                 return new Choice(p, true);
             }
@@ -78,7 +81,8 @@ public final class DefaultAdapter {
             copyIfChanged(tensors.readAllBytes(), dir.resolve(NAME + ".safetensors"));
             return jsonOut;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract the bundled GEM adapter: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot extract the bundled GEM adapter: " + e.getMessage(), e);
         }
     }
 
@@ -86,9 +90,11 @@ public final class DefaultAdapter {
         if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
             return;
         }
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        Path tmp =
+                Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
         Files.write(tmp, bytes);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         LOG.info("bundled GEM adapter extracted to {}", target);
     }
 }

@@ -4,20 +4,30 @@ import dev.gemrag.model.TextTokenizer;
 import java.util.Arrays;
 
 /**
- * Token ids of one text to embed, following docs/ADAPTER_FORMAT.md: {@code encode(instruction + text)}
- * with no BOS, cut to {@code maxTokens - k} text tokens, then the k summary ids
- * {@code vocabSize .. vocabSize + k - 1}.
+ * Token ids of one text to embed, following docs/ADAPTER_FORMAT.md: {@code encode(instruction +
+ * text)} with no BOS, cut to {@code maxTokens - k} text tokens, then the k summary ids {@code
+ * vocabSize .. vocabSize + k - 1}.
  */
 public record EmbeddingInput(int[] ids, GemLayout layout) {
 
     /**
      * @param k 0 for MEAN/LAST pooling on plain text (no summary tokens appended)
      */
-    public static EmbeddingInput of(TextTokenizer tokenizer, String instruction, String text, int maxTokens, int k,
-            int vocabSize, TruncationCounter truncations) {
+    public static EmbeddingInput of(
+            TextTokenizer tokenizer,
+            String instruction,
+            String text,
+            int maxTokens,
+            int k,
+            int vocabSize,
+            TruncationCounter truncations) {
         if (maxTokens <= k) {
-            throw new IllegalArgumentException("max tokens " + maxTokens + " leaves no room for text next to " + k
-                    + " summary tokens");
+            throw new IllegalArgumentException(
+                    "max tokens "
+                            + maxTokens
+                            + " leaves no room for text next to "
+                            + k
+                            + " summary tokens");
         }
         int[] textIds = tokenizer.encode(instruction == null ? text : instruction + text);
         int limit = maxTokens - k;
@@ -26,7 +36,8 @@ public record EmbeddingInput(int[] ids, GemLayout layout) {
             textIds = Arrays.copyOf(textIds, limit);
         }
         if (k == 0 && textIds.length == 0) {
-            throw new IllegalArgumentException("cannot embed an empty text without summary tokens (MEAN/LAST pooling)");
+            throw new IllegalArgumentException(
+                    "cannot embed an empty text without summary tokens (MEAN/LAST pooling)");
         }
         int[] ids = Arrays.copyOf(textIds, textIds.length + k);
         for (int j = 0; j < k; j++) {

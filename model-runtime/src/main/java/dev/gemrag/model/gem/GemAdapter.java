@@ -13,12 +13,13 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A GEM adapter: descriptor ({@code NAME.json}) + F32 tensors ({@code NAME.safetensors} next to it).
- * See docs/ADAPTER_FORMAT.md.
+ * A GEM adapter: descriptor ({@code NAME.json}) + F32 tensors ({@code NAME.safetensors} next to
+ * it). See docs/ADAPTER_FORMAT.md.
  */
 public record GemAdapter(AdapterDescriptor descriptor, Map<String, WeightTensor> tensors) {
     public static final String SUMMARY = "summary_embeddings";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static String loraA(int layer, String target) {
         return LlamaWeights.layer(layer, target) + ".lora_a";
@@ -43,21 +44,31 @@ public record GemAdapter(AdapterDescriptor descriptor, Map<String, WeightTensor>
         try {
             d = JSON.readValue(descriptorJson.toFile(), AdapterDescriptor.class).validate();
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException("bad adapter descriptor " + descriptorJson + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "bad adapter descriptor " + descriptorJson + ": " + e.getMessage(), e);
         }
         Path st = tensorsPath(descriptorJson);
         if (!Files.isRegularFile(st)) {
-            throw new IOException("adapter tensors not found: " + st + " (expected next to " + descriptorJson + ")");
+            throw new IOException(
+                    "adapter tensors not found: "
+                            + st
+                            + " (expected next to "
+                            + descriptorJson
+                            + ")");
         }
         return new GemAdapter(d, Safetensors.read(st));
     }
 
     public void write(Path descriptorJson) throws IOException {
         Files.createDirectories(descriptorJson.toAbsolutePath().getParent());
-        Safetensors.write(tensorsPath(descriptorJson), tensors, Map.of("format", AdapterDescriptor.FORMAT));
+        Safetensors.write(
+                tensorsPath(descriptorJson), tensors, Map.of("format", AdapterDescriptor.FORMAT));
         Path tmp = descriptorJson.resolveSibling(descriptorJson.getFileName() + ".tmp");
         JSON.writeValue(tmp.toFile(), descriptor);
-        Files.move(tmp, descriptorJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                descriptorJson,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -76,9 +87,16 @@ public record GemAdapter(AdapterDescriptor descriptor, Map<String, WeightTensor>
     public void checkCompatible(Checkpoint base) {
         String want = descriptor.baseModel().sha256();
         if (!want.equalsIgnoreCase(base.sha256())) {
-            throw new IllegalArgumentException("adapter was trained on base " + descriptor.baseModel().name()
-                    + " (sha256 " + want + ") but the loaded base " + base.source().getFileName()
-                    + " has sha256 " + base.sha256() + ": refusing to mix them");
+            throw new IllegalArgumentException(
+                    "adapter was trained on base "
+                            + descriptor.baseModel().name()
+                            + " (sha256 "
+                            + want
+                            + ") but the loaded base "
+                            + base.source().getFileName()
+                            + " has sha256 "
+                            + base.sha256()
+                            + ": refusing to mix them");
         }
         LlamaConfig c = base.config();
         expectShape(SUMMARY, new long[] {descriptor.k(), c.hiddenSize()});
@@ -100,8 +118,13 @@ public record GemAdapter(AdapterDescriptor descriptor, Map<String, WeightTensor>
             throw new IllegalArgumentException("adapter is missing tensor '" + name + "'");
         }
         if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("adapter tensor '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + ", expected " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "adapter tensor '"
+                            + name
+                            + "' has shape "
+                            + Arrays.toString(t.shape())
+                            + ", expected "
+                            + Arrays.toString(shape));
         }
     }
 }

@@ -12,10 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One batched embedding pass: ids right-padded to the longest row, contiguous positions, the GEM mask,
- * the last hidden state after the final norm, pooled by a {@code [B, 1, T] x [B, T, H]} matmul,
- * L2-normalised on the host. {@link #embedInputs} runs the forward through a {@link CompiledDecoder} when
- * given one; {@link #pool} (the trainer's, differentiable) is always eager. Not thread-safe (the model is not).
+ * One batched embedding pass: ids right-padded to the longest row, contiguous positions, the GEM
+ * mask, the last hidden state after the final norm, pooled by a {@code [B, 1, T] x [B, T, H]}
+ * matmul, L2-normalised on the host. {@link #embedInputs} runs the forward through a {@link
+ * CompiledDecoder} when given one; {@link #pool} (the trainer's, differentiable) is always eager.
+ * Not thread-safe (the model is not).
  */
 public final class GemEmbedder {
     private final LlamaModel model;
@@ -30,28 +31,42 @@ public final class GemEmbedder {
     }
 
     /**
-     * @param compiled null, or a compiled decoder of {@code model} for inference-only embedding (text +
-     *                 summary tokens in one forward; not used with a summary-only adapter)
-     * @param summaryLinear null: one forward over text + summary tokens (LoRA, if any, merged into the
-     *                      weights); otherwise a summary-only adapter's projections, applied in the
-     *                      summary step of {@link SummaryPass} while the text runs the base weights
+     * @param compiled null, or a compiled decoder of {@code model} for inference-only embedding
+     *     (text + summary tokens in one forward; not used with a summary-only adapter)
+     * @param summaryLinear null: one forward over text + summary tokens (LoRA, if any, merged into
+     *     the weights); otherwise a summary-only adapter's projections, applied in the summary step
+     *     of {@link SummaryPass} while the text runs the base weights
      */
-    public GemEmbedder(LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer,
-            EmbeddingSettings settings, LinearWeights summaryLinear) {
+    public GemEmbedder(
+            LlamaModel model,
+            CompiledDecoder compiled,
+            TextTokenizer tokenizer,
+            EmbeddingSettings settings,
+            LinearWeights summaryLinear) {
         if (compiled != null && compiled.model() != model) {
             throw new IllegalArgumentException("the compiled decoder belongs to another model");
         }
         if (summaryLinear != null && settings.pooling() != dev.gemrag.model.Pooling.GEM) {
-            throw new IllegalArgumentException("a summary-only adapter needs GEM pooling, got " + settings.pooling());
+            throw new IllegalArgumentException(
+                    "a summary-only adapter needs GEM pooling, got " + settings.pooling());
         }
         this.compiled = compiled;
         if (settings.k() > 0 && model.extraTokens() < settings.k()) {
-            throw new IllegalArgumentException("GEM pooling with k = " + settings.k() + " needs " + settings.k()
-                    + " summary embedding rows, the model has " + model.extraTokens());
+            throw new IllegalArgumentException(
+                    "GEM pooling with k = "
+                            + settings.k()
+                            + " needs "
+                            + settings.k()
+                            + " summary embedding rows, the model has "
+                            + model.extraTokens());
         }
         if (settings.maxTokens() > model.maxPositions()) {
-            throw new IllegalArgumentException("max tokens " + settings.maxTokens() + " exceeds the model's "
-                    + model.maxPositions() + " positions");
+            throw new IllegalArgumentException(
+                    "max tokens "
+                            + settings.maxTokens()
+                            + " exceeds the model's "
+                            + model.maxPositions()
+                            + " positions");
         }
         this.model = model;
         this.tokenizer = tokenizer;
@@ -75,8 +90,14 @@ public final class GemEmbedder {
     }
 
     public EmbeddingInput input(String text, EmbedRole role) {
-        return EmbeddingInput.of(tokenizer, settings.instruction(role), text, settings.maxTokens(), settings.k(),
-                model.vocabSize(), truncations);
+        return EmbeddingInput.of(
+                tokenizer,
+                settings.instruction(role),
+                text,
+                settings.maxTokens(),
+                settings.k(),
+                model.vocabSize(),
+                truncations);
     }
 
     public List<float[]> embed(List<String> texts, EmbedRole role) {
@@ -88,19 +109,26 @@ public final class GemEmbedder {
     }
 
     /**
-     * Pooled (not yet normalised) last hidden states {@code {B, hidden}} in {@code m}; differentiable
-     * when the model's trainable parameters require gradients.
+     * Pooled (not yet normalised) last hidden states {@code {B, hidden}} in {@code m};
+     * differentiable when the model's trainable parameters require gradients.
      */
     public NDArray pool(NDManager m, GemBatch batch, List<GemLayout> layouts) {
         if (summaryLinear != null) {
-            throw new IllegalStateException("a summary-only adapter embeds through SummaryPass, not one forward");
+            throw new IllegalStateException(
+                    "a summary-only adapter embeds through SummaryPass, not one forward");
         }
-        return pool(m, batch, layouts, model.forward(batch.ids(), batch.positions(), batch.mask(), null));
+        return pool(
+                m,
+                batch,
+                layouts,
+                model.forward(batch.ids(), batch.positions(), batch.mask(), null));
     }
 
     private NDArray pool(NDManager m, GemBatch batch, List<GemLayout> layouts, NDArray hidden) {
-        NDArray weights = m.create(PoolingWeights.of(layouts, batch.length(), settings.pooling()),
-                new Shape(layouts.size(), 1, batch.length()));
+        NDArray weights =
+                m.create(
+                        PoolingWeights.of(layouts, batch.length(), settings.pooling()),
+                        new Shape(layouts.size(), 1, batch.length()));
         return weights.matMul(hidden).squeeze(1);
     }
 
@@ -114,13 +142,21 @@ public final class GemEmbedder {
         float[] pooled;
         try (NDManager m = model.newManager()) {
             if (summaryLinear != null) {
-                List<int[]> texts = inputs.stream().map(in -> java.util.Arrays.copyOf(in.ids(), in.layout().prefix()))
-                        .toList();
-                pooled = SummaryPass.pooled(model, m, texts, settings.k(), summaryLinear).toFloatArray();
+                List<int[]> texts =
+                        inputs.stream()
+                                .map(in -> java.util.Arrays.copyOf(in.ids(), in.layout().prefix()))
+                                .toList();
+                pooled =
+                        SummaryPass.pooled(model, m, texts, settings.k(), summaryLinear)
+                                .toFloatArray();
             } else {
-                GemBatch batch = GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
-                NDArray hidden = compiled == null ? model.forward(batch.ids(), batch.positions(), batch.mask(), null)
-                        : compiled.forward(batch.ids(), batch.positions(), batch.mask(), null);
+                GemBatch batch =
+                        GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
+                NDArray hidden =
+                        compiled == null
+                                ? model.forward(batch.ids(), batch.positions(), batch.mask(), null)
+                                : compiled.forward(
+                                        batch.ids(), batch.positions(), batch.mask(), null);
                 pooled = pool(m, batch, layouts, hidden).toFloatArray();
             }
         }

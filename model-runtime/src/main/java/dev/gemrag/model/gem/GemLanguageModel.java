@@ -18,19 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model the rest of gemrag talks to: one {@link LlamaModel} (base weights with any LoRA merged in,
- * summary rows as extra embeddings) that embeds through {@link GemEmbedder} and generates through
- * forward's {@link Generator}. With a {@link CompiledDecoder} (the default where it supports the model)
- * generation, and embedding unless {@link #COMPILED_EMBEDDING_PROPERTY} is false, run compiled over the
- * same weights. Built by {@link ModelRuntime}. Not thread-safe: share it through the batching engine.
+ * The model the rest of gemrag talks to: one {@link LlamaModel} (base weights with any LoRA merged
+ * in, summary rows as extra embeddings) that embeds through {@link GemEmbedder} and generates
+ * through forward's {@link Generator}. With a {@link CompiledDecoder} (the default where it
+ * supports the model) generation, and embedding unless {@link #COMPILED_EMBEDDING_PROPERTY} is
+ * false, run compiled over the same weights. Built by {@link ModelRuntime}. Not thread-safe: share
+ * it through the batching engine.
  */
 public final class GemLanguageModel implements LanguageModel {
     private static final Logger LOG = LoggerFactory.getLogger(GemLanguageModel.class);
 
     private final String id;
+
     /**
-     * System property: {@code false} keeps the embedding pass on the eager forward even when generation is
-     * compiled (e.g. for an adapter whose LoRA applies only at summary positions, served by the eager path).
+     * System property: {@code false} keeps the embedding pass on the eager forward even when
+     * generation is compiled (e.g. for an adapter whose LoRA applies only at summary positions,
+     * served by the eager path).
      */
     public static final String COMPILED_EMBEDDING_PROPERTY = "gemrag.model.compiled-embedding";
 
@@ -38,7 +41,8 @@ public final class GemLanguageModel implements LanguageModel {
     private final CompiledDecoder compiled; // null: everything eager
     private final CompiledDecoder embedCompiled; // compiled, or null when embedding stays eager
     private final TextTokenizer tokenizer;
-    private final TextTokenizer framed; // adds the vocabulary's BOS/EOS: what embedder and generator encode with
+    private final TextTokenizer
+            framed; // adds the vocabulary's BOS/EOS: what embedder and generator encode with
     private GemEmbedder embedder;
     private final Generator generator;
     private final ContinuationScorer scorer;
@@ -47,11 +51,16 @@ public final class GemLanguageModel implements LanguageModel {
     private boolean closed;
 
     /**
-     * @param summaryLinear projections of the GEM summary step for a summary-only adapter (generation
-     *                      never uses them), or null
+     * @param summaryLinear projections of the GEM summary step for a summary-only adapter
+     *     (generation never uses them), or null
      */
-    GemLanguageModel(String id, LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings,
-            List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate) {
+    GemLanguageModel(
+            String id,
+            LlamaModel model,
+            TextTokenizer tokenizer,
+            EmbeddingSettings settings,
+            List<Integer> stopTokens,
+            Function<List<ChatMessage>, String> chatTemplate) {
         this(id, model, null, tokenizer, tokenizer, settings, stopTokens, chatTemplate, null);
     }
 
@@ -59,20 +68,30 @@ public final class GemLanguageModel implements LanguageModel {
      * @param compiled the compiled decoder serving generation, or null for everything eager
      * @param framed {@code tokenizer} with the vocabulary's BOS/EOS framing (see FramedTokenizer)
      */
-    GemLanguageModel(String id, LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer, TextTokenizer framed,
-            EmbeddingSettings settings, List<Integer> stopTokens, Function<List<ChatMessage>, String> chatTemplate,
+    GemLanguageModel(
+            String id,
+            LlamaModel model,
+            CompiledDecoder compiled,
+            TextTokenizer tokenizer,
+            TextTokenizer framed,
+            EmbeddingSettings settings,
+            List<Integer> stopTokens,
+            Function<List<ChatMessage>, String> chatTemplate,
             LinearWeights summaryLinear) {
         this.id = id;
         this.model = model;
         this.compiled = compiled;
-        boolean compiledEmbedding = Boolean.parseBoolean(System.getProperty(COMPILED_EMBEDDING_PROPERTY, "true"));
+        boolean compiledEmbedding =
+                Boolean.parseBoolean(System.getProperty(COMPILED_EMBEDDING_PROPERTY, "true"));
         this.embedCompiled = compiledEmbedding ? compiled : null;
         this.tokenizer = tokenizer;
         this.framed = framed;
         this.summaryLinear = summaryLinear;
         this.embedder = new GemEmbedder(model, embedCompiled, framed, settings, summaryLinear);
-        this.generator = compiled == null ? new Generator(model, framed, stopTokens)
-                : new Generator(compiled, framed, stopTokens);
+        this.generator =
+                compiled == null
+                        ? new Generator(model, framed, stopTokens)
+                        : new Generator(compiled, framed, stopTokens);
         this.scorer = new ContinuationScorer(model, compiled);
         this.chatTemplate = chatTemplate;
     }
@@ -95,7 +114,8 @@ public final class GemLanguageModel implements LanguageModel {
     @Override
     public String applyChatTemplate(List<ChatMessage> messages) {
         if (chatTemplate == null) {
-            throw new IllegalStateException("model " + id + " has no chat template: format prompts yourself");
+            throw new IllegalStateException(
+                    "model " + id + " has no chat template: format prompts yourself");
         }
         return chatTemplate.apply(messages);
     }
@@ -116,7 +136,10 @@ public final class GemLanguageModel implements LanguageModel {
         return scorer.meanLogProb(contexts.stream().map(tokenizer::encode).toList(), tail);
     }
 
-    /** Continuous batching over the same generator (compiled when this model has a compiled decoder). */
+    /**
+     * Continuous batching over the same generator (compiled when this model has a compiled
+     * decoder).
+     */
     @Override
     public GenerationSession openSession() {
         return generator.openSession();
@@ -127,12 +150,17 @@ public final class GemLanguageModel implements LanguageModel {
     }
 
     /**
-     * Changes the token limit per embedded text (summary tokens included); longer inputs are truncated
-     * and counted. Call before sharing the model (not thread-safe, like the model).
+     * Changes the token limit per embedded text (summary tokens included); longer inputs are
+     * truncated and counted. Call before sharing the model (not thread-safe, like the model).
      */
     public void setEmbeddingMaxTokens(int maxTokens) {
-        embedder = new GemEmbedder(model, embedCompiled, framed, embedder.settings().withMaxTokens(maxTokens),
-                summaryLinear);
+        embedder =
+                new GemEmbedder(
+                        model,
+                        embedCompiled,
+                        framed,
+                        embedder.settings().withMaxTokens(maxTokens),
+                        summaryLinear);
     }
 
     /** Inputs cut to the token limit so far (each one also logged, rate-limited). */
@@ -145,7 +173,11 @@ public final class GemLanguageModel implements LanguageModel {
      * pooling needs the summary rows this model carries.
      */
     public GemEmbedder embedder(EmbeddingSettings settings) {
-        return new GemEmbedder(model, embedCompiled, framed, settings,
+        return new GemEmbedder(
+                model,
+                embedCompiled,
+                framed,
+                settings,
                 settings.pooling() == dev.gemrag.model.Pooling.GEM ? summaryLinear : null);
     }
 

@@ -5,19 +5,21 @@ package dev.gemrag.model.gem;
  * tokens, then {@code suffix} text tokens.
  *
  * <ul>
- *   <li>embedding input: {@code prefix = text, k >= 1, suffix = 0}</li>
- *   <li>plain causal text (NTP without split, or MEAN/LAST pooling): {@code k = 0, suffix = 0}</li>
- *   <li>GEM training split: {@code prefix >= 0, k >= 1, suffix >= 0}</li>
+ *   <li>embedding input: {@code prefix = text, k >= 1, suffix = 0}
+ *   <li>plain causal text (NTP without split, or MEAN/LAST pooling): {@code k = 0, suffix = 0}
+ *   <li>GEM training split: {@code prefix >= 0, k >= 1, suffix >= 0}
  * </ul>
  */
 public record GemLayout(int prefix, int k, int suffix) {
 
     public GemLayout {
         if (prefix < 0 || k < 0 || suffix < 0) {
-            throw new IllegalArgumentException("GemLayout: negative part in " + prefix + "/" + k + "/" + suffix);
+            throw new IllegalArgumentException(
+                    "GemLayout: negative part in " + prefix + "/" + k + "/" + suffix);
         }
         if (k == 0 && suffix > 0) {
-            throw new IllegalArgumentException("GemLayout: a suffix needs summary tokens before it");
+            throw new IllegalArgumentException(
+                    "GemLayout: a suffix needs summary tokens before it");
         }
     }
 

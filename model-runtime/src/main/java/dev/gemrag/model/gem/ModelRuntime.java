@@ -1,9 +1,9 @@
 package dev.gemrag.model.gem;
 
-import dev.gemrag.annotations.PublicApi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gemrag.annotations.PublicApi;
 import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.CheckpointLoader;
@@ -11,10 +11,10 @@ import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.Pooling;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.WeightTensor;
+import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import dev.gemrag.model.llama.compiled.WeightFormat;
-import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.tokenizer.FramedTokenizer;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
 import java.io.IOException;
@@ -22,8 +22,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,26 +31,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds {@link GemLanguageModel}s: a base checkpoint plus an optional GEM adapter.
  *
- * <p>With an adapter: its checksum must match the base, every LoRA is merged into W once on the device
- * ({@code W += alpha/rank * B @ A}), and its summary rows become the extra embedding rows; embedding
- * uses GEM pooling and the adapter's instructions. Without one: the base weights with MEAN or LAST
- * pooling (a baseline).
+ * <p>With an adapter: its checksum must match the base, every LoRA is merged into W once on the
+ * device ({@code W += alpha/rank * B @ A}), and its summary rows become the extra embedding rows;
+ * embedding uses GEM pooling and the adapter's instructions. Without one: the base weights with
+ * MEAN or LAST pooling (a baseline).
  */
 @PublicApi
 public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
-    private ModelRuntime() {
-    }
+    private ModelRuntime() {}
 
     /** Pooling of a base model served without an adapter. */
     public static final Pooling BASE_POOLING = Pooling.MEAN;
 
     /**
-     * The default model: base from {@code --model} / $GEMRAG_MODEL_PATH / the default SmolLM2 GGUF, adapter from
-     * {@link DefaultAdapter} (explicit, $GEMRAG_MODEL_ADAPTER, or the bundled one when it fits the base).
+     * The default model: base from {@code --model} / $GEMRAG_MODEL_PATH / the default SmolLM2 GGUF,
+     * adapter from {@link DefaultAdapter} (explicit, $GEMRAG_MODEL_ADAPTER, or the bundled one when
+     * it fits the base).
      *
-     * @param modelOrNull   base model path, or null
+     * @param modelOrNull base model path, or null
      * @param adapterOrNull adapter descriptor path or "none", or null
      */
     public static GemLanguageModel loadDefault(String modelOrNull, String adapterOrNull) {
@@ -63,10 +63,11 @@ public final class ModelRuntime {
     }
 
     /**
-     * @param lenient when true an adapter trained for another base is skipped with a warning instead of
-     *                refused (used for the bundled default adapter only)
+     * @param lenient when true an adapter trained for another base is skipped with a warning
+     *     instead of refused (used for the bundled default adapter only)
      */
-    public static GemLanguageModel load(Path base, Path adapterOrNull, Pooling basePooling, boolean lenient) {
+    public static GemLanguageModel load(
+            Path base, Path adapterOrNull, Pooling basePooling, boolean lenient) {
         GemAdapter adapter = null;
         if (adapterOrNull != null) {
             try {
@@ -76,12 +77,22 @@ public final class ModelRuntime {
             }
         }
         Checkpoint checkpoint = loadCheckpoint(base);
-        if (adapter != null && lenient && !adapter.descriptor().baseModel().sha256().equalsIgnoreCase(checkpoint.sha256())) {
-            LOG.warn("bundled GEM adapter {} was trained for another base; serving {} with {} pooling", adapterOrNull,
-                    base.getFileName(), basePooling);
+        if (adapter != null
+                && lenient
+                && !adapter.descriptor()
+                        .baseModel()
+                        .sha256()
+                        .equalsIgnoreCase(checkpoint.sha256())) {
+            LOG.warn(
+                    "bundled GEM adapter {} was trained for another base; serving {} with {} pooling",
+                    adapterOrNull,
+                    base.getFileName(),
+                    basePooling);
             adapter = null;
         } else if (adapter == null) {
-            LOG.warn("no GEM adapter: embeddings use {} pooling of the base model (a weak baseline)", basePooling);
+            LOG.warn(
+                    "no GEM adapter: embeddings use {} pooling of the base model (a weak baseline)",
+                    basePooling);
         }
         HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint);
         try {
@@ -98,16 +109,25 @@ public final class ModelRuntime {
         }
     }
 
-    /** The model's own Jinja template, with its BOS/EOS texts for {@code bos_token}/{@code eos_token}. */
+    /**
+     * The model's own Jinja template, with its BOS/EOS texts for {@code bos_token}/{@code
+     * eos_token}.
+     */
     static ChatTemplate chatTemplate(Checkpoint checkpoint, HfTextTokenizer tokenizer) {
-        String bos = checkpoint.bosTokenId() >= 0 ? tokenizer.decode(new int[] {checkpoint.bosTokenId()}) : "";
+        String bos =
+                checkpoint.bosTokenId() >= 0
+                        ? tokenizer.decode(new int[] {checkpoint.bosTokenId()})
+                        : "";
         int eosId = checkpoint.eosTokenIds().isEmpty() ? -1 : checkpoint.eosTokenIds().get(0);
         String eos = eosId >= 0 ? tokenizer.decode(new int[] {eosId}) : "";
         return ChatTemplate.fromJinja(checkpoint.chatTemplate(), bos, eos);
     }
 
-    /** Generation also stops on the token that closes an assistant turn in the model's own template. */
-    static Checkpoint withEndOfTurn(Checkpoint c, ChatTemplate template, HfTextTokenizer tokenizer) {
+    /**
+     * Generation also stops on the token that closes an assistant turn in the model's own template.
+     */
+    static Checkpoint withEndOfTurn(
+            Checkpoint c, ChatTemplate template, HfTextTokenizer tokenizer) {
         Map<String, Integer> special = tokenizer.specialTokens().asMap();
         Integer id = template.endOfTurn(special.keySet()).map(special::get).orElse(null);
         if (id == null || c.eosTokenIds().contains(id)) {
@@ -116,8 +136,16 @@ public final class ModelRuntime {
         List<Integer> stops = new ArrayList<>(c.eosTokenIds());
         stops.add(id);
         LOG.info("chat template ends turns with token {}: generation stops on it too", id);
-        return new Checkpoint(c.source(), c.sha256(), c.config(), c.weights(), c.tokenizerJson(), c.chatTemplate(),
-                c.bosTokenId(), List.copyOf(stops), c.appendEosTokenId());
+        return new Checkpoint(
+                c.source(),
+                c.sha256(),
+                c.config(),
+                c.weights(),
+                c.tokenizerJson(),
+                c.chatTemplate(),
+                c.bosTokenId(),
+                List.copyOf(stops),
+                c.appendEosTokenId());
     }
 
     /** A GGUF file or a Hugging Face directory. */
@@ -126,27 +154,42 @@ public final class ModelRuntime {
     }
 
     /**
-     * @param adapter     null for the plain base model
+     * @param adapter null for the plain base model
      * @param basePooling pooling when there is no adapter (MEAN or LAST); ignored with an adapter
      * @param chatTemplate renders chat messages (null: none)
      */
-    public static GemLanguageModel fromCheckpoint(Checkpoint base, GemAdapter adapter, TextTokenizer tokenizer,
-            Pooling basePooling, Function<List<ChatMessage>, String> chatTemplate) {
-        return fromCheckpoint(base, adapter, tokenizer, basePooling, chatTemplate, WeightFormat.configured());
+    public static GemLanguageModel fromCheckpoint(
+            Checkpoint base,
+            GemAdapter adapter,
+            TextTokenizer tokenizer,
+            Pooling basePooling,
+            Function<List<ChatMessage>, String> chatTemplate) {
+        return fromCheckpoint(
+                base, adapter, tokenizer, basePooling, chatTemplate, WeightFormat.configured());
     }
 
-    /** @param format the inference path: compiled FP16/FP32 (where supported) or EAGER */
-    public static GemLanguageModel fromCheckpoint(Checkpoint base, GemAdapter adapter, TextTokenizer tokenizer,
-            Pooling basePooling, Function<List<ChatMessage>, String> chatTemplate, WeightFormat format) {
+    /**
+     * @param format the inference path: compiled FP16/FP32 (where supported) or EAGER
+     */
+    public static GemLanguageModel fromCheckpoint(
+            Checkpoint base,
+            GemAdapter adapter,
+            TextTokenizer tokenizer,
+            Pooling basePooling,
+            Function<List<ChatMessage>, String> chatTemplate,
+            WeightFormat format) {
         EmbeddingSettings settings;
         if (adapter != null) {
             adapter.checkCompatible(base);
             settings = EmbeddingSettings.of(adapter.descriptor());
         } else {
             if (basePooling == Pooling.GEM) {
-                throw new IllegalArgumentException("GEM pooling needs an adapter with trained summary rows");
+                throw new IllegalArgumentException(
+                        "GEM pooling needs an adapter with trained summary rows");
             }
-            settings = EmbeddingSettings.base(basePooling, Math.min(512, base.config().maxPositions()));
+            settings =
+                    EmbeddingSettings.base(
+                            basePooling, Math.min(512, base.config().maxPositions()));
         }
         LlamaModel model = LlamaModel.create(base.config(), base.weights());
         try {
@@ -162,13 +205,27 @@ public final class ModelRuntime {
             }
             String id = modelId(base, adapter, settings);
             CompiledDecoder compiled = compiledDecoder(base, model, format);
-            LOG.info("model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}, forward {}{}", id,
-                    base.config().numLayers(), base.config().hiddenSize(), settings.pooling(), settings.k(),
-                    settings.maxTokens(), compiled == null ? "eager" : "compiled " + compiled.format(),
+            LOG.info(
+                    "model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}, forward {}{}",
+                    id,
+                    base.config().numLayers(),
+                    base.config().hiddenSize(),
+                    settings.pooling(),
+                    settings.k(),
+                    settings.maxTokens(),
+                    compiled == null ? "eager" : "compiled " + compiled.format(),
                     summaryLinear == null ? "" : ", LoRA at the summary step only");
             try {
-                return new GemLanguageModel(id, model, compiled, tokenizer, FramedTokenizer.of(tokenizer, base),
-                        settings, base.eosTokenIds(), chatTemplate, summaryLinear);
+                return new GemLanguageModel(
+                        id,
+                        model,
+                        compiled,
+                        tokenizer,
+                        FramedTokenizer.of(tokenizer, base),
+                        settings,
+                        base.eosTokenIds(),
+                        chatTemplate,
+                        summaryLinear);
             } catch (RuntimeException e) {
                 if (compiled != null) {
                     compiled.close();
@@ -182,17 +239,22 @@ public final class ModelRuntime {
     }
 
     /**
-     * The compiled decoder in {@code format}, or null (eager) when the format is EAGER or the checkpoint has
-     * anything the script does not implement (architecture, or a weight it does not read).
+     * The compiled decoder in {@code format}, or null (eager) when the format is EAGER or the
+     * checkpoint has anything the script does not implement (architecture, or a weight it does not
+     * read).
      */
     static CompiledDecoder compiledDecoder(Checkpoint base, LlamaModel model, WeightFormat format) {
         if (format == WeightFormat.EAGER) {
             return null;
         }
-        String unsupported = !CompiledDecoder.supports(base.config()) ? "architecture " + base.config().architecture()
-                : CompiledDecoder.unreadWeight(base.weights().all().keySet());
+        String unsupported =
+                !CompiledDecoder.supports(base.config())
+                        ? "architecture " + base.config().architecture()
+                        : CompiledDecoder.unreadWeight(base.weights().all().keySet());
         if (unsupported != null) {
-            LOG.warn("compiled decoder does not support {} of {}: serving with the eager forward", unsupported,
+            LOG.warn(
+                    "compiled decoder does not support {} of {}: serving with the eager forward",
+                    unsupported,
                     base.source().getFileName());
             return null;
         }
@@ -211,7 +273,9 @@ public final class ModelRuntime {
                     try (NDManager step = m.newSubManager()) {
                         NDArray a = toArray(step, adapter.tensors().get(GemAdapter.loraA(i, t)));
                         NDArray b = toArray(step, adapter.tensors().get(GemAdapter.loraB(i, t)));
-                        model.baseLinear().mergeDelta(LlamaWeights.layer(i, t), b.matMul(a).muli(lora.scale()));
+                        model.baseLinear()
+                                .mergeDelta(
+                                        LlamaWeights.layer(i, t), b.matMul(a).muli(lora.scale()));
                     }
                 }
             }
@@ -233,13 +297,16 @@ public final class ModelRuntime {
     }
 
     /**
-     * e.g. {@code smollm2-135m-instruct-q4_1-gem1-3fa2c1d0} (adapter: k and the first 8 hex of a hash of
-     * its summary rows, so a retrained adapter gets a new id) or {@code ...-q4_1-last}.
+     * e.g. {@code smollm2-135m-instruct-q4_1-gem1-3fa2c1d0} (adapter: k and the first 8 hex of a
+     * hash of its summary rows, so a retrained adapter gets a new id) or {@code ...-q4_1-last}.
      */
     static String modelId(Checkpoint base, GemAdapter adapter, EmbeddingSettings settings) {
         String file = base.source().getFileName().toString();
-        String stem = file.replaceFirst("\\.(gguf|safetensors)$", "").toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9_]+", "-").replaceAll("(^-|-$)", "");
+        String stem =
+                file.replaceFirst("\\.(gguf|safetensors)$", "")
+                        .toLowerCase(Locale.ROOT)
+                        .replaceAll("[^a-z0-9_]+", "-")
+                        .replaceAll("(^-|-$)", "");
         if (adapter == null) {
             return stem + "-" + settings.pooling().name().toLowerCase(Locale.ROOT);
         }

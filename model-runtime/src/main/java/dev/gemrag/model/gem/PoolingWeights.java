@@ -4,12 +4,11 @@ import dev.gemrag.model.Pooling;
 import java.util.List;
 
 /**
- * Pooling as a weight per position, {@code [batch, seqLen]}: the pooled vector of row b is
- * {@code sum_t w[b,t] * hidden[b,t,:]}, one batched matmul on the device.
+ * Pooling as a weight per position, {@code [batch, seqLen]}: the pooled vector of row b is {@code
+ * sum_t w[b,t] * hidden[b,t,:]}, one batched matmul on the device.
  */
 public final class PoolingWeights {
-    private PoolingWeights() {
-    }
+    private PoolingWeights() {}
 
     public static float[] of(List<GemLayout> rows, int seqLen, Pooling pooling) {
         float[] w = new float[rows.size() * seqLen];
@@ -19,7 +18,8 @@ public final class PoolingWeights {
             switch (pooling) {
                 case GEM -> {
                     if (r.k() == 0) {
-                        throw new IllegalArgumentException("GEM pooling needs summary tokens in row " + b);
+                        throw new IllegalArgumentException(
+                                "GEM pooling needs summary tokens in row " + b);
                     }
                     for (int j = 0; j < r.k(); j++) {
                         w[base + r.prefix() + j] = 1f / r.k();
@@ -43,7 +43,8 @@ public final class PoolingWeights {
 
     private static void requireText(GemLayout r, int b, Pooling pooling) {
         if (r.prefix() == 0) {
-            throw new IllegalArgumentException(pooling + " pooling needs at least one text token in row " + b);
+            throw new IllegalArgumentException(
+                    pooling + " pooling needs at least one text token in row " + b);
         }
     }
 

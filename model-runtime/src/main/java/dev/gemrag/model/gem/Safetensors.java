@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,17 +21,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Adapter and trainer-state tensors as safetensors files: {@code u64 LE header length, JSON header, raw
- * little-endian data}. Writes F32; reads F32, F16 and BF16 (converted to F32 in Java: DJL must never see
- * BF16) through the same codec the Hugging Face loader uses.
+ * Adapter and trainer-state tensors as safetensors files: {@code u64 LE header length, JSON header,
+ * raw little-endian data}. Writes F32; reads F32, F16 and BF16 (converted to F32 in Java: DJL must
+ * never see BF16) through the same codec the Hugging Face loader uses.
  */
 public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Safetensors() {
-    }
+    private Safetensors() {}
 
-    public static void write(Path file, Map<String, WeightTensor> tensors, Map<String, String> metadata)
+    public static void write(
+            Path file, Map<String, WeightTensor> tensors, Map<String, String> metadata)
             throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
@@ -67,27 +66,34 @@ public final class Safetensors {
             out.write(len.array());
             out.write(h);
             for (WeightTensor t : sorted.values()) {
-                ByteBuffer buf = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer buf =
+                        ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
                 buf.asFloatBuffer().put(t.data());
                 out.write(buf.array());
             }
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**
      * All tensors of a file, in file order, as FP32. Reading is the Hugging Face loader's codec
-     * ({@link SafetensorsFile}, {@link SafetensorsDecoder}): one parser and one half-float conversion for
-     * base checkpoints and adapters alike.
+     * ({@link SafetensorsFile}, {@link SafetensorsDecoder}): one parser and one half-float
+     * conversion for base checkpoints and adapters alike.
      */
     public static Map<String, WeightTensor> read(Path file) throws IOException {
         try {
-            List<SafetensorsTensor> entries = new ArrayList<>(SafetensorsFile.open(file).tensors().values());
+            List<SafetensorsTensor> entries =
+                    new ArrayList<>(SafetensorsFile.open(file).tensors().values());
             entries.sort(Comparator.comparingLong(SafetensorsTensor::begin));
             Map<String, WeightTensor> out = new LinkedHashMap<>();
             for (SafetensorsTensor t : entries) {
-                out.put(t.name(), new WeightTensor(t.name(), t.shape(), SafetensorsDecoder.toFloats(t)));
+                out.put(
+                        t.name(),
+                        new WeightTensor(t.name(), t.shape(), SafetensorsDecoder.toFloats(t)));
             }
             return out;
         } catch (HfFormatException e) {

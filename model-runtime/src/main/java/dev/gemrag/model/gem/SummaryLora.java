@@ -11,10 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The projections of a summary-only adapter's summary step: {@code base(x) + (x A^T)(scale B^T)} for every
- * LoRA target, the base elsewhere. The LoRA is kept unmerged (W stays the base model's for text and
- * generation); its cost is two thin matmuls on k rows per sequence. Arrays live in a sub-manager of the
- * model and are freed with it.
+ * The projections of a summary-only adapter's summary step: {@code base(x) + (x A^T)(scale B^T)}
+ * for every LoRA target, the base elsewhere. The LoRA is kept unmerged (W stays the base model's
+ * for text and generation); its cost is two thin matmuls on k rows per sequence. Arrays live in a
+ * sub-manager of the model and are freed with it.
  */
 public final class SummaryLora implements LinearWeights {
     private final LinearWeights base;
@@ -36,7 +36,11 @@ public final class SummaryLora implements LinearWeights {
                 WeightTensor a = adapter.tensors().get(GemAdapter.loraA(i, t));
                 WeightTensor b = adapter.tensors().get(GemAdapter.loraB(i, t));
                 NDArray at = m.create(a.data(), new Shape(a.shape())).transpose().duplicate();
-                NDArray bt = m.create(b.data(), new Shape(b.shape())).transpose().mul(lora.scale()).duplicate();
+                NDArray bt =
+                        m.create(b.data(), new Shape(b.shape()))
+                                .transpose()
+                                .mul(lora.scale())
+                                .duplicate();
                 s.pairs.put(LlamaWeights.layer(i, t), new NDArray[] {at, bt});
             }
         }

@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts inputs cut to the token limit. Never silent: the first truncation and then every
- * {@code logEvery}-th one is logged as one line with the running total.
+ * Counts inputs cut to the token limit. Never silent: the first truncation and then every {@code
+ * logEvery}-th one is logged as one line with the running total.
  */
 public final class TruncationCounter {
     private static final Logger LOG = LoggerFactory.getLogger(TruncationCounter.class);
@@ -24,7 +24,11 @@ public final class TruncationCounter {
     public void record(int originalTokens, int keptTokens) {
         long n = count.incrementAndGet();
         if (n == 1 || n % logEvery == 0) {
-            LOG.warn("input truncated from {} to {} tokens ({} truncated inputs so far)", originalTokens, keptTokens, n);
+            LOG.warn(
+                    "input truncated from {} to {} tokens ({} truncated inputs so far)",
+                    originalTokens,
+                    keptTokens,
+                    n);
         }
     }
 

@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Continuous batching over one KV cache: {@link #join} prefills new prompts in a cache of their own and
- * appends it to the running one right-aligned ({@link KvCache#append}), so every row's filled slots end at
- * the shared slot counter; a row's slots before its first token are padding, masked for every query, and
- * its positions count from its own first token. A prompt therefore gets the tokens it gets alone. Rows
- * that finish leave the cache before the next step.
+ * Continuous batching over one KV cache: {@link #join} prefills new prompts in a cache of their own
+ * and appends it to the running one right-aligned ({@link KvCache#append}), so every row's filled
+ * slots end at the shared slot counter; a row's slots before its first token are padding, masked
+ * for every query, and its positions count from its own first token. A prompt therefore gets the
+ * tokens it gets alone. Rows that finish leave the cache before the next step.
  *
  * <p>Not thread-safe.
  */
@@ -43,14 +43,16 @@ public final class ContinuousBatch implements GenerationSession {
         final List<Integer> tokens = new ArrayList<>();
         final long joined;
         long prefillNanos;
-        int pad;        // cache slots before the row's first token
-        int next;       // token to feed at the next step
-        String finish;  // null while running
+        int pad; // cache slots before the row's first token
+        int next; // token to feed at the next step
+        String finish; // null while running
 
         Row(long id, int[] prompt, GenerationParams params, int maxNew) {
             this.id = id;
             this.prompt = prompt;
-            this.sampler = new Sampler(params); // every control of the params, repetition penalties included
+            this.sampler =
+                    new Sampler(
+                            params); // every control of the params, repetition penalties included
             this.maxNew = maxNew;
             this.joined = System.nanoTime();
         }
@@ -75,11 +77,16 @@ public final class ContinuousBatch implements GenerationSession {
         for (int i = 0; i < prompts.size(); i++) {
             int n = prompts.get(i).length;
             if (n == 0) {
-                throw new IllegalArgumentException("prompt " + i + " is empty: at least one token is needed");
+                throw new IllegalArgumentException(
+                        "prompt " + i + " is empty: at least one token is needed");
             }
             if (n >= limit) {
-                throw new IllegalArgumentException("prompt of " + n + " tokens does not fit the model's context of "
-                        + limit + " positions");
+                throw new IllegalArgumentException(
+                        "prompt of "
+                                + n
+                                + " tokens does not fit the model's context of "
+                                + limit
+                                + " positions");
             }
             width = Math.max(width, n);
         }
@@ -91,8 +98,15 @@ public final class ContinuousBatch implements GenerationSession {
             joining.add(r);
             mostNew = Math.max(mostNew, r.maxNew);
         }
-        KvCache fresh = generator.model().newCache(joining.size(),
-                width + Math.max(1, Math.min(mostNew, generator.initialDecodeSlots())));
+        KvCache fresh =
+                generator
+                        .model()
+                        .newCache(
+                                joining.size(),
+                                width
+                                        + Math.max(
+                                                1,
+                                                Math.min(mostNew, generator.initialDecodeSlots())));
         try {
             int[] first = prefill(fresh, joining, width);
             long now = System.nanoTime();
@@ -131,8 +145,15 @@ public final class ContinuousBatch implements GenerationSession {
             }
             int[] next;
             try (NDManager step = generator.model().newManager()) {
-                next = sample(generator.logitsAt(step.create(ids, new Shape(b, 1)), step.create(pos, new Shape(b, 1)),
-                        AttentionMasks.causal(step, b, 1, past, pad), cache, new int[b]), rows);
+                next =
+                        sample(
+                                generator.logitsAt(
+                                        step.create(ids, new Shape(b, 1)),
+                                        step.create(pos, new Shape(b, 1)),
+                                        AttentionMasks.causal(step, b, 1, past, pad),
+                                        cache,
+                                        new int[b]),
+                                rows);
             }
             for (int r = 0; r < b; r++) {
                 rows.get(r).next = next[r];
@@ -185,8 +206,13 @@ public final class ContinuousBatch implements GenerationSession {
             try (NDManager step = generator.model().newManager()) {
                 int[] last = new int[b];
                 Arrays.fill(last, t - 1);
-                NDArray logits = generator.logitsAt(step.create(ids, new Shape(b, t)), step.create(pos, new Shape(b, t)),
-                        AttentionMasks.causal(step, b, t, from, pad), fresh, last);
+                NDArray logits =
+                        generator.logitsAt(
+                                step.create(ids, new Shape(b, t)),
+                                step.create(pos, new Shape(b, t)),
+                                AttentionMasks.causal(step, b, t, from, pad),
+                                fresh,
+                                last);
                 if (to == width) {
                     first = sample(logits, joining);
                 }
@@ -195,7 +221,9 @@ public final class ContinuousBatch implements GenerationSession {
         return first;
     }
 
-    /** Appends the freshly prefilled rows to the running cache, right-aligned, and shifts the pads. */
+    /**
+     * Appends the freshly prefilled rows to the running cache, right-aligned, and shifts the pads.
+     */
     private void merge(KvCache fresh, int width, List<Row> joining) {
         if (cache == null) {
             cache = fresh;
@@ -233,10 +261,13 @@ public final class ContinuousBatch implements GenerationSession {
     private void finish(Row row, String reason) {
         row.finish = reason;
         List<Integer> tokens = List.copyOf(row.tokens);
-        String text = generator.tokenizer() == null ? "" : generator.tokenizer().decode(toArray(tokens));
+        String text =
+                generator.tokenizer() == null ? "" : generator.tokenizer().decode(toArray(tokens));
         long decodeNanos = Math.max(0, System.nanoTime() - row.joined - row.prefillNanos);
-        finished.put(row.id, new GenerationResult(text, tokens, row.prompt.length, reason, row.prefillNanos,
-                decodeNanos));
+        finished.put(
+                row.id,
+                new GenerationResult(
+                        text, tokens, row.prompt.length, reason, row.prefillNanos, decodeNanos));
     }
 
     /** Removes finished rows from the batch and their rows from the cache. */
@@ -276,14 +307,20 @@ public final class ContinuousBatch implements GenerationSession {
         for (Row r : rows) {
             need = Math.max(need, cache.length() + (r.maxNew - r.tokens.size()));
         }
-        KvCache bigger = cache.withCapacity(Math.max(cache.length() + 1, Math.min(need, 2 * cache.capacity())));
+        KvCache bigger =
+                cache.withCapacity(
+                        Math.max(cache.length() + 1, Math.min(need, 2 * cache.capacity())));
         cache.close();
         cache = bigger;
     }
 
-    /** logits {rows, vocab} -> one token per row, each with its own sampler and generated tokens. */
+    /**
+     * logits {rows, vocab} -> one token per row, each with its own sampler and generated tokens.
+     */
     private static int[] sample(NDArray logits, List<Row> batch) {
-        return Sampler.sampleRows(logits, batch.stream().map(r -> r.sampler).toList(),
+        return Sampler.sampleRows(
+                logits,
+                batch.stream().map(r -> r.sampler).toList(),
                 r -> toArray(batch.get(r).tokens));
     }
 

@@ -13,7 +13,9 @@ public final class FrequencyPresencePenalty implements LogitProcessor {
     private final float presence;
     private final int window;
 
-    /** @param window last N tokens counted; 0 = all */
+    /**
+     * @param window last N tokens counted; 0 = all
+     */
     public FrequencyPresencePenalty(float frequency, float presence, int window) {
         this.frequency = frequency;
         this.presence = presence;
@@ -26,10 +28,11 @@ public final class FrequencyPresencePenalty implements LogitProcessor {
         for (int i = PenaltyWindow.start(length, window); i < length; i++) {
             counts.merge(history[i], 1, Integer::sum);
         }
-        counts.forEach((t, c) -> {
-            if (t >= 0 && t < vocab) {
-                logits[offset + t] -= c * frequency + presence;
-            }
-        });
+        counts.forEach(
+                (t, c) -> {
+                    if (t >= 0 && t < vocab) {
+                        logits[offset + t] -= c * frequency + presence;
+                    }
+                });
     }
 }

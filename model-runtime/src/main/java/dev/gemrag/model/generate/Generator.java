@@ -20,16 +20,16 @@ import java.util.TreeSet;
  * Prefill + KV-cache decoding for a batch of prompts.
  *
  * <p>Prompts of different lengths are left-padded: padding slots are masked out for every query and
- * each row keeps its own positions (0 at its first real token), so a prompt yields the same tokens in a
- * batch as alone. Rows that hit a stop token are dropped from the batch (their cache rows too), so
- * short answers do not pay for long ones. Only the last position's logits go through the head, and
- * greedy decoding takes the argmax on the device (one int per row crosses to the host).
+ * each row keeps its own positions (0 at its first real token), so a prompt yields the same tokens
+ * in a batch as alone. Rows that hit a stop token are dropped from the batch (their cache rows
+ * too), so short answers do not pay for long ones. Only the last position's logits go through the
+ * head, and greedy decoding takes the argmax on the device (one int per row crosses to the host).
  *
  * <p>Timing per result: prefillNanos is the batch's prefill (prompt forward + first token);
  * decodeNanos runs from there until that prompt's completion ended.
  *
- * <p>With a {@link CompiledDecoder} every prefill chunk and decode step is one compiled call; without one
- * the eager forward runs (same tokens in FP32, see {@code CompiledGeneratorTest}).
+ * <p>With a {@link CompiledDecoder} every prefill chunk and decode step is one compiled call;
+ * without one the eager forward runs (same tokens in FP32, see {@code CompiledGeneratorTest}).
  *
  * <p>Not thread-safe (the model is not).
  */
@@ -40,26 +40,38 @@ public final class Generator {
     private final Set<Integer> stopTokens;
     private int prefillChunk = DEFAULT_PREFILL_CHUNK;
 
-    /** Prompt columns fed per prefill forward (bounds the attention-score memory of long prompts). */
+    /**
+     * Prompt columns fed per prefill forward (bounds the attention-score memory of long prompts).
+     */
     public static final int DEFAULT_PREFILL_CHUNK = 512;
+
     /** Decode slots allocated up front; the cache doubles when they run out. */
     static final int INITIAL_DECODE_SLOTS = 128;
+
     private int initialDecodeSlots = INITIAL_DECODE_SLOTS;
 
     /**
-     * @param tokenizer  used by {@link #generate} and to decode completions; may be null for {@link #generateTokens}
-     * @param stopTokens ids that end a completion (excluded from it), e.g. the checkpoint's eosTokenIds
+     * @param tokenizer used by {@link #generate} and to decode completions; may be null for {@link
+     *     #generateTokens}
+     * @param stopTokens ids that end a completion (excluded from it), e.g. the checkpoint's
+     *     eosTokenIds
      */
     public Generator(LlamaModel model, TextTokenizer tokenizer, Collection<Integer> stopTokens) {
         this(model, null, tokenizer, stopTokens);
     }
 
-    /** Prefill and decode through {@code compiled} (its model supplies the cache and the limits). */
-    public Generator(CompiledDecoder compiled, TextTokenizer tokenizer, Collection<Integer> stopTokens) {
+    /**
+     * Prefill and decode through {@code compiled} (its model supplies the cache and the limits).
+     */
+    public Generator(
+            CompiledDecoder compiled, TextTokenizer tokenizer, Collection<Integer> stopTokens) {
         this(compiled.model(), compiled, tokenizer, stopTokens);
     }
 
-    private Generator(LlamaModel model, CompiledDecoder compiled, TextTokenizer tokenizer,
+    private Generator(
+            LlamaModel model,
+            CompiledDecoder compiled,
+            TextTokenizer tokenizer,
             Collection<Integer> stopTokens) {
         this.model = model;
         this.compiled = compiled;
@@ -86,7 +98,10 @@ public final class Generator {
         return stopTokens;
     }
 
-    /** Encodes already formatted prompts (no special tokens added) and generates a completion for each. */
+    /**
+     * Encodes already formatted prompts (no special tokens added) and generates a completion for
+     * each.
+     */
     public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
         if (tokenizer == null) {
             throw new IllegalStateException("this Generator has no tokenizer: use generateTokens");
@@ -98,7 +113,10 @@ public final class Generator {
         return generateTokens(ids, params);
     }
 
-    /** Generates from token ids; results in prompt order. Text is decoded when a tokenizer is present. */
+    /**
+     * Generates from token ids; results in prompt order. Text is decoded when a tokenizer is
+     * present.
+     */
     public List<GenerationResult> generateTokens(List<int[]> prompts, GenerationParams params) {
         if (prompts.isEmpty()) {
             return List.of();
@@ -106,13 +124,18 @@ public final class Generator {
         int longest = 0;
         for (int i = 0; i < prompts.size(); i++) {
             if (prompts.get(i).length == 0) {
-                throw new IllegalArgumentException("prompt " + i + " is empty: at least one token is needed");
+                throw new IllegalArgumentException(
+                        "prompt " + i + " is empty: at least one token is needed");
             }
             longest = Math.max(longest, prompts.get(i).length);
         }
         if (longest >= model.maxPositions()) {
-            throw new IllegalArgumentException("prompt of " + longest + " tokens does not fit the model's context of "
-                    + model.maxPositions() + " positions");
+            throw new IllegalArgumentException(
+                    "prompt of "
+                            + longest
+                            + " tokens does not fit the model's context of "
+                            + model.maxPositions()
+                            + " positions");
         }
         int maxNew = Math.min(params.maxTokens(), model.maxPositions() - longest);
         Decoding run = new Decoding(prompts, params, longest, maxNew);
@@ -122,14 +145,14 @@ public final class Generator {
     /** State of one batched generation. */
     private final class Decoding {
         private final List<int[]> prompts;
-        private final int width;   // padded prompt length
+        private final int width; // padded prompt length
         private final int maxNew;
         private final Sampler[] samplers;
         private final List<List<Integer>> completions = new ArrayList<>();
         private final String[] finish;
         private final long[] finishedAt; // System.nanoTime() when each prompt's completion ended
-        private int[] rows;        // batch row -> prompt index, shrinks as rows finish
-        private int[] nextToken;   // per batch row
+        private int[] rows; // batch row -> prompt index, shrinks as rows finish
+        private int[] nextToken; // per batch row
 
         Decoding(List<int[]> prompts, GenerationParams params, int width, int maxNew) {
             this.prompts = prompts;
@@ -158,8 +181,10 @@ public final class Generator {
                     for (int r = 0; r < b; r++) {
                         pad[r] = width - prompts.get(r).length;
                     }
-                    // chunked prefill: the attention scores of one chunk are {B, heads, chunk, past+chunk},
-                    // so peak memory stays bounded for long prompts; the result is the same as one pass
+                    // chunked prefill: the attention scores of one chunk are {B, heads, chunk,
+                    // past+chunk},
+                    // so peak memory stays bounded for long prompts; the result is the same as one
+                    // pass
                     for (int from = 0; from < width; from += prefillChunk) {
                         int to = Math.min(width, from + prefillChunk);
                         nextToken = prefill(cache, pad, from, to, m);
@@ -184,7 +209,9 @@ public final class Generator {
                             rows = newRows;
                         }
                         if (cache.length() == cache.capacity()) {
-                            KvCache bigger = cache.withCapacity(Math.min(width + maxNew, 2 * cache.capacity()));
+                            KvCache bigger =
+                                    cache.withCapacity(
+                                            Math.min(width + maxNew, 2 * cache.capacity()));
                             cache.close();
                             cache = bigger;
                         }
@@ -200,7 +227,14 @@ public final class Generator {
                 long decodeNanos = Math.max(0, finishedAt[i] - decodeStart);
                 List<Integer> tokens = List.copyOf(completions.get(i));
                 String text = tokenizer == null ? "" : tokenizer.decode(toArray(tokens));
-                out.add(new GenerationResult(text, tokens, prompts.get(i).length, finish[i], prefillNanos, decodeNanos));
+                out.add(
+                        new GenerationResult(
+                                text,
+                                tokens,
+                                prompts.get(i).length,
+                                finish[i],
+                                prefillNanos,
+                                decodeNanos));
             }
             return out;
         }
@@ -228,7 +262,9 @@ public final class Generator {
             return java.util.Arrays.copyOf(keep, n);
         }
 
-        /** Feeds padded prompt columns [from, to); returns the sampled next tokens when to == width. */
+        /**
+         * Feeds padded prompt columns [from, to); returns the sampled next tokens when to == width.
+         */
         private int[] prefill(KvCache cache, int[] pad, int from, int to, NDManager m) {
             int b = rows.length;
             int t = to - from;
@@ -245,8 +281,13 @@ public final class Generator {
             try (NDManager step = m.newSubManager()) {
                 int[] last = new int[b];
                 java.util.Arrays.fill(last, t - 1);
-                NDArray logits = logitsAt(step.create(ids, new Shape(b, t)), step.create(pos, new Shape(b, t)),
-                        AttentionMasks.causal(step, b, t, from, pad), cache, last);
+                NDArray logits =
+                        logitsAt(
+                                step.create(ids, new Shape(b, t)),
+                                step.create(pos, new Shape(b, t)),
+                                AttentionMasks.causal(step, b, t, from, pad),
+                                cache,
+                                last);
                 return to < width ? null : sample(logits);
             }
         }
@@ -261,8 +302,13 @@ public final class Generator {
                 pos[r] = past - pad[r]; // slot index minus this row's padding
             }
             try (NDManager step = m.newSubManager()) {
-                return sample(logitsAt(step.create(ids, new Shape(b, 1)), step.create(pos, new Shape(b, 1)),
-                        AttentionMasks.causal(step, b, 1, past, pad), cache, new int[b]));
+                return sample(
+                        logitsAt(
+                                step.create(ids, new Shape(b, 1)),
+                                step.create(pos, new Shape(b, 1)),
+                                AttentionMasks.causal(step, b, 1, past, pad),
+                                cache,
+                                new int[b]));
             }
         }
 
@@ -274,7 +320,6 @@ public final class Generator {
             }
             return Sampler.sampleRows(logits, live, r -> toArray(completions.get(rows[r])));
         }
-
     }
 
     /** A continuous-batching session over this generator's model (see {@link ContinuousBatch}). */

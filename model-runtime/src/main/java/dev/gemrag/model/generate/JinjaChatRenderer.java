@@ -4,8 +4,6 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
-import jinjava.javax.el.CompositeELResolver;
-import jinjava.javax.el.ELResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
@@ -19,13 +17,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ELResolver;
 
 /**
  * Renders a Hugging Face chat template with HubSpot's Jinjava, set up the way transformers and
  * llama-cpp-python set up jinja2: trim_blocks and lstrip_blocks on, loop controls, and the globals
- * templates expect ({@code messages}, {@code bos_token}, {@code eos_token}, {@code add_generation_prompt},
- * {@code raise_exception(msg)}, {@code strftime_now(fmt)}). Jinjava follows Python-like semantics
- * (PyishObjectMapper, natural operator precedence, strict whitespace control) so that the outputs match jinja2.
+ * templates expect ({@code messages}, {@code bos_token}, {@code eos_token}, {@code
+ * add_generation_prompt}, {@code raise_exception(msg)}, {@code strftime_now(fmt)}). Jinjava follows
+ * Python-like semantics (PyishObjectMapper, natural operator precedence, strict whitespace control)
+ * so that the outputs match jinja2.
  *
  * <p>Thread-safe: each render has its own interpreter state; the parsed configuration is shared.
  */
@@ -35,6 +36,7 @@ final class JinjaChatRenderer {
     private final String bosToken;
     private final String eosToken;
     private final Clock clock;
+
     /** Binding under which strftime_now finds this renderer's clock (a name no template uses). */
     private static final String CLOCK_BINDING = "__gemrag_clock";
 
@@ -42,25 +44,33 @@ final class JinjaChatRenderer {
         this.template = JinjaCompat.rewrite(template);
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
-        JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
-                .withFailOnUnknownTokens(false)
-                .withElResolver(resolver())
-                .withLegacyOverrides(LegacyOverrides.newBuilder()
-                        .withUsePyishObjectMapper(true)
-                        .withUseNaturalOperatorPrecedence(true)
-                        .withParseWhitespaceControlStrictly(true)
-                        .withKeepNullableLoopValues(true)
-                        .withUseTrimmingForNotesAndExpressions(true)
-                        .build())
-                .build();
+        JinjavaConfig config =
+                JinjavaConfig.newBuilder()
+                        .withTrimBlocks(true)
+                        .withLstripBlocks(true)
+                        .withFailOnUnknownTokens(false)
+                        .withElResolver(resolver())
+                        .withLegacyOverrides(
+                                LegacyOverrides.newBuilder()
+                                        .withUsePyishObjectMapper(true)
+                                        .withUseNaturalOperatorPrecedence(true)
+                                        .withParseWhitespaceControlStrictly(true)
+                                        .withKeepNullableLoopValues(true)
+                                        .withUseTrimmingForNotesAndExpressions(true)
+                                        .build())
+                        .build();
         this.jinjava = new Jinjava(config);
         Context globals = jinjava.getGlobalContext();
-        globals.registerFunction(new ELFunctionDefinition("", "raise_exception", TemplateFunctions.class,
-                "raiseException", Object.class));
-        globals.registerFunction(new ELFunctionDefinition("", "strftime_now", TemplateFunctions.class,
-                "strftimeNow", String.class));
+        globals.registerFunction(
+                new ELFunctionDefinition(
+                        "",
+                        "raise_exception",
+                        TemplateFunctions.class,
+                        "raiseException",
+                        Object.class));
+        globals.registerFunction(
+                new ELFunctionDefinition(
+                        "", "strftime_now", TemplateFunctions.class, "strftimeNow", String.class));
         this.clock = clock;
     }
 
@@ -86,7 +96,8 @@ final class JinjaChatRenderer {
         bindings.put("eos_token", eosToken);
         bindings.put("add_generation_prompt", addGenerationPrompt);
         bindings.put(CLOCK_BINDING, clock);
-        // templates test "strftime_now is defined" before calling it; the functions themselves are registered below
+        // templates test "strftime_now is defined" before calling it; the functions themselves are
+        // registered below
         bindings.put("strftime_now", "strftime_now");
         bindings.put("raise_exception", "raise_exception");
         RenderResult result = jinjava.renderForResult(template, bindings);
@@ -105,10 +116,11 @@ final class JinjaChatRenderer {
         return result.getOutput();
     }
 
-    /** The functions HF templates call; static because Jinjava binds functions to static methods. */
+    /**
+     * The functions HF templates call; static because Jinjava binds functions to static methods.
+     */
     public static final class TemplateFunctions {
-        private TemplateFunctions() {
-        }
+        private TemplateFunctions() {}
 
         public static Object raiseException(Object message) {
             throw new TemplateRaised(String.valueOf(message));
@@ -116,7 +128,9 @@ final class JinjaChatRenderer {
 
         public static String strftimeNow(String format) {
             Object clock = JinjavaInterpreter.getCurrent().getContext().get(CLOCK_BINDING);
-            return Strftime.format(format, ZonedDateTime.now(clock instanceof Clock c ? c : Clock.systemDefaultZone()));
+            return Strftime.format(
+                    format,
+                    ZonedDateTime.now(clock instanceof Clock c ? c : Clock.systemDefaultZone()));
         }
     }
 

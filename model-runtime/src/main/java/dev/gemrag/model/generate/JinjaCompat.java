@@ -4,24 +4,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Rewrites of jinja2 syntax that Jinjava parses differently, applied to a template's text before Jinjava sees it.
- * Each keeps jinja2's meaning:
+ * Rewrites of jinja2 syntax that Jinjava parses differently, applied to a template's text before
+ * Jinjava sees it. Each keeps jinja2's meaning:
+ *
  * <ul>
- *   <li>{@code not x is defined}: jinja2 reads {@code not (x is defined)}, Jinjava {@code (not x) is defined};</li>
- *   <li>{@code xs[::-1]} (Qwen3): Jinjava has no slice step; {@code xs|reverse} is the same list reversed;</li>
- *   <li>{@code namespace(a=xs|length - 1)}: Jinjava ends the named argument at the filter; the value is
- *       parenthesised.</li>
+ *   <li>{@code not x is defined}: jinja2 reads {@code not (x is defined)}, Jinjava {@code (not x)
+ *       is defined};
+ *   <li>{@code xs[::-1]} (Qwen3): Jinjava has no slice step; {@code xs|reverse} is the same list
+ *       reversed;
+ *   <li>{@code namespace(a=xs|length - 1)}: Jinjava ends the named argument at the filter; the
+ *       value is parenthesised.
  * </ul>
  */
 final class JinjaCompat {
-    private static final Pattern NOT_IS = Pattern.compile(
-            "\\bnot\\s+([A-Za-z_][\\w.]*(?:\\[[^\\]]*\\])*)\\s+is\\s+((?:not\\s+)?[A-Za-z_]\\w*)");
+    private static final Pattern NOT_IS =
+            Pattern.compile(
+                    "\\bnot\\s+([A-Za-z_][\\w.]*(?:\\[[^\\]]*\\])*)\\s+is\\s+((?:not\\s+)?[A-Za-z_]\\w*)");
     private static final Pattern REVERSED = Pattern.compile("([A-Za-z_][\\w.]*)\\[::-1\\]");
     private static final Pattern NAMESPACE = Pattern.compile("\\bnamespace\\(");
-    private static final Pattern NAMED_ARG = Pattern.compile("^(\\s*[A-Za-z_]\\w*\\s*=)(?!=)(.*)$", Pattern.DOTALL);
+    private static final Pattern NAMED_ARG =
+            Pattern.compile("^(\\s*[A-Za-z_]\\w*\\s*=)(?!=)(.*)$", Pattern.DOTALL);
 
-    private JinjaCompat() {
-    }
+    private JinjaCompat() {}
 
     static String rewrite(String template) {
         String t = NOT_IS.matcher(template).replaceAll("not ($1 is $2)");
@@ -43,7 +47,8 @@ final class JinjaCompat {
             String[] args = splitTopLevel(t.substring(open, close));
             for (int i = 0; i < args.length; i++) {
                 Matcher a = NAMED_ARG.matcher(args[i]);
-                out.append(i > 0 ? "," : "").append(a.matches() ? a.group(1) + "(" + a.group(2) + ")" : args[i]);
+                out.append(i > 0 ? "," : "")
+                        .append(a.matches() ? a.group(1) + "(" + a.group(2) + ")" : args[i]);
             }
             out.append(')');
             done = close + 1;
@@ -51,7 +56,10 @@ final class JinjaCompat {
         return out.append(t.substring(done)).toString();
     }
 
-    /** Index of the ')' closing the '(' just before {@code from}, skipping quoted strings; -1 if none. */
+    /**
+     * Index of the ')' closing the '(' just before {@code from}, skipping quoted strings; -1 if
+     * none.
+     */
     private static int matchingParen(String t, int from) {
         int depth = 1;
         char quote = 0;

@@ -20,7 +20,8 @@ public final class NoRepeatNgram implements LogitProcessor {
         if (length < prefix) {
             return;
         }
-        // every earlier n-gram whose first n-1 tokens equal the last n-1 generated ones bans its last token
+        // every earlier n-gram whose first n-1 tokens equal the last n-1 generated ones bans its
+        // last token
         for (int start = 0; start + n <= length; start++) {
             if (matches(history, start, length - prefix, prefix)) {
                 int banned = history[start + prefix];

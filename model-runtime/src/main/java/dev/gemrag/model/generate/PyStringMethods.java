@@ -10,13 +10,15 @@ import jinjava.javax.el.ELResolver;
 
 /**
  * Python's {@code str} methods that Hugging Face chat templates call ({@code content.strip()},
- * {@code .lstrip('\n')}, {@code .split('</think>')}, {@code .startswith(...)}), which Jinjava does not have:
- * it would call Java's String methods of the same name, or fail. Resolved before Jinjava's own resolver.
+ * {@code .lstrip('\n')}, {@code .split('</think>')}, {@code .startswith(...)}), which Jinjava does
+ * not have: it would call Java's String methods of the same name, or fail. Resolved before
+ * Jinjava's own resolver.
  */
 final class PyStringMethods extends ELResolver {
 
     @Override
-    public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
+    public Object invoke(
+            ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
         if (!(base instanceof String s) || !(method instanceof String name)) {
             return null;
         }
@@ -28,7 +30,8 @@ final class PyStringMethods extends ELResolver {
             case "rstrip" -> result = strip(s, arg(p, 0), false, true);
             case "startswith" -> result = p.length > 0 && s.startsWith(String.valueOf(p[0]));
             case "endswith" -> result = p.length > 0 && s.endsWith(String.valueOf(p[0]));
-            case "split" -> result = split(s, arg(p, 0), p.length > 1 ? ((Number) p[1]).intValue() : -1);
+            case "split" ->
+                    result = split(s, arg(p, 0), p.length > 1 ? ((Number) p[1]).intValue() : -1);
             case "upper" -> result = s.toUpperCase(Locale.ROOT);
             case "lower" -> result = s.toLowerCase(Locale.ROOT);
             case "replace" -> result = s.replace(String.valueOf(p[0]), String.valueOf(p[1]));
@@ -62,7 +65,10 @@ final class PyStringMethods extends ELResolver {
         return chars == null ? Character.isWhitespace(c) : chars.indexOf(c) >= 0;
     }
 
-    /** Python split: on runs of whitespace when sep is null, else on each sep (literal), at most maxSplit times. */
+    /**
+     * Python split: on runs of whitespace when sep is null, else on each sep (literal), at most
+     * maxSplit times.
+     */
     static List<String> split(String s, String sep, int maxSplit) {
         List<String> out = new ArrayList<>();
         if (sep == null) {
@@ -105,8 +111,7 @@ final class PyStringMethods extends ELResolver {
     }
 
     @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {
-    }
+    public void setValue(ELContext context, Object base, Object property, Object value) {}
 
     @Override
     public boolean isReadOnly(ELContext context, Object base, Object property) {

@@ -10,12 +10,13 @@ import java.util.Random;
 /**
  * Picks the next token from one row of logits, on the host.
  *
- * <p>Order: the repetition controls ({@link LogitProcessor}s: repetition penalty, frequency/presence,
- * no-repeat n-gram, DRY) change the logits from the row's own history; then temperature 0 takes the argmax
- * (ties go to the lowest id). Otherwise top-k keeps the k largest logits (ties at the k-th kept, as in
- * Hugging Face), softmax(logits / temperature), min-p drops tokens below minP x the largest probability,
- * top-p keeps the smallest set of most likely tokens whose mass reaches p, renormalise, draw with the
- * seeded {@link Random}. One sampler per sequence, so a prompt draws the same tokens alone or in a batch.
+ * <p>Order: the repetition controls ({@link LogitProcessor}s: repetition penalty,
+ * frequency/presence, no-repeat n-gram, DRY) change the logits from the row's own history; then
+ * temperature 0 takes the argmax (ties go to the lowest id). Otherwise top-k keeps the k largest
+ * logits (ties at the k-th kept, as in Hugging Face), softmax(logits / temperature), min-p drops
+ * tokens below minP x the largest probability, top-p keeps the smallest set of most likely tokens
+ * whose mass reaches p, renormalise, draw with the seeded {@link Random}. One sampler per sequence,
+ * so a prompt draws the same tokens alone or in a batch.
  */
 public final class Sampler {
     /** p arrives as a float (0.8f is 0.80000001): compare masses with this slack. */
@@ -34,10 +35,22 @@ public final class Sampler {
 
     /** Every control of {@code params}. */
     public Sampler(GenerationParams params) {
-        this(params.temperature(), params.topP(), params.seed(), params.topK(), params.minP(), processors(params));
+        this(
+                params.temperature(),
+                params.topP(),
+                params.seed(),
+                params.topK(),
+                params.minP(),
+                processors(params));
     }
 
-    public Sampler(float temperature, float topP, long seed, int topK, float minP, List<LogitProcessor> processors) {
+    public Sampler(
+            float temperature,
+            float topP,
+            long seed,
+            int topK,
+            float minP,
+            List<LogitProcessor> processors) {
         if (temperature < 0) {
             throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
         }
@@ -59,13 +72,19 @@ public final class Sampler {
             out.add(new RepetitionPenalty(params.repetitionPenalty(), params.penaltyWindow()));
         }
         if (params.frequencyPenalty() != 0f || params.presencePenalty() != 0f) {
-            out.add(new FrequencyPresencePenalty(params.frequencyPenalty(), params.presencePenalty(), params.penaltyWindow()));
+            out.add(
+                    new FrequencyPresencePenalty(
+                            params.frequencyPenalty(),
+                            params.presencePenalty(),
+                            params.penaltyWindow()));
         }
         if (params.noRepeatNgram() > 0) {
             out.add(new NoRepeatNgram(params.noRepeatNgram()));
         }
         if (params.dryMultiplier() > 0f) {
-            out.add(new DryPenalty(params.dryMultiplier(), params.dryBase(), params.dryAllowedLength()));
+            out.add(
+                    new DryPenalty(
+                            params.dryMultiplier(), params.dryBase(), params.dryAllowedLength()));
         }
         return out;
     }
@@ -85,8 +104,8 @@ public final class Sampler {
     }
 
     /**
-     * Next token from logits[offset .. offset+vocab) after the row's generated tokens
-     * {@code history[0 .. length)}; the logits are changed in place by the repetition controls.
+     * Next token from logits[offset .. offset+vocab) after the row's generated tokens {@code
+     * history[0 .. length)}; the logits are changed in place by the repetition controls.
      */
     public int sample(float[] logits, int offset, int vocab, int[] history, int length) {
         for (LogitProcessor p : processors) {
@@ -114,10 +133,13 @@ public final class Sampler {
     }
 
     /**
-     * logits {rows, vocab} -> one token per row, row r with {@code samplers.get(r)} and its generated tokens
-     * {@code histories.get(r)}: argmax on the device when no row needs more, else each row on the host.
+     * logits {rows, vocab} -> one token per row, row r with {@code samplers.get(r)} and its
+     * generated tokens {@code histories.get(r)}: argmax on the device when no row needs more, else
+     * each row on the host.
      */
-    public static int[] sampleRows(ai.djl.ndarray.NDArray logits, java.util.List<Sampler> samplers,
+    public static int[] sampleRows(
+            ai.djl.ndarray.NDArray logits,
+            java.util.List<Sampler> samplers,
             java.util.function.IntFunction<int[]> histories) {
         int b = samplers.size();
         int[] out = new int[b];
@@ -217,9 +239,12 @@ public final class Sampler {
         return lastNonZero(probs);
     }
 
-    /** The nucleus: most likely first (ties by lower id), cut as soon as the kept mass reaches p. */
+    /**
+     * The nucleus: most likely first (ties by lower id), cut as soon as the kept mass reaches p.
+     */
     static int[] nucleus(double[] probs, float p) {
-        // Sorting all 49k ids per token is wasteful: sort only the ids at or above a threshold whose
+        // Sorting all 49k ids per token is wasteful: sort only the ids at or above a threshold
+        // whose
         // total mass already reaches p (the nucleus is then among them), lowering it until it does.
         for (double threshold = 1e-3; ; threshold /= 16) {
             if (threshold < 1e-12) {
@@ -247,7 +272,12 @@ public final class Sampler {
                 order[c++] = i;
             }
         }
-        Arrays.sort(order, (x, y) -> probs[x] != probs[y] ? Double.compare(probs[y], probs[x]) : Integer.compare(x, y));
+        Arrays.sort(
+                order,
+                (x, y) ->
+                        probs[x] != probs[y]
+                                ? Double.compare(probs[y], probs[x])
+                                : Integer.compare(x, y));
         double kept = 0;
         int n = 0;
         while (n < order.length) {

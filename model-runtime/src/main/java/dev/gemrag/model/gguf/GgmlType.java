@@ -2,8 +2,8 @@ package dev.gemrag.model.gguf;
 
 /**
  * {@code enum ggml_type} ids with their block geometry: {@code blockSize} values are stored in
- * {@code typeSize} bytes. Only the ids matter for reading; types without a dequantiser are
- * reported by name.
+ * {@code typeSize} bytes. Only the ids matter for reading; types without a dequantiser are reported
+ * by name.
  */
 public enum GgmlType {
     F32(0, 1, 4),
@@ -63,7 +63,9 @@ public enum GgmlType {
         return typeSize;
     }
 
-    /** Bytes that {@code count} values of this type occupy; count must be a whole number of blocks. */
+    /**
+     * Bytes that {@code count} values of this type occupy; count must be a whole number of blocks.
+     */
     public long bytesFor(long count) {
         return count / blockSize * typeSize;
     }

@@ -24,14 +24,13 @@ import org.slf4j.LoggerFactory;
  * Loads a GGUF file into a {@link Checkpoint}: config from metadata, every weight dequantised to
  * FP32 into direct buffers (tensors in parallel), and the vocabulary converted to a tokenizer.json.
  *
- * <p>{@code bosTokenId} is the BOS to prepend, -1 when the file says not to add one
- * ({@code tokenizer.ggml.add_bos_token = false}, as SmolLM2).
+ * <p>{@code bosTokenId} is the BOS to prepend, -1 when the file says not to add one ({@code
+ * tokenizer.ggml.add_bos_token = false}, as SmolLM2).
  */
 public final class GgufCheckpointLoader {
     private static final Logger LOG = LoggerFactory.getLogger(GgufCheckpointLoader.class);
 
-    private GgufCheckpointLoader() {
-    }
+    private GgufCheckpointLoader() {}
 
     public static Checkpoint load(Path path) {
         long start = System.nanoTime();
@@ -47,18 +46,35 @@ public final class GgufCheckpointLoader {
         declared.add(md.integer("tokenizer.ggml.eot_token_id", -1));
         declared.add(md.integer("tokenizer.ggml.eom_token_id", -1));
         int bos = addBos(md) ? md.integer("tokenizer.ggml.bos_token_id", -1) : -1;
-        int eos = md.bool("tokenizer.ggml.add_eos_token", false) ? md.integer("tokenizer.ggml.eos_token_id", -1) : -1;
-        Checkpoint cp = new Checkpoint(path, FileChecksums.sha256(path), config, weights, tokenizerJson,
-                md.string("tokenizer.chat_template", null), bos, EndOfGeneration.ids(declared, added), eos);
-        LOG.info("loaded {} ({}, {} layers, {} weights) in {} ms", path.getFileName(), config.architecture(),
-                config.numLayers(), weights.all().size(), (System.nanoTime() - start) / 1_000_000);
+        int eos =
+                md.bool("tokenizer.ggml.add_eos_token", false)
+                        ? md.integer("tokenizer.ggml.eos_token_id", -1)
+                        : -1;
+        Checkpoint cp =
+                new Checkpoint(
+                        path,
+                        FileChecksums.sha256(path),
+                        config,
+                        weights,
+                        tokenizerJson,
+                        md.string("tokenizer.chat_template", null),
+                        bos,
+                        EndOfGeneration.ids(declared, added),
+                        eos);
+        LOG.info(
+                "loaded {} ({}, {} layers, {} weights) in {} ms",
+                path.getFileName(),
+                config.architecture(),
+                config.numLayers(),
+                weights.all().size(),
+                (System.nanoTime() - start) / 1_000_000);
         return cp;
     }
 
     /**
-     * llama.cpp's rule: the file's {@code tokenizer.ggml.add_bos_token} when present; otherwise SentencePiece
-     * vocabularies ({@code llama}) add one, and byte-level BPE ({@code gpt2}) ones only for the pre-tokenizers
-     * llama.cpp marks so (Llama 3's {@code llama-bpe} and kin).
+     * llama.cpp's rule: the file's {@code tokenizer.ggml.add_bos_token} when present; otherwise
+     * SentencePiece vocabularies ({@code llama}) add one, and byte-level BPE ({@code gpt2}) ones
+     * only for the pre-tokenizers llama.cpp marks so (Llama 3's {@code llama-bpe} and kin).
      */
     static boolean addBos(GgufMetadata md) {
         if (md.has("tokenizer.ggml.add_bos_token")) {
@@ -66,13 +82,23 @@ public final class GgufCheckpointLoader {
         }
         String model = md.string("tokenizer.ggml.model", "");
         return "llama".equals(model)
-                || "gpt2".equals(model) && BPE_WITH_BOS.contains(md.string("tokenizer.ggml.pre", "default"));
+                || "gpt2".equals(model)
+                        && BPE_WITH_BOS.contains(md.string("tokenizer.ggml.pre", "default"));
     }
 
     /** Pre-tokenizer names for which llama.cpp adds a BOS by default (llama-vocab.cpp). */
-    private static final java.util.Set<String> BPE_WITH_BOS = java.util.Set.of(
-            "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "tekken",
-            "chameleon");
+    private static final java.util.Set<String> BPE_WITH_BOS =
+            java.util.Set.of(
+                    "llama3",
+                    "llama-v3",
+                    "llama-bpe",
+                    "falcon3",
+                    "falcon-h1",
+                    "pixtral",
+                    "midm-2.0",
+                    "lfm2",
+                    "tekken",
+                    "chameleon");
 
     /** Dequantises the tensors the forward pass uses, keyed by canonical name, in file order. */
     static Map<String, WeightTensor> readWeights(GgufFile file) {
@@ -84,21 +110,37 @@ public final class GgufCheckpointLoader {
                 continue;
             }
             if (!Dequantizers.supports(t.type())) {
-                throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' has unsupported type "
-                        + t.typeName() + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
+                throw new GgufFormatException(
+                        file.path()
+                                + ": tensor '"
+                                + t.name()
+                                + "' has unsupported type "
+                                + t.typeName()
+                                + " (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)");
             }
             canonicalByGguf.put(t.name(), canonical);
         }
         Map<String, WeightTensor> done = new ConcurrentHashMap<>();
-        canonicalByGguf.entrySet().parallelStream().forEach(e -> {
-            GgufTensorInfo t = file.tensor(e.getKey());
-            if (t.count() > Integer.MAX_VALUE) {
-                throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' is too large for one array");
-            }
-            // straight into native memory that the model wraps without a copy: no FP32 copy on the heap
-            ByteBuffer data = Dequantizers.dequantizeDirect(t.type(), file.map(t), (int) t.count());
-            done.put(e.getValue(), WeightTensor.direct(e.getValue(), t.shape(), data));
-        });
+        canonicalByGguf.entrySet().parallelStream()
+                .forEach(
+                        e -> {
+                            GgufTensorInfo t = file.tensor(e.getKey());
+                            if (t.count() > Integer.MAX_VALUE) {
+                                throw new GgufFormatException(
+                                        file.path()
+                                                + ": tensor '"
+                                                + t.name()
+                                                + "' is too large for one array");
+                            }
+                            // straight into native memory that the model wraps without a copy: no
+                            // FP32 copy on the heap
+                            ByteBuffer data =
+                                    Dequantizers.dequantizeDirect(
+                                            t.type(), file.map(t), (int) t.count());
+                            done.put(
+                                    e.getValue(),
+                                    WeightTensor.direct(e.getValue(), t.shape(), data));
+                        });
         Map<String, WeightTensor> ordered = new LinkedHashMap<>();
         for (String canonical : canonicalByGguf.values()) {
             ordered.put(canonical, done.get(canonical));

@@ -10,8 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
- * A parsed GGUF header: metadata, tensor directory and where the data section starts.
- * Tensor bytes are memory-mapped on demand, so opening a file reads only its header.
+ * A parsed GGUF header: metadata, tensor directory and where the data section starts. Tensor bytes
+ * are memory-mapped on demand, so opening a file reads only its header.
  */
 public record GgufFile(
         Path path,
@@ -34,11 +34,20 @@ public record GgufFile(
     public long byteSize(GgufTensorInfo t) {
         GgmlType type = t.type();
         if (type == null) {
-            throw new GgufFormatException(path + ": tensor '" + t.name() + "' has unsupported " + t.typeName());
+            throw new GgufFormatException(
+                    path + ": tensor '" + t.name() + "' has unsupported " + t.typeName());
         }
         if (t.count() % type.blockSize() != 0) {
-            throw new GgufFormatException(path + ": tensor '" + t.name() + "' has " + t.count()
-                    + " values, not a multiple of the " + type + " block size " + type.blockSize());
+            throw new GgufFormatException(
+                    path
+                            + ": tensor '"
+                            + t.name()
+                            + "' has "
+                            + t.count()
+                            + " values, not a multiple of the "
+                            + type
+                            + " block size "
+                            + type.blockSize());
         }
         return type.bytesFor(t.count());
     }
@@ -48,16 +57,25 @@ public record GgufFile(
         long start = dataOffset + t.offset();
         long size = byteSize(t);
         if (start + size > fileSize) {
-            throw new GgufFormatException(path + ": file is truncated: tensor '" + t.name() + "' needs bytes up to "
-                    + (start + size) + " but the file has " + fileSize);
+            throw new GgufFormatException(
+                    path
+                            + ": file is truncated: tensor '"
+                            + t.name()
+                            + "' needs bytes up to "
+                            + (start + size)
+                            + " but the file has "
+                            + fileSize);
         }
         if (size > Integer.MAX_VALUE) {
-            throw new GgufFormatException(path + ": tensor '" + t.name() + "' is larger than 2 GiB (" + size + " bytes)");
+            throw new GgufFormatException(
+                    path + ": tensor '" + t.name() + "' is larger than 2 GiB (" + size + " bytes)");
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, start, size).order(ByteOrder.LITTLE_ENDIAN);
+            return ch.map(FileChannel.MapMode.READ_ONLY, start, size)
+                    .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot map tensor '" + t.name() + "': " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    path + ": cannot map tensor '" + t.name() + "': " + e.getMessage(), e);
         }
     }
 }

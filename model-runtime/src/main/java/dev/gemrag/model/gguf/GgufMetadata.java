@@ -48,7 +48,8 @@ public final class GgufMetadata {
     public int integer(String key) {
         long v = as(key, Number.class).longValue();
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new GgufFormatException(path + ": metadata key '" + key + "' = " + v + " does not fit an int");
+            throw new GgufFormatException(
+                    path + ": metadata key '" + key + "' = " + v + " does not fit an int");
         }
         return (int) v;
     }
@@ -115,7 +116,13 @@ public final class GgufMetadata {
 
     private GgufFormatException wrongType(String key, String expected) {
         Object v = values.get(key);
-        return new GgufFormatException(path + ": metadata key '" + key + "' should be " + expected + " but is "
-                + (v == null ? "missing" : v.getClass().getSimpleName()));
+        return new GgufFormatException(
+                path
+                        + ": metadata key '"
+                        + key
+                        + "' should be "
+                        + expected
+                        + " but is "
+                        + (v == null ? "missing" : v.getClass().getSimpleName()));
     }
 }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * {@code struct gguf_tensor_info_t}: where one tensor lies in the data section.
  *
- * @param name   {@code gguf_string_t name}
- * @param dims   {@code uint64_t dimensions[n_dimensions]}, innermost first (ggml's ne[])
+ * @param name {@code gguf_string_t name}
+ * @param dims {@code uint64_t dimensions[n_dimensions]}, innermost first (ggml's ne[])
  * @param typeId {@code ggml_type type}, kept as the raw id so unknown types can still be reported
  * @param offset {@code uint64_t offset}, relative to the start of the data section
  */

@@ -33,32 +33,48 @@ import org.slf4j.LoggerFactory;
 public final class HfCheckpointLoader {
     private static final Logger LOG = LoggerFactory.getLogger(HfCheckpointLoader.class);
 
-    private HfCheckpointLoader() {
-    }
+    private HfCheckpointLoader() {}
 
     public static Checkpoint load(Path dir) {
         long start = System.nanoTime();
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
-            throw new HfFormatException(configFile + ": file not found (not a Hugging Face model directory)");
+            throw new HfFormatException(
+                    configFile + ": file not found (not a Hugging Face model directory)");
         }
-        JsonNode config = HfTokenizerFiles.parse(configFile, HfTokenizerFiles.readString(configFile));
+        JsonNode config =
+                HfTokenizerFiles.parse(configFile, HfTokenizerFiles.readString(configFile));
         List<Path> shards = shards(dir);
         Map<String, SafetensorsTensor> tensors = new LinkedHashMap<>();
         for (Path shard : shards) {
             tensors.putAll(SafetensorsFile.open(shard).tensors());
         }
-        LlamaConfig llama = HfConfigMapper.map(config, configFile, tensors.containsKey("lm_head.weight"));
+        LlamaConfig llama =
+                HfConfigMapper.map(config, configFile, tensors.containsKey("lm_head.weight"));
         LlamaWeights weights = new LlamaWeights(readWeights(tensors));
         WeightShapes.check(dir, llama, weights);
         HfTokenizerFiles tok = HfTokenizerFiles.read(dir, config);
         List<Path> hashed = new ArrayList<>();
         hashed.add(configFile);
         hashed.addAll(shards);
-        Checkpoint cp = new Checkpoint(dir, combinedSha256(hashed), llama, weights, tok.tokenizerJson(),
-                tok.chatTemplate(), tok.bosTokenId(), tok.eosTokenIds(), tok.appendEosTokenId());
-        LOG.info("loaded {} ({}, {} layers, {} shard(s)) in {} ms", dir.getFileName(), llama.architecture(),
-                llama.numLayers(), shards.size(), (System.nanoTime() - start) / 1_000_000);
+        Checkpoint cp =
+                new Checkpoint(
+                        dir,
+                        combinedSha256(hashed),
+                        llama,
+                        weights,
+                        tok.tokenizerJson(),
+                        tok.chatTemplate(),
+                        tok.bosTokenId(),
+                        tok.eosTokenIds(),
+                        tok.appendEosTokenId());
+        LOG.info(
+                "loaded {} ({}, {} layers, {} shard(s)) in {} ms",
+                dir.getFileName(),
+                llama.architecture(),
+                llama.numLayers(),
+                shards.size(),
+                (System.nanoTime() - start) / 1_000_000);
         return cp;
     }
 
@@ -66,7 +82,9 @@ public final class HfCheckpointLoader {
     static List<Path> shards(Path dir) {
         Path index = dir.resolve("model.safetensors.index.json");
         if (Files.isRegularFile(index)) {
-            JsonNode map = HfTokenizerFiles.parse(index, HfTokenizerFiles.readString(index)).path("weight_map");
+            JsonNode map =
+                    HfTokenizerFiles.parse(index, HfTokenizerFiles.readString(index))
+                            .path("weight_map");
             if (!map.isObject() || map.isEmpty()) {
                 throw new HfFormatException(index + ": has no weight_map");
             }
@@ -81,7 +99,10 @@ public final class HfCheckpointLoader {
             return List.of(single);
         }
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> all = files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+            List<Path> all =
+                    files.filter(f -> f.getFileName().toString().endsWith(".safetensors"))
+                            .sorted()
+                            .toList();
             if (all.isEmpty()) {
                 throw new HfFormatException(dir + ": no *.safetensors weights found");
             }
@@ -93,26 +114,38 @@ public final class HfCheckpointLoader {
 
     private static Map<String, WeightTensor> readWeights(Map<String, SafetensorsTensor> tensors) {
         Map<String, SafetensorsTensor> used = new LinkedHashMap<>();
-        tensors.forEach((name, t) -> {
-            String canonical = HfTensorNames.canonical(name);
-            if (canonical != null) {
-                used.put(canonical, t);
-            }
-        });
+        tensors.forEach(
+                (name, t) -> {
+                    String canonical = HfTensorNames.canonical(name);
+                    if (canonical != null) {
+                        used.put(canonical, t);
+                    }
+                });
         Map<String, WeightTensor> done = new ConcurrentHashMap<>();
-        used.entrySet().parallelStream().forEach(e -> done.put(e.getKey(),
-                new WeightTensor(e.getKey(), e.getValue().shape(), SafetensorsDecoder.toFloats(e.getValue()))));
+        used.entrySet().parallelStream()
+                .forEach(
+                        e ->
+                                done.put(
+                                        e.getKey(),
+                                        new WeightTensor(
+                                                e.getKey(),
+                                                e.getValue().shape(),
+                                                SafetensorsDecoder.toFloats(e.getValue()))));
         Map<String, WeightTensor> ordered = new LinkedHashMap<>();
         used.keySet().forEach(k -> ordered.put(k, done.get(k)));
         return ordered;
     }
 
-    /** SHA-256 over the per-file checksums (cached in markers), so a directory has one stable id. */
+    /**
+     * SHA-256 over the per-file checksums (cached in markers), so a directory has one stable id.
+     */
     private static String combinedSha256(List<Path> files) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Path f : files) {
-                md.update((f.getFileName() + "=" + FileChecksums.sha256(f) + "\n").getBytes(StandardCharsets.UTF_8));
+                md.update(
+                        (f.getFileName() + "=" + FileChecksums.sha256(f) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -14,20 +14,28 @@ import java.util.List;
  * The tokenizer side of a Hugging Face directory: tokenizer.json, the chat template
  * (tokenizer_config.json's chat_template or chat_template.jinja), BOS and end-of-generation ids.
  */
-record HfTokenizerFiles(String tokenizerJson, String chatTemplate, int bosTokenId, List<Integer> eosTokenIds,
+record HfTokenizerFiles(
+        String tokenizerJson,
+        String chatTemplate,
+        int bosTokenId,
+        List<Integer> eosTokenIds,
         int appendEosTokenId) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static HfTokenizerFiles read(Path dir, JsonNode config) {
         Path tokenizerFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) {
-            throw new HfFormatException(tokenizerFile + ": file not found (a fast tokenizer.json is required)");
+            throw new HfFormatException(
+                    tokenizerFile + ": file not found (a fast tokenizer.json is required)");
         }
         String tokenizerJson = readString(tokenizerFile);
         JsonNode tokenizer = parse(tokenizerFile, tokenizerJson);
         SpecialTokens special = SpecialTokens.parse(tokenizerJson);
         Path configFile = dir.resolve("tokenizer_config.json");
-        JsonNode tc = Files.isRegularFile(configFile) ? parse(configFile, readString(configFile)) : JSON.createObjectNode();
+        JsonNode tc =
+                Files.isRegularFile(configFile)
+                        ? parse(configFile, readString(configFile))
+                        : JSON.createObjectNode();
 
         String template = chatTemplate(dir, tc);
         int bos = bos(tc, tokenizer, special);
@@ -38,8 +46,15 @@ record HfTokenizerFiles(String tokenizerJson, String chatTemplate, int bosTokenI
             addIds(declared, parse(generation, readString(generation)).path("eos_token_id"));
         }
         declared.add(special.id(tokenText(tc.path("eos_token"))));
-        int appendEos = tc.path("add_eos_token").asBoolean(false) ? special.id(tokenText(tc.path("eos_token"))) : -1;
-        return new HfTokenizerFiles(tokenizerJson, template, bos, EndOfGeneration.ids(declared, special.asMap()),
+        int appendEos =
+                tc.path("add_eos_token").asBoolean(false)
+                        ? special.id(tokenText(tc.path("eos_token")))
+                        : -1;
+        return new HfTokenizerFiles(
+                tokenizerJson,
+                template,
+                bos,
+                EndOfGeneration.ids(declared, special.asMap()),
                 appendEos);
     }
 
@@ -59,16 +74,23 @@ record HfTokenizerFiles(String tokenizerJson, String chatTemplate, int bosTokenI
         return Files.isRegularFile(jinja) ? readString(jinja) : null;
     }
 
-    /** The BOS to prepend: when tokenizer_config says add_bos_token, or the post-processor template starts with one. */
+    /**
+     * The BOS to prepend: when tokenizer_config says add_bos_token, or the post-processor template
+     * starts with one.
+     */
     private static int bos(JsonNode tc, JsonNode tokenizer, SpecialTokens special) {
         if (tc.has("add_bos_token")) {
-            return tc.get("add_bos_token").asBoolean() ? special.id(tokenText(tc.path("bos_token"))) : -1;
+            return tc.get("add_bos_token").asBoolean()
+                    ? special.id(tokenText(tc.path("bos_token")))
+                    : -1;
         }
-        JsonNode first = tokenizer.path("post_processor").path("single").path(0).path("SpecialToken");
+        JsonNode first =
+                tokenizer.path("post_processor").path("single").path(0).path("SpecialToken");
         if (first.isObject()) {
             return special.id(first.path("id").asText());
         }
-        for (JsonNode p : tokenizer.path("post_processor").path("processors")) { // Sequence of processors
+        for (JsonNode p :
+                tokenizer.path("post_processor").path("processors")) { // Sequence of processors
             JsonNode s = p.path("single").path(0).path("SpecialToken");
             if (s.isObject()) {
                 return special.id(s.path("id").asText());
@@ -93,7 +115,8 @@ record HfTokenizerFiles(String tokenizerJson, String chatTemplate, int bosTokenI
         try {
             return JSON.readTree(text);
         } catch (IOException e) {
-            throw new HfFormatException(file + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new HfFormatException(
+                    file + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

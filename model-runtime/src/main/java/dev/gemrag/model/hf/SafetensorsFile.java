@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class SafetensorsFile {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** The format caps the header at 100 MB; anything larger is not a safetensors file. */
     private static final long MAX_HEADER = 100_000_000L;
 
@@ -39,17 +40,23 @@ public final class SafetensorsFile {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new HfFormatException(path + ": not a safetensors file (only " + size + " bytes)");
+                throw new HfFormatException(
+                        path + ": not a safetensors file (only " + size + " bytes)");
             }
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(len, 0);
             long headerSize = len.getLong(0);
             if (headerSize <= 0 || headerSize > MAX_HEADER) {
-                throw new HfFormatException(path + ": not a safetensors file (header size " + headerSize + ")");
+                throw new HfFormatException(
+                        path + ": not a safetensors file (header size " + headerSize + ")");
             }
             if (8 + headerSize > size) {
-                throw new HfFormatException(path + ": file is truncated: the header needs " + (8 + headerSize)
-                        + " bytes but the file has " + size);
+                throw new HfFormatException(
+                        path
+                                + ": file is truncated: the header needs "
+                                + (8 + headerSize)
+                                + " bytes but the file has "
+                                + size);
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerSize);
             while (header.hasRemaining() && ch.read(header, 8 + header.position()) > 0) {
@@ -62,7 +69,8 @@ public final class SafetensorsFile {
                 throw new HfFormatException(path + ": not a safetensors file (header is not JSON)");
             }
             if (root == null || !root.isObject()) {
-                throw new HfFormatException(path + ": not a safetensors file (header is not a JSON object)");
+                throw new HfFormatException(
+                        path + ": not a safetensors file (header is not a JSON object)");
             }
             SafetensorsFile file = new SafetensorsFile(path, 8 + headerSize, size);
             file.readEntries(root);
@@ -83,7 +91,8 @@ public final class SafetensorsFile {
             JsonNode t = e.getValue();
             JsonNode offsets = t.path("data_offsets");
             if (!t.path("dtype").isTextual() || !t.path("shape").isArray() || offsets.size() != 2) {
-                throw new HfFormatException(path + ": tensor '" + e.getKey() + "' has a malformed header entry");
+                throw new HfFormatException(
+                        path + ": tensor '" + e.getKey() + "' has a malformed header entry");
             }
             long[] shape = new long[t.get("shape").size()];
             for (int i = 0; i < shape.length; i++) {
@@ -92,13 +101,30 @@ public final class SafetensorsFile {
             long begin = offsets.get(0).asLong();
             long end = offsets.get(1).asLong();
             if (begin < 0 || end < begin) {
-                throw new HfFormatException(path + ": tensor '" + e.getKey() + "' has bad data_offsets [" + begin + ", " + end + "]");
+                throw new HfFormatException(
+                        path
+                                + ": tensor '"
+                                + e.getKey()
+                                + "' has bad data_offsets ["
+                                + begin
+                                + ", "
+                                + end
+                                + "]");
             }
             if (dataStart + end > fileSize) {
-                throw new HfFormatException(path + ": file is truncated: tensor '" + e.getKey() + "' ends at byte "
-                        + (dataStart + end) + " but the file has " + fileSize);
+                throw new HfFormatException(
+                        path
+                                + ": file is truncated: tensor '"
+                                + e.getKey()
+                                + "' ends at byte "
+                                + (dataStart + end)
+                                + " but the file has "
+                                + fileSize);
             }
-            tensors.put(e.getKey(), new SafetensorsTensor(this, e.getKey(), t.get("dtype").asText(), shape, begin, end));
+            tensors.put(
+                    e.getKey(),
+                    new SafetensorsTensor(
+                            this, e.getKey(), t.get("dtype").asText(), shape, begin, end));
         }
     }
 
@@ -117,9 +143,11 @@ public final class SafetensorsFile {
             throw new HfFormatException(path + ": tensor '" + t.name() + "' is larger than 2 GiB");
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), size).order(ByteOrder.LITTLE_ENDIAN);
+            return ch.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), size)
+                    .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot map tensor '" + t.name() + "': " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    path + ": cannot map tensor '" + t.name() + "': " + e.getMessage(), e);
         }
     }
 }

@@ -5,14 +5,15 @@ import java.util.Arrays;
 /**
  * One entry of a safetensors header.
  *
- * @param file  the .safetensors file it lives in
- * @param name  tensor name
+ * @param file the .safetensors file it lives in
+ * @param name tensor name
  * @param dtype "F32", "F16", "BF16", ...
  * @param shape row-major shape (PyTorch order)
  * @param begin first byte, relative to the data section
- * @param end   one past the last byte
+ * @param end one past the last byte
  */
-public record SafetensorsTensor(SafetensorsFile file, String name, String dtype, long[] shape, long begin, long end) {
+public record SafetensorsTensor(
+        SafetensorsFile file, String name, String dtype, long[] shape, long begin, long end) {
 
     public long count() {
         long n = 1;

@@ -9,8 +9,8 @@ import dev.gemrag.model.LlamaWeights;
 /**
  * Multi-head attention with grouped KV heads, RoPE and an explicit additive mask.
  *
- * <p>GQA without copying K/V: query head h uses KV head h / group, so the {B, heads, T, d} queries are
- * viewed as {B, kvHeads, group*T, d} and multiplied against {B, kvHeads, S, d} keys directly.
+ * <p>GQA without copying K/V: query head h uses KV head h / group, so the {B, heads, T, d} queries
+ * are viewed as {B, kvHeads, group*T, d} and multiplied against {B, kvHeads, S, d} keys directly.
  */
 final class Attention {
     private final int layer;
@@ -48,7 +48,13 @@ final class Attention {
     /**
      * x {B, T, hidden} (normalised), mask {B or 1, 1, T, S}; returns {B, T, hidden} in x's manager.
      */
-    NDArray apply(NDArray x, NDList angles, Rope rope, NDArray mask, KvCache cache, LinearWeights linear) {
+    NDArray apply(
+            NDArray x,
+            NDList angles,
+            Rope rope,
+            NDArray mask,
+            KvCache cache,
+            LinearWeights linear) {
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
@@ -75,17 +81,28 @@ final class Attention {
         long keysLen = k.getShape().get(2);
         Shape maskShape = mask.getShape();
         if (maskShape.get(2) != t || maskShape.get(3) != keysLen) {
-            throw new IllegalArgumentException("attention mask " + maskShape + " does not match " + t
-                    + " queries x " + keysLen + " keys (layer " + layer + ")");
+            throw new IllegalArgumentException(
+                    "attention mask "
+                            + maskShape
+                            + " does not match "
+                            + t
+                            + " queries x "
+                            + keysLen
+                            + " keys (layer "
+                            + layer
+                            + ")");
         }
-        NDArray scores = q.reshape(b, numKvHeads, group * t, headDim).matMul(k.transpose(0, 1, 3, 2));
-        NDArray masked = scores.reshape(b, numKvHeads, group, t, keysLen)
-                .add(mask.reshape(maskShape.get(0), 1, 1, t, keysLen));
+        NDArray scores =
+                q.reshape(b, numKvHeads, group * t, headDim).matMul(k.transpose(0, 1, 3, 2));
+        NDArray masked =
+                scores.reshape(b, numKvHeads, group, t, keysLen)
+                        .add(mask.reshape(maskShape.get(0), 1, 1, t, keysLen));
         NDArray probs = masked.softmax(-1).reshape(b, numKvHeads, group * t, keysLen);
-        NDArray context = probs.matMul(v) // {B, kv, group*T, d}
-                .reshape(b, numHeads, t, headDim)
-                .transpose(0, 2, 1, 3)
-                .reshape(b, t, (long) numHeads * headDim);
+        NDArray context =
+                probs.matMul(v) // {B, kv, group*T, d}
+                        .reshape(b, numHeads, t, headDim)
+                        .transpose(0, 2, 1, 3)
+                        .reshape(b, t, (long) numHeads * headDim);
         return linear.apply(wo, context);
     }
 }

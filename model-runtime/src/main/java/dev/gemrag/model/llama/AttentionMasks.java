@@ -9,8 +9,7 @@ import ai.djl.ndarray.types.Shape;
  * key slot, {@link LlamaModel#MASKED} where not. Built on the host (a few KB) and copied once.
  */
 public final class AttentionMasks {
-    private AttentionMasks() {
-    }
+    private AttentionMasks() {}
 
     /** Decides whether query t of row b may see key slot s. */
     @FunctionalInterface
@@ -33,17 +32,23 @@ public final class AttentionMasks {
     }
 
     /**
-     * Causal mask for T new tokens after {@code past} cached slots, where row b's first {@code leftPad[b]}
-     * slots are padding nobody may see (a padded query still sees itself so its softmax stays finite).
-     * leftPad may be null (no padding).
+     * Causal mask for T new tokens after {@code past} cached slots, where row b's first {@code
+     * leftPad[b]} slots are padding nobody may see (a padded query still sees itself so its softmax
+     * stays finite). leftPad may be null (no padding).
      */
-    public static NDArray causal(NDManager manager, int batch, int queries, int past, int[] leftPad) {
-        return of(manager, batch, queries, past + queries, (b, t, s) -> {
-            int self = past + t;
-            if (s > self) {
-                return false;
-            }
-            return s == self || leftPad == null || s >= leftPad[b];
-        });
+    public static NDArray causal(
+            NDManager manager, int batch, int queries, int past, int[] leftPad) {
+        return of(
+                manager,
+                batch,
+                queries,
+                past + queries,
+                (b, t, s) -> {
+                    int self = past + t;
+                    if (s > self) {
+                        return false;
+                    }
+                    return s == self || leftPad == null || s >= leftPad[b];
+                });
     }
 }

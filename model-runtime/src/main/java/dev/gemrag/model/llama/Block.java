@@ -27,15 +27,22 @@ final class Block {
     }
 
     /**
-     * Runs in its own sub-manager so one layer's temporaries are freed before the next layer
-     * (a 30-layer prefill would otherwise hold every layer's attention scores at once).
-     * The result is attached to x's manager.
+     * Runs in its own sub-manager so one layer's temporaries are freed before the next layer (a
+     * 30-layer prefill would otherwise hold every layer's attention scores at once). The result is
+     * attached to x's manager.
      */
-    NDArray apply(NDArray x, NDList angles, Rope rope, NDArray mask, KvCache cache, LinearWeights linear) {
+    NDArray apply(
+            NDArray x,
+            NDList angles,
+            Rope rope,
+            NDArray mask,
+            KvCache cache,
+            LinearWeights linear) {
         NDManager outer = x.getManager();
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(x);
-            NDArray h = x.add(attention.apply(attnNorm.apply(x), angles, rope, mask, cache, linear));
+            NDArray h =
+                    x.add(attention.apply(attnNorm.apply(x), angles, rope, mask, cache, linear));
             NDArray out = h.add(mlp.apply(ffnNorm.apply(h), linear));
             out.attach(outer);
             return out;

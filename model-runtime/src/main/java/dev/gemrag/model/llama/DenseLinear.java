@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteOrder;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.WeightTensor;
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,10 +41,15 @@ public final class DenseLinear implements LinearWeights {
         }
     }
 
-    /** A direct buffer is wrapped without a copy (the array then shares its memory); a Java array is copied. */
+    /**
+     * A direct buffer is wrapped without a copy (the array then shares its memory); a Java array is
+     * copied.
+     */
     static NDArray toArray(NDManager manager, WeightTensor t) {
         if (t.direct() != null) {
-            return manager.create(t.direct().duplicate().order(ByteOrder.nativeOrder()).rewind(), new Shape(t.shape()),
+            return manager.create(
+                    t.direct().duplicate().order(ByteOrder.nativeOrder()).rewind(),
+                    new Shape(t.shape()),
                     DataType.FLOAT32);
         }
         return manager.create(t.data(), new Shape(t.shape()));
@@ -81,14 +86,19 @@ public final class DenseLinear implements LinearWeights {
     }
 
     /**
-     * Adds {@code delta} ({out, in}, e.g. {@code scale * B @ A} of a LoRA) into W in place, once, for inference.
-     * Do not call while a gradient is being recorded through this weight.
+     * Adds {@code delta} ({out, in}, e.g. {@code scale * B @ A} of a LoRA) into W in place, once,
+     * for inference. Do not call while a gradient is being recorded through this weight.
      */
     public void mergeDelta(String name, NDArray delta) {
         NDArray w = weight(name);
         if (!w.getShape().equals(delta.getShape())) {
-            throw new IllegalArgumentException("delta for '" + name + "' has shape " + delta.getShape()
-                    + ", weight has " + w.getShape());
+            throw new IllegalArgumentException(
+                    "delta for '"
+                            + name
+                            + "' has shape "
+                            + delta.getShape()
+                            + ", weight has "
+                            + w.getShape());
         }
         w.addi(delta);
     }

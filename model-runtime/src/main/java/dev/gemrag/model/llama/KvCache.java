@@ -11,10 +11,10 @@ import ai.djl.ndarray.types.Shape;
  * Keys and values of earlier tokens, preallocated to a fixed capacity so decoding writes in place
  * (no concatenation per step).
  *
- * <p>Per layer: K and V of shape {batch, kvHeads, capacity, headDim}. All rows share one slot counter
- * {@link #length()}: a forward with T new tokens writes slots {@code [length, length + T)} and its mask
- * must cover {@code length + T} key slots. Rows with different prompt lengths use padding plus the
- * mask (and their own positions), never different slot counters.
+ * <p>Per layer: K and V of shape {batch, kvHeads, capacity, headDim}. All rows share one slot
+ * counter {@link #length()}: a forward with T new tokens writes slots {@code [length, length + T)}
+ * and its mask must cover {@code length + T} key slots. Rows with different prompt lengths use
+ * padding plus the mask (and their own positions), never different slot counters.
  *
  * <p>Owns native memory: close it (or the manager it was created under).
  */
@@ -27,9 +27,17 @@ public final class KvCache implements AutoCloseable {
     private final boolean frozen;
     private int length;
 
-    KvCache(NDManager parent, Device device, int layers, int batch, int kvHeads, int capacity, int headDim) {
+    KvCache(
+            NDManager parent,
+            Device device,
+            int layers,
+            int batch,
+            int kvHeads,
+            int capacity,
+            int headDim) {
         if (batch <= 0 || capacity <= 0) {
-            throw new IllegalArgumentException("KvCache needs positive batch and capacity, got " + batch + ", " + capacity);
+            throw new IllegalArgumentException(
+                    "KvCache needs positive batch and capacity, got " + batch + ", " + capacity);
         }
         this.manager = parent.newSubManager(device);
         this.frozen = false;
@@ -48,7 +56,13 @@ public final class KvCache implements AutoCloseable {
         this(manager, keys, values, capacity, length, false);
     }
 
-    private KvCache(NDManager manager, NDArray[] keys, NDArray[] values, int capacity, int length, boolean frozen) {
+    private KvCache(
+            NDManager manager,
+            NDArray[] keys,
+            NDArray[] values,
+            int capacity,
+            int length,
+            boolean frozen) {
         this.frozen = frozen;
         this.manager = manager;
         this.keys = keys;
@@ -59,8 +73,8 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A new cache holding only the given rows (in that order), same capacity and length; this cache is
-     * left as it is (close it if no longer needed). Lets a batch drop finished sequences.
+     * A new cache holding only the given rows (in that order), same capacity and length; this cache
+     * is left as it is (close it if no longer needed). Lets a batch drop finished sequences.
      */
     public KvCache selectRows(int[] rows) {
         for (int r : rows) {
@@ -72,12 +86,13 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A new cache with the same rows and entries and a larger capacity; this cache is left as it is.
-     * Lets a generation start with a modest cache and grow it geometrically.
+     * A new cache with the same rows and entries and a larger capacity; this cache is left as it
+     * is. Lets a generation start with a modest cache and grow it geometrically.
      */
     public KvCache withCapacity(int newCapacity) {
         if (newCapacity < length) {
-            throw new IllegalArgumentException("capacity " + newCapacity + " is below the " + length + " filled slots");
+            throw new IllegalArgumentException(
+                    "capacity " + newCapacity + " is below the " + length + " filled slots");
         }
         int[] all = new int[batch];
         for (int i = 0; i < batch; i++) {
@@ -87,14 +102,16 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A new cache with this cache's rows followed by {@code other}'s, right-aligned: the filled slots of both
-     * end at slot {@code max(length, other.length)}, so the shorter one's rows gain that many zero slots in
-     * front (padding: mask them, and shift those rows' positions). Both inputs are left as they are. Lets a
-     * running decode batch take in newly prefilled prompts (continuous batching).
+     * A new cache with this cache's rows followed by {@code other}'s, right-aligned: the filled
+     * slots of both end at slot {@code max(length, other.length)}, so the shorter one's rows gain
+     * that many zero slots in front (padding: mask them, and shift those rows' positions). Both
+     * inputs are left as they are. Lets a running decode batch take in newly prefilled prompts
+     * (continuous batching).
      */
     public KvCache append(KvCache other, int minCapacity) {
         if (other.keys.length != keys.length) {
-            throw new IllegalArgumentException("caches of " + keys.length + " and " + other.keys.length + " layers");
+            throw new IllegalArgumentException(
+                    "caches of " + keys.length + " and " + other.keys.length + " layers");
         }
         int len = Math.max(length, other.length);
         int cap = Math.max(minCapacity, len);
@@ -122,7 +139,13 @@ public final class KvCache implements AutoCloseable {
     }
 
     /** dst[firstRow : firstRow+rows, :, end-filled : end] = src[:, :, 0 : filled]. */
-    private static void copyInto(NDArray dst, NDArray src, int firstRow, int rows, int end, int filled,
+    private static void copyInto(
+            NDArray dst,
+            NDArray src,
+            int firstRow,
+            int rows,
+            int end,
+            int filled,
             NDManager scope) {
         if (filled == 0) {
             return;
@@ -150,7 +173,8 @@ public final class KvCache implements AutoCloseable {
                     v[i] = target.zeros(shape, DataType.FLOAT32);
                     if (length > 0) {
                         k[i].set(filled, keys[i].get(scope, filled).get(new NDIndex("{}", index)));
-                        v[i].set(filled, values[i].get(scope, filled).get(new NDIndex("{}", index)));
+                        v[i].set(
+                                filled, values[i].get(scope, filled).get(new NDIndex("{}", index)));
                     }
                 }
             }
@@ -162,10 +186,11 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A read-only view of the filled slots: a forward through it attends to them plus its own tokens
-     * (keys/values concatenated, nothing written, length unchanged). For a differentiable step after a
-     * no-gradient prefill (the GEM summary step in training): autograd then sees a plain concatenation
-     * instead of in-place writes into a shared buffer. Closing the view frees nothing; close this cache.
+     * A read-only view of the filled slots: a forward through it attends to them plus its own
+     * tokens (keys/values concatenated, nothing written, length unchanged). For a differentiable
+     * step after a no-gradient prefill (the GEM summary step in training): autograd then sees a
+     * plain concatenation instead of in-place writes into a shared buffer. Closing the view frees
+     * nothing; close this cache.
      */
     public KvCache frozenView() {
         return new KvCache(manager, keys, values, capacity, length, true);
@@ -189,7 +214,10 @@ public final class KvCache implements AutoCloseable {
         length = 0;
     }
 
-    /** Layer {@code layer}'s key array {batch, kvHeads, capacity, headDim}, written in place by a forward. */
+    /**
+     * Layer {@code layer}'s key array {batch, kvHeads, capacity, headDim}, written in place by a
+     * forward.
+     */
     public NDArray keys(int layer) {
         return keys[layer];
     }
@@ -204,20 +232,29 @@ public final class KvCache implements AutoCloseable {
         return keys.length;
     }
 
-    /** Throws unless T new tokens for {@code batchRows} rows fit (for forwards outside this package). */
+    /**
+     * Throws unless T new tokens for {@code batchRows} rows fit (for forwards outside this
+     * package).
+     */
     public void checkRoom(int newTokens, long batchRows) {
         if (batchRows != batch) {
-            throw new IllegalArgumentException("KvCache holds " + batch + " rows, forward got " + batchRows);
+            throw new IllegalArgumentException(
+                    "KvCache holds " + batch + " rows, forward got " + batchRows);
         }
         if (!frozen && length + newTokens > capacity) {
-            throw new IllegalArgumentException("KvCache full: " + length + " + " + newTokens + " tokens exceed capacity "
-                    + capacity);
+            throw new IllegalArgumentException(
+                    "KvCache full: "
+                            + length
+                            + " + "
+                            + newTokens
+                            + " tokens exceed capacity "
+                            + capacity);
         }
     }
 
     /**
-     * Writes k, v {B, kvHeads, T, headDim} at slots [length, length+T) of a layer and returns views of all
-     * filled slots, {B, kvHeads, length+T, headDim}, attached to {@code scope}.
+     * Writes k, v {B, kvHeads, T, headDim} at slots [length, length+T) of a layer and returns views
+     * of all filled slots, {B, kvHeads, length+T, headDim}, attached to {@code scope}.
      */
     NDArray[] append(int layer, NDArray k, NDArray v, NDManager scope) {
         if (frozen) {

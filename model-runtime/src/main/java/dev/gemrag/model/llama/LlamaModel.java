@@ -13,18 +13,19 @@ import dev.gemrag.model.LlamaWeights;
 import java.util.Objects;
 
 /**
- * A Llama-family decoder on DJL/PyTorch: token embedding, N blocks (RMSNorm, GQA attention with RoPE
- * and an explicit mask, RMSNorm, SwiGLU), final RMSNorm, and an output head applied only where asked.
+ * A Llama-family decoder on DJL/PyTorch: token embedding, N blocks (RMSNorm, GQA attention with
+ * RoPE and an explicit mask, RMSNorm, SwiGLU), final RMSNorm, and an output head applied only where
+ * asked.
  *
- * <p>Weights are FP32 in the model's own NDManager (FP16 matmuls are ~60x slower on CPU). The forward
- * is functional: ids, positions and the additive mask come from the caller, so any attention pattern
- * works (causal, padded batches, GEM summary tokens). It is differentiable with DJL's autograd: no
- * in-place op touches anything that can require a gradient (only the KV cache is written in place;
- * pass no cache when training).
+ * <p>Weights are FP32 in the model's own NDManager (FP16 matmuls are ~60x slower on CPU). The
+ * forward is functional: ids, positions and the additive mask come from the caller, so any
+ * attention pattern works (causal, padded batches, GEM summary tokens). It is differentiable with
+ * DJL's autograd: no in-place op touches anything that can require a gradient (only the KV cache is
+ * written in place; pass no cache when training).
  *
  * <p>Extension points for GEM and LoRA: {@link #setExtraEmbeddings} (token ids {@code >= vocabSize}
- * index extra input rows; the head keeps the base vocabulary) and {@link #setLinear} (every projection
- * goes through one {@link LinearWeights}).
+ * index extra input rows; the head keeps the base vocabulary) and {@link #setLinear} (every
+ * projection goes through one {@link LinearWeights}).
  *
  * <p>Not thread-safe: one caller at a time.
  */
@@ -35,14 +36,15 @@ public final class LlamaModel implements AutoCloseable {
     private final LlamaConfig config;
     private final NDManager manager;
     private final NDArray tokenEmbedding; // {vocab, hidden}
-    private final NDArray outputHeadT;    // {hidden, vocab}, a view of the head (tied: of the embedding)
+    private final NDArray
+            outputHeadT; // {hidden, vocab}, a view of the head (tied: of the embedding)
     private final RmsNorm outputNorm;
     private final Block[] blocks;
     private final Rope rope;
     private final DenseLinear baseLinear;
     private LinearWeights linear;
     private NDArray extraEmbeddings; // {k, hidden} or null
-    private NDManager extraOwner;     // non-null when we created extraEmbeddings ourselves
+    private NDManager extraOwner; // non-null when we created extraEmbeddings ourselves
 
     private LlamaModel(LlamaConfig config, LlamaWeights weights, Device device) {
         this.config = Objects.requireNonNull(config, "config");
@@ -51,7 +53,10 @@ public final class LlamaModel implements AutoCloseable {
         try {
             this.tokenEmbedding = DenseLinear.toArray(manager, weights.get("token_embd"));
             checkShape(tokenEmbedding, "token_embd", config.vocabSize(), config.hiddenSize());
-            NDArray head = config.tiedEmbeddings() ? tokenEmbedding : DenseLinear.toArray(manager, weights.get("output"));
+            NDArray head =
+                    config.tiedEmbeddings()
+                            ? tokenEmbedding
+                            : DenseLinear.toArray(manager, weights.get("output"));
             checkShape(head, "output", config.vocabSize(), config.hiddenSize());
             this.outputHeadT = head.transpose();
             this.outputNorm = norm(weights, "output_norm");
@@ -60,22 +65,39 @@ public final class LlamaModel implements AutoCloseable {
             this.linear = baseLinear;
             this.blocks = new Block[config.numLayers()];
             for (int i = 0; i < blocks.length; i++) {
-                Attention attention = config.qkNorm()
-                        ? new Attention(config, i, headNorm(weights, LlamaWeights.layer(i, "q_norm")),
-                                headNorm(weights, LlamaWeights.layer(i, "k_norm")))
-                        : new Attention(config, i);
-                blocks[i] = new Block(norm(weights, LlamaWeights.layer(i, "attn_norm")), attention,
-                        norm(weights, LlamaWeights.layer(i, "ffn_norm")), new Mlp(i));
+                Attention attention =
+                        config.qkNorm()
+                                ? new Attention(
+                                        config,
+                                        i,
+                                        headNorm(weights, LlamaWeights.layer(i, "q_norm")),
+                                        headNorm(weights, LlamaWeights.layer(i, "k_norm")))
+                                : new Attention(config, i);
+                blocks[i] =
+                        new Block(
+                                norm(weights, LlamaWeights.layer(i, "attn_norm")),
+                                attention,
+                                norm(weights, LlamaWeights.layer(i, "ffn_norm")),
+                                new Mlp(i));
             }
-            this.rope = new Rope(config.ropeLayout(), config.headDim(), config.ropeTheta(), config.ropeScaling(),
-                    Math.max(config.maxPositions(), 1), manager);
+            this.rope =
+                    new Rope(
+                            config.ropeLayout(),
+                            config.headDim(),
+                            config.ropeTheta(),
+                            config.ropeScaling(),
+                            Math.max(config.maxPositions(), 1),
+                            manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    /** Copies the weights to {@link TorchRuntime#defaultDevice()}. The heap copy may be dropped afterwards. */
+    /**
+     * Copies the weights to {@link TorchRuntime#defaultDevice()}. The heap copy may be dropped
+     * afterwards.
+     */
     public static LlamaModel create(LlamaConfig config, LlamaWeights weights) {
         return new LlamaModel(config, weights, TorchRuntime.defaultDevice());
     }
@@ -103,20 +125,53 @@ public final class LlamaModel implements AutoCloseable {
         long kv = (long) config.numKvHeads() * config.headDim();
         long inter = config.intermediateSize();
         for (int i = 0; i < config.numLayers(); i++) {
-            checkShape(baseLinear.weight(LlamaWeights.layer(i, "wq")), LlamaWeights.layer(i, "wq"), q, h);
-            checkShape(baseLinear.weight(LlamaWeights.layer(i, "wk")), LlamaWeights.layer(i, "wk"), kv, h);
-            checkShape(baseLinear.weight(LlamaWeights.layer(i, "wv")), LlamaWeights.layer(i, "wv"), kv, h);
-            checkShape(baseLinear.weight(LlamaWeights.layer(i, "wo")), LlamaWeights.layer(i, "wo"), h, q);
-            checkShape(baseLinear.weight(LlamaWeights.layer(i, "w1")), LlamaWeights.layer(i, "w1"), inter, h);
-            checkShape(baseLinear.weight(LlamaWeights.layer(i, "w2")), LlamaWeights.layer(i, "w2"), h, inter);
-            checkShape(baseLinear.weight(LlamaWeights.layer(i, "w3")), LlamaWeights.layer(i, "w3"), inter, h);
+            checkShape(
+                    baseLinear.weight(LlamaWeights.layer(i, "wq")),
+                    LlamaWeights.layer(i, "wq"),
+                    q,
+                    h);
+            checkShape(
+                    baseLinear.weight(LlamaWeights.layer(i, "wk")),
+                    LlamaWeights.layer(i, "wk"),
+                    kv,
+                    h);
+            checkShape(
+                    baseLinear.weight(LlamaWeights.layer(i, "wv")),
+                    LlamaWeights.layer(i, "wv"),
+                    kv,
+                    h);
+            checkShape(
+                    baseLinear.weight(LlamaWeights.layer(i, "wo")),
+                    LlamaWeights.layer(i, "wo"),
+                    h,
+                    q);
+            checkShape(
+                    baseLinear.weight(LlamaWeights.layer(i, "w1")),
+                    LlamaWeights.layer(i, "w1"),
+                    inter,
+                    h);
+            checkShape(
+                    baseLinear.weight(LlamaWeights.layer(i, "w2")),
+                    LlamaWeights.layer(i, "w2"),
+                    h,
+                    inter);
+            checkShape(
+                    baseLinear.weight(LlamaWeights.layer(i, "w3")),
+                    LlamaWeights.layer(i, "w3"),
+                    inter,
+                    h);
         }
     }
 
     private static void checkShape(NDArray a, String name, long... expected) {
         if (!a.getShape().equals(new Shape(expected))) {
-            throw new IllegalArgumentException("weight '" + name + "' has shape " + a.getShape() + ", config needs "
-                    + new Shape(expected));
+            throw new IllegalArgumentException(
+                    "weight '"
+                            + name
+                            + "' has shape "
+                            + a.getShape()
+                            + ", config needs "
+                            + new Shape(expected));
         }
     }
 
@@ -129,8 +184,8 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * A new manager on the model's device, for the caller's inputs and results (close it when done).
-     * Arrays passed to {@link #forward} must be on {@link #device()}.
+     * A new manager on the model's device, for the caller's inputs and results (close it when
+     * done). Arrays passed to {@link #forward} must be on {@link #device()}.
      */
     public NDManager newManager() {
         return manager.newSubManager();
@@ -141,7 +196,10 @@ public final class LlamaModel implements AutoCloseable {
         return config.vocabSize();
     }
 
-    /** The plain projections of the loaded weights (wrap it for LoRA; merge deltas into it for inference). */
+    /**
+     * The plain projections of the loaded weights (wrap it for LoRA; merge deltas into it for
+     * inference).
+     */
     public DenseLinear baseLinear() {
         return baseLinear;
     }
@@ -150,7 +208,10 @@ public final class LlamaModel implements AutoCloseable {
         return linear;
     }
 
-    /** Routes every projection through {@code linear} (e.g. base + trainable LoRA); null restores the base. */
+    /**
+     * Routes every projection through {@code linear} (e.g. base + trainable LoRA); null restores
+     * the base.
+     */
     public void setLinear(LinearWeights linear) {
         this.linear = linear == null ? baseLinear : linear;
     }
@@ -160,7 +221,9 @@ public final class LlamaModel implements AutoCloseable {
         return tokenEmbedding;
     }
 
-    /** Rows for token ids vocabSize .. vocabSize+k-1 (GEM summary tokens); copied into the model. */
+    /**
+     * Rows for token ids vocabSize .. vocabSize+k-1 (GEM summary tokens); copied into the model.
+     */
     public void setExtraEmbeddings(float[][] rows) {
         if (rows == null || rows.length == 0) {
             setExtraEmbeddings((NDArray) null);
@@ -170,8 +233,13 @@ public final class LlamaModel implements AutoCloseable {
         float[] flat = new float[rows.length * h];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != h) {
-                throw new IllegalArgumentException("extra embedding row " + i + " has " + rows[i].length
-                        + " values, hidden size is " + h);
+                throw new IllegalArgumentException(
+                        "extra embedding row "
+                                + i
+                                + " has "
+                                + rows[i].length
+                                + " values, hidden size is "
+                                + h);
             }
             System.arraycopy(rows[i], 0, flat, i * h, h);
         }
@@ -182,17 +250,22 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Uses {@code rows} {k, hidden} (FP32, on the model's device) as the extra input rows, without copying:
-     * a trainer may pass an array that requires a gradient. The caller keeps ownership. Null removes them.
+     * Uses {@code rows} {k, hidden} (FP32, on the model's device) as the extra input rows, without
+     * copying: a trainer may pass an array that requires a gradient. The caller keeps ownership.
+     * Null removes them.
      */
     public void setExtraEmbeddings(NDArray rows) {
         if (rows != null) {
             if (rows.getShape().dimension() != 2 || rows.getShape().get(1) != config.hiddenSize()) {
-                throw new IllegalArgumentException("extra embeddings must be {k, " + config.hiddenSize() + "}, got "
-                        + rows.getShape());
+                throw new IllegalArgumentException(
+                        "extra embeddings must be {k, "
+                                + config.hiddenSize()
+                                + "}, got "
+                                + rows.getShape());
             }
             if (rows.getDataType() != DataType.FLOAT32) {
-                throw new IllegalArgumentException("extra embeddings must be FLOAT32, got " + rows.getDataType());
+                throw new IllegalArgumentException(
+                        "extra embeddings must be FLOAT32, got " + rows.getDataType());
             }
         }
         if (extraOwner != null) {
@@ -212,20 +285,29 @@ public final class LlamaModel implements AutoCloseable {
         return extraEmbeddings;
     }
 
-    /** Allocates a KV cache for {@code batch} rows and {@code capacity} slots on the model's device. */
+    /**
+     * Allocates a KV cache for {@code batch} rows and {@code capacity} slots on the model's device.
+     */
     public KvCache newCache(int batch, int capacity) {
-        return new KvCache(manager, manager.getDevice(), config.numLayers(), batch, config.numKvHeads(), capacity,
+        return new KvCache(
+                manager,
+                manager.getDevice(),
+                config.numLayers(),
+                batch,
+                config.numKvHeads(),
+                capacity,
                 config.headDim());
     }
 
     /**
      * Hidden states after the final RMSNorm.
      *
-     * @param inputIds  int64 {B, T}; ids >= vocabSize select extra rows (see {@link #setExtraEmbeddings})
+     * @param inputIds int64 {B, T}; ids >= vocabSize select extra rows (see {@link
+     *     #setExtraEmbeddings})
      * @param positions int64 {B, T}, RoPE positions (per row, so left-padded rows can start at 0)
-     * @param mask      float32 {B or 1, 1, T, S}: 0 = attend, {@link #MASKED} = not; S = T without a cache,
-     *                  cache.length() + T with one (key slot order: cached slots, then these T tokens)
-     * @param cache     null, or a cache that receives these tokens' keys/values and advances by T
+     * @param mask float32 {B or 1, 1, T, S}: 0 = attend, {@link #MASKED} = not; S = T without a
+     *     cache, cache.length() + T with one (key slot order: cached slots, then these T tokens)
+     * @param cache null, or a cache that receives these tokens' keys/values and advances by T
      * @return {B, T, hidden}, attached to inputIds' manager
      */
     public NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache) {
@@ -233,11 +315,15 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Like {@link #forward(NDArray, NDArray, NDArray, KvCache)} with the projections of this call only
-     * routed through {@code projections} (e.g. a LoRA applied only to the GEM summary step, while the
-     * text prefill runs the base weights).
+     * Like {@link #forward(NDArray, NDArray, NDArray, KvCache)} with the projections of this call
+     * only routed through {@code projections} (e.g. a LoRA applied only to the GEM summary step,
+     * while the text prefill runs the base weights).
      */
-    public NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache,
+    public NDArray forward(
+            NDArray inputIds,
+            NDArray positions,
+            NDArray mask,
+            KvCache cache,
             LinearWeights projections) {
         Objects.requireNonNull(projections, "projections");
         Shape idsShape = inputIds.getShape();
@@ -245,7 +331,8 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException("inputIds must be {B, T}, got " + idsShape);
         }
         if (!positions.getShape().equals(idsShape)) {
-            throw new IllegalArgumentException("positions " + positions.getShape() + " must match inputIds " + idsShape);
+            throw new IllegalArgumentException(
+                    "positions " + positions.getShape() + " must match inputIds " + idsShape);
         }
         if (mask.getShape().dimension() != 4) {
             throw new IllegalArgumentException("mask must be {B, 1, T, S}, got " + mask.getShape());
@@ -258,7 +345,10 @@ public final class LlamaModel implements AutoCloseable {
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(inputIds, positions, mask);
             NDArray x = embed(inputIds);
-            NDList angles = rope.angles(positions.toType(DataType.INT64, false), (float) (1.0 / Math.sqrt(config.headDim())));
+            NDList angles =
+                    rope.angles(
+                            positions.toType(DataType.INT64, false),
+                            (float) (1.0 / Math.sqrt(config.headDim())));
             for (Block block : blocks) {
                 x = block.apply(x, angles, rope, mask, cache, projections);
             }
@@ -273,7 +363,8 @@ public final class LlamaModel implements AutoCloseable {
 
     private NDArray embed(NDArray ids) {
         NDArray longIds = ids.toType(DataType.INT64, false);
-        // text-only batches (a prefill) skip the extra rows: their result would not depend on them, but
+        // text-only batches (a prefill) skip the extra rows: their result would not depend on them,
+        // but
         // with trainable rows autograd would record the whole pass
         if (extraEmbeddings == null || longIds.max().getLong() < config.vocabSize()) {
             return lookup(longIds, tokenEmbedding);
@@ -282,7 +373,8 @@ public final class LlamaModel implements AutoCloseable {
         NDArray isExtra = longIds.gte(vocab).toType(DataType.FLOAT32, false).expandDims(-1);
         NDArray base = lookup(longIds.clip(0, vocab - 1), tokenEmbedding);
         NDArray extra = lookup(longIds.sub(vocab).clip(0, extraTokens() - 1), extraEmbeddings);
-        // exact select: one of the two weights is 1, the other 0; differentiable w.r.t. the extra rows
+        // exact select: one of the two weights is 1, the other 0; differentiable w.r.t. the extra
+        // rows
         return base.mul(isExtra.neg().add(1f)).add(extra.mul(isExtra));
     }
 
@@ -296,17 +388,20 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Flat row numbers of {@code index[b]} in a {B, T} batch ({@code b * T + index[b]}), checked: one index per
-     * row, each in [0, T). Shared by every forward that runs the head only where needed.
+     * Flat row numbers of {@code index[b]} in a {B, T} batch ({@code b * T + index[b]}), checked:
+     * one index per row, each in [0, T). Shared by every forward that runs the head only where
+     * needed.
      */
     public static long[] flatRowIndex(long b, long t, int[] index) {
         if (index.length != b) {
-            throw new IllegalArgumentException("logitsAt needs one index per row: " + index.length + " for " + b);
+            throw new IllegalArgumentException(
+                    "logitsAt needs one index per row: " + index.length + " for " + b);
         }
         long[] flat = new long[index.length];
         for (int i = 0; i < index.length; i++) {
             if (index[i] < 0 || index[i] >= t) {
-                throw new IllegalArgumentException("logitsAt index " + index[i] + " outside [0, " + t + ")");
+                throw new IllegalArgumentException(
+                        "logitsAt index " + index[i] + " outside [0, " + t + ")");
             }
             flat[i] = i * t + index[i];
         }
@@ -314,8 +409,9 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Logits at one position per row: hidden {B, T, hidden}, {@code index[b]} in [0, T) -> {B, vocab}.
-     * Only these rows go through the head (the head is a large part of a 135M model's FLOPs).
+     * Logits at one position per row: hidden {B, T, hidden}, {@code index[b]} in [0, T) -> {B,
+     * vocab}. Only these rows go through the head (the head is a large part of a 135M model's
+     * FLOPs).
      */
     public NDArray logitsAt(NDArray hidden, int[] index) {
         Shape s = hidden.getShape();
@@ -325,7 +421,8 @@ public final class LlamaModel implements AutoCloseable {
         NDManager outer = hidden.getManager();
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(hidden);
-            NDArray rows = hidden.reshape(b * t, s.get(2)).get(new NDIndex("{}", scope.create(flat)));
+            NDArray rows =
+                    hidden.reshape(b * t, s.get(2)).get(new NDIndex("{}", scope.create(flat)));
             NDArray logits = rows.matMul(outputHeadT);
             logits.attach(outer);
             return logits;
@@ -333,18 +430,18 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * The RoPE rotation this model uses (for a compiled forward that takes the tables as inputs): per-pair
-     * inverse frequencies with any Llama 3.x scaling applied. Same values as
-     * {@link LlamaConfig#ropeInverseFrequencies()}.
+     * The RoPE rotation this model uses (for a compiled forward that takes the tables as inputs):
+     * per-pair inverse frequencies with any Llama 3.x scaling applied. Same values as {@link
+     * LlamaConfig#ropeInverseFrequencies()}.
      */
     public float[] ropeInverseFrequencies() {
         return rope.inverseFrequencies();
     }
 
     /**
-     * The arrays another forward over the same weights needs (the compiled decoder): RMSNorm weights,
-     * the output head {vocab, hidden} and RoPE's cos/sin tables {maxPositions, headDim} (see {@link Rope}).
-     * Read-only views owned by this model.
+     * The arrays another forward over the same weights needs (the compiled decoder): RMSNorm
+     * weights, the output head {vocab, hidden} and RoPE's cos/sin tables {maxPositions, headDim}
+     * (see {@link Rope}). Read-only views owned by this model.
      */
     public NDArray normWeight(int layer, boolean ffn) {
         return ffn ? blocks[layer].ffnNorm().weight() : blocks[layer].attnNorm().weight();
@@ -360,7 +457,10 @@ public final class LlamaModel implements AutoCloseable {
         return config.tiedEmbeddings() ? tokenEmbedding : outputHeadT.transpose();
     }
 
-    /** RoPE tables: [cos, signed sin], each {maxPositions, headDim}, laid out for {@link LlamaConfig#ropeLayout()}. */
+    /**
+     * RoPE tables: [cos, signed sin], each {maxPositions, headDim}, laid out for {@link
+     * LlamaConfig#ropeLayout()}.
+     */
     public NDArray[] ropeTables() {
         return new NDArray[] {rope.cosTable(), rope.sinTable()};
     }

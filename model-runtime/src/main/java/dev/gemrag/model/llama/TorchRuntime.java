@@ -10,11 +10,11 @@ import org.slf4j.LoggerFactory;
  * Device and thread choices for the PyTorch engine, made once per JVM.
  *
  * <p>Device: the first CUDA GPU when DJL finds one ({@code Engine.getGpuCount() > 0}), the CPU
- * otherwise. Threads: PyTorch defaults to very few intra-op threads under DJL; we set
- * {@code num_threads} to the number of available processors unless {@link #configureThreads} says
+ * otherwise. Threads: PyTorch defaults to very few intra-op threads under DJL; we set {@code
+ * num_threads} to the number of available processors unless {@link #configureThreads} says
  * otherwise (the job's {@code model.threads}, the CLI's {@code --threads}: one name per setting, so
- * there is no system property). Inter-op threads stay at 1:
- * the forward is one op after another, parallelism lives inside each matmul.
+ * there is no system property). Inter-op threads stay at 1: the forward is one op after another,
+ * parallelism lives inside each matmul.
  *
  * <p>Set {@code OMP_WAIT_POLICY=PASSIVE} in the environment of the JVM (the launcher and the test
  * runners do): measured on a 2-core machine under load, spinning OpenMP threads made a decode step
@@ -24,8 +24,7 @@ public final class TorchRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
     private static volatile boolean configured;
 
-    private TorchRuntime() {
-    }
+    private TorchRuntime() {}
 
     /** The device the model runs on: GPU 0 when DJL sees a CUDA device, else the CPU. */
     public static Device defaultDevice() {
@@ -50,11 +49,15 @@ public final class TorchRuntime {
         }
     }
 
-    /** libgomp spins at barriers unless told otherwise; on a CPU shared with other busy threads that stalls. */
+    /**
+     * libgomp spins at barriers unless told otherwise; on a CPU shared with other busy threads that
+     * stalls.
+     */
     private static void warnIfSpinning() {
         if (System.getenv("OMP_WAIT_POLICY") == null && Engine.getInstance().getGpuCount() == 0) {
-            LOG.warn("OMP_WAIT_POLICY is not set: PyTorch's CPU threads spin at barriers, which can slow the model"
-                    + " down many times over when other processes share the CPU; export OMP_WAIT_POLICY=PASSIVE");
+            LOG.warn(
+                    "OMP_WAIT_POLICY is not set: PyTorch's CPU threads spin at barriers, which can slow the model"
+                            + " down many times over when other processes share the CPU; export OMP_WAIT_POLICY=PASSIVE");
         }
     }
 
@@ -72,6 +75,9 @@ public final class TorchRuntime {
         if (JniUtils.getNumThreads() != threads) {
             JniUtils.setNumThreads(threads);
         }
-        LOG.info("PyTorch {} intra-op threads {}", Engine.getEngine("PyTorch").getVersion(), JniUtils.getNumThreads());
+        LOG.info(
+                "PyTorch {} intra-op threads {}",
+                Engine.getEngine("PyTorch").getVersion(),
+                JniUtils.getNumThreads());
     }
 }

@@ -11,14 +11,15 @@ import dev.gemrag.model.llama.compiled.CompiledDecoder;
 import java.util.List;
 
 /**
- * How likely the model finds one continuation after each of several contexts: the mean log-probability
- * of the continuation's tokens, log p(continuation | context) / length. With the question as the
- * continuation and retrieved chunks as contexts this is query-likelihood reranking (the model judges
- * which chunk makes the question most expected), with the same weights that generate.
+ * How likely the model finds one continuation after each of several contexts: the mean
+ * log-probability of the continuation's tokens, log p(continuation | context) / length. With the
+ * question as the continuation and retrieved chunks as contexts this is query-likelihood reranking
+ * (the model judges which chunk makes the question most expected), with the same weights that
+ * generate.
  *
- * <p>All contexts go through one forward, left-padded so the shared continuation sits in the same last
- * columns of every row (padding masked out, positions from 0 at each row's first token, as in the
- * generator's prefill). Only the continuation's positions go through the output head.
+ * <p>All contexts go through one forward, left-padded so the shared continuation sits in the same
+ * last columns of every row (padding masked out, positions from 0 at each row's first token, as in
+ * the generator's prefill). Only the continuation's positions go through the output head.
  *
  * <p>Not thread-safe (the model is not): call it on the model's owner thread (the batching engine).
  */
@@ -26,14 +27,17 @@ public final class ContinuationScorer {
     private final LlamaModel model;
     private final CompiledDecoder compiled; // null: eager forward
 
-    /** @param compiled the compiled decoder over {@code model}'s weights, or null for the eager forward */
+    /**
+     * @param compiled the compiled decoder over {@code model}'s weights, or null for the eager
+     *     forward
+     */
     public ContinuationScorer(LlamaModel model, CompiledDecoder compiled) {
         this.model = model;
         this.compiled = compiled;
     }
 
     /**
-     * @param contexts     token ids of each context (at least one token each)
+     * @param contexts token ids of each context (at least one token each)
      * @param continuation token ids of the continuation (at least one)
      * @return per context, the mean natural-log probability of the continuation's tokens
      */
@@ -73,9 +77,12 @@ public final class ContinuationScorer {
             NDArray idArray = m.create(ids, new Shape(b, t));
             NDArray posArray = m.create(pos, new Shape(b, t));
             NDArray mask = AttentionMasks.causal(m, b, t, 0, pad);
-            NDArray hidden = compiled != null ? compiled.forward(idArray, posArray, mask, null)
-                    : model.forward(idArray, posArray, mask, null);
-            // the state at column c predicts the token at c + 1: the continuation's tokens sit at [t - l, t)
+            NDArray hidden =
+                    compiled != null
+                            ? compiled.forward(idArray, posArray, mask, null)
+                            : model.forward(idArray, posArray, mask, null);
+            // the state at column c predicts the token at c + 1: the continuation's tokens sit at
+            // [t - l, t)
             NDArray states = hidden.get(new NDIndex(":, {}:{}, :", t - l - 1, t - 1));
             NDArray logProbs = model.logits(states).toType(DataType.FLOAT32, false).logSoftmax(-1);
             NDArray picked = logProbs.gather(m.create(targets, new Shape(b, l, 1)), 2);

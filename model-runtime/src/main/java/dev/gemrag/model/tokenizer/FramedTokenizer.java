@@ -4,11 +4,11 @@ import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.TextTokenizer;
 
 /**
- * A tokenizer whose {@link #encode} frames every input as the vocabulary asks (its {@code add_bos_token} /
- * {@code add_eos_token}): BOS first unless the text already starts with it (a rendered Llama 3 chat prompt
- * writes {@code <|begin_of_text|>} itself), EOS last unless already there. This is what the model saw in
- * training; the embedder, the generator and the GEM trainer encode through it. Counting for chunking and
- * {@link #decode} use the plain tokenizer.
+ * A tokenizer whose {@link #encode} frames every input as the vocabulary asks (its {@code
+ * add_bos_token} / {@code add_eos_token}): BOS first unless the text already starts with it (a
+ * rendered Llama 3 chat prompt writes {@code <|begin_of_text|>} itself), EOS last unless already
+ * there. This is what the model saw in training; the embedder, the generator and the GEM trainer
+ * encode through it. Counting for chunking and {@link #decode} use the plain tokenizer.
  */
 public final class FramedTokenizer implements TextTokenizer {
     private final TextTokenizer plain;

@@ -9,6 +9,5 @@ final class GgufTokenType {
     static final int UNUSED = 5;
     static final int BYTE = 6;
 
-    private GgufTokenType() {
-    }
+    private GgufTokenType() {}
 }

@@ -19,27 +19,34 @@ import org.slf4j.LoggerFactory;
  * Turns a GGUF vocabulary ({@code tokenizer.ggml.*}) into a Hugging Face tokenizer.json string.
  *
  * <ul>
- *   <li>"gpt2": byte-level BPE with the file's merges and the pre-tokenizer named by {@code tokenizer.ggml.pre}.</li>
- *   <li>"llama": SentencePiece as BPE with byte fallback; merges are derived from the token scores.</li>
+ *   <li>"gpt2": byte-level BPE with the file's merges and the pre-tokenizer named by {@code
+ *       tokenizer.ggml.pre}.
+ *   <li>"llama": SentencePiece as BPE with byte fallback; merges are derived from the token scores.
  * </ul>
- * Control tokens become special added tokens (matched in text, skipped by nothing: decode keeps them);
- * user-defined tokens become plain added tokens, as llama.cpp always matches them.
+ *
+ * Control tokens become special added tokens (matched in text, skipped by nothing: decode keeps
+ * them); user-defined tokens become plain added tokens, as llama.cpp always matches them.
  */
 public final class GgufTokenizerConverter {
     private static final Logger LOG = LoggerFactory.getLogger(GgufTokenizerConverter.class);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private GgufTokenizerConverter() {
-    }
+    private GgufTokenizerConverter() {}
 
     public static String toTokenizerJson(GgufMetadata md, Path source) {
         String model = md.string("tokenizer.ggml.model");
         List<String> tokens = md.strings("tokenizer.ggml.tokens");
-        int[] types = md.has("tokenizer.ggml.token_type") ? md.ints("tokenizer.ggml.token_type") : null;
+        int[] types =
+                md.has("tokenizer.ggml.token_type") ? md.ints("tokenizer.ggml.token_type") : null;
         if (types != null && types.length != tokens.size()) {
-            throw new GgufFormatException(source + ": tokenizer.ggml.token_type has " + types.length
-                    + " entries for " + tokens.size() + " tokens");
+            throw new GgufFormatException(
+                    source
+                            + ": tokenizer.ggml.token_type has "
+                            + types.length
+                            + " entries for "
+                            + tokens.size()
+                            + " tokens");
         }
         ObjectNode root = F.objectNode();
         root.put("version", "1.0");
@@ -49,8 +56,12 @@ public final class GgufTokenizerConverter {
         switch (model) {
             case "gpt2" -> gpt2(md, source, tokens, root);
             case "llama" -> sentencePiece(md, tokens, types, root);
-            default -> throw new GgufFormatException(source + ": unsupported tokenizer model '" + model
-                    + "' (supported: gpt2, llama)");
+            default ->
+                    throw new GgufFormatException(
+                            source
+                                    + ": unsupported tokenizer model '"
+                                    + model
+                                    + "' (supported: gpt2, llama)");
         }
         try {
             return JSON.writeValueAsString(root);
@@ -62,14 +73,22 @@ public final class GgufTokenizerConverter {
     private static void gpt2(GgufMetadata md, Path source, List<String> tokens, ObjectNode root) {
         String pre = md.string("tokenizer.ggml.pre", "default");
         if (!PreTokenizers.supports(pre)) {
-            throw new GgufFormatException(source + ": unsupported pre-tokenizer '" + pre + "' (supported: "
-                    + String.join(", ", PreTokenizers.supported()) + ")");
+            throw new GgufFormatException(
+                    source
+                            + ": unsupported pre-tokenizer '"
+                            + pre
+                            + "' (supported: "
+                            + String.join(", ", PreTokenizers.supported())
+                            + ")");
         }
         root.putNull("normalizer");
         root.set("pre_tokenizer", PreTokenizers.forName(pre));
         root.putNull("post_processor");
-        root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", true)
-                .put("trim_offsets", true).put("use_regex", true);
+        root.putObject("decoder")
+                .put("type", "ByteLevel")
+                .put("add_prefix_space", true)
+                .put("trim_offsets", true)
+                .put("use_regex", true);
         ObjectNode bpe = bpeModel(null, false, PreTokenizers.ignoreMerges(pre));
         bpe.set("vocab", vocab(tokens, source));
         ArrayNode merges = bpe.putArray("merges");
@@ -79,7 +98,8 @@ public final class GgufTokenizerConverter {
         root.set("model", bpe);
     }
 
-    private static void sentencePiece(GgufMetadata md, List<String> tokens, int[] types, ObjectNode root) {
+    private static void sentencePiece(
+            GgufMetadata md, List<String> tokens, int[] types, ObjectNode root) {
         boolean addSpacePrefix = md.bool("tokenizer.ggml.add_space_prefix", true);
         ObjectNode normalizer = F.objectNode().put("type", "Sequence");
         ArrayNode norms = normalizer.putArray("normalizers");
@@ -101,7 +121,11 @@ public final class GgufTokenizerConverter {
         decs.addObject().put("type", "ByteFallback");
         decs.addObject().put("type", "Fuse");
         if (addSpacePrefix) {
-            decs.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+            decs.addObject()
+                    .put("type", "Strip")
+                    .put("content", " ")
+                    .put("start", 1)
+                    .put("stop", 0);
         }
         root.set("decoder", decoder);
 
@@ -113,7 +137,8 @@ public final class GgufTokenizerConverter {
         root.set("model", bpe);
     }
 
-    private static ObjectNode bpeModel(String unkToken, boolean byteFallback, boolean ignoreMerges) {
+    private static ObjectNode bpeModel(
+            String unkToken, boolean byteFallback, boolean ignoreMerges) {
         ObjectNode bpe = F.objectNode().put("type", "BPE");
         bpe.putNull("dropout");
         if (unkToken == null) {
@@ -150,7 +175,9 @@ public final class GgufTokenizerConverter {
         }
         for (int id = 0; id < tokens.size(); id++) {
             int type = types[id];
-            if (type != GgufTokenType.CONTROL && type != GgufTokenType.USER_DEFINED && type != GgufTokenType.UNKNOWN) {
+            if (type != GgufTokenType.CONTROL
+                    && type != GgufTokenType.USER_DEFINED
+                    && type != GgufTokenType.UNKNOWN) {
                 continue;
             }
             added.addObject()

@@ -16,18 +16,19 @@ import java.util.Map;
 /**
  * A {@link TextTokenizer} over a Hugging Face tokenizer.json, run by DJL's native tokenizers.
  *
- * <p>{@link #encode} adds no BOS/EOS but does recognise special-token text such as
- * {@code <|im_start|>} (what a rendered chat template needs). {@link #encodeLiteral} treats such
- * text as plain characters (llama.cpp's {@code special=false}): use it for untrusted document text.
+ * <p>{@link #encode} adds no BOS/EOS but does recognise special-token text such as {@code
+ * <|im_start|>} (what a rendered chat template needs). {@link #encodeLiteral} treats such text as
+ * plain characters (llama.cpp's {@code special=false}): use it for untrusted document text.
  * Thread-safe; close it to free the native tokenizers.
  */
 public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> OPTIONS = Map.of(
-            "addSpecialTokens", "false",
-            "truncation", "false",
-            "padding", "false",
-            "modelMaxLength", String.valueOf(Integer.MAX_VALUE));
+    private static final Map<String, String> OPTIONS =
+            Map.of(
+                    "addSpecialTokens", "false",
+                    "truncation", "false",
+                    "padding", "false",
+                    "modelMaxLength", String.valueOf(Integer.MAX_VALUE));
 
     private final HuggingFaceTokenizer tokenizer;
     private final HuggingFaceTokenizer literal;
@@ -53,7 +54,9 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
         return toInts(tokenizer.encode(text, false, false).getIds());
     }
 
-    /** Encodes without recognising special tokens: "&lt;|im_end|&gt;" in the text stays characters. */
+    /**
+     * Encodes without recognising special tokens: "&lt;|im_end|&gt;" in the text stays characters.
+     */
     public int[] encodeLiteral(String text) {
         return toInts(literal.encode(text, false, false).getIds());
     }
@@ -81,7 +84,8 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
 
     private static HuggingFaceTokenizer load(String json) {
         try {
-            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), OPTIONS);
+            return HuggingFaceTokenizer.newInstance(
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), OPTIONS);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load tokenizer.json: " + e.getMessage(), e);
         }
@@ -91,11 +95,14 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
         try {
             return (ObjectNode) JSON.readTree(json);
         } catch (IOException | ClassCastException e) {
-            throw new IllegalArgumentException("tokenizer.json is not a JSON object: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "tokenizer.json is not a JSON object: " + e.getMessage(), e);
         }
     }
 
-    /** The same tokenizer with special added tokens removed, so their text is split like any other. */
+    /**
+     * The same tokenizer with special added tokens removed, so their text is split like any other.
+     */
     private static String withoutSpecialAddedTokens(ObjectNode root) {
         ObjectNode copy = root.deepCopy();
         ArrayNode kept = JSON.createArrayNode();

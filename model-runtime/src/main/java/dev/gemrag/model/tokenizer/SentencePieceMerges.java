@@ -14,19 +14,19 @@ import java.util.Map;
  * piece that splits into two vocabulary pieces becomes a merge ranked by its own score.
  */
 final class SentencePieceMerges {
-    private SentencePieceMerges() {
-    }
+    private SentencePieceMerges() {}
 
     static ArrayNode derive(List<String> tokens, float[] scores, int[] types) {
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
             ids.putIfAbsent(tokens.get(i), i);
         }
-        record Merge(String left, String right, float score, int mergedId, int leftId) {
-        }
+        record Merge(String left, String right, float score, int mergedId, int leftId) {}
         List<Merge> merges = new ArrayList<>();
         for (int id = 0; id < tokens.size(); id++) {
-            if (types != null && types[id] != GgufTokenType.NORMAL && types[id] != GgufTokenType.USER_DEFINED) {
+            if (types != null
+                    && types[id] != GgufTokenType.NORMAL
+                    && types[id] != GgufTokenType.USER_DEFINED) {
                 continue;
             }
             String piece = tokens.get(id);
@@ -40,9 +40,10 @@ final class SentencePieceMerges {
                 }
             }
         }
-        merges.sort(Comparator.comparingDouble((Merge m) -> -m.score())
-                .thenComparingInt(Merge::mergedId)
-                .thenComparingInt(Merge::leftId));
+        merges.sort(
+                Comparator.comparingDouble((Merge m) -> -m.score())
+                        .thenComparingInt(Merge::mergedId)
+                        .thenComparingInt(Merge::leftId));
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Merge m : merges) {
             out.addArray().add(m.left()).add(m.right());

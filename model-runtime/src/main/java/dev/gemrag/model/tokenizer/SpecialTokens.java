@@ -7,7 +7,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The added tokens of a tokenizer.json (special or user-defined) by text, e.g. "&lt;|im_end|&gt;" -> 2. */
+/**
+ * The added tokens of a tokenizer.json (special or user-defined) by text, e.g. "&lt;|im_end|&gt;"
+ * -> 2.
+ */
 public final class SpecialTokens {
     public static final String IM_START = "<|im_start|>";
     public static final String IM_END = "<|im_end|>";
@@ -23,7 +26,8 @@ public final class SpecialTokens {
         try {
             return fromTokenizerJson(new ObjectMapper().readTree(tokenizerJson));
         } catch (IOException e) {
-            throw new IllegalArgumentException("tokenizer.json is not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "tokenizer.json is not valid JSON: " + e.getMessage(), e);
         }
     }
 

@@ -17,37 +17,53 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Queueing, batching and failure rules of the engine, on a scripted model (the real-model run is in the IT). */
+/**
+ * Queueing, batching and failure rules of the engine, on a scripted model (the real-model run is in
+ * the IT).
+ */
 class BatchingEngineTest {
     private static EngineOptions small(int capacity, EngineOptions.FullQueuePolicy policy) {
-        return EngineOptions.defaults().withQueue(capacity, policy).withBatching(8192, 32, Duration.ofMillis(2));
+        return EngineOptions.defaults()
+                .withQueue(capacity, policy)
+                .withBatching(8192, 32, Duration.ofMillis(2));
     }
 
     @Test
     void manyThreadsGetTheirOwnResultsFromOneWorker() throws Exception {
         FakeModel model = new FakeModel();
         List<Integer> sizes = new ArrayList<>();
-        try (BatchingEngine engine = new BatchingEngine(model, small(64, EngineOptions.FullQueuePolicy.BLOCK))) {
-            engine.addListener(new EngineListener() {
-                @Override
-                public void onBatch(BatchStats stats) {
-                    synchronized (sizes) {
-                        sizes.add(stats.size());
-                    }
-                }
-            });
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(64, EngineOptions.FullQueuePolicy.BLOCK))) {
+            engine.addListener(
+                    new EngineListener() {
+                        @Override
+                        public void onBatch(BatchStats stats) {
+                            synchronized (sizes) {
+                                sizes.add(stats.size());
+                            }
+                        }
+                    });
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 16; t++) {
                 int thread = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 50; i++) {
-                        EmbedRole role = i % 3 == 0 ? EmbedRole.QUERY : EmbedRole.DOCUMENT;
-                        String text = "thread " + thread + " text " + i + " x".repeat(i % 7);
-                        assertThat(engine.embed(text, role).join()).containsExactly(FakeModel.vector(text, role));
-                    }
-                    return null;
-                }));
+                done.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = 0; i < 50; i++) {
+                                        EmbedRole role =
+                                                i % 3 == 0 ? EmbedRole.QUERY : EmbedRole.DOCUMENT;
+                                        String text =
+                                                "thread "
+                                                        + thread
+                                                        + " text "
+                                                        + i
+                                                        + " x".repeat(i % 7);
+                                        assertThat(engine.embed(text, role).join())
+                                                .containsExactly(FakeModel.vector(text, role));
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : done) {
                 f.get(30, TimeUnit.SECONDS);
@@ -57,20 +73,24 @@ class BatchingEngineTest {
         assertThat(model.callerThreads).hasSize(1);
         assertThat(model.callerThreads.iterator().next().getName()).startsWith("gemrag-engine-");
         assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(800);
-        assertThat(sizes.stream().mapToInt(Integer::intValue).max().orElse(0)).as("requests were batched").isGreaterThan(1);
+        assertThat(sizes.stream().mapToInt(Integer::intValue).max().orElse(0))
+                .as("requests were batched")
+                .isGreaterThan(1);
     }
 
     @Test
     void rejectPolicyThrowsWhenFull() throws Exception {
         FakeModel model = new FakeModel();
         AtomicInteger rejected = new AtomicInteger();
-        try (BatchingEngine engine = new BatchingEngine(model, small(2, EngineOptions.FullQueuePolicy.REJECT))) {
-            engine.addListener(new EngineListener() {
-                @Override
-                public void onRejected() {
-                    rejected.incrementAndGet();
-                }
-            });
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(2, EngineOptions.FullQueuePolicy.REJECT))) {
+            engine.addListener(
+                    new EngineListener() {
+                        @Override
+                        public void onRejected() {
+                            rejected.incrementAndGet();
+                        }
+                    });
             CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
             assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<float[]> a = engine.embed("a", EmbedRole.DOCUMENT);
@@ -81,7 +101,8 @@ class BatchingEngineTest {
             assertThat(rejected).hasValue(1);
             model.release.countDown();
             held.get(5, TimeUnit.SECONDS);
-            assertThat(a.get(5, TimeUnit.SECONDS)).containsExactly(FakeModel.vector("a", EmbedRole.DOCUMENT));
+            assertThat(a.get(5, TimeUnit.SECONDS))
+                    .containsExactly(FakeModel.vector("a", EmbedRole.DOCUMENT));
             b.get(5, TimeUnit.SECONDS);
         }
     }
@@ -89,7 +110,8 @@ class BatchingEngineTest {
     @Test
     void blockPolicyWaitsForRoom() throws Exception {
         FakeModel model = new FakeModel();
-        try (BatchingEngine engine = new BatchingEngine(model, small(1, EngineOptions.FullQueuePolicy.BLOCK))) {
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(1, EngineOptions.FullQueuePolicy.BLOCK))) {
             CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
             assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
             engine.embed("a", EmbedRole.DOCUMENT);
@@ -107,16 +129,21 @@ class BatchingEngineTest {
     @Test
     void failingBatchFailsOnlyItsOwnFutures() throws Exception {
         FakeModel model = new FakeModel();
-        try (BatchingEngine engine = new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
             CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
             assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
-            // Different kinds never share a batch: the poisoned query batch is separate from the documents.
+            // Different kinds never share a batch: the poisoned query batch is separate from the
+            // documents.
             CompletableFuture<float[]> poisoned = engine.embed("poison", EmbedRole.QUERY);
             CompletableFuture<float[]> fine = engine.embed("fine", EmbedRole.DOCUMENT);
             model.release.countDown();
             held.get(5, TimeUnit.SECONDS);
-            assertThatThrownBy(poisoned::join).isInstanceOf(CompletionException.class).hasMessageContaining("poisoned");
-            assertThat(fine.get(5, TimeUnit.SECONDS)).containsExactly(FakeModel.vector("fine", EmbedRole.DOCUMENT));
+            assertThatThrownBy(poisoned::join)
+                    .isInstanceOf(CompletionException.class)
+                    .hasMessageContaining("poisoned");
+            assertThat(fine.get(5, TimeUnit.SECONDS))
+                    .containsExactly(FakeModel.vector("fine", EmbedRole.DOCUMENT));
             assertThat(engine.embed("after", EmbedRole.QUERY).get(5, TimeUnit.SECONDS)).isNotNull();
         }
     }
@@ -124,7 +151,8 @@ class BatchingEngineTest {
     @Test
     void queriesAreServedBeforeDocumentsAndGenerationSharesTheWorker() throws Exception {
         FakeModel model = new FakeModel();
-        try (BatchingEngine engine = new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
             CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
             assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<float[]> doc = engine.embed("doc", EmbedRole.DOCUMENT);
@@ -132,7 +160,9 @@ class BatchingEngineTest {
             CompletableFuture<float[]> query = engine.embed("query", EmbedRole.QUERY);
             model.release.countDown();
             CompletableFuture.allOf(held, doc, gen, query).get(5, TimeUnit.SECONDS);
-            assertThat(model.batches).containsExactly(List.of("hold"), List.of("query"), List.of("prompt"), List.of("doc"));
+            assertThat(model.batches)
+                    .containsExactly(
+                            List.of("hold"), List.of("query"), List.of("prompt"), List.of("doc"));
             assertThat(gen.get().text()).isEqualTo("echo:prompt");
             assertThat(model.callerThreads).hasSize(1);
         }
@@ -141,26 +171,31 @@ class BatchingEngineTest {
     @Test
     void closeFailsQueuedRequestsAndJoinsTheWorker() throws Exception {
         FakeModel model = new FakeModel();
-        BatchingEngine engine = new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK));
+        BatchingEngine engine =
+                new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK));
         CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
         assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<float[]> queued = engine.embed("queued", EmbedRole.DOCUMENT);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(engine::close);
-        assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(EngineClosedException.class)
+        assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(EngineClosedException.class)
                 .hasMessageContaining("closed before the request ran");
         assertThat(closing).as("close waits for the batch in progress").isNotDone();
         model.release.countDown();
         closing.get(5, TimeUnit.SECONDS);
         assertThat(held.get()).as("the batch in progress completes").isNotNull();
-        assertThatThrownBy(() -> engine.embed("late", EmbedRole.QUERY)).isInstanceOf(EngineClosedException.class);
+        assertThatThrownBy(() -> engine.embed("late", EmbedRole.QUERY))
+                .isInstanceOf(EngineClosedException.class);
         assertThat(model.closed).as("engine does not close the model; the registry does").isFalse();
     }
 
     @Test
     void similarLengthsAreBatchedTogetherWithinTheTokenBudget() throws Exception {
         FakeModel model = new FakeModel();
-        EngineOptions opts = EngineOptions.defaults().withQueue(64, EngineOptions.FullQueuePolicy.BLOCK)
-                .withBatching(40, 32, Duration.ofMillis(1));
+        EngineOptions opts =
+                EngineOptions.defaults()
+                        .withQueue(64, EngineOptions.FullQueuePolicy.BLOCK)
+                        .withBatching(40, 32, Duration.ofMillis(1));
         try (BatchingEngine engine = new BatchingEngine(model, opts)) {
             CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
             assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
@@ -176,7 +211,9 @@ class BatchingEngineTest {
         }
         for (List<String> batch : model.batches.subList(1, model.batches.size())) {
             long longOnes = batch.stream().filter(t -> t.startsWith("l")).count();
-            assertThat(longOnes == 0 || longOnes == batch.size()).as("no mixed batch: " + batch).isTrue();
+            assertThat(longOnes == 0 || longOnes == batch.size())
+                    .as("no mixed batch: " + batch)
+                    .isTrue();
             assertThat(longOnes * 20).isLessThanOrEqualTo(40);
         }
     }
@@ -184,12 +221,14 @@ class BatchingEngineTest {
     @Test
     void scoreRunsOnTheWorkerAndReturnsOneScorePerContext() throws Exception {
         FakeModel model = new FakeModel();
-        try (BatchingEngine engine = new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
             var a = engine.score(List.of("abcd", "ab"), "x");
             var b = engine.score(List.of("abcdef"), "xy");
             assertThat(a.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(3.0, 1.0);
             assertThat(b.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(4.0);
-            assertThat(model.callerThreads).allSatisfy(t -> assertThat(t).isNotEqualTo(Thread.currentThread()));
+            assertThat(model.callerThreads)
+                    .allSatisfy(t -> assertThat(t).isNotEqualTo(Thread.currentThread()));
             assertThatThrownBy(() -> engine.score(java.util.Arrays.asList("a", null), "x"))
                     .hasMessageContaining("contexts");
         }

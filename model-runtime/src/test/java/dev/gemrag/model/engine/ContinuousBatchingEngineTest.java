@@ -26,28 +26,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The engine's worker with a real (tiny) decoder: generations join a running batch and leave when done. */
+/**
+ * The engine's worker with a real (tiny) decoder: generations join a running batch and leave when
+ * done.
+ */
 class ContinuousBatchingEngineTest {
 
     /** A tiny random Llama whose "text" is space-separated token ids. */
     private static final class TinyModel implements LanguageModel {
         final LlamaModel llama;
         final Generator generator;
-        final TextTokenizer tokenizer = new TextTokenizer() {
-            @Override
-            public int[] encode(String text) {
-                return Arrays.stream(text.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
-            }
+        final TextTokenizer tokenizer =
+                new TextTokenizer() {
+                    @Override
+                    public int[] encode(String text) {
+                        return Arrays.stream(text.trim().split(" +"))
+                                .mapToInt(Integer::parseInt)
+                                .toArray();
+                    }
 
-            @Override
-            public String decode(int[] ids) {
-                return Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" "));
-            }
-        };
+                    @Override
+                    public String decode(int[] ids) {
+                        return Arrays.stream(ids)
+                                .mapToObj(Integer::toString)
+                                .collect(Collectors.joining(" "));
+                    }
+                };
 
         TinyModel() {
-            LlamaConfig c = new LlamaConfig("llama", TinyVocab.SIZE, 32, 64, 2, 4, 2, 8, 1e-5f, 10000f, 256, true,
-                    false, RopeLayout.HALF_SPLIT);
+            LlamaConfig c =
+                    new LlamaConfig(
+                            "llama",
+                            TinyVocab.SIZE,
+                            32,
+                            64,
+                            2,
+                            4,
+                            2,
+                            8,
+                            1e-5f,
+                            10000f,
+                            256,
+                            true,
+                            false,
+                            RopeLayout.HALF_SPLIT);
             llama = LlamaModel.create(c, TinyLlama.random(8, c).weights(), Device.cpu());
             generator = new Generator(llama, tokenizer, Set.of());
         }
@@ -99,28 +121,41 @@ class ContinuousBatchingEngineTest {
             EngineOptions options = EngineOptions.defaults().withBatching(4096, 8, Duration.ZERO);
             CountDownLatch longStarted = new CountDownLatch(1);
             try (BatchingEngine engine = new BatchingEngine(model, options)) {
-                engine.addListener(new EngineListener() {
-                    @Override
-                    public void onBatch(BatchStats stats) {
-                        if (stats.kind() == RequestKind.GENERATE) {
-                            longStarted.countDown();
-                        }
-                    }
-                });
-                CompletableFuture<GenerationResult> longer = engine.generate("5 6 7 8", GenerationParams.greedy(200));
+                engine.addListener(
+                        new EngineListener() {
+                            @Override
+                            public void onBatch(BatchStats stats) {
+                                if (stats.kind() == RequestKind.GENERATE) {
+                                    longStarted.countDown();
+                                }
+                            }
+                        });
+                CompletableFuture<GenerationResult> longer =
+                        engine.generate("5 6 7 8", GenerationParams.greedy(200));
                 assertThat(longStarted.await(30, TimeUnit.SECONDS)).isTrue();
-                CompletableFuture<GenerationResult> shorter = engine.generate("40 41", GenerationParams.greedy(3));
+                CompletableFuture<GenerationResult> shorter =
+                        engine.generate("40 41", GenerationParams.greedy(3));
                 CompletableFuture<float[]> query = engine.embed("1 2 3", EmbedRole.QUERY);
                 GenerationResult s = shorter.get(60, TimeUnit.SECONDS);
                 query.get(60, TimeUnit.SECONDS);
-                assertThat(longer).as("the long generation is still running when the short one is done").isNotDone();
+                assertThat(longer)
+                        .as("the long generation is still running when the short one is done")
+                        .isNotDone();
                 GenerationResult l = longer.get(120, TimeUnit.SECONDS);
-                assertThat(l.tokens()).hasSize(200)
-                        .isEqualTo(model.generator.generate(List.of("5 6 7 8"), GenerationParams.greedy(200)).get(0)
-                                .tokens());
-                assertThat(s.tokens()).hasSize(3)
-                        .isEqualTo(model.generator.generate(List.of("40 41"), GenerationParams.greedy(3)).get(0)
-                                .tokens());
+                assertThat(l.tokens())
+                        .hasSize(200)
+                        .isEqualTo(
+                                model.generator
+                                        .generate(List.of("5 6 7 8"), GenerationParams.greedy(200))
+                                        .get(0)
+                                        .tokens());
+                assertThat(s.tokens())
+                        .hasSize(3)
+                        .isEqualTo(
+                                model.generator
+                                        .generate(List.of("40 41"), GenerationParams.greedy(3))
+                                        .get(0)
+                                        .tokens());
             }
         }
     }

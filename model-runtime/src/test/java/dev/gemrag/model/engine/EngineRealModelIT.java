@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The real default model behind the engine: many threads get what direct calls give; embed and generate share it. */
+/**
+ * The real default model behind the engine: many threads get what direct calls give; embed and
+ * generate share it.
+ */
 class EngineRealModelIT {
     private static final String KEY = "EngineRealModelIT";
     private static EngineRegistry.Lease lease;
@@ -29,10 +32,16 @@ class EngineRealModelIT {
 
     @BeforeAll
     static void load() {
-        lease = EngineRegistry.shared().acquire(KEY, () -> {
-            model = ModelRuntime.load(DefaultModel.path(), null);
-            return model;
-        }, EngineOptions.defaults().withBatching(4096, 16, Duration.ofMillis(5)));
+        lease =
+                EngineRegistry.shared()
+                        .acquire(
+                                KEY,
+                                () -> {
+                                    model = ModelRuntime.load(DefaultModel.path(), null);
+                                    return model;
+                                },
+                                EngineOptions.defaults()
+                                        .withBatching(4096, 16, Duration.ofMillis(5)));
     }
 
     @AfterAll
@@ -45,7 +54,8 @@ class EngineRealModelIT {
         BatchingEngine engine = lease.engine();
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
-            texts.add("text number " + i + ": copy files and directories" + " quickly".repeat(i % 5));
+            texts.add(
+                    "text number " + i + ": copy files and directories" + " quickly".repeat(i % 5));
         }
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<float[]>> results = new ArrayList<>();
@@ -64,7 +74,10 @@ class EngineRealModelIT {
         for (int i = 0; i < texts.size(); i++) {
             EmbedRole role = i % 2 == 0 ? EmbedRole.QUERY : EmbedRole.DOCUMENT;
             float[] direct = model.embed(List.of(texts.get(i)), role).get(0);
-            assertThat(got.get(i)).as("text %d", i).hasSize(576).containsExactly(direct, Offset.offset(1e-5f));
+            assertThat(got.get(i))
+                    .as("text %d", i)
+                    .hasSize(576)
+                    .containsExactly(direct, Offset.offset(1e-5f));
         }
     }
 
@@ -72,8 +85,13 @@ class EngineRealModelIT {
     void generationGoesThroughTheSameEngineAndModel() throws Exception {
         BatchingEngine engine = lease.engine();
         LanguageModel m = model;
-        String prompt = m.applyChatTemplate(List.of(dev.gemrag.model.ChatMessage.user("What is the capital of France?")));
-        GenerationResult viaEngine = engine.generate(prompt, GenerationParams.greedy(8)).get(120, TimeUnit.SECONDS);
+        String prompt =
+                m.applyChatTemplate(
+                        List.of(
+                                dev.gemrag.model.ChatMessage.user(
+                                        "What is the capital of France?")));
+        GenerationResult viaEngine =
+                engine.generate(prompt, GenerationParams.greedy(8)).get(120, TimeUnit.SECONDS);
         assertThat(viaEngine.tokens()).isNotEmpty();
         assertThat(viaEngine.text()).containsIgnoringCase("Paris");
     }

@@ -17,14 +17,22 @@ class EngineRegistryTest {
         EngineRegistry registry = new EngineRegistry();
         AtomicInteger loads = new AtomicInteger();
         FakeModel model = new FakeModel();
-        EngineRegistry.Lease a = registry.acquire("m", () -> {
-            loads.incrementAndGet();
-            return model;
-        }, EngineOptions.defaults());
-        EngineRegistry.Lease b = registry.acquire("m", () -> {
-            loads.incrementAndGet();
-            return new FakeModel();
-        }, EngineOptions.defaults());
+        EngineRegistry.Lease a =
+                registry.acquire(
+                        "m",
+                        () -> {
+                            loads.incrementAndGet();
+                            return model;
+                        },
+                        EngineOptions.defaults());
+        EngineRegistry.Lease b =
+                registry.acquire(
+                        "m",
+                        () -> {
+                            loads.incrementAndGet();
+                            return new FakeModel();
+                        },
+                        EngineOptions.defaults());
         assertThat(loads).hasValue(1);
         assertThat(a.engine()).isSameAs(b.engine());
         assertThat(registry.references("m")).isEqualTo(2);
@@ -36,7 +44,8 @@ class EngineRegistryTest {
         b.close();
         assertThat(model.closed).isTrue();
         assertThat(registry.references("m")).isZero();
-        assertThatThrownBy(() -> engine.embed("x", EmbedRole.QUERY)).isInstanceOf(EngineClosedException.class);
+        assertThatThrownBy(() -> engine.embed("x", EmbedRole.QUERY))
+                .isInstanceOf(EngineClosedException.class);
         assertThatThrownBy(b::engine).hasMessageContaining("already released");
     }
 
@@ -47,25 +56,30 @@ class EngineRegistryTest {
         CountDownLatch finish = new CountDownLatch(1);
         AtomicInteger loadsOfSlow = new AtomicInteger();
         FakeModel slowModel = new FakeModel();
-        Supplier<dev.gemrag.model.LanguageModel> slow = () -> {
-            loadsOfSlow.incrementAndGet();
-            loading.countDown();
-            try {
-                finish.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return slowModel;
-        };
-        EngineRegistry.Lease other = registry.acquire("other", FakeModel::new, EngineOptions.defaults());
-        CompletableFuture<EngineRegistry.Lease> first = CompletableFuture.supplyAsync(
-                () -> registry.acquire("slow", slow, EngineOptions.defaults()));
+        Supplier<dev.gemrag.model.LanguageModel> slow =
+                () -> {
+                    loadsOfSlow.incrementAndGet();
+                    loading.countDown();
+                    try {
+                        finish.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return slowModel;
+                };
+        EngineRegistry.Lease other =
+                registry.acquire("other", FakeModel::new, EngineOptions.defaults());
+        CompletableFuture<EngineRegistry.Lease> first =
+                CompletableFuture.supplyAsync(
+                        () -> registry.acquire("slow", slow, EngineOptions.defaults()));
         assertThat(loading.await(60, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<EngineRegistry.Lease> second = CompletableFuture.supplyAsync(
-                () -> registry.acquire("slow", slow, EngineOptions.defaults()));
+        CompletableFuture<EngineRegistry.Lease> second =
+                CompletableFuture.supplyAsync(
+                        () -> registry.acquire("slow", slow, EngineOptions.defaults()));
 
         // while "slow" loads: another key loads, a release closes its model, counts are readable
-        EngineRegistry.Lease fast = registry.acquire("fast", FakeModel::new, EngineOptions.defaults());
+        EngineRegistry.Lease fast =
+                registry.acquire("fast", FakeModel::new, EngineOptions.defaults());
         assertThat(fast.engine().embed("x", EmbedRole.QUERY).get(30, TimeUnit.SECONDS)).hasSize(4);
         fast.close();
         other.close();
@@ -88,11 +102,20 @@ class EngineRegistryTest {
     @Test
     void aFailedLoadFailsItsWaitersAndTheNextAcquireLoadsAgain() {
         EngineRegistry registry = new EngineRegistry();
-        assertThatThrownBy(() -> registry.acquire("m", () -> {
-            throw new IllegalStateException("model file is corrupt");
-        }, EngineOptions.defaults())).isInstanceOf(IllegalStateException.class).hasMessage("model file is corrupt");
+        assertThatThrownBy(
+                        () ->
+                                registry.acquire(
+                                        "m",
+                                        () -> {
+                                            throw new IllegalStateException(
+                                                    "model file is corrupt");
+                                        },
+                                        EngineOptions.defaults()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("model file is corrupt");
         assertThat(registry.references("m")).isZero();
-        try (EngineRegistry.Lease l = registry.acquire("m", FakeModel::new, EngineOptions.defaults())) {
+        try (EngineRegistry.Lease l =
+                registry.acquire("m", FakeModel::new, EngineOptions.defaults())) {
             assertThat(l.engine().modelId()).isEqualTo("fake");
             assertThat(registry.references("m")).isEqualTo(1);
         }

@@ -45,8 +45,11 @@ final class FakeModel implements LanguageModel {
         return new TextTokenizer() {
             @Override
             public int[] encode(String text) {
-                return text.isEmpty() ? new int[0] : text.split(" ").length == 0 ? new int[0]
-                        : new int[text.split(" ").length];
+                return text.isEmpty()
+                        ? new int[0]
+                        : text.split(" ").length == 0
+                                ? new int[0]
+                                : new int[text.split(" ").length];
             }
 
             @Override
@@ -85,10 +88,15 @@ final class FakeModel implements LanguageModel {
     public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
         callerThreads.add(Thread.currentThread());
         batches.add(List.copyOf(prompts));
-        return prompts.stream().map(p -> new GenerationResult("echo:" + p, List.of(), 1, "stop", 0, 0)).toList();
+        return prompts.stream()
+                .map(p -> new GenerationResult("echo:" + p, List.of(), 1, "stop", 0, 0))
+                .toList();
     }
 
-    /** Scores a context by its length in characters minus the continuation's (a plain, checkable number). */
+    /**
+     * Scores a context by its length in characters minus the continuation's (a plain, checkable
+     * number).
+     */
     @Override
     public double[] continuationLogProb(List<String> contexts, String continuation) {
         callerThreads.add(Thread.currentThread());

@@ -16,20 +16,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One family's tiny random checkpoint from {@code tools/fixtures/make_family_fixtures.py}: the GGUF, the same
- * weights as a Hugging Face directory, and llama.cpp's logits on fixed ids.
+ * One family's tiny random checkpoint from {@code tools/fixtures/make_family_fixtures.py}: the
+ * GGUF, the same weights as a Hugging Face directory, and llama.cpp's logits on fixed ids.
  */
-public record FamilyFixture(String family, Path gguf, Path hfDir, int[] ids, float[][] llamaCppLogits) {
+public record FamilyFixture(
+        String family, Path gguf, Path hfDir, int[] ids, float[][] llamaCppLogits) {
     public static final String[] FAMILIES = {"llama3", "qwen3", "smollm3"};
 
     public static FamilyFixture load(String family) {
         try {
-            Path dir = Path.of(FamilyFixture.class.getResource("/families/" + family + "/model.gguf").toURI())
-                    .getParent();
-            if (!Files.isRegularFile(dir.resolve("llamacpp.json"))) { // checkpoints only (make_family_fixtures --files-only)
-                return new FamilyFixture(family, dir.resolve("model.gguf"), dir.resolve("hf"), null, null);
+            Path dir =
+                    Path.of(
+                                    FamilyFixture.class
+                                            .getResource("/families/" + family + "/model.gguf")
+                                            .toURI())
+                            .getParent();
+            if (!Files.isRegularFile(
+                    dir.resolve("llamacpp.json"))) { // checkpoints only (make_family_fixtures
+                // --files-only)
+                return new FamilyFixture(
+                        family, dir.resolve("model.gguf"), dir.resolve("hf"), null, null);
             }
-            JsonNode root = new ObjectMapper().readTree(Files.readString(dir.resolve("llamacpp.json")));
+            JsonNode root =
+                    new ObjectMapper().readTree(Files.readString(dir.resolve("llamacpp.json")));
             JsonNode idsNode = root.get("ids");
             int[] ids = new int[idsNode.size()];
             for (int i = 0; i < ids.length; i++) {
@@ -43,7 +52,8 @@ public record FamilyFixture(String family, Path gguf, Path hfDir, int[] ids, flo
                     logits[t][v] = (float) rows.get(t).get(v).asDouble();
                 }
             }
-            return new FamilyFixture(family, dir.resolve("model.gguf"), dir.resolve("hf"), ids, logits);
+            return new FamilyFixture(
+                    family, dir.resolve("model.gguf"), dir.resolve("hf"), ids, logits);
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("family fixture " + family + ": " + e.getMessage(), e);
         }
@@ -51,15 +61,20 @@ public record FamilyFixture(String family, Path gguf, Path hfDir, int[] ids, flo
 
     /** Our logits {T, vocab} for these ids at positions 0..T-1 under a causal mask. */
     public static float[][] logits(LlamaConfig config, LlamaWeights weights, int[] ids) {
-        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu()); NDManager m = model.newManager()) {
+        try (LlamaModel model = LlamaModel.create(config, weights, Device.cpu());
+                NDManager m = model.newManager()) {
             long[] tok = new long[ids.length];
             long[] pos = new long[ids.length];
             for (int i = 0; i < ids.length; i++) {
                 tok[i] = ids[i];
                 pos[i] = i;
             }
-            NDArray hidden = model.forward(m.create(tok, new Shape(1, ids.length)), m.create(pos, new Shape(1, ids.length)),
-                    AttentionMasks.causal(m, 1, ids.length, 0, null), null);
+            NDArray hidden =
+                    model.forward(
+                            m.create(tok, new Shape(1, ids.length)),
+                            m.create(pos, new Shape(1, ids.length)),
+                            AttentionMasks.causal(m, 1, ids.length, 0, null),
+                            null);
             float[] flat = model.logits(hidden).toFloatArray();
             int vocab = flat.length / ids.length;
             float[][] out = new float[ids.length][vocab];

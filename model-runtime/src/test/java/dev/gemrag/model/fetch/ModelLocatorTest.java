@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelLocatorTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void explicitPathWins() throws Exception {
@@ -28,10 +27,13 @@ class ModelLocatorTest {
     @Test
     void missingPathIsOneLineNamingIt() {
         String missing = tmp.resolve("nope.gguf").toString();
-        assertThatThrownBy(() -> ModelLocator.resolve(missing, null)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("model not found: " + missing).hasMessageContaining("--model")
+        assertThatThrownBy(() -> ModelLocator.resolve(missing, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model not found: " + missing)
+                .hasMessageContaining("--model")
                 .hasMessageNotContaining("\n");
-        assertThatThrownBy(() -> ModelLocator.resolve(null, missing)).hasMessageContaining(ModelLocator.ENV);
+        assertThatThrownBy(() -> ModelLocator.resolve(null, missing))
+                .hasMessageContaining(ModelLocator.ENV);
     }
 
     @Test
@@ -39,11 +41,24 @@ class ModelLocatorTest {
         Path oldOne = Files.writeString(tmp.resolve("old.gguf"), "x");
         Path newOne = Files.writeString(tmp.resolve("new.gguf"), "y");
         assertThat(ModelLocator.ENV).isEqualTo("GEMRAG_MODEL_PATH");
-        assertThat(ModelLocator.resolveFrom(null, java.util.Map.of("GEMRAG_MODEL", oldOne.toString()))).isEqualTo(oldOne);
-        assertThat(ModelLocator.resolveFrom(null, java.util.Map.of("GEMRAG_MODEL", oldOne.toString(),
-                "GEMRAG_MODEL_PATH", newOne.toString()))).isEqualTo(newOne);
+        assertThat(
+                        ModelLocator.resolveFrom(
+                                null, java.util.Map.of("GEMRAG_MODEL", oldOne.toString())))
+                .isEqualTo(oldOne);
+        assertThat(
+                        ModelLocator.resolveFrom(
+                                null,
+                                java.util.Map.of(
+                                        "GEMRAG_MODEL",
+                                        oldOne.toString(),
+                                        "GEMRAG_MODEL_PATH",
+                                        newOne.toString())))
+                .isEqualTo(newOne);
         String missing = tmp.resolve("gone.gguf").toString();
-        assertThatThrownBy(() -> ModelLocator.resolveFrom(null, java.util.Map.of("GEMRAG_MODEL", missing)))
+        assertThatThrownBy(
+                        () ->
+                                ModelLocator.resolveFrom(
+                                        null, java.util.Map.of("GEMRAG_MODEL", missing)))
                 .hasMessageContaining("(from GEMRAG_MODEL)");
     }
 }

@@ -7,17 +7,18 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddingInputTest {
     /** One token per character: code point value. */
-    private static final TextTokenizer CHARS = new TextTokenizer() {
-        @Override
-        public int[] encode(String text) {
-            return text.chars().toArray();
-        }
+    private static final TextTokenizer CHARS =
+            new TextTokenizer() {
+                @Override
+                public int[] encode(String text) {
+                    return text.chars().toArray();
+                }
 
-        @Override
-        public String decode(int[] ids) {
-            return new String(ids, 0, ids.length);
-        }
-    };
+                @Override
+                public String decode(int[] ids) {
+                    return new String(ids, 0, ids.length);
+                }
+            };
 
     @Test
     void appendsSummaryIdsAfterInstructionAndText() {

@@ -11,16 +11,19 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * An independent computation of a summary-only adapter's embedding (no KV cache, no second step): ONE
- * forward over text + k summary ids under the GEM mask in which every projection is
- * {@code base(x) + gate * delta(x)}, gate = 1 at summary positions and 0 at text positions. Pooled
+ * An independent computation of a summary-only adapter's embedding (no KV cache, no second step):
+ * ONE forward over text + k summary ids under the GEM mask in which every projection is {@code
+ * base(x) + gate * delta(x)}, gate = 1 at summary positions and 0 at text positions. Pooled
  * (unnormalised) {@code {B, H}}.
  */
 final class GatedSummaryReference {
-    private GatedSummaryReference() {
-    }
+    private GatedSummaryReference() {}
 
-    static NDArray pooled(LlamaModel model, NDManager m, List<int[]> texts, int k,
+    static NDArray pooled(
+            LlamaModel model,
+            NDManager m,
+            List<int[]> texts,
+            int k,
             BiFunction<String, NDArray, NDArray> delta) {
         List<int[]> rows = new ArrayList<>();
         List<GemLayout> layouts = new ArrayList<>();
@@ -41,22 +44,28 @@ final class GatedSummaryReference {
         }
         NDArray g = m.create(gate, new Shape(rows.size(), batch.length(), 1));
         LinearWeights base = model.baseLinear();
-        LinearWeights gated = (name, x) -> {
-            NDArray d = delta.apply(name, x);
-            if (d == null) {
-                return base.apply(name, x);
-            }
-            NDArray gx = g.duplicate();
-            gx.attach(x.getManager());
-            return base.apply(name, x).add(d.mul(gx));
-        };
+        LinearWeights gated =
+                (name, x) -> {
+                    NDArray d = delta.apply(name, x);
+                    if (d == null) {
+                        return base.apply(name, x);
+                    }
+                    NDArray gx = g.duplicate();
+                    gx.attach(x.getManager());
+                    return base.apply(name, x).add(d.mul(gx));
+                };
         NDArray hidden = model.forward(batch.ids(), batch.positions(), batch.mask(), null, gated);
-        NDArray w = m.create(PoolingWeights.of(layouts, batch.length(), Pooling.GEM),
-                new Shape(layouts.size(), 1, batch.length()));
+        NDArray w =
+                m.create(
+                        PoolingWeights.of(layouts, batch.length(), Pooling.GEM),
+                        new Shape(layouts.size(), 1, batch.length()));
         return w.matMul(hidden).squeeze(1);
     }
 
-    /** delta(x) = scale * (x A^T) B^T for the adapter's LoRA pairs (null where a projection has none). */
+    /**
+     * delta(x) = scale * (x A^T) B^T for the adapter's LoRA pairs (null where a projection has
+     * none).
+     */
     static BiFunction<String, NDArray, NDArray> lora(GemAdapter adapter, NDManager m) {
         AdapterDescriptor.Lora lora = adapter.descriptor().lora();
         return (name, x) -> {

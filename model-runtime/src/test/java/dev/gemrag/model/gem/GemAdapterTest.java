@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GemAdapterTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static GemAdapter adapterFor(Checkpoint base, float bValue) {
         int rank = 2;
@@ -37,14 +36,27 @@ class GemAdapterTest {
                     a[j] = (j % 7) * 0.1f;
                 }
                 java.util.Arrays.fill(b, bValue);
-                t.put(GemAdapter.loraA(i, target), new WeightTensor(GemAdapter.loraA(i, target), new long[] {rank, w[1]}, a));
-                t.put(GemAdapter.loraB(i, target), new WeightTensor(GemAdapter.loraB(i, target), new long[] {w[0], rank}, b));
+                t.put(
+                        GemAdapter.loraA(i, target),
+                        new WeightTensor(GemAdapter.loraA(i, target), new long[] {rank, w[1]}, a));
+                t.put(
+                        GemAdapter.loraB(i, target),
+                        new WeightTensor(GemAdapter.loraB(i, target), new long[] {w[0], rank}, b));
             }
         }
-        AdapterDescriptor d = new AdapterDescriptor(AdapterDescriptor.FORMAT,
-                new AdapterDescriptor.BaseModel("tiny", base.sha256()), List.of("<s0>", "<s1>"), 2, "gem", true,
-                "Query: ", "", 64, new AdapterDescriptor.Lora(rank, 4f, List.of("wq", "w2")),
-                new AdapterDescriptor.Training("test", 1, 0, "none"));
+        AdapterDescriptor d =
+                new AdapterDescriptor(
+                        AdapterDescriptor.FORMAT,
+                        new AdapterDescriptor.BaseModel("tiny", base.sha256()),
+                        List.of("<s0>", "<s1>"),
+                        2,
+                        "gem",
+                        true,
+                        "Query: ",
+                        "",
+                        64,
+                        new AdapterDescriptor.Lora(rank, 4f, List.of("wq", "w2")),
+                        new AdapterDescriptor.Training("test", 1, 0, "none"));
         return new GemAdapter(d, t);
     }
 
@@ -55,10 +67,12 @@ class GemAdapterTest {
         Path json = dir.resolve("gem.json");
         a.write(json);
         assertThat(dir.resolve("gem.safetensors")).exists();
-        assertThat(Files.readString(json)).contains("\"query_instruction\" : \"Query: \"", "\"base_model\"");
+        assertThat(Files.readString(json))
+                .contains("\"query_instruction\" : \"Query: \"", "\"base_model\"");
         GemAdapter back = GemAdapter.read(json);
         assertThat(back.descriptor()).isEqualTo(a.descriptor());
-        assertThat(back.tensors().keySet()).containsExactlyInAnyOrderElementsOf(a.tensors().keySet());
+        assertThat(back.tensors().keySet())
+                .containsExactlyInAnyOrderElementsOf(a.tensors().keySet());
         assertThat(back.summaryEmbeddings().data()).containsExactly(a.summaryEmbeddings().data());
     }
 
@@ -77,8 +91,8 @@ class GemAdapterTest {
             for (int r = 0; r < 2; r++) {
                 delta += 0.5 * la.data()[r * in + oc[1]];
             }
-            assertThat(m.data()[oc[0] * in + oc[1]]).isCloseTo((float) (w.data()[oc[0] * in + oc[1]] + 2.0 * delta),
-                    within(1e-5f));
+            assertThat(m.data()[oc[0] * in + oc[1]])
+                    .isCloseTo((float) (w.data()[oc[0] * in + oc[1]] + 2.0 * delta), within(1e-5f));
         }
         // Untouched targets are shared, not copied.
         assertThat(merged.get("layers.0.wk")).isSameAs(base.weights().get("layers.0.wk"));
@@ -106,7 +120,9 @@ class GemAdapterTest {
     @Test
     void badDescriptorIsRefusedWithTheField() throws Exception {
         Path json = dir.resolve("bad.json");
-        Files.writeString(json, "{\"format\":\"other/2\",\"base_model\":{\"sha256\":\"x\"},\"k\":1,\"max_tokens\":8}");
+        Files.writeString(
+                json,
+                "{\"format\":\"other/2\",\"base_model\":{\"sha256\":\"x\"},\"k\":1,\"max_tokens\":8}");
         assertThatThrownBy(() -> GemAdapter.read(json)).hasMessageContaining("format is 'other/2'");
     }
 }

@@ -47,23 +47,36 @@ class GemEmbedderTest {
     }
 
     private static GemEmbedder gem(int k) {
-        return new GemEmbedder(model, TOKENIZER, new EmbeddingSettings(Pooling.GEM, k, "q: ", "", 64, 100));
+        return new GemEmbedder(
+                model, TOKENIZER, new EmbeddingSettings(Pooling.GEM, k, "q: ", "", 64, 100));
     }
 
     @Test
     void textAloneEqualsTextInsidePaddedBatch() {
         for (Pooling p : Pooling.values()) {
-            GemEmbedder e = p == Pooling.GEM ? gem(2) : new GemEmbedder(model, TOKENIZER, EmbeddingSettings.base(p, 64));
+            GemEmbedder e =
+                    p == Pooling.GEM
+                            ? gem(2)
+                            : new GemEmbedder(model, TOKENIZER, EmbeddingSettings.base(p, 64));
             String text = "a short text";
             float[] alone = e.embed(List.of(text), EmbedRole.DOCUMENT).get(0);
-            List<float[]> batch = e.embed(List.of("a much longer neighbour that forces padding on the right", text, "x"),
-                    EmbedRole.DOCUMENT);
-            assertThat(batch.get(1)).as(p.name()).containsExactly(alone, org.assertj.core.data.Offset.offset(1e-5f));
+            List<float[]> batch =
+                    e.embed(
+                            List.of(
+                                    "a much longer neighbour that forces padding on the right",
+                                    text,
+                                    "x"),
+                            EmbedRole.DOCUMENT);
+            assertThat(batch.get(1))
+                    .as(p.name())
+                    .containsExactly(alone, org.assertj.core.data.Offset.offset(1e-5f));
             double norm = 0;
             for (float v : alone) {
                 norm += v * v;
             }
-            assertThat(norm).as("unit length").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(norm)
+                    .as("unit length")
+                    .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 
@@ -85,7 +98,9 @@ class GemEmbedderTest {
         rows[0] = randomRows(1, 99)[0]; // change summary row 0 only
         float[][] after = hiddenAtSummaries(in, rows);
         assertThat(after[1]).containsExactly(before[1], org.assertj.core.data.Offset.offset(1e-6f));
-        assertThat(after[0]).as("control: the first summary state does change").isNotEqualTo(before[0]);
+        assertThat(after[0])
+                .as("control: the first summary state does change")
+                .isNotEqualTo(before[0]);
         model.setExtraEmbeddings(randomRows(2, 11));
     }
 
@@ -94,8 +109,14 @@ class GemEmbedderTest {
         int t = in.length();
         int h = config.hiddenSize();
         try (NDManager m = model.newManager()) {
-            NDArray hidden = model.forward(ids(m, in.ids()), positions(m, t),
-                    m.create(GemMasks.additive(List.of(in.layout()), t), new Shape(1, 1, t, t)), null);
+            NDArray hidden =
+                    model.forward(
+                            ids(m, in.ids()),
+                            positions(m, t),
+                            m.create(
+                                    GemMasks.additive(List.of(in.layout()), t),
+                                    new Shape(1, 1, t, t)),
+                            null);
             float[] all = hidden.toFloatArray();
             float[][] out = new float[in.layout().k()][h];
             for (int j = 0; j < out.length; j++) {
@@ -121,24 +142,41 @@ class GemEmbedderTest {
         for (int i = 0; i < prefix; i++) {
             perturbed[i] = 1 + (ids[i] + 17) % (config.vocabSize() - 1);
         }
-        float[] cutA = suffixLogits(ids, GemMaskControls.withoutSummaryReadingPrefix(List.of(layout), ids.length), layout);
-        float[] cutB = suffixLogits(perturbed, GemMaskControls.withoutSummaryReadingPrefix(List.of(layout), ids.length), layout);
-        assertThat(cutB).as("no path from prefix to suffix once summary->prefix is cut")
+        float[] cutA =
+                suffixLogits(
+                        ids,
+                        GemMaskControls.withoutSummaryReadingPrefix(List.of(layout), ids.length),
+                        layout);
+        float[] cutB =
+                suffixLogits(
+                        perturbed,
+                        GemMaskControls.withoutSummaryReadingPrefix(List.of(layout), ids.length),
+                        layout);
+        assertThat(cutB)
+                .as("no path from prefix to suffix once summary->prefix is cut")
                 .containsExactly(cutA, org.assertj.core.data.Offset.offset(1e-5f));
         float[] realA = suffixLogits(ids, GemMasks.additive(List.of(layout), ids.length), layout);
-        float[] realB = suffixLogits(perturbed, GemMasks.additive(List.of(layout), ids.length), layout);
+        float[] realB =
+                suffixLogits(perturbed, GemMasks.additive(List.of(layout), ids.length), layout);
         double maxDiff = 0;
         for (int i = 0; i < realA.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(realA[i] - realB[i]));
         }
-        assertThat(maxDiff).as("control: under the real mask the prefix reaches the suffix via the summary token")
+        assertThat(maxDiff)
+                .as(
+                        "control: under the real mask the prefix reaches the suffix via the summary token")
                 .isGreaterThan(1e-3);
     }
 
     private static float[] suffixLogits(int[] ids, float[] mask, GemLayout layout) {
         int t = ids.length;
         try (NDManager m = model.newManager()) {
-            NDArray hidden = model.forward(ids(m, ids), positions(m, t), m.create(mask, new Shape(1, 1, t, t)), null);
+            NDArray hidden =
+                    model.forward(
+                            ids(m, ids),
+                            positions(m, t),
+                            m.create(mask, new Shape(1, 1, t, t)),
+                            null);
             NDArray logits = model.logits(hidden);
             float[] all = logits.toFloatArray();
             int v = config.vocabSize();

@@ -48,7 +48,8 @@ class GemMasksTest {
 
     @Test
     void controlVariantAlsoCutsSummaryFromPrefix() {
-        float[] mask = GemMaskControls.withoutSummaryReadingPrefix(List.of(new GemLayout(2, 1, 1)), 4);
+        float[] mask =
+                GemMaskControls.withoutSummaryReadingPrefix(List.of(new GemLayout(2, 1, 1)), 4);
         assertThat(row(mask, 0, 4)[2]).containsExactly(M, M, 0, M);
         assertThat(row(mask, 0, 4)[3]).containsExactly(M, M, 0, 0);
     }
@@ -69,6 +70,7 @@ class GemMasksTest {
 
     @Test
     void layoutRejectsSuffixWithoutSummary() {
-        assertThatThrownBy(() -> new GemLayout(2, 0, 1)).hasMessageContaining("suffix needs summary");
+        assertThatThrownBy(() -> new GemLayout(2, 0, 1))
+                .hasMessageContaining("suffix needs summary");
     }
 }

@@ -14,13 +14,13 @@ import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.TinyLlama;
+import dev.gemrag.model.llama.compiled.WeightFormat;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.assertj.core.data.Offset;
-import dev.gemrag.model.llama.compiled.WeightFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,27 +28,55 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ModelRuntimeTest {
     static Checkpoint tiny(long seed) {
         LlamaConfig c = TinyLlama.config(RopeLayout.INTERLEAVED, true);
-        return new Checkpoint(Path.of("Tiny-Random.Q8_0.gguf"), "sha-" + seed, c, TinyLlama.weights(c, seed), null, null,
-                -1, List.of(0));
+        return new Checkpoint(
+                Path.of("Tiny-Random.Q8_0.gguf"),
+                "sha-" + seed,
+                c,
+                TinyLlama.weights(c, seed),
+                null,
+                null,
+                -1,
+                List.of(0));
     }
 
     static GemAdapter randomAdapter(Checkpoint base, int k, int rank, long seed) {
         Random r = new Random(seed);
         Map<String, WeightTensor> t = new LinkedHashMap<>();
         int h = base.config().hiddenSize();
-        t.put(GemAdapter.SUMMARY, new WeightTensor(GemAdapter.SUMMARY, new long[] {k, h}, gaussian(r, k * h, 1f)));
+        t.put(
+                GemAdapter.SUMMARY,
+                new WeightTensor(GemAdapter.SUMMARY, new long[] {k, h}, gaussian(r, k * h, 1f)));
         for (int i = 0; i < base.config().numLayers(); i++) {
             for (String target : AdapterDescriptor.DEFAULT_TARGETS) {
                 long[] w = base.weights().get(LlamaWeights.layer(i, target)).shape();
-                t.put(GemAdapter.loraA(i, target), new WeightTensor(GemAdapter.loraA(i, target), new long[] {rank, w[1]},
-                        gaussian(r, (int) (rank * w[1]), 0.1f)));
-                t.put(GemAdapter.loraB(i, target), new WeightTensor(GemAdapter.loraB(i, target), new long[] {w[0], rank},
-                        gaussian(r, (int) (w[0] * rank), 0.1f)));
+                t.put(
+                        GemAdapter.loraA(i, target),
+                        new WeightTensor(
+                                GemAdapter.loraA(i, target),
+                                new long[] {rank, w[1]},
+                                gaussian(r, (int) (rank * w[1]), 0.1f)));
+                t.put(
+                        GemAdapter.loraB(i, target),
+                        new WeightTensor(
+                                GemAdapter.loraB(i, target),
+                                new long[] {w[0], rank},
+                                gaussian(r, (int) (w[0] * rank), 0.1f)));
             }
         }
-        AdapterDescriptor d = new AdapterDescriptor(AdapterDescriptor.FORMAT,
-                new AdapterDescriptor.BaseModel("tiny", base.sha256()), null, k, "gem", true, "Query: ", "", 64,
-                new AdapterDescriptor.Lora(rank, 2f * rank, AdapterDescriptor.DEFAULT_TARGETS), null);
+        AdapterDescriptor d =
+                new AdapterDescriptor(
+                        AdapterDescriptor.FORMAT,
+                        new AdapterDescriptor.BaseModel("tiny", base.sha256()),
+                        null,
+                        k,
+                        "gem",
+                        true,
+                        "Query: ",
+                        "",
+                        64,
+                        new AdapterDescriptor.Lora(
+                                rank, 2f * rank, AdapterDescriptor.DEFAULT_TARGETS),
+                        null);
         return new GemAdapter(d, t);
     }
 
@@ -61,19 +89,30 @@ class ModelRuntimeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"FP32, 1e-4", "EAGER, 1e-4", "FP16, 1e-4", "BF16, 1e-4"}) // embedding runs FP32 in every format
+    @CsvSource({
+        "FP32, 1e-4",
+        "EAGER, 1e-4",
+        "FP16, 1e-4",
+        "BF16, 1e-4"
+    }) // embedding runs FP32 in every format
     void deviceMergedAdapterEmbedsLikeHeapMergedWeights(WeightFormat format, float tolerance) {
         Checkpoint base = tiny(1);
         GemAdapter adapter = randomAdapter(base, 2, 4, 9);
         CharTokenizer tok = new CharTokenizer(100);
         List<String> texts = List.of("one text", "another, longer text");
-        try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, adapter, tok, Pooling.LAST, null, format);
-                LlamaModel reference = LlamaModel.create(base.config(), LoraMerge.mergeInto(adapter, base))) {
+        try (GemLanguageModel m =
+                        ModelRuntime.fromCheckpoint(
+                                base, adapter, tok, Pooling.LAST, null, format);
+                LlamaModel reference =
+                        LlamaModel.create(base.config(), LoraMerge.mergeInto(adapter, base))) {
             assertThat(m.id()).matches("tiny-random-q8_0-gem2-[0-9a-f]{8}");
             assertThat(m.embeddingSettings().queryInstruction()).isEqualTo("Query: ");
             WeightTensor rows = adapter.summaryEmbeddings();
-            reference.setExtraEmbeddings(new float[][] {
-                java.util.Arrays.copyOfRange(rows.data(), 0, 64), java.util.Arrays.copyOfRange(rows.data(), 64, 128)});
+            reference.setExtraEmbeddings(
+                    new float[][] {
+                        java.util.Arrays.copyOfRange(rows.data(), 0, 64),
+                        java.util.Arrays.copyOfRange(rows.data(), 64, 128)
+                    });
             GemEmbedder refEmbedder = new GemEmbedder(reference, tok, m.embeddingSettings());
             List<float[]> got = m.embed(texts, EmbedRole.QUERY);
             List<float[]> want = refEmbedder.embed(texts, EmbedRole.QUERY);
@@ -83,8 +122,9 @@ class ModelRuntimeTest {
             assertThat(m.compiled() == null).isEqualTo(format == WeightFormat.EAGER);
             // Same weights generate: greedy output equals the heap-merged reference's.
             List<GenerationResult> gen = m.generate(List.of("hello"), GenerationParams.greedy(5));
-            List<GenerationResult> refGen = new dev.gemrag.model.generate.Generator(reference, tok, List.of(0))
-                    .generate(List.of("hello"), GenerationParams.greedy(5));
+            List<GenerationResult> refGen =
+                    new dev.gemrag.model.generate.Generator(reference, tok, List.of(0))
+                            .generate(List.of("hello"), GenerationParams.greedy(5));
             assertThat(gen.get(0).tokens()).isEqualTo(refGen.get(0).tokens());
         }
     }
@@ -92,19 +132,32 @@ class ModelRuntimeTest {
     @Test
     void baseModelWithoutAdapterUsesPlainPooling() {
         Checkpoint base = tiny(2);
-        try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, null, new CharTokenizer(100), Pooling.MEAN, null)) {
+        try (GemLanguageModel m =
+                ModelRuntime.fromCheckpoint(
+                        base, null, new CharTokenizer(100), Pooling.MEAN, null)) {
             assertThat(m.id()).isEqualTo("tiny-random-q8_0-mean");
             assertThat(m.embed(List.of("x y"), EmbedRole.DOCUMENT).get(0)).hasSize(64);
-            assertThatThrownBy(() -> m.applyChatTemplate(List.of())).hasMessageContaining("no chat template");
+            assertThatThrownBy(() -> m.applyChatTemplate(List.of()))
+                    .hasMessageContaining("no chat template");
         }
-        assertThatThrownBy(() -> ModelRuntime.fromCheckpoint(base, null, new CharTokenizer(100), Pooling.GEM, null))
+        assertThatThrownBy(
+                        () ->
+                                ModelRuntime.fromCheckpoint(
+                                        base, null, new CharTokenizer(100), Pooling.GEM, null))
                 .hasMessageContaining("needs an adapter");
     }
 
     @Test
     void refusesAdapterOfAnotherBase() {
         GemAdapter adapter = randomAdapter(tiny(3), 1, 2, 1);
-        assertThatThrownBy(() -> ModelRuntime.fromCheckpoint(tiny(4), adapter, new CharTokenizer(100), Pooling.LAST, null))
+        assertThatThrownBy(
+                        () ->
+                                ModelRuntime.fromCheckpoint(
+                                        tiny(4),
+                                        adapter,
+                                        new CharTokenizer(100),
+                                        Pooling.LAST,
+                                        null))
                 .hasMessageContaining("refusing to mix");
     }
 }

@@ -11,15 +11,21 @@ import org.junit.jupiter.api.Test;
 class PoolingWeightsTest {
     @Test
     void gemAveragesTheSummaryPositions() {
-        float[] w = PoolingWeights.of(List.of(GemLayout.embedding(2, 2), GemLayout.embedding(1, 1)), 4, Pooling.GEM);
+        float[] w =
+                PoolingWeights.of(
+                        List.of(GemLayout.embedding(2, 2), GemLayout.embedding(1, 1)),
+                        4,
+                        Pooling.GEM);
         assertThat(w).containsExactly(0, 0, 0.5f, 0.5f, /* row 2 */ 0, 1, 0, 0);
     }
 
     @Test
     void meanAndLastUseTextTokensOnly() {
         List<GemLayout> rows = List.of(GemLayout.plain(4), GemLayout.plain(2));
-        assertThat(PoolingWeights.of(rows, 4, Pooling.MEAN)).containsExactly(.25f, .25f, .25f, .25f, .5f, .5f, 0, 0);
-        assertThat(PoolingWeights.of(rows, 4, Pooling.LAST)).containsExactly(0, 0, 0, 1, 0, 1, 0, 0);
+        assertThat(PoolingWeights.of(rows, 4, Pooling.MEAN))
+                .containsExactly(.25f, .25f, .25f, .25f, .5f, .5f, 0, 0);
+        assertThat(PoolingWeights.of(rows, 4, Pooling.LAST))
+                .containsExactly(0, 0, 0, 1, 0, 1, 0, 0);
     }
 
     @Test

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SafetensorsTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void writtenFileIsReadBackAndDecodedByDjl() throws Exception {
@@ -37,7 +36,8 @@ class SafetensorsTest {
         // Independent reader: DJL's safetensors decoder.
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             NDList list = NDList.decode(m, Files.readAllBytes(file));
-            NDArray b = list.stream().filter(x -> "b".equals(x.getName())).findFirst().orElseThrow();
+            NDArray b =
+                    list.stream().filter(x -> "b".equals(x.getName())).findFirst().orElseThrow();
             assertThat(b.getShape().getShape()).containsExactly(2, 3);
             assertThat(b.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
         }
@@ -45,8 +45,9 @@ class SafetensorsTest {
 
     @Test
     void readsHandWrittenF16AndBf16() throws Exception {
-        String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
-                + "\"g\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[4,6]}}";
+        String header =
+                "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
+                        + "\"g\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[4,6]}}";
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(8 + h.length + 6).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(h.length).put(h);
@@ -68,7 +69,8 @@ class SafetensorsTest {
         buf.putLong(h.length).put(h).putLong(7);
         Path file = dir.resolve("i.safetensors");
         Files.write(file, buf.array());
-        assertThatThrownBy(() -> Safetensors.read(file)).isInstanceOf(java.io.IOException.class)
+        assertThatThrownBy(() -> Safetensors.read(file))
+                .isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("'x' has unsupported dtype I64");
     }
 }

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The summary-only pass (text prefilled with the base weights into a KV cache, then the summary step with
- * the LoRA) against an independent computation: ONE forward over text + summary tokens under the GEM mask
- * in which the LoRA delta is multiplied by a 0/1 indicator of the summary positions. Values and gradients
- * must agree.
+ * The summary-only pass (text prefilled with the base weights into a KV cache, then the summary
+ * step with the LoRA) against an independent computation: ONE forward over text + summary tokens
+ * under the GEM mask in which the LoRA delta is multiplied by a 0/1 indicator of the summary
+ * positions. Values and gradients must agree.
  */
 class SummaryPassTest {
     private static LlamaModel model;
@@ -41,16 +41,26 @@ class SummaryPassTest {
         Random r = new Random(5);
         for (int i = 0; i < config.numLayers(); i++) {
             for (String t : List.of("wq", "wk", "wv", "wo", "w1", "w2", "w3")) {
-                long[] w = model.baseLinear().weight(LlamaWeights.layer(i, t)).getShape().getShape();
-                NDArray a = params.randomNormal(0, 0.3f, new Shape(3, w[1]), ai.djl.ndarray.types.DataType.FLOAT32);
-                NDArray b = params.randomNormal(0, 0.3f, new Shape(w[0], 3), ai.djl.ndarray.types.DataType.FLOAT32);
+                long[] w =
+                        model.baseLinear().weight(LlamaWeights.layer(i, t)).getShape().getShape();
+                NDArray a =
+                        params.randomNormal(
+                                0, 0.3f, new Shape(3, w[1]), ai.djl.ndarray.types.DataType.FLOAT32);
+                NDArray b =
+                        params.randomNormal(
+                                0, 0.3f, new Shape(w[0], 3), ai.djl.ndarray.types.DataType.FLOAT32);
                 a.setRequiresGradient(true);
                 b.setRequiresGradient(true);
                 LORA.put(LlamaWeights.layer(i, t), new NDArray[] {a, b});
             }
         }
         // trainable summary rows, as in training: the text prefill must not record them
-        NDArray rows = params.randomNormal(0, 1f, new Shape(2, config.hiddenSize()), ai.djl.ndarray.types.DataType.FLOAT32);
+        NDArray rows =
+                params.randomNormal(
+                        0,
+                        1f,
+                        new Shape(2, config.hiddenSize()),
+                        ai.djl.ndarray.types.DataType.FLOAT32);
         rows.setRequiresGradient(true);
         model.setExtraEmbeddings(rows);
     }
@@ -71,7 +81,11 @@ class SummaryPassTest {
     }
 
     private static List<int[]> texts() {
-        return List.of(new int[] {5, 9, 17, 3, 44, 2}, new int[] {8}, new int[] {}, new int[] {60, 61, 62});
+        return List.of(
+                new int[] {5, 9, 17, 3, 44, 2},
+                new int[] {8},
+                new int[] {},
+                new int[] {60, 61, 62});
     }
 
     /** Reference: one forward with the GEM mask, LoRA delta gated to summary positions only. */
@@ -88,15 +102,21 @@ class SummaryPassTest {
     void valuesMatchOneForwardWithTheLoraGatedToSummaryPositions() {
         for (int k : new int[] {1, 2}) {
             try (NDManager m = model.newManager()) {
-                float[] got = SummaryPass.pooled(model, m, texts(), k, summaryLinear()).toFloatArray();
+                float[] got =
+                        SummaryPass.pooled(model, m, texts(), k, summaryLinear()).toFloatArray();
                 float[] want = reference(m, texts(), k).toFloatArray();
                 assertThat(got).hasSameSizeAs(want);
                 for (int i = 0; i < want.length; i++) {
-                    assertThat(got[i]).as("k=" + k + " [" + i + "]").isCloseTo(want[i],
-                            org.assertj.core.data.Offset.offset(2e-4f * Math.max(1f, Math.abs(want[i]))));
+                    assertThat(got[i])
+                            .as("k=" + k + " [" + i + "]")
+                            .isCloseTo(
+                                    want[i],
+                                    org.assertj.core.data.Offset.offset(
+                                            2e-4f * Math.max(1f, Math.abs(want[i]))));
                 }
                 // the LoRA changes the summary states (else the comparison would prove nothing)
-                float[] plain = SummaryPass.pooled(model, m, texts(), k, model.baseLinear()).toFloatArray();
+                float[] plain =
+                        SummaryPass.pooled(model, m, texts(), k, model.baseLinear()).toFloatArray();
                 double diff = 0;
                 for (int i = 0; i < want.length; i++) {
                     diff += Math.abs(plain[i] - want[i]);
@@ -116,8 +136,12 @@ class SummaryPassTest {
             float[] b = e.getValue();
             for (int i = 0; i < b.length; i++) {
                 norm += Math.abs(b[i]);
-                assertThat(a[i]).as(e.getKey() + "[" + i + "]").isCloseTo(b[i],
-                        org.assertj.core.data.Offset.offset(1e-3f * Math.max(1f, Math.abs(b[i]))));
+                assertThat(a[i])
+                        .as(e.getKey() + "[" + i + "]")
+                        .isCloseTo(
+                                b[i],
+                                org.assertj.core.data.Offset.offset(
+                                        1e-3f * Math.max(1f, Math.abs(b[i]))));
             }
         }
         assertThat(norm).as("gradients are not all zero").isGreaterThan(1e-3);
@@ -127,8 +151,10 @@ class SummaryPassTest {
         Map<String, float[]> out = new HashMap<>();
         try (NDManager m = model.newManager()) {
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray pooled = summaryPass ? SummaryPass.pooled(model, m, texts(), 1, summaryLinear())
-                        : reference(m, texts(), 1);
+                NDArray pooled =
+                        summaryPass
+                                ? SummaryPass.pooled(model, m, texts(), 1, summaryLinear())
+                                : reference(m, texts(), 1);
                 NDArray target = m.create(new float[] {1f, -2f, 0.5f, 3f}).reshape(4, 1);
                 gc.backward(pooled.mul(pooled).mul(target).sum());
             }

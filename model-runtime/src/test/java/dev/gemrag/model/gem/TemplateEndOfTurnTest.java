@@ -15,12 +15,21 @@ class TemplateEndOfTurnTest {
     @Test
     void theTemplatesEndOfTurnTokenBecomesAStopToken() {
         Checkpoint loaded = CheckpointLoader.load(FamilyFixture.load("qwen3").gguf());
-        Checkpoint noStops = new Checkpoint(loaded.source(), loaded.sha256(), loaded.config(), loaded.weights(),
-                loaded.tokenizerJson(), loaded.chatTemplate(), loaded.bosTokenId(), List.of());
+        Checkpoint noStops =
+                new Checkpoint(
+                        loaded.source(),
+                        loaded.sha256(),
+                        loaded.config(),
+                        loaded.weights(),
+                        loaded.tokenizerJson(),
+                        loaded.chatTemplate(),
+                        loaded.bosTokenId(),
+                        List.of());
         try (HfTextTokenizer tok = HfTextTokenizer.of(loaded)) {
             ChatTemplate template = ModelRuntime.chatTemplate(noStops, tok);
             Checkpoint withStop = ModelRuntime.withEndOfTurn(noStops, template, tok);
-            assertThat(withStop.eosTokenIds()).containsExactly(tok.specialTokens().id("<|im_end|>"));
+            assertThat(withStop.eosTokenIds())
+                    .containsExactly(tok.specialTokens().id("<|im_end|>"));
             assertThat(ModelRuntime.withEndOfTurn(withStop, template, tok)).isSameAs(withStop);
         }
     }

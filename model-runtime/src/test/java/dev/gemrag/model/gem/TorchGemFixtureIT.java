@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Java embedder against an independent implementation: the PyTorch forward of the GPU trainer
  * (tools/gem_train) with a random adapter (k = 2, LoRA on wq and w2), fixture made by
- * tools/gem_fixture/make_torch_gem_fixture.py. Same ids in, same unit vectors out (GEM, MEAN, LAST),
- * batched with right padding on both sides.
+ * tools/gem_fixture/make_torch_gem_fixture.py. Same ids in, same unit vectors out (GEM, MEAN,
+ * LAST), batched with right padding on both sides.
  */
 class TorchGemFixtureIT {
     private static final Path DIR = Path.of("src/test/resources/gem/torch-fixture");
@@ -27,14 +27,17 @@ class TorchGemFixtureIT {
         JsonNode fx = new ObjectMapper().readTree(Files.readString(DIR.resolve("embeddings.json")));
         int k = fx.get("k").asInt();
         List<int[]> rows = new ArrayList<>();
-        fx.get("rows").forEach(r -> {
-            int[] ids = new int[r.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = r.get(i).asInt();
-            }
-            rows.add(ids);
-        });
-        try (GemLanguageModel m = ModelRuntime.load(DefaultModel.path(), DIR.resolve("fixture.json"))) {
+        fx.get("rows")
+                .forEach(
+                        r -> {
+                            int[] ids = new int[r.size()];
+                            for (int i = 0; i < ids.length; i++) {
+                                ids[i] = r.get(i).asInt();
+                            }
+                            rows.add(ids);
+                        });
+        try (GemLanguageModel m =
+                ModelRuntime.load(DefaultModel.path(), DIR.resolve("fixture.json"))) {
             assertThat(m.embeddingSettings().k()).isEqualTo(k);
             int vocab = m.llama().vocabSize();
             for (Pooling p : Pooling.values()) {
@@ -47,8 +50,10 @@ class TorchGemFixtureIT {
                     }
                     inputs.add(new EmbeddingInput(ids, new GemLayout(text.length, kk, 0)));
                 }
-                GemEmbedder e = p == Pooling.GEM ? m.embedder(m.embeddingSettings())
-                        : m.embedder(EmbeddingSettings.base(p, 512));
+                GemEmbedder e =
+                        p == Pooling.GEM
+                                ? m.embedder(m.embeddingSettings())
+                                : m.embedder(EmbeddingSettings.base(p, 512));
                 List<float[]> got = e.embedInputs(inputs);
                 JsonNode want = fx.get(p.name().toLowerCase(java.util.Locale.ROOT));
                 for (int r = 0; r < rows.size(); r++) {
@@ -63,7 +68,8 @@ class TorchGemFixtureIT {
                     assertThat(dot).as("%s row %d cosine", p, r).isGreaterThan(0.99999);
                 }
             }
-            // The public path agrees with the id path: GEM vectors through embed(texts) are unit length.
+            // The public path agrees with the id path: GEM vectors through embed(texts) are unit
+            // length.
             assertThat(m.embed(List.of("copy files"), EmbedRole.QUERY).get(0)).hasSize(576);
         }
     }

@@ -21,9 +21,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each chat template of llama.cpp's models/templates that belongs to a supported family, rendered by us (Jinjava)
- * and by llama-cpp-python's Jinja2ChatFormatter (jinja2) for the same conversation: identical text.
- * Fixtures: {@code src/test/resources/templates} ({@code tools/fixtures/make_template_fixtures.py}).
+ * Each chat template of llama.cpp's models/templates that belongs to a supported family, rendered
+ * by us (Jinjava) and by llama-cpp-python's Jinja2ChatFormatter (jinja2) for the same conversation:
+ * identical text. Fixtures: {@code src/test/resources/templates} ({@code
+ * tools/fixtures/make_template_fixtures.py}).
  */
 class ChatTemplateLlamaCppTest {
     private static final JsonNode EXPECTED = read("/templates/expected.json");
@@ -42,13 +43,22 @@ class ChatTemplateLlamaCppTest {
     @MethodSource("templates")
     void rendersLikeLlamaCppPython(String name, JsonNode expected) throws IOException {
         String template;
-        try (InputStream in = ChatTemplateLlamaCppTest.class.getResourceAsStream("/templates/" + name + ".jinja")) {
+        try (InputStream in =
+                ChatTemplateLlamaCppTest.class.getResourceAsStream(
+                        "/templates/" + name + ".jinja")) {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Clock clock = Clock.fixed(LocalDateTime.parse(EXPECTED.get("date").asText()).toInstant(ZoneOffset.UTC),
-                ZoneOffset.UTC);
-        ChatTemplate t = ChatTemplate.fromJinja(template, expected.get("bos_token").asText(),
-                expected.get("eos_token").asText(), clock);
+        Clock clock =
+                Clock.fixed(
+                        LocalDateTime.parse(EXPECTED.get("date").asText())
+                                .toInstant(ZoneOffset.UTC),
+                        ZoneOffset.UTC);
+        ChatTemplate t =
+                ChatTemplate.fromJinja(
+                        template,
+                        expected.get("bos_token").asText(),
+                        expected.get("eos_token").asText(),
+                        clock);
         List<ChatMessage> conversation = new ArrayList<>();
         for (JsonNode m : EXPECTED.get("conversation")) {
             conversation.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
@@ -56,12 +66,16 @@ class ChatTemplateLlamaCppTest {
         assertThat(t.render(conversation)).isEqualTo(expected.get("rendered").asText());
     }
 
-    /** ChatTemplate is shared by concurrent answer requests: parallel renders give the same text. */
+    /**
+     * ChatTemplate is shared by concurrent answer requests: parallel renders give the same text.
+     */
     @org.junit.jupiter.api.Test
     void rendersConcurrently() throws Exception {
         JsonNode qwen = EXPECTED.get("templates").get("Qwen-Qwen3-0.6B");
         String template;
-        try (InputStream in = ChatTemplateLlamaCppTest.class.getResourceAsStream("/templates/Qwen-Qwen3-0.6B.jinja")) {
+        try (InputStream in =
+                ChatTemplateLlamaCppTest.class.getResourceAsStream(
+                        "/templates/Qwen-Qwen3-0.6B.jinja")) {
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         ChatTemplate t = ChatTemplate.fromJinja(template, "", "<|im_end|>");
@@ -69,7 +83,8 @@ class ChatTemplateLlamaCppTest {
         for (JsonNode m : EXPECTED.get("conversation")) {
             conversation.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
             List<java.util.concurrent.Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 64; i++) {

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Generation on a tiny random Llama: cache vs recomputation, batches vs single prompts, stops, sampling. */
+/**
+ * Generation on a tiny random Llama: cache vs recomputation, batches vs single prompts, stops,
+ * sampling.
+ */
 class GeneratorTest {
     static LlamaModel model;
     static LlamaConfig config;
@@ -44,7 +47,8 @@ class GeneratorTest {
         List<Integer> recomputed = new ArrayList<>();
         List<Integer> cached = new ArrayList<>();
         float worst = 0;
-        try (NDManager m = model.newManager(); KvCache cache = model.newCache(1, prompt.length + steps)) {
+        try (NDManager m = model.newManager();
+                KvCache cache = model.newCache(1, prompt.length + steps)) {
             // cached path: prefill then one token per step
             float[] cachedLogits = logitsLast(m, prompt, 0, cache);
             List<Integer> seq = new ArrayList<>(toList(prompt));
@@ -66,7 +70,8 @@ class GeneratorTest {
         assertThat(cached).isEqualTo(recomputed);
         // the Generator (no stop tokens) produces exactly the recomputed greedy tokens
         Generator g = new Generator(model, null, List.of());
-        GenerationResult r = g.generateTokens(List.of(prompt), GenerationParams.greedy(steps)).get(0);
+        GenerationResult r =
+                g.generateTokens(List.of(prompt), GenerationParams.greedy(steps)).get(0);
         assertThat(r.tokens()).isEqualTo(recomputed);
         assertThat(r.finishReason()).isEqualTo("length");
         assertThat(r.promptTokens()).isEqualTo(prompt.length);
@@ -81,17 +86,31 @@ class GeneratorTest {
         List<GenerationResult> batch = g.generateTokens(prompts, p);
         for (int i = 0; i < prompts.size(); i++) {
             GenerationResult alone = g.generateTokens(List.of(prompts.get(i)), p).get(0);
-            assertThat(batch.get(i).tokens()).as("prompt %d", i).isEqualTo(alone.tokens()).hasSize(16);
+            assertThat(batch.get(i).tokens())
+                    .as("prompt %d", i)
+                    .isEqualTo(alone.tokens())
+                    .hasSize(16);
         }
-        // a cache that starts with 3 decode slots and doubles (11 + 3 slots, then doubled) on the way gives the same tokens
-        List<GenerationResult> grown = new Generator(model, null, List.of()).withInitialDecodeSlots(3).generateTokens(prompts, p);
+        // a cache that starts with 3 decode slots and doubles (11 + 3 slots, then doubled) on the
+        // way gives the same tokens
+        List<GenerationResult> grown =
+                new Generator(model, null, List.of())
+                        .withInitialDecodeSlots(3)
+                        .generateTokens(prompts, p);
         for (int i = 0; i < prompts.size(); i++) {
-            assertThat(grown.get(i).tokens()).as("grown-cache prompt %d", i).isEqualTo(batch.get(i).tokens());
+            assertThat(grown.get(i).tokens())
+                    .as("grown-cache prompt %d", i)
+                    .isEqualTo(batch.get(i).tokens());
         }
         // prefill in chunks of 4 columns (3 chunks through the cache) gives the same completions
-        List<GenerationResult> chunked = new Generator(model, null, List.of()).withPrefillChunk(4).generateTokens(prompts, p);
+        List<GenerationResult> chunked =
+                new Generator(model, null, List.of())
+                        .withPrefillChunk(4)
+                        .generateTokens(prompts, p);
         for (int i = 0; i < prompts.size(); i++) {
-            assertThat(chunked.get(i).tokens()).as("chunked prompt %d", i).isEqualTo(batch.get(i).tokens());
+            assertThat(chunked.get(i).tokens())
+                    .as("chunked prompt %d", i)
+                    .isEqualTo(batch.get(i).tokens());
         }
     }
 
@@ -100,8 +119,10 @@ class GeneratorTest {
         Random rnd = new Random(12);
         List<int[]> prompts = List.of(randomIds(rnd, 4), randomIds(rnd, 9), randomIds(rnd, 2));
         GenerationParams p = GenerationParams.greedy(20);
-        List<GenerationResult> free = new Generator(model, null, List.of()).generateTokens(prompts, p);
-        // a stop id taken from the middle of prompt 1's free completion, absent from its first tokens
+        List<GenerationResult> free =
+                new Generator(model, null, List.of()).generateTokens(prompts, p);
+        // a stop id taken from the middle of prompt 1's free completion, absent from its first
+        // tokens
         List<Integer> t1 = free.get(1).tokens();
         int stopAt = -1;
         for (int i = 3; i < t1.size(); i++) {
@@ -120,7 +141,8 @@ class GeneratorTest {
             List<Integer> expected = cut < 0 ? f : f.subList(0, cut);
             assertThat(stopped.get(i).tokens()).as("prompt %d", i).isEqualTo(expected);
             assertThat(stopped.get(i).finishReason()).isEqualTo(cut < 0 ? "length" : "stop");
-            assertThat(stopped.get(i).tokens()).isEqualTo(g.generateTokens(List.of(prompts.get(i)), p).get(0).tokens());
+            assertThat(stopped.get(i).tokens())
+                    .isEqualTo(g.generateTokens(List.of(prompts.get(i)), p).get(0).tokens());
         }
         assertThat(stopped.get(1).tokens()).hasSize(stopAt);
         assertThat(stopped.get(1).prefillNanos()).isPositive();
@@ -138,18 +160,27 @@ class GeneratorTest {
         GenerationResult alone = g.generateTokens(List.of(prompts.get(1)), p).get(0);
         assertThat(a.get(0).tokens()).isEqualTo(b.get(0).tokens());
         assertThat(a.get(1).tokens()).isEqualTo(alone.tokens());
-        List<Integer> greedy = g.generateTokens(List.of(prompts.get(1)), GenerationParams.greedy(24)).get(0).tokens();
-        List<Integer> otherSeed = g.generateTokens(List.of(prompts.get(1)), new GenerationParams(24, 0.9f, 0.95f, 78))
-                .get(0).tokens();
+        List<Integer> greedy =
+                g.generateTokens(List.of(prompts.get(1)), GenerationParams.greedy(24))
+                        .get(0)
+                        .tokens();
+        List<Integer> otherSeed =
+                g.generateTokens(List.of(prompts.get(1)), new GenerationParams(24, 0.9f, 0.95f, 78))
+                        .get(0)
+                        .tokens();
         assertThat(a.get(1).tokens()).as("sampling is not greedy").isNotEqualTo(greedy);
         assertThat(otherSeed).as("another seed draws differently").isNotEqualTo(alone.tokens());
     }
 
     @Test
     void generationLeavesNoArraysBehind() {
-        Generator g = new Generator(model, null, List.of(5, 6, 7)).withInitialDecodeSlots(2).withPrefillChunk(3);
+        Generator g =
+                new Generator(model, null, List.of(5, 6, 7))
+                        .withInitialDecodeSlots(2)
+                        .withPrefillChunk(3);
         List<int[]> prompts = List.of(randomIds(new Random(1), 4), randomIds(new Random(2), 7));
-        g.generateTokens(prompts, GenerationParams.greedy(8)); // warm-up: lazily created engine state
+        g.generateTokens(
+                prompts, GenerationParams.greedy(8)); // warm-up: lazily created engine state
         NDManager modelManager;
         try (NDManager probe = model.newManager()) {
             modelManager = probe.getParentManager();
@@ -172,7 +203,12 @@ class GeneratorTest {
             }
             int past = cache == null ? 0 : cache.length();
             NDArray mask = AttentionMasks.causal(m, 1, ids.length, past, null);
-            NDArray h = model.forward(m.create(l, new Shape(1, ids.length)), m.create(pos, new Shape(1, ids.length)), mask, cache);
+            NDArray h =
+                    model.forward(
+                            m.create(l, new Shape(1, ids.length)),
+                            m.create(pos, new Shape(1, ids.length)),
+                            mask,
+                            cache);
             return model.logitsAt(h, new int[] {ids.length - 1}).toFloatArray();
         }
     }

@@ -30,13 +30,15 @@ class RepetitionControlsTest {
     void repetitionPenaltyLooksOnlyAtTheWindow() {
         float[] logits = {2f, -1f, 0.5f, 3f};
         // window 2 of [0, 1, 3]: only 1 and 3 -> -1*1.5 = -1.5, 3/1.5 = 2
-        assertThat(apply(new RepetitionPenalty(1.5f, 2), logits, 0, 1, 3)).containsExactly(2f, -1.5f, 0.5f, 2f);
+        assertThat(apply(new RepetitionPenalty(1.5f, 2), logits, 0, 1, 3))
+                .containsExactly(2f, -1.5f, 0.5f, 2f);
     }
 
     @Test
     void frequencyAndPresenceSubtractCountTimesFrequencyPlusPresence() {
         float[] logits = {2f, -1f, 0.5f, 3f};
-        // counts: 0 -> 3, 2 -> 1; freq 0.5, presence 0.25: 2 - (1.5 + 0.25) = 0.25, 0.5 - (0.5 + 0.25) = -0.25
+        // counts: 0 -> 3, 2 -> 1; freq 0.5, presence 0.25: 2 - (1.5 + 0.25) = 0.25, 0.5 - (0.5 +
+        // 0.25) = -0.25
         assertThat(apply(new FrequencyPresencePenalty(0.5f, 0.25f, 0), logits, 0, 2, 0, 0))
                 .containsExactly(0.25f, -1f, -0.25f, 3f);
         // window 1: only the last 0 counts -> 2 - 0.75 = 1.25
@@ -48,11 +50,14 @@ class RepetitionControlsTest {
     void noRepeatNgramExact() {
         float[] logits = {1f, 2f, 3f, 4f, 5f};
         // n = 2, history 1 2 3 1 2: the last token is 2; "2" was followed by token 3 -> ban id 3
-        assertThat(apply(new NoRepeatNgram(2), logits, 1, 2, 3, 1, 2)).containsExactly(1f, 2f, 3f, NEG_INF, 5f);
+        assertThat(apply(new NoRepeatNgram(2), logits, 1, 2, 3, 1, 2))
+                .containsExactly(1f, 2f, 3f, NEG_INF, 5f);
         // n = 3, history 4 1 2 0 1 2: the last two, "1 2", occurred at 1..2 followed by 0 -> ban 0
-        assertThat(apply(new NoRepeatNgram(3), logits, 4, 1, 2, 0, 1, 2)).containsExactly(NEG_INF, 2f, 3f, 4f, 5f);
+        assertThat(apply(new NoRepeatNgram(3), logits, 4, 1, 2, 0, 1, 2))
+                .containsExactly(NEG_INF, 2f, 3f, 4f, 5f);
         // n = 1 bans everything generated
-        assertThat(apply(new NoRepeatNgram(1), logits, 4, 1)).containsExactly(1f, NEG_INF, 3f, 4f, NEG_INF);
+        assertThat(apply(new NoRepeatNgram(1), logits, 4, 1))
+                .containsExactly(1f, NEG_INF, 3f, 4f, NEG_INF);
         // too short a history: nothing
         assertThat(apply(new NoRepeatNgram(3), logits, 2)).containsExactly(logits);
     }
@@ -61,18 +66,21 @@ class RepetitionControlsTest {
     void dryPenalisesTheTokenThatExtendsARepeatExponentially() {
         float[] logits = {1f, 1f, 1f, 1f, 1f, 1f};
         // history 1 2 3 4 1 2 3: suffix "1 2 3" (L = 3) occurred before, followed by 4;
-        // suffix "3" alone also matches nowhere else. multiplier 0.8, base 2, allowed 2: 4 loses 0.8 * 2^(3-2) = 1.6
+        // suffix "3" alone also matches nowhere else. multiplier 0.8, base 2, allowed 2: 4 loses
+        // 0.8 * 2^(3-2) = 1.6
         float[] out = apply(new DryPenalty(0.8f, 2f, 2), logits, 1, 2, 3, 4, 1, 2, 3);
         assertThat(out[4]).isCloseTo(1f - 1.6f, within(1e-6f));
         assertThat(new float[] {out[0], out[1], out[2], out[3], out[5]}).containsOnly(1f);
         // allowed length 4 > L = 3: no penalty
-        assertThat(apply(new DryPenalty(0.8f, 2f, 4), logits, 1, 2, 3, 4, 1, 2, 3)).containsExactly(logits);
+        assertThat(apply(new DryPenalty(0.8f, 2f, 4), logits, 1, 2, 3, 4, 1, 2, 3))
+                .containsExactly(logits);
     }
 
     @Test
     void dryTakesTheLongestMatchPerToken() {
         float[] logits = {0f, 0f, 0f, 0f};
-        // history 2 1 0 3 1 0 2 1 0: suffix "2 1 0" matches at 0..2 (L=3, next 3); "1 0" at 4..5 (L=2, next 2)
+        // history 2 1 0 3 1 0 2 1 0: suffix "2 1 0" matches at 0..2 (L=3, next 3); "1 0" at 4..5
+        // (L=2, next 2)
         float[] out = apply(new DryPenalty(1f, 2f, 1), logits, 2, 1, 0, 3, 1, 0, 2, 1, 0);
         assertThat(out[3]).isEqualTo(-4f); // 1 * 2^(3-1)
         assertThat(out[2]).isEqualTo(-2f); // 1 * 2^(2-1)
@@ -113,7 +121,12 @@ class RepetitionControlsTest {
     @Test
     void topKAndMinPRestrictWhatIsDrawnAndDrawsAreSeeded() {
         // log-probs 0.4, 0.3, 0.2, 0.1: top-k 2 -> only 0 and 1 (0.4/0.7, 0.3/0.7)
-        float[] logits = {(float) Math.log(0.4), (float) Math.log(0.3), (float) Math.log(0.2), (float) Math.log(0.1)};
+        float[] logits = {
+            (float) Math.log(0.4),
+            (float) Math.log(0.3),
+            (float) Math.log(0.2),
+            (float) Math.log(0.1)
+        };
         Sampler s = new Sampler(1f, 1f, 5, 2, 0f, List.of());
         int[] counts = new int[4];
         for (int i = 0; i < 20000; i++) {

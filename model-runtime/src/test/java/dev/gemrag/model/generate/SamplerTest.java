@@ -24,7 +24,8 @@ class SamplerTest {
 
     @Test
     void nucleusOverAFlatTailStillFindsAllMembers() {
-        // 1000 equally likely ids below the first sorting threshold: the threshold must keep dropping
+        // 1000 equally likely ids below the first sorting threshold: the threshold must keep
+        // dropping
         double[] p = new double[1000];
         java.util.Arrays.fill(p, 1e-3);
         assertThat(Sampler.nucleus(p, 0.5f)).hasSize(500).startsWith(0, 1, 2);

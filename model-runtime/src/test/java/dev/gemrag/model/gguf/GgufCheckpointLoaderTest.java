@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GgufCheckpointLoaderTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void loadsTinyLlamaWithConfigWeightsAndVocabulary() throws Exception {
@@ -34,8 +33,10 @@ class GgufCheckpointLoaderTest {
         assertThat(c.tiedEmbeddings()).isFalse();
         assertThat(c.attentionBias()).isFalse();
         // non-permuted weights come back bit for bit
-        assertThat(cp.weights().get("layers.1.w2").data()).isEqualTo(model.weights().get("layers.1.w2").data());
-        assertThat(cp.weights().get("output").data()).isEqualTo(model.weights().get("output").data());
+        assertThat(cp.weights().get("layers.1.w2").data())
+                .isEqualTo(model.weights().get("layers.1.w2").data());
+        assertThat(cp.weights().get("output").data())
+                .isEqualTo(model.weights().get("output").data());
         assertThat(cp.weights().get("layers.0.wv").shape()).containsExactly(16, 32);
         assertThat(cp.eosTokenIds()).containsExactly(TinyVocab.IM_END, TinyVocab.ENDOFTEXT);
         assertThat(cp.bosTokenId()).isEqualTo(-1);
@@ -45,7 +46,9 @@ class GgufCheckpointLoaderTest {
 
     @Test
     void tiedEmbeddingsWhenOutputIsAbsent() throws Exception {
-        Path f = GgufTestWriter.writeLlama(TinyLlama.random(2, true), dir.resolve("tied.gguf"), true);
+        Path f =
+                GgufTestWriter.writeLlama(
+                        TinyLlama.random(2, true), dir.resolve("tied.gguf"), true);
         Checkpoint cp = CheckpointLoader.load(f);
         assertThat(cp.config().tiedEmbeddings()).isTrue();
         assertThat(cp.weights().has("output")).isFalse();
@@ -53,10 +56,15 @@ class GgufCheckpointLoaderTest {
 
     @Test
     void unknownArchitectureIsNamed() throws Exception {
-        Path f = new GgufTestWriter().putString("general.architecture", "mamba")
-                .addF32("token_embd.weight", new long[] {4, 2}, new float[8]).write(dir.resolve("mamba.gguf"));
-        assertThatThrownBy(() -> CheckpointLoader.load(f)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("mamba.gguf").hasMessageContaining("unsupported architecture 'mamba'")
+        Path f =
+                new GgufTestWriter()
+                        .putString("general.architecture", "mamba")
+                        .addF32("token_embd.weight", new long[] {4, 2}, new float[8])
+                        .write(dir.resolve("mamba.gguf"));
+        assertThatThrownBy(() -> CheckpointLoader.load(f))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("mamba.gguf")
+                .hasMessageContaining("unsupported architecture 'mamba'")
                 .hasMessageContaining("llama, mistral, qwen2");
     }
 
@@ -64,41 +72,60 @@ class GgufCheckpointLoaderTest {
     void unsupportedTensorTypeNamesFileTensorAndType() throws Exception {
         TinyLlama model = TinyLlama.random(3, true);
         Path good = GgufTestWriter.writeLlama(model, dir.resolve("good.gguf"), false);
-        // Same metadata, plus one Q3_K tensor (ggml type 11, 110 bytes per block of 256) that the loader must use.
+        // Same metadata, plus one Q3_K tensor (ggml type 11, 110 bytes per block of 256) that the
+        // loader must use.
         GgufFile file = GgufReader.read(good);
         GgufTestWriter w = new GgufTestWriter();
-        file.metadata().asMap().forEach((k, v) -> {
-            if (v instanceof List<?> list) {
-                w.putArray(k, list.get(0) instanceof String ? GgufTestWriter.STRING : GgufTestWriter.INT32, list);
-            } else if (v instanceof String s) {
-                w.putString(k, s);
-            } else if (v instanceof Float fl) {
-                w.putF32(k, fl);
-            } else if (v instanceof Boolean b) {
-                w.putBool(k, b);
-            } else {
-                w.putU32(k, ((Number) v).longValue());
-            }
-        });
-        file.tensors().values().forEach(t -> {
-            if (t.name().equals("blk.0.ffn_up.weight")) {
-                w.addTensor(t.name(), t.dims(), 11, new byte[(int) (t.count() / 256 * 110)]);
-            } else {
-                byte[] data = new byte[(int) file.byteSize(t)];
-                file.map(t).get(data);
-                w.addTensor(t.name(), t.dims(), t.typeId(), data);
-            }
-        });
+        file.metadata()
+                .asMap()
+                .forEach(
+                        (k, v) -> {
+                            if (v instanceof List<?> list) {
+                                w.putArray(
+                                        k,
+                                        list.get(0) instanceof String
+                                                ? GgufTestWriter.STRING
+                                                : GgufTestWriter.INT32,
+                                        list);
+                            } else if (v instanceof String s) {
+                                w.putString(k, s);
+                            } else if (v instanceof Float fl) {
+                                w.putF32(k, fl);
+                            } else if (v instanceof Boolean b) {
+                                w.putBool(k, b);
+                            } else {
+                                w.putU32(k, ((Number) v).longValue());
+                            }
+                        });
+        file.tensors()
+                .values()
+                .forEach(
+                        t -> {
+                            if (t.name().equals("blk.0.ffn_up.weight")) {
+                                w.addTensor(
+                                        t.name(),
+                                        t.dims(),
+                                        11,
+                                        new byte[(int) (t.count() / 256 * 110)]);
+                            } else {
+                                byte[] data = new byte[(int) file.byteSize(t)];
+                                file.map(t).get(data);
+                                w.addTensor(t.name(), t.dims(), t.typeId(), data);
+                            }
+                        });
         Path bad = w.write(dir.resolve("q3_k.gguf"));
-        assertThatThrownBy(() -> CheckpointLoader.load(bad)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("q3_k.gguf").hasMessageContaining("'blk.0.ffn_up.weight'")
+        assertThatThrownBy(() -> CheckpointLoader.load(bad))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("q3_k.gguf")
+                .hasMessageContaining("'blk.0.ffn_up.weight'")
                 .hasMessageContaining("Q3_K");
     }
 
     @Test
     void missingModelPathIsNamed() {
         assertThatThrownBy(() -> CheckpointLoader.load(dir.resolve("absent.gguf")))
-                .hasMessageContaining("absent.gguf").hasMessageContaining("not found");
+                .hasMessageContaining("absent.gguf")
+                .hasMessageContaining("not found");
     }
 
     @Test

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.util.Set;
-import java.util.TreeSet;
-
 import dev.gemrag.model.Checkpoint;
 import dev.gemrag.model.CheckpointLoader;
 import dev.gemrag.model.LlamaConfig;
@@ -16,13 +12,19 @@ import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.fetch.DefaultModel;
 import dev.gemrag.model.tokenizer.SpecialTokens;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Loads the real default model (SmolLM2-135M-Instruct Q4_1) once and checks what the forward pass relies on. */
+/**
+ * Loads the real default model (SmolLM2-135M-Instruct Q4_1) once and checks what the forward pass
+ * relies on.
+ */
 class GgufDefaultModelIT {
     private static Path path;
     private static Checkpoint checkpoint;
@@ -48,8 +50,23 @@ class GgufDefaultModelIT {
     @Test
     void configIsSmolLm2_135m() {
         LlamaConfig c = checkpoint.config();
-        assertThat(c).isEqualTo(new LlamaConfig("llama", 49152, 576, 1536, 30, 9, 3, 64, 1e-5f, 100000f, 8192,
-                true, false, RopeLayout.INTERLEAVED));
+        assertThat(c)
+                .isEqualTo(
+                        new LlamaConfig(
+                                "llama",
+                                49152,
+                                576,
+                                1536,
+                                30,
+                                9,
+                                3,
+                                64,
+                                1e-5f,
+                                100000f,
+                                8192,
+                                true,
+                                false,
+                                RopeLayout.INTERLEAVED));
         assertThat(checkpoint.sha256()).isEqualTo(DefaultModel.SHA256);
     }
 
@@ -70,24 +87,33 @@ class GgufDefaultModelIT {
         }
     }
 
-    /** Independent reference: llama.cpp's gguf-py (numpy) dequantised the same tensors (tools/fixtures/gguf_dequant_reference.py). */
+    /**
+     * Independent reference: llama.cpp's gguf-py (numpy) dequantised the same tensors
+     * (tools/fixtures/gguf_dequant_reference.py).
+     */
     @Test
     void dequantisedValuesMatchGgufPy() throws Exception {
         JsonNode fixture;
-        try (InputStream in = getClass().getResourceAsStream("/fixtures/smollm2-gguf-py-dequant.json")) {
+        try (InputStream in =
+                getClass().getResourceAsStream("/fixtures/smollm2-gguf-py-dequant.json")) {
             fixture = new ObjectMapper().readTree(in);
         }
         assertThat(fixture.get("model_sha256").asText()).isEqualTo(checkpoint.sha256());
         Set<String> types = new TreeSet<>();
         for (JsonNode t : fixture.get("tensors")) {
             types.add(t.get("type").asText());
-            WeightTensor w = checkpoint.weights().get(GgufTensorNames.canonical(t.get("name").asText()));
+            WeightTensor w =
+                    checkpoint.weights().get(GgufTensorNames.canonical(t.get("name").asText()));
             float[] d = w.data();
             JsonNode head = t.get("first_row_head");
             JsonNode tail = t.get("last_row_tail");
             for (int i = 0; i < head.size(); i++) {
-                assertThat(d[i]).as("%s[%d]", w.name(), i).isEqualTo((float) head.get(i).asDouble());
-                assertThat(d[d.length - tail.size() + i]).as("%s tail[%d]", w.name(), i).isEqualTo((float) tail.get(i).asDouble());
+                assertThat(d[i])
+                        .as("%s[%d]", w.name(), i)
+                        .isEqualTo((float) head.get(i).asDouble());
+                assertThat(d[d.length - tail.size() + i])
+                        .as("%s tail[%d]", w.name(), i)
+                        .isEqualTo((float) tail.get(i).asDouble());
             }
             double sum = 0;
             double sumAbs = 0;
@@ -96,8 +122,14 @@ class GgufDefaultModelIT {
                 sumAbs += Math.abs(v);
             }
             // sums over every block catch a wrong block anywhere in the tensor
-            assertThat(sumAbs).as(w.name()).isCloseTo(t.get("sum_abs").asDouble(), within(1e-9 * t.get("sum_abs").asDouble()));
-            assertThat(sum).as(w.name()).isCloseTo(t.get("sum").asDouble(), within(1e-9 * t.get("sum_abs").asDouble()));
+            assertThat(sumAbs)
+                    .as(w.name())
+                    .isCloseTo(
+                            t.get("sum_abs").asDouble(),
+                            within(1e-9 * t.get("sum_abs").asDouble()));
+            assertThat(sum)
+                    .as(w.name())
+                    .isCloseTo(t.get("sum").asDouble(), within(1e-9 * t.get("sum_abs").asDouble()));
         }
         assertThat(types).containsExactly("F32", "Q4_1", "Q8_0");
     }
@@ -109,6 +141,8 @@ class GgufDefaultModelIT {
         assertThat(special.id(SpecialTokens.IM_END)).isEqualTo(2);
         assertThat(checkpoint.eosTokenIds()).startsWith(2).contains(0);
         assertThat(checkpoint.bosTokenId()).isEqualTo(-1);
-        assertThat(checkpoint.chatTemplate()).contains("<|im_start|>").contains("add_generation_prompt");
+        assertThat(checkpoint.chatTemplate())
+                .contains("<|im_start|>")
+                .contains("add_generation_prompt");
     }
 }

@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Load-time benchmark for the default model: prints a table of the best of 5 runs, each phase as a
- * ratio to reading the file's bytes into memory (the I/O floor) measured in the same run.
- * Not a test; run it as the README shows.
+ * ratio to reading the file's bytes into memory (the I/O floor) measured in the same run. Not a
+ * test; run it as the README shows.
  */
 public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
@@ -41,8 +41,13 @@ public final class LoadBenchmark {
             header = Math.min(header, t2 - t1);
             load = Math.min(load, t3 - t2);
         }
-        System.out.printf("model: %s (%.1f MB), %d cores, best of %d (checksum %d)%n", model.getFileName(),
-                Files.size(model) / 1e6, Runtime.getRuntime().availableProcessors(), runs, checksum);
+        System.out.printf(
+                "model: %s (%.1f MB), %d cores, best of %d (checksum %d)%n",
+                model.getFileName(),
+                Files.size(model) / 1e6,
+                Runtime.getRuntime().availableProcessors(),
+                runs,
+                checksum);
         System.out.println("| phase | ms | x file read |");
         System.out.println("|---|---:|---:|");
         row("read file bytes (reference)", read, read);

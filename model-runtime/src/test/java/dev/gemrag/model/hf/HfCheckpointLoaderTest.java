@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HfCheckpointLoaderTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void loadsF32DirectoryUnchanged() throws Exception {
@@ -54,7 +53,8 @@ class HfCheckpointLoaderTest {
         float[] actual = cp.weights().get("layers.1.wq").data();
         for (int i = 0; i < expected.length; i++) {
             // bfloat16 keeps 8 significant bits: rounding error at most half an ulp, 2^-8 relative
-            assertThat(Math.abs(actual[i] - expected[i])).isLessThanOrEqualTo(Math.abs(expected[i]) / 256f + 1e-30f);
+            assertThat(Math.abs(actual[i] - expected[i]))
+                    .isLessThanOrEqualTo(Math.abs(expected[i]) / 256f + 1e-30f);
             // and the widened value is exactly a bfloat16 (low 16 bits zero)
             assertThat(Float.floatToIntBits(actual[i]) & 0xFFFF).isZero();
         }
@@ -63,11 +63,13 @@ class HfCheckpointLoaderTest {
     @Test
     void f16IsReadAsHalfPrecision() throws Exception {
         TinyLlama model = TinyLlama.random(7, true);
-        Checkpoint cp = CheckpointLoader.load(HfTestWriter.write(model, dir.resolve("m"), Dtype.F16));
+        Checkpoint cp =
+                CheckpointLoader.load(HfTestWriter.write(model, dir.resolve("m"), Dtype.F16));
         float[] expected = model.weights().get("token_embd").data();
         float[] actual = cp.weights().get("token_embd").data();
         for (int i = 0; i < expected.length; i++) {
-            assertThat(Math.abs(actual[i] - expected[i])).isLessThanOrEqualTo(Math.abs(expected[i]) / 2048f + 1e-7f);
+            assertThat(Math.abs(actual[i] - expected[i]))
+                    .isLessThanOrEqualTo(Math.abs(expected[i]) / 2048f + 1e-7f);
         }
     }
 
@@ -75,7 +77,8 @@ class HfCheckpointLoaderTest {
     void tiedWhenLmHeadIsAbsentEvenIfConfigSaysUntied() throws Exception {
         TinyLlama model = TinyLlama.random(8, true);
         Path d = HfTestWriter.write(model, dir.resolve("m"), Dtype.F32);
-        ObjectNode config = HfTestWriter.configJson(model.config()).put("tie_word_embeddings", false);
+        ObjectNode config =
+                HfTestWriter.configJson(model.config()).put("tie_word_embeddings", false);
         Files.writeString(d.resolve("config.json"), config.toString());
         assertThat(CheckpointLoader.load(d).config().tiedEmbeddings()).isTrue();
     }
@@ -83,15 +86,18 @@ class HfCheckpointLoaderTest {
     @Test
     void missingConfigIsNamed() throws Exception {
         Path d = Files.createDirectories(dir.resolve("empty"));
-        assertThatThrownBy(() -> CheckpointLoader.load(d)).isInstanceOf(HfFormatException.class)
-                .hasMessageContaining("config.json").hasMessageContaining("not found");
+        assertThatThrownBy(() -> CheckpointLoader.load(d))
+                .isInstanceOf(HfFormatException.class)
+                .hasMessageContaining("config.json")
+                .hasMessageContaining("not found");
     }
 
     @Test
     void missingTokenizerIsNamed() throws Exception {
         Path d = HfTestWriter.write(TinyLlama.random(9, true), dir.resolve("m"), Dtype.F32);
         Files.delete(d.resolve("tokenizer.json"));
-        assertThatThrownBy(() -> CheckpointLoader.load(d)).hasMessageContaining("tokenizer.json")
+        assertThatThrownBy(() -> CheckpointLoader.load(d))
+                .hasMessageContaining("tokenizer.json")
                 .hasMessageContaining("not found");
     }
 
@@ -99,8 +105,11 @@ class HfCheckpointLoaderTest {
     void unknownArchitectureIsNamed() throws Exception {
         TinyLlama model = TinyLlama.random(10, true);
         Path d = HfTestWriter.write(model, dir.resolve("m"), Dtype.F32);
-        Files.writeString(d.resolve("config.json"), HfTestWriter.configJson(model.config()).put("model_type", "gpt2").toString());
-        assertThatThrownBy(() -> CheckpointLoader.load(d)).hasMessageContaining("config.json")
+        Files.writeString(
+                d.resolve("config.json"),
+                HfTestWriter.configJson(model.config()).put("model_type", "gpt2").toString());
+        assertThatThrownBy(() -> CheckpointLoader.load(d))
+                .hasMessageContaining("config.json")
                 .hasMessageContaining("unsupported architecture 'gpt2'");
     }
 
@@ -111,7 +120,8 @@ class HfCheckpointLoaderTest {
         try (RandomAccessFile raf = new RandomAccessFile(weights.toFile(), "rw")) {
             raf.write("GGUFxxxx".getBytes()); // a GGUF file renamed is not a safetensors file
         }
-        assertThatThrownBy(() -> CheckpointLoader.load(d)).hasMessageContaining("model.safetensors")
+        assertThatThrownBy(() -> CheckpointLoader.load(d))
+                .hasMessageContaining("model.safetensors")
                 .hasMessageContaining("not a safetensors file");
     }
 
@@ -122,7 +132,8 @@ class HfCheckpointLoaderTest {
         try (RandomAccessFile raf = new RandomAccessFile(weights.toFile(), "rw")) {
             raf.setLength(raf.length() - 10);
         }
-        assertThatThrownBy(() -> CheckpointLoader.load(d)).hasMessageContaining("model.safetensors")
+        assertThatThrownBy(() -> CheckpointLoader.load(d))
+                .hasMessageContaining("model.safetensors")
                 .hasMessageContaining("truncated");
     }
 
@@ -131,10 +142,15 @@ class HfCheckpointLoaderTest {
         Path d = HfTestWriter.write(TinyLlama.random(13, true), dir.resolve("m"), Dtype.F32);
         Path weights = d.resolve("model.safetensors");
         Files.delete(weights);
-        HfTestWriter.writeRawSafetensors(weights, Map.of("model.norm.weight", new byte[32]),
-                Map.of("model.norm.weight", new long[] {32}), "I8");
-        assertThatThrownBy(() -> CheckpointLoader.load(d)).hasMessageContaining("model.safetensors")
-                .hasMessageContaining("'model.norm.weight'").hasMessageContaining("unsupported dtype I8");
+        HfTestWriter.writeRawSafetensors(
+                weights,
+                Map.of("model.norm.weight", new byte[32]),
+                Map.of("model.norm.weight", new long[] {32}),
+                "I8");
+        assertThatThrownBy(() -> CheckpointLoader.load(d))
+                .hasMessageContaining("model.safetensors")
+                .hasMessageContaining("'model.norm.weight'")
+                .hasMessageContaining("unsupported dtype I8");
     }
 
     @Test
@@ -142,17 +158,24 @@ class HfCheckpointLoaderTest {
         TinyLlama model = TinyLlama.random(14, true);
         Path d = HfTestWriter.write(model, dir.resolve("m"), Dtype.F32);
         Files.delete(d.resolve("model.safetensors"));
-        HfTestWriter.writeSafetensors(d.resolve("model.safetensors"),
-                Map.of("model.embed_tokens.weight", model.weights().get("token_embd")), Dtype.F32);
-        assertThatThrownBy(() -> CheckpointLoader.load(d)).hasMessageContaining("weight 'layers.0.attn_norm' is missing");
+        HfTestWriter.writeSafetensors(
+                d.resolve("model.safetensors"),
+                Map.of("model.embed_tokens.weight", model.weights().get("token_embd")),
+                Dtype.F32);
+        assertThatThrownBy(() -> CheckpointLoader.load(d))
+                .hasMessageContaining("weight 'layers.0.attn_norm' is missing");
     }
 
-    /** Llama 3 style: no add_bos_token, the BOS comes from the post-processor; template in chat_template.jinja. */
+    /**
+     * Llama 3 style: no add_bos_token, the BOS comes from the post-processor; template in
+     * chat_template.jinja.
+     */
     @Test
     void bosFromPostProcessorTemplateFromJinjaFileEosFromGenerationConfig() throws Exception {
         Path d = HfTestWriter.write(TinyLlama.random(15, true), dir.resolve("m"), Dtype.F32);
         ObjectMapper json = new ObjectMapper();
-        ObjectNode tokenizer = (ObjectNode) json.readTree(Files.readString(d.resolve("tokenizer.json")));
+        ObjectNode tokenizer =
+                (ObjectNode) json.readTree(Files.readString(d.resolve("tokenizer.json")));
         ObjectNode post = tokenizer.putObject("post_processor").put("type", "TemplateProcessing");
         ArrayNode single = post.putArray("single");
         single.addObject().putObject("SpecialToken").put("id", "<|endoftext|>").put("type_id", 0);
@@ -166,6 +189,7 @@ class HfCheckpointLoaderTest {
         Checkpoint cp = CheckpointLoader.load(d);
         assertThat(cp.bosTokenId()).isEqualTo(TinyVocab.ENDOFTEXT);
         assertThat(cp.chatTemplate()).isEqualTo("{{ messages[0]['content'] }}");
-        assertThat(cp.eosTokenIds()).containsExactly(TinyVocab.IM_END, TinyVocab.IM_START, TinyVocab.ENDOFTEXT);
+        assertThat(cp.eosTokenIds())
+                .containsExactly(TinyVocab.IM_END, TinyVocab.IM_START, TinyVocab.ENDOFTEXT);
     }
 }

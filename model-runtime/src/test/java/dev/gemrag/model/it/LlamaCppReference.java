@@ -11,20 +11,32 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * llama.cpp's view of the held-out prose (fixtures made by {@code tools/fixtures/make_llamacpp_fixture.py}):
- * its token ids, for every position the log-prob it gives the actual next token and its arg-max token,
- * its perplexity, and its greedy replies to "The capital of France is" under a few system turns.
+ * llama.cpp's view of the held-out prose (fixtures made by {@code
+ * tools/fixtures/make_llamacpp_fixture.py}): its token ids, for every position the log-prob it
+ * gives the actual next token and its arg-max token, its perplexity, and its greedy replies to "The
+ * capital of France is" under a few system turns.
  *
- * @param sourceSha256 sha256 of the GGUF our side must load for the comparison to mean anything: the
- *                     default Q4_1 file itself, or the file the F32 copy was dequantised from
+ * @param sourceSha256 sha256 of the GGUF our side must load for the comparison to mean anything:
+ *     the default Q4_1 file itself, or the file the F32 copy was dequantised from
  */
-record LlamaCppReference(int[] tokens, int[] top1, double[] nextLogprob, double perplexity, String sourceSha256,
-        boolean addBos, Map<String, String> parisReplies) {
+record LlamaCppReference(
+        int[] tokens,
+        int[] top1,
+        double[] nextLogprob,
+        double perplexity,
+        String sourceSha256,
+        boolean addBos,
+        Map<String, String> parisReplies) {
 
     /** llama.cpp on the default Q4_1 GGUF (it multiplies with Q8-quantised activations). */
     static final String Q4_1 = "/llamacpp-reference-logprobs.json";
-    /** llama.cpp on an F32 copy of the same GGUF (dequantize_gguf.py): FP32 maths on our exact weights. */
+
+    /**
+     * llama.cpp on an F32 copy of the same GGUF (dequantize_gguf.py): FP32 maths on our exact
+     * weights.
+     */
     static final String F32 = "/llamacpp-f32-reference-logprobs.json";
+
     static final String PROSE = "/heldout-prose.txt";
 
     static LlamaCppReference load(String fixture) {
@@ -44,21 +56,37 @@ record LlamaCppReference(int[] tokens, int[] top1, double[] nextLogprob, double 
                 }
             }
             JsonNode from = root.get("dequantized_from_sha256");
-            String source = from == null || from.isNull() ? root.get("model_sha256").asText() : from.asText();
+            String source =
+                    from == null || from.isNull()
+                            ? root.get("model_sha256").asText()
+                            : from.asText();
             Map<String, String> replies = new TreeMap<>();
-            root.get("paris_greedy_replies").fields().forEachRemaining(e -> replies.put(e.getKey(), e.getValue().asText()));
-            return new LlamaCppReference(tokens, top1, lp, root.get("perplexity").asDouble(), source,
-                    root.get("add_bos").asBoolean(), replies);
+            root.get("paris_greedy_replies")
+                    .fields()
+                    .forEachRemaining(e -> replies.put(e.getKey(), e.getValue().asText()));
+            return new LlamaCppReference(
+                    tokens,
+                    top1,
+                    lp,
+                    root.get("perplexity").asDouble(),
+                    source,
+                    root.get("add_bos").asBoolean(),
+                    replies);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The scored text exactly as the fixture script built it: non-'#', non-blank lines joined by '\n'. */
+    /**
+     * The scored text exactly as the fixture script built it: non-'#', non-blank lines joined by
+     * '\n'.
+     */
     static String prose() {
         try (InputStream in = LlamaCppReference.class.getResourceAsStream(PROSE)) {
             String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return all.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).collect(Collectors.joining("\n"));
+            return all.lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .collect(Collectors.joining("\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 /**
  * The real default model (SmolLM2-135M-Instruct Q4_1), loaded once per test JVM and shared by all
  * RealModel*IT classes: loading and dequantising takes seconds, the checks themselves are short.
- * {@link #generator} and {@link #scores} run the path the runtime serves with: the compiled decoder in
- * {@link WeightFormat#configured()} (FP16 by default; {@code -Dgemrag.model.weights=eager} checks the eager
- * forward instead). Never closed: its native memory goes with the JVM.
+ * {@link #generator} and {@link #scores} run the path the runtime serves with: the compiled decoder
+ * in {@link WeightFormat#configured()} (FP16 by default; {@code -Dgemrag.model.weights=eager}
+ * checks the eager forward instead). Never closed: its native memory goes with the JVM.
  */
 final class RealModel {
     private static RealModel instance;
@@ -35,24 +35,31 @@ final class RealModel {
         this.llama = LlamaModel.create(checkpoint.config(), checkpoint.weights());
         WeightFormat format = WeightFormat.configured();
         this.compiled = format == WeightFormat.EAGER ? null : CompiledDecoder.create(llama, format);
-        this.generator = compiled == null ? new Generator(llama, tokenizer, checkpoint.eosTokenIds())
-                : new Generator(compiled, tokenizer, checkpoint.eosTokenIds());
+        this.generator =
+                compiled == null
+                        ? new Generator(llama, tokenizer, checkpoint.eosTokenIds())
+                        : new Generator(compiled, tokenizer, checkpoint.eosTokenIds());
         this.chat = ChatTemplate.fromJinja(checkpoint.chatTemplate());
-        System.out.printf("RealModel: loaded %s in %.1f s, serving path %s%n", path.getFileName(),
-                (System.nanoTime() - t0) / 1e9, format);
+        System.out.printf(
+                "RealModel: loaded %s in %.1f s, serving path %s%n",
+                path.getFileName(), (System.nanoTime() - t0) / 1e9, format);
     }
 
     /**
-     * Causal token scores on the serving path: the eager forward, or the compiled decoder one token per call
-     * (the decode steps, which is where FP16 weights are used; BF16 serves prefill too).
+     * Causal token scores on the serving path: the eager forward, or the compiled decoder one token
+     * per call (the decode steps, which is where FP16 weights are used; BF16 serves prefill too).
      */
     TokenScores scores(int[] ids) {
-        return compiled == null ? TokenScores.causal(llama, ids) : TokenScores.decoded(compiled, ids);
+        return compiled == null
+                ? TokenScores.causal(llama, ids)
+                : TokenScores.decoded(compiled, ids);
     }
 
     static synchronized RealModel get() {
         if (instance == null) {
-            instance = new RealModel(DefaultModel.path()); // cached, checksum-verified; fetched when missing
+            instance =
+                    new RealModel(
+                            DefaultModel.path()); // cached, checksum-verified; fetched when missing
         }
         return instance;
     }

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compiled decoder on the real model against the eager forward (the oracle): FP32 logits within 1e-4
- * and the same 64 greedy tokens; FP16-packed weights (decode steps) within 1% perplexity and >= 99% top-1 of
- * FP32 on the held-out prose, scored one token per decode step; BF16 (prefill and decode) within the same
- * bounds, scored both ways.
+ * The compiled decoder on the real model against the eager forward (the oracle): FP32 logits within
+ * 1e-4 and the same 64 greedy tokens; FP16-packed weights (decode steps) within 1% perplexity and
+ * >= 99% top-1 of FP32 on the held-out prose, scored one token per decode step; BF16 (prefill and
+ * decode) within the same bounds, scored both ways.
  */
 class RealModelCompiledIT {
     private static RealModel model;
@@ -35,7 +35,8 @@ class RealModelCompiledIT {
     @Test
     void fp32LogitsWithin1em4AndSixtyFourGreedyTokensEqualEager() {
         LlamaModel llama = model.llama;
-        try (CompiledDecoder fp32 = CompiledDecoder.create(llama, WeightFormat.FP32); NDManager m = llama.newManager()) {
+        try (CompiledDecoder fp32 = CompiledDecoder.create(llama, WeightFormat.FP32);
+                NDManager m = llama.newManager()) {
             int n = 128;
             long[] ids = new long[n];
             long[] pos = new long[n];
@@ -46,17 +47,27 @@ class RealModelCompiledIT {
             NDArray idArray = m.create(ids, new Shape(1, n));
             NDArray posArray = m.create(pos, new Shape(1, n));
             NDArray mask = AttentionMasks.causal(m, 1, n, 0, null);
-            NDArray eager = llama.logits(llama.forward(idArray, posArray, mask, null)).reshape(n, -1);
+            NDArray eager =
+                    llama.logits(llama.forward(idArray, posArray, mask, null)).reshape(n, -1);
             NDArray compiled = fp32.logits(idArray, posArray, mask, null);
             float worst = compiled.sub(eager).abs().max().getFloat();
-            System.out.printf("compiled FP32 vs eager over %d positions: max |logit diff| %.2e%n", n, worst);
+            System.out.printf(
+                    "compiled FP32 vs eager over %d positions: max |logit diff| %.2e%n", n, worst);
             assertThat(worst).isLessThan(1e-4f);
 
-            int[] prompt = model.tokenizer.encode("The Debian project maintains a large collection of free software"
-                    + " packages. Each package is built from a source package, which");
+            int[] prompt =
+                    model.tokenizer.encode(
+                            "The Debian project maintains a large collection of free software"
+                                    + " packages. Each package is built from a source package, which");
             GenerationParams greedy = GenerationParams.greedy(64);
-            GenerationResult e = new Generator(llama, null, List.of()).generateTokens(List.of(prompt), greedy).get(0);
-            GenerationResult c = new Generator(fp32, null, List.of()).generateTokens(List.of(prompt), greedy).get(0);
+            GenerationResult e =
+                    new Generator(llama, null, List.of())
+                            .generateTokens(List.of(prompt), greedy)
+                            .get(0);
+            GenerationResult c =
+                    new Generator(fp32, null, List.of())
+                            .generateTokens(List.of(prompt), greedy)
+                            .get(0);
             assertThat(c.tokens()).hasSize(64).isEqualTo(e.tokens());
         }
     }
@@ -66,15 +77,22 @@ class RealModelCompiledIT {
         try (CompiledDecoder fp32 = CompiledDecoder.create(model.llama, WeightFormat.FP32);
                 CompiledDecoder fp16 = CompiledDecoder.create(model.llama, WeightFormat.FP16)) {
             TokenScores full = TokenScores.causal(fp32, prose);
-            TokenScores half = TokenScores.decoded(fp16, prose); // single-token calls: the packed FP16 weights
+            TokenScores half =
+                    TokenScores.decoded(fp16, prose); // single-token calls: the packed FP16 weights
             int same = 0;
             for (int i = 0; i < prose.length; i++) {
                 same += full.top1()[i] == half.top1()[i] ? 1 : 0;
             }
             double agreement = (double) same / prose.length;
             double ratio = half.perplexity() / full.perplexity();
-            System.out.printf("held-out prose, %d tokens: perplexity FP16 %.3f vs FP32 %.3f (%+.3f%%), top-1 agreement"
-                    + " %.2f%%%n", prose.length, half.perplexity(), full.perplexity(), 100 * (ratio - 1), 100 * agreement);
+            System.out.printf(
+                    "held-out prose, %d tokens: perplexity FP16 %.3f vs FP32 %.3f (%+.3f%%), top-1 agreement"
+                            + " %.2f%%%n",
+                    prose.length,
+                    half.perplexity(),
+                    full.perplexity(),
+                    100 * (ratio - 1),
+                    100 * agreement);
             assertThat(Math.abs(ratio - 1)).isLessThanOrEqualTo(0.01);
             assertThat(agreement).isGreaterThanOrEqualTo(0.99);
         }
@@ -88,16 +106,25 @@ class RealModelCompiledIT {
             double[] ratios = new double[2];
             double[] agreements = new double[2];
             for (boolean decoded : new boolean[] {false, true}) {
-                TokenScores b = decoded ? TokenScores.decoded(bf16, prose) : TokenScores.causal(bf16, prose);
+                TokenScores b =
+                        decoded
+                                ? TokenScores.decoded(bf16, prose)
+                                : TokenScores.causal(bf16, prose);
                 int same = 0;
                 for (int i = 0; i < prose.length; i++) {
                     same += full.top1()[i] == b.top1()[i] ? 1 : 0;
                 }
                 double agreement = (double) same / prose.length;
                 double ratio = b.perplexity() / full.perplexity();
-                System.out.printf("held-out prose, %d tokens, BF16 %s: perplexity %.3f vs FP32 %.3f (%+.3f%%), top-1"
-                        + " agreement %.2f%%%n", prose.length, decoded ? "decode steps" : "one prefill", b.perplexity(),
-                        full.perplexity(), 100 * (ratio - 1), 100 * agreement);
+                System.out.printf(
+                        "held-out prose, %d tokens, BF16 %s: perplexity %.3f vs FP32 %.3f (%+.3f%%), top-1"
+                                + " agreement %.2f%%%n",
+                        prose.length,
+                        decoded ? "decode steps" : "one prefill",
+                        b.perplexity(),
+                        full.perplexity(),
+                        100 * (ratio - 1),
+                        100 * agreement);
                 ratios[decoded ? 1 : 0] = ratio;
                 agreements[decoded ? 1 : 0] = agreement;
             }

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Perplexity of the real model on held-out prose, end to end with OUR tokenizer.
  *
- * <p>The bound is calibrated from llama.cpp's perplexity on the same text (Q4_1 fixture, ~25): ours must
- * lie within a factor 1.2 of it. Quantisation detail moves it by under 1% (ours vs llama.cpp-Q4_1 is
- * -0.6%), while the breakages below move it far more; measured once on this model: RoPE positions all
- * 0 -> ~196 (7.8x), the wrong RoPE pair layout -> ~200 (8x), a byte-level "tokenizer" (one token per
- * character) -> ~400 (16x), a mask that hides each token from itself -> ~31 (1.25x). A 1.5x bound
- * would miss the last one. Not caught here: a mask that leaks future tokens (~21, 0.85x: the model was
- * never trained to use them); RealModelLlamaCppIT's 3% comparison catches that.
+ * <p>The bound is calibrated from llama.cpp's perplexity on the same text (Q4_1 fixture, ~25): ours
+ * must lie within a factor 1.2 of it. Quantisation detail moves it by under 1% (ours vs
+ * llama.cpp-Q4_1 is -0.6%), while the breakages below move it far more; measured once on this
+ * model: RoPE positions all 0 -> ~196 (7.8x), the wrong RoPE pair layout -> ~200 (8x), a byte-level
+ * "tokenizer" (one token per character) -> ~400 (16x), a mask that hides each token from itself ->
+ * ~31 (1.25x). A 1.5x bound would miss the last one. Not caught here: a mask that leaks future
+ * tokens (~21, 0.85x: the model was never trained to use them); RealModelLlamaCppIT's 3% comparison
+ * catches that.
  */
 class RealModelPerplexityIT {
     private static final double FACTOR = 1.2;
@@ -44,12 +45,20 @@ class RealModelPerplexityIT {
     void heldOutPerplexityWithOurTokenizerIsNearLlamaCpps() {
         long t0 = System.nanoTime();
         double ppl = model.scores(ids).perplexity();
-        System.out.printf("held-out prose: %d tokens (our tokenizer), per-token perplexity %.3f (llama.cpp %.3f,"
+        System.out.printf(
+                "held-out prose: %d tokens (our tokenizer), per-token perplexity %.3f (llama.cpp %.3f,"
                         + " allowed [%.2f, %.2f]), forward %.2f s%n",
-                ids.length, ppl, ref.perplexity(), ref.perplexity() / FACTOR, ref.perplexity() * FACTOR,
+                ids.length,
+                ppl,
+                ref.perplexity(),
+                ref.perplexity() / FACTOR,
+                ref.perplexity() * FACTOR,
                 (System.nanoTime() - t0) / 1e9);
-        assertThat(withinBound(ppl)).as("perplexity %.3f within %.2fx of llama.cpp's %.3f", ppl, FACTOR,
-                ref.perplexity()).isTrue();
+        assertThat(withinBound(ppl))
+                .as(
+                        "perplexity %.3f within %.2fx of llama.cpp's %.3f",
+                        ppl, FACTOR, ref.perplexity())
+                .isTrue();
     }
 
     @Test
@@ -59,38 +68,73 @@ class RealModelPerplexityIT {
         for (int i = 0; i < n; i++) {
             positions[i] = i;
         }
-        double noPositions = TokenScores.of(model.llama, ids, new long[n], (row, q, k) -> k <= q).perplexity();
-        double selfHidden = TokenScores.of(model.llama, ids, positions, (row, q, k) -> k < q || q == 0).perplexity();
-        double perChar = TokenScores.causal(model.llama, perCharacterIds(prose.substring(0, 600))).perplexity();
+        double noPositions =
+                TokenScores.of(model.llama, ids, new long[n], (row, q, k) -> k <= q).perplexity();
+        double selfHidden =
+                TokenScores.of(model.llama, ids, positions, (row, q, k) -> k < q || q == 0)
+                        .perplexity();
+        double perChar =
+                TokenScores.causal(model.llama, perCharacterIds(prose.substring(0, 600)))
+                        .perplexity();
         double wrongLayout;
-        try (LlamaModel wrong = LlamaModel.create(withOtherRopeLayout(model.checkpoint.config()),
-                model.checkpoint.weights())) {
+        try (LlamaModel wrong =
+                LlamaModel.create(
+                        withOtherRopeLayout(model.checkpoint.config()),
+                        model.checkpoint.weights())) {
             wrongLayout = TokenScores.causal(wrong, ids).perplexity();
         }
-        System.out.printf("broken variants (bound [%.2f, %.2f]): RoPE positions all 0 -> %.2f, wrong RoPE layout -> %.2f,"
+        System.out.printf(
+                "broken variants (bound [%.2f, %.2f]): RoPE positions all 0 -> %.2f, wrong RoPE layout -> %.2f,"
                         + " one token per character -> %.2f, token hidden from itself -> %.2f%n",
-                ref.perplexity() / FACTOR, ref.perplexity() * FACTOR, noPositions, wrongLayout, perChar, selfHidden);
-        assertThat(withinBound(noPositions)).as("RoPE positions all 0: %.2f", noPositions).isFalse();
+                ref.perplexity() / FACTOR,
+                ref.perplexity() * FACTOR,
+                noPositions,
+                wrongLayout,
+                perChar,
+                selfHidden);
+        assertThat(withinBound(noPositions))
+                .as("RoPE positions all 0: %.2f", noPositions)
+                .isFalse();
         assertThat(withinBound(wrongLayout)).as("wrong RoPE layout: %.2f", wrongLayout).isFalse();
         assertThat(withinBound(perChar)).as("one token per character: %.2f", perChar).isFalse();
-        assertThat(withinBound(selfHidden)).as("mask hides each token from itself: %.2f", selfHidden).isFalse();
+        assertThat(withinBound(selfHidden))
+                .as("mask hides each token from itself: %.2f", selfHidden)
+                .isFalse();
     }
 
     /** What a tokenizer without merges would give: each character encoded on its own. */
     private static int[] perCharacterIds(String text) {
         List<Integer> out = new ArrayList<>();
-        text.codePoints().forEach(cp -> {
-            for (int id : model.tokenizer.encode(new String(Character.toChars(cp)))) {
-                out.add(id);
-            }
-        });
+        text.codePoints()
+                .forEach(
+                        cp -> {
+                            for (int id :
+                                    model.tokenizer.encode(new String(Character.toChars(cp)))) {
+                                out.add(id);
+                            }
+                        });
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static LlamaConfig withOtherRopeLayout(LlamaConfig c) {
-        RopeLayout other = c.ropeLayout() == RopeLayout.INTERLEAVED ? RopeLayout.HALF_SPLIT : RopeLayout.INTERLEAVED;
-        return new LlamaConfig(c.architecture(), c.vocabSize(), c.hiddenSize(), c.intermediateSize(), c.numLayers(),
-                c.numHeads(), c.numKvHeads(), c.headDim(), c.rmsNormEps(), c.ropeTheta(), c.maxPositions(),
-                c.tiedEmbeddings(), c.attentionBias(), other);
+        RopeLayout other =
+                c.ropeLayout() == RopeLayout.INTERLEAVED
+                        ? RopeLayout.HALF_SPLIT
+                        : RopeLayout.INTERLEAVED;
+        return new LlamaConfig(
+                c.architecture(),
+                c.vocabSize(),
+                c.hiddenSize(),
+                c.intermediateSize(),
+                c.numLayers(),
+                c.numHeads(),
+                c.numKvHeads(),
+                c.headDim(),
+                c.rmsNormEps(),
+                c.ropeTheta(),
+                c.maxPositions(),
+                c.tiedEmbeddings(),
+                c.attentionBias(),
+                other);
     }
 }

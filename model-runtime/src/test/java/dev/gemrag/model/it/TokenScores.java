@@ -9,9 +9,9 @@ import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
 
 /**
- * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token and
- * the log-prob of the actual next token. Positions and mask are parameters so a test can also show
- * what a broken RoPE or mask would score.
+ * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token
+ * and the log-prob of the actual next token. Positions and mask are parameters so a test can also
+ * show what a broken RoPE or mask would score.
  */
 record TokenScores(int[] top1, double[] nextLogprob) {
 
@@ -37,20 +37,25 @@ record TokenScores(int[] top1, double[] nextLogprob) {
     }
 
     /**
-     * The same, one token per call through the KV cache: how the compiled decoder generates (with FP16 weights
-     * only single-token calls use them; a whole-text pass would run FP32).
+     * The same, one token per call through the KV cache: how the compiled decoder generates (with
+     * FP16 weights only single-token calls use them; a whole-text pass would run FP32).
      */
     static TokenScores decoded(CompiledDecoder compiled, int[] ids) {
         LlamaModel model = compiled.model();
         int n = ids.length;
         int[] top1 = new int[n];
         double[] next = new double[n - 1];
-        try (NDManager m = model.newManager(); KvCache cache = model.newCache(1, n)) {
+        try (NDManager m = model.newManager();
+                KvCache cache = model.newCache(1, n)) {
             for (int i = 0; i < n; i++) {
                 try (NDManager step = m.newSubManager()) {
-                    NDArray logits = compiled.logitsAt(step.create(new long[] {ids[i]}, new Shape(1, 1)),
-                            step.create(new long[] {i}, new Shape(1, 1)), AttentionMasks.causal(step, 1, 1, i, null),
-                            cache, new int[] {0});
+                    NDArray logits =
+                            compiled.logitsAt(
+                                    step.create(new long[] {ids[i]}, new Shape(1, 1)),
+                                    step.create(new long[] {i}, new Shape(1, 1)),
+                                    AttentionMasks.causal(step, 1, 1, i, null),
+                                    cache,
+                                    new int[] {0});
                     float[] lp = logits.logSoftmax(-1).toFloatArray();
                     int best = 0;
                     for (int v = 1; v < lp.length; v++) {
@@ -68,7 +73,11 @@ record TokenScores(int[] top1, double[] nextLogprob) {
         return new TokenScores(top1, next);
     }
 
-    private static TokenScores of(LlamaModel model, int[] ids, long[] positions, AttentionMasks.Rule rule,
+    private static TokenScores of(
+            LlamaModel model,
+            int[] ids,
+            long[] positions,
+            AttentionMasks.Rule rule,
             CompiledDecoder compiled) {
         int n = ids.length;
         long[] longIds = new long[n];
@@ -79,8 +88,10 @@ record TokenScores(int[] top1, double[] nextLogprob) {
             NDArray input = m.create(longIds, new Shape(1, n));
             NDArray pos = m.create(positions, new Shape(1, n));
             NDArray mask = AttentionMasks.of(m, 1, n, n, rule);
-            NDArray logits = compiled != null ? compiled.logits(input, pos, mask, null)
-                    : model.logits(model.forward(input, pos, mask, null));
+            NDArray logits =
+                    compiled != null
+                            ? compiled.logits(input, pos, mask, null)
+                            : model.logits(model.forward(input, pos, mask, null));
             NDArray logProbs = logits.reshape(n, -1).logSoftmax(-1);
             int vocab = (int) logProbs.getShape().get(1);
             float[] flat = logProbs.toFloatArray();

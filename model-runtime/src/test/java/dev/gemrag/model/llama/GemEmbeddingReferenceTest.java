@@ -18,9 +18,9 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
- * GEM embeddings (batched, padded, pooled on the device) against forward's plain-Java reference decoder
- * run with the GEM mask from {@link GemLayout#allows}, pooled and normalised by hand. Lives in the llama
- * test package to reach {@link ReferenceLlama}.
+ * GEM embeddings (batched, padded, pooled on the device) against forward's plain-Java reference
+ * decoder run with the GEM mask from {@link GemLayout#allows}, pooled and normalised by hand. Lives
+ * in the llama test package to reach {@link ReferenceLlama}.
  */
 class GemEmbeddingReferenceTest {
     @Test
@@ -40,20 +40,25 @@ class GemEmbeddingReferenceTest {
         try (LlamaModel model = LlamaModel.create(c, w)) {
             model.setExtraEmbeddings(rows);
             for (Pooling p : Pooling.values()) {
-                EmbeddingSettings s = p == Pooling.GEM ? new EmbeddingSettings(p, 2, "", "", 64, 100)
-                        : EmbeddingSettings.base(p, 64);
+                EmbeddingSettings s =
+                        p == Pooling.GEM
+                                ? new EmbeddingSettings(p, 2, "", "", 64, 100)
+                                : EmbeddingSettings.base(p, 64);
                 GemEmbedder e = new GemEmbedder(model, tok, s);
                 List<float[]> got = e.embed(texts, EmbedRole.DOCUMENT);
                 for (int b = 0; b < texts.size(); b++) {
                     EmbeddingInput in = e.input(texts.get(b), EmbedRole.DOCUMENT);
                     float[] expected = referenceVector(ref, in, p, c.hiddenSize());
-                    assertThat(got.get(b)).as(p + " row " + b).containsExactly(expected, Offset.offset(2e-4f));
+                    assertThat(got.get(b))
+                            .as(p + " row " + b)
+                            .containsExactly(expected, Offset.offset(2e-4f));
                 }
             }
         }
     }
 
-    private static float[] referenceVector(ReferenceLlama ref, EmbeddingInput in, Pooling p, int h) {
+    private static float[] referenceVector(
+            ReferenceLlama ref, EmbeddingInput in, Pooling p, int h) {
         GemLayout l = in.layout();
         int n = in.length();
         int[] pos = new int[n];

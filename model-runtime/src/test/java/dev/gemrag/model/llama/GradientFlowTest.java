@@ -38,7 +38,8 @@ class GradientFlowTest {
         float[] probe = gaussian(r, n * c.vocabSize(), 1f);
         String target = LlamaWeights.layer(0, "wq");
 
-        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu()); NDManager m = model.newManager()) {
+        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu());
+                NDManager m = model.newManager()) {
             NDArray aArr = m.create(a, new Shape(RANK, h));
             NDArray bArr = m.create(b, new Shape(qOut, RANK));
             NDArray extraArr = m.create(extra, new Shape(1, h));
@@ -47,29 +48,51 @@ class GradientFlowTest {
             LinearWeights base = model.baseLinear();
             NDArray[] loraA = {aArr};
             NDArray[] extraRow = {extraArr};
-            model.setLinear((name, x) -> {
-                NDArray y = base.apply(name, x);
-                if (!name.equals(target)) {
-                    return y;
-                }
-                return y.add(x.matMul(loraA[0].transpose()).matMul(bArr.transpose()).mul(2f));
-            });
-            // suffix after the summary does not see the prefix: the gradient must flow through the summary row
-            NDArray mask = AttentionMasks.of(m, 1, n, n, (row, t, s) -> s <= t && !(t > 5 && s < 5));
-            ToDoubleFunction<Void> loss = unused -> {
-                try (NDManager s = m.newSubManager()) {
-                    model.setExtraEmbeddings(extraRow[0]);
-                    NDArray hidden = model.forward(LlamaModelTest.ids(s, ids), LlamaModelTest.ids(s, LlamaModelTest.range(0, n)), mask, null);
-                    return model.logits(hidden).mul(s.create(probe, new Shape(1, n, c.vocabSize()))).sum().getFloat();
-                }
-            };
+            model.setLinear(
+                    (name, x) -> {
+                        NDArray y = base.apply(name, x);
+                        if (!name.equals(target)) {
+                            return y;
+                        }
+                        return y.add(
+                                x.matMul(loraA[0].transpose()).matMul(bArr.transpose()).mul(2f));
+                    });
+            // suffix after the summary does not see the prefix: the gradient must flow through the
+            // summary row
+            NDArray mask =
+                    AttentionMasks.of(m, 1, n, n, (row, t, s) -> s <= t && !(t > 5 && s < 5));
+            ToDoubleFunction<Void> loss =
+                    unused -> {
+                        try (NDManager s = m.newSubManager()) {
+                            model.setExtraEmbeddings(extraRow[0]);
+                            NDArray hidden =
+                                    model.forward(
+                                            LlamaModelTest.ids(s, ids),
+                                            LlamaModelTest.ids(s, LlamaModelTest.range(0, n)),
+                                            mask,
+                                            null);
+                            return model.logits(hidden)
+                                    .mul(s.create(probe, new Shape(1, n, c.vocabSize())))
+                                    .sum()
+                                    .getFloat();
+                        }
+                    };
 
             float[] gradA;
             float[] gradExtra;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector(); NDManager s = m.newSubManager()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector();
+                    NDManager s = m.newSubManager()) {
                 model.setExtraEmbeddings(extraArr);
-                NDArray hidden = model.forward(LlamaModelTest.ids(s, ids), LlamaModelTest.ids(s, LlamaModelTest.range(0, n)), mask, null);
-                NDArray l = model.logits(hidden).mul(s.create(probe, new Shape(1, n, c.vocabSize()))).sum();
+                NDArray hidden =
+                        model.forward(
+                                LlamaModelTest.ids(s, ids),
+                                LlamaModelTest.ids(s, LlamaModelTest.range(0, n)),
+                                mask,
+                                null);
+                NDArray l =
+                        model.logits(hidden)
+                                .mul(s.create(probe, new Shape(1, n, c.vocabSize())))
+                                .sum();
                 gc.backward(l);
                 gradA = aArr.getGradient().toFloatArray();
                 gradExtra = extraArr.getGradient().toFloatArray();
@@ -79,26 +102,45 @@ class GradientFlowTest {
 
             float eps = 1e-2f;
             for (int idx : new int[] {0, 17, 70, 127}) {
-                double fd = centralDifference(a, idx, eps, values -> {
-                    loraA[0] = m.create(values, new Shape(RANK, h));
-                    return loss.applyAsDouble(null);
-                });
-            assertThat(gradA[idx]).as("dL/dA[%d]", idx).isCloseTo((float) fd, org.assertj.core.data.Offset.offset(
-                        (float) (5e-3 * Math.max(1, Math.abs(fd)))));
+                double fd =
+                        centralDifference(
+                                a,
+                                idx,
+                                eps,
+                                values -> {
+                                    loraA[0] = m.create(values, new Shape(RANK, h));
+                                    return loss.applyAsDouble(null);
+                                });
+                assertThat(gradA[idx])
+                        .as("dL/dA[%d]", idx)
+                        .isCloseTo(
+                                (float) fd,
+                                org.assertj.core.data.Offset.offset(
+                                        (float) (5e-3 * Math.max(1, Math.abs(fd)))));
             }
             loraA[0] = aArr;
             for (int idx : new int[] {0, 31, 63}) {
-                double fd = centralDifference(extra, idx, eps, values -> {
-                    extraRow[0] = m.create(values, new Shape(1, h));
-                    return loss.applyAsDouble(null);
-                });
-                assertThat(gradExtra[idx]).as("dL/dExtra[%d]", idx).isCloseTo((float) fd, org.assertj.core.data.Offset.offset(
-                        (float) (5e-3 * Math.max(1, Math.abs(fd)))));
+                double fd =
+                        centralDifference(
+                                extra,
+                                idx,
+                                eps,
+                                values -> {
+                                    extraRow[0] = m.create(values, new Shape(1, h));
+                                    return loss.applyAsDouble(null);
+                                });
+                assertThat(gradExtra[idx])
+                        .as("dL/dExtra[%d]", idx)
+                        .isCloseTo(
+                                (float) fd,
+                                org.assertj.core.data.Offset.offset(
+                                        (float) (5e-3 * Math.max(1, Math.abs(fd)))));
             }
         }
     }
 
-    private static double centralDifference(float[] values, int idx, float eps, ToDoubleFunction<float[]> f) {
+    private static double centralDifference(
+            float[] values, int idx, float eps, ToDoubleFunction<float[]> f) {
         float[] plus = values.clone();
         plus[idx] += eps;
         float[] minus = values.clone();

@@ -11,9 +11,9 @@ import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.RopeLayout;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The DJL forward against the plain-Java {@link ReferenceLlama} on tiny random weights. */
 class LlamaModelTest {
@@ -27,10 +27,17 @@ class LlamaModelTest {
             LlamaWeights w = TinyLlama.weights(c, 7);
             int[] ids = randomIds(new Random(1), 12, c.vocabSize());
             int[] pos = range(0, ids.length);
-            float[][] expected = new ReferenceLlama(c, w, null).logits(ids, pos, ReferenceLlama.causal(ids.length));
-            try (LlamaModel model = LlamaModel.create(c, w, Device.cpu()); NDManager m = model.newManager()) {
-                NDArray hidden = model.forward(ids(m, ids), ids(m, pos),
-                        AttentionMasks.causal(m, 1, ids.length, 0, null), null);
+            float[][] expected =
+                    new ReferenceLlama(c, w, null)
+                            .logits(ids, pos, ReferenceLlama.causal(ids.length));
+            try (LlamaModel model = LlamaModel.create(c, w, Device.cpu());
+                    NDManager m = model.newManager()) {
+                NDArray hidden =
+                        model.forward(
+                                ids(m, ids),
+                                ids(m, pos),
+                                AttentionMasks.causal(m, 1, ids.length, 0, null),
+                                null);
                 assertThat(hidden.getShape()).isEqualTo(new Shape(1, ids.length, c.hiddenSize()));
                 assertClose(model.logits(hidden).toFloatArray(), expected);
             }
@@ -49,7 +56,8 @@ class LlamaModelTest {
                 row[i] = (float) r.nextGaussian();
             }
         }
-        // prefix(5) + 2 summary tokens + suffix(4): summaries do not see each other, suffix does not see prefix
+        // prefix(5) + 2 summary tokens + suffix(4): summaries do not see each other, suffix does
+        // not see prefix
         int prefix = 5;
         int k = 2;
         int[] ids = randomIds(r, prefix + k + 4, c.vocabSize());
@@ -59,22 +67,30 @@ class LlamaModelTest {
         boolean[][] allowed = new boolean[n][n];
         for (int t = 0; t < n; t++) {
             for (int s = 0; s <= t; s++) {
-                boolean summaryPair = t >= prefix && t < prefix + k && s >= prefix && s < prefix + k && s != t;
+                boolean summaryPair =
+                        t >= prefix && t < prefix + k && s >= prefix && s < prefix + k && s != t;
                 boolean suffixToPrefix = t >= prefix + k && s < prefix;
                 allowed[t][s] = !summaryPair && !suffixToPrefix;
             }
         }
         int[] pos = range(0, n);
         float[][] expected = new ReferenceLlama(c, w, extra).logits(ids, pos, allowed);
-        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu()); NDManager m = model.newManager()) {
+        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu());
+                NDManager m = model.newManager()) {
             model.setExtraEmbeddings(extra);
             assertThat(model.extraTokens()).isEqualTo(2);
             NDArray mask = AttentionMasks.of(m, 1, n, n, (b, t, s) -> allowed[t][s]);
             NDArray hidden = model.forward(ids(m, ids), ids(m, pos), mask, null);
             assertClose(model.logits(hidden).toFloatArray(), expected);
             // the causal result differs: the mask really is used
-            NDArray causal = model.forward(ids(m, ids), ids(m, pos), AttentionMasks.causal(m, 1, n, 0, null), null);
-            float[] diff = model.logits(causal).sub(model.logits(hidden)).abs().max().toFloatArray();
+            NDArray causal =
+                    model.forward(
+                            ids(m, ids),
+                            ids(m, pos),
+                            AttentionMasks.causal(m, 1, n, 0, null),
+                            null);
+            float[] diff =
+                    model.logits(causal).sub(model.logits(hidden)).abs().max().toFloatArray();
             assertThat(diff[0]).isGreaterThan(1e-2f);
         }
     }
@@ -82,9 +98,22 @@ class LlamaModelTest {
     @Test
     void attentionBiasAndBatchedRowsWithOffsetPositions() {
         LlamaConfig base = TinyLlama.config(RopeLayout.HALF_SPLIT, false);
-        LlamaConfig c = new LlamaConfig("qwen2", base.vocabSize(), base.hiddenSize(), base.intermediateSize(),
-                base.numLayers(), base.numHeads(), base.numKvHeads(), base.headDim(), base.rmsNormEps(),
-                base.ropeTheta(), base.maxPositions(), false, true, RopeLayout.HALF_SPLIT);
+        LlamaConfig c =
+                new LlamaConfig(
+                        "qwen2",
+                        base.vocabSize(),
+                        base.hiddenSize(),
+                        base.intermediateSize(),
+                        base.numLayers(),
+                        base.numHeads(),
+                        base.numKvHeads(),
+                        base.headDim(),
+                        base.rmsNormEps(),
+                        base.ropeTheta(),
+                        base.maxPositions(),
+                        false,
+                        true,
+                        RopeLayout.HALF_SPLIT);
         LlamaWeights w = TinyLlama.weights(c, 5);
         Random r = new Random(9);
         int n = 7;
@@ -95,7 +124,8 @@ class LlamaModelTest {
         ReferenceLlama ref = new ReferenceLlama(c, w, null);
         float[][] expA = ref.logits(a, posA, ReferenceLlama.causal(n));
         float[][] expB = ref.logits(b, posB, ReferenceLlama.causal(n));
-        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu()); NDManager m = model.newManager()) {
+        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu());
+                NDManager m = model.newManager()) {
             NDArray ids = m.create(concat(a, b), new Shape(2, n));
             NDArray pos = m.create(concat(posA, posB), new Shape(2, n));
             NDArray hidden = model.forward(ids, pos, AttentionMasks.causal(m, 2, n, 0, null), null);
@@ -104,8 +134,12 @@ class LlamaModelTest {
             assertClose(java.util.Arrays.copyOfRange(all, 0, half), expA);
             assertClose(java.util.Arrays.copyOfRange(all, half, 2 * half), expB);
             float[] at = model.logitsAt(hidden, new int[] {n - 1, 2}).toFloatArray();
-            assertClose(java.util.Arrays.copyOfRange(at, 0, c.vocabSize()), new float[][] {expA[n - 1]});
-            assertClose(java.util.Arrays.copyOfRange(at, c.vocabSize(), 2 * c.vocabSize()), new float[][] {expB[2]});
+            assertClose(
+                    java.util.Arrays.copyOfRange(at, 0, c.vocabSize()),
+                    new float[][] {expA[n - 1]});
+            assertClose(
+                    java.util.Arrays.copyOfRange(at, c.vocabSize(), 2 * c.vocabSize()),
+                    new float[][] {expB[2]});
         }
     }
 
@@ -114,7 +148,8 @@ class LlamaModelTest {
         LlamaConfig c = TinyLlama.config(RopeLayout.INTERLEAVED, true);
         try (LlamaModel model = LlamaModel.create(c, TinyLlama.weights(c, 1), Device.cpu())) {
             int[] ids = randomIds(new Random(2), 9, c.vocabSize());
-            try (NDManager m = model.newManager(); KvCache cache = model.newCache(1, 16)) {
+            try (NDManager m = model.newManager();
+                    KvCache cache = model.newCache(1, 16)) {
                 NDArray in = ids(m, ids);
                 NDArray pos = ids(m, range(0, 9));
                 NDArray mask = AttentionMasks.causal(m, 1, 9, 0, null);
@@ -131,11 +166,24 @@ class LlamaModelTest {
     @Test
     void badInputsAreNamed() {
         LlamaConfig c = TinyLlama.config(RopeLayout.INTERLEAVED, true);
-        try (LlamaModel model = LlamaModel.create(c, TinyLlama.weights(c, 1), Device.cpu()); NDManager m = model.newManager()) {
+        try (LlamaModel model = LlamaModel.create(c, TinyLlama.weights(c, 1), Device.cpu());
+                NDManager m = model.newManager()) {
             NDArray ids = ids(m, new int[] {1, 2, 3});
-            assertThatThrownBy(() -> model.forward(ids, ids(m, new int[] {0, 1}), AttentionMasks.causal(m, 1, 3, 0, null), null))
+            assertThatThrownBy(
+                            () ->
+                                    model.forward(
+                                            ids,
+                                            ids(m, new int[] {0, 1}),
+                                            AttentionMasks.causal(m, 1, 3, 0, null),
+                                            null))
                     .hasMessageContaining("positions");
-            assertThatThrownBy(() -> model.forward(ids, ids(m, new int[] {0, 1, 2}), AttentionMasks.causal(m, 1, 2, 0, null), null))
+            assertThatThrownBy(
+                            () ->
+                                    model.forward(
+                                            ids,
+                                            ids(m, new int[] {0, 1, 2}),
+                                            AttentionMasks.causal(m, 1, 2, 0, null),
+                                            null))
                     .hasMessageContaining("attention mask");
             assertThatThrownBy(() -> model.setExtraEmbeddings(new float[][] {new float[3]}))
                     .hasMessageContaining("hidden size is 64");

@@ -5,8 +5,8 @@ import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.RopeLayout;
 
 /**
- * Test oracle: the Llama forward for one sequence in plain Java loops (double accumulators), written
- * from the math, sharing no code with the DJL implementation.
+ * Test oracle: the Llama forward for one sequence in plain Java loops (double accumulators),
+ * written from the math, sharing no code with the DJL implementation.
  */
 final class ReferenceLlama {
     private final LlamaConfig c;
@@ -19,7 +19,10 @@ final class ReferenceLlama {
         this.extraRows = extraRows;
     }
 
-    /** Hidden states after the final norm, {T}{hidden}. allowed[t][s]: query t may attend to token s. */
+    /**
+     * Hidden states after the final norm, {T}{hidden}. allowed[t][s]: query t may attend to token
+     * s.
+     */
     float[][] hidden(int[] ids, int[] positions, boolean[][] allowed) {
         int n = ids.length;
         int h = c.hiddenSize();

@@ -14,9 +14,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * llama.cpp's converter permutes the Q/K rows of Hugging Face weights so that RoPE pairs become adjacent:
- * within each head, new row 2j+k is old row k*headDim/2 + j. HF weights run HALF_SPLIT and the permuted
- * weights run INTERLEAVED must therefore give the same logits.
+ * llama.cpp's converter permutes the Q/K rows of Hugging Face weights so that RoPE pairs become
+ * adjacent: within each head, new row 2j+k is old row k*headDim/2 + j. HF weights run HALF_SPLIT
+ * and the permuted weights run INTERLEAVED must therefore give the same logits.
  */
 class RopeLayoutEquivalenceTest {
     @Test
@@ -64,9 +64,15 @@ class RopeLayoutEquivalenceTest {
     }
 
     private static float[] logits(LlamaConfig c, LlamaWeights w, int[] ids) {
-        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu()); NDManager m = model.newManager()) {
-            return model.logits(model.forward(LlamaModelTest.ids(m, ids), LlamaModelTest.ids(m, LlamaModelTest.range(0, ids.length)),
-                    AttentionMasks.causal(m, 1, ids.length, 0, null), null)).toFloatArray();
+        try (LlamaModel model = LlamaModel.create(c, w, Device.cpu());
+                NDManager m = model.newManager()) {
+            return model.logits(
+                            model.forward(
+                                    LlamaModelTest.ids(m, ids),
+                                    LlamaModelTest.ids(m, LlamaModelTest.range(0, ids.length)),
+                                    AttentionMasks.causal(m, 1, ids.length, 0, null),
+                                    null))
+                    .toFloatArray();
         }
     }
 }

@@ -8,13 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-/** Tiny random Llama checkpoints for tests: 2 layers, hidden 64, 4 heads / 2 KV heads, vocab 100. */
+/**
+ * Tiny random Llama checkpoints for tests: 2 layers, hidden 64, 4 heads / 2 KV heads, vocab 100.
+ */
 public final class TinyLlama {
-    private TinyLlama() {
-    }
+    private TinyLlama() {}
 
     public static LlamaConfig config(RopeLayout layout, boolean tied) {
-        return new LlamaConfig("llama", 100, 64, 96, 2, 4, 2, 16, 1e-5f, 10000f, 256, tied, false, layout);
+        return new LlamaConfig(
+                "llama", 100, 64, 96, 2, 4, 2, 16, 1e-5f, 10000f, 256, tied, false, layout);
     }
 
     /** Weights with N(0, 0.2^2)-ish entries (norm weights around 1), repeatable from the seed. */
@@ -48,7 +50,13 @@ public final class TinyLlama {
         return new LlamaWeights(m);
     }
 
-    private static void put(Map<String, WeightTensor> m, Random r, String name, float std, float mean, long... shape) {
+    private static void put(
+            Map<String, WeightTensor> m,
+            Random r,
+            String name,
+            float std,
+            float mean,
+            long... shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;

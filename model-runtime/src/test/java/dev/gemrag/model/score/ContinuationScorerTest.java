@@ -21,34 +21,60 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The padded batch score against a plain computation: each context + continuation alone, unpadded,
- * through the eager forward and head, then log-softmax and the mean over the continuation in plain Java.
+ * through the eager forward and head, then log-softmax and the mean over the continuation in plain
+ * Java.
  */
 class ContinuationScorerTest {
     private static final LlamaConfig CONFIG =
-            new LlamaConfig("llama", TinyVocab.SIZE, 32, 64, 2, 4, 2, 8, 1e-5f, 10000f, 128, true, false, RopeLayout.HALF_SPLIT);
+            new LlamaConfig(
+                    "llama",
+                    TinyVocab.SIZE,
+                    32,
+                    64,
+                    2,
+                    4,
+                    2,
+                    8,
+                    1e-5f,
+                    10000f,
+                    128,
+                    true,
+                    false,
+                    RopeLayout.HALF_SPLIT);
 
-    private static final List<int[]> CONTEXTS = List.of(new int[] {5, 9, 14, 3, 22, 7}, new int[] {11}, new int[] {4, 8, 30});
+    private static final List<int[]> CONTEXTS =
+            List.of(new int[] {5, 9, 14, 3, 22, 7}, new int[] {11}, new int[] {4, 8, 30});
     private static final int[] CONTINUATION = {17, 2, 25};
 
     @Test
     void leftPaddedBatchMatchesEachRowAloneInPlainJava() {
-        try (LlamaModel model = LlamaModel.create(CONFIG, TinyLlama.random(3, CONFIG).weights(), Device.cpu())) {
-            double[] batch = new ContinuationScorer(model, null).meanLogProb(CONTEXTS, CONTINUATION);
+        try (LlamaModel model =
+                LlamaModel.create(CONFIG, TinyLlama.random(3, CONFIG).weights(), Device.cpu())) {
+            double[] batch =
+                    new ContinuationScorer(model, null).meanLogProb(CONTEXTS, CONTINUATION);
             for (int r = 0; r < CONTEXTS.size(); r++) {
-                assertThat(batch[r]).as("row %d", r).isCloseTo(plainMeanLogProb(model, CONTEXTS.get(r), CONTINUATION),
-                        within(1e-4));
+                assertThat(batch[r])
+                        .as("row %d", r)
+                        .isCloseTo(
+                                plainMeanLogProb(model, CONTEXTS.get(r), CONTINUATION),
+                                within(1e-4));
             }
-            // different contexts make the continuation differently likely: the scores tell them apart
+            // different contexts make the continuation differently likely: the scores tell them
+            // apart
             assertThat(batch[0]).isNotCloseTo(batch[1], within(1e-3));
         }
     }
 
     @Test
     void compiledForwardScoresLikeTheEagerOne() {
-        try (LlamaModel model = LlamaModel.create(CONFIG, TinyLlama.random(4, CONFIG).weights(), Device.cpu());
+        try (LlamaModel model =
+                        LlamaModel.create(
+                                CONFIG, TinyLlama.random(4, CONFIG).weights(), Device.cpu());
                 CompiledDecoder compiled = CompiledDecoder.create(model, WeightFormat.FP32)) {
-            double[] eager = new ContinuationScorer(model, null).meanLogProb(CONTEXTS, CONTINUATION);
-            double[] fast = new ContinuationScorer(model, compiled).meanLogProb(CONTEXTS, CONTINUATION);
+            double[] eager =
+                    new ContinuationScorer(model, null).meanLogProb(CONTEXTS, CONTINUATION);
+            double[] fast =
+                    new ContinuationScorer(model, compiled).meanLogProb(CONTEXTS, CONTINUATION);
             for (int r = 0; r < eager.length; r++) {
                 assertThat(fast[r]).isCloseTo(eager[r], within(1e-4));
             }
@@ -57,11 +83,14 @@ class ContinuationScorerTest {
 
     @Test
     void refusesEmptyInputs() {
-        try (LlamaModel model = LlamaModel.create(CONFIG, TinyLlama.random(3, CONFIG).weights(), Device.cpu())) {
+        try (LlamaModel model =
+                LlamaModel.create(CONFIG, TinyLlama.random(3, CONFIG).weights(), Device.cpu())) {
             ContinuationScorer s = new ContinuationScorer(model, null);
             assertThat(s.meanLogProb(List.of(), CONTINUATION)).isEmpty();
-            assertThatThrownBy(() -> s.meanLogProb(CONTEXTS, new int[0])).hasMessageContaining("continuation");
-            assertThatThrownBy(() -> s.meanLogProb(List.of(new int[0]), CONTINUATION)).hasMessageContaining("context");
+            assertThatThrownBy(() -> s.meanLogProb(CONTEXTS, new int[0]))
+                    .hasMessageContaining("continuation");
+            assertThatThrownBy(() -> s.meanLogProb(List.of(new int[0]), CONTINUATION))
+                    .hasMessageContaining("context");
         }
     }
 
@@ -75,8 +104,12 @@ class ContinuationScorerTest {
             pos[i] = i;
         }
         try (NDManager m = model.newManager()) {
-            NDArray hidden = model.forward(m.create(ids, new Shape(1, t)), m.create(pos, new Shape(1, t)),
-                    AttentionMasks.causal(m, 1, t, 0, null), null);
+            NDArray hidden =
+                    model.forward(
+                            m.create(ids, new Shape(1, t)),
+                            m.create(pos, new Shape(1, t)),
+                            AttentionMasks.causal(m, 1, t, 0, null),
+                            null);
             float[] logits = model.logits(hidden).toFloatArray(); // {1, t, vocab}
             int v = CONFIG.vocabSize();
             double sum = 0;

@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes GGUF files for tests, written from the GGUF specification independently of the reader:
- * any metadata (all value types, arrays), tensors of any type id with raw bytes, and deliberately
+ * Writes GGUF files for tests, written from the GGUF specification independently of the reader: any
+ * metadata (all value types, arrays), tensors of any type id with raw bytes, and deliberately
  * broken files (bad magic, other version, truncation, misalignment).
  *
  * <pre>{@code
@@ -21,20 +21,30 @@ import java.util.List;
  *     .addF32("token_embd.weight", new long[] {vocab, hidden}, data)
  *     .write(path);
  * }</pre>
+ *
  * For a whole random Llama see {@link TinyLlama} and {@link #writeLlama}.
  */
 public final class GgufTestWriter {
     // gguf_metadata_value_type ids
-    public static final int UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6,
-            BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12;
+    public static final int UINT8 = 0,
+            INT8 = 1,
+            UINT16 = 2,
+            INT16 = 3,
+            UINT32 = 4,
+            INT32 = 5,
+            FLOAT32 = 6,
+            BOOL = 7,
+            STRING = 8,
+            ARRAY = 9,
+            UINT64 = 10,
+            INT64 = 11,
+            FLOAT64 = 12;
     // ggml_type ids
     public static final int GGML_F32 = 0, GGML_F16 = 1;
 
-    private record Kv(String key, int type, Object value) {
-    }
+    private record Kv(String key, int type, Object value) {}
 
-    private record Tensor(String name, long[] ne, int type, byte[] data) {
-    }
+    private record Tensor(String name, long[] ne, int type, byte[] data) {}
 
     private final List<Kv> metadata = new ArrayList<>();
     private final List<Tensor> tensors = new ArrayList<>();
@@ -124,18 +134,18 @@ public final class GgufTestWriter {
 
     public Path write(Path path) throws IOException {
         Out out = new Out();
-        out.u32(magic);                          // uint32_t magic
-        out.u32(version);                        // uint32_t version
-        out.u64(tensors.size());                 // uint64_t tensor_count
-        out.u64(metadata.size());                // uint64_t metadata_kv_count
-        for (Kv kv : metadata) {                 // gguf_metadata_kv_t metadata_kv[]
+        out.u32(magic); // uint32_t magic
+        out.u32(version); // uint32_t version
+        out.u64(tensors.size()); // uint64_t tensor_count
+        out.u64(metadata.size()); // uint64_t metadata_kv_count
+        for (Kv kv : metadata) { // gguf_metadata_kv_t metadata_kv[]
             out.string(kv.key());
             out.u32(kv.type());
             out.value(kv.type(), kv.value());
         }
         long offset = 0;
         List<Long> offsets = new ArrayList<>();
-        for (Tensor t : tensors) {               // gguf_tensor_info_t tensor_infos[]
+        for (Tensor t : tensors) { // gguf_tensor_info_t tensor_infos[]
             out.string(t.name());
             out.u32(t.ne().length);
             for (long d : t.ne()) {
@@ -147,8 +157,8 @@ public final class GgufTestWriter {
             offsets.add(offset);
             offset = align(offset + t.data().length);
         }
-        out.pad(alignment);                      // uint8_t _padding[]
-        for (Tensor t : tensors) {               // uint8_t tensor_data[]
+        out.pad(alignment); // uint8_t _padding[]
+        for (Tensor t : tensors) { // uint8_t tensor_data[]
             out.bytes.write(t.data(), 0, t.data().length);
             out.pad(alignment);
         }
@@ -206,13 +216,22 @@ public final class GgufTestWriter {
             ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             switch (type) {
                 case UINT8, INT8 -> bytes.write(((Number) v).intValue());
-                case UINT16, INT16 -> { b.putShort(((Number) v).shortValue()); bytes.write(b.array(), 0, 2); }
+                case UINT16, INT16 -> {
+                    b.putShort(((Number) v).shortValue());
+                    bytes.write(b.array(), 0, 2);
+                }
                 case UINT32, INT32 -> u32(((Number) v).longValue());
-                case FLOAT32 -> { b.putFloat(((Number) v).floatValue()); bytes.write(b.array(), 0, 4); }
+                case FLOAT32 -> {
+                    b.putFloat(((Number) v).floatValue());
+                    bytes.write(b.array(), 0, 4);
+                }
                 case BOOL -> bytes.write((Boolean) v ? 1 : 0);
                 case STRING -> string((String) v);
                 case UINT64, INT64 -> u64(((Number) v).longValue());
-                case FLOAT64 -> { b.putDouble(((Number) v).doubleValue()); bytes.write(b.array(), 0, 8); }
+                case FLOAT64 -> {
+                    b.putDouble(((Number) v).doubleValue());
+                    bytes.write(b.array(), 0, 8);
+                }
                 case ARRAY -> {
                     Object[] arr = (Object[]) v;
                     int elementType = (Integer) arr[0];

@@ -2,8 +2,7 @@ package dev.gemrag.model.testing;
 
 /** float to IEEE binary16 (round to nearest even) for writing F16 test tensors. */
 public final class HalfFloats {
-    private HalfFloats() {
-    }
+    private HalfFloats() {}
 
     public static short fromFloat(float f) {
         int bits = Float.floatToIntBits(f);

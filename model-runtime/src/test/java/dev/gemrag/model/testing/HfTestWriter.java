@@ -20,25 +20,32 @@ import java.util.Map;
 
 /**
  * Writes a {@link TinyLlama} as a Hugging Face directory (config.json, safetensors, tokenizer.json,
- * tokenizer_config.json) with transformers' names and unpermuted Q/K rows; also the raw
- * safetensors writer used by the bad-input tests.
+ * tokenizer_config.json) with transformers' names and unpermuted Q/K rows; also the raw safetensors
+ * writer used by the bad-input tests.
  */
 public final class HfTestWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Tensor storage type in the safetensors files. */
-    public enum Dtype { F32, F16, BF16 }
-
-    private HfTestWriter() {
+    public enum Dtype {
+        F32,
+        F16,
+        BF16
     }
+
+    private HfTestWriter() {}
 
     /** One model.safetensors; lm_head only when the config is untied. */
     public static Path write(TinyLlama model, Path dir, Dtype dtype) throws IOException {
         return write(model, dir, dtype, 1);
     }
 
-    /** With shards &gt; 1, writes model-0000k-of-0000n.safetensors plus model.safetensors.index.json. */
-    public static Path write(TinyLlama model, Path dir, Dtype dtype, int shards) throws IOException {
+    /**
+     * With shards &gt; 1, writes model-0000k-of-0000n.safetensors plus
+     * model.safetensors.index.json.
+     */
+    public static Path write(TinyLlama model, Path dir, Dtype dtype, int shards)
+            throws IOException {
         Files.createDirectories(dir);
         LlamaConfig c = model.config();
         Files.writeString(dir.resolve("config.json"), configJson(c).toPrettyString());
@@ -66,7 +73,9 @@ public final class HfTestWriter {
         }
         Files.writeString(dir.resolve("tokenizer.json"), tinyTokenizerJson());
         ObjectNode tc = JSON.createObjectNode();
-        tc.put("add_bos_token", false).put("eos_token", "<|im_end|>").put("bos_token", "<|endoftext|>");
+        tc.put("add_bos_token", false)
+                .put("eos_token", "<|im_end|>")
+                .put("bos_token", "<|endoftext|>");
         tc.put("chat_template", TinyVocab.CHAT_TEMPLATE);
         Files.writeString(dir.resolve("tokenizer_config.json"), tc.toPrettyString());
         return dir;
@@ -95,7 +104,10 @@ public final class HfTestWriter {
         return n;
     }
 
-    /** The tiny vocabulary as tokenizer.json (via the GGUF converter, which yields a standard HF file). */
+    /**
+     * The tiny vocabulary as tokenizer.json (via the GGUF converter, which yields a standard HF
+     * file).
+     */
     public static String tinyTokenizerJson() {
         Map<String, Object> md = new LinkedHashMap<>();
         md.put("tokenizer.ggml.model", "gpt2");
@@ -103,48 +115,57 @@ public final class HfTestWriter {
         md.put("tokenizer.ggml.tokens", TinyVocab.tokens());
         md.put("tokenizer.ggml.token_type", TinyVocab.tokenTypes());
         md.put("tokenizer.ggml.merges", TinyVocab.MERGES);
-        return GgufTokenizerConverter.toTokenizerJson(new GgufMetadata(Path.of("tiny-vocab"), md), Path.of("tiny-vocab"));
+        return GgufTokenizerConverter.toTokenizerJson(
+                new GgufMetadata(Path.of("tiny-vocab"), md), Path.of("tiny-vocab"));
     }
 
     static String hfName(String canonical) {
         switch (canonical) {
-            case "token_embd": return "model.embed_tokens.weight";
-            case "output_norm": return "model.norm.weight";
-            case "output": return "lm_head.weight";
-            default: break;
+            case "token_embd":
+                return "model.embed_tokens.weight";
+            case "output_norm":
+                return "model.norm.weight";
+            case "output":
+                return "lm_head.weight";
+            default:
+                break;
         }
         String[] p = canonical.split("\\.");
-        String local = switch (p[2]) {
-            case "attn_norm" -> "input_layernorm.weight";
-            case "wq" -> "self_attn.q_proj.weight";
-            case "wk" -> "self_attn.k_proj.weight";
-            case "wv" -> "self_attn.v_proj.weight";
-            case "wo" -> "self_attn.o_proj.weight";
-            case "bq" -> "self_attn.q_proj.bias";
-            case "bk" -> "self_attn.k_proj.bias";
-            case "bv" -> "self_attn.v_proj.bias";
-            case "ffn_norm" -> "post_attention_layernorm.weight";
-            case "w1" -> "mlp.gate_proj.weight";
-            case "w2" -> "mlp.down_proj.weight";
-            case "w3" -> "mlp.up_proj.weight";
-            default -> throw new IllegalArgumentException(canonical);
-        };
+        String local =
+                switch (p[2]) {
+                    case "attn_norm" -> "input_layernorm.weight";
+                    case "wq" -> "self_attn.q_proj.weight";
+                    case "wk" -> "self_attn.k_proj.weight";
+                    case "wv" -> "self_attn.v_proj.weight";
+                    case "wo" -> "self_attn.o_proj.weight";
+                    case "bq" -> "self_attn.q_proj.bias";
+                    case "bk" -> "self_attn.k_proj.bias";
+                    case "bv" -> "self_attn.v_proj.bias";
+                    case "ffn_norm" -> "post_attention_layernorm.weight";
+                    case "w1" -> "mlp.gate_proj.weight";
+                    case "w2" -> "mlp.down_proj.weight";
+                    case "w3" -> "mlp.up_proj.weight";
+                    default -> throw new IllegalArgumentException(canonical);
+                };
         return "model.layers." + p[1] + "." + local;
     }
 
     /** Writes tensors (HF names) to one safetensors file in the given dtype. */
-    public static void writeSafetensors(Path file, Map<String, WeightTensor> tensors, Dtype dtype) throws IOException {
+    public static void writeSafetensors(Path file, Map<String, WeightTensor> tensors, Dtype dtype)
+            throws IOException {
         Map<String, byte[]> raw = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        tensors.forEach((name, t) -> {
-            raw.put(name, encode(t.data(), dtype));
-            shapes.put(name, t.shape());
-        });
+        tensors.forEach(
+                (name, t) -> {
+                    raw.put(name, encode(t.data(), dtype));
+                    shapes.put(name, t.shape());
+                });
         writeRawSafetensors(file, raw, shapes, dtype.name());
     }
 
     /** Low level: any dtype string and bytes, for bad-input tests. */
-    public static void writeRawSafetensors(Path file, Map<String, byte[]> raw, Map<String, long[]> shapes, String dtype)
+    public static void writeRawSafetensors(
+            Path file, Map<String, byte[]> raw, Map<String, long[]> shapes, String dtype)
             throws IOException {
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
@@ -161,7 +182,11 @@ public final class HfTestWriter {
         }
         byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
+        out.write(
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(headerBytes.length)
+                        .array());
         out.write(headerBytes);
         for (byte[] b : raw.values()) {
             out.write(b);
@@ -170,7 +195,9 @@ public final class HfTestWriter {
     }
 
     static byte[] encode(float[] data, Dtype dtype) {
-        ByteBuffer b = ByteBuffer.allocate(data.length * (dtype == Dtype.F32 ? 4 : 2)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(data.length * (dtype == Dtype.F32 ? 4 : 2))
+                        .order(ByteOrder.LITTLE_ENDIAN);
         for (float v : data) {
             switch (dtype) {
                 case F32 -> b.putFloat(v);

@@ -4,13 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A 272-token byte-level BPE vocabulary for tiny test models: the 256 GPT-2 byte characters
- * (id = byte value), 13 merges, then &lt;|endoftext|&gt;, &lt;|im_start|&gt;, &lt;|im_end|&gt;.
+ * A 272-token byte-level BPE vocabulary for tiny test models: the 256 GPT-2 byte characters (id =
+ * byte value), 13 merges, then &lt;|endoftext|&gt;, &lt;|im_start|&gt;, &lt;|im_end|&gt;.
  */
 public final class TinyVocab {
-    public static final List<String> MERGES = List.of(
-            "h e", "l l", "\u0120 t", "\u0120t he", "o r", "\u0120 w", "\u0120w or", "l d", "\u0120wor ld",
-            "e r", "i n", "\u0120 a", "a n");
+    public static final List<String> MERGES =
+            List.of(
+                    "h e",
+                    "l l",
+                    "\u0120 t",
+                    "\u0120t he",
+                    "o r",
+                    "\u0120 w",
+                    "\u0120w or",
+                    "l d",
+                    "\u0120wor ld",
+                    "e r",
+                    "i n",
+                    "\u0120 a",
+                    "a n");
     public static final int ENDOFTEXT = 269;
     public static final int IM_START = 270;
     public static final int IM_END = 271;
@@ -19,8 +31,7 @@ public final class TinyVocab {
             "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
                     + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
 
-    private TinyVocab() {
-    }
+    private TinyVocab() {}
 
     public static List<String> tokens() {
         List<String> tokens = new ArrayList<>(byteChars());
@@ -42,12 +53,16 @@ public final class TinyVocab {
         return types;
     }
 
-    /** GPT-2's byte-to-character table: printable bytes map to themselves, the rest to U+0100 onwards. */
+    /**
+     * GPT-2's byte-to-character table: printable bytes map to themselves, the rest to U+0100
+     * onwards.
+     */
     static List<String> byteChars() {
         List<String> chars = new ArrayList<>();
         int next = 256;
         for (int b = 0; b < 256; b++) {
-            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            boolean printable =
+                    (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
             chars.add(String.valueOf((char) (printable ? b : next++)));
         }
         return chars;

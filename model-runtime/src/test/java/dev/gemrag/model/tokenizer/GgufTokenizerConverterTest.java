@@ -22,7 +22,8 @@ class GgufTokenizerConverterTest {
     @Test
     void byteLevelBpeAppliesMergesByRank() {
         try (HfTextTokenizer tok = HfTextTokenizer.fromJson(HfTestWriter.tinyTokenizerJson())) {
-            // "the" -> t + (h e = merge 0 -> 256); " world" -> Ġ w o r l d: o r(4), Ġ w(5), Ġw or(6), l d(7), Ġwor ld(8) -> 264
+            // "the" -> t + (h e = merge 0 -> 256); " world" -> Ġ w o r l d: o r(4), Ġ w(5), Ġw
+            // or(6), l d(7), Ġwor ld(8) -> 264
             assertThat(tok.encode("the world")).containsExactly('t', 256, 264);
             // " an" -> Ġ a (rank 11 -> 267) beats a n (rank 12): [Ġa, n]
             assertThat(tok.encode(" an")).containsExactly(267, 'n');
@@ -30,16 +31,21 @@ class GgufTokenizerConverterTest {
             // newline is byte 10 (shown as U+010A); é is bytes C3 A9
             assertThat(tok.encode("\n")).containsExactly(10);
             assertThat(tok.encode("é")).containsExactly(0xC3, 0xA9);
-            assertThat(tok.decode(new int[] {'t', 256, 264, 10, 0xC3, 0xA9})).isEqualTo("the world\né");
+            assertThat(tok.decode(new int[] {'t', 256, 264, 10, 0xC3, 0xA9}))
+                    .isEqualTo("the world\né");
         }
     }
 
     @Test
     void specialTokensParsedByEncodeButNotByEncodeLiteral() {
         try (HfTextTokenizer tok = HfTextTokenizer.fromJson(HfTestWriter.tinyTokenizerJson())) {
-            assertThat(tok.encode("<|im_start|>hi<|im_end|>")).containsExactly(TinyVocab.IM_START, 'h', 'i', TinyVocab.IM_END);
-            assertThat(tok.encodeLiteral("<|im_start|>hi")).containsExactly('<', '|', 'i', 'm', '_', 's', 't', 'a', 'r', 't', '|', '>', 'h', 'i');
-            assertThat(tok.decode(tok.encode("<|im_start|>hi<|im_end|>"))).isEqualTo("<|im_start|>hi<|im_end|>");
+            assertThat(tok.encode("<|im_start|>hi<|im_end|>"))
+                    .containsExactly(TinyVocab.IM_START, 'h', 'i', TinyVocab.IM_END);
+            assertThat(tok.encodeLiteral("<|im_start|>hi"))
+                    .containsExactly(
+                            '<', '|', 'i', 'm', '_', 's', 't', 'a', 'r', 't', '|', '>', 'h', 'i');
+            assertThat(tok.decode(tok.encode("<|im_start|>hi<|im_end|>")))
+                    .isEqualTo("<|im_start|>hi<|im_end|>");
             SpecialTokens special = tok.specialTokens();
             assertThat(special.isChatMl()).isTrue();
             assertThat(special.id("<|endoftext|>")).isEqualTo(TinyVocab.ENDOFTEXT);
@@ -80,11 +86,12 @@ class GgufTokenizerConverterTest {
         pieces.put("or", -4.5f);
         pieces.put("lo", -5f);
         pieces.put("ld", -5.5f);
-        pieces.forEach((p, s) -> {
-            tokens.add(p);
-            types.add(1);
-            scores.add(s);
-        });
+        pieces.forEach(
+                (p, s) -> {
+                    tokens.add(p);
+                    types.add(1);
+                    scores.add(s);
+                });
         Map<String, Object> md = new LinkedHashMap<>();
         md.put("tokenizer.ggml.model", "llama");
         md.put("tokenizer.ggml.tokens", tokens);
@@ -92,7 +99,9 @@ class GgufTokenizerConverterTest {
         md.put("tokenizer.ggml.scores", scores);
         md.put("tokenizer.ggml.unknown_token_id", 0);
         md.put("tokenizer.ggml.add_space_prefix", true);
-        String json = GgufTokenizerConverter.toTokenizerJson(new GgufMetadata(Path.of("spm"), md), Path.of("spm"));
+        String json =
+                GgufTokenizerConverter.toTokenizerJson(
+                        new GgufMetadata(Path.of("spm"), md), Path.of("spm"));
         int hello = tokens.indexOf("\u2581hello");
         int world = tokens.indexOf("\u2581world");
         int h = tokens.indexOf("\u2581h");
@@ -111,18 +120,29 @@ class GgufTokenizerConverterTest {
         Map<String, Object> md = new LinkedHashMap<>();
         md.put("tokenizer.ggml.model", "bert");
         md.put("tokenizer.ggml.tokens", List.of("a"));
-        assertThatThrownBy(() -> GgufTokenizerConverter.toTokenizerJson(new GgufMetadata(Path.of("x.gguf"), md), Path.of("x.gguf")))
-                .hasMessageContaining("x.gguf").hasMessageContaining("unsupported tokenizer model 'bert'");
+        assertThatThrownBy(
+                        () ->
+                                GgufTokenizerConverter.toTokenizerJson(
+                                        new GgufMetadata(Path.of("x.gguf"), md), Path.of("x.gguf")))
+                .hasMessageContaining("x.gguf")
+                .hasMessageContaining("unsupported tokenizer model 'bert'");
         md.put("tokenizer.ggml.model", "gpt2");
         md.put("tokenizer.ggml.pre", "jais");
         md.put("tokenizer.ggml.merges", List.of());
-        assertThatThrownBy(() -> GgufTokenizerConverter.toTokenizerJson(new GgufMetadata(Path.of("x.gguf"), md), Path.of("x.gguf")))
-                .hasMessageContaining("x.gguf").hasMessageContaining("unsupported pre-tokenizer 'jais'");
+        assertThatThrownBy(
+                        () ->
+                                GgufTokenizerConverter.toTokenizerJson(
+                                        new GgufMetadata(Path.of("x.gguf"), md), Path.of("x.gguf")))
+                .hasMessageContaining("x.gguf")
+                .hasMessageContaining("unsupported pre-tokenizer 'jais'");
     }
 
     @Test
     void endOfGenerationAddsKnownEndMarkersOnce() {
-        assertThat(EndOfGeneration.ids(List.of(2, -1, 2), Map.of("<|im_end|>", 2, "<|endoftext|>", 0, "<|im_start|>", 1)))
+        assertThat(
+                        EndOfGeneration.ids(
+                                List.of(2, -1, 2),
+                                Map.of("<|im_end|>", 2, "<|endoftext|>", 0, "<|im_start|>", 1)))
                 .containsExactly(2, 0);
     }
 }

@@ -16,19 +16,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * llama.cpp's own tokenizer test vectors ({@code models/ggml-vocab-NAME.gguf} with {@code .inp}/{@code .out}) for
- * the vocabularies of the supported families: llama-bpe (Llama 3.x, SmolLM3) and qwen2 (Qwen2, Qwen3). Our GGUF
- * vocabulary converter + DJL's HF tokenizers must give exactly the {@code .out} ids for every {@code .inp} text.
+ * llama.cpp's own tokenizer test vectors ({@code models/ggml-vocab-NAME.gguf} with {@code
+ * .inp}/{@code .out}) for the vocabularies of the supported families: llama-bpe (Llama 3.x,
+ * SmolLM3) and qwen2 (Qwen2, Qwen3). Our GGUF vocabulary converter + DJL's HF tokenizers must give
+ * exactly the {@code .out} ids for every {@code .inp} text.
  *
- * <p>The vocab files (6-8 MB each, MIT, from the llama-cpp-python 0.3.36 sdist) are read in place from
- * {@code -Dgemrag.llamacpp.models} (default: the sdist unpacked under ~/.cache/gemrag/sdist); skipped when absent.
+ * <p>The vocab files (6-8 MB each, MIT, from the llama-cpp-python 0.3.36 sdist) are read in place
+ * from {@code -Dgemrag.llamacpp.models} (default: the sdist unpacked under ~/.cache/gemrag/sdist);
+ * skipped when absent.
  */
 class LlamaCppVocabIT {
     private static final String SEPARATOR = "\n__ggml_vocab_test__\n";
 
     static Path modelsDir() {
-        String p = System.getProperty("gemrag.llamacpp.models", System.getProperty("user.home")
-                + "/.cache/gemrag/sdist/llama_cpp_python-0.3.36/vendor/llama.cpp/models");
+        String p =
+                System.getProperty(
+                        "gemrag.llamacpp.models",
+                        System.getProperty("user.home")
+                                + "/.cache/gemrag/sdist/llama_cpp_python-0.3.36/vendor/llama.cpp/models");
         return Path.of(p);
     }
 
@@ -37,27 +42,48 @@ class LlamaCppVocabIT {
     void idsEqualLlamaCppsForEveryTestLine(String vocab) throws IOException {
         Path gguf = modelsDir().resolve("ggml-vocab-" + vocab + ".gguf");
         assumeTrue(Files.isRegularFile(gguf), "llama.cpp vocab files not found at " + modelsDir());
-        String[] inputs = Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8).split(SEPARATOR, -1);
+        String[] inputs =
+                Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8)
+                        .split(SEPARATOR, -1);
         List<String> outputs = Files.readAllLines(Path.of(gguf + ".out"), StandardCharsets.UTF_8);
         GgufFile file = GgufReader.read(gguf);
         List<String> mismatches = new ArrayList<>();
         int checked = 0;
-        try (HfTextTokenizer tok = HfTextTokenizer.fromJson(GgufTokenizerConverter.toTokenizerJson(file.metadata(), gguf))) {
+        try (HfTextTokenizer tok =
+                HfTextTokenizer.fromJson(
+                        GgufTokenizerConverter.toTokenizerJson(file.metadata(), gguf))) {
             for (int i = 0; i < outputs.size(); i++) {
                 String input = inputs[i];
-                int[] expected = outputs.get(i).isBlank() ? new int[0]
-                        : Arrays.stream(outputs.get(i).trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+                int[] expected =
+                        outputs.get(i).isBlank()
+                                ? new int[0]
+                                : Arrays.stream(outputs.get(i).trim().split(" "))
+                                        .mapToInt(Integer::parseInt)
+                                        .toArray();
                 int[] ours = tok.encode(input);
                 checked++;
                 if (!Arrays.equals(ours, expected)) {
-                    mismatches.add("line " + i + " " + Arrays.toString(input.getBytes(StandardCharsets.UTF_8).length > 40
-                            ? new String[] {input.substring(0, Math.min(20, input.length()))} : new String[] {input})
-                            + ": ours " + Arrays.toString(ours) + " llama.cpp " + Arrays.toString(expected));
+                    mismatches.add(
+                            "line "
+                                    + i
+                                    + " "
+                                    + Arrays.toString(
+                                            input.getBytes(StandardCharsets.UTF_8).length > 40
+                                                    ? new String[] {
+                                                        input.substring(
+                                                                0, Math.min(20, input.length()))
+                                                    }
+                                                    : new String[] {input})
+                                    + ": ours "
+                                    + Arrays.toString(ours)
+                                    + " llama.cpp "
+                                    + Arrays.toString(expected));
                 }
             }
         }
         assertThat(checked).isEqualTo(outputs.size()).isGreaterThan(40);
-        assertThat(inputs.length).as("texts, plus the empty piece after the file's last separator")
+        assertThat(inputs.length)
+                .as("texts, plus the empty piece after the file's last separator")
                 .isEqualTo(outputs.size() + 1);
         assertThat(mismatches).as(vocab).isEmpty();
     }

@@ -25,13 +25,17 @@ class TokenizerMatchesLlamaCppIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        try (InputStream in = TokenizerMatchesLlamaCppIT.class.getResourceAsStream("/fixtures/smollm2-llamacpp-tokens.json")) {
+        try (InputStream in =
+                TokenizerMatchesLlamaCppIT.class.getResourceAsStream(
+                        "/fixtures/smollm2-llamacpp-tokens.json")) {
             fixture = new ObjectMapper().readTree(in);
         }
         Path model = DefaultModel.path();
         assertThat(fixture.get("model_sha256").asText()).isEqualTo(DefaultModel.SHA256);
         GgufFile file = GgufReader.read(model);
-        tokenizer = HfTextTokenizer.fromJson(GgufTokenizerConverter.toTokenizerJson(file.metadata(), model));
+        tokenizer =
+                HfTextTokenizer.fromJson(
+                        GgufTokenizerConverter.toTokenizerJson(file.metadata(), model));
     }
 
     @AfterAll
@@ -43,7 +47,9 @@ class TokenizerMatchesLlamaCppIT {
     void literalEncodingMatchesLlamaCppWithoutSpecialParsing() {
         for (JsonNode c : fixture.get("cases")) {
             String text = c.get("text").asText();
-            assertThat(tokenizer.encodeLiteral(text)).as("literal ids of %s", show(text)).containsExactly(ids(c.get("ids")));
+            assertThat(tokenizer.encodeLiteral(text))
+                    .as("literal ids of %s", show(text))
+                    .containsExactly(ids(c.get("ids")));
         }
     }
 
@@ -51,7 +57,9 @@ class TokenizerMatchesLlamaCppIT {
     void encodingMatchesLlamaCppWithSpecialParsing() {
         for (JsonNode c : fixture.get("cases")) {
             String text = c.get("text").asText();
-            assertThat(tokenizer.encode(text)).as("ids of %s", show(text)).containsExactly(ids(c.get("ids_special")));
+            assertThat(tokenizer.encode(text))
+                    .as("ids of %s", show(text))
+                    .containsExactly(ids(c.get("ids_special")));
         }
     }
 

@@ -36,10 +36,16 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private static final Logger LOG = LoggerFactory.getLogger(AnswerFunction.class);
     public static final String NOTHING_FOUND =
             "I could not find any documents you have access to that answer this.";
-    public static final String TIMED_OUT = "The answer took longer than answer.timeout and was given up.";
-    /** For the asker when the search failed (Milvus down or restarting): a sentence, not the client's error. */
-    public static final String RETRIEVAL_UNAVAILABLE = "Retrieval is unavailable right now (the document index did"
-            + " not answer), so this question could not be answered; please ask again in a minute.";
+    public static final String TIMED_OUT =
+            "The answer took longer than answer.timeout and was given up.";
+
+    /**
+     * For the asker when the search failed (Milvus down or restarting): a sentence, not the
+     * client's error.
+     */
+    public static final String RETRIEVAL_UNAVAILABLE =
+            "Retrieval is unavailable right now (the document index did"
+                    + " not answer), so this question could not be answered; please ask again in a minute.";
 
     private final ModelClientFactory models;
     private final RetrieverFactory retrievers;
@@ -62,22 +68,42 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     private transient Counter failures;
 
     /** Greedy decoding without repetition controls, the system-turn layout (tests). */
-    public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings) {
-        this(models, retrievers, settings, GenerationParams.greedy(settings.maxTokens()), PromptLayout.SYSTEM,
+    public AnswerFunction(
+            ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings) {
+        this(
+                models,
+                retrievers,
+                settings,
+                GenerationParams.greedy(settings.maxTokens()),
+                PromptLayout.SYSTEM,
                 TitlePlacement.LINE);
     }
 
     /**
-     * @param sampling the configured {@code answer.*} sampling (its maxTokens is replaced per question)
+     * @param sampling the configured {@code answer.*} sampling (its maxTokens is replaced per
+     *     question)
      */
-    public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings,
-            GenerationParams sampling, PromptLayout layout, TitlePlacement titles) {
+    public AnswerFunction(
+            ModelClientFactory models,
+            RetrieverFactory retrievers,
+            AnswerSettings settings,
+            GenerationParams sampling,
+            PromptLayout layout,
+            TitlePlacement titles) {
         this(models, retrievers, settings, sampling, layout, titles, AnswerControls.PLAIN);
     }
 
-    /** @param controls rerank and reply frame (a question's own override them) */
-    public AnswerFunction(ModelClientFactory models, RetrieverFactory retrievers, AnswerSettings settings,
-            GenerationParams sampling, PromptLayout layout, TitlePlacement titles, AnswerControls controls) {
+    /**
+     * @param controls rerank and reply frame (a question's own override them)
+     */
+    public AnswerFunction(
+            ModelClientFactory models,
+            RetrieverFactory retrievers,
+            AnswerSettings settings,
+            GenerationParams sampling,
+            PromptLayout layout,
+            TitlePlacement titles,
+            AnswerControls controls) {
         this.controls = controls;
         this.models = models;
         this.retrievers = retrievers;
@@ -92,11 +118,14 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         model = models.open();
         retriever = retrievers.open(model.modelId(), model.embeddingDimension());
         // Milvus calls block: keep them off the task thread and off the engine's worker.
-        searchThreads = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "gemrag-search");
-            t.setDaemon(true);
-            return t;
-        });
+        searchThreads =
+                Executors.newFixedThreadPool(
+                        2,
+                        r -> {
+                            Thread t = new Thread(r, "gemrag-search");
+                            t.setDaemon(true);
+                            return t;
+                        });
         var group = getRuntimeContext().getMetricGroup();
         embedMs = LatencyHistogram.register(group, "questionEmbedLatencyMs");
         searchMs = LatencyHistogram.register(group, "milvusSearchLatencyMs");
@@ -114,92 +143,158 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         long t0 = System.nanoTime();
         Map<String, Long> timings = new LinkedHashMap<>();
         int topK = q.topK() == null ? settings.topK() : Math.min(q.topK(), settings.maxTopK());
-        int maxTokens = q.maxTokens() == null ? settings.maxTokens() : Math.min(q.maxTokens(), settings.maxMaxTokens());
+        int maxTokens =
+                q.maxTokens() == null
+                        ? settings.maxTokens()
+                        : Math.min(q.maxTokens(), settings.maxMaxTokens());
         List<String> groups = q.groups() == null ? List.of() : Arrays.asList(q.groups());
         AnswerControls c = controls.with(q.answer());
         boolean rerank = c.rerank() == RerankMode.LLM;
         int candidates = rerank ? Math.max(topK, c.rerankCandidates()) : topK;
 
         model.embed(List.of(q.question()), EmbedRole.QUERY)
-                .thenApplyAsync(vectors -> {
-                    long t1 = System.nanoTime();
-                    timings.put("embed", ms(t0, t1));
-                    List<RetrievedChunk> hits = search(q, vectors.get(0), candidates, groups);
-                    timings.put("search", ms(t1, System.nanoTime()));
-                    return hits;
-                }, searchThreads)
-                .thenCompose(hits -> rerank && hits.size() > 1 ? rerank(q, hits, topK, c, timings)
-                        : CompletableFuture.completedFuture(hits))
-                .thenCompose(hits -> {
-                    if (hits.isEmpty()) {
-                        nothingFound.inc();
-                        return CompletableFuture.completedFuture(new Answer(q.id(), NOTHING_FOUND, List.of(), model.modelId(),
-                                timings, List.of(), false));
-                    }
-                    GroundedPrompt prompt = GroundedPrompt.build(q.question(), hits, model.tokenizer(), settings.contextTokens(),
-                            layout, titles);
-                    truncatedSources.inc(prompt.truncatedSources());
-                    long t2 = System.nanoTime();
-                    GenerationParams params = QuestionSampling.params(sampling, maxTokens, q.sampling());
-                    String frame = ReplyFrame.prefix(c.frame(), prompt.documents());
-                    return model.generate(model.applyChatTemplate(prompt.messages()) + frame, params)
-                            .thenApply(gen -> {
-                                timings.put("generate", ms(t2, System.nanoTime()));
-                                return AnswerShaper.shape(q.id(), gen, frame, prompt, model.modelId(), timings);
-                            });
-                })
-                .whenComplete((answer, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        if (cause instanceof EngineOverloadedException) {
-                            result.completeExceptionally(cause); // back-pressure: the retry strategy tries again
-                            return;
-                        }
-                        // One question must not fail (and restart-loop) the job: the asker gets the reason.
-                        failures.inc();
-                        if (cause instanceof RetrievalUnavailableException) {
-                            LOG.warn("answering question {}: retrieval unavailable: {}", q.id(), cause.getMessage());
-                            result.complete(List.of(failed(q, RETRIEVAL_UNAVAILABLE, t0)));
-                            return;
-                        }
-                        LOG.warn("answering question {} failed: {}", q.id(), cause.toString());
-                        result.complete(List.of(failed(q, "could not answer: " + cause.getMessage(), t0)));
-                        return;
-                    }
-                    answer.timingsMs().put("total", ms(t0, System.nanoTime()));
-                    record(answer.timingsMs());
-                    result.complete(List.of(answer));
-                });
+                .thenApplyAsync(
+                        vectors -> {
+                            long t1 = System.nanoTime();
+                            timings.put("embed", ms(t0, t1));
+                            List<RetrievedChunk> hits =
+                                    search(q, vectors.get(0), candidates, groups);
+                            timings.put("search", ms(t1, System.nanoTime()));
+                            return hits;
+                        },
+                        searchThreads)
+                .thenCompose(
+                        hits ->
+                                rerank && hits.size() > 1
+                                        ? rerank(q, hits, topK, c, timings)
+                                        : CompletableFuture.completedFuture(hits))
+                .thenCompose(
+                        hits -> {
+                            if (hits.isEmpty()) {
+                                nothingFound.inc();
+                                return CompletableFuture.completedFuture(
+                                        new Answer(
+                                                q.id(),
+                                                NOTHING_FOUND,
+                                                List.of(),
+                                                model.modelId(),
+                                                timings,
+                                                List.of(),
+                                                false));
+                            }
+                            GroundedPrompt prompt =
+                                    GroundedPrompt.build(
+                                            q.question(),
+                                            hits,
+                                            model.tokenizer(),
+                                            settings.contextTokens(),
+                                            layout,
+                                            titles);
+                            truncatedSources.inc(prompt.truncatedSources());
+                            long t2 = System.nanoTime();
+                            GenerationParams params =
+                                    QuestionSampling.params(sampling, maxTokens, q.sampling());
+                            String frame = ReplyFrame.prefix(c.frame(), prompt.documents());
+                            return model.generate(
+                                            model.applyChatTemplate(prompt.messages()) + frame,
+                                            params)
+                                    .thenApply(
+                                            gen -> {
+                                                timings.put("generate", ms(t2, System.nanoTime()));
+                                                return AnswerShaper.shape(
+                                                        q.id(),
+                                                        gen,
+                                                        frame,
+                                                        prompt,
+                                                        model.modelId(),
+                                                        timings);
+                                            });
+                        })
+                .whenComplete(
+                        (answer, error) -> {
+                            if (error != null) {
+                                Throwable cause =
+                                        error instanceof java.util.concurrent.CompletionException
+                                                        && error.getCause() != null
+                                                ? error.getCause()
+                                                : error;
+                                if (cause instanceof EngineOverloadedException) {
+                                    result.completeExceptionally(
+                                            cause); // back-pressure: the retry strategy tries again
+                                    return;
+                                }
+                                // One question must not fail (and restart-loop) the job: the asker
+                                // gets the reason.
+                                failures.inc();
+                                if (cause instanceof RetrievalUnavailableException) {
+                                    LOG.warn(
+                                            "answering question {}: retrieval unavailable: {}",
+                                            q.id(),
+                                            cause.getMessage());
+                                    result.complete(List.of(failed(q, RETRIEVAL_UNAVAILABLE, t0)));
+                                    return;
+                                }
+                                LOG.warn(
+                                        "answering question {} failed: {}",
+                                        q.id(),
+                                        cause.toString());
+                                result.complete(
+                                        List.of(
+                                                failed(
+                                                        q,
+                                                        "could not answer: " + cause.getMessage(),
+                                                        t0)));
+                                return;
+                            }
+                            answer.timingsMs().put("total", ms(t0, System.nanoTime()));
+                            record(answer.timingsMs());
+                            result.complete(List.of(answer));
+                        });
     }
 
     /** The candidates re-ordered by query likelihood, the best topK kept; the "rerank" timing. */
-    private CompletableFuture<List<RetrievedChunk>> rerank(Question q, List<RetrievedChunk> hits, int topK,
-            AnswerControls c, Map<String, Long> timings) {
+    private CompletableFuture<List<RetrievedChunk>> rerank(
+            Question q,
+            List<RetrievedChunk> hits,
+            int topK,
+            AnswerControls c,
+            Map<String, Long> timings) {
         long start = System.nanoTime();
-        List<String> contexts = QueryLikelihood.contexts(hits, model.tokenizer(), c.rerankChunkTokens());
+        List<String> contexts =
+                QueryLikelihood.contexts(hits, model.tokenizer(), c.rerankChunkTokens());
         return model.score(contexts, QueryLikelihood.continuation(q.question()))
-                .handle((scores, error) -> {
-                    if (error == null) {
-                        timings.put("rerank", ms(start, System.nanoTime()));
-                        return QueryLikelihood.reorder(hits, scores, topK);
-                    }
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    if (!(cause instanceof UnsupportedOperationException)) {
-                        throw error instanceof java.util.concurrent.CompletionException ce ? ce
-                                : new java.util.concurrent.CompletionException(error);
-                    }
-                    // a model that cannot score answers in the retriever's order (said once, not per question)
-                    if (!unsupportedLogged) {
-                        unsupportedLogged = true;
-                        LOG.warn("retrieval.rerank llm is off for this model: {}", cause.getMessage());
-                    }
-                    return hits.subList(0, Math.min(topK, hits.size()));
-                });
+                .handle(
+                        (scores, error) -> {
+                            if (error == null) {
+                                timings.put("rerank", ms(start, System.nanoTime()));
+                                return QueryLikelihood.reorder(hits, scores, topK);
+                            }
+                            Throwable cause =
+                                    error instanceof java.util.concurrent.CompletionException
+                                                    && error.getCause() != null
+                                            ? error.getCause()
+                                            : error;
+                            if (!(cause instanceof UnsupportedOperationException)) {
+                                throw error instanceof java.util.concurrent.CompletionException ce
+                                        ? ce
+                                        : new java.util.concurrent.CompletionException(error);
+                            }
+                            // a model that cannot score answers in the retriever's order (said
+                            // once, not per question)
+                            if (!unsupportedLogged) {
+                                unsupportedLogged = true;
+                                LOG.warn(
+                                        "retrieval.rerank llm is off for this model: {}",
+                                        cause.getMessage());
+                            }
+                            return hits.subList(0, Math.min(topK, hits.size()));
+                        });
     }
 
-    /** A failed search is the index's problem, not the question's (those are caught before, by validation). */
+    /**
+     * A failed search is the index's problem, not the question's (those are caught before, by
+     * validation).
+     */
     private List<RetrievedChunk> search(Question q, float[] vector, int topK, List<String> groups) {
         try {
             return retriever.search(q.question(), vector, q.retrievalMode(), topK, groups);

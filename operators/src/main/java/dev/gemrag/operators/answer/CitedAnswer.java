@@ -11,19 +11,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Makes an answer's citations true to its prompt: markers such as {@code [2]} or {@code [1, 3]} that name
- * a source in the prompt are renumbered 1, 2, ... in the order the answer first cites them; markers naming
- * no source in the prompt are removed. When the model cited nothing (small models often forget the
- * markers), the best-ranked source that shares at least {@link #MIN_SHARED_WORDS} words (4+ letters) with
- * the answer is cited at its end; rank first, because a 135M model's wording drifts from its sources
- * (measured on eval-answers: most-shared-words cited the gold page 3/10, best-ranked-sharing 6/10).
+ * Makes an answer's citations true to its prompt: markers such as {@code [2]} or {@code [1, 3]}
+ * that name a source in the prompt are renumbered 1, 2, ... in the order the answer first cites
+ * them; markers naming no source in the prompt are removed. When the model cited nothing (small
+ * models often forget the markers), the best-ranked source that shares at least {@link
+ * #MIN_SHARED_WORDS} words (4+ letters) with the answer is cited at its end; rank first, because a
+ * 135M model's wording drifts from its sources (measured on eval-answers: most-shared-words cited
+ * the gold page 3/10, best-ranked-sharing 6/10).
  *
- * @param text  the answer with renumbered markers
+ * @param text the answer with renumbered markers
  * @param cited the cited documents, in their new numbering (element i is [i + 1])
  */
 public record CitedAnswer(String text, List<PromptDocument> cited) {
-    private static final Pattern MARKER = Pattern.compile("\\s*\\[(\\d{1,3}(?:\\s*,\\s*\\d{1,3})*)\\]");
+    private static final Pattern MARKER =
+            Pattern.compile("\\s*\\[(\\d{1,3}(?:\\s*,\\s*\\d{1,3})*)\\]");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_-]{4,}");
+
     /** Words shared with a source before an unmarked answer is attributed to it. */
     static final int MIN_SHARED_WORDS = 3;
 
@@ -69,7 +72,10 @@ public record CitedAnswer(String text, List<PromptDocument> cited) {
         return new CitedAnswer(text, List.copyOf(cited));
     }
 
-    /** The first (best-ranked) document sharing at least {@link #MIN_SHARED_WORDS} distinct words with the text. */
+    /**
+     * The first (best-ranked) document sharing at least {@link #MIN_SHARED_WORDS} distinct words
+     * with the text.
+     */
     static PromptDocument firstSharing(String text, List<PromptDocument> documents) {
         Set<String> words = words(text);
         for (PromptDocument d : documents) {

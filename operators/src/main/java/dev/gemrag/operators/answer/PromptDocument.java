@@ -1,7 +1,6 @@
 package dev.gemrag.operators.answer;
 
 import dev.gemrag.connectors.milvus.RetrievedChunk;
-
 import java.util.List;
 
 /**

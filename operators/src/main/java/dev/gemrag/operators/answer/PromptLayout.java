@@ -6,6 +6,9 @@ public enum PromptLayout {
     SYSTEM,
     /** The model's own default system turn; instruction, sources, question in the user turn. */
     USER_FIRST,
-    /** The model's own default system turn; sources, question, then the instruction, last before the answer. */
+    /**
+     * The model's own default system turn; sources, question, then the instruction, last before the
+     * answer.
+     */
     USER_LAST
 }

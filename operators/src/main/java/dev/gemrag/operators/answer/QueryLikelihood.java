@@ -9,10 +9,11 @@ import java.util.List;
 
 /**
  * Query-likelihood reranking (retrieval.rerank: llm): each candidate chunk, its title and its first
- * {@code chunkTokens} tokens, becomes a context "Passage: ... A question this passage answers:", the
- * question is the continuation, and the answering model's mean log-probability of the question's tokens
- * orders the candidates. A passage that makes the question expected is one that is about it; unlike the
- * fused retrieval score this reads the words in order, with the weights that will write the answer.
+ * {@code chunkTokens} tokens, becomes a context "Passage: ... A question this passage answers:",
+ * the question is the continuation, and the answering model's mean log-probability of the
+ * question's tokens orders the candidates. A passage that makes the question expected is one that
+ * is about it; unlike the fused retrieval score this reads the words in order, with the weights
+ * that will write the answer.
  */
 public final class QueryLikelihood {
     /** Written before the question, so that the question is the natural next text. */
@@ -20,8 +21,12 @@ public final class QueryLikelihood {
 
     private QueryLikelihood() {}
 
-    /** The scoring contexts, one per candidate, each cut to {@code chunkTokens} tokens of chunk text. */
-    public static List<String> contexts(List<RetrievedChunk> candidates, TextTokenizer tokenizer, int chunkTokens) {
+    /**
+     * The scoring contexts, one per candidate, each cut to {@code chunkTokens} tokens of chunk
+     * text.
+     */
+    public static List<String> contexts(
+            List<RetrievedChunk> candidates, TextTokenizer tokenizer, int chunkTokens) {
         List<String> out = new ArrayList<>(candidates.size());
         for (RetrievedChunk c : candidates) {
             String text = c.text().strip();
@@ -35,17 +40,23 @@ public final class QueryLikelihood {
         return out;
     }
 
-    /** The continuation scored after each context: the question, with the space that follows the cue. */
+    /**
+     * The continuation scored after each context: the question, with the space that follows the
+     * cue.
+     */
     public static String continuation(String question) {
         return " " + question.strip();
     }
 
     /**
-     * The candidates by descending score (ties keep the retriever's order), the first {@code keep} of them.
+     * The candidates by descending score (ties keep the retriever's order), the first {@code keep}
+     * of them.
      */
-    public static List<RetrievedChunk> reorder(List<RetrievedChunk> candidates, double[] scores, int keep) {
+    public static List<RetrievedChunk> reorder(
+            List<RetrievedChunk> candidates, double[] scores, int keep) {
         if (scores.length != candidates.size()) {
-            throw new IllegalArgumentException(scores.length + " scores for " + candidates.size() + " candidates");
+            throw new IllegalArgumentException(
+                    scores.length + " scores for " + candidates.size() + " candidates");
         }
         Integer[] order = new Integer[candidates.size()];
         for (int i = 0; i < order.length; i++) {

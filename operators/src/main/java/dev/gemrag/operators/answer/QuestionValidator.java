@@ -1,16 +1,16 @@
 package dev.gemrag.operators.answer;
 
+import dev.gemrag.connectors.kafka.DeadLetterStage;
+import dev.gemrag.connectors.kafka.DeadLetters;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.operators.model.ModelClientFactory;
+import dev.gemrag.operators.parse.DeadLetterOutput;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import dev.gemrag.connectors.kafka.DeadLetterStage;
-import dev.gemrag.connectors.kafka.DeadLetters;
-import dev.gemrag.operators.parse.DeadLetterOutput;
 
 /**
  * Lets through the questions the answer step can serve; the others (no id, empty or too long
@@ -45,7 +45,9 @@ public final class QuestionValidator extends ProcessFunction<Question, Question>
             return;
         }
         deadLetters.inc();
-        ctx.output(DeadLetterOutput.TAG, DeadLetters.forQuestion(topic, q, reason, DeadLetterStage.ANSWER));
+        ctx.output(
+                DeadLetterOutput.TAG,
+                DeadLetters.forQuestion(topic, q, reason, DeadLetterStage.ANSWER));
     }
 
     /** The reason a question cannot be answered, or null when it can. */
@@ -58,16 +60,24 @@ public final class QuestionValidator extends ProcessFunction<Question, Question>
         }
         int tokens = model.tokenizer().count(q.question());
         if (tokens > settings.maxQuestionTokens()) {
-            return "question is " + tokens + " tokens, more than answer.max-question-tokens ("
-                    + settings.maxQuestionTokens() + ")";
+            return "question is "
+                    + tokens
+                    + " tokens, more than answer.max-question-tokens ("
+                    + settings.maxQuestionTokens()
+                    + ")";
         }
         if (q.topK() != null && (q.topK() < 1 || q.topK() > settings.maxTopK())) {
             return "top_k must be in [1, " + settings.maxTopK() + "], got " + q.topK();
         }
-        if (q.maxTokens() != null && (q.maxTokens() < 1 || q.maxTokens() > settings.maxMaxTokens())) {
-            return "max_tokens must be in [1, " + settings.maxMaxTokens() + "], got " + q.maxTokens();
+        if (q.maxTokens() != null
+                && (q.maxTokens() < 1 || q.maxTokens() > settings.maxMaxTokens())) {
+            return "max_tokens must be in [1, "
+                    + settings.maxMaxTokens()
+                    + "], got "
+                    + q.maxTokens();
         }
-        if (q.groups() != null && Arrays.stream(q.groups()).anyMatch(g -> g == null || g.isBlank())) {
+        if (q.groups() != null
+                && Arrays.stream(q.groups()).anyMatch(g -> g == null || g.isBlank())) {
             return "groups must not contain empty names";
         }
         return null;

@@ -5,16 +5,20 @@ import java.util.List;
 
 /**
  * The text that primes the model's reply (put after the chat template's assistant prefix; the model
- * continues it and the answer keeps it). Attribution-first: the reply opens with the best-ranked source,
- * so a small model writes about that source instead of echoing the instruction or drifting to another
- * one. The frame names only the title and the marker, which every model family can continue, so the
- * prompt builder stays model-agnostic. No trailing space: byte-pair vocabularies carry the space on the
- * next word, and a prompt ending in a bare space pushes the model to unusual tokens.
+ * continues it and the answer keeps it). Attribution-first: the reply opens with the best-ranked
+ * source, so a small model writes about that source instead of echoing the instruction or drifting
+ * to another one. The frame names only the title and the marker, which every model family can
+ * continue, so the prompt builder stays model-agnostic. No trailing space: byte-pair vocabularies
+ * carry the space on the next word, and a prompt ending in a bare space pushes the model to unusual
+ * tokens.
  */
 public final class ReplyFrame {
     private ReplyFrame() {}
 
-    /** The reply's opening for these numbered sources (best first); "" for {@link AnswerFrame#NONE} or no sources. */
+    /**
+     * The reply's opening for these numbered sources (best first); "" for {@link AnswerFrame#NONE}
+     * or no sources.
+     */
     public static String prefix(AnswerFrame frame, List<PromptDocument> documents) {
         if (frame == AnswerFrame.NONE || documents.isEmpty()) {
             return "";

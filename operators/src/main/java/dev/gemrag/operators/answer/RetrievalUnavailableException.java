@@ -1,8 +1,8 @@
 package dev.gemrag.operators.answer;
 
 /**
- * The vector search failed (the index is down, restarting or unreachable): the asker gets
- * {@link AnswerFunction#RETRIEVAL_UNAVAILABLE}, the log gets the client's error in one line.
+ * The vector search failed (the index is down, restarting or unreachable): the asker gets {@link
+ * AnswerFunction#RETRIEVAL_UNAVAILABLE}, the log gets the client's error in one line.
  */
 final class RetrievalUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;

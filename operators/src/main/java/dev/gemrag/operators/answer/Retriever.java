@@ -14,7 +14,11 @@ public interface Retriever extends AutoCloseable {
      * embedding the dense leg. {@code mode} null = the retriever's configured default. A retriever
      * without full-text search serves every mode by the embedding (this default).
      */
-    default List<RetrievedChunk> search(String queryText, float[] queryEmbedding, RetrievalMode mode, int topK,
+    default List<RetrievedChunk> search(
+            String queryText,
+            float[] queryEmbedding,
+            RetrievalMode mode,
+            int topK,
             List<String> groups) {
         return search(queryEmbedding, topK, groups);
     }

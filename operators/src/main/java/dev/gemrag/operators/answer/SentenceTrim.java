@@ -1,19 +1,21 @@
 package dev.gemrag.operators.answer;
 
 /**
- * Ends an answer that ran out of tokens at its last complete sentence, so the reader never sees a cut
- * word or half a sentence. Without any sentence end it cuts after the last whole word and marks the
- * cut with an ellipsis.
+ * Ends an answer that ran out of tokens at its last complete sentence, so the reader never sees a
+ * cut word or half a sentence. Without any sentence end it cuts after the last whole word and marks
+ * the cut with an ellipsis.
  */
 public final class SentenceTrim {
     private SentenceTrim() {}
 
     /**
-     * @param budgetSpent true when generation stopped at the token limit (the text may end mid-sentence)
+     * @param budgetSpent true when generation stopped at the token limit (the text may end
+     *     mid-sentence)
      */
     public static String trim(String text, boolean budgetSpent) {
         String s = text.strip();
-        // an answer ending in "the following command:" lost what it announced, even when it stopped by itself
+        // an answer ending in "the following command:" lost what it announced, even when it stopped
+        // by itself
         budgetSpent = budgetSpent || s.endsWith(":") && lastSentenceEnd(s) > 0;
         if (!budgetSpent || s.isEmpty() || endsSentence(s, s.length() - 1)) {
             return s;
@@ -23,8 +25,11 @@ public final class SentenceTrim {
             return code;
         }
         int end = lastSentenceEnd(s);
-        // "... the following command:" announces what was cut off: end before it when there is an earlier end
-        while (end > 0 && s.substring(0, end).strip().endsWith(":") && lastSentenceEnd(s.substring(0, end).strip()) > 0) {
+        // "... the following command:" announces what was cut off: end before it when there is an
+        // earlier end
+        while (end > 0
+                && s.substring(0, end).strip().endsWith(":")
+                && lastSentenceEnd(s.substring(0, end).strip()) > 0) {
             end = lastSentenceEnd(s.substring(0, end).strip());
         }
         if (end > 0) {
@@ -35,8 +40,8 @@ public final class SentenceTrim {
     }
 
     /**
-     * Index just after the last sentence end (., !, ?, a citation after one, or a line break outside a
-     * ``` code block), or -1.
+     * Index just after the last sentence end (., !, ?, a citation after one, or a line break
+     * outside a ``` code block), or -1.
      */
     static int lastSentenceEnd(String s) {
         for (int i = s.length() - 2; i >= 0; i--) {
@@ -53,7 +58,7 @@ public final class SentenceTrim {
 
     private static boolean endsSentence(String s, int i) {
         char c = s.charAt(i);
-        if (c == ']' ) {
+        if (c == ']') {
             // "... end. [2]" or "... end [2]." : a citation closing a sentence
             int open = s.lastIndexOf('[', i);
             return open > 0 && s.substring(0, open).stripTrailing().matches("(?s).*[.!?]");
@@ -65,7 +70,10 @@ public final class SentenceTrim {
             return false;
         }
         // not the second dot of "e.g." / "i.e."
-        if (i >= 3 && s.charAt(i - 2) == '.' && Character.isLetter(s.charAt(i - 1)) && Character.isLetter(s.charAt(i - 3))) {
+        if (i >= 3
+                && s.charAt(i - 2) == '.'
+                && Character.isLetter(s.charAt(i - 1))
+                && Character.isLetter(s.charAt(i - 3))) {
             return false;
         }
         // not the dot of a number like 1.5 / a file name like a.txt: the next char is space or end
@@ -73,8 +81,9 @@ public final class SentenceTrim {
     }
 
     /**
-     * A cut inside an open ``` block keeps the block's complete lines and closes it (the command a reader
-     * came for is often there); null when the text is not inside a block or no line of it is complete.
+     * A cut inside an open ``` block keeps the block's complete lines and closes it (the command a
+     * reader came for is often there); null when the text is not inside a block or no line of it is
+     * complete.
      */
     private static String closedAtLastWholeLine(String s) {
         if (!insideCode(s, s.length())) {

@@ -1,6 +1,9 @@
 package dev.gemrag.operators.answer;
 
-/** Where a source's title goes in the prompt; chosen on {@code gemrag eval-answers} (see the README). */
+/**
+ * Where a source's title goes in the prompt; chosen on {@code gemrag eval-answers} (see the
+ * README).
+ */
 public enum TitlePlacement {
     /** "[1] Title" on its own line, the text below. */
     LINE,

@@ -11,9 +11,9 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * Flink step: document event -> all chunks of that version (an {@link IndexAction} not yet embedded), cut with
- * the model's own tokenizer.
- * Runs after keyBy(doc id), so the events of a document stay in order.
+ * Flink step: document event -> all chunks of that version (an {@link IndexAction} not yet
+ * embedded), cut with the model's own tokenizer. Runs after keyBy(doc id), so the events of a
+ * document stay in order.
  */
 public final class ChunkFunction extends RichMapFunction<DocumentEvent, IndexAction> {
     private static final long serialVersionUID = 1L;
@@ -41,7 +41,8 @@ public final class ChunkFunction extends RichMapFunction<DocumentEvent, IndexAct
         var group = getRuntimeContext().getMetricGroup();
         documents = group.counter("documentsChunked");
         deletes = group.counter("documentDeletes");
-        chunksPerDocument = group.histogram("chunksPerDocument", new DescriptiveStatisticsHistogram(1000));
+        chunksPerDocument =
+                group.histogram("chunksPerDocument", new DescriptiveStatisticsHistogram(1000));
     }
 
     @Override

@@ -35,7 +35,10 @@ public final class Chunker {
         }
         if (overlap < 0 || overlap > size / 2) {
             throw new IllegalArgumentException(
-                    "chunk.overlap must be in [0, chunk.size/2], got " + overlap + " for chunk.size " + size);
+                    "chunk.overlap must be in [0, chunk.size/2], got "
+                            + overlap
+                            + " for chunk.size "
+                            + size);
         }
     }
 
@@ -52,13 +55,19 @@ public final class Chunker {
         return pack(pieces);
     }
 
-    private enum Level { PARAGRAPH, SENTENCE, WORD, TOKENS }
+    private enum Level {
+        PARAGRAPH,
+        SENTENCE,
+        WORD,
+        TOKENS
+    }
 
     private record Piece(String text, int tokens) {}
 
     /** Adds text as one piece when it fits in a chunk, else its finer pieces. */
     private void addFitting(String text, Level level, List<Piece> out) {
-        // A piece may open a chunk, where its leading whitespace is stripped: BPE can need more tokens
+        // A piece may open a chunk, where its leading whitespace is stripped: BPE can need more
+        // tokens
         // without it (" foo" is one token, "foo" may be two), so a piece must fit in both forms.
         int tokens = Math.max(tokenizer.count(text), tokenizer.count(text.strip()));
         if (tokens <= size) {
@@ -66,7 +75,8 @@ public final class Chunker {
             return;
         }
         switch (level) {
-            case PARAGRAPH -> TextPieces.sentences(text).forEach(s -> addFitting(s, Level.SENTENCE, out));
+            case PARAGRAPH ->
+                    TextPieces.sentences(text).forEach(s -> addFitting(s, Level.SENTENCE, out));
             case SENTENCE -> TextPieces.words(text).forEach(w -> addFitting(w, Level.WORD, out));
             default -> cutTokens(text, out);
         }
@@ -93,7 +103,10 @@ public final class Chunker {
         }
     }
 
-    /** Greedy packing; the estimate (sum of piece counts) is checked against the exact count per chunk. */
+    /**
+     * Greedy packing; the estimate (sum of piece counts) is checked against the exact count per
+     * chunk.
+     */
     private List<String> pack(List<Piece> pieces) {
         List<String> chunks = new ArrayList<>();
         Deque<Piece> current = new ArrayDeque<>();
@@ -109,7 +122,8 @@ public final class Chunker {
                 continue;
             }
             if (current.size() == overlapCount) {
-                // Only overlap is held and the next piece does not fit beside it: drop overlap first.
+                // Only overlap is held and the next piece does not fit beside it: drop overlap
+                // first.
                 currentTokens -= current.removeFirst().tokens();
                 overlapCount--;
                 continue;
@@ -152,7 +166,9 @@ public final class Chunker {
         return givenBack;
     }
 
-    /** Keeps the trailing whole pieces that fit in the overlap budget; returns their token total. */
+    /**
+     * Keeps the trailing whole pieces that fit in the overlap budget; returns their token total.
+     */
     private int keepOverlap(Deque<Piece> current) {
         Deque<Piece> tail = new ArrayDeque<>();
         int tokens = 0;

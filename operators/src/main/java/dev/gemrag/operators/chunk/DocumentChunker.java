@@ -7,7 +7,9 @@ import dev.gemrag.connectors.records.IndexAction;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns one document event into the chunks of that version (none for a delete or an empty text). */
+/**
+ * Turns one document event into the chunks of that version (none for a delete or an empty text).
+ */
 public final class DocumentChunker {
     private final Chunker chunker;
 
@@ -25,7 +27,16 @@ public final class DocumentChunker {
         String[] acl = d.acl() == null ? new String[0] : d.acl();
         String metadata = d.metadataJson() == null ? "{}" : d.metadataJson();
         for (int i = 0; i < texts.size(); i++) {
-            chunks.add(new Chunk(Chunk.chunkId(d.id(), i), d.id(), d.version(), i, d.title(), texts.get(i), acl, metadata));
+            chunks.add(
+                    new Chunk(
+                            Chunk.chunkId(d.id(), i),
+                            d.id(),
+                            d.version(),
+                            i,
+                            d.title(),
+                            texts.get(i),
+                            acl,
+                            metadata));
         }
         return IndexAction.chunked(d.id(), d.version(), chunks);
     }

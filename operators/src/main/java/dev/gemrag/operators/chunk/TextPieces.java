@@ -12,8 +12,12 @@ import java.util.regex.Pattern;
  */
 final class TextPieces {
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n");
-    /** A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace. */
+
+    /**
+     * A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace.
+     */
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?][\"')\\]]*(?=\\s)");
+
     private static final Pattern WORD = Pattern.compile("\\s*\\S+");
 
     private TextPieces() {}

@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeds all chunks of ONE document version in one request to the JVM's shared engine and emits
- * one {@link IndexAction} for the document (no chunks = delete), so the sink writes a version
- * whole and then drops the chunks of other versions. Use with ordered wait after keyBy(doc id)
- * so the events of a document reach the sink in order; see {@code AsyncDataStream.orderedWaitWithRetry}.
+ * Embeds all chunks of ONE document version in one request to the JVM's shared engine and emits one
+ * {@link IndexAction} for the document (no chunks = delete), so the sink writes a version whole and
+ * then drops the chunks of other versions. Use with ordered wait after keyBy(doc id) so the events
+ * of a document reach the sink in order; see {@code AsyncDataStream.orderedWaitWithRetry}.
  */
 public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, IndexAction> {
     private static final long serialVersionUID = 1L;
@@ -43,7 +43,8 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
     private transient AutoCloseable engineHooks;
 
     /**
-     * @param maxInputTokens the engine's embedding input limit: longer chunks are counted as truncated
+     * @param maxInputTokens the engine's embedding input limit: longer chunks are counted as
+     *     truncated
      */
     public EmbedDocumentFunction(ModelClientFactory models, int maxInputTokens) {
         this.models = models;
@@ -60,18 +61,23 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
         chunksPerSecond = group.meter("embedChunksPerSecond", new MeterView(60));
         truncated = group.counter("truncatedInputs");
         group.gauge("engineQueueDepth", () -> model.queueDepth());
-        // What the JVM's shared engine actually batched (all operators of this TaskManager together).
+        // What the JVM's shared engine actually batched (all operators of this TaskManager
+        // together).
         Histogram engineBatch = LatencyHistogram.register(group, "engineEmbedBatchSize");
         Meter engineTokens = group.meter("engineEmbedTokensPerSecond", new MeterView(60));
-        engineHooks = model.addListener(new EngineListener() {
-            @Override
-            public void onBatch(BatchStats stats) {
-                if ((stats.kind() == RequestKind.QUERY || stats.kind() == RequestKind.DOCUMENT) && !stats.failed()) {
-                    engineBatch.update(stats.size());
-                    engineTokens.markEvent(stats.tokens());
-                }
-            }
-        });
+        engineHooks =
+                model.addListener(
+                        new EngineListener() {
+                            @Override
+                            public void onBatch(BatchStats stats) {
+                                if ((stats.kind() == RequestKind.QUERY
+                                                || stats.kind() == RequestKind.DOCUMENT)
+                                        && !stats.failed()) {
+                                    engineBatch.update(stats.size());
+                                    engineTokens.markEvent(stats.tokens());
+                                }
+                            }
+                        });
     }
 
     @Override
@@ -93,35 +99,59 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
         }
         final int inputTokens = tokens;
         long start = System.nanoTime();
-        model.embed(texts, EmbedRole.DOCUMENT).whenComplete((vectors, error) -> {
-            if (error != null) {
-                LOG.warn("embedding document {} v{} failed: {}", doc.docId, doc.docVersion, error.toString());
-                result.completeExceptionally(error);
-                return;
-            }
-            if (vectors.size() != doc.chunks.size()) {
-                result.completeExceptionally(new IllegalStateException("engine returned " + vectors.size()
-                        + " embeddings for " + doc.chunks.size() + " chunks of " + doc.docId));
-                return;
-            }
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            embedLatencyMs.update(ms);
-            batchSize.update(texts.size());
-            tokensPerSecond.markEvent(inputTokens);
-            chunksPerSecond.markEvent(texts.size());
-            List<Chunk> embedded = new ArrayList<>(vectors.size());
-            for (int i = 0; i < vectors.size(); i++) {
-                embedded.add(doc.chunks.get(i).withEmbedding(vectors.get(i)));
-            }
-            result.complete(List.of(IndexAction.upsert(doc.docId, doc.docVersion, model.modelId(), embedded)));
-        });
+        model.embed(texts, EmbedRole.DOCUMENT)
+                .whenComplete(
+                        (vectors, error) -> {
+                            if (error != null) {
+                                LOG.warn(
+                                        "embedding document {} v{} failed: {}",
+                                        doc.docId,
+                                        doc.docVersion,
+                                        error.toString());
+                                result.completeExceptionally(error);
+                                return;
+                            }
+                            if (vectors.size() != doc.chunks.size()) {
+                                result.completeExceptionally(
+                                        new IllegalStateException(
+                                                "engine returned "
+                                                        + vectors.size()
+                                                        + " embeddings for "
+                                                        + doc.chunks.size()
+                                                        + " chunks of "
+                                                        + doc.docId));
+                                return;
+                            }
+                            long ms = (System.nanoTime() - start) / 1_000_000;
+                            embedLatencyMs.update(ms);
+                            batchSize.update(texts.size());
+                            tokensPerSecond.markEvent(inputTokens);
+                            chunksPerSecond.markEvent(texts.size());
+                            List<Chunk> embedded = new ArrayList<>(vectors.size());
+                            for (int i = 0; i < vectors.size(); i++) {
+                                embedded.add(doc.chunks.get(i).withEmbedding(vectors.get(i)));
+                            }
+                            result.complete(
+                                    List.of(
+                                            IndexAction.upsert(
+                                                    doc.docId,
+                                                    doc.docVersion,
+                                                    model.modelId(),
+                                                    embedded)));
+                        });
     }
 
     @Override
     public void timeout(IndexAction doc, ResultFuture<IndexAction> result) {
-        // A stuck engine is a system failure, not bad data: fail (and let Flink restart and replay).
-        result.completeExceptionally(new TimeoutException(
-                "embedding " + doc.chunks.size() + " chunks of document " + doc.docId + " timed out"));
+        // A stuck engine is a system failure, not bad data: fail (and let Flink restart and
+        // replay).
+        result.completeExceptionally(
+                new TimeoutException(
+                        "embedding "
+                                + doc.chunks.size()
+                                + " chunks of document "
+                                + doc.docId
+                                + " timed out"));
     }
 
     @Override

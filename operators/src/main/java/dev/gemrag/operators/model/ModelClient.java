@@ -30,17 +30,19 @@ public interface ModelClient extends AutoCloseable {
     CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params);
 
     /**
-     * Mean log-probability of {@code continuation}'s tokens after each context, in order (the model's
-     * {@code continuationLogProb}); fails the future when the model cannot score (the default).
+     * Mean log-probability of {@code continuation}'s tokens after each context, in order (the
+     * model's {@code continuationLogProb}); fails the future when the model cannot score (the
+     * default).
      */
     default CompletableFuture<double[]> score(List<String> contexts, String continuation) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("model " + modelId()
-                + " cannot score continuations"));
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException(
+                        "model " + modelId() + " cannot score continuations"));
     }
 
     /**
-     * Registers engine metrics hooks (called on the engine's thread for every batch of the JVM's shared
-     * engine); close the handle to remove them.
+     * Registers engine metrics hooks (called on the engine's thread for every batch of the JVM's
+     * shared engine); close the handle to remove them.
      */
     AutoCloseable addListener(EngineListener listener);
 

@@ -30,8 +30,12 @@ public final class SharedEngineModels implements ModelClientFactory {
         this(source, batchTokens, maxWait, EngineOptions.defaults().queueCapacity());
     }
 
-    /** @param queueCapacity requests the shared engine queues at most; beyond, submissions wait off-thread */
-    public SharedEngineModels(ModelSource source, int batchTokens, Duration maxWait, int queueCapacity) {
+    /**
+     * @param queueCapacity requests the shared engine queues at most; beyond, submissions wait
+     *     off-thread
+     */
+    public SharedEngineModels(
+            ModelSource source, int batchTokens, Duration maxWait, int queueCapacity) {
         this.source = source;
         this.batchTokens = batchTokens;
         this.maxWaitMillis = maxWait.toMillis();
@@ -40,11 +44,17 @@ public final class SharedEngineModels implements ModelClientFactory {
 
     @Override
     public ModelClient open() {
-        EngineOptions options = EngineOptions.defaults()
-                .withQueue(queueCapacity, EngineOptions.FullQueuePolicy.REJECT)
-                .withBatching(batchTokens, EngineOptions.defaults().maxBatch(), Duration.ofMillis(maxWaitMillis));
-        // the registry loads outside its lock: opening a client for another model never waits for this load
-        EngineRegistry.Lease lease = EngineRegistry.shared().acquire(source.key(), source::load, options);
+        EngineOptions options =
+                EngineOptions.defaults()
+                        .withQueue(queueCapacity, EngineOptions.FullQueuePolicy.REJECT)
+                        .withBatching(
+                                batchTokens,
+                                EngineOptions.defaults().maxBatch(),
+                                Duration.ofMillis(maxWaitMillis));
+        // the registry loads outside its lock: opening a client for another model never waits for
+        // this load
+        EngineRegistry.Lease lease =
+                EngineRegistry.shared().acquire(source.key(), source::load, options);
         return new Client(lease, queueCapacity);
     }
 
@@ -79,12 +89,14 @@ public final class SharedEngineModels implements ModelClientFactory {
 
         @Override
         public CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role) {
-            // never blocks the caller: a full queue is retried off-thread (closed: fails the future)
+            // never blocks the caller: a full queue is retried off-thread (closed: fails the
+            // future)
             return EngineAdmission.embed(lease::engine, queueCapacity, texts, role);
         }
 
         @Override
-        public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
+        public CompletableFuture<GenerationResult> generate(
+                String prompt, GenerationParams params) {
             return EngineAdmission.submit(() -> lease.engine().generate(prompt, params));
         }
 

@@ -1,11 +1,10 @@
 package dev.gemrag.operators.parse;
 
+import dev.gemrag.connectors.kafka.Parsed;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-
-import dev.gemrag.connectors.kafka.Parsed;
 
 /**
  * Valid records go on; dead letters go to {@link DeadLetterOutput#TAG} and are counted in the

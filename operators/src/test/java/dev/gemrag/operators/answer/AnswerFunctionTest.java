@@ -23,10 +23,20 @@ class AnswerFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        retriever.add("cp.1", 0, "cp", "copy files and directories from source to destination", List.of("all"));
+        retriever.add(
+                "cp.1",
+                0,
+                "cp",
+                "copy files and directories from source to destination",
+                List.of("all"));
         retriever.add("rm.1", 0, "rm", "remove files or directories", List.of("all"));
-        retriever.add("secret.1", 0, "secret", "copy the secret launch codes files", List.of("ops"));
-        fn = new AnswerFunction(() -> model, (id, dim) -> retriever, new AnswerSettings(2, 10, 16, 64, 200, 64));
+        retriever.add(
+                "secret.1", 0, "secret", "copy the secret launch codes files", List.of("ops"));
+        fn =
+                new AnswerFunction(
+                        () -> model,
+                        (id, dim) -> retriever,
+                        new AnswerSettings(2, 10, 16, 64, 200, 64));
         fn.setRuntimeContext(DirectRuntime.context());
         fn.open(DefaultOpenContext.INSTANCE);
     }
@@ -59,7 +69,9 @@ class AnswerFunctionTest {
         assertThat(a.model()).isEqualTo(model.modelId());
         assertThat(a.timingsMs()).containsKeys("embed", "search", "generate", "total");
         // The prompt numbers the sources and instructs citing them.
-        assertThat(model.prompts.get(0)).contains(GroundedPrompt.SYSTEM).contains("[1] cp\ncopy files")
+        assertThat(model.prompts.get(0))
+                .contains(GroundedPrompt.SYSTEM)
+                .contains("[1] cp\ncopy files")
                 .contains("Question: how do I copy files and directories");
     }
 
@@ -78,22 +90,31 @@ class AnswerFunctionTest {
         assertThat(a.citations()).isEmpty();
         assertThat(a.sources()).isEmpty();
         assertThat(a.answered()).isFalse();
-        assertThat(a.timingsMs()).containsKeys("embed", "search", "total").doesNotContainKey("generate");
+        assertThat(a.timingsMs())
+                .containsKeys("embed", "search", "total")
+                .doesNotContainKey("generate");
         assertThat(model.generateCalls.get()).isZero();
     }
 
     @Test
     void retrieverFailureBecomesAnAnswerNotAJobFailure() throws Exception {
-        AnswerFunction broken = new AnswerFunction(() -> model, (id, dim) -> new Retriever() {
-            @Override
-            public List<RetrievedChunk> search(float[] q, int k, List<String> g) {
-                throw new IllegalStateException("io.milvus.shaded.io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED:"
-                        + " deadline exceeded after 9.99s");
-            }
+        AnswerFunction broken =
+                new AnswerFunction(
+                        () -> model,
+                        (id, dim) ->
+                                new Retriever() {
+                                    @Override
+                                    public List<RetrievedChunk> search(
+                                            float[] q, int k, List<String> g) {
+                                        throw new IllegalStateException(
+                                                "io.milvus.shaded.io.grpc.StatusRuntimeException: DEADLINE_EXCEEDED:"
+                                                        + " deadline exceeded after 9.99s");
+                                    }
 
-            @Override
-            public void close() {}
-        }, new AnswerSettings(2, 10, 16, 64, 200, 64));
+                                    @Override
+                                    public void close() {}
+                                },
+                        new AnswerSettings(2, 10, 16, 64, 200, 64));
         broken.setRuntimeContext(DirectRuntime.context());
         broken.open(DefaultOpenContext.INSTANCE);
         CollectingResult<Answer> r = new CollectingResult<>();
@@ -101,7 +122,9 @@ class AnswerFunctionTest {
         Answer a = r.get().get(0);
         assertThat(a.questionId()).isEqualTo("q5");
         // a sentence for a person, not the client's exception text
-        assertThat(a.answer()).isEqualTo(AnswerFunction.RETRIEVAL_UNAVAILABLE).doesNotContain("grpc", "Exception");
+        assertThat(a.answer())
+                .isEqualTo(AnswerFunction.RETRIEVAL_UNAVAILABLE)
+                .doesNotContain("grpc", "Exception");
         assertThat(a.citations()).isEmpty();
         broken.close();
     }
@@ -110,10 +133,13 @@ class AnswerFunctionTest {
     void aTimeoutAnswersWithTheReasonInsteadOfFailingTheJob() throws Exception {
         CollectingResult<Answer> r = new CollectingResult<>();
         fn.timeout(new Question("q6", "copy", new String[] {"all"}, null, null), r);
-        assertThat(r.get()).singleElement().satisfies(a -> {
-            assertThat(a.questionId()).isEqualTo("q6");
-            assertThat(a.answer()).isEqualTo(AnswerFunction.TIMED_OUT);
-            assertThat(a.citations()).isEmpty();
-        });
+        assertThat(r.get())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.questionId()).isEqualTo("q6");
+                            assertThat(a.answer()).isEqualTo(AnswerFunction.TIMED_OUT);
+                            assertThat(a.citations()).isEmpty();
+                        });
     }
 }

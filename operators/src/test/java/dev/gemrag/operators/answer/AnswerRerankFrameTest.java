@@ -26,12 +26,24 @@ class AnswerRerankFrameTest {
 
     private void open(AnswerControls controls) throws Exception {
         retriever.add("cp.1", 0, "cp", "copy files and directories", List.of("all"));
-        retriever.add("rsync.1", 0, "rsync", "a fast remote and local file copying tool for files", List.of("all"));
+        retriever.add(
+                "rsync.1",
+                0,
+                "rsync",
+                "a fast remote and local file copying tool for files",
+                List.of("all"));
         retriever.add("mv.1", 0, "mv", "move or rename files and directories", List.of("all"));
         retriever.add("rm.1", 0, "rm", "remove files or directories", List.of("all"));
         AnswerSettings settings = new AnswerSettings(1, 10, 16, 64, 200, 64);
-        fn = new AnswerFunction(() -> model, (id, dim) -> retriever, settings, GenerationParams.greedy(16),
-                PromptLayout.SYSTEM, TitlePlacement.LINE, controls);
+        fn =
+                new AnswerFunction(
+                        () -> model,
+                        (id, dim) -> retriever,
+                        settings,
+                        GenerationParams.greedy(16),
+                        PromptLayout.SYSTEM,
+                        TitlePlacement.LINE,
+                        controls);
         fn.setRuntimeContext(DirectRuntime.context());
         fn.open(DefaultOpenContext.INSTANCE);
     }
@@ -43,21 +55,37 @@ class AnswerRerankFrameTest {
 
     private Answer ask(AnswerOverrides overrides) throws Exception {
         CollectingResult<Answer> r = new CollectingResult<>();
-        fn.asyncInvoke(new Question("q", "copy files and directories", new String[] {"all"}, null, null, null, null,
-                overrides), r);
+        fn.asyncInvoke(
+                new Question(
+                        "q",
+                        "copy files and directories",
+                        new String[] {"all"},
+                        null,
+                        null,
+                        null,
+                        null,
+                        overrides),
+                r);
         return r.get().get(0);
     }
 
     @Test
     void rerankScoresTheCandidatesAndKeepsTheBestTopK() throws Exception {
         open(new AnswerControls(RerankMode.LLM, 3, 64, AnswerFrame.NONE));
-        model.scorer = (context, question) -> context.contains("rm\n") ? 1.0 : 0.0; // the reranker prefers rm
+        model.scorer =
+                (context, question) ->
+                        context.contains("rm\n") ? 1.0 : 0.0; // the reranker prefers rm
         Answer a = ask(null);
-        assertThat(a.sources()).extracting(Citation::docId).containsExactly("rm.1"); // top-k 1 of 3 candidates
+        assertThat(a.sources())
+                .extracting(Citation::docId)
+                .containsExactly("rm.1"); // top-k 1 of 3 candidates
         assertThat(model.scored).hasSize(1);
-        assertThat(model.scored.get(0)).hasSize(3)
-                .allSatisfy(c -> assertThat(c).startsWith("Passage: ").endsWith(QueryLikelihood.CUE));
-        assertThat(model.scored.get(0).get(0)).contains("cp\ncopy files and directories"); // the retriever's order
+        assertThat(model.scored.get(0))
+                .hasSize(3)
+                .allSatisfy(
+                        c -> assertThat(c).startsWith("Passage: ").endsWith(QueryLikelihood.CUE));
+        assertThat(model.scored.get(0).get(0))
+                .contains("cp\ncopy files and directories"); // the retriever's order
         assertThat(a.timingsMs()).containsKey("rerank");
     }
 
@@ -94,9 +122,10 @@ class AnswerRerankFrameTest {
     @Test
     void aModelThatCannotScoreAnswersInTheRetrieversOrder() throws Exception {
         open(new AnswerControls(RerankMode.LLM, 3, 64, AnswerFrame.NONE));
-        model.scorer = (context, question) -> {
-            throw new UnsupportedOperationException("model cannot score continuations");
-        };
+        model.scorer =
+                (context, question) -> {
+                    throw new UnsupportedOperationException("model cannot score continuations");
+                };
         Answer a = ask(null);
         assertThat(a.answered()).isTrue();
         assertThat(a.sources()).extracting(Citation::docId).containsExactly("cp.1");

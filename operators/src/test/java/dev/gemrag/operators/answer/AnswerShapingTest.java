@@ -1,9 +1,8 @@
 package dev.gemrag.operators.answer;
 
-import dev.gemrag.connectors.milvus.RetrievedChunk;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.Citation;
 import dev.gemrag.model.GenerationResult;
@@ -16,29 +15,47 @@ class AnswerShapingTest {
         return new RetrievedChunk(doc + "#" + i, doc, doc, text, score);
     }
 
-    private static final List<PromptDocument> DOCS = List.of(
-            new PromptDocument(1, "cp.1", "cp", List.of(chunk("cp.1", 0, "copy files and directories", 0.9f),
-                    chunk("cp.1", 3, "recursive copies with -r", 0.6f))),
-            new PromptDocument(2, "mv.1", "mv", List.of(chunk("mv.1", 0, "move or rename files", 0.8f))),
-            new PromptDocument(3, "rm.1", "rm", List.of(chunk("rm.1", 1, "remove files", 0.7f))));
+    private static final List<PromptDocument> DOCS =
+            List.of(
+                    new PromptDocument(
+                            1,
+                            "cp.1",
+                            "cp",
+                            List.of(
+                                    chunk("cp.1", 0, "copy files and directories", 0.9f),
+                                    chunk("cp.1", 3, "recursive copies with -r", 0.6f))),
+                    new PromptDocument(
+                            2,
+                            "mv.1",
+                            "mv",
+                            List.of(chunk("mv.1", 0, "move or rename files", 0.8f))),
+                    new PromptDocument(
+                            3, "rm.1", "rm", List.of(chunk("rm.1", 1, "remove files", 0.7f))));
 
     @Test
     void aCompleteAnswerIsKeptAndACutOneEndsAtItsLastSentence() {
-        assertThat(SentenceTrim.trim("Use cp -r to copy a directory. It also", true)).isEqualTo("Use cp -r to copy a directory.");
+        assertThat(SentenceTrim.trim("Use cp -r to copy a directory. It also", true))
+                .isEqualTo("Use cp -r to copy a directory.");
         assertThat(SentenceTrim.trim("Use cp -r to copy a directory. It also", false))
                 .isEqualTo("Use cp -r to copy a directory. It also");
-        assertThat(SentenceTrim.trim("Run df -h. Sizes are shown in K, M and G", true)).isEqualTo("Run df -h.");
-        assertThat(SentenceTrim.trim("Use cp [1]. Then mv it [2]. And th", true)).isEqualTo("Use cp [1]. Then mv it [2].");
+        assertThat(SentenceTrim.trim("Run df -h. Sizes are shown in K, M and G", true))
+                .isEqualTo("Run df -h.");
+        assertThat(SentenceTrim.trim("Use cp [1]. Then mv it [2]. And th", true))
+                .isEqualTo("Use cp [1]. Then mv it [2].");
         assertThat(SentenceTrim.trim("Use cp. [1] Then th", true)).isEqualTo("Use cp. [1]");
         // a dot inside a file name or number is no sentence end
         assertThat(SentenceTrim.trim("Edit a.txt with version 1.5 of the tool", true))
                 .isEqualTo("Edit a.txt with version 1.5 of the …");
         assertThat(SentenceTrim.trim("Is it done? Yes it is", true)).isEqualTo("Is it done?");
-        assertThat(SentenceTrim.trim("Lists files. Some are hidden (i.e. dot fil", true)).isEqualTo("Lists files.");
+        assertThat(SentenceTrim.trim("Lists files. Some are hidden (i.e. dot fil", true))
+                .isEqualTo("Lists files.");
         assertThat(SentenceTrim.trim("Already complete!", true)).isEqualTo("Already complete!");
-        // stopped by itself right after announcing something: the announcement goes, unless it is all there is
-        assertThat(SentenceTrim.trim("Use tail [1]. Run the following command:", false)).isEqualTo("Use tail [1].");
-        assertThat(SentenceTrim.trim("Run the following command:", false)).isEqualTo("Run the following command:");
+        // stopped by itself right after announcing something: the announcement goes, unless it is
+        // all there is
+        assertThat(SentenceTrim.trim("Use tail [1]. Run the following command:", false))
+                .isEqualTo("Use tail [1].");
+        assertThat(SentenceTrim.trim("Run the following command:", false))
+                .isEqualTo("Run the following command:");
     }
 
     @Test
@@ -46,33 +63,60 @@ class AnswerShapingTest {
         assertThat(SentenceTrim.trim("Options:\n- -r copies directories\n- -v expla", true))
                 .isEqualTo("Options:\n- -r copies directories");
         // a cut inside an open code block keeps the block's complete lines and closes it
-        assertThat(SentenceTrim.trim("Use tail. For example:\n```bash\ntail -n 5 file\ntail -f lo", true))
+        assertThat(
+                        SentenceTrim.trim(
+                                "Use tail. For example:\n```bash\ntail -n 5 file\ntail -f lo",
+                                true))
                 .isEqualTo("Use tail. For example:\n```bash\ntail -n 5 file\n```");
-        assertThat(SentenceTrim.trim("To show the last lines, you can use:\n```\ntail -n 5 file\ntail -f lo", true))
+        assertThat(
+                        SentenceTrim.trim(
+                                "To show the last lines, you can use:\n```\ntail -n 5 file\ntail -f lo",
+                                true))
                 .isEqualTo("To show the last lines, you can use:\n```\ntail -n 5 file\n```");
-        // no complete line inside the block: the cut falls before the block and the line announcing it
-        assertThat(SentenceTrim.trim("Use tail. For example:\n```bash\ntail -n 5 fi", true)).isEqualTo("Use tail.");
+        // no complete line inside the block: the cut falls before the block and the line announcing
+        // it
+        assertThat(SentenceTrim.trim("Use tail. For example:\n```bash\ntail -n 5 fi", true))
+                .isEqualTo("Use tail.");
     }
 
     @Test
     void anInventedNextQuestionIsDropped() {
-        GroundedPrompt prompt = GroundedPrompt.build("q", List.of(chunk("tar.1", 0, "tar creates archives", 0.9f)),
-                new dev.gemrag.operators.chunk.WhitespaceTokenizer(), 200);
-        Answer a = AnswerShaper.shape("q", new GenerationResult("tar creates archives [1].\n\nQuestion: Which tool deletes",
-                List.of(1), 5, "length", 1, 1), prompt, "m", new HashMap<>());
+        GroundedPrompt prompt =
+                GroundedPrompt.build(
+                        "q",
+                        List.of(chunk("tar.1", 0, "tar creates archives", 0.9f)),
+                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
+                        200);
+        Answer a =
+                AnswerShaper.shape(
+                        "q",
+                        new GenerationResult(
+                                "tar creates archives [1].\n\nQuestion: Which tool deletes",
+                                List.of(1),
+                                5,
+                                "length",
+                                1,
+                                1),
+                        prompt,
+                        "m",
+                        new HashMap<>());
         assertThat(a.answer()).isEqualTo("tar creates archives [1].");
     }
 
     @Test
     void withoutASentenceEndTheCutFallsBetweenWords() {
-        assertThat(SentenceTrim.trim("copy files with the cp comm", true)).isEqualTo("copy files with the cp …");
+        assertThat(SentenceTrim.trim("copy files with the cp comm", true))
+                .isEqualTo("copy files with the cp …");
     }
 
     @Test
     void citationsAreRenumberedInOrderOfFirstUseAndUnknownSourcesDropped() {
-        CitedAnswer c = CitedAnswer.of("Use mv [2] or cp [1]. Not [7]. Again mv [2] and [3, 2].", DOCS);
+        CitedAnswer c =
+                CitedAnswer.of("Use mv [2] or cp [1]. Not [7]. Again mv [2] and [3, 2].", DOCS);
         assertThat(c.text()).isEqualTo("Use mv [1] or cp [2]. Not. Again mv [1] and [3][1].");
-        assertThat(c.cited()).extracting(PromptDocument::docId).containsExactly("mv.1", "cp.1", "rm.1");
+        assertThat(c.cited())
+                .extracting(PromptDocument::docId)
+                .containsExactly("mv.1", "cp.1", "rm.1");
     }
 
     @Test
@@ -88,7 +132,8 @@ class AnswerShapingTest {
         assertThat(c.cited()).extracting(PromptDocument::docId).containsExactly("mv.1");
         // cp shares "copy", "files", "directories": ranked first, it wins over rm
         assertThat(CitedAnswer.of("Copy files and directories, or remove files.", DOCS).cited())
-                .extracting(PromptDocument::docId).containsExactly("cp.1");
+                .extracting(PromptDocument::docId)
+                .containsExactly("cp.1");
         // nothing in common: no citation is invented
         assertThat(CitedAnswer.of("Hello there.", DOCS).cited()).isEmpty();
     }
@@ -104,25 +149,56 @@ class AnswerShapingTest {
 
     @Test
     void theRecordCitesEachDocumentOnceWithItsBestChunkAndListsEveryChunkOfThePrompt() {
-        GroundedPrompt prompt = GroundedPrompt.build("how do I copy?", List.of(chunk("cp.1", 0, "copy files", 0.9f),
-                chunk("mv.1", 0, "move files", 0.8f), chunk("cp.1", 3, "recursive copies", 0.6f)),
-                new dev.gemrag.operators.chunk.WhitespaceTokenizer(), 200);
-        GenerationResult gen = new GenerationResult("Use cp [1] and cp -r [1]. Also mv [2]. And then the", List.of(1),
-                10, "length", 1, 1);
+        GroundedPrompt prompt =
+                GroundedPrompt.build(
+                        "how do I copy?",
+                        List.of(
+                                chunk("cp.1", 0, "copy files", 0.9f),
+                                chunk("mv.1", 0, "move files", 0.8f),
+                                chunk("cp.1", 3, "recursive copies", 0.6f)),
+                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
+                        200);
+        GenerationResult gen =
+                new GenerationResult(
+                        "Use cp [1] and cp -r [1]. Also mv [2]. And then the",
+                        List.of(1),
+                        10,
+                        "length",
+                        1,
+                        1);
         Answer a = AnswerShaper.shape("q", gen, prompt, "m", new HashMap<>());
         assertThat(a.answer()).isEqualTo("Use cp [1] and cp -r [1]. Also mv [2].");
         assertThat(a.answered()).isTrue();
-        assertThat(a.citations()).containsExactly(new Citation("cp.1", "cp.1#0", "cp.1", 0.9f),
-                new Citation("mv.1", "mv.1#0", "mv.1", 0.8f));
-        assertThat(a.sources()).extracting(Citation::chunkId).containsExactly("cp.1#0", "mv.1#0", "cp.1#3");
+        assertThat(a.citations())
+                .containsExactly(
+                        new Citation("cp.1", "cp.1#0", "cp.1", 0.9f),
+                        new Citation("mv.1", "mv.1#0", "mv.1", 0.8f));
+        assertThat(a.sources())
+                .extracting(Citation::chunkId)
+                .containsExactly("cp.1#0", "mv.1#0", "cp.1#3");
     }
 
     @Test
     void aDontKnowReplyIsMarkedAndCitesNothing() {
-        GroundedPrompt prompt = GroundedPrompt.build("q", List.of(chunk("cp.1", 0, "copy files", 0.9f)),
-                new dev.gemrag.operators.chunk.WhitespaceTokenizer(), 200);
-        Answer a = AnswerShaper.shape("q", new GenerationResult("I don't know the answer to that [1].", List.of(1), 5, "stop",
-                1, 1), prompt, "m", new HashMap<>());
+        GroundedPrompt prompt =
+                GroundedPrompt.build(
+                        "q",
+                        List.of(chunk("cp.1", 0, "copy files", 0.9f)),
+                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
+                        200);
+        Answer a =
+                AnswerShaper.shape(
+                        "q",
+                        new GenerationResult(
+                                "I don't know the answer to that [1].",
+                                List.of(1),
+                                5,
+                                "stop",
+                                1,
+                                1),
+                        prompt,
+                        "m",
+                        new HashMap<>());
         assertThat(a.answer()).isEqualTo(DontKnow.ANSWER);
         assertThat(a.answered()).isFalse();
         assertThat(a.citations()).isEmpty();

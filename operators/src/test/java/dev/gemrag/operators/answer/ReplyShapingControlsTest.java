@@ -13,42 +13,60 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The reply frame, the instruction-echo filter and the rerank ordering, each against a hand-written result. */
+/**
+ * The reply frame, the instruction-echo filter and the rerank ordering, each against a hand-written
+ * result.
+ */
 class ReplyShapingControlsTest {
-    private static final RetrievedChunk CP = new RetrievedChunk("cp.1#0", "cp.1", "cp", "copy files and directories", 0.5f);
-    private static final RetrievedChunk GZIP = new RetrievedChunk("gzip.1#0", "gzip.1", "gzip", "compress or expand files", 0.7f);
-    private static final RetrievedChunk DF = new RetrievedChunk("df.1#0", "df.1", "df", "report file system space usage", 0.6f);
+    private static final RetrievedChunk CP =
+            new RetrievedChunk("cp.1#0", "cp.1", "cp", "copy files and directories", 0.5f);
+    private static final RetrievedChunk GZIP =
+            new RetrievedChunk("gzip.1#0", "gzip.1", "gzip", "compress or expand files", 0.7f);
+    private static final RetrievedChunk DF =
+            new RetrievedChunk("df.1#0", "df.1", "df", "report file system space usage", 0.6f);
 
     private static GroundedPrompt prompt(RetrievedChunk... hits) {
         return GroundedPrompt.build("q?", List.of(hits), new WhitespaceTokenizer(), 200);
     }
 
-    private static Answer shape(String frame, String completion, String finish, RetrievedChunk... hits) {
-        return AnswerShaper.shape("q", new GenerationResult(completion, List.of(1), 10, finish, 1, 1), frame, prompt(hits),
-                "m", new LinkedHashMap<>());
+    private static Answer shape(
+            String frame, String completion, String finish, RetrievedChunk... hits) {
+        return AnswerShaper.shape(
+                "q",
+                new GenerationResult(completion, List.of(1), 10, finish, 1, 1),
+                frame,
+                prompt(hits),
+                "m",
+                new LinkedHashMap<>());
     }
 
     @Test
     void framesNameTheFirstSourceWithoutATrailingSpace() {
         List<PromptDocument> docs = prompt(CP, GZIP).documents();
         assertThat(ReplyFrame.prefix(AnswerFrame.TITLE, docs)).isEqualTo("[1] cp:");
-        assertThat(ReplyFrame.prefix(AnswerFrame.ACCORDING_TO, docs)).isEqualTo("According to cp [1],");
+        assertThat(ReplyFrame.prefix(AnswerFrame.ACCORDING_TO, docs))
+                .isEqualTo("According to cp [1],");
         assertThat(ReplyFrame.prefix(AnswerFrame.NONE, docs)).isEmpty();
         assertThat(ReplyFrame.prefix(AnswerFrame.TITLE, List.of())).isEmpty();
         RetrievedChunk untitled = new RetrievedChunk("x#0", "x", "  ", "text", 1f);
-        assertThat(ReplyFrame.prefix(AnswerFrame.TITLE, prompt(untitled).documents())).isEqualTo("[1] the first source:");
+        assertThat(ReplyFrame.prefix(AnswerFrame.TITLE, prompt(untitled).documents()))
+                .isEqualTo("[1] the first source:");
     }
 
     @Test
     void anEchoedInstructionSentenceIsDropped() {
-        String echo = "The answer is: The source that answers the question in one or two short sentences, using only "
-                + "numbered sources. [1] Use cp to copy files and directories.";
-        assertThat(InstructionEcho.strip(echo, GroundedPrompt.SYSTEM)).isEqualTo("Use cp to copy files and directories.");
+        String echo =
+                "The answer is: The source that answers the question in one or two short sentences, using only "
+                        + "numbered sources. [1] Use cp to copy files and directories.";
+        assertThat(InstructionEcho.strip(echo, GroundedPrompt.SYSTEM))
+                .isEqualTo("Use cp to copy files and directories.");
         // an answer about the subject shares few words with the instruction and stays whole
-        String answer = "Use df to see the free space of each file system. It prints sizes in 1K blocks.";
+        String answer =
+                "Use df to see the free space of each file system. It prints sizes in 1K blocks.";
         assertThat(InstructionEcho.strip(answer, GroundedPrompt.SYSTEM)).isEqualTo(answer);
         // short sentences are never judged (too few words to tell)
-        assertThat(InstructionEcho.strip("Cite the source.", GroundedPrompt.SYSTEM)).isEqualTo("Cite the source.");
+        assertThat(InstructionEcho.strip("Cite the source.", GroundedPrompt.SYSTEM))
+                .isEqualTo("Cite the source.");
     }
 
     @Test
@@ -65,10 +83,20 @@ class ReplyShapingControlsTest {
         assertThat(empty.answered()).isFalse();
         assertThat(empty.answer()).isEqualTo(DontKnow.ANSWER);
         assertThat(empty.citations()).isEmpty();
-        Answer echo = shape("[1] gzip:", " Answer the question in one or two short sentences, using only the numbered"
-                + " sources.", "stop", GZIP);
+        Answer echo =
+                shape(
+                        "[1] gzip:",
+                        " Answer the question in one or two short sentences, using only the numbered"
+                                + " sources.",
+                        "stop",
+                        GZIP);
         assertThat(echo.answered()).isFalse();
-        Answer says = shape("According to gzip [1],", " the sources do not contain the answer.", "stop", GZIP);
+        Answer says =
+                shape(
+                        "According to gzip [1],",
+                        " the sources do not contain the answer.",
+                        "stop",
+                        GZIP);
         assertThat(says.answered()).isFalse();
         assertThat(says.answer()).isEqualTo(DontKnow.ANSWER);
     }
@@ -83,16 +111,21 @@ class ReplyShapingControlsTest {
     @Test
     void rerankOrdersByScoreAndKeepsTheBest() {
         List<RetrievedChunk> candidates = List.of(GZIP, DF, CP);
-        assertThat(QueryLikelihood.reorder(candidates, new double[] {-3.0, -1.5, -2.0}, 2)).containsExactly(DF, CP);
+        assertThat(QueryLikelihood.reorder(candidates, new double[] {-3.0, -1.5, -2.0}, 2))
+                .containsExactly(DF, CP);
         // ties keep the retriever's order
-        assertThat(QueryLikelihood.reorder(candidates, new double[] {-1, -1, -1}, 3)).containsExactly(GZIP, DF, CP);
-        assertThatThrownBy(() -> QueryLikelihood.reorder(candidates, new double[2], 1)).hasMessageContaining("2 scores");
+        assertThat(QueryLikelihood.reorder(candidates, new double[] {-1, -1, -1}, 3))
+                .containsExactly(GZIP, DF, CP);
+        assertThatThrownBy(() -> QueryLikelihood.reorder(candidates, new double[2], 1))
+                .hasMessageContaining("2 scores");
     }
 
     @Test
     void rerankContextsCarryTitleAndCutText() {
         List<String> contexts = QueryLikelihood.contexts(List.of(DF), new WhitespaceTokenizer(), 3);
-        assertThat(contexts).containsExactly("Passage: df\nreport file system" + QueryLikelihood.CUE);
-        assertThat(QueryLikelihood.continuation("  How much space?  ")).isEqualTo(" How much space?");
+        assertThat(contexts)
+                .containsExactly("Passage: df\nreport file system" + QueryLikelihood.CUE);
+        assertThat(QueryLikelihood.continuation("  How much space?  "))
+                .isEqualTo(" How much space?");
     }
 }

@@ -16,11 +16,15 @@ class ChunkerTest {
 
     /** A sentence of n words: "s<id>w1 ... s<id>wn." so every word is unique and traceable. */
     private static String sentence(String id, int n) {
-        return IntStream.rangeClosed(1, n).mapToObj(i -> id + "w" + i).collect(Collectors.joining(" ")) + ".";
+        return IntStream.rangeClosed(1, n)
+                        .mapToObj(i -> id + "w" + i)
+                        .collect(Collectors.joining(" "))
+                + ".";
     }
 
     private static String paragraph(String id, int sentences, int wordsEach) {
-        return IntStream.rangeClosed(1, sentences).mapToObj(s -> sentence(id + "s" + s, wordsEach))
+        return IntStream.rangeClosed(1, sentences)
+                .mapToObj(s -> sentence(id + "s" + s, wordsEach))
                 .collect(Collectors.joining(" "));
     }
 
@@ -40,7 +44,9 @@ class ChunkerTest {
 
     @Test
     void everyChunkFitsAndNothingIsLostOrReordered() {
-        String text = String.join("\n\n", paragraph("a", 7, 9), paragraph("b", 2, 5), paragraph("c", 12, 4));
+        String text =
+                String.join(
+                        "\n\n", paragraph("a", 7, 9), paragraph("b", 2, 5), paragraph("c", 12, 4));
         List<String> chunks = new Chunker(words, 20, 0).split(text);
         assertThat(chunks).allSatisfy(ch -> assertThat(words.count(ch)).isBetween(1, 20));
         // Without overlap the chunks are the text, in order.
@@ -61,10 +67,13 @@ class ChunkerTest {
         String p = paragraph("a", 10, 7); // 70 tokens, sentences of 7
         List<String> chunks = new Chunker(words, 16, 0).split(p);
         // 16 tokens hold two whole sentences, never a sentence and a half.
-        assertThat(chunks).hasSize(5).allSatisfy(ch -> {
-            assertThat(ch).endsWith(".");
-            assertThat(words.count(ch)).isEqualTo(14);
-        });
+        assertThat(chunks)
+                .hasSize(5)
+                .allSatisfy(
+                        ch -> {
+                            assertThat(ch).endsWith(".");
+                            assertThat(words.count(ch)).isEqualTo(14);
+                        });
     }
 
     @Test
@@ -74,10 +83,15 @@ class ChunkerTest {
         assertThat(chunks.size()).isGreaterThan(2);
         for (int i = 1; i < chunks.size(); i++) {
             String prev = chunks.get(i - 1);
-            String lastSentence = prev.substring(prev.lastIndexOf(' ', prev.length() - 2 - lastWordLength(prev)) + 1);
+            String lastSentence =
+                    prev.substring(
+                            prev.lastIndexOf(' ', prev.length() - 2 - lastWordLength(prev)) + 1);
             // the previous chunk's last sentence (6 tokens <= overlap 7) opens the next chunk
             String[] prevWords = prev.split(" ");
-            String tail = String.join(" ", Arrays.copyOfRange(prevWords, prevWords.length - 6, prevWords.length));
+            String tail =
+                    String.join(
+                            " ",
+                            Arrays.copyOfRange(prevWords, prevWords.length - 6, prevWords.length));
             assertThat(chunks.get(i)).startsWith(tail);
             assertThat(lastSentence).isNotBlank();
             assertThat(words.count(chunks.get(i))).isLessThanOrEqualTo(20);
@@ -95,7 +109,10 @@ class ChunkerTest {
 
     @Test
     void overlapLargerThanTheTrailingSentenceIsSkippedNotSplit() {
-        String p = paragraph("a", 6, 9); // sentences of 9 tokens, overlap budget 4: no whole sentence fits
+        String p =
+                paragraph(
+                        "a", 6,
+                        9); // sentences of 9 tokens, overlap budget 4: no whole sentence fits
         List<String> chunks = new Chunker(words, 18, 4).split(p);
         assertThat(chunks).hasSize(3);
         assertThat(String.join(" ", chunks).split("\\s+")).containsExactly(p.split("\\s+"));

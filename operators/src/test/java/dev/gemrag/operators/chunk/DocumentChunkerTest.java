@@ -10,18 +10,25 @@ import dev.gemrag.connectors.records.IndexAction;
 import org.junit.jupiter.api.Test;
 
 class DocumentChunkerTest {
-    private final DocumentChunker chunker = new DocumentChunker(new Chunker(new WhitespaceTokenizer(), 8, 0));
+    private final DocumentChunker chunker =
+            new DocumentChunker(new Chunker(new WhitespaceTokenizer(), 8, 0));
 
     private static DocumentEvent doc(String id, long version, String text) {
-        return DocumentEvent.upsert(new Document(id, version, "Title " + id, text, null, new String[] {"eng"}, "{\"k\":1}"));
+        return DocumentEvent.upsert(
+                new Document(
+                        id, version, "Title " + id, text, null, new String[] {"eng"}, "{\"k\":1}"));
     }
 
     @Test
     void chunksCarryStableIdsTitleVersionAclAndMetadata() {
-        IndexAction out = chunker.chunk(doc("cp.1", 7, "One two three four. Five six seven eight. Nine ten."));
+        IndexAction out =
+                chunker.chunk(
+                        doc("cp.1", 7, "One two three four. Five six seven eight. Nine ten."));
         assertThat(out.docId).isEqualTo("cp.1");
         assertThat(out.docVersion).isEqualTo(7);
-        assertThat(out.chunks).extracting(Chunk::text).containsExactly("One two three four. Five six seven eight.", "Nine ten.");
+        assertThat(out.chunks)
+                .extracting(Chunk::text)
+                .containsExactly("One two three four. Five six seven eight.", "Nine ten.");
         for (int i = 0; i < out.chunks.size(); i++) {
             Chunk c = out.chunks.get(i);
             assertThat(c.chunkId()).isEqualTo(Chunk.chunkId("cp.1", i)).isEqualTo("cp.1#" + i);
@@ -32,14 +39,27 @@ class DocumentChunkerTest {
             assertThat(c.metadataJson()).isEqualTo("{\"k\":1}");
         }
         // The same text chunks to the same ids and texts again (replays converge).
-        assertThat(chunker.chunk(doc("cp.1", 8, "One two three four. Five six seven eight. Nine ten.")).chunks)
+        assertThat(
+                        chunker.chunk(
+                                        doc(
+                                                "cp.1",
+                                                8,
+                                                "One two three four. Five six seven eight. Nine ten."))
+                                .chunks)
                 .extracting(Chunk::chunkId, Chunk::text)
-                .isEqualTo(out.chunks.stream().map(c -> org.assertj.core.groups.Tuple.tuple(c.chunkId(), c.text())).toList());
+                .isEqualTo(
+                        out.chunks.stream()
+                                .map(
+                                        c ->
+                                                org.assertj.core.groups.Tuple.tuple(
+                                                        c.chunkId(), c.text()))
+                                .toList());
     }
 
     @Test
     void deleteAndEmptyTextGiveNoChunks() {
-        assertThat(chunker.chunk(DocumentEvent.delete(new DocumentDelete("a", 3))).isDelete()).isTrue();
+        assertThat(chunker.chunk(DocumentEvent.delete(new DocumentDelete("a", 3))).isDelete())
+                .isTrue();
         IndexAction empty = chunker.chunk(doc("b", 4, "   "));
         assertThat(empty.isDelete()).isTrue();
         assertThat(empty.docId).isEqualTo("b");

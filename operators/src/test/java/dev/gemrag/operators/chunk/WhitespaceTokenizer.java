@@ -20,10 +20,13 @@ public final class WhitespaceTokenizer implements TextTokenizer {
         String[] parts = t.split("\\s+");
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            out[i] = ids.computeIfAbsent(parts[i], w -> {
-                words.add(w);
-                return words.size() - 1;
-            });
+            out[i] =
+                    ids.computeIfAbsent(
+                            parts[i],
+                            w -> {
+                                words.add(w);
+                                return words.size() - 1;
+                            });
         }
         return out;
     }

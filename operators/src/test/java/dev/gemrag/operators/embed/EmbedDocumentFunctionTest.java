@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class EmbedDocumentFunctionTest {
     private final BagOfWordsModel model = new BagOfWordsModel();
-    private final DocumentChunker chunker = new DocumentChunker(new Chunker(new WhitespaceTokenizer(), 8, 0));
+    private final DocumentChunker chunker =
+            new DocumentChunker(new Chunker(new WhitespaceTokenizer(), 8, 0));
 
     private EmbedDocumentFunction open() throws Exception {
         EmbedDocumentFunction fn = new EmbedDocumentFunction(() -> model, 512);
@@ -31,8 +32,16 @@ class EmbedDocumentFunctionTest {
     @Test
     void oneRequestAndOneIndexActionPerDocumentVersion() throws Exception {
         EmbedDocumentFunction fn = open();
-        DocumentEvent e = DocumentEvent.upsert(new Document("d", 3, "cp", "Copy files now please. Also copy directories here. Done.",
-                null, new String[0], "{}"));
+        DocumentEvent e =
+                DocumentEvent.upsert(
+                        new Document(
+                                "d",
+                                3,
+                                "cp",
+                                "Copy files now please. Also copy directories here. Done.",
+                                null,
+                                new String[0],
+                                "{}"));
         CollectingResult<IndexAction> r = new CollectingResult<>();
         fn.asyncInvoke(chunker.chunk(e), r);
         List<IndexAction> out = r.get();
@@ -45,7 +54,8 @@ class EmbedDocumentFunctionTest {
         assertThat(model.embedCalls.get()).isEqualTo(1);
         Chunk first = a.chunks.get(0);
         // Embedded as "title\ntext", by the model named in the record.
-        assertThat(first.embedding()).containsExactly(BagOfWordsModel.vector("cp\n" + first.text()));
+        assertThat(first.embedding())
+                .containsExactly(BagOfWordsModel.vector("cp\n" + first.text()));
         assertThat(a.modelId).isEqualTo(model.modelId());
         fn.close();
     }
@@ -56,12 +66,18 @@ class EmbedDocumentFunctionTest {
         CollectingResult<IndexAction> r1 = new CollectingResult<>();
         fn.asyncInvoke(chunker.chunk(DocumentEvent.delete(new DocumentDelete("d", 9))), r1);
         CollectingResult<IndexAction> r2 = new CollectingResult<>();
-        fn.asyncInvoke(chunker.chunk(DocumentEvent.upsert(new Document("e", 2, null, " ", null, null, null))), r2);
-        assertThat(r1.get()).singleElement().satisfies(a -> {
-            assertThat(a.isDelete()).isTrue();
-            assertThat(a.docId).isEqualTo("d");
-            assertThat(a.docVersion).isEqualTo(9);
-        });
+        fn.asyncInvoke(
+                chunker.chunk(
+                        DocumentEvent.upsert(new Document("e", 2, null, " ", null, null, null))),
+                r2);
+        assertThat(r1.get())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.isDelete()).isTrue();
+                            assertThat(a.docId).isEqualTo("d");
+                            assertThat(a.docVersion).isEqualTo(9);
+                        });
         assertThat(r2.get()).singleElement().satisfies(a -> assertThat(a.isDelete()).isTrue());
         assertThat(model.embedCalls.get()).isZero();
         fn.close();

@@ -32,16 +32,18 @@ import org.apache.flink.streaming.api.functions.source.legacy.SourceFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Flink MiniCluster job embeds documents through the shared engine while the model is held: the engine's
- * queue (4 requests) fills, the async operator (capacity 16) still has room, and checkpoints keep
- * completing, because a full queue rejects and the submission waits off the task thread. (With the
- * engine's BLOCK policy the task thread waited in asyncInvoke and no checkpoint could complete until the
- * model moved.) Released, every document comes out. The back-pressure proper is the async operator's
- * capacity: once it is full, Flink holds the input (and checkpoints wait for a completion), as designed.
+ * A Flink MiniCluster job embeds documents through the shared engine while the model is held: the
+ * engine's queue (4 requests) fills, the async operator (capacity 16) still has room, and
+ * checkpoints keep completing, because a full queue rejects and the submission waits off the task
+ * thread. (With the engine's BLOCK policy the task thread waited in asyncInvoke and no checkpoint
+ * could complete until the model moved.) Released, every document comes out. The back-pressure
+ * proper is the async operator's capacity: once it is full, Flink holds the input (and checkpoints
+ * wait for a completion), as designed.
  */
 class EngineBackpressureIT {
     static final Duration WAIT = Duration.ofMinutes(3); // generous: the machine may be saturated
-    static final int DOCS = 10; // 20 chunks: more than the engine queue, fewer documents than the async capacity
+    static final int DOCS =
+            10; // 20 chunks: more than the engine queue, fewer documents than the async capacity
     static final int QUEUE = 4;
     static final CountDownLatch RELEASE = new CountDownLatch(1);
     static final AtomicInteger EMBED_CALLS = new AtomicInteger();
@@ -55,20 +57,35 @@ class EngineBackpressureIT {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         env.enableCheckpointing(100);
-        SharedEngineModels models = new SharedEngineModels(new HeldModelSource(), 4096, Duration.ofMillis(1), QUEUE);
+        SharedEngineModels models =
+                new SharedEngineModels(new HeldModelSource(), 4096, Duration.ofMillis(1), QUEUE);
         // the same JVM-wide engine as the job's operator, to read its queue depth
         probe = models.open();
-        AsyncDataStream.orderedWait(env.addSource(new DocsThenIdle()).returns(TypeInformation.of(IndexAction.class)),
-                        new EmbedDocumentFunction(models, 512), 10, TimeUnit.MINUTES, 16)
+        AsyncDataStream.orderedWait(
+                        env.addSource(new DocsThenIdle())
+                                .returns(TypeInformation.of(IndexAction.class)),
+                        new EmbedDocumentFunction(models, 512),
+                        10,
+                        TimeUnit.MINUTES,
+                        16)
                 .returns(TypeInformation.of(IndexAction.class))
-                .map(new CountCheckpoints()).returns(TypeInformation.of(IndexAction.class))
+                .map(new CountCheckpoints())
+                .returns(TypeInformation.of(IndexAction.class))
                 .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("engine-backpressure-it");
         try {
-            waitUntil(job, () -> probe.queueDepth() >= QUEUE && EMBED_CALLS.get() >= 1, "a full engine queue");
+            waitUntil(
+                    job,
+                    () -> probe.queueDepth() >= QUEUE && EMBED_CALLS.get() >= 1,
+                    "a full engine queue");
             int before = CHECKPOINTS.get();
-            waitUntil(job, () -> CHECKPOINTS.get() >= before + 3, "3 checkpoints while the queue is full");
-            assertThat(probe.queueDepth()).as("still full: the model has not moved").isGreaterThanOrEqualTo(QUEUE);
+            waitUntil(
+                    job,
+                    () -> CHECKPOINTS.get() >= before + 3,
+                    "3 checkpoints while the queue is full");
+            assertThat(probe.queueDepth())
+                    .as("still full: the model has not moved")
+                    .isGreaterThanOrEqualTo(QUEUE);
             assertThat(EMBEDDED).hasValue(0);
             RELEASE.countDown();
             waitUntil(job, () -> EMBEDDED.get() == DOCS, "every document embedded");
@@ -90,8 +107,16 @@ class EngineBackpressureIT {
                 job.getJobExecutionResult().get(); // throws the job's failure
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what
-                        + " (queue " + probe.queueDepth() + ", checkpoints " + CHECKPOINTS.get() + ")");
+                throw new AssertionError(
+                        "timed out after "
+                                + WAIT.toSeconds()
+                                + " s waiting for "
+                                + what
+                                + " (queue "
+                                + probe.queueDepth()
+                                + ", checkpoints "
+                                + CHECKPOINTS.get()
+                                + ")");
             }
             Thread.sleep(50);
         }
@@ -102,15 +127,26 @@ class EngineBackpressureIT {
         for (int d = 0; d < DOCS; d++) {
             List<Chunk> chunks = new ArrayList<>();
             for (int c = 0; c < 2; c++) {
-                chunks.add(new Chunk(Chunk.chunkId("d" + d, c), "d" + d, 1, c, "t", "text " + d + " " + c,
-                        new String[] {"g"}, "{}"));
+                chunks.add(
+                        new Chunk(
+                                Chunk.chunkId("d" + d, c),
+                                "d" + d,
+                                1,
+                                c,
+                                "t",
+                                "text " + d + " " + c,
+                                new String[] {"g"},
+                                "{}"));
             }
             docs.add(IndexAction.chunked("d" + d, 1, chunks));
         }
         return docs;
     }
 
-    /** Emits the documents, then stays open (a finished input would make the async operator drain first). */
+    /**
+     * Emits the documents, then stays open (a finished input would make the async operator drain
+     * first).
+     */
     static final class DocsThenIdle implements SourceFunction<IndexAction> {
         private volatile boolean running = true;
 
@@ -132,8 +168,11 @@ class EngineBackpressureIT {
         }
     }
 
-    /** Counts embedded documents and completed checkpoints (delivered through this task's mailbox). */
-    static final class CountCheckpoints extends RichMapFunction<IndexAction, IndexAction> implements CheckpointListener {
+    /**
+     * Counts embedded documents and completed checkpoints (delivered through this task's mailbox).
+     */
+    static final class CountCheckpoints extends RichMapFunction<IndexAction, IndexAction>
+            implements CheckpointListener {
         @Override
         public IndexAction map(IndexAction a) {
             EMBEDDED.incrementAndGet();

@@ -14,19 +14,25 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Operators reach the tokenizer and template through the shared engine: one load, closed by the last client. */
+/**
+ * Operators reach the tokenizer and template through the shared engine: one load, closed by the
+ * last client.
+ */
 class SharedEngineModelsTest {
     static final AtomicInteger LOADS = new AtomicInteger();
     static final AtomicInteger CLOSES = new AtomicInteger();
 
     @Test
     void clientsShareOneModelAndReachItsTokenizerThroughTheEngine() {
-        SharedEngineModels models = new SharedEngineModels(new CountingSource(), 1024, Duration.ofMillis(1));
-        try (ModelClient a = models.open(); ModelClient b = models.open()) {
+        SharedEngineModels models =
+                new SharedEngineModels(new CountingSource(), 1024, Duration.ofMillis(1));
+        try (ModelClient a = models.open();
+                ModelClient b = models.open()) {
             assertThat(LOADS.get()).isEqualTo(1);
             assertThat(a.tokenizer().count("three little words")).isEqualTo(3);
             assertThat(b.applyChatTemplate(List.of(ChatMessage.user("hi")))).isEqualTo("user:hi");
-            assertThat(a.embed(List.of("x"), EmbedRole.QUERY).join().get(0)).containsExactly(1f, 0f);
+            assertThat(a.embed(List.of("x"), EmbedRole.QUERY).join().get(0))
+                    .containsExactly(1f, 0f);
             assertThat(CLOSES.get()).isZero();
         }
         assertThat(CLOSES.get()).as("the last client closes the model").isEqualTo(1);
@@ -72,7 +78,8 @@ class SharedEngineModelsTest {
                 }
 
                 @Override
-                public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
+                public List<GenerationResult> generate(
+                        List<String> prompts, GenerationParams params) {
                     throw new UnsupportedOperationException();
                 }
 

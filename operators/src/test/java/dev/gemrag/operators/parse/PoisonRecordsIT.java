@@ -44,18 +44,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Records at and just over every size limit, sent uncompressed and gzip-compressed through a real broker
- * into a Flink MiniCluster job (no restarts: one failure ends the job and the test): each bad one becomes a
- * dead letter that fits the dead-letter producer's default 1 MiB request limit, written by an uncompressed
- * and a zstd-compressed dead-letter sink, and the job keeps running. Before the bound, the invalid-byte
- * document made the dead-letter write throw RecordTooLargeException and the job replayed it forever.
+ * Records at and just over every size limit, sent uncompressed and gzip-compressed through a real
+ * broker into a Flink MiniCluster job (no restarts: one failure ends the job and the test): each
+ * bad one becomes a dead letter that fits the dead-letter producer's default 1 MiB request limit,
+ * written by an uncompressed and a zstd-compressed dead-letter sink, and the job keeps running.
+ * Before the bound, the invalid-byte document made the dead-letter write throw
+ * RecordTooLargeException and the job replayed it forever.
  */
 class PoisonRecordsIT {
     private static final String DOCS = "documents";
     private static final String QUESTIONS = "questions";
     private static final String DEAD = "dead-letters";
     private static final String DEAD_ZSTD = "dead-letters-zstd";
-    private static final Duration WAIT = Duration.ofMinutes(4); // generous: the machine may be saturated
+    private static final Duration WAIT =
+            Duration.ofMinutes(4); // generous: the machine may be saturated
     private static final int TEXT_LIMIT = RecordLimits.defaults().maxTextBytes(); // 1 MiB
     private static final int MAX_REQUEST = DeadLetterBudget.KAFKA_DEFAULT_MAX_REQUEST_BYTES;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +65,13 @@ class PoisonRecordsIT {
     private static LocalKafkaBroker kafka;
 
     /** A produced record and what its dead letter must say (null: it must pass). */
-    private record Sent(String topic, int partition, long offset, byte[] key, byte[] value, String reasonPart,
+    private record Sent(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            String reasonPart,
             boolean cut) {
         String place() {
             return topic + "-" + partition + "@" + offset;
@@ -74,8 +82,12 @@ class PoisonRecordsIT {
 
     @BeforeAll
     static void startKafka() {
-        // the broker takes records up to 4 MiB, so records over the text limit can reach the job at all
-        kafka = LocalKafkaBroker.builder().brokerProperty("message.max.bytes", String.valueOf(4 * MAX_REQUEST)).start();
+        // the broker takes records up to 4 MiB, so records over the text limit can reach the job at
+        // all
+        kafka =
+                LocalKafkaBroker.builder()
+                        .brokerProperty("message.max.bytes", String.valueOf(4 * MAX_REQUEST))
+                        .start();
         kafka.createTopics(1, DOCS, QUESTIONS, DEAD, DEAD_ZSTD);
     }
 
@@ -87,47 +99,93 @@ class PoisonRecordsIT {
     }
 
     @Test
-    void recordsAtAndOverEverySizeLimitBecomeBoundedDeadLettersAndTheJobKeepsRunning() throws Exception {
+    void recordsAtAndOverEverySizeLimitBecomeBoundedDeadLettersAndTheJobKeepsRunning()
+            throws Exception {
         for (String compression : List.of("none", "gzip")) {
             try (KafkaProducer<byte[], byte[]> p = producer(compression)) {
                 sendPoison(p, "-" + compression);
             }
         }
-        int good = (int) sent.stream().filter(s -> s.reasonPart == null && s.topic.equals(DOCS)).count();
+        int good =
+                (int)
+                        sent.stream()
+                                .filter(s -> s.reasonPart == null && s.topic.equals(DOCS))
+                                .count();
 
         Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // any failure is the test's failure
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY,
+                "none"); // any failure is the test's failure
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         env.enableCheckpointing(500);
-        var documents = ParsedStreams.documents(env.fromSource(KafkaSources.documents()
-                .setBootstrapServers(kafka.bootstrapServers()).setTopics(DOCS).setGroupId("poison-index")
-                .setStartingOffsets(StartingOffsets.EARLIEST).build(), WatermarkStrategy.noWatermarks(), "documents"));
-        var questions = ParsedStreams.questions(env.fromSource(KafkaSources.questions()
-                .setBootstrapServers(kafka.bootstrapServers()).setTopics(QUESTIONS).setGroupId("poison-query")
-                .setStartingOffsets(StartingOffsets.EARLIEST).build(), WatermarkStrategy.noWatermarks(), "questions"));
+        var documents =
+                ParsedStreams.documents(
+                        env.fromSource(
+                                KafkaSources.documents()
+                                        .setBootstrapServers(kafka.bootstrapServers())
+                                        .setTopics(DOCS)
+                                        .setGroupId("poison-index")
+                                        .setStartingOffsets(StartingOffsets.EARLIEST)
+                                        .build(),
+                                WatermarkStrategy.noWatermarks(),
+                                "documents"));
+        var questions =
+                ParsedStreams.questions(
+                        env.fromSource(
+                                KafkaSources.questions()
+                                        .setBootstrapServers(kafka.bootstrapServers())
+                                        .setTopics(QUESTIONS)
+                                        .setGroupId("poison-query")
+                                        .setStartingOffsets(StartingOffsets.EARLIEST)
+                                        .build(),
+                                WatermarkStrategy.noWatermarks(),
+                                "questions"));
         CollectingSink<DocumentEvent> validDocs = new CollectingSink<>("poison-valid-documents");
         documents.valid().sinkTo(validDocs);
         CollectingSink<Question> validQuestions = new CollectingSink<>("poison-valid-questions");
         questions.valid().sinkTo(validQuestions);
         DataStream<DeadLetter> dead = documents.deadLetters().union(questions.deadLetters());
-        dead.sinkTo(KafkaSinks.deadLetters().setBootstrapServers(kafka.bootstrapServers()).setTopic(DEAD).build());
-        dead.sinkTo(KafkaSinks.deadLetters().setBootstrapServers(kafka.bootstrapServers()).setTopic(DEAD_ZSTD)
-                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd").build());
+        dead.sinkTo(
+                KafkaSinks.deadLetters()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopic(DEAD)
+                        .build());
+        dead.sinkTo(
+                KafkaSinks.deadLetters()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopic(DEAD_ZSTD)
+                        .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")
+                        .build());
 
         JobClient job = env.executeAsync("poison-records-it");
-        try (var plain = consumer(); var zstd = consumer()) {
+        try (var plain = consumer();
+                var zstd = consumer()) {
             plain.subscribe(List.of(DEAD));
             zstd.subscribe(List.of(DEAD_ZSTD));
             List<Sent> bad = sent.stream().filter(s -> s.reasonPart != null).toList();
             Map<String, ConsumerRecord<byte[], byte[]>> deadPlain = new HashMap<>();
             Map<String, ConsumerRecord<byte[], byte[]>> deadZstd = new HashMap<>();
-            waitUntil(job, () -> {
-                poll(plain, deadPlain);
-                poll(zstd, deadZstd);
-                return deadPlain.size() >= bad.size() && deadZstd.size() >= bad.size()
-                        && validDocs.collected().size() >= good && validQuestions.collected().size() >= 1;
-            }, () -> "dead letters " + deadPlain.size() + "/" + deadZstd.size() + " of " + bad.size()
-                    + ", good documents " + validDocs.collected().size() + " of " + good);
+            waitUntil(
+                    job,
+                    () -> {
+                        poll(plain, deadPlain);
+                        poll(zstd, deadZstd);
+                        return deadPlain.size() >= bad.size()
+                                && deadZstd.size() >= bad.size()
+                                && validDocs.collected().size() >= good
+                                && validQuestions.collected().size() >= 1;
+                    },
+                    () ->
+                            "dead letters "
+                                    + deadPlain.size()
+                                    + "/"
+                                    + deadZstd.size()
+                                    + " of "
+                                    + bad.size()
+                                    + ", good documents "
+                                    + validDocs.collected().size()
+                                    + " of "
+                                    + good);
 
             for (Map<String, ConsumerRecord<byte[], byte[]>> got : List.of(deadPlain, deadZstd)) {
                 assertThat(got).hasSize(bad.size());
@@ -138,17 +196,27 @@ class PoisonRecordsIT {
                 }
             }
             // the good records at the limit passed whole
-            assertThat(validDocs.collected()).extracting(DocumentEvent::id)
+            assertThat(validDocs.collected())
+                    .extracting(DocumentEvent::id)
                     .containsExactlyInAnyOrder("at-limit-none", "at-limit-gzip");
             assertThat(validDocs.collected().get(0).upsert.text()).hasSize(TEXT_LIMIT);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
             // still running: a later record flows through
             try (KafkaProducer<byte[], byte[]> p = producer("none")) {
-                send(p, DOCS, "late", "{\"id\":\"late\",\"text\":\"after the poison\"}".getBytes(StandardCharsets.UTF_8),
-                        null, false);
+                send(
+                        p,
+                        DOCS,
+                        "late",
+                        "{\"id\":\"late\",\"text\":\"after the poison\"}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        null,
+                        false);
             }
-            waitUntil(job, () -> validDocs.collected().stream().anyMatch(e -> e.id().equals("late")), () -> "late doc");
+            waitUntil(
+                    job,
+                    () -> validDocs.collected().stream().anyMatch(e -> e.id().equals("late")),
+                    () -> "late doc");
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         } finally {
             job.cancel().get();
@@ -159,29 +227,63 @@ class PoisonRecordsIT {
         // exactly the text limit, valid: passes whole (value = 1 MiB + the JSON around it)
         send(p, DOCS, "at-limit" + tag, doc("at-limit" + tag, ascii(TEXT_LIMIT)), null, false);
         // one byte over the text limit: a dead letter whose value (1 MiB + JSON) no longer fits
-        send(p, DOCS, "over-limit" + tag, doc("over-limit" + tag, ascii(TEXT_LIMIT + 1)),
-                "field 'text' is " + (TEXT_LIMIT + 1) + " bytes, more than the limit of " + TEXT_LIMIT, true);
-        // just under the text limit with one invalid byte: base64 in the dead letter, 1.33 MiB (issue 11)
+        send(
+                p,
+                DOCS,
+                "over-limit" + tag,
+                doc("over-limit" + tag, ascii(TEXT_LIMIT + 1)),
+                "field 'text' is "
+                        + (TEXT_LIMIT + 1)
+                        + " bytes, more than the limit of "
+                        + TEXT_LIMIT,
+                true);
+        // just under the text limit with one invalid byte: base64 in the dead letter, 1.33 MiB
+        // (issue 11)
         byte[] bad = doc("bad-byte" + tag, ascii(TEXT_LIMIT - 100));
         bad[100] = (byte) 0xC3;
         bad[101] = (byte) 0x28;
         send(p, DOCS, "bad-byte" + tag, bad, "invalid UTF-8 in value at byte 100", true);
         // under every limit but doubled by JSON escaping: 600 KiB of quotes, an unknown field
-        byte[] quotes = ("{\"id\":\"quotes" + tag + "\",\"colour\":1,\"text\":\"" + "\\\"".repeat(600 * 1024) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] quotes =
+                ("{\"id\":\"quotes"
+                                + tag
+                                + "\",\"colour\":1,\"text\":\""
+                                + "\\\"".repeat(600 * 1024)
+                                + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
         send(p, DOCS, "quotes" + tag, quotes, "unknown field 'colour'", true);
         // a 900 KB key that does not match the id: the key and the reason quoting it are cut too
         byte[] key = ascii(900_000).getBytes(StandardCharsets.US_ASCII);
         send(p, DOCS, key, doc("small" + tag, "text"), "does not match field 'id'", false);
         // just under the dead-letter limit, bad: kept whole
         int room = MAX_REQUEST - 4096;
-        send(p, DOCS, "whole" + tag, ("{\"id\":\"whole" + tag + "\",\"text\":7,\"x\":\"" + ascii(room) + "\"}")
-                .getBytes(StandardCharsets.UTF_8), "unknown field 'x'", false);
+        send(
+                p,
+                DOCS,
+                "whole" + tag,
+                ("{\"id\":\"whole" + tag + "\",\"text\":7,\"x\":\"" + ascii(room) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8),
+                "unknown field 'x'",
+                false);
         // a question asking for a group with a control character
-        send(p, QUESTIONS, (byte[]) null, ("{\"id\":\"q-ctl" + tag + "\",\"question\":\"who?\",\"groups\":[\"st\\u0007aff\"]}")
-                .getBytes(StandardCharsets.UTF_8), "field 'groups[0]' contains control character U+0007", false);
-        send(p, QUESTIONS, (byte[]) null, ("{\"id\":\"q-ok" + tag + "\",\"question\":\"who?\",\"groups\":[\"staff\"]}")
-                .getBytes(StandardCharsets.UTF_8), null, false);
+        send(
+                p,
+                QUESTIONS,
+                (byte[]) null,
+                ("{\"id\":\"q-ctl"
+                                + tag
+                                + "\",\"question\":\"who?\",\"groups\":[\"st\\u0007aff\"]}")
+                        .getBytes(StandardCharsets.UTF_8),
+                "field 'groups[0]' contains control character U+0007",
+                false);
+        send(
+                p,
+                QUESTIONS,
+                (byte[]) null,
+                ("{\"id\":\"q-ok" + tag + "\",\"question\":\"who?\",\"groups\":[\"staff\"]}")
+                        .getBytes(StandardCharsets.UTF_8),
+                null,
+                false);
     }
 
     private static void checkDeadLetter(Sent s, ConsumerRecord<byte[], byte[]> r) throws Exception {
@@ -189,16 +291,22 @@ class PoisonRecordsIT {
         assertThat(size).as("dead letter size of %s", s.place()).isLessThanOrEqualTo(MAX_REQUEST);
         JsonNode j = JSON.readTree(r.value());
         DeadLetter d = DeadLetterJson.parse(r.value());
-        assertThat(d.reason()).as("reason of %s", s.place()).contains(s.reasonPart).doesNotContain("\n");
+        assertThat(d.reason())
+                .as("reason of %s", s.place())
+                .contains(s.reasonPart)
+                .doesNotContain("\n");
         assertThat(d.stage()).isEqualTo("parse");
         assertThat(d.topic()).isEqualTo(s.topic);
         assertThat(d.partition()).isEqualTo(s.partition);
         assertThat(d.offset()).isEqualTo(s.offset);
-        assertThat(j.path("value_truncated").asBoolean(false)).as("value cut for %s", s.place()).isEqualTo(s.cut);
+        assertThat(j.path("value_truncated").asBoolean(false))
+                .as("value cut for %s", s.place())
+                .isEqualTo(s.cut);
         if (s.cut) {
             assertThat(j.get("value_size").asInt()).isEqualTo(s.value.length);
             assertThat(d.value().length).isLessThan(s.value.length);
-            assertThat(d.value()).isEqualTo(Arrays.copyOf(s.value, d.value().length)); // a true prefix
+            assertThat(d.value())
+                    .isEqualTo(Arrays.copyOf(s.value, d.value().length)); // a true prefix
         } else {
             assertThat(d.value()).isEqualTo(s.value);
         }
@@ -211,19 +319,32 @@ class PoisonRecordsIT {
         }
     }
 
-    private void send(KafkaProducer<byte[], byte[]> p, String topic, String key, byte[] value, String reason,
-            boolean cut) throws Exception {
+    private void send(
+            KafkaProducer<byte[], byte[]> p,
+            String topic,
+            String key,
+            byte[] value,
+            String reason,
+            boolean cut)
+            throws Exception {
         send(p, topic, key.getBytes(StandardCharsets.UTF_8), value, reason, cut);
     }
 
-    private void send(KafkaProducer<byte[], byte[]> p, String topic, byte[] key, byte[] value, String reason,
-            boolean cut) throws Exception {
+    private void send(
+            KafkaProducer<byte[], byte[]> p,
+            String topic,
+            byte[] key,
+            byte[] value,
+            String reason,
+            boolean cut)
+            throws Exception {
         RecordMetadata m = p.send(new ProducerRecord<>(topic, 0, key, value)).get();
         sent.add(new Sent(topic, m.partition(), m.offset(), key, value, reason, cut));
     }
 
     private static byte[] doc(String id, String text) {
-        return ("{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static String ascii(int n) {
@@ -245,18 +366,21 @@ class PoisonRecordsIT {
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static void poll(KafkaConsumer<byte[], byte[]> c, Map<String, ConsumerRecord<byte[], byte[]>> into) {
+    private static void poll(
+            KafkaConsumer<byte[], byte[]> c, Map<String, ConsumerRecord<byte[], byte[]>> into) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
             try {
                 DeadLetter d = DeadLetterJson.parse(r.value());
                 into.put(d.topic() + "-" + d.partition() + "@" + d.offset(), r);
             } catch (Exception e) {
-                throw new AssertionError("the dead-letter topic holds a record that is not dead-letter JSON", e);
+                throw new AssertionError(
+                        "the dead-letter topic holds a record that is not dead-letter JSON", e);
             }
         }
     }
 
-    private static void waitUntil(JobClient job, BooleanSupplier done, java.util.function.Supplier<String> what)
+    private static void waitUntil(
+            JobClient job, BooleanSupplier done, java.util.function.Supplier<String> what)
             throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!done.getAsBoolean()) {
@@ -268,10 +392,12 @@ class PoisonRecordsIT {
                 } catch (Exception e) {
                     cause = e;
                 }
-                throw new AssertionError("the job ended (" + status + ") while waiting for " + what.get(), cause);
+                throw new AssertionError(
+                        "the job ended (" + status + ") while waiting for " + what.get(), cause);
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what.get());
+                throw new AssertionError(
+                        "timed out after " + WAIT.toSeconds() + " s waiting for " + what.get());
             }
             Thread.sleep(100);
         }

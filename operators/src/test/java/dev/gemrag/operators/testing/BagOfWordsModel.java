@@ -23,13 +23,18 @@ public final class BagOfWordsModel implements ModelClient {
     public final AtomicInteger embedCalls = new AtomicInteger();
     public final AtomicInteger generateCalls = new AtomicInteger();
     public final List<String> prompts = new ArrayList<>();
+
     /** The contexts of every {@link #score} call, in order. */
     public final List<List<String>> scored = new ArrayList<>();
+
     /**
-     * What {@link #score} gives a context (and the continuation): by default the share of the continuation's
-     * words that occur in the context, a bag-of-words likelihood; tests may set another.
+     * What {@link #score} gives a context (and the continuation): by default the share of the
+     * continuation's words that occur in the context, a bag-of-words likelihood; tests may set
+     * another.
      */
-    public volatile java.util.function.ToDoubleBiFunction<String, String> scorer = BagOfWordsModel::sharedWords;
+    public volatile java.util.function.ToDoubleBiFunction<String, String> scorer =
+            BagOfWordsModel::sharedWords;
+
     private final WhitespaceTokenizer tokenizer = new WhitespaceTokenizer();
 
     @Override
@@ -49,7 +54,9 @@ public final class BagOfWordsModel implements ModelClient {
 
     @Override
     public String applyChatTemplate(List<ChatMessage> messages) {
-        return messages.stream().map(m -> "<" + m.role() + ">\n" + m.content()).collect(Collectors.joining("\n"))
+        return messages.stream()
+                        .map(m -> "<" + m.role() + ">\n" + m.content())
+                        .collect(Collectors.joining("\n"))
                 + "\n<assistant>\n";
     }
 
@@ -74,7 +81,8 @@ public final class BagOfWordsModel implements ModelClient {
     @Override
     public CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role) {
         embedCalls.incrementAndGet();
-        return CompletableFuture.supplyAsync(() -> texts.stream().map(BagOfWordsModel::vector).toList());
+        return CompletableFuture.supplyAsync(
+                () -> texts.stream().map(BagOfWordsModel::vector).toList());
     }
 
     @Override
@@ -83,10 +91,20 @@ public final class BagOfWordsModel implements ModelClient {
         synchronized (prompts) {
             prompts.add(prompt);
         }
-        String firstSource = prompt.lines().filter(l -> l.startsWith("[1]")).findFirst().orElse("nothing");
-        return CompletableFuture.supplyAsync(() -> new GenerationResult(
-                "From " + firstSource.substring(0, Math.min(40, firstSource.length())) + " [1]",
-                List.of(1, 2, 3), tokenizer.count(prompt), "stop", 1, 1));
+        String firstSource =
+                prompt.lines().filter(l -> l.startsWith("[1]")).findFirst().orElse("nothing");
+        return CompletableFuture.supplyAsync(
+                () ->
+                        new GenerationResult(
+                                "From "
+                                        + firstSource.substring(
+                                                0, Math.min(40, firstSource.length()))
+                                        + " [1]",
+                                List.of(1, 2, 3),
+                                tokenizer.count(prompt),
+                                "stop",
+                                1,
+                                1));
     }
 
     @Override
@@ -94,14 +112,19 @@ public final class BagOfWordsModel implements ModelClient {
         synchronized (scored) {
             scored.add(List.copyOf(contexts));
         }
-        return CompletableFuture.supplyAsync(() -> contexts.stream().mapToDouble(c -> scorer.applyAsDouble(c, continuation))
-                .toArray());
+        return CompletableFuture.supplyAsync(
+                () ->
+                        contexts.stream()
+                                .mapToDouble(c -> scorer.applyAsDouble(c, continuation))
+                                .toArray());
     }
 
     static double sharedWords(String context, String continuation) {
-        java.util.Set<String> seen = java.util.Set.of(context.toLowerCase(Locale.ROOT).split("[^a-z0-9]+"));
+        java.util.Set<String> seen =
+                java.util.Set.of(context.toLowerCase(Locale.ROOT).split("[^a-z0-9]+"));
         String[] words = continuation.toLowerCase(Locale.ROOT).strip().split("[^a-z0-9]+");
-        return java.util.Arrays.stream(words).filter(seen::contains).count() / (double) words.length;
+        return java.util.Arrays.stream(words).filter(seen::contains).count()
+                / (double) words.length;
     }
 
     @Override

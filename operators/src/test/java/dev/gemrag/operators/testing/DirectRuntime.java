@@ -14,8 +14,13 @@ public final class DirectRuntime {
     private DirectRuntime() {}
 
     public static RuntimeContext context() {
-        return new RuntimeUDFContext(new JobInfoImpl(new JobID(), "test"), new TaskInfoImpl("test", 1, 0, 1, 0),
-                DirectRuntime.class.getClassLoader(), new ExecutionConfig(), new HashMap<>(), new HashMap<>(),
+        return new RuntimeUDFContext(
+                new JobInfoImpl(new JobID(), "test"),
+                new TaskInfoImpl("test", 1, 0, 1, 0),
+                DirectRuntime.class.getClassLoader(),
+                new ExecutionConfig(),
+                new HashMap<>(),
+                new HashMap<>(),
                 UnregisteredMetricsGroup.createOperatorMetricGroup());
     }
 }

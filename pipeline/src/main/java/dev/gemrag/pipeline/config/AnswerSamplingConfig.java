@@ -3,7 +3,6 @@ package dev.gemrag.pipeline.config;
 import static dev.gemrag.pipeline.config.GemragOptions.*;
 
 import dev.gemrag.model.GenerationParams;
-import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 
 /** The {@code answer.*} sampling keys: their ranges, and the {@link GenerationParams} they make. */
@@ -32,7 +31,8 @@ public final class AnswerSamplingConfig {
         if (!(rep > 0 && rep <= 10)) {
             return new Problem(ANSWER_REPETITION_PENALTY.key(), "must be in (0, 10] (1 = off)");
         }
-        for (ConfigOption<Float> o : java.util.List.of(ANSWER_FREQUENCY_PENALTY, ANSWER_PRESENCE_PENALTY)) {
+        for (ConfigOption<Float> o :
+                java.util.List.of(ANSWER_FREQUENCY_PENALTY, ANSWER_PRESENCE_PENALTY)) {
             float v = c.get(o);
             if (!(v >= -2 && v <= 2)) {
                 return new Problem(o.key(), "must be in [-2, 2]");
@@ -52,12 +52,25 @@ public final class AnswerSamplingConfig {
         return null;
     }
 
-    /** The configured sampling for answers of {@code maxTokens} tokens (valid: the config was checked on load). */
+    /**
+     * The configured sampling for answers of {@code maxTokens} tokens (valid: the config was
+     * checked on load).
+     */
     public static GenerationParams params(GemragConfig c, int maxTokens) {
-        return new GenerationParams(maxTokens, c.get(ANSWER_TEMPERATURE), c.get(ANSWER_TOP_P), c.get(ANSWER_SEED),
-                c.get(ANSWER_SAMPLING_TOP_K), c.get(ANSWER_MIN_P), c.get(ANSWER_REPETITION_PENALTY),
-                c.get(ANSWER_FREQUENCY_PENALTY), c.get(ANSWER_PRESENCE_PENALTY), c.get(ANSWER_PENALTY_WINDOW),
-                c.get(ANSWER_NO_REPEAT_NGRAM), c.get(ANSWER_DRY_MULTIPLIER), c.get(ANSWER_DRY_BASE),
+        return new GenerationParams(
+                maxTokens,
+                c.get(ANSWER_TEMPERATURE),
+                c.get(ANSWER_TOP_P),
+                c.get(ANSWER_SEED),
+                c.get(ANSWER_SAMPLING_TOP_K),
+                c.get(ANSWER_MIN_P),
+                c.get(ANSWER_REPETITION_PENALTY),
+                c.get(ANSWER_FREQUENCY_PENALTY),
+                c.get(ANSWER_PRESENCE_PENALTY),
+                c.get(ANSWER_PENALTY_WINDOW),
+                c.get(ANSWER_NO_REPEAT_NGRAM),
+                c.get(ANSWER_DRY_MULTIPLIER),
+                c.get(ANSWER_DRY_BASE),
                 c.get(ANSWER_DRY_ALLOWED_LENGTH));
     }
 }

@@ -44,11 +44,12 @@ public final class GemragConfig {
     }
 
     /**
-     * @param yaml      a YAML file or null
-     * @param env       the process environment (only GEMRAG_* names of known keys are read)
+     * @param yaml a YAML file or null
+     * @param env the process environment (only GEMRAG_* names of known keys are read)
      * @param overrides key=value pairs from the command line
      */
-    public static GemragConfig load(Path yaml, Map<String, String> env, Map<String, String> overrides) {
+    public static GemragConfig load(
+            Path yaml, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> origins = new LinkedHashMap<>();
         if (yaml != null) {
@@ -79,15 +80,19 @@ public final class GemragConfig {
     /** The kafka.properties.* settings, without the prefix. */
     public Properties kafkaProperties() {
         Properties p = new Properties();
-        values.forEach((k, v) -> {
-            if (k.startsWith(GemragOptions.KAFKA_PROPERTIES_PREFIX)) {
-                p.setProperty(k.substring(GemragOptions.KAFKA_PROPERTIES_PREFIX.length()), v);
-            }
-        });
+        values.forEach(
+                (k, v) -> {
+                    if (k.startsWith(GemragOptions.KAFKA_PROPERTIES_PREFIX)) {
+                        p.setProperty(
+                                k.substring(GemragOptions.KAFKA_PROPERTIES_PREFIX.length()), v);
+                    }
+                });
         return p;
     }
 
-    /** All settings as a Flink configuration (what the connectors' {@code configure(conf)} read). */
+    /**
+     * All settings as a Flink configuration (what the connectors' {@code configure(conf)} read).
+     */
     public Configuration flinkConfiguration() {
         return flink.clone();
     }
@@ -97,20 +102,32 @@ public final class GemragConfig {
         return Map.copyOf(values);
     }
 
-    private static void put(Map<String, String> values, Map<String, String> origins, String key, String value, String origin) {
+    private static void put(
+            Map<String, String> values,
+            Map<String, String> origins,
+            String key,
+            String value,
+            String origin) {
         if (!isKnown(key)) {
-            throw new ConfigException("unknown configuration key '" + key + "' (from " + origin + ")"
-                    + suggestion(key));
+            throw new ConfigException(
+                    "unknown configuration key '"
+                            + key
+                            + "' (from "
+                            + origin
+                            + ")"
+                            + suggestion(key));
         }
         if (value == null) {
-            throw new ConfigException("configuration key '" + key + "' has no value (from " + origin + ")");
+            throw new ConfigException(
+                    "configuration key '" + key + "' has no value (from " + origin + ")");
         }
         values.put(key, value);
         origins.put(key, origin);
     }
 
     private static boolean isKnown(String key) {
-        if (key.startsWith(GemragOptions.KAFKA_PROPERTIES_PREFIX) && key.length() > GemragOptions.KAFKA_PROPERTIES_PREFIX.length()) {
+        if (key.startsWith(GemragOptions.KAFKA_PROPERTIES_PREFIX)
+                && key.length() > GemragOptions.KAFKA_PROPERTIES_PREFIX.length()) {
             return true;
         }
         return GemragOptions.all().stream().anyMatch(o -> o.key().equals(key));
@@ -118,7 +135,11 @@ public final class GemragConfig {
 
     private static String suggestion(String key) {
         String section = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key;
-        List<String> near = GemragOptions.all().stream().map(ConfigOption::key).filter(k -> k.startsWith(section)).toList();
+        List<String> near =
+                GemragOptions.all().stream()
+                        .map(ConfigOption::key)
+                        .filter(k -> k.startsWith(section))
+                        .toList();
         return near.isEmpty() ? "" : "; known keys there: " + String.join(", ", near);
     }
 
@@ -133,9 +154,13 @@ public final class GemragConfig {
             if (v instanceof Integer i) {
                 GemragOptions.Bounds b = GemragOptions.bounds(o);
                 if (i < b.min() || i > b.max()) {
-                    throw invalid(o.key(), b.max() == Integer.MAX_VALUE
-                            ? (b.min() == 1 ? "must be positive" : "must be " + b.min() + " or more")
-                            : "must be in " + b.min() + ".." + b.max());
+                    throw invalid(
+                            o.key(),
+                            b.max() == Integer.MAX_VALUE
+                                    ? (b.min() == 1
+                                            ? "must be positive"
+                                            : "must be " + b.min() + " or more")
+                                    : "must be in " + b.min() + ".." + b.max());
                 }
             }
             if (v instanceof Duration d && d.isNegative()) {
@@ -145,7 +170,11 @@ public final class GemragConfig {
         try {
             Chunker.validate(get(GemragOptions.CHUNK_SIZE), get(GemragOptions.CHUNK_OVERLAP));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage() + origin(GemragOptions.CHUNK_SIZE.key(), GemragOptions.CHUNK_OVERLAP.key()));
+            throw new ConfigException(
+                    e.getMessage()
+                            + origin(
+                                    GemragOptions.CHUNK_SIZE.key(),
+                                    GemragOptions.CHUNK_OVERLAP.key()));
         }
         try {
             StartingOffsets.parse(get(GemragOptions.KAFKA_STARTING_OFFSETS));
@@ -154,11 +183,17 @@ public final class GemragConfig {
         }
         if (get(GemragOptions.KAFKA_DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE) {
             if (get(GemragOptions.CHECKPOINT_INTERVAL).isZero()) {
-                throw new ConfigException("kafka.delivery-guarantee exactly-once needs checkpointing: set checkpoint.interval"
-                        + " above 0" + origin(GemragOptions.CHECKPOINT_INTERVAL.key(), GemragOptions.KAFKA_DELIVERY_GUARANTEE.key()));
+                throw new ConfigException(
+                        "kafka.delivery-guarantee exactly-once needs checkpointing: set checkpoint.interval"
+                                + " above 0"
+                                + origin(
+                                        GemragOptions.CHECKPOINT_INTERVAL.key(),
+                                        GemragOptions.KAFKA_DELIVERY_GUARANTEE.key()));
             }
             if (get(GemragOptions.KAFKA_TRANSACTIONAL_ID_PREFIX).isBlank()) {
-                throw invalid(GemragOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(), "exactly-once needs a transactional id prefix");
+                throw invalid(
+                        GemragOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(),
+                        "exactly-once needs a transactional id prefix");
             }
         }
         AnswerSamplingConfig.Problem p = AnswerSamplingConfig.check(this);
@@ -169,7 +204,8 @@ public final class GemragConfig {
 
     private ConfigException invalid(String key, String why) {
         String v = values.get(key);
-        return new ConfigException("invalid value '" + v + "' for '" + key + "': " + why + origin(key));
+        return new ConfigException(
+                "invalid value '" + v + "' for '" + key + "': " + why + origin(key));
     }
 
     private String origin(String... keys) {
@@ -207,32 +243,41 @@ public final class GemragConfig {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
         } catch (IOException e) {
-            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+            throw new ConfigException(
+                    "cannot read configuration file " + file + ": " + e.getMessage());
         } catch (YAMLException e) {
-            throw new ConfigException("configuration file " + file + " is not valid YAML: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw new ConfigException(
+                    "configuration file "
+                            + file
+                            + " is not valid YAML: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
         Map<String, String> flat = new LinkedHashMap<>();
         if (root == null) {
             return flat;
         }
         if (!(root instanceof Map<?, ?> map)) {
-            throw new ConfigException("configuration file " + file + " must be a mapping of keys to values");
+            throw new ConfigException(
+                    "configuration file " + file + " must be a mapping of keys to values");
         }
         flatten("", map, flat);
         return flat;
     }
 
     private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
-        map.forEach((k, v) -> {
-            String key = prefix + k;
-            if (v instanceof Map<?, ?> inner) {
-                flatten(key + ".", inner, out);
-            } else if (v instanceof List<?>) {
-                throw new ConfigException("configuration key '" + key + "' must be a single value, not a list");
-            } else {
-                out.put(key, v == null ? null : String.valueOf(v));
-            }
-        });
+        map.forEach(
+                (k, v) -> {
+                    String key = prefix + k;
+                    if (v instanceof Map<?, ?> inner) {
+                        flatten(key + ".", inner, out);
+                    } else if (v instanceof List<?>) {
+                        throw new ConfigException(
+                                "configuration key '"
+                                        + key
+                                        + "' must be a single value, not a list");
+                    } else {
+                        out.put(key, v == null ? null : String.valueOf(v));
+                    }
+                });
     }
 }

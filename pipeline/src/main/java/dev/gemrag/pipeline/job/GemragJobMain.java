@@ -12,8 +12,9 @@ import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Main class of the job jar: {@code flink run -c dev.gemrag.pipeline.job.GemragJobMain gemrag-job.jar
- * --config gemrag.yaml [--set key=value ...]}. Outside a cluster it runs on a local MiniCluster.
+ * Main class of the job jar: {@code flink run -c dev.gemrag.pipeline.job.GemragJobMain
+ * gemrag-job.jar --config gemrag.yaml [--set key=value ...]}. Outside a cluster it runs on a local
+ * MiniCluster.
  */
 public final class GemragJobMain {
     private GemragJobMain() {}
@@ -33,7 +34,8 @@ public final class GemragJobMain {
                 }
                 overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
             } else {
-                throw new IllegalArgumentException("unknown argument '" + a + "': use --config FILE and --set KEY=VALUE");
+                throw new IllegalArgumentException(
+                        "unknown argument '" + a + "': use --config FILE and --set KEY=VALUE");
             }
         }
         run(GemragConfig.load(file, System.getenv(), overrides));

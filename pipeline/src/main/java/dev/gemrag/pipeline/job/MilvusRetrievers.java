@@ -8,8 +8,8 @@ import dev.gemrag.operators.answer.RetrieverFactory;
 import java.util.List;
 
 /**
- * The answer step's {@link Retriever} over {@link MilvusRetriever} (top-k with the ACL filter, in the
- * question's or the configured retrieval mode). Also what {@code gemrag eval} queries through.
+ * The answer step's {@link Retriever} over {@link MilvusRetriever} (top-k with the ACL filter, in
+ * the question's or the configured retrieval mode). Also what {@code gemrag eval} queries through.
  */
 public final class MilvusRetrievers implements RetrieverFactory {
     private static final long serialVersionUID = 1L;
@@ -21,14 +21,23 @@ public final class MilvusRetrievers implements RetrieverFactory {
 
     @Override
     public Retriever open(String modelId, int dimension) {
-        // The job graph was built for the client's model; this TaskManager resolved its own (model.path and
-        // model.adapter are resolved where the model loads). Searching another model's vectors would be silent
-        // nonsense, so the two must agree. The dimension is checked against the collection by the retriever.
+        // The job graph was built for the client's model; this TaskManager resolved its own
+        // (model.path and
+        // model.adapter are resolved where the model loads). Searching another model's vectors
+        // would be silent
+        // nonsense, so the two must agree. The dimension is checked against the collection by the
+        // retriever.
         if (prototype.modelId() != null && !prototype.modelId().equals(modelId)) {
-            throw new IllegalStateException("this TaskManager loaded model '" + modelId + "' but the job was built"
-                    + " for model '" + prototype.modelId() + "': give every machine the same model.path and model.adapter");
+            throw new IllegalStateException(
+                    "this TaskManager loaded model '"
+                            + modelId
+                            + "' but the job was built"
+                            + " for model '"
+                            + prototype.modelId()
+                            + "': give every machine the same model.path and model.adapter");
         }
-        // Each operator instance deserializes its own (unconnected) copy of the job graph's retriever.
+        // Each operator instance deserializes its own (unconnected) copy of the job graph's
+        // retriever.
         MilvusRetriever r = prototype;
         r.open();
         return new Retriever() {
@@ -38,8 +47,8 @@ public final class MilvusRetrievers implements RetrieverFactory {
             }
 
             @Override
-            public List<RetrievedChunk> search(String text, float[] query, RetrievalMode mode, int topK,
-                    List<String> groups) {
+            public List<RetrievedChunk> search(
+                    String text, float[] query, RetrievalMode mode, int topK, List<String> groups) {
                 return r.search(text, query, mode, topK, groups);
             }
 
@@ -49,5 +58,4 @@ public final class MilvusRetrievers implements RetrieverFactory {
             }
         };
     }
-
 }

@@ -7,14 +7,16 @@ import static dev.gemrag.pipeline.config.GemragOptions.MODEL_PATH;
 import static dev.gemrag.pipeline.config.GemragOptions.MODEL_THREADS;
 
 import dev.gemrag.model.fetch.ModelLocator;
+import dev.gemrag.model.gem.DefaultAdapter;
 import dev.gemrag.operators.model.SharedEngineModels;
 import dev.gemrag.pipeline.config.ConfigException;
 import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.config.GemragOptions;
-import dev.gemrag.model.gem.DefaultAdapter;
-import java.nio.file.Path;
 
-/** model.path and model.adapter to files: the default model is fetched (checksum-verified) when needed. */
+/**
+ * model.path and model.adapter to files: the default model is fetched (checksum-verified) when
+ * needed.
+ */
 public final class ModelResolver {
     private ModelResolver() {}
 
@@ -32,11 +34,16 @@ public final class ModelResolver {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("model.adapter: " + e.getMessage());
         }
-        return new ConfiguredModel(path, a, config.get(MODEL_THREADS), config.get(GemragOptions.EMBED_MAX_INPUT_TOKENS));
+        return new ConfiguredModel(
+                path,
+                a,
+                config.get(MODEL_THREADS),
+                config.get(GemragOptions.EMBED_MAX_INPUT_TOKENS));
     }
 
     /** The operators' door to the model: one shared engine per TaskManager JVM. */
     public static SharedEngineModels engine(GemragConfig config, ConfiguredModel model) {
-        return new SharedEngineModels(model, config.get(EMBED_BATCH_TOKENS), config.get(EMBED_MAX_WAIT));
+        return new SharedEngineModels(
+                model, config.get(EMBED_BATCH_TOKENS), config.get(EMBED_MAX_WAIT));
     }
 }

@@ -14,20 +14,35 @@ class AnswerSamplingConfigTest {
 
     @Test
     void everyKeyReachesTheGenerationParams() {
-        GemragConfig c = GemragConfig.load(null, Map.of(), Map.ofEntries(Map.entry("answer.temperature", "0.7"),
-                Map.entry("answer.top-p", "0.9"), Map.entry("answer.sampling-top-k", "40"), Map.entry("answer.min-p", "0.05"),
-                Map.entry("answer.seed", "42"), Map.entry("answer.repetition-penalty", "1.2"),
-                Map.entry("answer.frequency-penalty", "0.1"), Map.entry("answer.presence-penalty", "0.2"),
-                Map.entry("answer.penalty-window", "0"), Map.entry("answer.no-repeat-ngram", "3"),
-                Map.entry("answer.dry-multiplier", "0.5"), Map.entry("answer.dry-base", "2"),
-                Map.entry("answer.dry-allowed-length", "3")));
-        assertThat(AnswerSamplingConfig.params(c, 64)).isEqualTo(new GenerationParams(64, 0.7f, 0.9f, 42, 40, 0.05f, 1.2f,
-                0.1f, 0.2f, 0, 3, 0.5f, 2f, 3));
+        GemragConfig c =
+                GemragConfig.load(
+                        null,
+                        Map.of(),
+                        Map.ofEntries(
+                                Map.entry("answer.temperature", "0.7"),
+                                Map.entry("answer.top-p", "0.9"),
+                                Map.entry("answer.sampling-top-k", "40"),
+                                Map.entry("answer.min-p", "0.05"),
+                                Map.entry("answer.seed", "42"),
+                                Map.entry("answer.repetition-penalty", "1.2"),
+                                Map.entry("answer.frequency-penalty", "0.1"),
+                                Map.entry("answer.presence-penalty", "0.2"),
+                                Map.entry("answer.penalty-window", "0"),
+                                Map.entry("answer.no-repeat-ngram", "3"),
+                                Map.entry("answer.dry-multiplier", "0.5"),
+                                Map.entry("answer.dry-base", "2"),
+                                Map.entry("answer.dry-allowed-length", "3")));
+        assertThat(AnswerSamplingConfig.params(c, 64))
+                .isEqualTo(
+                        new GenerationParams(
+                                64, 0.7f, 0.9f, 42, 40, 0.05f, 1.2f, 0.1f, 0.2f, 0, 3, 0.5f, 2f,
+                                3));
     }
 
     @Test
     void defaultsAreTheMeasuredOnes() {
-        GenerationParams p = AnswerSamplingConfig.params(GemragConfig.load(null, Map.of(), Map.of()), 64);
+        GenerationParams p =
+                AnswerSamplingConfig.params(GemragConfig.load(null, Map.of(), Map.of()), 64);
         assertThat(p.temperature()).isZero();
         assertThat(p.repetitionPenalty()).isEqualTo(1.3f);
         assertThat(p.penaltyWindow()).isEqualTo(64);
@@ -40,15 +55,21 @@ class AnswerSamplingConfigTest {
         assertThatThrownBy(() -> set("answer.top-p", "0"))
                 .hasMessage("invalid value '0' for 'answer.top-p': must be in (0, 1] (from --set)");
         assertThatThrownBy(() -> set("answer.repetition-penalty", "-1"))
-                .hasMessage("invalid value '-1' for 'answer.repetition-penalty': must be in (0, 10] (1 = off) (from --set)");
+                .hasMessage(
+                        "invalid value '-1' for 'answer.repetition-penalty': must be in (0, 10] (1 = off) (from --set)");
         assertThatThrownBy(() -> set("answer.temperature", "hot"))
-                .hasMessage("invalid value 'hot' for 'answer.temperature': expected a number (from --set)");
+                .hasMessage(
+                        "invalid value 'hot' for 'answer.temperature': expected a number (from --set)");
         assertThatThrownBy(() -> set("answer.no-repeat-ngram", "-2"))
-                .hasMessage("invalid value '-2' for 'answer.no-repeat-ngram': must be in 0..16 (from --set)");
+                .hasMessage(
+                        "invalid value '-2' for 'answer.no-repeat-ngram': must be in 0..16 (from --set)");
         assertThatThrownBy(() -> set("answer.dry-allowed-length", "0"))
-                .hasMessage("invalid value '0' for 'answer.dry-allowed-length': must be positive (from --set)");
+                .hasMessage(
+                        "invalid value '0' for 'answer.dry-allowed-length': must be positive (from --set)");
         assertThatThrownBy(() -> set("answer.prompt-layout", "middle"))
-                .hasMessage("invalid value 'middle' for 'answer.prompt-layout': expected one of system user_first user_last (from --set)");
-        assertThat(set("answer.no-repeat-ngram", "0").get(GemragOptions.ANSWER_NO_REPEAT_NGRAM)).isZero();
+                .hasMessage(
+                        "invalid value 'middle' for 'answer.prompt-layout': expected one of system user_first user_last (from --set)");
+        assertThat(set("answer.no-repeat-ngram", "0").get(GemragOptions.ANSWER_NO_REPEAT_NGRAM))
+                .isZero();
     }
 }

@@ -21,14 +21,15 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a Compose file the way {@code docker compose} does, as far as static checks need: YAML with
- * anchors and merge keys, the Compose tags {@code !reset} / {@code !override}, and variable interpolation
- * ({@code ${VAR:-default}}, {@code $$}) with the defaults (no environment).
+ * anchors and merge keys, the Compose tags {@code !reset} / {@code !override}, and variable
+ * interpolation ({@code ${VAR:-default}}, {@code $$}) with the defaults (no environment).
  */
 final class ComposeYaml {
     /** What an override file's {@code !reset} or {@code !override} tag wraps. */
     record Tagged(String tag, Object value) {}
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
+    private static final Pattern VARIABLE =
+            Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
 
     private ComposeYaml() {}
 
@@ -40,15 +41,16 @@ final class ComposeYaml {
     }
 
     /**
-     * Substitutes Compose variables by their defaults; a variable without a default is an error here,
-     * because then the file would not work without a .env file.
+     * Substitutes Compose variables by their defaults; a variable without a default is an error
+     * here, because then the file would not work without a .env file.
      */
     static String interpolate(String s) {
         Matcher m = VARIABLE.matcher(s);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             if (m.group(2) == null) {
-                throw new IllegalArgumentException("variable ${" + m.group(1) + "} has no default in: " + s);
+                throw new IllegalArgumentException(
+                        "variable ${" + m.group(1) + "} has no default in: " + s);
             }
             m.appendReplacement(out, Matcher.quoteReplacement(m.group(2)));
         }
@@ -76,20 +78,22 @@ final class ComposeYaml {
         ComposeConstructor() {
             super(new LoaderOptions());
             for (String tag : List.of("!reset", "!override")) {
-                yamlConstructors.put(new Tag(tag), new AbstractConstruct() {
-                    @Override
-                    public Object construct(Node node) {
-                        Object value;
-                        if (node instanceof MappingNode m) {
-                            value = constructMapping(m);
-                        } else if (node instanceof SequenceNode s) {
-                            value = constructSequence(s);
-                        } else {
-                            value = constructScalar((ScalarNode) node);
-                        }
-                        return new Tagged(tag, value);
-                    }
-                });
+                yamlConstructors.put(
+                        new Tag(tag),
+                        new AbstractConstruct() {
+                            @Override
+                            public Object construct(Node node) {
+                                Object value;
+                                if (node instanceof MappingNode m) {
+                                    value = constructMapping(m);
+                                } else if (node instanceof SequenceNode s) {
+                                    value = constructSequence(s);
+                                } else {
+                                    value = constructScalar((ScalarNode) node);
+                                }
+                                return new Tagged(tag, value);
+                            }
+                        });
             }
         }
     }

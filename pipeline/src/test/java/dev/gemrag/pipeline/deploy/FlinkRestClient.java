@@ -16,11 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The few calls of Flink's REST API (the one the web UI and {@code flink run} use) that the cluster IT needs. */
+/**
+ * The few calls of Flink's REST API (the one the web UI and {@code flink run} use) that the cluster
+ * IT needs.
+ */
 final class FlinkRestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     FlinkRestClient(String base) {
         this.base = base;
@@ -34,13 +38,21 @@ final class FlinkRestClient {
     String uploadJar(Path jar) throws IOException, InterruptedException {
         String boundary = "----gemrag" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(
+                ("--"
+                                + boundary
+                                + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                                + jar.getFileName()
+                                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(jar));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        JsonNode r = send(HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), Duration.ofMinutes(2));
+        JsonNode r =
+                send(
+                        HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
+                                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+                        Duration.ofMinutes(2));
         if (!"success".equals(r.path("status").asText())) {
             throw new IOException("jar upload failed: " + r);
         }
@@ -48,12 +60,20 @@ final class FlinkRestClient {
         return file.substring(file.lastIndexOf('/') + 1);
     }
 
-    /** POST /jars/:id/run: runs the jar's main in the jobmanager, which submits the job; returns the job id. */
-    String runJar(String jarId, String entryClass, List<String> args) throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("entryClass", entryClass, "programArgsList", args));
-        JsonNode r = send(HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), Duration.ofMinutes(10)); // main() ran > 3 min at load 30
+    /**
+     * POST /jars/:id/run: runs the jar's main in the jobmanager, which submits the job; returns the
+     * job id.
+     */
+    String runJar(String jarId, String entryClass, List<String> args)
+            throws IOException, InterruptedException {
+        String body =
+                JSON.writeValueAsString(Map.of("entryClass", entryClass, "programArgsList", args));
+        JsonNode r =
+                send(
+                        HttpRequest.newBuilder(URI.create(base + "/jars/" + jarId + "/run"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)),
+                        Duration.ofMinutes(10)); // main() ran > 3 min at load 30
         if (!r.hasNonNull("jobid")) {
             throw new IOException("jar run did not return a job id: " + r);
         }
@@ -87,8 +107,10 @@ final class FlinkRestClient {
     }
 
     void cancel(String jobId) throws IOException, InterruptedException {
-        send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()), Duration.ofSeconds(30));
+        send(
+                HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody()),
+                Duration.ofSeconds(30));
     }
 
     /** True when the job and every one of its vertices are RUNNING. */
@@ -106,8 +128,13 @@ final class FlinkRestClient {
 
     /** Plain GET of any URL (e.g. a Prometheus endpoint). */
     String getText(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + url + " -> HTTP " + r.statusCode());
         }
@@ -118,11 +145,19 @@ final class FlinkRestClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), Duration.ofSeconds(15));
     }
 
-    private JsonNode send(HttpRequest.Builder request, Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+    private JsonNode send(HttpRequest.Builder request, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpResponse<String> r =
+                http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
-            throw new IOException(request.build().method() + " " + request.build().uri() + " -> HTTP " + r.statusCode() + ": "
-                    + r.body().substring(0, Math.min(2000, r.body().length())));
+            throw new IOException(
+                    request.build().method()
+                            + " "
+                            + request.build().uri()
+                            + " -> HTTP "
+                            + r.statusCode()
+                            + ": "
+                            + r.body().substring(0, Math.min(2000, r.body().length())));
         }
         return r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
     }

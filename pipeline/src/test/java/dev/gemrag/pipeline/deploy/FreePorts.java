@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Free TCP ports on 127.0.0.1 (asked from the OS, then released for the process that will bind them). */
+/**
+ * Free TCP ports on 127.0.0.1 (asked from the OS, then released for the process that will bind
+ * them).
+ */
 final class FreePorts {
     private FreePorts() {}
 

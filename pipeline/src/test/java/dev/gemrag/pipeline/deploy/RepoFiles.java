@@ -11,7 +11,9 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** The repository's deployment files, found from the test's working directory (the pipeline module). */
+/**
+ * The repository's deployment files, found from the test's working directory (the pipeline module).
+ */
 final class RepoFiles {
     private RepoFiles() {}
 
@@ -21,7 +23,8 @@ final class RepoFiles {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("no docker-compose.yml above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "no docker-compose.yml above " + Path.of("").toAbsolutePath());
         }
         return p;
     }
@@ -45,7 +48,10 @@ final class RepoFiles {
                 current.append(t);
                 String full = current.toString().strip();
                 int sp = full.indexOf(' ');
-                out.add(new Instruction(full.substring(0, sp).toUpperCase(), full.substring(sp + 1).strip()));
+                out.add(
+                        new Instruction(
+                                full.substring(0, sp).toUpperCase(),
+                                full.substring(sp + 1).strip()));
                 current.setLength(0);
             }
         } catch (IOException e) {
@@ -54,7 +60,10 @@ final class RepoFiles {
         return out;
     }
 
-    /** The value of a maven-plugin configuration element of the execution with the given id in a pom. */
+    /**
+     * The value of a maven-plugin configuration element of the execution with the given id in a
+     * pom.
+     */
     static String executionSetting(Path pom, String executionId, String element) {
         try {
             var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
@@ -62,7 +71,8 @@ final class RepoFiles {
             for (int i = 0; i < executions.getLength(); i++) {
                 Element e = (Element) executions.item(i);
                 NodeList ids = e.getElementsByTagName("id");
-                if (ids.getLength() > 0 && ids.item(0).getTextContent().strip().equals(executionId)) {
+                if (ids.getLength() > 0
+                        && ids.item(0).getTextContent().strip().equals(executionId)) {
                     NodeList v = e.getElementsByTagName(element);
                     if (v.getLength() > 0) {
                         return v.item(0).getTextContent().strip();
@@ -72,7 +82,8 @@ final class RepoFiles {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + pom + ": " + e.getMessage(), e);
         }
-        throw new AssertionError("no <" + element + "> in execution '" + executionId + "' of " + pom);
+        throw new AssertionError(
+                "no <" + element + "> in execution '" + executionId + "' of " + pom);
     }
 
     /** A pom &lt;properties&gt; value. */

@@ -13,26 +13,35 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A Flink standalone session cluster as separate JVMs on 127.0.0.1, the way {@code bin/jobmanager.sh} and
- * {@code bin/taskmanager.sh} run it: the entry-point classes on a classpath of {@code lib/*} (Flink, DJL,
- * log4j: the parent classpath), a generated {@code config.yaml}, random free ports, logs under the work dir.
- * Everything it starts it stops in {@link #close()}.
+ * A Flink standalone session cluster as separate JVMs on 127.0.0.1, the way {@code
+ * bin/jobmanager.sh} and {@code bin/taskmanager.sh} run it: the entry-point classes on a classpath
+ * of {@code lib/*} (Flink, DJL, log4j: the parent classpath), a generated {@code config.yaml},
+ * random free ports, logs under the work dir. Everything it starts it stops in {@link #close()}.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
-    static final String JOBMANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
-    static final String TASKMANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    static final String JOBMANAGER_MAIN =
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    static final String TASKMANAGER_MAIN =
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
 
     /** What Flink's own config.yaml passes with env.java.opts.all on Java 17. */
-    private static final List<String> JAVA17_OPENS = List.of(
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+    private static final List<String> JAVA17_OPENS =
+            List.of(
+                    "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                    "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens=java.base/java.net=ALL-UNNAMED",
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
+                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                    "--add-opens=java.base/java.text=ALL-UNNAMED",
+                    "--add-opens=java.base/java.time=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     private final List<Path> libs;
     private final Path workDir;
@@ -54,23 +63,29 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /**
      * Writes the configuration and starts the jobmanager; returns once its REST endpoint answers.
      *
-     * @param libs  the folders that make up the distribution's lib/ (Flink's own jars first)
+     * @param libs the folders that make up the distribution's lib/ (Flink's own jars first)
      * @param extra settings added to (or replacing) the generated config.yaml
      */
-    static StandaloneFlinkCluster startJobManager(List<Path> libs, Path workDir, Map<String, String> extra, Duration timeout)
+    static StandaloneFlinkCluster startJobManager(
+            List<Path> libs, Path workDir, Map<String, String> extra, Duration timeout)
             throws IOException, InterruptedException {
         for (Path lib : libs) {
             if (!Files.isDirectory(lib)) {
-                throw new IllegalStateException("no lib folder " + lib.toAbsolutePath() + " (made by `mvn verify` in pre-integration-test)");
+                throw new IllegalStateException(
+                        "no lib folder "
+                                + lib.toAbsolutePath()
+                                + " (made by `mvn verify` in pre-integration-test)");
             }
         }
         if (jarNamed(libs.get(0), "flink-runtime-") == null) {
-            throw new IllegalStateException("no flink-runtime jar in " + libs.get(0).toAbsolutePath());
+            throw new IllegalStateException(
+                    "no flink-runtime jar in " + libs.get(0).toAbsolutePath());
         }
         StandaloneFlinkCluster c = new StandaloneFlinkCluster(libs, workDir, FreePorts.next());
         try {
             c.writeConfig(extra);
-            // The job's main runs in the jobmanager (REST submission) and loads the model there: direct memory for it.
+            // The job's main runs in the jobmanager (REST submission) and loads the model there:
+            // direct memory for it.
             c.jobManager = c.launch("jobmanager", JOBMANAGER_MAIN, "1g", "2g");
             c.awaitRest(timeout);
             return c;
@@ -94,11 +109,17 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** Starts one more taskmanager JVM (it registers itself with the jobmanager). */
     FlinkProcess startTaskManager() throws IOException {
-        // Direct memory = framework off-heap + task off-heap + network, as bin/taskmanager.sh computes it.
-        return launch("taskmanager-" + taskManagers.incrementAndGet(), TASKMANAGER_MAIN, "1728m", "1728m");
+        // Direct memory = framework off-heap + task off-heap + network, as bin/taskmanager.sh
+        // computes it.
+        return launch(
+                "taskmanager-" + taskManagers.incrementAndGet(),
+                TASKMANAGER_MAIN,
+                "1728m",
+                "1728m");
     }
 
-    private FlinkProcess launch(String name, String mainClass, String heap, String direct) throws IOException {
+    private FlinkProcess launch(String name, String mainClass, String heap, String direct)
+            throws IOException {
         Path log = workDir.resolve("log").resolve(name + ".log");
         Path out = workDir.resolve("log").resolve(name + ".out");
         Files.createDirectories(log.getParent());
@@ -114,12 +135,16 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         cmd.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-cp");
-        cmd.add(String.join(java.io.File.pathSeparator, libs.stream().map(l -> l.toAbsolutePath() + "/*").toList()));
+        cmd.add(
+                String.join(
+                        java.io.File.pathSeparator,
+                        libs.stream().map(l -> l.toAbsolutePath() + "/*").toList()));
         cmd.add(mainClass);
         cmd.add("--configDir");
         cmd.add(confDir.toString());
         cmd.add("-Dmetrics.reporter.prom.port=" + prometheus);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("PYTORCH_FLAVOR", "cpu");
         // As in the Flink image: spinning OpenMP threads stall libtorch on a busy CPU.
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
@@ -147,7 +172,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         c.put("taskmanager.data.port", "0");
         c.put("taskmanager.numberOfTaskSlots", "2");
         c.put("parallelism.default", "1");
-        // bin/taskmanager.sh derives these with BashJavaUtils; launched directly they must be explicit.
+        // bin/taskmanager.sh derives these with BashJavaUtils; launched directly they must be
+        // explicit.
         c.put("taskmanager.cpu.cores", "2.0");
         c.put("taskmanager.memory.framework.heap.size", "128m");
         c.put("taskmanager.memory.task.heap.size", "1600m");
@@ -168,7 +194,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         c.put("restart-strategy.fixed-delay.delay", "1 s");
         c.put("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
         c.put("classloader.parent-first-patterns.additional", "ai.djl.");
-        c.put("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        c.put(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         c.put("web.upload.dir", workDir.resolve("web-upload").toString());
         c.put("io.tmp.dirs", workDir.resolve("tmp").toString());
         c.putAll(extra);
@@ -177,20 +205,24 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         Files.createDirectories(workDir.resolve("web-upload"));
         Files.createDirectories(workDir.resolve("tmp"));
         Files.writeString(confDir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
-        Files.writeString(confDir.resolve("log4j.properties"), String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = MainAppender",
-                "appender.main.name = MainAppender",
-                "appender.main.type = File",
-                "appender.main.append = true",
-                "appender.main.fileName = ${sys:log.file}",
-                "appender.main.layout.type = PatternLayout",
-                "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
-                "logger.kafka.name = org.apache.kafka",
-                "logger.kafka.level = WARN",
-                "logger.milvus.name = io.milvus",
-                "logger.milvus.level = WARN",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                confDir.resolve("log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = MainAppender",
+                        "appender.main.name = MainAppender",
+                        "appender.main.type = File",
+                        "appender.main.append = true",
+                        "appender.main.fileName = ${sys:log.file}",
+                        "appender.main.layout.type = PatternLayout",
+                        "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+                        "logger.kafka.name = org.apache.kafka",
+                        "logger.kafka.level = WARN",
+                        "logger.milvus.name = io.milvus",
+                        "logger.milvus.level = WARN",
+                        ""),
+                StandardCharsets.UTF_8);
     }
 
     private static String quote(String v) {
@@ -201,7 +233,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!jobManager.isAlive()) {
-                throw new IllegalStateException("the jobmanager exited at start; see " + jobManager.out() + " and " + jobManager.log());
+                throw new IllegalStateException(
+                        "the jobmanager exited at start; see "
+                                + jobManager.out()
+                                + " and "
+                                + jobManager.log());
             }
             try {
                 rest.overview();
@@ -210,13 +246,19 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 Thread.sleep(250);
             }
         }
-        throw new IllegalStateException("the jobmanager's REST endpoint did not answer within " + timeout.toSeconds()
-                + " s; see " + jobManager.log());
+        throw new IllegalStateException(
+                "the jobmanager's REST endpoint did not answer within "
+                        + timeout.toSeconds()
+                        + " s; see "
+                        + jobManager.log());
     }
 
     private static String jarNamed(Path lib, String prefix) throws IOException {
         try (var s = Files.list(lib)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).findFirst().orElse(null);
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the job has written to Milvus, read straight from the collection (strong consistency): the cluster IT's
- * oracle. The demo's IndexStatus is a tool (tools module), which this module's tests cannot reach.
+ * What the job has written to Milvus, read straight from the collection (strong consistency): the
+ * cluster IT's oracle. The demo's IndexStatus is a tool (tools module), which this module's tests
+ * cannot reach.
  */
 final class StoredChunks implements AutoCloseable {
     /** One stored chunk's identity. */
@@ -42,22 +43,36 @@ final class StoredChunks implements AutoCloseable {
 
     /** The chunks of one document (the IT's ids are plain: d0, d1, ...), in chunk order. */
     List<StoredChunk> chunksOf(String docId) {
-        QueryResp r = client.query(QueryReq.builder().collectionName(alias).filter(DOC_ID + " == \"" + docId + "\"")
-                .outputFields(List.of(CHUNK_ID, DOC_VERSION, CHUNK_INDEX)).consistencyLevel(ConsistencyLevel.STRONG)
-                .build());
+        QueryResp r =
+                client.query(
+                        QueryReq.builder()
+                                .collectionName(alias)
+                                .filter(DOC_ID + " == \"" + docId + "\"")
+                                .outputFields(List.of(CHUNK_ID, DOC_VERSION, CHUNK_INDEX))
+                                .consistencyLevel(ConsistencyLevel.STRONG)
+                                .build());
         List<StoredChunk> out = new ArrayList<>();
         for (QueryResp.QueryResult q : r.getQueryResults()) {
             Map<String, Object> e = q.getEntity();
-            out.add(new StoredChunk(String.valueOf(e.get(CHUNK_ID)), ((Number) e.get(DOC_VERSION)).longValue(),
-                    ((Number) e.get(CHUNK_INDEX)).intValue()));
+            out.add(
+                    new StoredChunk(
+                            String.valueOf(e.get(CHUNK_ID)),
+                            ((Number) e.get(DOC_VERSION)).longValue(),
+                            ((Number) e.get(CHUNK_INDEX)).intValue()));
         }
         out.sort(Comparator.comparingInt(StoredChunk::chunkIndex));
         return out;
     }
 
     private long count(String filter) {
-        QueryResp r = client.query(QueryReq.builder().collectionName(alias).filter(filter)
-                .outputFields(List.of("count(*)")).consistencyLevel(ConsistencyLevel.STRONG).build());
+        QueryResp r =
+                client.query(
+                        QueryReq.builder()
+                                .collectionName(alias)
+                                .filter(filter)
+                                .outputFields(List.of("count(*)"))
+                                .consistencyLevel(ConsistencyLevel.STRONG)
+                                .build());
         return ((Number) r.getQueryResults().get(0).getEntity().get("count(*)")).longValue();
     }
 

@@ -38,56 +38,94 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kafka.delivery-guarantee=exactly-once chosen in the job's configuration: the real query branch on a Flink
- * MiniCluster, an in-process broker and Milvus Lite (an empty collection, so every answer is the
- * nothing-found answer and no generation model is needed) writes its answers in Kafka transactions under the
- * configured prefix, visible to a read_committed reader.
+ * kafka.delivery-guarantee=exactly-once chosen in the job's configuration: the real query branch on
+ * a Flink MiniCluster, an in-process broker and Milvus Lite (an empty collection, so every answer
+ * is the nothing-found answer and no generation model is needed) writes its answers in Kafka
+ * transactions under the configured prefix, visible to a read_committed reader.
  */
 class ExactlyOnceAnswersIT {
     private static final Duration WAIT = Duration.ofMinutes(3);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void answersArriveInCommittedTransactions() throws Exception {
-        try (LocalKafkaBroker kafka = LocalKafkaBroker.start(); MilvusLite milvus = MilvusLite.start(dir.resolve("milvus"))) {
-            GemragConfig config = GemragConfig.load(null, Map.of(), Map.of(
-                    "job.mode", "query",
-                    "checkpoint.interval", "1 s",
-                    "kafka.bootstrap-servers", kafka.bootstrapServers(),
-                    "milvus.uri", milvus.uri(),
-                    "milvus.alias", "eo_chunks",
-                    "kafka.delivery-guarantee", "exactly-once",
-                    "kafka.transactional-id-prefix", "eo-test"));
+        try (LocalKafkaBroker kafka = LocalKafkaBroker.start();
+                MilvusLite milvus = MilvusLite.start(dir.resolve("milvus"))) {
+            GemragConfig config =
+                    GemragConfig.load(
+                            null,
+                            Map.of(),
+                            Map.of(
+                                    "job.mode", "query",
+                                    "checkpoint.interval", "1 s",
+                                    "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                                    "milvus.uri", milvus.uri(),
+                                    "milvus.alias", "eo_chunks",
+                                    "kafka.delivery-guarantee", "exactly-once",
+                                    "kafka.transactional-id-prefix", "eo-test"));
             String questions = config.get(GemragOptions.TOPIC_QUESTIONS);
             String answers = config.get(GemragOptions.TOPIC_ANSWERS);
             kafka.createTopics(1, questions, answers, config.get(GemragOptions.TOPIC_DEAD_LETTERS));
 
             Configuration flink = new Configuration();
             flink.setString("taskmanager.numberOfTaskSlots", "4");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
-            new GemragJob(config, new ConstantModels(), new ModelInfo(ConstantModel.ID, ConstantModel.DIM)).build(env);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(flink);
+            new GemragJob(
+                            config,
+                            new ConstantModels(),
+                            new ModelInfo(ConstantModel.ID, ConstantModel.DIM))
+                    .build(env);
             JobClient job = env.executeAsync("exactly-once-answers");
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props(kafka, Map.of(
-                    "key.serializer", StringSerializer.class.getName(), "value.serializer", StringSerializer.class.getName())))) {
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(
+                            props(
+                                    kafka,
+                                    Map.of(
+                                            "key.serializer",
+                                            StringSerializer.class.getName(),
+                                            "value.serializer",
+                                            StringSerializer.class.getName())))) {
                 for (int i = 0; i < 3; i++) {
-                    producer.send(new ProducerRecord<>(questions, "q" + i,
-                            "{\"id\":\"q" + i + "\",\"question\":\"where is it?\",\"groups\":[\"staff\"]}")).get();
+                    producer.send(
+                                    new ProducerRecord<>(
+                                            questions,
+                                            "q" + i,
+                                            "{\"id\":\"q"
+                                                    + i
+                                                    + "\",\"question\":\"where is it?\",\"groups\":[\"staff\"]}"))
+                            .get();
                 }
             }
             List<ConsumerRecord<String, String>> got = readCommitted(kafka, answers, 3, job);
-            assertThat(got).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("q0", "q1", "q2");
-            assertThat(got).allSatisfy(r -> assertThat(r.value()).contains(AnswerFunction.NOTHING_FOUND.substring(0, 10)));
+            assertThat(got)
+                    .extracting(ConsumerRecord::key)
+                    .containsExactlyInAnyOrder("q0", "q1", "q2");
+            assertThat(got)
+                    .allSatisfy(
+                            r ->
+                                    assertThat(r.value())
+                                            .contains(
+                                                    AnswerFunction.NOTHING_FOUND.substring(0, 10)));
             try (Admin admin = Admin.create(props(kafka, Map.of()))) {
-                // Transactional writes leave commit markers between the records: offsets outrun the record count
+                // Transactional writes leave commit markers between the records: offsets outrun the
+                // record count
                 // (an at-least-once sink writes 3 records at offsets 0..2, end offset 3).
                 TopicPartition tp = new TopicPartition(answers, 0);
-                long end = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
-                        .partitionResult(tp).get().offset();
+                long end =
+                        admin.listOffsets(
+                                        Map.of(
+                                                tp,
+                                                org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                                .partitionResult(tp)
+                                .get()
+                                .offset();
                 assertThat(end).isGreaterThan(got.size());
-                List<String> ids = admin.listTransactions().all().get().stream()
-                        .map(TransactionListing::transactionalId).toList();
+                List<String> ids =
+                        admin.listTransactions().all().get().stream()
+                                .map(TransactionListing::transactionalId)
+                                .toList();
                 assertThat(ids).anyMatch(id -> id.startsWith("eo-test-answers"));
             }
             job.cancel().get();
@@ -101,13 +139,24 @@ class ExactlyOnceAnswersIT {
         return p;
     }
 
-    private static List<ConsumerRecord<String, String>> readCommitted(LocalKafkaBroker kafka, String topic, int n,
-            JobClient job) throws Exception {
+    private static List<ConsumerRecord<String, String>> readCommitted(
+            LocalKafkaBroker kafka, String topic, int n, JobClient job) throws Exception {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props(kafka, Map.of(
-                "group.id", "eo-reader", "auto.offset.reset", "earliest", "isolation.level", "read_committed",
-                "key.deserializer", StringDeserializer.class.getName(),
-                "value.deserializer", StringDeserializer.class.getName())))) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(
+                        props(
+                                kafka,
+                                Map.of(
+                                        "group.id",
+                                        "eo-reader",
+                                        "auto.offset.reset",
+                                        "earliest",
+                                        "isolation.level",
+                                        "read_committed",
+                                        "key.deserializer",
+                                        StringDeserializer.class.getName(),
+                                        "value.deserializer",
+                                        StringDeserializer.class.getName())))) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (out.size() < n) {
@@ -115,7 +164,8 @@ class ExactlyOnceAnswersIT {
                     throw new AssertionError("job ended: " + job.getJobStatus().get());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out: " + out.size() + " of " + n + " committed answers");
+                    throw new AssertionError(
+                            "timed out: " + out.size() + " of " + n + " committed answers");
                 }
                 c.poll(Duration.ofMillis(500)).forEach(out::add);
             }
@@ -133,7 +183,10 @@ class ExactlyOnceAnswersIT {
         }
     }
 
-    /** One token per word, and the same unit vector for every text: enough to search an empty collection. */
+    /**
+     * One token per word, and the same unit vector for every text: enough to search an empty
+     * collection.
+     */
     static final class ConstantModel implements ModelClient {
         static final String ID = "constant-test-model";
         static final int DIM = 8;
@@ -176,13 +229,15 @@ class ExactlyOnceAnswersIT {
         }
 
         @Override
-        public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException("no generation in this test"));
+        public CompletableFuture<GenerationResult> generate(
+                String prompt, GenerationParams params) {
+            return CompletableFuture.failedFuture(
+                    new UnsupportedOperationException("no generation in this test"));
         }
 
         @Override
         public AutoCloseable addListener(EngineListener listener) {
-            return () -> { };
+            return () -> {};
         }
 
         @Override
@@ -191,7 +246,6 @@ class ExactlyOnceAnswersIT {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class JobRestartsTest {
     @Test
     void byDefaultTheJobRestartsWithExponentialDelayUpToAMinute() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
         env.configure(JobRestarts.of(GemragConfig.defaults()));
         ReadableConfig c = env.getConfiguration();
         assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
@@ -28,10 +29,17 @@ class JobRestartsTest {
 
     @Test
     void zeroTurnsRestartsOffAndAShortMaxIsAlsoTheFirstDelay() {
-        Configuration off = JobRestarts.of(GemragConfig.load(null, Map.of(), Map.of("restart.max-delay", "0 s")));
+        Configuration off =
+                JobRestarts.of(
+                        GemragConfig.load(null, Map.of(), Map.of("restart.max-delay", "0 s")));
         assertThat(off.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("none");
-        Configuration quick = JobRestarts.of(GemragConfig.load(null, Map.of(), Map.of("restart.max-delay", "200 ms")));
-        assertThat(quick.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+        Configuration quick =
+                JobRestarts.of(
+                        GemragConfig.load(null, Map.of(), Map.of("restart.max-delay", "200 ms")));
+        assertThat(
+                        quick.get(
+                                RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
                 .isEqualTo(Duration.ofMillis(200));
     }
 }

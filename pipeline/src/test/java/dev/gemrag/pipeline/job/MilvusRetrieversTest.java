@@ -10,10 +10,15 @@ class MilvusRetrieversTest {
     @Test
     void aTaskManagerWithAnotherModelIsRefusedBeforeConnecting() {
         // Port 1: nothing listens; the check must fail before any connection is tried.
-        MilvusRetriever prototype = MilvusRetriever.builder().setUri("http://127.0.0.1:1").setModelId("model-a").build();
+        MilvusRetriever prototype =
+                MilvusRetriever.builder()
+                        .setUri("http://127.0.0.1:1")
+                        .setModelId("model-a")
+                        .build();
         assertThatThrownBy(() -> new MilvusRetrievers(prototype).open("model-b", 8))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("this TaskManager loaded model 'model-b' but the job was built for model 'model-a': give every"
-                        + " machine the same model.path and model.adapter");
+                .hasMessage(
+                        "this TaskManager loaded model 'model-b' but the job was built for model 'model-a': give every"
+                                + " machine the same model.path and model.adapter");
     }
 }

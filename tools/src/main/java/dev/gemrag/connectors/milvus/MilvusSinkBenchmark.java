@@ -12,10 +12,10 @@ import java.util.Random;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
- * Sink throughput: rows/s the sink writer gets into a Milvus server (upsert + stale-chunk delete per
- * document, as in production) at several batch sizes, each into a fresh collection; plus, as the
- * reference measured in the same run, plain client upserts (no delete step) at the largest batch.
- * Used by {@code gemrag bench-sink}.
+ * Sink throughput: rows/s the sink writer gets into a Milvus server (upsert + stale-chunk delete
+ * per document, as in production) at several batch sizes, each into a fresh collection; plus, as
+ * the reference measured in the same run, plain client upserts (no delete step) at the largest
+ * batch. Used by {@code gemrag bench-sink}.
  */
 public final class MilvusSinkBenchmark {
     /** One measured configuration. */
@@ -35,14 +35,24 @@ public final class MilvusSinkBenchmark {
         this.chunksPerDoc = chunksPerDoc;
     }
 
-    /** The sink writer at the given batch size, writing {@code rows} rows (rounded up to whole documents). */
+    /**
+     * The sink writer at the given batch size, writing {@code rows} rows (rounded up to whole
+     * documents).
+     */
     public Result sink(int batchRows, int rows) throws Exception {
         CollectionSpec spec = spec("sink_b" + batchRows);
         List<IndexAction> actions = actions(spec.modelId(), rows);
-        // Through the public builder (its checks included), as a job would configure it; no interval flushes.
-        MilvusSink sink = MilvusSink.builder().setConnection(connection).setCollection(spec).setBatchMaxRows(batchRows)
-                .setBatchMaxInterval(Duration.ofHours(1)).setRetries(3, Duration.ofMillis(200), Duration.ofSeconds(2))
-                .setFieldOverflow(FieldOverflow.TRUNCATE).build();
+        // Through the public builder (its checks included), as a job would configure it; no
+        // interval flushes.
+        MilvusSink sink =
+                MilvusSink.builder()
+                        .setConnection(connection)
+                        .setCollection(spec)
+                        .setBatchMaxRows(batchRows)
+                        .setBatchMaxInterval(Duration.ofHours(1))
+                        .setRetries(3, Duration.ofMillis(200), Duration.ofSeconds(2))
+                        .setFieldOverflow(FieldOverflow.TRUNCATE)
+                        .build();
         try (SinkWriter<IndexAction> w = sink.createStandaloneWriter()) {
             long t0 = System.nanoTime();
             for (IndexAction a : actions) {
@@ -50,7 +60,11 @@ public final class MilvusSinkBenchmark {
             }
             w.flush(true);
             double s = (System.nanoTime() - t0) / 1e9;
-            return new Result("MilvusSink (upsert + stale delete)", batchRows, actions.size() * chunksPerDoc, s);
+            return new Result(
+                    "MilvusSink (upsert + stale delete)",
+                    batchRows,
+                    actions.size() * chunksPerDoc,
+                    s);
         } finally {
             drop(spec);
         }
@@ -64,16 +78,19 @@ public final class MilvusSinkBenchmark {
         try {
             new CollectionManager(client).ensureCollection(spec);
             dev.gemrag.connectors.milvus.internal.ChunkRowMapper mapper =
-                    new dev.gemrag.connectors.milvus.internal.ChunkRowMapper(spec, FieldOverflow.TRUNCATE);
+                    new dev.gemrag.connectors.milvus.internal.ChunkRowMapper(
+                            spec, FieldOverflow.TRUNCATE);
             List<com.google.gson.JsonObject> all = new ArrayList<>();
             for (IndexAction a : actions) {
                 all.addAll(mapper.rows(a));
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < all.size(); i += batchRows) {
-                client.upsert(io.milvus.v2.service.vector.request.UpsertReq.builder()
-                        .collectionName(spec.collectionName())
-                        .data(all.subList(i, Math.min(all.size(), i + batchRows))).build());
+                client.upsert(
+                        io.milvus.v2.service.vector.request.UpsertReq.builder()
+                                .collectionName(spec.collectionName())
+                                .data(all.subList(i, Math.min(all.size(), i + batchRows)))
+                                .build());
             }
             double s = (System.nanoTime() - t0) / 1e9;
             return new Result("client upsert only (reference)", batchRows, all.size(), s);
@@ -100,8 +117,17 @@ public final class MilvusSinkBenchmark {
                     v[i] = (float) rnd.nextGaussian();
                 }
                 String text = "benchmark text of " + doc + " chunk " + c + " ".repeat(200);
-                chunks.add(new Chunk(Chunk.chunkId(doc, c), doc, 1, c, "Bench " + doc, text, new String[] {"bench"}, "{}",
-                        v));
+                chunks.add(
+                        new Chunk(
+                                Chunk.chunkId(doc, c),
+                                doc,
+                                1,
+                                c,
+                                "Bench " + doc,
+                                text,
+                                new String[] {"bench"},
+                                "{}",
+                                v));
             }
             out.add(IndexAction.upsert(doc, 1, modelId, chunks));
         }
@@ -112,8 +138,11 @@ public final class MilvusSinkBenchmark {
         MilvusClientV2 client = connection.connect();
         try {
             client.dropAlias(DropAliasReq.builder().alias(spec.alias()).build());
-            client.dropCollection(DropCollectionReq.builder().collectionName(spec.collectionName()).build());
-        } catch (RuntimeException ignored) { // best effort: the benchmark's result does not depend on it
+            client.dropCollection(
+                    DropCollectionReq.builder().collectionName(spec.collectionName()).build());
+        } catch (
+                RuntimeException
+                        ignored) { // best effort: the benchmark's result does not depend on it
         } finally {
             client.close();
         }

@@ -12,8 +12,10 @@ import java.util.List;
  * instruction its authors give for short-query-to-passage retrieval; passages none.
  */
 public final class BgeSmallEmbedder implements TextEmbedder {
-    public static final String QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: ";
-    private final BgeSmallEnV15QuantizedEmbeddingModel model = new BgeSmallEnV15QuantizedEmbeddingModel();
+    public static final String QUERY_INSTRUCTION =
+            "Represent this sentence for searching relevant passages: ";
+    private final BgeSmallEnV15QuantizedEmbeddingModel model =
+            new BgeSmallEnV15QuantizedEmbeddingModel();
 
     @Override
     public String name() {
@@ -22,10 +24,19 @@ public final class BgeSmallEmbedder implements TextEmbedder {
 
     @Override
     public List<float[]> embed(List<String> texts, EmbedRole role) {
-        List<TextSegment> segments = texts.stream()
-                .map(t -> TextSegment.from(role == EmbedRole.QUERY ? QUERY_INSTRUCTION + t : t)).toList();
+        List<TextSegment> segments =
+                texts.stream()
+                        .map(
+                                t ->
+                                        TextSegment.from(
+                                                role == EmbedRole.QUERY
+                                                        ? QUERY_INSTRUCTION + t
+                                                        : t))
+                        .toList();
         List<float[]> out = new ArrayList<>(texts.size());
-        model.embedAll(segments).content().forEach(e -> out.add(PoolingWeights.normalize(e.vector())));
+        model.embedAll(segments)
+                .content()
+                .forEach(e -> out.add(PoolingWeights.normalize(e.vector())));
         return out;
     }
 }

@@ -20,41 +20,71 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Embedding speed of the LLM at fixed input lengths and batch sizes, next to references measured in the
- * same run: an FP32 matmul (the device's practical ceiling), the batching engine vs direct batch calls,
- * and all-MiniLM-L6-v2 on the same texts.
+ * Embedding speed of the LLM at fixed input lengths and batch sizes, next to references measured in
+ * the same run: an FP32 matmul (the device's practical ceiling), the batching engine vs direct
+ * batch calls, and all-MiniLM-L6-v2 on the same texts.
  */
 public final class EmbeddingBenchmark {
     /** Inputs: varied English prose, tokenized and cut to exact lengths. */
-    private static final String SOURCE = "The system reads documents from a stream, splits them into chunks that fit "
-            + "the model, and stores one vector per chunk so that questions can find them later. Each question is "
-            + "embedded by the same model, the nearest chunks are retrieved, and the model writes an answer that cites "
-            + "them. Copying files between machines, listing the processes that use a port, changing the owner of a "
-            + "directory tree, compressing logs before they are archived, and checking which route a packet takes are "
-            + "everyday tasks for an administrator. Manual pages describe the options of each command in detail. ";
+    private static final String SOURCE =
+            "The system reads documents from a stream, splits them into chunks that fit "
+                    + "the model, and stores one vector per chunk so that questions can find them later. Each question is "
+                    + "embedded by the same model, the nearest chunks are retrieved, and the model writes an answer that cites "
+                    + "them. Copying files between machines, listing the processes that use a port, changing the owner of a "
+                    + "directory tree, compressing logs before they are archived, and checking which route a packet takes are "
+                    + "everyday tasks for an administrator. Manual pages describe the options of each command in detail. ";
 
-    public record Cell(int tokens, int batch, double textsPerSecond, double tokensPerSecond, double gflops,
-            double miniLmTextsPerSecond) {
-    }
+    public record Cell(
+            int tokens,
+            int batch,
+            double textsPerSecond,
+            double tokensPerSecond,
+            double gflops,
+            double miniLmTextsPerSecond) {}
 
-    public record Report(List<Cell> cells, double matmulGflops, double directTextsPerSecond,
-            double engineTextsPerSecond, int overheadTexts, int overheadTokens, String modelId) {
+    public record Report(
+            List<Cell> cells,
+            double matmulGflops,
+            double directTextsPerSecond,
+            double engineTextsPerSecond,
+            int overheadTexts,
+            int overheadTokens,
+            String modelId) {
         public String render() {
             StringBuilder sb = new StringBuilder();
-            sb.append("model ").append(modelId).append("; FP32 matmul reference ")
+            sb.append("model ")
+                    .append(modelId)
+                    .append("; FP32 matmul reference ")
                     .append(String.format(Locale.ROOT, "%.1f GFLOP/s%n%n", matmulGflops));
-            sb.append("| tokens | batch | texts/s | tokens/s | model GFLOP/s | % of matmul | MiniLM texts/s |\n");
+            sb.append(
+                    "| tokens | batch | texts/s | tokens/s | model GFLOP/s | % of matmul | MiniLM texts/s |\n");
             sb.append("|---|---|---|---|---|---|---|\n");
             for (Cell c : cells) {
-                sb.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f | %.1f | %.0f%% | %s |%n", c.tokens(),
-                        c.batch(), c.textsPerSecond(), c.tokensPerSecond(), c.gflops(), 100 * c.gflops() / matmulGflops,
-                        Double.isNaN(c.miniLmTextsPerSecond()) ? "-"
-                                : String.format(Locale.ROOT, "%.1f", c.miniLmTextsPerSecond())));
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %d | %d | %.1f | %.0f | %.1f | %.0f%% | %s |%n",
+                                c.tokens(),
+                                c.batch(),
+                                c.textsPerSecond(),
+                                c.tokensPerSecond(),
+                                c.gflops(),
+                                100 * c.gflops() / matmulGflops,
+                                Double.isNaN(c.miniLmTextsPerSecond())
+                                        ? "-"
+                                        : String.format(
+                                                Locale.ROOT, "%.1f", c.miniLmTextsPerSecond())));
             }
-            sb.append(String.format(Locale.ROOT,
-                    "%nengine vs direct (%d texts of ~%d tokens, batches of 32): direct %.1f texts/s, engine %.1f "
-                            + "texts/s, overhead %.1f%%%n", overheadTexts, overheadTokens, directTextsPerSecond,
-                    engineTextsPerSecond, 100 * (directTextsPerSecond / engineTextsPerSecond - 1)));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nengine vs direct (%d texts of ~%d tokens, batches of 32): direct %.1f texts/s, engine %.1f "
+                                    + "texts/s, overhead %.1f%%%n",
+                            overheadTexts,
+                            overheadTokens,
+                            directTextsPerSecond,
+                            engineTextsPerSecond,
+                            100 * (directTextsPerSecond / engineTextsPerSecond - 1)));
             return sb.toString();
         }
     }
@@ -64,7 +94,10 @@ public final class EmbeddingBenchmark {
     private final double minSeconds;
     private final Consumer<String> log;
 
-    public EmbeddingBenchmark(GemLanguageModel model, MiniLmEmbedder miniLmOrNull, double minSeconds,
+    public EmbeddingBenchmark(
+            GemLanguageModel model,
+            MiniLmEmbedder miniLmOrNull,
+            double minSeconds,
             Consumer<String> log) {
         this.model = model;
         this.miniLm = miniLmOrNull;
@@ -104,7 +137,14 @@ public final class EmbeddingBenchmark {
                     mini = mreps * b / ((System.nanoTime() - ms) / 1e9);
                 }
                 Cell c = new Cell(len, b, texts, texts * len, flops, mini);
-                log.accept(String.format(Locale.ROOT, "%d tokens x %d: %.1f texts/s, %.1f GFLOP/s", len, b, texts, flops));
+                log.accept(
+                        String.format(
+                                Locale.ROOT,
+                                "%d tokens x %d: %.1f texts/s, %.1f GFLOP/s",
+                                len,
+                                b,
+                                texts,
+                                flops));
                 cells.add(c);
             }
         }
@@ -112,7 +152,10 @@ public final class EmbeddingBenchmark {
         return new Report(cells, matmul, overhead[0], overhead[1], overheadTexts, 64, model.id());
     }
 
-    /** {direct texts/s, engine texts/s} for the same texts: direct batches of 32 vs one request per text. */
+    /**
+     * {direct texts/s, engine texts/s} for the same texts: direct batches of 32 vs one request per
+     * text.
+     */
     private double[] engineOverhead(int n, int len) {
         List<String> texts = new ArrayList<>();
         for (EmbeddingInput in : inputs(len, n)) {
@@ -127,7 +170,8 @@ public final class EmbeddingBenchmark {
                 model.embed(texts.subList(i, Math.min(n, i + 32)), EmbedRole.DOCUMENT);
             }
             double d = n / ((System.nanoTime() - t0) / 1e9);
-            EngineOptions opts = EngineOptions.defaults().withBatching(32 * (len + 8), 32, Duration.ofMillis(5));
+            EngineOptions opts =
+                    EngineOptions.defaults().withBatching(32 * (len + 8), 32, Duration.ofMillis(5));
             double e;
             try (BatchingEngine engine = new BatchingEngine(model, opts)) {
                 long t1 = System.nanoTime();
@@ -143,8 +187,12 @@ public final class EmbeddingBenchmark {
                 viaEngine = Math.max(viaEngine, e);
             }
         }
-        log.accept(String.format(Locale.ROOT, "engine overhead: direct %.1f texts/s, engine %.1f texts/s", direct,
-                viaEngine));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "engine overhead: direct %.1f texts/s, engine %.1f texts/s",
+                        direct,
+                        viaEngine));
         return new double[] {direct, viaEngine};
     }
 
@@ -153,10 +201,14 @@ public final class EmbeddingBenchmark {
         return model.tokenizer().decode(Arrays.copyOf(in.ids(), textLen));
     }
 
-    /** {@code count} inputs of exactly {@code tokens} tokens (summary tokens included), each from another offset. */
+    /**
+     * {@code count} inputs of exactly {@code tokens} tokens (summary tokens included), each from
+     * another offset.
+     */
     List<EmbeddingInput> inputs(int tokens, int count) {
         int k = model.embeddingSettings().k();
-        int[] source = model.tokenizer().encode(SOURCE.repeat(1 + 4 * tokens / SOURCE.length() + 4));
+        int[] source =
+                model.tokenizer().encode(SOURCE.repeat(1 + 4 * tokens / SOURCE.length() + 4));
         int textLen = tokens - k;
         List<EmbeddingInput> out = new ArrayList<>();
         int vocab = model.llama().vocabSize();
@@ -171,11 +223,17 @@ public final class EmbeddingBenchmark {
         return out;
     }
 
-    /** Multiply-adds x 2 of one forward without the output head: projections plus attention scores/values. */
+    /**
+     * Multiply-adds x 2 of one forward without the output head: projections plus attention
+     * scores/values.
+     */
     public static double forwardFlops(LlamaConfig c, int batch, int tokens) {
         double q = (double) c.numHeads() * c.headDim();
         double kv = (double) c.numKvHeads() * c.headDim();
-        double perLayer = c.hiddenSize() * (q + 2 * kv) + q * c.hiddenSize() + 3.0 * c.hiddenSize() * c.intermediateSize();
+        double perLayer =
+                c.hiddenSize() * (q + 2 * kv)
+                        + q * c.hiddenSize()
+                        + 3.0 * c.hiddenSize() * c.intermediateSize();
         double linear = 2.0 * batch * tokens * perLayer * c.numLayers();
         double attention = 2.0 * 2.0 * batch * (double) tokens * tokens * q * c.numLayers();
         return linear + attention;

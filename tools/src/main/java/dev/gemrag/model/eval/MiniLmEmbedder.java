@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The peer row of the comparison: all-MiniLM-L6-v2 (quantised ONNX, 384 dims, inputs cut at 256 word
- * pieces by the model itself), no instruction for either role.
+ * The peer row of the comparison: all-MiniLM-L6-v2 (quantised ONNX, 384 dims, inputs cut at 256
+ * word pieces by the model itself), no instruction for either role.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
-    private final AllMiniLmL6V2QuantizedEmbeddingModel model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+    private final AllMiniLmL6V2QuantizedEmbeddingModel model =
+            new AllMiniLmL6V2QuantizedEmbeddingModel();
 
     @Override
     public String name() {
@@ -23,7 +24,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
     public List<float[]> embed(List<String> texts, EmbedRole role) {
         List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
         List<float[]> out = new ArrayList<>(texts.size());
-        model.embedAll(segments).content().forEach(e -> out.add(PoolingWeights.normalize(e.vector())));
+        model.embedAll(segments)
+                .content()
+                .forEach(e -> out.add(PoolingWeights.normalize(e.vector())));
         return out;
     }
 }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
-/** Embeds a BEIR set with one embedder, searches exactly, and averages the metrics over the queries. */
+/**
+ * Embeds a BEIR set with one embedder, searches exactly, and averages the metrics over the queries.
+ */
 public final class RetrievalEval {
     private final int batchSize;
 
@@ -18,12 +20,24 @@ public final class RetrievalEval {
 
     public EvalResult run(BeirDataset data, TextEmbedder embedder, IntConsumer progress) {
         long start = System.nanoTime();
-        List<float[]> docVectors = embedAll(embedder, data.corpus().stream().map(BeirDataset.Doc::embeddingText).toList(),
-                EmbedRole.DOCUMENT, progress, 0);
-        List<float[]> queryVectors = embedAll(embedder, data.queries().stream().map(BeirDataset.Query::text).toList(),
-                EmbedRole.QUERY, progress, docVectors.size());
+        List<float[]> docVectors =
+                embedAll(
+                        embedder,
+                        data.corpus().stream().map(BeirDataset.Doc::embeddingText).toList(),
+                        EmbedRole.DOCUMENT,
+                        progress,
+                        0);
+        List<float[]> queryVectors =
+                embedAll(
+                        embedder,
+                        data.queries().stream().map(BeirDataset.Query::text).toList(),
+                        EmbedRole.QUERY,
+                        progress,
+                        docVectors.size());
         double seconds = (System.nanoTime() - start) / 1e9;
-        ExactSearch search = new ExactSearch(data.corpus().stream().map(BeirDataset.Doc::id).toList(), docVectors);
+        ExactSearch search =
+                new ExactSearch(
+                        data.corpus().stream().map(BeirDataset.Doc::id).toList(), docVectors);
         List<List<String>> ranked = new ArrayList<>(queryVectors.size());
         for (float[] q : queryVectors) {
             ranked.add(search.topK(q, 10));
@@ -33,7 +47,11 @@ public final class RetrievalEval {
     }
 
     /** Embeds in batches of similar length (less padding), returns vectors in input order. */
-    private List<float[]> embedAll(TextEmbedder embedder, List<String> texts, EmbedRole role, IntConsumer progress,
+    private List<float[]> embedAll(
+            TextEmbedder embedder,
+            List<String> texts,
+            EmbedRole role,
+            IntConsumer progress,
             int done) {
         Integer[] order = new Integer[texts.size()];
         for (int i = 0; i < order.length; i++) {

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Standard IR metrics over one ranked list of document ids and the query's graded relevance
- * (BEIR / pytrec_eval definitions: gain = grade, discount = log2(rank + 1), ideal from sorted grades).
+ * Standard IR metrics over one ranked list of document ids and the query's graded relevance (BEIR /
+ * pytrec_eval definitions: gain = grade, discount = log2(rank + 1), ideal from sorted grades).
  */
 public final class RetrievalMetrics {
-    private RetrievalMetrics() {
-    }
+    private RetrievalMetrics() {}
 
     public static double ndcgAt(int k, List<String> ranked, Map<String, Integer> relevant) {
         double dcg = 0;
@@ -17,8 +16,14 @@ public final class RetrievalMetrics {
             int grade = relevant.getOrDefault(ranked.get(i), 0);
             dcg += grade / log2(i + 2);
         }
-        int[] grades = relevant.values().stream().mapToInt(Integer::intValue).filter(g -> g > 0)
-                .boxed().sorted((a, b) -> b - a).mapToInt(Integer::intValue).toArray();
+        int[] grades =
+                relevant.values().stream()
+                        .mapToInt(Integer::intValue)
+                        .filter(g -> g > 0)
+                        .boxed()
+                        .sorted((a, b) -> b - a)
+                        .mapToInt(Integer::intValue)
+                        .toArray();
         double ideal = 0;
         for (int i = 0; i < Math.min(k, grades.length); i++) {
             ideal += grades[i] / log2(i + 2);
@@ -32,7 +37,8 @@ public final class RetrievalMetrics {
         if (total == 0) {
             return 0;
         }
-        long found = ranked.stream().limit(k).filter(id -> relevant.getOrDefault(id, 0) > 0).count();
+        long found =
+                ranked.stream().limit(k).filter(id -> relevant.getOrDefault(id, 0) > 0).count();
         return (double) found / total;
     }
 

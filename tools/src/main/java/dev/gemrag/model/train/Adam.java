@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Adam (Kingma and Ba) on NDArrays, updating parameters in place outside the gradient recording:
- * {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * m/(1-b1^t) / (sqrt(v/(1-b2^t)) + eps)}.
- * Moments live in the optimizer's own manager.
+ * {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * m/(1-b1^t) / (sqrt(v/(1-b2^t)) +
+ * eps)}. Moments live in the optimizer's own manager.
  */
 public final class Adam implements AutoCloseable {
     private final float beta1;
@@ -44,7 +44,8 @@ public final class Adam implements AutoCloseable {
                 NDArray vi = v.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
                 mi.muli(beta1).addi(g.mul(1 - beta1));
                 vi.muli(beta2).addi(g.square().muli(1 - beta2));
-                // temporaries of mi/vi would land in the optimizer's manager: move them into this step's scope
+                // temporaries of mi/vi would land in the optimizer's manager: move them into this
+                // step's scope
                 NDArray mHat = mi.div(c1);
                 mHat.attach(scope);
                 NDArray vHat = vi.div(c2);

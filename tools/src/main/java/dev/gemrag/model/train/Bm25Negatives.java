@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Hard negatives for pair training: the passages that BM25 (k1 1.2, b 0.75) ranks highest for a pair's
- * query among the training pairs' own passages, skipping the pair's own passage, passages of pairs with the
- * same query, and near-duplicates of the positive (word-set Jaccard >= {@link #NEAR_DUPLICATE}): those are
- * likely false negatives. Deterministic (ties broken by index); results cached per pair.
+ * Hard negatives for pair training: the passages that BM25 (k1 1.2, b 0.75) ranks highest for a
+ * pair's query among the training pairs' own passages, skipping the pair's own passage, passages of
+ * pairs with the same query, and near-duplicates of the positive (word-set Jaccard >= {@link
+ * #NEAR_DUPLICATE}): those are likely false negatives. Deterministic (ties broken by index);
+ * results cached per pair.
  */
 public final class Bm25Negatives {
     static final double NEAR_DUPLICATE = 0.5;
@@ -41,19 +42,21 @@ public final class Bm25Negatives {
                 tf.merge(w, 1, Integer::sum);
             }
             for (var e : tf.entrySet()) {
-                building.computeIfAbsent(e.getKey(), x -> new ArrayList<>()).add(new int[] {d, e.getValue()});
+                building.computeIfAbsent(e.getKey(), x -> new ArrayList<>())
+                        .add(new int[] {d, e.getValue()});
             }
         }
         avgLength = passages.isEmpty() ? 1 : (double) total / passages.size();
-        building.forEach((term, list) -> {
-            int[] docs = new int[list.size()];
-            int[] tfs = new int[list.size()];
-            for (int i = 0; i < docs.length; i++) {
-                docs[i] = list.get(i)[0];
-                tfs[i] = list.get(i)[1];
-            }
-            postings.put(term, new int[][] {docs, tfs});
-        });
+        building.forEach(
+                (term, list) -> {
+                    int[] docs = new int[list.size()];
+                    int[] tfs = new int[list.size()];
+                    for (int i = 0; i < docs.length; i++) {
+                        docs[i] = list.get(i)[0];
+                        tfs[i] = list.get(i)[1];
+                    }
+                    postings.put(term, new int[][] {docs, tfs});
+                });
     }
 
     /** Lower-cased runs of letters and digits. */
@@ -125,7 +128,8 @@ public final class Bm25Negatives {
                 break;
             }
             seen[best] = true;
-            if (best == pair || queries.get(best).toLowerCase(Locale.ROOT).equals(ownQuery)
+            if (best == pair
+                    || queries.get(best).toLowerCase(Locale.ROOT).equals(ownQuery)
                     || jaccard(wordSets.get(best), wordSets.get(pair)) >= NEAR_DUPLICATE) {
                 continue;
             }

@@ -10,10 +10,14 @@ import java.util.Random;
  * row i of {@code positives} the same with each text token dropped with probability {@code dropout}
  * (at least one kept). The other rows of the batch are the negatives.
  */
-public record ContrastiveBatch(List<int[]> anchors, List<GemLayout> anchorLayouts, List<int[]> positives,
+public record ContrastiveBatch(
+        List<int[]> anchors,
+        List<GemLayout> anchorLayouts,
+        List<int[]> positives,
         List<GemLayout> positiveLayouts) {
 
-    public static ContrastiveBatch build(List<int[]> texts, int k, int vocabSize, float dropout, Random random) {
+    public static ContrastiveBatch build(
+            List<int[]> texts, int k, int vocabSize, float dropout, Random random) {
         List<int[]> a = new ArrayList<>();
         List<GemLayout> al = new ArrayList<>();
         List<int[]> p = new ArrayList<>();
@@ -47,6 +51,7 @@ public record ContrastiveBatch(List<int[]> anchors, List<GemLayout> anchorLayout
     }
 
     public int tokens() {
-        return anchors.stream().mapToInt(r -> r.length).sum() + positives.stream().mapToInt(r -> r.length).sum();
+        return anchors.stream().mapToInt(r -> r.length).sum()
+                + positives.stream().mapToInt(r -> r.length).sum();
     }
 }

@@ -1,8 +1,9 @@
 package dev.gemrag.model.train;
 
 /**
- * Per-phase cosine decay: within the NTP phase {@code [0, ntpSteps)} from lrNtp, within the contrastive
- * phase from lrCl, each down to 10% of its peak, with a short linear warm-up (5% of the phase, at least 1 step).
+ * Per-phase cosine decay: within the NTP phase {@code [0, ntpSteps)} from lrNtp, within the
+ * contrastive phase from lrCl, each down to 10% of its peak, with a short linear warm-up (5% of the
+ * phase, at least 1 step).
  */
 public record CosineSchedule(int ntpSteps, int totalSteps, float lrNtp, float lrCl) {
     public float at(int step) {

@@ -10,8 +10,7 @@ import java.util.HexFormat;
 
 /** sha256 of a training file, recorded in the adapter descriptor. */
 final class DataChecksum {
-    private DataChecksum() {
-    }
+    private DataChecksum() {}
 
     static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {

@@ -3,8 +3,8 @@ package dev.gemrag.model.train;
 import java.util.Random;
 
 /**
- * A seeded visiting order over {@code size} items: epoch e is the shuffle seeded by {@code seed + e}, so
- * the items of any step can be rebuilt on resume without saving RNG state.
+ * A seeded visiting order over {@code size} items: epoch e is the shuffle seeded by {@code seed +
+ * e}, so the items of any step can be rebuilt on resume without saving RNG state.
  */
 final class EpochOrder {
     private final int size;

@@ -30,7 +30,13 @@ public final class GemParameters implements AutoCloseable {
     private final float scale;
     private final List<String> targets;
 
-    public GemParameters(LlamaModel model, LlamaWeights base, int k, int rank, float alpha, List<String> targets,
+    public GemParameters(
+            LlamaModel model,
+            LlamaWeights base,
+            int k,
+            int rank,
+            float alpha,
+            List<String> targets,
             long seed) {
         this.manager = model.newManager();
         this.rank = rank;
@@ -38,7 +44,10 @@ public final class GemParameters implements AutoCloseable {
         this.targets = rank == 0 ? List.of() : List.copyOf(targets);
         LlamaConfig c = model.config();
         Random r = new Random(seed);
-        add(GemAdapter.SUMMARY, summaryInit(base.get("token_embd"), k, r), new long[] {k, c.hiddenSize()});
+        add(
+                GemAdapter.SUMMARY,
+                summaryInit(base.get("token_embd"), k, r),
+                new long[] {k, c.hiddenSize()});
         for (int i = 0; i < c.numLayers(); i++) {
             for (String t : this.targets) {
                 long[] w = base.get(LlamaWeights.layer(i, t)).shape();
@@ -48,19 +57,26 @@ public final class GemParameters implements AutoCloseable {
                     a[j] = (2 * r.nextFloat() - 1) * bound;
                 }
                 add(GemAdapter.loraA(i, t), a, new long[] {rank, w[1]});
-                add(GemAdapter.loraB(i, t), new float[(int) (w[0] * rank)], new long[] {w[0], rank});
+                add(
+                        GemAdapter.loraB(i, t),
+                        new float[(int) (w[0] * rank)],
+                        new long[] {w[0], rank});
             }
         }
         add(LOGIT_SCALE, new float[] {(float) Math.log(20)}, new long[] {1});
     }
 
-    /** Every summary row starts at the mean vocabulary row plus a little noise (rows must differ when k > 1). */
+    /**
+     * Every summary row starts at the mean vocabulary row plus a little noise (rows must differ
+     * when k > 1).
+     */
     private static float[] summaryInit(WeightTensor emb, int k, Random r) {
         int vocab = (int) emb.shape()[0];
         int h = (int) emb.shape()[1];
         double[] mean = new double[h];
         double sq = 0;
-        float[] values = emb.data(); // once: on a direct-buffer weight every data() call is a full copy
+        float[] values =
+                emb.data(); // once: on a direct-buffer weight every data() call is a full copy
         for (int v = 0; v < vocab; v++) {
             for (int i = 0; i < h; i++) {
                 float x = values[v * h + i];
@@ -88,14 +104,18 @@ public final class GemParameters implements AutoCloseable {
         return all;
     }
 
-    /** Makes the model use these parameters: summary rows as extra embeddings, LoRA around every target. */
+    /**
+     * Makes the model use these parameters: summary rows as extra embeddings, LoRA around every
+     * target.
+     */
     public void install(LlamaModel model) {
         install(model, false);
     }
 
     /**
-     * @param summaryOnly true: only the summary rows go into the model; the LoRA is applied by passing
-     *                    {@link #loraLinear} to the summary step (see {@link dev.gemrag.model.gem.SummaryPass})
+     * @param summaryOnly true: only the summary rows go into the model; the LoRA is applied by
+     *     passing {@link #loraLinear} to the summary step (see {@link
+     *     dev.gemrag.model.gem.SummaryPass})
      */
     public void install(LlamaModel model, boolean summaryOnly) {
         model.setExtraEmbeddings(all.get(GemAdapter.SUMMARY));
@@ -115,7 +135,8 @@ public final class GemParameters implements AutoCloseable {
                 return y;
             }
             NDArray b = all.get(name + ".lora_b");
-            // transposed views would belong to the parameters' manager: keep them in the caller's scope
+            // transposed views would belong to the parameters' manager: keep them in the caller's
+            // scope
             NDArray at = a.transpose();
             at.attach(x.getManager());
             NDArray bt = b.transpose();
@@ -124,7 +145,10 @@ public final class GemParameters implements AutoCloseable {
         };
     }
 
-    /** The logit scale actually used, exp of the clamped log scale, as a differentiable array in {@code m}. */
+    /**
+     * The logit scale actually used, exp of the clamped log scale, as a differentiable array in
+     * {@code m}.
+     */
     public NDArray logitScale(NDManager m) {
         NDArray clipped = all.get(LOGIT_SCALE).clip(0f, LOG_MAX_SCALE);
         clipped.attach(m);
@@ -132,7 +156,8 @@ public final class GemParameters implements AutoCloseable {
     }
 
     public float logitScaleValue() {
-        return (float) Math.exp(Math.max(0, Math.min(LOG_MAX_SCALE, all.get(LOGIT_SCALE).getFloat())));
+        return (float)
+                Math.exp(Math.max(0, Math.min(LOG_MAX_SCALE, all.get(LOGIT_SCALE).getFloat())));
     }
 
     /** Keeps the log scale inside [0, log 100] after an update (CLIP-style clamp). */
@@ -147,22 +172,27 @@ public final class GemParameters implements AutoCloseable {
     /** Adapter tensors (summary rows + LoRA pairs) copied to the heap. */
     public Map<String, WeightTensor> adapterTensors() {
         Map<String, WeightTensor> out = new LinkedHashMap<>();
-        all.forEach((name, a) -> {
-            if (!name.equals(LOGIT_SCALE)) {
-                out.put(name, new WeightTensor(name, a.getShape().getShape(), a.toFloatArray()));
-            }
-        });
+        all.forEach(
+                (name, a) -> {
+                    if (!name.equals(LOGIT_SCALE)) {
+                        out.put(
+                                name,
+                                new WeightTensor(name, a.getShape().getShape(), a.toFloatArray()));
+                    }
+                });
         return out;
     }
 
     public void load(Map<String, float[]> values) {
-        all.forEach((name, a) -> {
-            float[] v = values.get(name);
-            if (v == null) {
-                throw new IllegalArgumentException("checkpoint has no parameter '" + name + "'");
-            }
-            a.set(v);
-        });
+        all.forEach(
+                (name, a) -> {
+                    float[] v = values.get(name);
+                    if (v == null) {
+                        throw new IllegalArgumentException(
+                                "checkpoint has no parameter '" + name + "'");
+                    }
+                    a.set(v);
+                });
     }
 
     /** Whether every parameter's gradient is finite (NaN/inf anywhere: false). */
@@ -174,7 +204,8 @@ public final class GemParameters implements AutoCloseable {
     public String nonFiniteGradient() {
         for (Map.Entry<String, NDArray> e : all.entrySet()) {
             NDArray p = e.getValue();
-            try (NDArray g = p.getGradient(); NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
+            try (NDArray g = p.getGradient();
+                    NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
                 if (bad.getBoolean()) {
                     return e.getKey();
                 }
@@ -185,9 +216,10 @@ public final class GemParameters implements AutoCloseable {
 
     /**
      * Sets every gradient to 0 in place (an assignment, not a product: NaN * 0 stays NaN). Not with
-     * {@code set(float[])}: DJL's PyTorch engine then re-points the tensor at a Java direct buffer that only the
-     * (short-lived) gradient handle keeps alive; once that memory was freed and reused, the next backward wrote
-     * into it (the trainer's intermittent non-finite gradients, garbage shapes and crashes in libc).
+     * {@code set(float[])}: DJL's PyTorch engine then re-points the tensor at a Java direct buffer
+     * that only the (short-lived) gradient handle keeps alive; once that memory was freed and
+     * reused, the next backward wrote into it (the trainer's intermittent non-finite gradients,
+     * garbage shapes and crashes in libc).
      */
     public void zeroGradients() {
         for (NDArray p : all.values()) {

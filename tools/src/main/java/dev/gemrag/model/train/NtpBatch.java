@@ -7,17 +7,23 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A mixed next-token-prediction batch: each sequence stays plain text, or (with probability
- * {@code splitFraction}) becomes {@code prefix + k summary + suffix} split at a random point.
+ * A mixed next-token-prediction batch: each sequence stays plain text, or (with probability {@code
+ * splitFraction}) becomes {@code prefix + k summary + suffix} split at a random point.
  *
- * <p>Loss positions: position i predicts token i+1, except where i is a summary position or token i+1
- * is a summary token (docs/ADAPTER_FORMAT.md). {@code sources} index the flattened {@code {B*T}}
- * hidden states, {@code labels} are the matching next tokens.
+ * <p>Loss positions: position i predicts token i+1, except where i is a summary position or token
+ * i+1 is a summary token (docs/ADAPTER_FORMAT.md). {@code sources} index the flattened {@code
+ * {B*T}} hidden states, {@code labels} are the matching next tokens.
  */
-public record NtpBatch(List<int[]> rows, List<GemLayout> layouts, long[] sources, long[] labels, int length,
+public record NtpBatch(
+        List<int[]> rows,
+        List<GemLayout> layouts,
+        long[] sources,
+        long[] labels,
+        int length,
         int splitRows) {
 
-    public static NtpBatch build(List<int[]> texts, int k, int vocabSize, float splitFraction, Random random) {
+    public static NtpBatch build(
+            List<int[]> texts, int k, int vocabSize, float splitFraction, Random random) {
         List<int[]> rows = new ArrayList<>();
         List<GemLayout> layouts = new ArrayList<>();
         int split = 0;
@@ -54,7 +60,8 @@ public record NtpBatch(List<int[]> rows, List<GemLayout> layouts, long[] sources
                 n++;
             }
         }
-        return new NtpBatch(rows, layouts, Arrays.copyOf(sources, n), Arrays.copyOf(labels, n), t, split);
+        return new NtpBatch(
+                rows, layouts, Arrays.copyOf(sources, n), Arrays.copyOf(labels, n), t, split);
     }
 
     public int tokens() {

@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The query -> passage contrastive phase: each step's pairs, their BM25 hard negatives, and the InfoNCE
- * loss. Queries and passages are tokenized by {@link EmbeddingInput#of}, the runtime's own embedding
- * input (queries with the query instruction, passages with none), so training sees exactly what
- * {@code LanguageModel.embed(texts, role)} will.
+ * The query -> passage contrastive phase: each step's pairs, their BM25 hard negatives, and the
+ * InfoNCE loss. Queries and passages are tokenized by {@link EmbeddingInput#of}, the runtime's own
+ * embedding input (queries with the query instruction, passages with none), so training sees
+ * exactly what {@code LanguageModel.embed(texts, role)} will.
  */
 final class PairSteps implements AutoCloseable {
     private final TrainConfig config;
@@ -32,31 +32,44 @@ final class PairSteps implements AutoCloseable {
     private final List<TeacherCache> teachers;
 
     /**
-     * One step's inputs: B queries, then B positives followed by the hard negatives as documents, with the
-     * pairs-file line of each (the teachers' cache keys) and the text a teacher embeds for it (the query
-     * without the student's instruction; the document text the student embeds).
+     * One step's inputs: B queries, then B positives followed by the hard negatives as documents,
+     * with the pairs-file line of each (the teachers' cache keys) and the text a teacher embeds for
+     * it (the query without the student's instruction; the document text the student embeds).
      */
-    record Step(List<EmbeddingInput> queries, List<EmbeddingInput> documents, int[] queryLines, int[] documentLines,
-            List<String> queryTexts, List<String> documentTexts) {
+    record Step(
+            List<EmbeddingInput> queries,
+            List<EmbeddingInput> documents,
+            int[] queryLines,
+            int[] documentLines,
+            List<String> queryTexts,
+            List<String> documentTexts) {
         long tokens() {
             return queries.stream().mapToInt(EmbeddingInput::length).sum()
                     + documents.stream().mapToInt(EmbeddingInput::length).sum();
         }
     }
 
-    private PairSteps(TrainConfig config, TextTokenizer tokenizer, int vocab, TrainingPairs pairs,
+    private PairSteps(
+            TrainConfig config,
+            TextTokenizer tokenizer,
+            int vocab,
+            TrainingPairs pairs,
             List<TeacherCache> teachers) {
         this.config = config;
         this.teachers = teachers;
         this.tokenizer = tokenizer;
         this.vocab = vocab;
         this.pairs = pairs;
-        this.negatives = config.hardNegatives() == 0 ? null
-                : new Bm25Negatives(pairs.all().stream().map(TrainingPairs.Pair::query).toList(),
-                        pairs.all().stream().map(TrainingPairs.Pair::passage).toList());
+        this.negatives =
+                config.hardNegatives() == 0
+                        ? null
+                        : new Bm25Negatives(
+                                pairs.all().stream().map(TrainingPairs.Pair::query).toList(),
+                                pairs.all().stream().map(TrainingPairs.Pair::passage).toList());
     }
 
-    static PairSteps load(TrainConfig config, TextTokenizer tokenizer, int vocab) throws IOException {
+    static PairSteps load(TrainConfig config, TextTokenizer tokenizer, int vocab)
+            throws IOException {
         TrainingPairs pairs = TrainingPairs.read(config.pairs(), config.seed());
         List<TeacherCache> teachers = new ArrayList<>();
         Distillation d = config.distillation();
@@ -101,7 +114,11 @@ final class PairSteps implements AutoCloseable {
         for (int i = 0; i < idx.length; i++) {
             queryLines[i] = pairs.all().get(idx[i]).line();
         }
-        return new Step(q, d, queryLines, lines.stream().mapToInt(i -> pairs.all().get(i).line()).toArray(),
+        return new Step(
+                q,
+                d,
+                queryLines,
+                lines.stream().mapToInt(i -> pairs.all().get(i).line()).toArray(),
                 java.util.Arrays.stream(idx).mapToObj(i -> pairs.all().get(i).query()).toList(),
                 lines.stream().map(i -> documentText(pairs.all().get(i).passage())).toList());
     }
@@ -116,12 +133,15 @@ final class PairSteps implements AutoCloseable {
     }
 
     private EmbeddingInput input(String instruction, String text) {
-        return EmbeddingInput.of(tokenizer, instruction, text, config.maxTokens(), config.k(), vocab, truncations);
+        return EmbeddingInput.of(
+                tokenizer, instruction, text, config.maxTokens(), config.k(), vocab, truncations);
     }
 
-    /** The step's losses: {@code total} to minimise, and its InfoNCE and KL parts (NaN when not computed). */
-    record Losses(NDArray total, double infoNce, double distill) {
-    }
+    /**
+     * The step's losses: {@code total} to minimise, and its InfoNCE and KL parts (NaN when not
+     * computed).
+     */
+    record Losses(NDArray total, double infoNce, double distill) {}
 
     Losses loss(LlamaModel model, NDManager m, GemParameters params, Step step) throws IOException {
         Distillation dist = config.distillation();
@@ -134,8 +154,14 @@ final class PairSteps implements AutoCloseable {
             NDArray nce = GemLosses.infoNce(q, d, scale);
             return new Losses(nce, nce.getFloat(), Double.NaN);
         }
-        NDArray kl = GemLosses.distill(q, d, scale,
-                m.create(targets, new Shape(step.queries().size(), step.documents().size())));
+        NDArray kl =
+                GemLosses.distill(
+                        q,
+                        d,
+                        scale,
+                        m.create(
+                                targets,
+                                new Shape(step.queries().size(), step.documents().size())));
         if (dist.weight() >= 1f) {
             return new Losses(kl, Double.NaN, kl.getFloat());
         }
@@ -144,7 +170,10 @@ final class PairSteps implements AutoCloseable {
         return new Losses(total, nce.getFloat(), kl.getFloat());
     }
 
-    /** The teachers' similarity distribution over this step's documents, each text embedded as the student sees it. */
+    /**
+     * The teachers' similarity distribution over this step's documents, each text embedded as the
+     * student sees it.
+     */
     private float[] teacherTargets(Step step) throws IOException {
         List<String> queryTexts = step.queryTexts();
         List<String> docTexts = step.documentTexts();
@@ -159,7 +188,9 @@ final class PairSteps implements AutoCloseable {
 
     /** Teacher vectors computed (not read from a cache) in this run, per teacher. */
     String teacherSummary() {
-        return teachers.stream().map(t -> t.name() + " " + t.computed()).collect(java.util.stream.Collectors.joining(", "));
+        return teachers.stream()
+                .map(t -> t.name() + " " + t.computed())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override
@@ -170,15 +201,22 @@ final class PairSteps implements AutoCloseable {
     }
 
     /** Pooled (unnormalised) GEM embeddings {@code {B, H}}, differentiable w.r.t. the adapter. */
-    private NDArray embed(LlamaModel model, NDManager m, GemParameters params, List<EmbeddingInput> inputs) {
+    private NDArray embed(
+            LlamaModel model, NDManager m, GemParameters params, List<EmbeddingInput> inputs) {
         if (config.summaryOnly()) {
-            List<int[]> texts = inputs.stream().map(in -> java.util.Arrays.copyOf(in.ids(), in.layout().prefix())).toList();
+            List<int[]> texts =
+                    inputs.stream()
+                            .map(in -> java.util.Arrays.copyOf(in.ids(), in.layout().prefix()))
+                            .toList();
             return SummaryPass.pooled(model, m, texts, config.k(), params.loraLinear(model));
         }
         List<GemLayout> layouts = inputs.stream().map(EmbeddingInput::layout).toList();
         GemBatch t = GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);
         NDArray hidden = model.forward(t.ids(), t.positions(), t.mask(), null);
-        NDArray w = m.create(PoolingWeights.of(layouts, t.length(), Pooling.GEM), new Shape(layouts.size(), 1, t.length()));
+        NDArray w =
+                m.create(
+                        PoolingWeights.of(layouts, t.length(), Pooling.GEM),
+                        new Shape(layouts.size(), 1, t.length()));
         return w.matMul(hidden).squeeze(1);
     }
 }

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One teacher's unit vectors for the texts of one pairs file, computed on first use and kept in an
- * append-only file, so every (pair line, role) is embedded by the teacher once per pairs file, across
- * runs and resumes. The file is named by teacher and the pairs file's sha256, so an edited pairs file
- * gets a new cache. Records: {@code int key, int dim, dim floats} (little-endian), key = line * 2 +
- * (0 query, 1 document); a record cut short by a crash is dropped when the file is opened.
+ * append-only file, so every (pair line, role) is embedded by the teacher once per pairs file,
+ * across runs and resumes. The file is named by teacher and the pairs file's sha256, so an edited
+ * pairs file gets a new cache. Records: {@code int key, int dim, dim floats} (little-endian), key =
+ * line * 2 + (0 query, 1 document); a record cut short by a crash is dropped when the file is
+ * opened.
  */
 public final class TeacherCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TeacherCache.class);
@@ -64,10 +65,14 @@ public final class TeacherCache implements AutoCloseable {
         return computed;
     }
 
-    /** Unit vectors of {@code texts} (pair lines {@code lines}, all of one role), from the cache or the teacher. */
+    /**
+     * Unit vectors of {@code texts} (pair lines {@code lines}, all of one role), from the cache or
+     * the teacher.
+     */
     public float[][] vectors(int[] lines, List<String> texts, EmbedRole role) throws IOException {
         if (lines.length != texts.size()) {
-            throw new IllegalArgumentException(lines.length + " lines for " + texts.size() + " texts");
+            throw new IllegalArgumentException(
+                    lines.length + " lines for " + texts.size() + " texts");
         }
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
@@ -118,8 +123,14 @@ public final class TeacherCache implements AutoCloseable {
                     key = Integer.reverseBytes(data.readInt());
                     dim = Integer.reverseBytes(data.readInt());
                     if (dim <= 0 || dim > 65536) {
-                        throw new IOException("teacher cache " + file + " is corrupt at byte " + valid
-                                + " (dimension " + dim + "): delete it");
+                        throw new IOException(
+                                "teacher cache "
+                                        + file
+                                        + " is corrupt at byte "
+                                        + valid
+                                        + " (dimension "
+                                        + dim
+                                        + "): delete it");
                     }
                     v = new float[dim];
                     for (int i = 0; i < dim; i++) {

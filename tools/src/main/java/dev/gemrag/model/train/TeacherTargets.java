@@ -3,22 +3,23 @@ package dev.gemrag.model.train;
 import java.util.List;
 
 /**
- * The distillation target of one batch: per teacher, {@code softmax_j(cos(query_i, doc_j) / temperature)}
- * over the batch's documents (the same in-batch and hard-negative documents the student ranks), then the
- * mean over teachers. Plain Java on the teachers' unit vectors (teachers carry no gradient).
+ * The distillation target of one batch: per teacher, {@code softmax_j(cos(query_i, doc_j) /
+ * temperature)} over the batch's documents (the same in-batch and hard-negative documents the
+ * student ranks), then the mean over teachers. Plain Java on the teachers' unit vectors (teachers
+ * carry no gradient).
  */
 public final class TeacherTargets {
-    private TeacherTargets() {
-    }
+    private TeacherTargets() {}
 
     /**
      * @param queries per teacher, {@code B} unit query vectors
-     * @param docs    per teacher, {@code N} unit document vectors
+     * @param docs per teacher, {@code N} unit document vectors
      * @return {@code B x N} row-stochastic matrix, row-major
      */
     public static float[] of(List<float[][]> queries, List<float[][]> docs, float temperature) {
         if (queries.isEmpty() || queries.size() != docs.size()) {
-            throw new IllegalArgumentException("need the same, non-zero number of teachers for queries and documents");
+            throw new IllegalArgumentException(
+                    "need the same, non-zero number of teachers for queries and documents");
         }
         int b = queries.get(0).length;
         int n = docs.get(0).length;
@@ -27,8 +28,17 @@ public final class TeacherTargets {
             float[][] q = queries.get(t);
             float[][] d = docs.get(t);
             if (q.length != b || d.length != n) {
-                throw new IllegalArgumentException("teacher " + t + " gave " + q.length + " x " + d.length
-                        + " vectors, expected " + b + " x " + n);
+                throw new IllegalArgumentException(
+                        "teacher "
+                                + t
+                                + " gave "
+                                + q.length
+                                + " x "
+                                + d.length
+                                + " vectors, expected "
+                                + b
+                                + " x "
+                                + n);
             }
             for (int i = 0; i < b; i++) {
                 double[] logits = new double[n];

@@ -6,111 +6,317 @@ import java.util.List;
 /**
  * GEM fine-tuning settings (paper defaults in brackets where they differ for CPU practicality).
  *
- * @param data             plain text, one passage per line
- * @param out              adapter descriptor to write ({@code NAME.json}; tensors go to {@code NAME.safetensors})
- * @param steps            optimizer steps in total
- * @param ntpSteps         steps of pure next-token prediction before the contrastive phase [100]
- * @param batchSize        sequences per step [32]
- * @param maxTokens        tokens per sequence, summary tokens included [512]
- * @param k                summary tokens [1]
- * @param rank             LoRA rank; 0 trains only the summary rows
- * @param alpha            LoRA alpha (scale = alpha / rank)
- * @param targets          projections that get a LoRA
- * @param lrNtp            peak learning rate in the NTP phase [1e-4]
- * @param lrCl             peak learning rate in the contrastive phase [1e-5]
- * @param splitFraction    share of NTP sequences split as prefix + summary + suffix [0.2]
- * @param dropout          token dropout probability in the positive's prefix
- * @param seed             fixes data order, splits, dropout and initialisation
- * @param checkpointEvery  steps between resumable checkpoints (0: only at the end)
- * @param resume           continue from the checkpoint next to {@code out} when there is one
- * @param queryInstruction written into the descriptor; with {@code pairs} also prepended to every training
- *                         query (so the instruction is trained with, and the runtime applies it to queries)
- * @param command          the command line, recorded in the descriptor
- * @param pairs            null: self-supervised contrastive phase on {@code data}; else a JSON-lines pairs file
- *                         ({@link TrainingPairs}): the contrastive phase is query -> passage InfoNCE
- * @param summaryOnly      LoRA only at the summary step ({@link dev.gemrag.model.gem.SummaryPass}); the text
- *                         runs the base weights without gradients. Needs pairs and no NTP phase
- * @param hardNegatives    BM25-mined hard negatives per pair ({@link Bm25Negatives}), 0 for in-batch only
- * @param distillation     teacher distillation mixed into the pair objective ({@link Distillation#NONE}: off)
+ * @param data plain text, one passage per line
+ * @param out adapter descriptor to write ({@code NAME.json}; tensors go to {@code
+ *     NAME.safetensors})
+ * @param steps optimizer steps in total
+ * @param ntpSteps steps of pure next-token prediction before the contrastive phase [100]
+ * @param batchSize sequences per step [32]
+ * @param maxTokens tokens per sequence, summary tokens included [512]
+ * @param k summary tokens [1]
+ * @param rank LoRA rank; 0 trains only the summary rows
+ * @param alpha LoRA alpha (scale = alpha / rank)
+ * @param targets projections that get a LoRA
+ * @param lrNtp peak learning rate in the NTP phase [1e-4]
+ * @param lrCl peak learning rate in the contrastive phase [1e-5]
+ * @param splitFraction share of NTP sequences split as prefix + summary + suffix [0.2]
+ * @param dropout token dropout probability in the positive's prefix
+ * @param seed fixes data order, splits, dropout and initialisation
+ * @param checkpointEvery steps between resumable checkpoints (0: only at the end)
+ * @param resume continue from the checkpoint next to {@code out} when there is one
+ * @param queryInstruction written into the descriptor; with {@code pairs} also prepended to every
+ *     training query (so the instruction is trained with, and the runtime applies it to queries)
+ * @param command the command line, recorded in the descriptor
+ * @param pairs null: self-supervised contrastive phase on {@code data}; else a JSON-lines pairs
+ *     file ({@link TrainingPairs}): the contrastive phase is query -> passage InfoNCE
+ * @param summaryOnly LoRA only at the summary step ({@link dev.gemrag.model.gem.SummaryPass}); the
+ *     text runs the base weights without gradients. Needs pairs and no NTP phase
+ * @param hardNegatives BM25-mined hard negatives per pair ({@link Bm25Negatives}), 0 for in-batch
+ *     only
+ * @param distillation teacher distillation mixed into the pair objective ({@link
+ *     Distillation#NONE}: off)
  */
-public record TrainConfig(Path data, Path out, int steps, int ntpSteps, int batchSize, int maxTokens, int k, int rank,
-        float alpha, List<String> targets, float lrNtp, float lrCl, float splitFraction, float dropout, long seed,
-        int checkpointEvery, boolean resume, String queryInstruction, String command, Path pairs,
-        boolean summaryOnly, int hardNegatives, Distillation distillation) {
+public record TrainConfig(
+        Path data,
+        Path out,
+        int steps,
+        int ntpSteps,
+        int batchSize,
+        int maxTokens,
+        int k,
+        int rank,
+        float alpha,
+        List<String> targets,
+        float lrNtp,
+        float lrCl,
+        float splitFraction,
+        float dropout,
+        long seed,
+        int checkpointEvery,
+        boolean resume,
+        String queryInstruction,
+        String command,
+        Path pairs,
+        boolean summaryOnly,
+        int hardNegatives,
+        Distillation distillation) {
 
-    public static final String DEFAULT_QUERY_INSTRUCTION = "Given a question, retrieve passages that answer it: ";
+    public static final String DEFAULT_QUERY_INSTRUCTION =
+            "Given a question, retrieve passages that answer it: ";
 
     public TrainConfig {
         if (steps <= 0 || batchSize < 2 || k < 1 || rank < 0 || ntpSteps < 0) {
-            throw new IllegalArgumentException("train: need steps > 0, batch >= 2 (in-batch negatives), k >= 1, "
-                    + "rank >= 0, ntp steps >= 0; got steps " + steps + ", batch " + batchSize + ", k " + k + ", rank "
-                    + rank + ", ntp steps " + ntpSteps);
+            throw new IllegalArgumentException(
+                    "train: need steps > 0, batch >= 2 (in-batch negatives), k >= 1, "
+                            + "rank >= 0, ntp steps >= 0; got steps "
+                            + steps
+                            + ", batch "
+                            + batchSize
+                            + ", k "
+                            + k
+                            + ", rank "
+                            + rank
+                            + ", ntp steps "
+                            + ntpSteps);
         }
         if (maxTokens <= k + 2) {
-            throw new IllegalArgumentException("train: max tokens " + maxTokens + " leaves no room for text around "
-                    + k + " summary tokens");
+            throw new IllegalArgumentException(
+                    "train: max tokens "
+                            + maxTokens
+                            + " leaves no room for text around "
+                            + k
+                            + " summary tokens");
         }
         if (splitFraction < 0 || splitFraction > 1 || dropout < 0 || dropout >= 1) {
-            throw new IllegalArgumentException("train: split fraction must be in [0, 1] and dropout in [0, 1)");
+            throw new IllegalArgumentException(
+                    "train: split fraction must be in [0, 1] and dropout in [0, 1)");
         }
         if (hardNegatives < 0 || (hardNegatives > 0 && pairs == null)) {
-            throw new IllegalArgumentException("train: hard negatives need --pairs and must be >= 0, got " + hardNegatives);
+            throw new IllegalArgumentException(
+                    "train: hard negatives need --pairs and must be >= 0, got " + hardNegatives);
         }
         if (summaryOnly && (pairs == null || ntpSteps > 0)) {
-            throw new IllegalArgumentException("train: a summary-only adapter is trained on --pairs with --ntp-steps 0 "
-                    + "(generation runs the base weights, so next-token training has nothing to protect)");
+            throw new IllegalArgumentException(
+                    "train: a summary-only adapter is trained on --pairs with --ntp-steps 0 "
+                            + "(generation runs the base weights, so next-token training has nothing to protect)");
         }
         java.util.Objects.requireNonNull(distillation, "distillation (Distillation.NONE for none)");
         if (distillation.enabled() && pairs == null) {
-            throw new IllegalArgumentException("train: distillation needs --pairs (teachers rank the pairs' passages)");
+            throw new IllegalArgumentException(
+                    "train: distillation needs --pairs (teachers rank the pairs' passages)");
         }
     }
 
     /** Without distillation. */
-    public TrainConfig(Path data, Path out, int steps, int ntpSteps, int batchSize, int maxTokens, int k, int rank,
-            float alpha, List<String> targets, float lrNtp, float lrCl, float splitFraction, float dropout, long seed,
-            int checkpointEvery, boolean resume, String queryInstruction, String command, Path pairs,
-            boolean summaryOnly, int hardNegatives) {
-        this(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl, splitFraction,
-                dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly, hardNegatives,
+    public TrainConfig(
+            Path data,
+            Path out,
+            int steps,
+            int ntpSteps,
+            int batchSize,
+            int maxTokens,
+            int k,
+            int rank,
+            float alpha,
+            List<String> targets,
+            float lrNtp,
+            float lrCl,
+            float splitFraction,
+            float dropout,
+            long seed,
+            int checkpointEvery,
+            boolean resume,
+            String queryInstruction,
+            String command,
+            Path pairs,
+            boolean summaryOnly,
+            int hardNegatives) {
+        this(
+                data,
+                out,
+                steps,
+                ntpSteps,
+                batchSize,
+                maxTokens,
+                k,
+                rank,
+                alpha,
+                targets,
+                lrNtp,
+                lrCl,
+                splitFraction,
+                dropout,
+                seed,
+                checkpointEvery,
+                resume,
+                queryInstruction,
+                command,
+                pairs,
+                summaryOnly,
+                hardNegatives,
                 Distillation.NONE);
     }
 
     /** Small-CPU defaults: 200 steps, 100 NTP, batch 8, 128 tokens, k 1, rank 8, alpha 16. */
     public static TrainConfig defaults(Path data, Path out) {
-        return new TrainConfig(data, out, 200, 100, 8, 128, 1, 8, 16f,
-                List.of("wq", "wk", "wv", "wo", "w1", "w2", "w3"), 1e-4f, 1e-5f, 0.2f, 0.1f, 42L, 50, false,
-                DEFAULT_QUERY_INSTRUCTION, "gemrag train", null, false, 0);
+        return new TrainConfig(
+                data,
+                out,
+                200,
+                100,
+                8,
+                128,
+                1,
+                8,
+                16f,
+                List.of("wq", "wk", "wv", "wo", "w1", "w2", "w3"),
+                1e-4f,
+                1e-5f,
+                0.2f,
+                0.1f,
+                42L,
+                50,
+                false,
+                DEFAULT_QUERY_INSTRUCTION,
+                "gemrag train",
+                null,
+                false,
+                0);
     }
 
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
-        return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives, distillation);
+        return new TrainConfig(
+                data,
+                out,
+                steps,
+                ntpSteps,
+                batchSize,
+                maxTokens,
+                k,
+                rank,
+                alpha,
+                targets,
+                lrNtp,
+                lrCl,
+                splitFraction,
+                dropout,
+                seed,
+                checkpointEvery,
+                resume,
+                queryInstruction,
+                command,
+                pairs,
+                summaryOnly,
+                hardNegatives,
+                distillation);
     }
 
     public TrainConfig withLora(int k, int rank, float alpha, float lrNtp, float lrCl) {
-        return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives, distillation);
+        return new TrainConfig(
+                data,
+                out,
+                steps,
+                ntpSteps,
+                batchSize,
+                maxTokens,
+                k,
+                rank,
+                alpha,
+                targets,
+                lrNtp,
+                lrCl,
+                splitFraction,
+                dropout,
+                seed,
+                checkpointEvery,
+                resume,
+                queryInstruction,
+                command,
+                pairs,
+                summaryOnly,
+                hardNegatives,
+                distillation);
     }
 
     public TrainConfig withRun(long seed, int checkpointEvery, boolean resume, String command) {
-        return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives, distillation);
+        return new TrainConfig(
+                data,
+                out,
+                steps,
+                ntpSteps,
+                batchSize,
+                maxTokens,
+                k,
+                rank,
+                alpha,
+                targets,
+                lrNtp,
+                lrCl,
+                splitFraction,
+                dropout,
+                seed,
+                checkpointEvery,
+                resume,
+                queryInstruction,
+                command,
+                pairs,
+                summaryOnly,
+                hardNegatives,
+                distillation);
     }
 
     /** Query -> passage training on {@code pairs}. */
     public TrainConfig withPairs(Path pairs, boolean summaryOnly, int hardNegatives) {
-        return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives, distillation);
+        return new TrainConfig(
+                data,
+                out,
+                steps,
+                ntpSteps,
+                batchSize,
+                maxTokens,
+                k,
+                rank,
+                alpha,
+                targets,
+                lrNtp,
+                lrCl,
+                splitFraction,
+                dropout,
+                seed,
+                checkpointEvery,
+                resume,
+                queryInstruction,
+                command,
+                pairs,
+                summaryOnly,
+                hardNegatives,
+                distillation);
     }
 
     public TrainConfig withDistillation(Distillation distillation) {
-        return new TrainConfig(data, out, steps, ntpSteps, batchSize, maxTokens, k, rank, alpha, targets, lrNtp, lrCl,
-                splitFraction, dropout, seed, checkpointEvery, resume, queryInstruction, command, pairs, summaryOnly,
-                hardNegatives, distillation);
+        return new TrainConfig(
+                data,
+                out,
+                steps,
+                ntpSteps,
+                batchSize,
+                maxTokens,
+                k,
+                rank,
+                alpha,
+                targets,
+                lrNtp,
+                lrCl,
+                splitFraction,
+                dropout,
+                seed,
+                checkpointEvery,
+                resume,
+                queryInstruction,
+                command,
+                pairs,
+                summaryOnly,
+                hardNegatives,
+                distillation);
     }
 }

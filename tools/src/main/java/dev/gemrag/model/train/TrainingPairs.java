@@ -11,24 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Weakly supervised (query, passage) pairs from a JSON-lines file ({@code {"query","passage","kind",...}},
- * the layout of shared/data/pairs), minus a held-out share, in a seeded order (see {@link EpochOrder}).
+ * Weakly supervised (query, passage) pairs from a JSON-lines file ({@code
+ * {"query","passage","kind",...}}, the layout of shared/data/pairs), minus a held-out share, in a
+ * seeded order (see {@link EpochOrder}).
  *
  * <p>Held out: every pair of kind {@link #HELD_OUT_KIND} whose 1-based line number is divisible by
- * {@link #HELD_OUT_EVERY} (the QA dev set is built from exactly those lines). Held-out pairs are neither
- * trained on nor used as hard negatives.
+ * {@link #HELD_OUT_EVERY} (the QA dev set is built from exactly those lines). Held-out pairs are
+ * neither trained on nor used as hard negatives.
  */
 public final class TrainingPairs {
     public static final String HELD_OUT_KIND = "faq-qa";
     public static final int HELD_OUT_EVERY = 10;
-    public static final String HELD_OUT_RULE = "every pair of kind '" + HELD_OUT_KIND
-            + "' whose 1-based line number in the pairs file is divisible by " + HELD_OUT_EVERY
-            + " (held out for the QA dev set; not trained on, not used as a negative)";
+    public static final String HELD_OUT_RULE =
+            "every pair of kind '"
+                    + HELD_OUT_KIND
+                    + "' whose 1-based line number in the pairs file is divisible by "
+                    + HELD_OUT_EVERY
+                    + " (held out for the QA dev set; not trained on, not used as a negative)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One usable pair; {@code line} is its 1-based line number in the file. */
-    public record Pair(int line, String query, String passage, String kind) {
-    }
+    public record Pair(int line, String query, String passage, String kind) {}
 
     private final List<Pair> pairs;
     private final int heldOut;
@@ -36,7 +39,8 @@ public final class TrainingPairs {
 
     TrainingPairs(List<Pair> pairs, int heldOut, long seed) {
         if (pairs.size() < 2) {
-            throw new IllegalArgumentException("pair training needs at least 2 pairs, got " + pairs.size());
+            throw new IllegalArgumentException(
+                    "pair training needs at least 2 pairs, got " + pairs.size());
         }
         this.pairs = List.copyOf(pairs);
         this.heldOut = heldOut;
@@ -64,13 +68,20 @@ public final class TrainingPairs {
                 try {
                     n = JSON.readTree(s);
                 } catch (IOException e) {
-                    throw new IOException(file + " line " + line + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                    throw new IOException(
+                            file
+                                    + " line "
+                                    + line
+                                    + ": not JSON ("
+                                    + e.getMessage().lines().findFirst().orElse("")
+                                    + ")");
                 }
                 String q = n.path("query").asText("").strip();
                 String p = n.path("passage").asText("").strip();
                 String kind = n.path("kind").asText("");
                 if (q.isEmpty() || p.isEmpty()) {
-                    throw new IOException(file + " line " + line + ": needs non-empty \"query\" and \"passage\"");
+                    throw new IOException(
+                            file + " line " + line + ": needs non-empty \"query\" and \"passage\"");
                 }
                 if (heldOut(line, kind)) {
                     held++;

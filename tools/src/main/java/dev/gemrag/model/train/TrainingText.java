@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The training passages, tokenized once (no BOS, cut to {@code maxTextTokens}), and a seeded order:
- * epoch e visits them in the order of a shuffle seeded by {@code seed + e}, so the batch of any step
- * can be rebuilt on resume without saving RNG state.
+ * epoch e visits them in the order of a shuffle seeded by {@code seed + e}, so the batch of any
+ * step can be rebuilt on resume without saving RNG state.
  */
 public final class TrainingText {
     private final List<int[]> passages;
@@ -20,13 +20,15 @@ public final class TrainingText {
 
     public TrainingText(List<int[]> passages, long seed) {
         if (passages.size() < 2) {
-            throw new IllegalArgumentException("training needs at least 2 passages, got " + passages.size());
+            throw new IllegalArgumentException(
+                    "training needs at least 2 passages, got " + passages.size());
         }
         this.passages = passages;
         this.order = new EpochOrder(passages.size(), seed);
     }
 
-    public static TrainingText read(Path file, TextTokenizer tokenizer, int maxTextTokens, long seed) throws IOException {
+    public static TrainingText read(
+            Path file, TextTokenizer tokenizer, int maxTextTokens, long seed) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("training data not found: " + file);
         }

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Answer throughput through the batching engine (what the pipeline's answer operator sees): the same
- * prompts submitted all at once (they share the continuous decode batch) vs one after another, each
- * waiting for the previous. Aggregate tokens/s = completion tokens / wall time; greedy, stops at EOS.
+ * Answer throughput through the batching engine (what the pipeline's answer operator sees): the
+ * same prompts submitted all at once (they share the continuous decode batch) vs one after another,
+ * each waiting for the previous. Aggregate tokens/s = completion tokens / wall time; greedy, stops
+ * at EOS.
  */
 public final class ConcurrentAnswers {
     private final LanguageModel model;
@@ -23,7 +24,10 @@ public final class ConcurrentAnswers {
         this.maxTokens = maxTokens;
     }
 
-    /** Tokens/s: {@code [alone, concurrent]} over {@code prompts}, best of {@code repeats} after a warm-up. */
+    /**
+     * Tokens/s: {@code [alone, concurrent]} over {@code prompts}, best of {@code repeats} after a
+     * warm-up.
+     */
     public double[] tokensPerSecond(List<String> prompts, int repeats) {
         double bestAlone = 0;
         double bestTogether = 0;

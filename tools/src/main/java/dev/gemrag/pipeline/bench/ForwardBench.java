@@ -10,9 +10,9 @@ import dev.gemrag.model.llama.compiled.CompiledDecoder;
 
 /**
  * Our side of the runtime benchmark, measured exactly like {@code llamacpp_bench.py} measures
- * llama.cpp: prefill = one causal forward of the prompt plus the head at the last position;
- * decode = greedy arg-max, one token per row per step through the KV cache, never stopping early.
- * Each number is the best of {@code repeats} runs after one warm-up run. Runs the compiled decoder when
+ * llama.cpp: prefill = one causal forward of the prompt plus the head at the last position; decode
+ * = greedy arg-max, one token per row per step through the KV cache, never stopping early. Each
+ * number is the best of {@code repeats} runs after one warm-up run. Runs the compiled decoder when
  * given one (what the runtime serves with), else the eager forward.
  */
 public final class ForwardBench {
@@ -24,7 +24,9 @@ public final class ForwardBench {
         this(model, null, repeats);
     }
 
-    /** @param compiled null for the eager forward */
+    /**
+     * @param compiled null for the eager forward
+     */
     public ForwardBench(LlamaModel model, CompiledDecoder compiled, int repeats) {
         this.model = model;
         this.compiled = compiled;
@@ -60,7 +62,8 @@ public final class ForwardBench {
 
     /**
      * Decode tokens/s for {@code batch} rows (row s starts from the prompt rotated by s, as in the
-     * llama.cpp script), {@code steps} tokens each after the prompt. Throughput = batch * steps / time.
+     * llama.cpp script), {@code steps} tokens each after the prompt. Throughput = batch * steps /
+     * time.
      */
     public double decodeTokensPerSecond(int[] prompt, int batch, int steps) {
         int n = prompt.length;
@@ -75,24 +78,39 @@ public final class ForwardBench {
         int[] zero = new int[batch];
         double best = Double.MAX_VALUE;
         for (int r = 0; r <= repeats; r++) {
-            try (NDManager m = model.newManager(); KvCache cache = model.newCache(batch, n + steps)) {
+            try (NDManager m = model.newManager();
+                    KvCache cache = model.newCache(batch, n + steps)) {
                 long[] next;
                 try (NDManager step = m.newSubManager()) {
                     long[] pos = new long[batch * n];
                     for (int s = 0; s < batch; s++) {
                         System.arraycopy(range(0, n), 0, pos, s * n, n);
                     }
-                    next = logitsAt(step.create(ids, new Shape(batch, n)), step.create(pos, new Shape(batch, n)),
-                            AttentionMasks.causal(step, batch, n, 0, null), cache, last).argMax(-1).toLongArray();
+                    next =
+                            logitsAt(
+                                            step.create(ids, new Shape(batch, n)),
+                                            step.create(pos, new Shape(batch, n)),
+                                            AttentionMasks.causal(step, batch, n, 0, null),
+                                            cache,
+                                            last)
+                                    .argMax(-1)
+                                    .toLongArray();
                 }
                 long t0 = System.nanoTime();
                 for (int k = 0; k < steps; k++) {
                     try (NDManager step = m.newSubManager()) {
                         long[] pos = new long[batch];
                         java.util.Arrays.fill(pos, n + k);
-                        next = logitsAt(step.create(next, new Shape(batch, 1)), step.create(pos, new Shape(batch, 1)),
-                                AttentionMasks.causal(step, batch, 1, cache.length(), null), cache, zero)
-                                .argMax(-1).toLongArray();
+                        next =
+                                logitsAt(
+                                                step.create(next, new Shape(batch, 1)),
+                                                step.create(pos, new Shape(batch, 1)),
+                                                AttentionMasks.causal(
+                                                        step, batch, 1, cache.length(), null),
+                                                cache,
+                                                zero)
+                                        .argMax(-1)
+                                        .toLongArray();
                     }
                 }
                 double s = (System.nanoTime() - t0) / 1e9;

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class LlamaCppBench {
     /** The pinned version the fixtures were made with. */
     public static final String LLAMA_CPP_PYTHON = "llama-cpp-python==0.3.36";
+
     private static final String SCRIPT_RESOURCE = "/dev/gemrag/pipeline/bench/llamacpp_bench.py";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,46 +53,93 @@ public final class LlamaCppBench {
     }
 
     /**
-     * Creates the venv and installs llama-cpp-python, showing pip's progress on stderr. Builds llama.cpp
-     * from source: several minutes on 2 cores.
+     * Creates the venv and installs llama-cpp-python, showing pip's progress on stderr. Builds
+     * llama.cpp from source: several minutes on 2 cores.
      */
     public void setUp() throws IOException {
-        System.err.println("gemrag bench: llama.cpp reference not found at " + venv + "; creating it (pip builds "
-                + LLAMA_CPP_PYTHON + " from source, this takes several minutes)...");
+        System.err.println(
+                "gemrag bench: llama.cpp reference not found at "
+                        + venv
+                        + "; creating it (pip builds "
+                        + LLAMA_CPP_PYTHON
+                        + " from source, this takes several minutes)...");
         Files.createDirectories(venv.getParent());
         if (run(List.of("python3", "-m", "venv", venv.toString()), true, 600) != 0) {
-            throw new IOException("python3 -m venv " + venv + " failed (is python3-venv installed?)");
+            throw new IOException(
+                    "python3 -m venv " + venv + " failed (is python3-venv installed?)");
         }
-        int rc = run(List.of(python().toString(), "-m", "pip", "install", "--progress-bar", "on", LLAMA_CPP_PYTHON),
-                true, 3600);
+        int rc =
+                run(
+                        List.of(
+                                python().toString(),
+                                "-m",
+                                "pip",
+                                "install",
+                                "--progress-bar",
+                                "on",
+                                LLAMA_CPP_PYTHON),
+                        true,
+                        3600);
         if (rc != 0) {
-            throw new IOException("pip install " + LLAMA_CPP_PYTHON + " failed (exit " + rc + "); see the pip output above");
+            throw new IOException(
+                    "pip install "
+                            + LLAMA_CPP_PYTHON
+                            + " failed (exit "
+                            + rc
+                            + "); see the pip output above");
         }
     }
 
     /**
      * Runs the benchmark on {@code promptIds} (at least the longest prefill) and returns its JSON.
      */
-    public JsonNode run(Path gguf, int[] promptIds, int threads, int[] prefillLengths, int decodePrompt,
-            int decodeTokens, int[] batches) throws IOException {
+    public JsonNode run(
+            Path gguf,
+            int[] promptIds,
+            int threads,
+            int[] prefillLengths,
+            int decodePrompt,
+            int decodeTokens,
+            int[] batches)
+            throws IOException {
         Path dir = Files.createTempDirectory("gemrag-llamacpp-bench");
         try {
             Path script = dir.resolve("llamacpp_bench.py");
             try (InputStream in = LlamaCppBench.class.getResourceAsStream(SCRIPT_RESOURCE)) {
                 if (in == null) {
-                    throw new IOException("llamacpp_bench.py is missing from the classpath (" + SCRIPT_RESOURCE + ")");
+                    throw new IOException(
+                            "llamacpp_bench.py is missing from the classpath ("
+                                    + SCRIPT_RESOURCE
+                                    + ")");
                 }
                 Files.copy(in, script);
             }
             Path tokens = dir.resolve("tokens.json");
             JSON.writeValue(tokens.toFile(), java.util.Map.of("prompt", promptIds));
             Path out = dir.resolve("out.json");
-            List<String> cmd = new ArrayList<>(List.of(python().toString(), script.toString(),
-                    "--model", gguf.toString(), "--tokens", tokens.toString(), "--threads", Integer.toString(threads),
-                    "--prefill", join(prefillLengths), "--decode-prompt", Integer.toString(decodePrompt),
-                    "--decode-tokens", Integer.toString(decodeTokens), "--batches", join(batches)));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            List<String> cmd =
+                    new ArrayList<>(
+                            List.of(
+                                    python().toString(),
+                                    script.toString(),
+                                    "--model",
+                                    gguf.toString(),
+                                    "--tokens",
+                                    tokens.toString(),
+                                    "--threads",
+                                    Integer.toString(threads),
+                                    "--prefill",
+                                    join(prefillLengths),
+                                    "--decode-prompt",
+                                    Integer.toString(decodePrompt),
+                                    "--decode-tokens",
+                                    Integer.toString(decodeTokens),
+                                    "--batches",
+                                    join(batches)));
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd)
+                            .redirectOutput(out.toFile())
+                            .redirectError(ProcessBuilder.Redirect.INHERIT);
             int rc = waitFor(pb.start(), 1800);
             String text = Files.readString(out, StandardCharsets.UTF_8).strip();
             if (rc != 0 || text.isEmpty()) {
@@ -110,14 +158,16 @@ public final class LlamaCppBench {
         return String.join(",", Arrays.stream(values).mapToObj(Integer::toString).toList());
     }
 
-    private static int run(List<String> cmd, boolean visible, long timeoutSeconds) throws IOException {
+    private static int run(List<String> cmd, boolean visible, long timeoutSeconds)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (visible) {
             // pip/venv output goes to our stderr so the user sees the build progressing
             pb.redirectOutput(ProcessBuilder.Redirect.to(new java.io.File("/dev/stderr")))
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
         } else {
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
         }
         return waitFor(pb.start(), timeoutSeconds);
     }
@@ -126,7 +176,11 @@ public final class LlamaCppBench {
         try {
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IOException("timed out after " + timeoutSeconds + " s: " + p.info().commandLine().orElse("?"));
+                throw new IOException(
+                        "timed out after "
+                                + timeoutSeconds
+                                + " s: "
+                                + p.info().commandLine().orElse("?"));
             }
             return p.exitValue();
         } catch (InterruptedException e) {

@@ -15,14 +15,19 @@ public final class MatmulCeiling {
     private MatmulCeiling() {}
 
     /** The best GFLOP/s over the three shapes; each shape's time is its fastest single matmul. */
-    public static double bestOfModelShapes(int tokens, int hidden, int intermediate, int iterations) {
-        return Math.max(gflops(tokens, hidden, hidden, iterations),
-                Math.max(gflops(tokens, hidden, intermediate, iterations), gflops(tokens, intermediate, hidden, iterations)));
+    public static double bestOfModelShapes(
+            int tokens, int hidden, int intermediate, int iterations) {
+        return Math.max(
+                gflops(tokens, hidden, hidden, iterations),
+                Math.max(
+                        gflops(tokens, hidden, intermediate, iterations),
+                        gflops(tokens, intermediate, hidden, iterations)));
     }
 
     /**
-     * GFLOP/s of {m, k} x {k, n} in FP32, from the fastest of {@code iterations} timed matmuls after a
-     * warm-up (fastest, because other processes on a shared machine only ever slow a run down).
+     * GFLOP/s of {m, k} x {k, n} in FP32, from the fastest of {@code iterations} timed matmuls
+     * after a warm-up (fastest, because other processes on a shared machine only ever slow a run
+     * down).
      */
     public static double gflops(int m, int k, int n, int iterations) {
         long best = Long.MAX_VALUE;
@@ -34,7 +39,8 @@ public final class MatmulCeiling {
                     scope.tempAttachAll(a, b);
                     long t0 = System.nanoTime();
                     NDArray c = a.matMul(b);
-                    c.getFloat(0, 0); // CPU ops are synchronous; reading one value makes sure it ran
+                    c.getFloat(
+                            0, 0); // CPU ops are synchronous; reading one value makes sure it ran
                     long dt = System.nanoTime() - t0;
                     if (i >= 0) {
                         best = Math.min(best, dt);

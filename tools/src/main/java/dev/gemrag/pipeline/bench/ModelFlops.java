@@ -6,7 +6,8 @@ import dev.gemrag.model.LlamaConfig;
  * FLOPs of one causal prefill of T tokens, counted as the forward computes it (2 FLOPs per
  * multiply-add): the linear layers (q, k, v, o, gate, up, down) for every token, the attention
  * matmuls QK^T and AV over the full T x T score matrix (the mask is additive, so masked scores are
- * computed too), and the output head for the last position only. Norms, RoPE and softmax are left out.
+ * computed too), and the output head for the last position only. Norms, RoPE and softmax are left
+ * out.
  */
 public record ModelFlops(LlamaConfig config) {
 

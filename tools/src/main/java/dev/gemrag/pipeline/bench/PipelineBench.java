@@ -45,26 +45,39 @@ public final class PipelineBench {
         this.out = out;
     }
 
-    public record Result(double pipelineChunksPerSec, double engineChunksPerSec, long chunks, Percentiles freshnessMs,
+    public record Result(
+            double pipelineChunksPerSec,
+            double engineChunksPerSec,
+            long chunks,
+            Percentiles freshnessMs,
             Map<String, Percentiles> answerMs) {}
 
     public Result run(double ratePerSec, int freshDocs, int questions) throws Exception {
-        // 1. Kafka -> Milvus, all sample documents (the time includes the sink's flush and Milvus' visibility).
+        // 1. Kafka -> Milvus, all sample documents (the time includes the sink's flush and Milvus'
+        // visibility).
         long t0 = System.nanoTime();
         long chunks = new Demo(stack, out).ingestSamples(Duration.ofMinutes(30));
         double pipelineSecs = (System.nanoTime() - t0) / 1e9;
 
-        // 2. The engine alone on the same chunks, cut the same way, one request per document as the job sends.
+        // 2. The engine alone on the same chunks, cut the same way, one request per document as the
+        // job sends.
         double engineSecs;
         long engineChunks = 0;
         try (ModelClient m = stack.models().open()) {
-            Chunker chunker = new Chunker(m.tokenizer(), stack.config().get(CHUNK_SIZE), stack.config().get(CHUNK_OVERLAP));
+            Chunker chunker =
+                    new Chunker(
+                            m.tokenizer(),
+                            stack.config().get(CHUNK_SIZE),
+                            stack.config().get(CHUNK_OVERLAP));
             List<List<String>> perDoc = new ArrayList<>();
             for (Samples.SampleDocument d : Samples.documents()) {
                 String text = JSON.readTree(d.json()).path("text").asText();
                 List<String> texts = new ArrayList<>();
                 for (String c : chunker.split(text)) {
-                    texts.add(EmbedText.of(new Chunk("", d.id(), 0, 0, d.title(), c, new String[0], "{}")));
+                    texts.add(
+                            EmbedText.of(
+                                    new Chunk(
+                                            "", d.id(), 0, 0, d.title(), c, new String[0], "{}")));
                 }
                 perDoc.add(texts);
                 engineChunks += texts.size();
@@ -85,17 +98,23 @@ public final class PipelineBench {
         Map<String, Long> sentAt = new HashMap<>();
         long interval = (long) (1e9 / ratePerSec);
         try (KafkaProducer<String, String> producer = KafkaClients.producer(stack.config());
-             IndexStatus index = new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS))) {
+                IndexStatus index =
+                        new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS))) {
             long next = System.nanoTime();
             int sent = 0;
             long deadline = Long.MAX_VALUE;
             while (fresh.count() < freshDocs) {
                 if (sent < freshDocs && System.nanoTime() >= next) {
                     String id = "fresh-" + sent;
-                    ObjectNode doc = JSON.createObjectNode().put("id", id).put("title", "fresh " + sent)
-                            .put("text", "Revision " + sent + ". " + sampleText);
+                    ObjectNode doc =
+                            JSON.createObjectNode()
+                                    .put("id", id)
+                                    .put("title", "fresh " + sent)
+                                    .put("text", "Revision " + sent + ". " + sampleText);
                     sentAt.put(id, System.nanoTime());
-                    producer.send(new ProducerRecord<>(stack.config().get(TOPIC_DOCUMENTS), id, doc.toString()));
+                    producer.send(
+                            new ProducerRecord<>(
+                                    stack.config().get(TOPIC_DOCUMENTS), id, doc.toString()));
                     producer.flush();
                     sent++;
                     next += interval;
@@ -110,7 +129,8 @@ public final class PipelineBench {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(sentAt.size() + " fresh documents never became searchable");
+                    throw new IllegalStateException(
+                            sentAt.size() + " fresh documents never became searchable");
                 }
                 stack.checkJobAlive();
                 Thread.sleep(50);
@@ -126,13 +146,22 @@ public final class PipelineBench {
         try (QuestionClient client = new QuestionClient(stack.config())) {
             for (int i = 0; i < questions; i++) {
                 Samples.SampleQuestion q = qs.get(i % qs.size());
-                AnswerReply a = client.await(client.send("bench-" + i + "-" + System.nanoTime(), q.question(), List.of(),
-                        null, null), Duration.ofMinutes(5));
-                a.timingsMs().forEach((k, v) -> {
-                    if (answer.containsKey(k)) {
-                        answer.get(k).add(v);
-                    }
-                });
+                AnswerReply a =
+                        client.await(
+                                client.send(
+                                        "bench-" + i + "-" + System.nanoTime(),
+                                        q.question(),
+                                        List.of(),
+                                        null,
+                                        null),
+                                Duration.ofMinutes(5));
+                a.timingsMs()
+                        .forEach(
+                                (k, v) -> {
+                                    if (answer.containsKey(k)) {
+                                        answer.get(k).add(v);
+                                    }
+                                });
             }
         }
         return new Result(chunks / pipelineSecs, engineChunks / engineSecs, chunks, fresh, answer);
@@ -141,13 +170,31 @@ public final class PipelineBench {
     public static String table(Result r, double rate) {
         StringBuilder sb = new StringBuilder();
         sb.append("| measure | value |\n| --- | --- |\n");
-        sb.append(String.format("| indexing, Kafka -> Milvus (%d chunks) | %.2f chunks/s |%n", r.chunks(), r.pipelineChunksPerSec()));
-        sb.append(String.format("| engine alone, same chunks | %.2f chunks/s |%n", r.engineChunksPerSec()));
-        sb.append(String.format("| pipeline / engine | %.2f |%n", r.pipelineChunksPerSec() / r.engineChunksPerSec()));
-        sb.append(String.format("| freshness p50 / p99 at %.2f docs/s (%d docs) | %.0f / %.0f ms |%n", rate,
-                r.freshnessMs().count(), r.freshnessMs().p(50), r.freshnessMs().p(99)));
-        r.answerMs().forEach((k, p) -> sb.append(String.format("| answer %s p50 / p99 (%d questions) | %.0f / %.0f ms |%n",
-                k, p.count(), p.p(50), p.p(99))));
+        sb.append(
+                String.format(
+                        "| indexing, Kafka -> Milvus (%d chunks) | %.2f chunks/s |%n",
+                        r.chunks(), r.pipelineChunksPerSec()));
+        sb.append(
+                String.format(
+                        "| engine alone, same chunks | %.2f chunks/s |%n", r.engineChunksPerSec()));
+        sb.append(
+                String.format(
+                        "| pipeline / engine | %.2f |%n",
+                        r.pipelineChunksPerSec() / r.engineChunksPerSec()));
+        sb.append(
+                String.format(
+                        "| freshness p50 / p99 at %.2f docs/s (%d docs) | %.0f / %.0f ms |%n",
+                        rate,
+                        r.freshnessMs().count(),
+                        r.freshnessMs().p(50),
+                        r.freshnessMs().p(99)));
+        r.answerMs()
+                .forEach(
+                        (k, p) ->
+                                sb.append(
+                                        String.format(
+                                                "| answer %s p50 / p99 (%d questions) | %.0f / %.0f ms |%n",
+                                                k, p.count(), p.p(50), p.p(99))));
         return sb.toString();
     }
 }

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resident memory of this process (heap, native libtorch buffers, everything), from
- * {@code /proc/self/status}: VmRSS now and VmHWM, the peak.
+ * Resident memory of this process (heap, native libtorch buffers, everything), from {@code
+ * /proc/self/status}: VmRSS now and VmHWM, the peak.
  */
 public final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");

@@ -12,25 +12,36 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ask", mixinStandardHelpOptions = true,
-        description = "Send a question to the questions topic and print its answer (the job must run in mode query or both).")
+@Command(
+        name = "ask",
+        mixinStandardHelpOptions = true,
+        description =
+                "Send a question to the questions topic and print its answer (the job must run in mode query or both).")
 public final class AskCommand implements Callable<Integer> {
-    @Mixin
-    ConfigMixin config;
+    @Mixin ConfigMixin config;
 
     @Parameters(index = "0", paramLabel = "QUESTION", description = "The question.")
     String question;
 
-    @Option(names = {"-g", "--groups"}, split = ",", paramLabel = "GROUP", description = "Your groups (acl), comma-separated.")
+    @Option(
+            names = {"-g", "--groups"},
+            split = ",",
+            paramLabel = "GROUP",
+            description = "Your groups (acl), comma-separated.")
     List<String> groups = new ArrayList<>();
 
     @Option(names = "--top-k", description = "Chunks to retrieve (default: answer.top-k).")
     Integer topK;
 
-    @Option(names = "--max-tokens", description = "Answer length limit (default: answer.max-tokens).")
+    @Option(
+            names = "--max-tokens",
+            description = "Answer length limit (default: answer.max-tokens).")
     Integer maxTokens;
 
-    @Option(names = "--timeout", defaultValue = "180", description = "Seconds to wait for the answer (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "180",
+            description = "Seconds to wait for the answer (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     @Override

@@ -21,8 +21,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -35,53 +35,79 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = {"Runtime benchmark: gemrag (DJL) vs llama.cpp on the same model, ids and threads.",
-                "With --rss: runs N generate calls and checks that resident memory stops growing."})
+        description = {
+            "Runtime benchmark: gemrag (DJL) vs llama.cpp on the same model, ids and threads.",
+            "With --rss: runs N generate calls and checks that resident memory stops growing."
+        })
 public final class BenchCommand implements Callable<Integer> {
     private static final int[] PREFILL = {128, 512};
     private static final int[] BATCHES = {1, 8};
     private static final int DECODE_PROMPT = 32;
     private static final int DECODE_TOKENS = 64;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    ModelOption model;
+    @Mixin ModelOption model;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for both runtimes (default: available processors).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Threads for both runtimes (default: available processors).")
     Integer threads;
 
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description = "Timed runs per number, best kept (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--repeats",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Timed runs per number, best kept (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--no-llamacpp", description = "Skip the llama.cpp reference (no Python needed).")
+    @Option(
+            names = "--no-llamacpp",
+            description = "Skip the llama.cpp reference (no Python needed).")
     boolean noLlamaCpp;
 
-    @Option(names = "--llamacpp-venv", paramLabel = "DIR", description = "llama-cpp-python virtualenv (default: ~/.cache/gemrag/venv-llamacpp; created if missing).")
+    @Option(
+            names = "--llamacpp-venv",
+            paramLabel = "DIR",
+            description =
+                    "llama-cpp-python virtualenv (default: ~/.cache/gemrag/venv-llamacpp; created if missing).")
     Path venv;
 
-    @Option(names = "--rss", description = "Leak check: run --iterations generate calls and report resident memory.")
+    @Option(
+            names = "--rss",
+            description = "Leak check: run --iterations generate calls and report resident memory.")
     boolean rss;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "1000", description = "Generate calls for --rss (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--iterations",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Generate calls for --rss (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--rss-bound-mb", paramLabel = "MB", defaultValue = "64",
-            description = "Allowed RSS growth from the end of warm-up (first 10%% of calls) to the end, for --rss (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rss-bound-mb",
+            paramLabel = "MB",
+            defaultValue = "64",
+            description =
+                    "Allowed RSS growth from the end of warm-up (first 10%% of calls) to the end, for --rss (default: ${DEFAULT-VALUE}).")
     double rssBoundMb;
 
     @Override
     public Integer call() throws IOException {
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads <= 0) {
-            throw new ParameterException(spec.commandLine(), "--threads must be positive, got " + nThreads);
+            throw new ParameterException(
+                    spec.commandLine(), "--threads must be positive, got " + nThreads);
         }
         if (repeats <= 0) {
-            throw new ParameterException(spec.commandLine(), "--repeats must be positive, got " + repeats);
+            throw new ParameterException(
+                    spec.commandLine(), "--repeats must be positive, got " + repeats);
         }
         if (rss && iterations < 10) {
-            throw new ParameterException(spec.commandLine(), "--iterations must be at least 10, got " + iterations);
+            throw new ParameterException(
+                    spec.commandLine(), "--iterations must be at least 10, got " + iterations);
         }
         TorchRuntime.configureThreads(nThreads);
         try (RuntimeSession session = RuntimeSession.openBase(model.value())) {
@@ -96,17 +122,27 @@ public final class BenchCommand implements Callable<Integer> {
 
         JsonNode ref = null;
         if (!noLlamaCpp) {
-            LlamaCppBench llama = new LlamaCppBench(venv == null ? LlamaCppBench.defaultVenv() : venv);
+            LlamaCppBench llama =
+                    new LlamaCppBench(venv == null ? LlamaCppBench.defaultVenv() : venv);
             if (!llama.isReady()) {
                 llama.setUp();
             }
             System.err.println("gemrag bench: llama.cpp side...");
-            ref = llama.run(session.modelPath(), prompt, nThreads, PREFILL, DECODE_PROMPT, DECODE_TOKENS, BATCHES);
+            ref =
+                    llama.run(
+                            session.modelPath(),
+                            prompt,
+                            nThreads,
+                            PREFILL,
+                            DECODE_PROMPT,
+                            DECODE_TOKENS,
+                            BATCHES);
         }
 
         System.err.println("gemrag bench: gemrag side...");
         ForwardBench ours = new ForwardBench(session.llama(), session.compiled(), repeats);
-        String path = session.compiled() == null ? "eager" : "compiled " + session.compiled().format();
+        String path =
+                session.compiled() == null ? "eager" : "compiled " + session.compiled().format();
         double[] prefill = new double[PREFILL.length];
         for (int i = 0; i < PREFILL.length; i++) {
             prefill[i] = ours.prefillTokensPerSecond(java.util.Arrays.copyOf(prompt, PREFILL[i]));
@@ -117,49 +153,99 @@ public final class BenchCommand implements Callable<Integer> {
             decode[i] = ours.decodeTokensPerSecond(decodePrompt, BATCHES[i], DECODE_TOKENS);
         }
         ModelFlops flops = new ModelFlops(session.config());
-        double ceiling = MatmulCeiling.bestOfModelShapes(longest, session.config().hiddenSize(),
-                session.config().intermediateSize(), 50);
+        double ceiling =
+                MatmulCeiling.bestOfModelShapes(
+                        longest,
+                        session.config().hiddenSize(),
+                        session.config().intermediateSize(),
+                        50);
         double peak = ProcessMemory.peakRssMib();
         System.err.println("gemrag bench: answers through the batching engine...");
-        double[] answers = new ConcurrentAnswers(session.languageModel(), DECODE_TOKENS)
-                .tokensPerSecond(questionPrompts(session), repeats);
+        double[] answers =
+                new ConcurrentAnswers(session.languageModel(), DECODE_TOKENS)
+                        .tokensPerSecond(questionPrompts(session), repeats);
 
-        out.printf(Locale.ROOT, "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
-                        + " load average at the end %s, OMP_WAIT_POLICY=%s (both sides)%n", session.modelPath().getFileName(),
-                nThreads, repeats, Runtime.getRuntime().availableProcessors(), ProcessMemory.loadAverage(),
+        out.printf(
+                Locale.ROOT,
+                "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
+                        + " load average at the end %s, OMP_WAIT_POLICY=%s (both sides)%n",
+                session.modelPath().getFileName(),
+                nThreads,
+                repeats,
+                Runtime.getRuntime().availableProcessors(),
+                ProcessMemory.loadAverage(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
-        out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "metric", "gemrag " + path, "llama.cpp", "ours/ref");
+        out.printf(
+                Locale.ROOT,
+                "%-34s %14s %14s %10s%n",
+                "metric",
+                "gemrag " + path,
+                "llama.cpp",
+                "ours/ref");
         for (int i = 0; i < PREFILL.length; i++) {
-            row(out, "prefill " + PREFILL[i] + " tokens, tok/s", prefill[i], num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
+            row(
+                    out,
+                    "prefill " + PREFILL[i] + " tokens, tok/s",
+                    prefill[i],
+                    num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
         }
         for (int i = 0; i < BATCHES.length; i++) {
-            row(out, "decode batch " + BATCHES[i] + ", tok/s", decode[i], num(ref, "decode_b" + BATCHES[i] + "_tok_s"));
+            row(
+                    out,
+                    "decode batch " + BATCHES[i] + ", tok/s",
+                    decode[i],
+                    num(ref, "decode_b" + BATCHES[i] + "_tok_s"));
         }
         row(out, "peak RSS (VmHWM), MiB", peak, num(ref, "peak_rss_mb"));
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "answers 1 at a time, tok/s (ours)", answers[0]);
-        out.printf(Locale.ROOT, "%-34s %14.1f %14s %9.2fx%n", QUESTIONS.size() + " answers at once, tok/s (ours)",
-                answers[1], "", answers[1] / answers[0]);
+        out.printf(
+                Locale.ROOT,
+                "%-34s %14.1f %14s %9.2fx%n",
+                QUESTIONS.size() + " answers at once, tok/s (ours)",
+                answers[1],
+                "",
+                answers[1] / answers[0]);
         double gflops = flops.prefill(longest) * prefill[PREFILL.length - 1] / longest / 1e9;
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "prefill " + longest + " GFLOP/s (ours)", gflops);
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "FP32 matmul ceiling, GFLOP/s", ceiling);
         out.printf(Locale.ROOT, "%-34s %13.0f%%%n", "prefill / ceiling", 100 * gflops / ceiling);
-        out.printf(Locale.ROOT, "FLOPs: 2 x %.1fM linear-layer weights per token + attention QK^T and AV over the full"
+        out.printf(
+                Locale.ROOT,
+                "FLOPs: 2 x %.1fM linear-layer weights per token + attention QK^T and AV over the full"
                         + " %dx%d scores (4 x T^2 x %d x layers) + the head at the last position; norms/RoPE/softmax not"
                         + " counted. Ceiling: the fastest DJL FP32 matmul of the model's prefill shapes (%dx%d @ %dx%d and"
                         + " the other projections' shapes), measured in this run.%n",
-                flops.linearParams() / 1e6, longest, longest, session.config().numHeads() * session.config().headDim(),
-                longest, session.config().hiddenSize(), session.config().hiddenSize(), session.config().intermediateSize());
-        out.printf(Locale.ROOT, "Decode: %d-token prompt, %d greedy tokens per row, no early stop; llama.cpp batch 8 ="
-                + " 8 sequences in one llama_decode per step.%n", DECODE_PROMPT, DECODE_TOKENS);
-        out.printf(Locale.ROOT, "Answers: %d chat questions, greedy, at most %d tokens, stop at EOS, through the"
-                + " BatchingEngine (continuous batching); 'at once' = all submitted together, last x = at once / one at"
-                + " a time.%n", QUESTIONS.size(), DECODE_TOKENS);
+                flops.linearParams() / 1e6,
+                longest,
+                longest,
+                session.config().numHeads() * session.config().headDim(),
+                longest,
+                session.config().hiddenSize(),
+                session.config().hiddenSize(),
+                session.config().intermediateSize());
+        out.printf(
+                Locale.ROOT,
+                "Decode: %d-token prompt, %d greedy tokens per row, no early stop; llama.cpp batch 8 ="
+                        + " 8 sequences in one llama_decode per step.%n",
+                DECODE_PROMPT,
+                DECODE_TOKENS);
+        out.printf(
+                Locale.ROOT,
+                "Answers: %d chat questions, greedy, at most %d tokens, stop at EOS, through the"
+                        + " BatchingEngine (continuous batching); 'at once' = all submitted together, last x = at once / one at"
+                        + " a time.%n",
+                QUESTIONS.size(),
+                DECODE_TOKENS);
         if (ref == null) {
             out.println("llama.cpp: skipped (--no-llamacpp)");
         } else {
             for (int b : BATCHES) {
                 if (ref.hasNonNull("decode_b" + b + "_error")) {
-                    out.println("llama.cpp decode batch " + b + " failed: " + ref.get("decode_b" + b + "_error").asText());
+                    out.println(
+                            "llama.cpp decode batch "
+                                    + b
+                                    + " failed: "
+                                    + ref.get("decode_b" + b + "_error").asText());
                 }
             }
         }
@@ -169,7 +255,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int rssCheck(RuntimeSession session) {
         PrintWriter out = spec.commandLine().getOut();
-        String prompt = session.chatPrompt(List.of(ChatMessage.user("Name one colour of the sky.")));
+        String prompt =
+                session.chatPrompt(List.of(ChatMessage.user("Name one colour of the sky.")));
         GenerationParams params = new GenerationParams(8, 0.7f, 0.9f, 1L);
         int warmup = Math.max(1, iterations / 10);
         int every = Math.max(1, iterations / 10);
@@ -179,8 +266,10 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%10s %10s %10s%n", "calls", "RSS MiB", "s");
         for (int i = 1; i <= iterations; i++) {
             // a new seed per call, so calls sample different replies of different lengths
-            session.generate(List.of(prompt), new GenerationParams(params.maxTokens(), params.temperature(),
-                    params.topP(), i));
+            session.generate(
+                    List.of(prompt),
+                    new GenerationParams(
+                            params.maxTokens(), params.temperature(), params.topP(), i));
             double now = ProcessMemory.rssMib();
             if (i == warmup) {
                 base = now;
@@ -189,39 +278,75 @@ public final class BenchCommand implements Callable<Integer> {
                 max = Math.max(max, now);
             }
             if (i % every == 0 || i == warmup) {
-                out.printf(Locale.ROOT, "%10d %10.1f %10.1f%n", i, now, (System.nanoTime() - t0) / 1e9);
+                out.printf(
+                        Locale.ROOT,
+                        "%10d %10.1f %10.1f%n",
+                        i,
+                        now,
+                        (System.nanoTime() - t0) / 1e9);
                 out.flush();
             }
         }
         double growth = max - base;
         boolean ok = growth <= rssBoundMb;
-        out.printf(Locale.ROOT, "RSS after warm-up (%d calls) %.1f MiB, max after %.1f MiB, growth %.1f MiB, bound %.1f MiB:"
-                + " %s%n", warmup, base, max, growth, rssBoundMb, ok ? "OK" : "EXCEEDED");
+        out.printf(
+                Locale.ROOT,
+                "RSS after warm-up (%d calls) %.1f MiB, max after %.1f MiB, growth %.1f MiB, bound %.1f MiB:"
+                        + " %s%n",
+                warmup,
+                base,
+                max,
+                growth,
+                rssBoundMb,
+                ok ? "OK" : "EXCEEDED");
         out.flush();
         if (!ok) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "resident memory grew %.1f MiB over %d generate calls (bound %.1f MiB): native memory leak?",
-                    growth, iterations - warmup, rssBoundMb));
+            throw new IllegalStateException(
+                    String.format(
+                            Locale.ROOT,
+                            "resident memory grew %.1f MiB over %d generate calls (bound %.1f MiB): native memory leak?",
+                            growth,
+                            iterations - warmup,
+                            rssBoundMb));
         }
         return 0;
     }
 
-    /** Short questions of the kind the pipeline answers (no retrieval context: this measures the model). */
-    private static final List<String> QUESTIONS = List.of("How do I remove empty directories?",
-            "What does the sticky bit do?", "How can I list open files of a process?",
-            "How do I change the owner of a file?", "What is a symbolic link?", "How do I compress a folder?",
-            "How can I see disk usage per directory?", "How do I schedule a job to run every night?");
+    /**
+     * Short questions of the kind the pipeline answers (no retrieval context: this measures the
+     * model).
+     */
+    private static final List<String> QUESTIONS =
+            List.of(
+                    "How do I remove empty directories?",
+                    "What does the sticky bit do?",
+                    "How can I list open files of a process?",
+                    "How do I change the owner of a file?",
+                    "What is a symbolic link?",
+                    "How do I compress a folder?",
+                    "How can I see disk usage per directory?",
+                    "How do I schedule a job to run every night?");
 
     private static List<String> questionPrompts(RuntimeSession session) {
-        return QUESTIONS.stream().map(q -> session.chatPrompt(List.of(ChatMessage.user(q)))).toList();
+        return QUESTIONS.stream()
+                .map(q -> session.chatPrompt(List.of(ChatMessage.user(q))))
+                .toList();
     }
 
-    /** Our tokens of the shipped bench prose, repeated up to {@code length}; both runtimes get these ids. */
+    /**
+     * Our tokens of the shipped bench prose, repeated up to {@code length}; both runtimes get these
+     * ids.
+     */
     private static int[] benchPrompt(RuntimeSession session, int length) {
         String text;
-        try (InputStream in = BenchCommand.class.getResourceAsStream("/dev/gemrag/pipeline/bench/bench-prose.txt")) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.startsWith("#") && !l.isBlank()).collect(Collectors.joining("\n"));
+        try (InputStream in =
+                BenchCommand.class.getResourceAsStream(
+                        "/dev/gemrag/pipeline/bench/bench-prose.txt")) {
+            text =
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .lines()
+                            .filter(l -> !l.startsWith("#") && !l.isBlank())
+                            .collect(Collectors.joining("\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -238,7 +363,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static void row(PrintWriter out, String name, double ours, double ref) {
-        out.printf(Locale.ROOT, "%-34s %14.1f %14s %10s%n", name, ours,
+        out.printf(
+                Locale.ROOT,
+                "%-34s %14.1f %14s %10s%n",
+                name,
+                ours,
                 Double.isNaN(ref) ? "n/a" : String.format(Locale.ROOT, "%.1f", ref),
                 Double.isNaN(ref) ? "n/a" : String.format(Locale.ROOT, "%.2f", ours / ref));
     }

@@ -12,21 +12,38 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code gemrag bench-sink}: Milvus sink throughput (rows/s) at several batch sizes, as a table. */
-@Command(name = "bench-sink", mixinStandardHelpOptions = true,
-        description = "Measure Milvus sink throughput (rows/s) at batch sizes 1/100/1000 against Milvus Lite "
-                + "(started here) or --uri.")
+/**
+ * {@code gemrag bench-sink}: Milvus sink throughput (rows/s) at several batch sizes, as a table.
+ */
+@Command(
+        name = "bench-sink",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure Milvus sink throughput (rows/s) at batch sizes 1/100/1000 against Milvus Lite "
+                        + "(started here) or --uri.")
 public final class BenchSinkCommand implements Callable<Integer> {
-    @Option(names = "--uri", description = "Milvus to measure; default: a Milvus Lite started for the run.")
+    @Option(
+            names = "--uri",
+            description = "Milvus to measure; default: a Milvus Lite started for the run.")
     String uri;
 
-    @Option(names = "--batches", split = ",", defaultValue = "1,100,1000", description = "Batch sizes (rows).")
+    @Option(
+            names = "--batches",
+            split = ",",
+            defaultValue = "1,100,1000",
+            description = "Batch sizes (rows).")
     List<Integer> batches;
 
-    @Option(names = "--rows", defaultValue = "5000", description = "Rows per measurement (batch 1 uses a tenth).")
+    @Option(
+            names = "--rows",
+            defaultValue = "5000",
+            description = "Rows per measurement (batch 1 uses a tenth).")
     int rows;
 
-    @Option(names = "--dim", defaultValue = "576", description = "Vector dimension (576 = SmolLM2-135M).")
+    @Option(
+            names = "--dim",
+            defaultValue = "576",
+            description = "Vector dimension (576 = SmolLM2-135M).")
     int dim;
 
     @Option(names = "--chunks-per-doc", defaultValue = "5", description = "Chunks per document.")
@@ -57,15 +74,27 @@ public final class BenchSinkCommand implements Callable<Integer> {
         return results;
     }
 
-    /** Pairs: reference (client upsert only) then the sink, per batch size; ratio = sink / reference. */
+    /**
+     * Pairs: reference (client upsert only) then the sink, per batch size; ratio = sink /
+     * reference.
+     */
     private void print(List<Result> results, String target) {
-        System.out.printf("Milvus sink throughput, %s, dim %d, %d chunks/doc%n", target, dim, chunksPerDoc);
-        System.out.printf("%-36s %7s %7s %9s %10s %11s%n", "mode", "batch", "rows", "seconds", "rows/s", "vs upsert");
+        System.out.printf(
+                "Milvus sink throughput, %s, dim %d, %d chunks/doc%n", target, dim, chunksPerDoc);
+        System.out.printf(
+                "%-36s %7s %7s %9s %10s %11s%n",
+                "mode", "batch", "rows", "seconds", "rows/s", "vs upsert");
         for (int i = 0; i + 1 < results.size(); i += 2) {
             Result ref = results.get(i);
             for (Result r : List.of(ref, results.get(i + 1))) {
-                System.out.printf("%-36s %7d %7d %9.2f %10.0f %10.2fx%n", r.mode(), r.batchRows(), r.rows(),
-                        r.seconds(), r.rowsPerSecond(), r.rowsPerSecond() / ref.rowsPerSecond());
+                System.out.printf(
+                        "%-36s %7d %7d %9.2f %10.0f %10.2fx%n",
+                        r.mode(),
+                        r.batchRows(),
+                        r.rows(),
+                        r.seconds(),
+                        r.rowsPerSecond(),
+                        r.rowsPerSecond() / ref.rowsPerSecond());
             }
         }
     }

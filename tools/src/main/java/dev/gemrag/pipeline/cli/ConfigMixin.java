@@ -6,13 +6,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** --config FILE and --set key=value, shared by the commands that talk to Kafka, Milvus or the model. */
+/**
+ * --config FILE and --set key=value, shared by the commands that talk to Kafka, Milvus or the
+ * model.
+ */
 public final class ConfigMixin {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "YAML configuration (keys in README 'Configuration'); GEMRAG_* environment variables override it.")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description =
+                    "YAML configuration (keys in README 'Configuration'); GEMRAG_* environment variables override it.")
     Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one configuration key (repeatable).")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Override one configuration key (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     public GemragConfig load() {

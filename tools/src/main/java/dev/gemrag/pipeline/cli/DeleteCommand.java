@@ -12,11 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "delete", mixinStandardHelpOptions = true,
-        description = "Delete documents: sends a tombstone (key = id, null value) per id to the documents topic.")
+@Command(
+        name = "delete",
+        mixinStandardHelpOptions = true,
+        description =
+                "Delete documents: sends a tombstone (key = id, null value) per id to the documents topic.")
 public final class DeleteCommand implements Callable<Integer> {
-    @Mixin
-    ConfigMixin config;
+    @Mixin ConfigMixin config;
 
     @Parameters(arity = "1..*", paramLabel = "ID", description = "Document ids.")
     List<String> ids;

@@ -17,17 +17,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Everything in one process, no Docker: in-process Kafka, Milvus Lite, the default model and the job",
-                "on a Flink MiniCluster; indexes the sample man pages and answers the sample questions."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Everything in one process, no Docker: in-process Kafka, Milvus Lite, the default model and the job",
+            "on a Flink MiniCluster; indexes the sample man pages and answers the sample questions."
+        })
 public final class DemoCommand implements Callable<Integer> {
-    @Mixin
-    ConfigMixin config;
+    @Mixin ConfigMixin config;
 
-    @Option(names = "--keep-running", description = "Stay up after the samples so you can use 'gemrag ask' (Ctrl-C stops).")
+    @Option(
+            names = "--keep-running",
+            description = "Stay up after the samples so you can use 'gemrag ask' (Ctrl-C stops).")
     boolean keepRunning;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Demo state (Milvus data, demo.yaml). Default: ~/.cache/gemrag/demo")
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description = "Demo state (Milvus data, demo.yaml). Default: ~/.cache/gemrag/demo")
     Path workDir = Path.of(System.getProperty("user.home"), ".cache", "gemrag", "demo");
 
     @Override
@@ -35,7 +43,8 @@ public final class DemoCommand implements Callable<Integer> {
         // The samples carry no acl: let every question read them (a deployment chooses for itself).
         GemragConfig c = demoDefaults(config.load());
         Files.createDirectories(workDir);
-        deleteTree(workDir.resolve("milvus")); // a clean index each run; model and tools stay cached
+        deleteTree(
+                workDir.resolve("milvus")); // a clean index each run; model and tools stay cached
         System.out.println("gemrag demo: starting the stack");
         long t0 = System.nanoTime();
         EmbeddedStack stack = EmbeddedStack.start(workDir, c, s -> System.out.println("  " + s));
@@ -47,14 +56,18 @@ public final class DemoCommand implements Callable<Integer> {
             if (keepRunning) {
                 Path yaml = writeClientConfig(stack);
                 System.out.println("Still running. In another terminal:");
-                System.out.println("  ./gemrag ask -c " + yaml + " \"How do I remove empty directories?\"");
+                System.out.println(
+                        "  ./gemrag ask -c " + yaml + " \"How do I remove empty directories?\"");
                 System.out.println("  ./gemrag ingest -c " + yaml + " README.md");
                 System.out.println("Ctrl-C stops everything.");
                 CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stack.close();
-                    stop.countDown();
-                }));
+                Runtime.getRuntime()
+                        .addShutdownHook(
+                                new Thread(
+                                        () -> {
+                                            stack.close();
+                                            stop.countDown();
+                                        }));
                 stop.await();
                 return 0;
             }
@@ -79,7 +92,10 @@ public final class DemoCommand implements Callable<Integer> {
             out = out.with(ANSWER_CONTEXT_TOKENS.key(), "512");
         }
         if (!set.containsKey(ANSWER_TIMEOUT.key())) {
-            out = out.with(ANSWER_TIMEOUT.key(), "10 min"); // a busy 2-core machine is slow; a late answer beats none
+            out =
+                    out.with(
+                            ANSWER_TIMEOUT.key(),
+                            "10 min"); // a busy 2-core machine is slow; a late answer beats none
         }
         if (!set.containsKey(CHECKPOINT_INTERVAL.key())) {
             out = out.with(CHECKPOINT_INTERVAL.key(), "5 s");
@@ -89,9 +105,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Path writeClientConfig(EmbeddedStack stack) throws IOException {
         Path yaml = workDir.resolve("demo.yaml");
-        Files.writeString(yaml, "# written by 'gemrag demo --keep-running': endpoints of the running demo\n"
-                + "kafka.bootstrap-servers: " + stack.kafkaBootstrap() + "\n"
-                + "milvus.uri: " + stack.milvusUri() + "\n");
+        Files.writeString(
+                yaml,
+                "# written by 'gemrag demo --keep-running': endpoints of the running demo\n"
+                        + "kafka.bootstrap-servers: "
+                        + stack.kafkaBootstrap()
+                        + "\n"
+                        + "milvus.uri: "
+                        + stack.milvusUri()
+                        + "\n");
         return yaml;
     }
 

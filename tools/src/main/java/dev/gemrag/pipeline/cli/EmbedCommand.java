@@ -17,35 +17,49 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gemrag embed}: one JSON line per text with its embedding. */
-@Command(name = "embed", mixinStandardHelpOptions = true,
-        description = "Embed texts (arguments, or stdin lines) with the GEM model; prints one JSON line per text.")
+@Command(
+        name = "embed",
+        mixinStandardHelpOptions = true,
+        description =
+                "Embed texts (arguments, or stdin lines) with the GEM model; prints one JSON line per text.")
 public final class EmbedCommand implements Callable<Integer> {
-    @Mixin
-    ModelOption model;
+    @Mixin ModelOption model;
 
-    @Mixin
-    AdapterOption adapter;
+    @Mixin AdapterOption adapter;
 
-    @Option(names = "--role", defaultValue = "document", description = "query or document (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--role",
+            defaultValue = "document",
+            description = "query or document (default: ${DEFAULT-VALUE})")
     String role;
 
-    @Option(names = "--batch", defaultValue = "16", description = "texts per forward pass (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            defaultValue = "16",
+            description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "texts to embed; none: read lines from stdin")
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "TEXT",
+            description = "texts to embed; none: read lines from stdin")
     List<String> texts = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        EmbedRole r = switch (role.toLowerCase(java.util.Locale.ROOT)) {
-            case "query" -> EmbedRole.QUERY;
-            case "document", "doc" -> EmbedRole.DOCUMENT;
-            default -> throw new IllegalArgumentException("--role must be query or document, got '" + role + "'");
-        };
+        EmbedRole r =
+                switch (role.toLowerCase(java.util.Locale.ROOT)) {
+                    case "query" -> EmbedRole.QUERY;
+                    case "document", "doc" -> EmbedRole.DOCUMENT;
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "--role must be query or document, got '" + role + "'");
+                };
         List<String> input = texts;
         if (input.isEmpty()) {
             input = new ArrayList<>();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
                 if (!line.isBlank()) {
@@ -71,8 +85,12 @@ public final class EmbedCommand implements Callable<Integer> {
                 }
             }
             if (m.truncatedInputs() > 0) {
-                System.err.println("gemrag: " + m.truncatedInputs() + " input(s) were truncated to "
-                        + m.embeddingSettings().maxTokens() + " tokens");
+                System.err.println(
+                        "gemrag: "
+                                + m.truncatedInputs()
+                                + " input(s) were truncated to "
+                                + m.embeddingSettings().maxTokens()
+                                + " tokens");
             }
         }
         return 0;

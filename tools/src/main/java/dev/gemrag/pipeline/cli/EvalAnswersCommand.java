@@ -3,9 +3,6 @@ package dev.gemrag.pipeline.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gemrag.model.eval.BeirDataset;
-import dev.gemrag.pipeline.eval.AnswerEvalRow;
-import dev.gemrag.pipeline.eval.AnswerEvalSet;
-import dev.gemrag.pipeline.eval.AnswerMetrics;
 import dev.gemrag.pipeline.client.AnswerReply;
 import dev.gemrag.pipeline.client.QuestionClient;
 import dev.gemrag.pipeline.config.GemragConfig;
@@ -13,6 +10,9 @@ import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.pipeline.demo.Demo;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
 import dev.gemrag.pipeline.demo.IndexStatus;
+import dev.gemrag.pipeline.eval.AnswerEvalRow;
+import dev.gemrag.pipeline.eval.AnswerEvalSet;
+import dev.gemrag.pipeline.eval.AnswerMetrics;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,39 +27,63 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gemrag eval-answers --data DIR}: the product's answer path measured on a BEIR set with gold answers.
- * Starts the embedded stack (as the demo does), indexes the corpus through the documents topic and the job's
- * Milvus sink, asks every question on the questions topic and reads the answer record, then prints one table
- * row per variant.
+ * {@code gemrag eval-answers --data DIR}: the product's answer path measured on a BEIR set with
+ * gold answers. Starts the embedded stack (as the demo does), indexes the corpus through the
+ * documents topic and the job's Milvus sink, asks every question on the questions topic and reads
+ * the answer record, then prints one table row per variant.
  */
-@Command(name = "eval-answers", mixinStandardHelpOptions = true,
-        description = {"Answer quality on a BEIR set plus answers.jsonl: loop rate, gold source cited, token F1, ROUGE-L,",
-                "don't-know rate, mean answer length, latency p50/p99 of embed, search and generate.",
-                "Runs the demo's local stack (Kafka, Milvus Lite, Flink MiniCluster) with the demo's settings."})
+@Command(
+        name = "eval-answers",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Answer quality on a BEIR set plus answers.jsonl: loop rate, gold source cited, token F1, ROUGE-L,",
+            "don't-know rate, mean answer length, latency p50/p99 of embed, search and generate.",
+            "Runs the demo's local stack (Kafka, Milvus Lite, Flink MiniCluster) with the demo's settings."
+        })
 public final class EvalAnswersCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Mixin
-    ConfigMixin config;
+    @Mixin ConfigMixin config;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "BEIR directory with answers.jsonl, e.g. data/samples-dev")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "BEIR directory with answers.jsonl, e.g. data/samples-dev")
     Path data;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", description = "Milvus data. Default: ~/.cache/gemrag/eval-answers")
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            description = "Milvus data. Default: ~/.cache/gemrag/eval-answers")
     Path workDir = Path.of(System.getProperty("user.home"), ".cache", "gemrag", "eval-answers");
 
-    @Option(names = "--reuse-index", description = "Keep the index in --work-dir when it already holds every document of the set.")
+    @Option(
+            names = "--reuse-index",
+            description =
+                    "Keep the index in --work-dir when it already holds every document of the set.")
     boolean reuseIndex;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Ask only the first N questions (0 = all).")
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Ask only the first N questions (0 = all).")
     int limit;
 
-    @Option(names = "--variant", paramLabel = "NAME:field=v,...",
-            description = {"A row with per-question sampling overrides (questions-topic fields, e.g. "
-                    + "'rep1.3:repetition_penalty=1.3,dry_multiplier=0'); repeatable. Without it: one row 'configured'."})
+    @Option(
+            names = "--variant",
+            paramLabel = "NAME:field=v,...",
+            description = {
+                "A row with per-question sampling overrides (questions-topic fields, e.g. "
+                        + "'rep1.3:repetition_penalty=1.3,dry_multiplier=0'); repeatable. Without it: one row 'configured'."
+            })
     List<String> variants = new ArrayList<>();
 
-    @Option(names = "--answers-out", paramLabel = "FILE", description = "Also write every answer (JSON lines) here.")
+    @Option(
+            names = "--answers-out",
+            paramLabel = "FILE",
+            description = "Also write every answer (JSON lines) here.")
     Path answersOut;
 
     @Override
@@ -75,35 +99,68 @@ public final class EvalAnswersCommand implements Callable<Integer> {
         if (limit > 0 && limit < queries.size()) {
             queries = queries.subList(0, limit);
         }
-        System.err.printf("eval-answers on %s: %d documents, %d questions, %d row(s)%n", data, set.beir().corpus().size(),
-                queries.size(), rows.size());
+        System.err.printf(
+                "eval-answers on %s: %d documents, %d questions, %d row(s)%n",
+                data, set.beir().corpus().size(), queries.size(), rows.size());
         StringBuilder table = new StringBuilder(AnswerEvalRow.header());
         Map<String, String> titles = new java.util.HashMap<>();
         set.beir().corpus().forEach(d -> titles.put(d.id(), d.title()));
-        try (EmbeddedStack stack = EmbeddedStack.start(workDir, c, s -> System.err.println("  " + s));
-             BufferedWriter out = answersOut == null ? null : Files.newBufferedWriter(answersOut)) {
+        try (EmbeddedStack stack =
+                        EmbeddedStack.start(workDir, c, s -> System.err.println("  " + s));
+                BufferedWriter out =
+                        answersOut == null ? null : Files.newBufferedWriter(answersOut)) {
             index(stack, set);
             try (QuestionClient client = new QuestionClient(stack.config())) {
                 for (Map.Entry<String, Map<String, String>> variant : rows.entrySet()) {
                     AnswerEvalRow row = new AnswerEvalRow(variant.getKey());
                     for (BeirDataset.Query q : queries) {
-                        String id = client.send(q.id() + "-" + System.nanoTime(), q.text(), List.of(), null, null,
-                                variant.getValue());
+                        String id =
+                                client.send(
+                                        q.id() + "-" + System.nanoTime(),
+                                        q.text(),
+                                        List.of(),
+                                        null,
+                                        null,
+                                        variant.getValue());
                         AnswerReply a = client.await(id, Duration.ofMinutes(11));
                         Map<String, Integer> relevant = set.beir().qrels().get(q.id());
                         boolean gold = a.citedDocs().stream().anyMatch(relevant::containsKey);
-                        boolean first = !a.sourceDocs().isEmpty() && relevant.containsKey(a.sourceDocs().get(0));
-                        boolean names = relevant.keySet().stream().anyMatch(d -> AnswerMetrics.names(a.answer(), titles.get(d)));
-                        row.add(a.answer(), a.answered(), gold, first, names, set.goldAnswers().get(q.id()),
-                                a.timingsMs().getOrDefault("embed", 0L), a.timingsMs().getOrDefault("search", 0L),
-                                a.timingsMs().getOrDefault("rerank", 0L), a.timingsMs().getOrDefault("generate", 0L));
-                        System.err.printf("  [%s] %s -> %s %s%n", variant.getKey(), q.id(), a.answer().replace('\n', ' '),
+                        boolean first =
+                                !a.sourceDocs().isEmpty()
+                                        && relevant.containsKey(a.sourceDocs().get(0));
+                        boolean names =
+                                relevant.keySet().stream()
+                                        .anyMatch(
+                                                d ->
+                                                        AnswerMetrics.names(
+                                                                a.answer(), titles.get(d)));
+                        row.add(
+                                a.answer(),
+                                a.answered(),
+                                gold,
+                                first,
+                                names,
+                                set.goldAnswers().get(q.id()),
+                                a.timingsMs().getOrDefault("embed", 0L),
+                                a.timingsMs().getOrDefault("search", 0L),
+                                a.timingsMs().getOrDefault("rerank", 0L),
+                                a.timingsMs().getOrDefault("generate", 0L));
+                        System.err.printf(
+                                "  [%s] %s -> %s %s%n",
+                                variant.getKey(),
+                                q.id(),
+                                a.answer().replace('\n', ' '),
                                 a.citedDocs());
                         if (out != null) {
                             ObjectNode o = JSON.createObjectNode();
-                            o.put("variant", variant.getKey()).put("query_id", q.id()).put("question", q.text())
-                                    .put("answer", a.answer()).put("answered", a.answered()).put("gold_cited", gold)
-                                    .put("gold_first", first).put("names_gold", names);
+                            o.put("variant", variant.getKey())
+                                    .put("query_id", q.id())
+                                    .put("question", q.text())
+                                    .put("answer", a.answer())
+                                    .put("answered", a.answered())
+                                    .put("gold_cited", gold)
+                                    .put("gold_first", first)
+                                    .put("names_gold", names);
                             a.timingsMs().forEach(o.putObject("timings_ms")::put);
                             a.citedDocs().forEach(o.putArray("cited")::add);
                             a.sources().forEach(src -> o.withArray("sources").add(src.chunkId()));
@@ -117,15 +174,26 @@ public final class EvalAnswersCommand implements Callable<Integer> {
         }
         System.out.print(table);
         double[] load = loadAverage();
-        System.out.printf("(%s, load average %.1f at the end, max-tokens %d, %s)%n", data.getFileName(), load[0],
-                c.get(GemragOptions.ANSWER_MAX_TOKENS), java.time.Instant.now().toString().substring(0, 16) + " UTC");
+        System.out.printf(
+                "(%s, load average %.1f at the end, max-tokens %d, %s)%n",
+                data.getFileName(),
+                load[0],
+                c.get(GemragOptions.ANSWER_MAX_TOKENS),
+                java.time.Instant.now().toString().substring(0, 16) + " UTC");
         return 0;
     }
 
     private void index(EmbeddedStack stack, AnswerEvalSet set) throws Exception {
-        try (IndexStatus status = new IndexStatus(stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS))) {
+        try (IndexStatus status =
+                new IndexStatus(
+                        stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS))) {
             if (reuseIndex && status.documents() == set.beir().corpus().size()) {
-                System.err.println("  reusing the index: " + status.documents() + " documents, " + status.chunks() + " chunks");
+                System.err.println(
+                        "  reusing the index: "
+                                + status.documents()
+                                + " documents, "
+                                + status.chunks()
+                                + " chunks");
                 return;
             }
         } catch (RuntimeException e) {
@@ -133,7 +201,11 @@ public final class EvalAnswersCommand implements Callable<Integer> {
         }
         List<Demo.DocumentRecord> docs = new ArrayList<>();
         for (BeirDataset.Doc d : set.beir().corpus()) {
-            ObjectNode o = JSON.createObjectNode().put("id", d.id()).put("title", d.title()).put("text", d.text());
+            ObjectNode o =
+                    JSON.createObjectNode()
+                            .put("id", d.id())
+                            .put("title", d.title())
+                            .put("text", d.text());
             docs.add(new Demo.DocumentRecord(d.id(), o.toString()));
         }
         new Demo(stack, System.err).ingest(docs, "documents", Duration.ofMinutes(30));
@@ -153,7 +225,8 @@ public final class EvalAnswersCommand implements Callable<Integer> {
                 for (String kv : spec.substring(colon + 1).split(",")) {
                     int eq = kv.indexOf('=');
                     if (eq <= 0) {
-                        throw new IllegalArgumentException("--variant " + spec + ": expected NAME:field=value,...");
+                        throw new IllegalArgumentException(
+                                "--variant " + spec + ": expected NAME:field=value,...");
                     }
                     fields.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
                 }
@@ -166,7 +239,9 @@ public final class EvalAnswersCommand implements Callable<Integer> {
     }
 
     private static double[] loadAverage() {
-        double l = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double l =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage();
         return new double[] {l};
     }
 }

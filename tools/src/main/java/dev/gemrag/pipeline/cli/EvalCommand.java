@@ -23,62 +23,98 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gemrag eval}: retrieval quality and speed of several embedders on a BEIR-format set. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Embed a BEIR set (corpus.jsonl, queries.jsonl, qrels/test.tsv) with each configuration, search "
-                + "exactly by cosine (or, for gem-milvus, bm25 and hybrid, index it into Milvus Lite through the "
-                + "product's chunker, embedder, sink and retriever), print nDCG@10, Recall@1, Recall@10, MRR@10, "
-                + "hubness@3 and texts/s.")
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description =
+                "Embed a BEIR set (corpus.jsonl, queries.jsonl, qrels/test.tsv) with each configuration, search "
+                        + "exactly by cosine (or, for gem-milvus, bm25 and hybrid, index it into Milvus Lite through the "
+                        + "product's chunker, embedder, sink and retriever), print nDCG@10, Recall@1, Recall@10, MRR@10, "
+                        + "hubness@3 and texts/s.")
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "BEIR directory, e.g. data/man-dev")
     Path data;
 
-    @Option(names = "--configs", split = ",", description = "any of base-last, base-mean, gem, minilm, bge-small, "
-            + "gem-milvus, bm25, hybrid (default: all; gem and the Milvus rows only when an adapter is found)")
+    @Option(
+            names = "--configs",
+            split = ",",
+            description =
+                    "any of base-last, base-mean, gem, minilm, bge-small, "
+                            + "gem-milvus, bm25, hybrid (default: all; gem and the Milvus rows only when an adapter is found)")
     List<String> configs;
 
-    @Option(names = "--fusion", description = "fusion of the hybrid row: weighted or rrf (default: retrieval.fusion's "
-            + "default)")
-    String fusion = MilvusOptions.RETRIEVAL_FUSION.defaultValue().name().toLowerCase(java.util.Locale.ROOT);
+    @Option(
+            names = "--fusion",
+            description =
+                    "fusion of the hybrid row: weighted or rrf (default: retrieval.fusion's "
+                            + "default)")
+    String fusion =
+            MilvusOptions.RETRIEVAL_FUSION.defaultValue().name().toLowerCase(java.util.Locale.ROOT);
 
-    @Option(names = "--dense-weight", description = "dense weight of the hybrid row (default: retrieval.dense-weight's "
-            + "default, ${DEFAULT-VALUE})")
+    @Option(
+            names = "--dense-weight",
+            description =
+                    "dense weight of the hybrid row (default: retrieval.dense-weight's "
+                            + "default, ${DEFAULT-VALUE})")
     double denseWeight = MilvusOptions.RETRIEVAL_DENSE_WEIGHT.defaultValue();
 
-    @Option(names = "--dense-weights", split = ",", description = "tuning sweep: one weighted hybrid-w<W> row per "
-            + "weight, e.g. 0.1,0.2,0.3 (the index is built once)")
+    @Option(
+            names = "--dense-weights",
+            split = ",",
+            description =
+                    "tuning sweep: one weighted hybrid-w<W> row per "
+                            + "weight, e.g. 0.1,0.2,0.3 (the index is built once)")
     List<Double> denseWeights = new ArrayList<>();
 
     @Option(names = "--rrf-k", description = "k of RRF (default: ${DEFAULT-VALUE})")
     int rrfK = MilvusOptions.RETRIEVAL_RRF_K.defaultValue();
 
-    @Option(names = "--candidates", description = "candidates per leg of hybrid retrieval (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--candidates",
+            description = "candidates per leg of hybrid retrieval (default: ${DEFAULT-VALUE})")
     int candidates = MilvusOptions.RETRIEVAL_CANDIDATES.defaultValue();
 
-    @Option(names = "--chunk-size", defaultValue = "256", description = "chunk size in tokens for the Milvus rows, as "
-            + "chunk.size (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--chunk-size",
+            defaultValue = "256",
+            description =
+                    "chunk size in tokens for the Milvus rows, as "
+                            + "chunk.size (default: ${DEFAULT-VALUE})")
     int chunkSize;
 
-    @Option(names = "--chunk-overlap", defaultValue = "32", description = "chunk.overlap for the Milvus rows "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--chunk-overlap",
+            defaultValue = "32",
+            description = "chunk.overlap for the Milvus rows " + "(default: ${DEFAULT-VALUE})")
     int chunkOverlap;
 
-    @Option(names = "--work-dir", description = "where Milvus Lite keeps the eval collection (deleted afterwards; "
-            + "default: the system temp dir)")
+    @Option(
+            names = "--work-dir",
+            description =
+                    "where Milvus Lite keeps the eval collection (deleted afterwards; "
+                            + "default: the system temp dir)")
     Path workDir;
 
-    @Mixin
-    ModelOption model;
+    @Mixin ModelOption model;
 
-    @Mixin
-    AdapterOption adapter;
+    @Mixin AdapterOption adapter;
 
-    @Option(names = "--batch", defaultValue = "16", description = "texts per forward pass (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--batch",
+            defaultValue = "16",
+            description = "texts per forward pass (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--max-tokens", defaultValue = "512", description = "token limit per text (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "512",
+            description = "token limit per text (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--limit-docs", defaultValue = "0", description = "evaluate on the first N judged documents and their queries (0 = all)")
+    @Option(
+            names = "--limit-docs",
+            defaultValue = "0",
+            description = "evaluate on the first N judged documents and their queries (0 = all)")
     int limitDocs;
 
     @Option(names = "--out", description = "also write the table (Markdown) to this file")
@@ -101,8 +137,13 @@ public final class EvalCommand implements Callable<Integer> {
         }
         for (String c : chosen) {
             if (!EvalConfigs.ALL.contains(c) && !MilvusEval.CONFIGS.contains(c)) {
-                throw new IllegalArgumentException("unknown eval config '" + c + "'; choose from "
-                        + String.join(", ", EvalConfigs.ALL) + ", " + String.join(", ", MilvusEval.CONFIGS));
+                throw new IllegalArgumentException(
+                        "unknown eval config '"
+                                + c
+                                + "'; choose from "
+                                + String.join(", ", EvalConfigs.ALL)
+                                + ", "
+                                + String.join(", ", MilvusEval.CONFIGS));
             }
         }
         List<String> exact = chosen.stream().filter(EvalConfigs.ALL::contains).toList();
@@ -111,33 +152,54 @@ public final class EvalCommand implements Callable<Integer> {
             milvus = List.of("hybrid");
         }
         if (!milvus.isEmpty() && adapterPath == null) {
-            throw new IllegalArgumentException("configs " + milvus + " embed with the GEM adapter: pass --adapter PATH or set "
-                    + "$GEMRAG_ADAPTER");
+            throw new IllegalArgumentException(
+                    "configs "
+                            + milvus
+                            + " embed with the GEM adapter: pass --adapter PATH or set "
+                            + "$GEMRAG_ADAPTER");
         }
         HybridFusion hybrid;
         try {
-            FusionMethod method = switch (fusion) {
-                case "weighted" -> FusionMethod.WEIGHTED;
-                case "rrf" -> FusionMethod.RRF;
-                default -> throw new IllegalArgumentException("--fusion must be weighted or rrf, got '" + fusion + "'");
-            };
+            FusionMethod method =
+                    switch (fusion) {
+                        case "weighted" -> FusionMethod.WEIGHTED;
+                        case "rrf" -> FusionMethod.RRF;
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "--fusion must be weighted or rrf, got '" + fusion + "'");
+                    };
             hybrid = new HybridFusion(method, denseWeight, rrfK);
             denseWeights.forEach(w -> new HybridFusion(FusionMethod.WEIGHTED, w, rrfK));
             Chunker.validate(chunkSize, chunkOverlap);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        System.err.printf("eval on %s: %d documents, %d queries, configs %s%s%n", data, set.corpus().size(),
-                set.queries().size(), chosen, denseWeights.isEmpty() ? "" : ", dense weights " + denseWeights);
+        System.err.printf(
+                "eval on %s: %d documents, %d queries, configs %s%s%n",
+                data,
+                set.corpus().size(),
+                set.queries().size(),
+                chosen,
+                denseWeights.isEmpty() ? "" : ", dense weights " + denseWeights);
         Path base = ModelLocator.resolve(model.value());
-        List<EvalResult> rows = new ArrayList<>(EvalConfigs.run(set, exact, base, adapterPath, batch, maxTokens,
-                System.err::println));
+        List<EvalResult> rows =
+                new ArrayList<>(
+                        EvalConfigs.run(
+                                set,
+                                exact,
+                                base,
+                                adapterPath,
+                                batch,
+                                maxTokens,
+                                System.err::println));
         if (!milvus.isEmpty()) {
             try (GemLanguageModel m = ModelRuntime.load(base, adapterPath)) {
                 m.setEmbeddingMaxTokens(Math.min(maxTokens, m.embeddingSettings().maxTokens()));
-                Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
-                rows.addAll(new MilvusEval(m, chunkSize, chunkOverlap, batch, System.err::println)
-                        .run(set, milvus, hybrid, denseWeights, candidates, dir));
+                Path dir =
+                        workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
+                rows.addAll(
+                        new MilvusEval(m, chunkSize, chunkOverlap, batch, System.err::println)
+                                .run(set, milvus, hybrid, denseWeights, candidates, dir));
             }
         }
         String table = EvalTable.render(rows);

@@ -4,12 +4,11 @@ import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -25,32 +24,47 @@ import picocli.CommandLine.Spec;
         description = "Generate a reply to TEXT with the model (chat template unless --raw).")
 public final class GenerateCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TEXT", description = "The user message (or, with --raw, the text to continue).")
+    @Parameters(
+            index = "0",
+            paramLabel = "TEXT",
+            description = "The user message (or, with --raw, the text to continue).")
     String text;
 
     @Option(names = "--raw", description = "Continue TEXT as is, without the chat template.")
     boolean raw;
 
-    @Mixin
-    ModelOption model;
+    @Mixin ModelOption model;
 
-    @Mixin
-    AdapterOption adapter;
+    @Mixin AdapterOption adapter;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "128", description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-tokens",
+            paramLabel = "N",
+            defaultValue = "128",
+            description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
+    @Option(
+            names = "--temperature",
+            paramLabel = "T",
+            defaultValue = "0",
             description = "0 = greedy (default); higher = more random.")
     float temperature;
 
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1", description = "Nucleus sampling mass in (0, 1] (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-p",
+            paramLabel = "P",
+            defaultValue = "1",
+            description = "Nucleus sampling mass in (0, 1] (default: ${DEFAULT-VALUE}).")
     float topP;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "0",
+            description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--stats", description = "Also print token counts and timings on stderr.")
@@ -67,9 +81,13 @@ public final class GenerateCommand implements Callable<Integer> {
             out.flush();
             if (stats) {
                 PrintWriter err = spec.commandLine().getErr();
-                err.printf("gemrag: %d prompt tokens, %d generated (%s), prefill %.0f ms, decode %.0f ms%n",
-                        result.promptTokens(), result.tokens().size(), result.finishReason(),
-                        result.prefillNanos() / 1e6, result.decodeNanos() / 1e6);
+                err.printf(
+                        "gemrag: %d prompt tokens, %d generated (%s), prefill %.0f ms, decode %.0f ms%n",
+                        result.promptTokens(),
+                        result.tokens().size(),
+                        result.finishReason(),
+                        result.prefillNanos() / 1e6,
+                        result.decodeNanos() / 1e6);
                 err.flush();
             }
         }
@@ -82,13 +100,16 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "TEXT must not be empty");
         }
         if (maxTokens <= 0) {
-            throw new ParameterException(spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
+            throw new ParameterException(
+                    spec.commandLine(), "--max-tokens must be positive, got " + maxTokens);
         }
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {
-            throw new ParameterException(spec.commandLine(), "--temperature must be >= 0, got " + temperature);
+            throw new ParameterException(
+                    spec.commandLine(), "--temperature must be >= 0, got " + temperature);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new ParameterException(spec.commandLine(), "--top-p must be in (0, 1], got " + topP);
+            throw new ParameterException(
+                    spec.commandLine(), "--top-p must be in (0, 1], got " + topP);
         }
         return new GenerationParams(maxTokens, temperature, topP, seed);
     }

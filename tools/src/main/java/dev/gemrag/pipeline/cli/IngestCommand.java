@@ -17,17 +17,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Send documents to the documents topic: .txt, .md, .html files (id = path) or .jsonl (one document JSON per line).")
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description =
+                "Send documents to the documents topic: .txt, .md, .html files (id = path) or .jsonl (one document JSON per line).")
 public final class IngestCommand implements Callable<Integer> {
-    @Mixin
-    ConfigMixin config;
+    @Mixin ConfigMixin config;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories.")
     List<Path> paths;
 
-    @Option(names = "--acl", split = ",", paramLabel = "GROUP",
-            description = "Groups allowed to read the text/Markdown/HTML documents (JSONL lines carry their own).")
+    @Option(
+            names = "--acl",
+            split = ",",
+            paramLabel = "GROUP",
+            description =
+                    "Groups allowed to read the text/Markdown/HTML documents (JSONL lines carry their own).")
     List<String> acl = new ArrayList<>();
 
     @Override

@@ -2,11 +2,16 @@ package dev.gemrag.pipeline.cli;
 
 import picocli.CommandLine.Option;
 
-/** {@code --model PATH}, the same option in every command that loads a model (the job's model.path). */
+/**
+ * {@code --model PATH}, the same option in every command that loads a model (the job's model.path).
+ */
 public final class ModelOption {
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "GGUF file or Hugging Face directory (default: $GEMRAG_MODEL_PATH, else the default"
-                    + " SmolLM2-135M-Instruct GGUF, downloaded and checksum-verified when missing).")
+    @Option(
+            names = "--model",
+            paramLabel = "PATH",
+            description =
+                    "GGUF file or Hugging Face directory (default: $GEMRAG_MODEL_PATH, else the default"
+                            + " SmolLM2-135M-Instruct GGUF, downloaded and checksum-verified when missing).")
     String path;
 
     /** The path given, or null: $GEMRAG_MODEL_PATH or the default model (see ModelSelection). */

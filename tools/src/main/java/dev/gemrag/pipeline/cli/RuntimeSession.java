@@ -26,9 +26,10 @@ final class RuntimeSession implements AutoCloseable {
     }
 
     /**
-     * @param model   base model path, or null for $GEMRAG_MODEL_PATH / the default model (fetched when missing);
-     *                a path that does not exist is a one-line error
-     * @param adapter adapter descriptor path, "none", or null for $GEMRAG_MODEL_ADAPTER / the bundled one
+     * @param model base model path, or null for $GEMRAG_MODEL_PATH / the default model (fetched
+     *     when missing); a path that does not exist is a one-line error
+     * @param adapter adapter descriptor path, "none", or null for $GEMRAG_MODEL_ADAPTER / the
+     *     bundled one
      */
     static RuntimeSession open(String model, String adapter) {
         ModelSelection selection = ModelSelection.resolve(model, adapter);

@@ -6,8 +6,10 @@ final class UserFacingError {
 
     static String describe(Throwable ex) {
         Throwable t = ex;
-        // Wrappers (ExecutionException, CompletionException, ...) carry no message of their own worth showing.
-        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()))) {
+        // Wrappers (ExecutionException, CompletionException, ...) carry no message of their own
+        // worth showing.
+        while (t.getCause() != null
+                && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()))) {
             t = t.getCause();
         }
         String msg = t.getMessage();

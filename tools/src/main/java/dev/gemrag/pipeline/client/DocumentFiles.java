@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Turns files into documents-topic records (key = id, value = JSON): a .jsonl holds one document per
- * line as is; a .txt / .md / .html file becomes one document whose id is its path relative to the
- * argument it was found under. Directories are walked.
+ * Turns files into documents-topic records (key = id, value = JSON): a .jsonl holds one document
+ * per line as is; a .txt / .md / .html file becomes one document whose id is its path relative to
+ * the argument it was found under. Directories are walked.
  */
 public final class DocumentFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +34,11 @@ public final class DocumentFiles {
             }
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    for (Path f : walk.filter(Files::isRegularFile).filter(DocumentFiles::supported).sorted().toList()) {
+                    for (Path f :
+                            walk.filter(Files::isRegularFile)
+                                    .filter(DocumentFiles::supported)
+                                    .sorted()
+                                    .toList()) {
                         out.addAll(readFile(f, p.relativize(f).toString(), acl));
                     }
                 } catch (IOException e) {
@@ -43,7 +47,8 @@ public final class DocumentFiles {
             } else if (supported(p)) {
                 out.addAll(readFile(p, p.getFileName().toString(), acl));
             } else {
-                throw new IllegalArgumentException("cannot ingest " + p + ": use .txt, .md, .html or .jsonl files");
+                throw new IllegalArgumentException(
+                        "cannot ingest " + p + ": use .txt, .md, .html or .jsonl files");
             }
         }
         return out;
@@ -51,8 +56,12 @@ public final class DocumentFiles {
 
     static boolean supported(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".txt") || n.endsWith(".md") || n.endsWith(".markdown") || n.endsWith(".html")
-                || n.endsWith(".htm") || n.endsWith(".jsonl");
+        return n.endsWith(".txt")
+                || n.endsWith(".md")
+                || n.endsWith(".markdown")
+                || n.endsWith(".html")
+                || n.endsWith(".htm")
+                || n.endsWith(".jsonl");
     }
 
     private static List<Record> readFile(Path f, String id, List<String> acl) {
@@ -87,7 +96,11 @@ public final class DocumentFiles {
     }
 
     private static String markdownTitle(String md) {
-        return md.lines().filter(l -> l.startsWith("# ")).map(l -> l.substring(2).strip()).findFirst().orElse(null);
+        return md.lines()
+                .filter(l -> l.startsWith("# "))
+                .map(l -> l.substring(2).strip())
+                .findFirst()
+                .orElse(null);
     }
 
     /** Lines are sent as they are (the job validates them); only the key needs the id. */
@@ -109,7 +122,12 @@ public final class DocumentFiles {
                 // still sent: the job's parse step puts it in the dead-letter topic with the reason
             }
             if (key == null) {
-                System.err.println("gemrag: " + f + ":" + lineNo + " has no \"id\"; sent anyway, expect a dead letter");
+                System.err.println(
+                        "gemrag: "
+                                + f
+                                + ":"
+                                + lineNo
+                                + " has no \"id\"; sent anyway, expect a dead letter");
             }
             out.add(new Record(key, line));
         }

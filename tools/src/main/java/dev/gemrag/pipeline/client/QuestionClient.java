@@ -21,7 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Sends questions to the questions topic and waits for their answers by question id. It reads the
- * answers topic from its end as it was before the first question went out, so only new answers count.
+ * answers topic from its end as it was before the first question went out, so only new answers
+ * count.
  */
 public final class QuestionClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,16 +39,23 @@ public final class QuestionClient implements AutoCloseable {
         String answers = config.get(TOPIC_ANSWERS);
         List<TopicPartition> parts;
         try {
-            parts = consumer.partitionsFor(answers, Duration.ofSeconds(15)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            parts =
+                    consumer.partitionsFor(answers, Duration.ofSeconds(15)).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             close();
-            throw new IllegalStateException("cannot reach Kafka at " + config.get(
-                    dev.gemrag.pipeline.config.GemragOptions.KAFKA_BOOTSTRAP_SERVERS) + " (kafka.bootstrap-servers): "
-                    + e.getMessage());
+            throw new IllegalStateException(
+                    "cannot reach Kafka at "
+                            + config.get(
+                                    dev.gemrag.pipeline.config.GemragOptions
+                                            .KAFKA_BOOTSTRAP_SERVERS)
+                            + " (kafka.bootstrap-servers): "
+                            + e.getMessage());
         }
         if (parts.isEmpty()) {
-            throw new IllegalStateException("answers topic '" + answers + "' does not exist: is the job running?");
+            throw new IllegalStateException(
+                    "answers topic '" + answers + "' does not exist: is the job running?");
         }
         consumer.assign(parts);
         consumer.seekToEnd(parts);
@@ -55,15 +63,21 @@ public final class QuestionClient implements AutoCloseable {
     }
 
     /** Sends one question; returns its id. */
-    public String send(String id, String question, List<String> groups, Integer topK, Integer maxTokens) {
+    public String send(
+            String id, String question, List<String> groups, Integer topK, Integer maxTokens) {
         return send(id, question, groups, topK, maxTokens, Map.of());
     }
 
     /**
-     * Sends one question with extra questions-topic fields (the sampling overrides, e.g. "temperature" -> 0.7);
-     * returns its id.
+     * Sends one question with extra questions-topic fields (the sampling overrides, e.g.
+     * "temperature" -> 0.7); returns its id.
      */
-    public String send(String id, String question, List<String> groups, Integer topK, Integer maxTokens,
+    public String send(
+            String id,
+            String question,
+            List<String> groups,
+            Integer topK,
+            Integer maxTokens,
             Map<String, String> extra) {
         ObjectNode q = JSON.createObjectNode();
         extra.forEach((k, v) -> q.set(k, numberOrText(v)));
@@ -81,14 +95,17 @@ public final class QuestionClient implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(questions, id, q.toString())).get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot send the question to topic '" + questions + "': " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot send the question to topic '" + questions + "': " + e.getMessage(), e);
         }
         return id;
     }
 
     private static com.fasterxml.jackson.databind.JsonNode numberOrText(String v) {
         try {
-            return JSON.readTree(v).isNumber() ? JSON.readTree(v) : JSON.getNodeFactory().textNode(v);
+            return JSON.readTree(v).isNumber()
+                    ? JSON.readTree(v)
+                    : JSON.getNodeFactory().textNode(v);
         } catch (IOException e) {
             return JSON.getNodeFactory().textNode(v);
         }
@@ -100,10 +117,15 @@ public final class QuestionClient implements AutoCloseable {
         while (!arrived.containsKey(id)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new TimeoutException("no answer to question " + id + " within " + timeout.toSeconds()
-                        + " s: is the job running in mode query or both?");
+                throw new TimeoutException(
+                        "no answer to question "
+                                + id
+                                + " within "
+                                + timeout.toSeconds()
+                                + " s: is the job running in mode query or both?");
             }
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(Math.min(500, left / 1_000_000 + 1)))) {
+            for (ConsumerRecord<String, String> r :
+                    consumer.poll(Duration.ofMillis(Math.min(500, left / 1_000_000 + 1)))) {
                 try {
                     JsonNode n = JSON.readTree(r.value());
                     AnswerReply a = AnswerReply.parse(n);

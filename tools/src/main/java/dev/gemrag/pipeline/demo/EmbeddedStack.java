@@ -20,9 +20,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Everything gemrag needs, in this JVM and without Docker: an in-process Kafka broker, a Milvus Lite
- * process, the model (held for the stack's lifetime, so the job's operators share this copy) and the
- * job running on a Flink MiniCluster. Used by {@code ./gemrag demo} and the end-to-end tests.
+ * Everything gemrag needs, in this JVM and without Docker: an in-process Kafka broker, a Milvus
+ * Lite process, the model (held for the stack's lifetime, so the job's operators share this copy)
+ * and the job running on a Flink MiniCluster. Used by {@code ./gemrag demo} and the end-to-end
+ * tests.
  */
 public final class EmbeddedStack implements AutoCloseable {
     private final LocalKafkaBroker kafka;
@@ -33,8 +34,14 @@ public final class EmbeddedStack implements AutoCloseable {
     private final SharedEngineModels models;
     private final JobClient job;
 
-    private EmbeddedStack(LocalKafkaBroker kafka, MilvusLite milvus, GemragConfig config, ModelClient heldModel,
-            ModelInfo model, SharedEngineModels models, JobClient job) {
+    private EmbeddedStack(
+            LocalKafkaBroker kafka,
+            MilvusLite milvus,
+            GemragConfig config,
+            ModelClient heldModel,
+            ModelInfo model,
+            SharedEngineModels models,
+            JobClient job) {
         this.models = models;
         this.kafka = kafka;
         this.milvus = milvus;
@@ -46,43 +53,64 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /**
      * @param workDir where Milvus Lite keeps its data (Kafka uses a temporary directory)
-     * @param base    settings; Kafka and Milvus endpoints are replaced by the local ones
-     * @param step    progress lines for the user
+     * @param base settings; Kafka and Milvus endpoints are replaced by the local ones
+     * @param step progress lines for the user
      */
-    public static EmbeddedStack start(Path workDir, GemragConfig base, Consumer<String> step) throws Exception {
+    public static EmbeddedStack start(Path workDir, GemragConfig base, Consumer<String> step)
+            throws Exception {
         LocalKafkaBroker kafka = null;
         MilvusLite milvus = null;
         ModelClient held = null;
         try {
             long t = System.nanoTime();
             kafka = LocalKafkaBroker.start();
-            kafka.createTopics(1, base.get(TOPIC_DOCUMENTS), base.get(TOPIC_QUESTIONS), base.get(TOPIC_ANSWERS),
+            kafka.createTopics(
+                    1,
+                    base.get(TOPIC_DOCUMENTS),
+                    base.get(TOPIC_QUESTIONS),
+                    base.get(TOPIC_ANSWERS),
                     base.get(TOPIC_DEAD_LETTERS));
             step.accept("Kafka (in-process) on " + kafka.bootstrapServers() + " " + since(t));
             t = System.nanoTime();
             milvus = MilvusLite.start(workDir.resolve("milvus"));
             step.accept("Milvus Lite on " + milvus.uri() + " " + since(t));
-            GemragConfig config = base.with(KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers())
-                    .with(MILVUS_URI.key(), milvus.uri());
+            GemragConfig config =
+                    base.with(KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers())
+                            .with(MILVUS_URI.key(), milvus.uri());
             t = System.nanoTime();
             ConfiguredModel source = ModelResolver.resolve(config);
             SharedEngineModels models = ModelResolver.engine(config, source);
             held = models.open();
             ModelInfo info = new ModelInfo(held.modelId(), held.embeddingDimension());
-            // The first forward pass pays one-off native set-up: pay it here, not on the first document.
+            // The first forward pass pays one-off native set-up: pay it here, not on the first
+            // document.
             held.embed(java.util.List.of("warm up"), dev.gemrag.model.EmbedRole.DOCUMENT).join();
-            step.accept("model " + info.modelId() + " (dim " + info.dimension() + ", "
-                    + (info.modelId().contains("-gem") ? "GEM adapter" : "no GEM adapter: mean pooling")
-                    + ") " + since(t));
+            step.accept(
+                    "model "
+                            + info.modelId()
+                            + " (dim "
+                            + info.dimension()
+                            + ", "
+                            + (info.modelId().contains("-gem")
+                                    ? "GEM adapter"
+                                    : "no GEM adapter: mean pooling")
+                            + ") "
+                            + since(t));
             t = System.nanoTime();
             Configuration flink = new Configuration();
             flink.setString("taskmanager.numberOfTaskSlots", "4");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(flink);
             new GemragJob(config, models, info).build(env);
             JobClient job = env.executeAsync(config.get(JOB_NAME));
             awaitRunning(job, Duration.ofSeconds(60));
-            step.accept("Flink job '" + config.get(JOB_NAME) + "' (mode " + config.get(JOB_MODE).name().toLowerCase()
-                    + ") running on a MiniCluster " + since(t));
+            step.accept(
+                    "Flink job '"
+                            + config.get(JOB_NAME)
+                            + "' (mode "
+                            + config.get(JOB_MODE).name().toLowerCase()
+                            + ") running on a MiniCluster "
+                            + since(t));
             return new EmbeddedStack(kafka, milvus, config, held, info, models, job);
         } catch (Exception | Error e) {
             if (held != null) {
@@ -111,7 +139,8 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the job did not reach RUNNING within " + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+                "the job did not reach RUNNING within " + timeout.toSeconds() + " s");
     }
 
     private static String since(long t0) {
@@ -144,7 +173,9 @@ public final class EmbeddedStack implements AutoCloseable {
         return milvus.uri();
     }
 
-    /** Stops Milvus Lite, as an outage would (fault tests); {@link #startMilvus()} brings it back. */
+    /**
+     * Stops Milvus Lite, as an outage would (fault tests); {@link #startMilvus()} brings it back.
+     */
     public synchronized void stopMilvus() {
         milvus.close();
     }
@@ -156,12 +187,18 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
-    /** Stops the Kafka broker, as an outage would (fault tests); {@link #startKafka()} brings it back. */
+    /**
+     * Stops the Kafka broker, as an outage would (fault tests); {@link #startKafka()} brings it
+     * back.
+     */
     public void stopKafka() {
         kafka.stop();
     }
 
-    /** Starts the Kafka broker again on the same port and data: every topic and offset is still there. */
+    /**
+     * Starts the Kafka broker again on the same port and data: every topic and offset is still
+     * there.
+     */
     public void startKafka() {
         kafka.restart();
     }

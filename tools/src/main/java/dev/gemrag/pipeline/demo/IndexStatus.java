@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Read-only look at what the sink has written: chunk and document counts, the chunks of one document. */
+/**
+ * Read-only look at what the sink has written: chunk and document counts, the chunks of one
+ * document.
+ */
 public final class IndexStatus implements AutoCloseable {
     private final MilvusClientV2 client;
     private final String alias;
@@ -34,8 +37,14 @@ public final class IndexStatus implements AutoCloseable {
     }
 
     private long count(String filter) {
-        QueryResp r = client.query(QueryReq.builder().collectionName(alias).filter(filter)
-                .outputFields(List.of("count(*)")).consistencyLevel(ConsistencyLevel.STRONG).build());
+        QueryResp r =
+                client.query(
+                        QueryReq.builder()
+                                .collectionName(alias)
+                                .filter(filter)
+                                .outputFields(List.of("count(*)"))
+                                .consistencyLevel(ConsistencyLevel.STRONG)
+                                .build());
         Object n = r.getQueryResults().get(0).getEntity().get("count(*)");
         return ((Number) n).longValue();
     }
@@ -48,14 +57,22 @@ public final class IndexStatus implements AutoCloseable {
         if (!docId.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("document id with unexpected characters: " + docId);
         }
-        QueryResp r = client.query(QueryReq.builder().collectionName(alias).filter(DOC_ID + " == \"" + docId + "\"")
-                .outputFields(List.of(CHUNK_ID, DOC_VERSION, CHUNK_INDEX)).consistencyLevel(ConsistencyLevel.STRONG)
-                .build());
+        QueryResp r =
+                client.query(
+                        QueryReq.builder()
+                                .collectionName(alias)
+                                .filter(DOC_ID + " == \"" + docId + "\"")
+                                .outputFields(List.of(CHUNK_ID, DOC_VERSION, CHUNK_INDEX))
+                                .consistencyLevel(ConsistencyLevel.STRONG)
+                                .build());
         List<StoredChunk> out = new ArrayList<>();
         for (QueryResp.QueryResult q : r.getQueryResults()) {
             Map<String, Object> e = q.getEntity();
-            out.add(new StoredChunk(String.valueOf(e.get(CHUNK_ID)), ((Number) e.get(DOC_VERSION)).longValue(),
-                    ((Number) e.get(CHUNK_INDEX)).intValue()));
+            out.add(
+                    new StoredChunk(
+                            String.valueOf(e.get(CHUNK_ID)),
+                            ((Number) e.get(DOC_VERSION)).longValue(),
+                            ((Number) e.get(CHUNK_INDEX)).intValue()));
         }
         out.sort(java.util.Comparator.comparingInt(StoredChunk::chunkIndex));
         return out;

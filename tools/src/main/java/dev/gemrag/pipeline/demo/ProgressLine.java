@@ -15,7 +15,16 @@ final class ProgressLine {
     void update(long done, long total, String detail) {
         int width = 30;
         int filled = total == 0 ? 0 : (int) Math.min(width, done * width / total);
-        String bar = "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " " + detail;
+        String bar =
+                "["
+                        + "#".repeat(filled)
+                        + " ".repeat(width - filled)
+                        + "] "
+                        + done
+                        + "/"
+                        + total
+                        + " "
+                        + detail;
         if (terminal) {
             out.print("\r  " + bar + "   ");
             out.flush();

@@ -2,7 +2,9 @@ package dev.gemrag.pipeline.eval;
 
 import dev.gemrag.pipeline.bench.Percentiles;
 
-/** The measures of one configuration over a set: the means and the per-stage latency percentiles. */
+/**
+ * The measures of one configuration over a set: the means and the per-stage latency percentiles.
+ */
 public final class AnswerEvalRow {
     private final String name;
     private int n;
@@ -24,11 +26,21 @@ public final class AnswerEvalRow {
     }
 
     /**
-     * @param goldFirst the first source of the prompt (retrieval's, or the reranker's, rank 1) is a gold document
+     * @param goldFirst the first source of the prompt (retrieval's, or the reranker's, rank 1) is a
+     *     gold document
      * @param namesGold the answer names a gold document's title ({@link AnswerMetrics#names})
      */
-    public void add(String answer, boolean answered, boolean citesGold, boolean goldFirst, boolean namesGold, String gold,
-            long embedMs, long searchMs, long rerankMs, long generateMs) {
+    public void add(
+            String answer,
+            boolean answered,
+            boolean citesGold,
+            boolean goldFirst,
+            boolean namesGold,
+            String gold,
+            long embedMs,
+            long searchMs,
+            long rerankMs,
+            long generateMs) {
         n++;
         this.goldFirst += goldFirst ? 1 : 0;
         this.namesGold += namesGold ? 1 : 0;
@@ -51,9 +63,27 @@ public final class AnswerEvalRow {
     }
 
     public String row() {
-        return String.format("| %s | %d | %d/%d | %d/%d | %d/%d | %d/%d | %.3f | %.3f | %d/%d | %.1f | %s | %s | %s | %s |%n",
-                name, n, loops, n, goldCited, n, goldFirst, n, namesGold, n, f1 / n, rouge / n, dontKnow, n,
-                words / (double) n, pp(embed), pp(search), pp(rerank), pp(generate));
+        return String.format(
+                "| %s | %d | %d/%d | %d/%d | %d/%d | %d/%d | %.3f | %.3f | %d/%d | %.1f | %s | %s | %s | %s |%n",
+                name,
+                n,
+                loops,
+                n,
+                goldCited,
+                n,
+                goldFirst,
+                n,
+                namesGold,
+                n,
+                f1 / n,
+                rouge / n,
+                dontKnow,
+                n,
+                words / (double) n,
+                pp(embed),
+                pp(search),
+                pp(rerank),
+                pp(generate));
     }
 
     private static String pp(Percentiles ms) {

@@ -7,12 +7,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Answer-quality measures of {@code gemrag eval-answers}, on word tokens: lower case, split at every
- * character that is not a letter or digit (so "cp -r" is "cp", "r"; citation markers "[1]" become "1").
+ * Answer-quality measures of {@code gemrag eval-answers}, on word tokens: lower case, split at
+ * every character that is not a letter or digit (so "cp -r" is "cp", "r"; citation markers "[1]"
+ * become "1").
  */
 public final class AnswerMetrics {
     /** An answer loops when some word 4-gram occurs this many times. */
     public static final int LOOP_NGRAM = 4;
+
     public static final int LOOP_COUNT = 3;
 
     private AnswerMetrics() {}
@@ -39,7 +41,10 @@ public final class AnswerMetrics {
         return false;
     }
 
-    /** SQuAD-style token F1: harmonic mean of precision and recall of the shared tokens (a multiset). */
+    /**
+     * SQuAD-style token F1: harmonic mean of precision and recall of the shared tokens (a
+     * multiset).
+     */
     public static double tokenF1(String answer, String gold) {
         List<String> a = tokens(answer);
         List<String> g = tokens(gold);
@@ -85,7 +90,10 @@ public final class AnswerMetrics {
         int[] cur = new int[b.size() + 1];
         for (int i = 1; i <= a.size(); i++) {
             for (int j = 1; j <= b.size(); j++) {
-                cur[j] = a.get(i - 1).equals(b.get(j - 1)) ? prev[j - 1] + 1 : Math.max(prev[j], cur[j - 1]);
+                cur[j] =
+                        a.get(i - 1).equals(b.get(j - 1))
+                                ? prev[j - 1] + 1
+                                : Math.max(prev[j], cur[j - 1]);
             }
             int[] t = prev;
             prev = cur;
@@ -95,8 +103,9 @@ public final class AnswerMetrics {
     }
 
     /**
-     * Whether the answer names the gold page: its title occurs in the answer as a whole word, ignoring case
-     * (for a man page the title is the command, e.g. "cp"; "names the command" in the README's tables).
+     * Whether the answer names the gold page: its title occurs in the answer as a whole word,
+     * ignoring case (for a man page the title is the command, e.g. "cp"; "names the command" in the
+     * README's tables).
      */
     public static boolean names(String answer, String title) {
         if (title == null || title.isBlank()) {
@@ -104,6 +113,7 @@ public final class AnswerMetrics {
         }
         String t = java.util.regex.Pattern.quote(title.strip().toLowerCase(java.util.Locale.ROOT));
         return java.util.regex.Pattern.compile("(?<![\\p{L}\\p{N}_-])" + t + "(?![\\p{L}\\p{N}_-])")
-                .matcher(answer.toLowerCase(java.util.Locale.ROOT)).find();
+                .matcher(answer.toLowerCase(java.util.Locale.ROOT))
+                .find();
     }
 }

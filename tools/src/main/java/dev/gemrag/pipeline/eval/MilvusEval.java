@@ -8,7 +8,7 @@ import dev.gemrag.connectors.milvus.HybridFusion;
 import dev.gemrag.connectors.milvus.MilvusConnection;
 import dev.gemrag.connectors.milvus.MilvusRetriever;
 import dev.gemrag.connectors.milvus.MilvusSink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentEvent;
@@ -19,7 +19,6 @@ import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.model.eval.EvalResult;
 import dev.gemrag.model.eval.RankingScores;
-import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.operators.answer.Retriever;
 import dev.gemrag.operators.chunk.Chunker;
 import dev.gemrag.operators.chunk.DocumentChunker;
@@ -37,23 +36,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
- * Retrieval quality through the product's own path: the set's documents are chunked by the pipeline's
- * chunker (model tokenizer), embedded as the embed step embeds chunks ({@link EmbedText}, DOCUMENT role),
- * written into Milvus Lite by the sink's writer (full-text layout: the server computes BM25), and every
- * query goes through the answer step's {@link Retriever} ({@link MilvusRetrievers} over
- * {@link MilvusRetriever}) with the question text and its QUERY embedding, under an ACL filter.
- * Documents are ranked by their best chunk.
+ * Retrieval quality through the product's own path: the set's documents are chunked by the
+ * pipeline's chunker (model tokenizer), embedded as the embed step embeds chunks ({@link
+ * EmbedText}, DOCUMENT role), written into Milvus Lite by the sink's writer (full-text layout: the
+ * server computes BM25), and every query goes through the answer step's {@link Retriever} ({@link
+ * MilvusRetrievers} over {@link MilvusRetriever}) with the question text and its QUERY embedding,
+ * under an ACL filter. Documents are ranked by their best chunk.
  *
- * <p>Rows: {@code gem-milvus} (dense), {@code bm25} (sparse), {@code hybrid} (the given fusion) and one
- * {@code hybrid-w<weight>} row per extra dense weight plus a {@code hybrid-rrf} row (the tuning sweep: one
- * dense and one sparse search per query, fused for every row; see {@link #sweep}).
+ * <p>Rows: {@code gem-milvus} (dense), {@code bm25} (sparse), {@code hybrid} (the given fusion) and
+ * one {@code hybrid-w<weight>} row per extra dense weight plus a {@code hybrid-rrf} row (the tuning
+ * sweep: one dense and one sparse search per query, fused for every row; see {@link #sweep}).
  */
 public final class MilvusEval {
     public static final List<String> CONFIGS = List.of("gem-milvus", "bm25", "hybrid");
     private static final String GROUP = "eval";
-    /** Chunks asked per query: enough to rank 10 distinct documents when documents have several chunks. */
+
+    /**
+     * Chunks asked per query: enough to rank 10 distinct documents when documents have several
+     * chunks.
+     */
     private static final int CHUNKS_PER_QUERY = 40;
 
     private final LanguageModel model;
@@ -62,8 +66,15 @@ public final class MilvusEval {
     private final int batchSize;
     private final Consumer<String> log;
 
-    /** @param model the product model (its adapter, its embedding token limit) */
-    public MilvusEval(LanguageModel model, int chunkSize, int chunkOverlap, int batchSize, Consumer<String> log) {
+    /**
+     * @param model the product model (its adapter, its embedding token limit)
+     */
+    public MilvusEval(
+            LanguageModel model,
+            int chunkSize,
+            int chunkOverlap,
+            int batchSize,
+            Consumer<String> log) {
         this.model = model;
         this.chunkSize = chunkSize;
         this.chunkOverlap = chunkOverlap;
@@ -72,71 +83,133 @@ public final class MilvusEval {
     }
 
     /**
-     * @param configs      any of {@link #CONFIGS}
-     * @param fusion       the fusion of the {@code hybrid} row
+     * @param configs any of {@link #CONFIGS}
+     * @param fusion the fusion of the {@code hybrid} row
      * @param sweepWeights extra dense weights: one weighted {@code hybrid-w...} row each
-     * @param candidates   candidates per leg (retrieval.candidates)
+     * @param candidates candidates per leg (retrieval.candidates)
      */
-    public List<EvalResult> run(BeirDataset data, List<String> configs, HybridFusion fusion, List<Double> sweepWeights,
-            int candidates, Path workDir) throws IOException {
+    public List<EvalResult> run(
+            BeirDataset data,
+            List<String> configs,
+            HybridFusion fusion,
+            List<Double> sweepWeights,
+            int candidates,
+            Path workDir)
+            throws IOException {
         for (String c : configs) {
             if (!CONFIGS.contains(c)) {
-                throw new IllegalArgumentException("unknown Milvus eval config '" + c + "'; choose from " + CONFIGS);
+                throw new IllegalArgumentException(
+                        "unknown Milvus eval config '" + c + "'; choose from " + CONFIGS);
             }
         }
         Files.createDirectories(workDir);
         Path dir = Files.createTempDirectory(workDir, "milvus-eval-");
         try (MilvusLite milvus = MilvusLite.start(dir)) {
-            CollectionSpec spec = CollectionSpec.builder(model.id(), model.embeddingDimension())
-                    .alias("gemrag_eval").prefix("gemrag_eval").build();
+            CollectionSpec spec =
+                    CollectionSpec.builder(model.id(), model.embeddingDimension())
+                            .alias("gemrag_eval")
+                            .prefix("gemrag_eval")
+                            .build();
             double indexTextsPerSecond = index(data, spec, milvus.uri());
             log.accept("embedding " + data.queries().size() + " queries (QUERY role)...");
             long t0 = System.nanoTime();
-            List<float[]> queryVectors = embedSorted(data.queries().stream().map(BeirDataset.Query::text).toList(),
-                    EmbedRole.QUERY);
+            List<float[]> queryVectors =
+                    embedSorted(
+                            data.queries().stream().map(BeirDataset.Query::text).toList(),
+                            EmbedRole.QUERY);
             double querySeconds = (System.nanoTime() - t0) / 1e9;
             List<EvalResult> out = new ArrayList<>();
             for (String c : configs) {
-                RetrievalMode mode = switch (c) {
-                    case "gem-milvus" -> RetrievalMode.DENSE;
-                    case "bm25" -> RetrievalMode.SPARSE;
-                    default -> RetrievalMode.HYBRID;
-                };
-                out.add(rank(data, queryVectors, spec, milvus.uri(), c, mode, fusion, candidates,
-                        mode == RetrievalMode.SPARSE ? Double.NaN : indexTextsPerSecond));
+                RetrievalMode mode =
+                        switch (c) {
+                            case "gem-milvus" -> RetrievalMode.DENSE;
+                            case "bm25" -> RetrievalMode.SPARSE;
+                            default -> RetrievalMode.HYBRID;
+                        };
+                out.add(
+                        rank(
+                                data,
+                                queryVectors,
+                                spec,
+                                milvus.uri(),
+                                c,
+                                mode,
+                                fusion,
+                                candidates,
+                                mode == RetrievalMode.SPARSE ? Double.NaN : indexTextsPerSecond));
             }
             if (!sweepWeights.isEmpty()) {
-                out.addAll(sweep(data, queryVectors, spec, milvus.uri(), fusion, sweepWeights, candidates,
-                        indexTextsPerSecond));
+                out.addAll(
+                        sweep(
+                                data,
+                                queryVectors,
+                                spec,
+                                milvus.uri(),
+                                fusion,
+                                sweepWeights,
+                                candidates,
+                                indexTextsPerSecond));
             }
-            log.accept(String.format(Locale.ROOT, "  queries embedded at %.1f texts/s",
-                    data.queries().size() / querySeconds));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "  queries embedded at %.1f texts/s",
+                            data.queries().size() / querySeconds));
             return out;
         } finally {
             deleteTree(dir);
         }
     }
 
-    /** Chunks, embeds and writes every document through the sink's writer; returns chunk texts/s of the embedding. */
+    /**
+     * Chunks, embeds and writes every document through the sink's writer; returns chunk texts/s of
+     * the embedding.
+     */
     private double index(BeirDataset data, CollectionSpec spec, String uri) throws IOException {
-        DocumentChunker chunker = new DocumentChunker(new Chunker(model.tokenizer(), chunkSize, chunkOverlap));
+        DocumentChunker chunker =
+                new DocumentChunker(new Chunker(model.tokenizer(), chunkSize, chunkOverlap));
         List<IndexAction> docs = new ArrayList<>(data.corpus().size());
         List<Chunk> all = new ArrayList<>();
         for (BeirDataset.Doc d : data.corpus()) {
-            IndexAction dc = chunker.chunk(DocumentEvent.upsert(new Document(d.id(), 1, d.title(), d.text(), null,
-                    new String[] {GROUP}, null)));
+            IndexAction dc =
+                    chunker.chunk(
+                            DocumentEvent.upsert(
+                                    new Document(
+                                            d.id(),
+                                            1,
+                                            d.title(),
+                                            d.text(),
+                                            null,
+                                            new String[] {GROUP},
+                                            null)));
             docs.add(dc);
             all.addAll(dc.chunks);
         }
-        log.accept("embedding " + all.size() + " chunks of " + docs.size() + " documents with " + model.id()
-                + " (DOCUMENT role, chunk " + chunkSize + "/" + chunkOverlap + " tokens)...");
+        log.accept(
+                "embedding "
+                        + all.size()
+                        + " chunks of "
+                        + docs.size()
+                        + " documents with "
+                        + model.id()
+                        + " (DOCUMENT role, chunk "
+                        + chunkSize
+                        + "/"
+                        + chunkOverlap
+                        + " tokens)...");
         long t0 = System.nanoTime();
-        List<float[]> vectors = embedSorted(all.stream().map(EmbedText::of).toList(), EmbedRole.DOCUMENT);
+        List<float[]> vectors =
+                embedSorted(all.stream().map(EmbedText::of).toList(), EmbedRole.DOCUMENT);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        MilvusSink sink = MilvusSink.builder().setConnection(MilvusConnection.of(uri)).setCollection(spec)
-                .setBatchMaxRows(1000).setBatchMaxInterval(Duration.ofSeconds(1))
-                .setRetries(4, Duration.ofMillis(200), Duration.ofSeconds(5)).setFieldOverflow(FieldOverflow.TRUNCATE)
-                .build();
+        MilvusSink sink =
+                MilvusSink.builder()
+                        .setConnection(MilvusConnection.of(uri))
+                        .setCollection(spec)
+                        .setBatchMaxRows(1000)
+                        .setBatchMaxInterval(Duration.ofSeconds(1))
+                        .setRetries(4, Duration.ofMillis(200), Duration.ofSeconds(5))
+                        .setFieldOverflow(FieldOverflow.TRUNCATE)
+                        .build();
         int next = 0;
         try (SinkWriter<IndexAction> w = sink.createStandaloneWriter()) {
             for (IndexAction dc : docs) {
@@ -153,22 +226,48 @@ public final class MilvusEval {
         } catch (Exception e) {
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        log.accept(String.format(Locale.ROOT, "  %d chunks embedded in %.0f s (%.1f texts/s) and written to Milvus Lite",
-                all.size(), seconds, all.size() / seconds));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "  %d chunks embedded in %.0f s (%.1f texts/s) and written to Milvus Lite",
+                        all.size(),
+                        seconds,
+                        all.size() / seconds));
         return all.size() / seconds;
     }
 
-    private EvalResult rank(BeirDataset data, List<float[]> queryVectors, CollectionSpec spec, String uri, String name,
-            RetrievalMode mode, HybridFusion fusion, int candidates, double textsPerSecond) {
-        MilvusRetriever prototype = MilvusRetriever.builder().setConnection(MilvusConnection.of(uri))
-                .setModelId(spec.modelId()).setAlias(spec.alias()).setRetrievalMode(mode).setFusion(fusion)
-                .setCandidates(Math.max(candidates, CHUNKS_PER_QUERY)).build();
+    private EvalResult rank(
+            BeirDataset data,
+            List<float[]> queryVectors,
+            CollectionSpec spec,
+            String uri,
+            String name,
+            RetrievalMode mode,
+            HybridFusion fusion,
+            int candidates,
+            double textsPerSecond) {
+        MilvusRetriever prototype =
+                MilvusRetriever.builder()
+                        .setConnection(MilvusConnection.of(uri))
+                        .setModelId(spec.modelId())
+                        .setAlias(spec.alias())
+                        .setRetrievalMode(mode)
+                        .setFusion(fusion)
+                        .setCandidates(Math.max(candidates, CHUNKS_PER_QUERY))
+                        .build();
         List<List<String>> ranked = new ArrayList<>(data.queries().size());
-        try (Retriever retriever = new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
+        try (Retriever retriever =
+                new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
             for (int i = 0; i < data.queries().size(); i++) {
-                // null mode: the retriever's configured retrieval.mode, as for a question without retrieval_mode
-                List<RetrievedChunk> hits = retriever.search(data.queries().get(i).text(), queryVectors.get(i), null,
-                        CHUNKS_PER_QUERY, List.of(GROUP));
+                // null mode: the retriever's configured retrieval.mode, as for a question without
+                // retrieval_mode
+                List<RetrievedChunk> hits =
+                        retriever.search(
+                                data.queries().get(i).text(),
+                                queryVectors.get(i),
+                                null,
+                                CHUNKS_PER_QUERY,
+                                List.of(GROUP));
                 Set<String> docs = new LinkedHashSet<>();
                 for (RetrievedChunk h : hits) {
                     docs.add(h.docId());
@@ -177,18 +276,32 @@ public final class MilvusEval {
             }
         }
         EvalResult r = RankingScores.row(name, data, ranked, textsPerSecond);
-        log.accept(String.format(Locale.ROOT, "  %s (%s%s): nDCG@10 %.4f", name, mode.wireName(),
-                mode == RetrievalMode.HYBRID ? ", " + fusion : "", r.ndcg10()));
+        log.accept(
+                String.format(
+                        Locale.ROOT,
+                        "  %s (%s%s): nDCG@10 %.4f",
+                        name,
+                        mode.wireName(),
+                        mode == RetrievalMode.HYBRID ? ", " + fusion : "",
+                        r.ndcg10()));
         return r;
     }
 
     /**
-     * The tuning sweep: each query's two candidate lists are fetched once through the retriever (dense and
-     * sparse mode, {@code candidates} deep, as hybrid mode fetches them) and fused by {@link HybridFusion}
-     * for every weight, plus RRF: the same arithmetic as hybrid mode, one pair of searches for all rows.
+     * The tuning sweep: each query's two candidate lists are fetched once through the retriever
+     * (dense and sparse mode, {@code candidates} deep, as hybrid mode fetches them) and fused by
+     * {@link HybridFusion} for every weight, plus RRF: the same arithmetic as hybrid mode, one pair
+     * of searches for all rows.
      */
-    private List<EvalResult> sweep(BeirDataset data, List<float[]> queryVectors, CollectionSpec spec, String uri,
-            HybridFusion fusion, List<Double> weights, int candidates, double textsPerSecond) {
+    private List<EvalResult> sweep(
+            BeirDataset data,
+            List<float[]> queryVectors,
+            CollectionSpec spec,
+            String uri,
+            HybridFusion fusion,
+            List<Double> weights,
+            int candidates,
+            double textsPerSecond) {
         List<HybridFusion> fusions = new ArrayList<>();
         List<String> names = new ArrayList<>();
         fusions.add(new HybridFusion(FusionMethod.RRF, fusion.denseWeight(), fusion.rrfK()));
@@ -198,20 +311,37 @@ public final class MilvusEval {
             names.add(String.format(Locale.ROOT, "hybrid-w%.2f", w));
         }
         int depth = Math.max(candidates, CHUNKS_PER_QUERY);
-        MilvusRetriever prototype = MilvusRetriever.builder().setConnection(MilvusConnection.of(uri))
-                .setModelId(spec.modelId()).setAlias(spec.alias()).build();
+        MilvusRetriever prototype =
+                MilvusRetriever.builder()
+                        .setConnection(MilvusConnection.of(uri))
+                        .setModelId(spec.modelId())
+                        .setAlias(spec.alias())
+                        .build();
         List<List<List<String>>> ranked = new ArrayList<>();
         fusions.forEach(f -> ranked.add(new ArrayList<>()));
-        try (Retriever retriever = new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
+        try (Retriever retriever =
+                new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
             for (int i = 0; i < data.queries().size(); i++) {
                 String text = data.queries().get(i).text();
-                List<RetrievedChunk> dense = retriever.search(text, queryVectors.get(i), RetrievalMode.DENSE, depth,
-                        List.of(GROUP));
-                List<RetrievedChunk> sparse = retriever.search(text, queryVectors.get(i), RetrievalMode.SPARSE, depth,
-                        List.of(GROUP));
+                List<RetrievedChunk> dense =
+                        retriever.search(
+                                text,
+                                queryVectors.get(i),
+                                RetrievalMode.DENSE,
+                                depth,
+                                List.of(GROUP));
+                List<RetrievedChunk> sparse =
+                        retriever.search(
+                                text,
+                                queryVectors.get(i),
+                                RetrievalMode.SPARSE,
+                                depth,
+                                List.of(GROUP));
                 for (int f = 0; f < fusions.size(); f++) {
                     Set<String> docs = new LinkedHashSet<>();
-                    fusions.get(f).fuse(dense, sparse, CHUNKS_PER_QUERY).forEach(h -> docs.add(h.docId()));
+                    fusions.get(f)
+                            .fuse(dense, sparse, CHUNKS_PER_QUERY)
+                            .forEach(h -> docs.add(h.docId()));
                     ranked.get(f).add(new ArrayList<>(docs));
                 }
             }
@@ -219,8 +349,13 @@ public final class MilvusEval {
         List<EvalResult> out = new ArrayList<>();
         for (int f = 0; f < fusions.size(); f++) {
             EvalResult r = RankingScores.row(names.get(f), data, ranked.get(f), textsPerSecond);
-            log.accept(String.format(Locale.ROOT, "  %s (hybrid, %s): nDCG@10 %.4f", names.get(f), fusions.get(f),
-                    r.ndcg10()));
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "  %s (hybrid, %s): nDCG@10 %.4f",
+                            names.get(f),
+                            fusions.get(f),
+                            r.ndcg10()));
             out.add(r);
         }
         return out;

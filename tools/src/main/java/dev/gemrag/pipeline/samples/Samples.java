@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The sample documents and questions shipped in {@code samples/} (see its README for provenance). */
+/**
+ * The sample documents and questions shipped in {@code samples/} (see its README for provenance).
+ */
 public final class Samples {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +38,11 @@ public final class Samples {
         List<SampleQuestion> out = new ArrayList<>();
         for (String line : lines("samples/questions.jsonl")) {
             JsonNode n = parse(line);
-            out.add(new SampleQuestion(n.get("id").asText(), n.get("question").asText(), n.get("gold_doc").asText()));
+            out.add(
+                    new SampleQuestion(
+                            n.get("id").asText(),
+                            n.get("question").asText(),
+                            n.get("gold_doc").asText()));
         }
         return out;
     }
@@ -52,9 +58,11 @@ public final class Samples {
     private static List<String> lines(String resource) {
         InputStream in = Samples.class.getClassLoader().getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException("sample resource " + resource + " is missing from the classpath");
+            throw new IllegalStateException(
+                    "sample resource " + resource + " is missing from the classpath");
         }
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             return r.lines().filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

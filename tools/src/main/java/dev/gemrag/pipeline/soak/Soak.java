@@ -32,13 +32,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Drives a seeded mix of new documents (40%), updates (25%), deletes (15%) and questions (20%) through an
- * {@link EmbeddedStack} at a fixed rate, prints one line per minute, then lets the stack settle and checks
- * Milvus against the last event of every document ({@link SoakState}).
+ * Drives a seeded mix of new documents (40%), updates (25%), deletes (15%) and questions (20%)
+ * through an {@link EmbeddedStack} at a fixed rate, prints one line per minute, then lets the stack
+ * settle and checks Milvus against the last event of every document ({@link SoakState}).
  */
 public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** How long the stack may take by default to index and answer what was sent before the final check. */
+
+    /**
+     * How long the stack may take by default to index and answer what was sent before the final
+     * check.
+     */
     public static final Duration SETTLE = Duration.ofMinutes(15);
 
     private final EmbeddedStack stack;
@@ -60,11 +64,26 @@ public final class Soak {
     }
 
     /** One minute's line (and the whole run's totals). */
-    public record Minute(int minute, double rssMib, double heapMib, int queueDepth, double freshP99Ms,
-            double answerP99Ms, int errors, int deadLetters, int events, String loadAverage) {}
+    public record Minute(
+            int minute,
+            double rssMib,
+            double heapMib,
+            int queueDepth,
+            double freshP99Ms,
+            double answerP99Ms,
+            int errors,
+            int deadLetters,
+            int events,
+            String loadAverage) {}
 
-    public record Result(List<Minute> minutes, List<String> mismatches, int errors, int deadLetters, int liveDocuments,
-            int questions, int answers) {
+    public record Result(
+            List<Minute> minutes,
+            List<String> mismatches,
+            int errors,
+            int deadLetters,
+            int liveDocuments,
+            int questions,
+            int answers) {
         public boolean ok() {
             return mismatches.isEmpty() && errors == 0 && deadLetters == 0 && answers == questions;
         }
@@ -74,12 +93,17 @@ public final class Soak {
         return run(length, ratePerSec, seed, SETTLE);
     }
 
-    /** @param settle how long to wait after the last event for the documents and answers still on their way */
-    public Result run(Duration length, double ratePerSec, long seed, Duration settle) throws Exception {
+    /**
+     * @param settle how long to wait after the last event for the documents and answers still on
+     *     their way
+     */
+    public Result run(Duration length, double ratePerSec, long seed, Duration settle)
+            throws Exception {
         Random rnd = new Random(seed);
         Random checkOrder = new Random(seed + 1); // apart from rnd: the event mix stays the seed's
         SoakState state = new SoakState();
-        Map<String, Long> pendingFresh = new HashMap<>(); // doc id -> send time of its newest upsert
+        Map<String, Long> pendingFresh =
+                new HashMap<>(); // doc id -> send time of its newest upsert
         Map<String, Long> pendingAnswers = new HashMap<>(); // question id -> send time
         List<String> mismatches = new ArrayList<>();
         List<Minute> minutes = new ArrayList<>();
@@ -93,13 +117,16 @@ public final class Soak {
         int minuteErrors = 0;
         int minuteDead = 0;
         int minuteEvents = 0;
-        out.println("| minute | RSS MiB | heap MiB | engine queue | freshness p99 ms | answer p99 ms | errors | dead letters | events | load avg |");
+        out.println(
+                "| minute | RSS MiB | heap MiB | engine queue | freshness p99 ms | answer p99 ms | errors | dead letters | events | load avg |");
         out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         try (KafkaProducer<String, String> producer = KafkaClients.producer(stack.config());
-             KafkaConsumer<String, String> answersIn = tail(stack.config().get(TOPIC_ANSWERS));
-             KafkaConsumer<String, String> deadIn = tail(stack.config().get(TOPIC_DEAD_LETTERS));
-             IndexStatus index = new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS));
-             ModelClient engine = stack.models().open()) {
+                KafkaConsumer<String, String> answersIn = tail(stack.config().get(TOPIC_ANSWERS));
+                KafkaConsumer<String, String> deadIn =
+                        tail(stack.config().get(TOPIC_DEAD_LETTERS));
+                IndexStatus index =
+                        new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS));
+                ModelClient engine = stack.models().open()) {
             long start = System.nanoTime();
             long end = start + length.toNanos();
             long interval = (long) (1e9 / ratePerSec);
@@ -115,22 +142,50 @@ public final class Soak {
                     List<String> ids = state.ids();
                     if (dice < 20) {
                         String qid = "soak-q" + questions++ + "-" + seed;
-                        ObjectNode q = JSON.createObjectNode().put("id", qid).put("question", "How do I " + phrase(rnd, 6) + "?");
-                        producer.send(new ProducerRecord<>(stack.config().get(TOPIC_QUESTIONS), qid, q.toString())).get();
+                        ObjectNode q =
+                                JSON.createObjectNode()
+                                        .put("id", qid)
+                                        .put("question", "How do I " + phrase(rnd, 6) + "?");
+                        producer.send(
+                                        new ProducerRecord<>(
+                                                stack.config().get(TOPIC_QUESTIONS),
+                                                qid,
+                                                q.toString()))
+                                .get();
                         pendingAnswers.put(qid, System.nanoTime());
                     } else if (dice < 35 && !ids.isEmpty()) {
                         String id = ids.get(rnd.nextInt(ids.size()));
-                        producer.send(new ProducerRecord<>(stack.config().get(TOPIC_DOCUMENTS), id,
-                                JSON.createObjectNode().put("id", id).put("deleted", true).toString())).get();
+                        producer.send(
+                                        new ProducerRecord<>(
+                                                stack.config().get(TOPIC_DOCUMENTS),
+                                                id,
+                                                JSON.createObjectNode()
+                                                        .put("id", id)
+                                                        .put("deleted", true)
+                                                        .toString()))
+                                .get();
                         state.deleted(id);
                         pendingFresh.remove(id);
                     } else {
-                        String id = dice < 60 && !ids.isEmpty() ? ids.get(rnd.nextInt(ids.size())) : "soak-" + nextDoc++;
-                        // 30..600 words: from one chunk to a few (a shrinking update must drop its tail)
-                        ObjectNode d = JSON.createObjectNode().put("id", id).put("title", "soak " + id)
-                                .put("text", phrase(rnd, 30 + rnd.nextInt(570)));
-                        long offset = producer.send(new ProducerRecord<>(stack.config().get(TOPIC_DOCUMENTS), id,
-                                d.toString())).get().offset();
+                        String id =
+                                dice < 60 && !ids.isEmpty()
+                                        ? ids.get(rnd.nextInt(ids.size()))
+                                        : "soak-" + nextDoc++;
+                        // 30..600 words: from one chunk to a few (a shrinking update must drop its
+                        // tail)
+                        ObjectNode d =
+                                JSON.createObjectNode()
+                                        .put("id", id)
+                                        .put("title", "soak " + id)
+                                        .put("text", phrase(rnd, 30 + rnd.nextInt(570)));
+                        long offset =
+                                producer.send(
+                                                new ProducerRecord<>(
+                                                        stack.config().get(TOPIC_DOCUMENTS),
+                                                        id,
+                                                        d.toString()))
+                                        .get()
+                                        .offset();
                         state.upserted(id, offset); // no "version" field: the offset is the version
                         pendingFresh.put(id, System.nanoTime());
                     }
@@ -139,18 +194,29 @@ public final class Soak {
                 }
                 if (!sending && settleBy == Long.MAX_VALUE) {
                     settleBy = now + settle.toNanos();
-                    out.printf("sent for %d min; waiting for %d documents and %d answers (at most %d min)%n",
-                            length.toMinutes(), pendingFresh.size(), pendingAnswers.size(), settle.toMinutes());
+                    out.printf(
+                            "sent for %d min; waiting for %d documents and %d answers (at most %d min)%n",
+                            length.toMinutes(),
+                            pendingFresh.size(),
+                            pendingAnswers.size(),
+                            settle.toMinutes());
                 }
-                // freshness: the newest version of a document is searchable, every chunk of it (checked each second)
-                List<String> toCheck = now < nextCheck ? new ArrayList<>() : new ArrayList<>(pendingFresh.keySet());
-                Collections.shuffle(toCheck, checkOrder); // cut short below: no document always left unchecked
+                // freshness: the newest version of a document is searchable, every chunk of it
+                // (checked each second)
+                List<String> toCheck =
+                        now < nextCheck
+                                ? new ArrayList<>()
+                                : new ArrayList<>(pendingFresh.keySet());
+                Collections.shuffle(
+                        toCheck, checkOrder); // cut short below: no document always left unchecked
                 for (String id : toCheck) {
                     if (sending && System.nanoTime() >= next) {
-                        break; // the next event is due: many slow checks must not hold the rate down
+                        break; // the next event is due: many slow checks must not hold the rate
+                        // down
                     }
                     List<IndexStatus.StoredChunk> stored = index.chunksOf(id);
-                    if (!stored.isEmpty() && stored.stream().allMatch(c -> c.docVersion() == state.version(id))) {
+                    if (!stored.isEmpty()
+                            && stored.stream().allMatch(c -> c.docVersion() == state.version(id))) {
                         fresh.add((System.nanoTime() - pendingFresh.remove(id)) / 1e6);
                     }
                 }
@@ -166,11 +232,13 @@ public final class Soak {
                     answers++;
                     answer.add((System.nanoTime() - sent) / 1e6);
                     String text = a.path("answer").asText();
-                    if (text.startsWith("could not answer") || text.equals(AnswerFunction.TIMED_OUT)
+                    if (text.startsWith("could not answer")
+                            || text.equals(AnswerFunction.TIMED_OUT)
                             || text.equals(AnswerFunction.RETRIEVAL_UNAVAILABLE)) {
                         errors++;
                         minuteErrors++;
-                        out.println("error: question " + a.path("question_id").asText() + ": " + text);
+                        out.println(
+                                "error: question " + a.path("question_id").asText() + ": " + text);
                     }
                 }
                 for (ConsumerRecord<String, String> r : deadIn.poll(Duration.ZERO)) {
@@ -180,13 +248,31 @@ public final class Soak {
                 }
                 if (System.nanoTime() >= minuteEnd && sending) {
                     Runtime rt = Runtime.getRuntime();
-                    Minute m = new Minute(minutes.size() + 1, ProcessMemory.rssMib(),
-                            (rt.totalMemory() - rt.freeMemory()) / 1048576.0, engine.queueDepth(), fresh.p(99),
-                            answer.p(99), minuteErrors, minuteDead, minuteEvents, ProcessMemory.loadAverage());
+                    Minute m =
+                            new Minute(
+                                    minutes.size() + 1,
+                                    ProcessMemory.rssMib(),
+                                    (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                                    engine.queueDepth(),
+                                    fresh.p(99),
+                                    answer.p(99),
+                                    minuteErrors,
+                                    minuteDead,
+                                    minuteEvents,
+                                    ProcessMemory.loadAverage());
                     minutes.add(m);
-                    out.printf("| %d | %.0f | %.0f | %d | %s | %s | %d | %d | %d | %s |%n", m.minute(), m.rssMib(),
-                            m.heapMib(), m.queueDepth(), ms(m.freshP99Ms()), ms(m.answerP99Ms()), m.errors(),
-                            m.deadLetters(), m.events(), m.loadAverage());
+                    out.printf(
+                            "| %d | %.0f | %.0f | %d | %s | %s | %d | %d | %d | %s |%n",
+                            m.minute(),
+                            m.rssMib(),
+                            m.heapMib(),
+                            m.queueDepth(),
+                            ms(m.freshP99Ms()),
+                            ms(m.answerP99Ms()),
+                            m.errors(),
+                            m.deadLetters(),
+                            m.events(),
+                            m.loadAverage());
                     fresh = new Percentiles();
                     answer = new Percentiles();
                     minuteErrors = 0;
@@ -198,13 +284,19 @@ public final class Soak {
                     break;
                 }
                 if (System.nanoTime() > settleBy) {
-                    mismatches.add(pendingFresh.size() + " documents never reached their last version and "
-                            + pendingAnswers.size() + " questions got no answer within " + settle.toMinutes() + " min");
+                    mismatches.add(
+                            pendingFresh.size()
+                                    + " documents never reached their last version and "
+                                    + pendingAnswers.size()
+                                    + " questions got no answer within "
+                                    + settle.toMinutes()
+                                    + " min");
                     break;
                 }
                 stack.checkJobAlive();
             }
-            // the index must equal the last event per document: a final flush may still be on its way
+            // the index must equal the last event per document: a final flush may still be on its
+            // way
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             List<String> problems;
             do {
@@ -216,7 +308,11 @@ public final class Soak {
                     }
                 }
                 if (index.documents() != state.liveDocuments()) {
-                    problems.add("Milvus holds " + index.documents() + " documents, expected " + state.liveDocuments());
+                    problems.add(
+                            "Milvus holds "
+                                    + index.documents()
+                                    + " documents, expected "
+                                    + state.liveDocuments());
                 }
                 if (!problems.isEmpty()) {
                     Thread.sleep(1000);
@@ -224,7 +320,14 @@ public final class Soak {
             } while (!problems.isEmpty() && System.nanoTime() < deadline);
             mismatches.addAll(problems);
         }
-        return new Result(minutes, mismatches, errors, deadLetters, (int) state.liveDocuments(), questions, answers);
+        return new Result(
+                minutes,
+                mismatches,
+                errors,
+                deadLetters,
+                (int) state.liveDocuments(),
+                questions,
+                answers);
     }
 
     /** A p99 in ms, or "-" for a minute in which nothing of the kind completed. */
@@ -240,8 +343,10 @@ public final class Soak {
     /** A consumer at the current end of a topic: only what arrives from now on counts. */
     private KafkaConsumer<String, String> tail(String topic) {
         KafkaConsumer<String, String> c = KafkaClients.consumer(stack.config());
-        List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> parts =
+                c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
         c.assign(parts);
         c.seekToEnd(parts);
         parts.forEach(c::position);

@@ -39,11 +39,16 @@ public final class SoakState {
         return last.values().stream().filter(v -> v >= 0).count();
     }
 
-    /** Whether a document's stored chunks are exactly its last event's: one version, indexes 0..n-1, ids unique. */
+    /**
+     * Whether a document's stored chunks are exactly its last event's: one version, indexes 0..n-1,
+     * ids unique.
+     */
     public String problem(String id, List<IndexStatus.StoredChunk> stored) {
         long want = version(id);
         if (want < 0) {
-            return stored.isEmpty() ? null : id + ": deleted, but " + stored.size() + " chunks are still stored";
+            return stored.isEmpty()
+                    ? null
+                    : id + ": deleted, but " + stored.size() + " chunks are still stored";
         }
         if (stored.isEmpty()) {
             return id + ": version " + want + " has no chunk in Milvus (lost)";
@@ -51,11 +56,23 @@ public final class SoakState {
         for (int i = 0; i < stored.size(); i++) {
             IndexStatus.StoredChunk c = stored.get(i);
             if (c.docVersion() != want) {
-                return id + ": chunk " + c.chunkId() + " holds version " + c.docVersion() + ", last event is " + want
+                return id
+                        + ": chunk "
+                        + c.chunkId()
+                        + " holds version "
+                        + c.docVersion()
+                        + ", last event is "
+                        + want
                         + " (stale)";
             }
             if (c.chunkIndex() != i || !c.chunkId().equals(id + "#" + i)) {
-                return id + ": chunk " + i + " is " + c.chunkId() + " (index " + c.chunkIndex()
+                return id
+                        + ": chunk "
+                        + i
+                        + " is "
+                        + c.chunkId()
+                        + " (index "
+                        + c.chunkIndex()
                         + "): duplicate or missing chunk";
             }
         }

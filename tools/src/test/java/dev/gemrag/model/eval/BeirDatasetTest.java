@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BeirDatasetTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private void write(String corpus, String queries, String qrels) throws Exception {
         Files.writeString(dir.resolve("corpus.jsonl"), corpus);
@@ -21,13 +20,16 @@ class BeirDatasetTest {
 
     @Test
     void readsAllThreeFilesAndDropsQueriesWithoutJudgements() throws Exception {
-        write("""
+        write(
+                """
                 {"_id":"cp.1","title":"cp","text":"copy files"}
                 {"_id":"mv.1","title":"","text":"move files"}
-                """, """
+                """,
+                """
                 {"_id":"q1","text":"copy"}
                 {"_id":"q2","text":"unjudged"}
-                """, "query-id\tcorpus-id\tscore\nq1\tcp.1\t1\n");
+                """,
+                "query-id\tcorpus-id\tscore\nq1\tcp.1\t1\n");
         BeirDataset d = BeirDataset.read(dir);
         assertThat(d.corpus()).hasSize(2);
         assertThat(d.corpus().get(0).embeddingText()).isEqualTo("cp\ncopy files");

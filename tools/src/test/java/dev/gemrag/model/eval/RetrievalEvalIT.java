@@ -10,25 +10,35 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The eval harness on a 60-document subset of man-dev (shipped in the repo under data/) with the real
- * model, the bundled GEM adapter, MiniLM and bge-small: every number is a valid metric, MiniLM is far above random,
- * and GEM pooling with the adapter beats the base model's mean pooling (it fails if the adapter is not
- * loaded or the summary-token pooling breaks). The full set is `./gemrag eval --data data/man-dev`.
+ * The eval harness on a 60-document subset of man-dev (shipped in the repo under data/) with the
+ * real model, the bundled GEM adapter, MiniLM and bge-small: every number is a valid metric, MiniLM
+ * is far above random, and GEM pooling with the adapter beats the base model's mean pooling (it
+ * fails if the adapter is not loaded or the summary-token pooling breaks). The full set is
+ * `./gemrag eval --data data/man-dev`.
  */
 class RetrievalEvalIT {
     /** Failsafe runs in the module directory; the data set lives at the repository root. */
-    private static final Path MAN_DEV = Path.of(System.getProperty("gemrag.eval.data", "../data/man-dev"));
+    private static final Path MAN_DEV =
+            Path.of(System.getProperty("gemrag.eval.data", "../data/man-dev"));
 
     @Test
     void subsetRunsEveryConfigurationAndGemBeatsBasePooling() throws Exception {
-        assertThat(Files.isDirectory(MAN_DEV)).as("man-dev data set at " + MAN_DEV.toAbsolutePath()).isTrue();
+        assertThat(Files.isDirectory(MAN_DEV))
+                .as("man-dev data set at " + MAN_DEV.toAbsolutePath())
+                .isTrue();
         BeirDataset small = BeirDataset.read(MAN_DEV).subset(60);
         assertThat(small.corpus()).hasSize(60);
         Path adapter = DefaultAdapter.resolve(null).path();
         assertThat(adapter).as("bundled GEM adapter").isNotNull();
-        List<EvalResult> rows = EvalConfigs.run(small, List.of("base-mean", "gem", "minilm", "bge-small"),
-                DefaultModel.path(),
-                adapter, 8, 256, s -> { });
+        List<EvalResult> rows =
+                EvalConfigs.run(
+                        small,
+                        List.of("base-mean", "gem", "minilm", "bge-small"),
+                        DefaultModel.path(),
+                        adapter,
+                        8,
+                        256,
+                        s -> {});
         String table = EvalTable.render(rows);
         System.out.println(table);
         assertThat(table).contains("| base-mean |", "| gem |", "| minilm |", "| bge-small |");
@@ -40,7 +50,9 @@ class RetrievalEvalIT {
         assertThat(minilm.ndcg10()).isGreaterThan(10 * random);
         assertThat(base.ndcg10()).isBetween(0.0, 1.0);
         assertThat(base.recall1()).isLessThanOrEqualTo(base.recall10());
-        assertThat(gem.ndcg10()).as("GEM adapter nDCG@10 vs base mean pooling").isGreaterThan(base.ndcg10());
+        assertThat(gem.ndcg10())
+                .as("GEM adapter nDCG@10 vs base mean pooling")
+                .isGreaterThan(base.ndcg10());
         assertThat(gem.textsPerSecond()).isPositive();
         EvalResult bge = rows.get(3);
         assertThat(bge.recall10()).as("bge-small Recall@10 on man-dev subset").isGreaterThan(0.6);

@@ -13,7 +13,8 @@ class RetrievalMetricsTest {
         List<String> ranked = List.of("d3", "d1", "d2");
         Map<String, Integer> rel = Map.of("d1", 1, "d2", 1);
         // DCG = 1/log2(3) + 1/log2(4) = 0.630930 + 0.5; IDCG = 1 + 0.630930
-        assertThat(RetrievalMetrics.ndcgAt(10, ranked, rel)).isCloseTo(1.130930 / 1.630930, within(1e-6));
+        assertThat(RetrievalMetrics.ndcgAt(10, ranked, rel))
+                .isCloseTo(1.130930 / 1.630930, within(1e-6));
         assertThat(RetrievalMetrics.recallAt(1, ranked, rel)).isEqualTo(0.0);
         assertThat(RetrievalMetrics.recallAt(2, ranked, rel)).isEqualTo(0.5);
         assertThat(RetrievalMetrics.recallAt(10, ranked, rel)).isEqualTo(1.0);
@@ -31,7 +32,8 @@ class RetrievalMetricsTest {
     @Test
     void cutoffAppliesToNdcg() {
         // relevant doc at rank 3, cut at 2: nothing found
-        assertThat(RetrievalMetrics.ndcgAt(2, List.of("x", "y", "a"), Map.of("a", 1))).isEqualTo(0.0);
+        assertThat(RetrievalMetrics.ndcgAt(2, List.of("x", "y", "a"), Map.of("a", 1)))
+                .isEqualTo(0.0);
         assertThat(RetrievalMetrics.ndcgAt(1, List.of("a"), Map.of("a", 1))).isEqualTo(1.0);
     }
 }

@@ -14,12 +14,14 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link TeacherTargets} and {@link GemLosses#distill} against hand-computed values and a plain-Java
- * KL divergence (value, and gradient by finite differences).
+ * {@link TeacherTargets} and {@link GemLosses#distill} against hand-computed values and a
+ * plain-Java KL divergence (value, and gradient by finite differences).
  */
 class DistillationLossTest {
 
-    /** KL(p || softmax(scale * cos(q_i, d_j))) averaged over rows, in doubles; p row-major B x N. */
+    /**
+     * KL(p || softmax(scale * cos(q_i, d_j))) averaged over rows, in doubles; p row-major B x N.
+     */
     static double plainKl(float[][] q, float[][] d, double scale, float[] p) {
         int n = d.length;
         double total = 0;
@@ -73,8 +75,10 @@ class DistillationLossTest {
 
     @Test
     void teacherTargetsByHand() {
-        // one query, two documents: cos 1 and 0 at temperature 1 -> (e, 1) / (e + 1); a second teacher that
-        // sees both documents alike gives (1/2, 1/2); the target is the mean of the two distributions
+        // one query, two documents: cos 1 and 0 at temperature 1 -> (e, 1) / (e + 1); a second
+        // teacher that
+        // sees both documents alike gives (1/2, 1/2); the target is the mean of the two
+        // distributions
         float[][] q = {{1, 0}};
         float[][] d = {{1, 0}, {0, 1}};
         float[][] flatQ = {{0, 1}};
@@ -83,7 +87,8 @@ class DistillationLossTest {
         assertThat(one[0]).isCloseTo((float) (Math.E / (Math.E + 1)), Offset.offset(1e-6f));
         assertThat(one[1]).isCloseTo((float) (1 / (Math.E + 1)), Offset.offset(1e-6f));
         float[] two = TeacherTargets.of(List.of(q, flatQ), List.of(d, flatD), 1f);
-        assertThat(two[0]).isCloseTo((float) ((Math.E / (Math.E + 1) + 0.5) / 2), Offset.offset(1e-6f));
+        assertThat(two[0])
+                .isCloseTo((float) ((Math.E / (Math.E + 1) + 0.5) / 2), Offset.offset(1e-6f));
         assertThat(two[0] + two[1]).isCloseTo(1f, Offset.offset(1e-6f));
         // a lower temperature sharpens: cos 1 vs 0 at 0.1 -> e^10 / (e^10 + 1)
         assertThat(TeacherTargets.of(List.<float[][]>of(q), List.<float[][]>of(d), 0.1f)[0])
@@ -100,10 +105,12 @@ class DistillationLossTest {
             NDArray q = m.create(new float[] {0, 0, 2}, new Shape(1, 3));
             NDArray d = m.create(new float[] {1, 0, 0, 0, 3, 0}, new Shape(2, 3));
             NDArray p = m.create(new float[] {(float) p0, (float) p1}, new Shape(1, 2));
-            assertThat(GemLosses.distill(q, d, m.create(20f), p).getFloat()).isCloseTo((float) want, Offset.offset(1e-6f));
+            assertThat(GemLosses.distill(q, d, m.create(20f), p).getFloat())
+                    .isCloseTo((float) want, Offset.offset(1e-6f));
             // the student equal to the teacher (same cosines, scale = 1 / temperature): KL 0
             NDArray same = m.create(new float[] {1, 0, 0}, new Shape(1, 3));
-            assertThat(GemLosses.distill(same, d, m.create(1f), p).getFloat()).isCloseTo(0f, Offset.offset(1e-6f));
+            assertThat(GemLosses.distill(same, d, m.create(1f), p).getFloat())
+                    .isCloseTo(0f, Offset.offset(1e-6f));
         }
     }
 
@@ -112,8 +119,11 @@ class DistillationLossTest {
         Random r = new Random(11);
         float[][] q = random(r, 3, 5);
         float[][] d = random(r, 5, 5); // 3 positives + 2 hard negatives
-        float[] p = TeacherTargets.of(List.of(unitRows(random(r, 3, 4)), unitRows(random(r, 3, 6))),
-                List.of(unitRows(random(r, 5, 4)), unitRows(random(r, 5, 6))), 0.05f);
+        float[] p =
+                TeacherTargets.of(
+                        List.of(unitRows(random(r, 3, 4)), unitRows(random(r, 3, 6))),
+                        List.of(unitRows(random(r, 5, 4)), unitRows(random(r, 5, 6))),
+                        0.05f);
         double scale = 9;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             NDArray qa = m.create(flat(q), new Shape(3, 5));
@@ -122,7 +132,9 @@ class DistillationLossTest {
             da.setRequiresGradient(true);
             float loss;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray l = GemLosses.distill(qa, da, m.create((float) scale), m.create(p, new Shape(3, 5)));
+                NDArray l =
+                        GemLosses.distill(
+                                qa, da, m.create((float) scale), m.create(p, new Shape(3, 5)));
                 loss = l.getFloat();
                 gc.backward(l);
             }
@@ -140,7 +152,8 @@ class DistillationLossTest {
                         side[i][c] = (float) (keep - h);
                         double down = plainKl(q, d, scale, p);
                         side[i][c] = keep;
-                        assertThat(grad[i * 5 + c]).as((side == q ? "dL/dq[" : "dL/dd[") + i + "][" + c + "]")
+                        assertThat(grad[i * 5 + c])
+                                .as((side == q ? "dL/dq[" : "dL/dd[") + i + "][" + c + "]")
                                 .isCloseTo((float) ((up - down) / (2 * h)), Offset.offset(2e-3f));
                     }
                 }
@@ -151,16 +164,30 @@ class DistillationLossTest {
     @Test
     void mismatchedShapesAndSettingsAreRefused() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            assertThatThrownBy(() -> GemLosses.distill(m.ones(new Shape(2, 3)), m.ones(new Shape(4, 3)), m.create(1f),
-                    m.ones(new Shape(2, 3)))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 queries x 4");
+            assertThatThrownBy(
+                            () ->
+                                    GemLosses.distill(
+                                            m.ones(new Shape(2, 3)),
+                                            m.ones(new Shape(4, 3)),
+                                            m.create(1f),
+                                            m.ones(new Shape(2, 3))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("2 queries x 4");
         }
-        assertThatThrownBy(() -> TeacherTargets.of(List.<float[][]>of(new float[1][2]), List.of(), 1f))
+        assertThatThrownBy(
+                        () -> TeacherTargets.of(List.<float[][]>of(new float[1][2]), List.of(), 1f))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Distillation(List.of(), 0.5f, 0.05f, null))
                 .hasMessageContaining("needs --teachers");
-        assertThatThrownBy(() -> new Distillation(List.of("e5"), 0.5f, 0.05f, java.nio.file.Path.of("x")))
+        assertThatThrownBy(
+                        () ->
+                                new Distillation(
+                                        List.of("e5"), 0.5f, 0.05f, java.nio.file.Path.of("x")))
                 .hasMessageContaining("unknown teacher 'e5'");
-        assertThatThrownBy(() -> new Distillation(List.of("minilm"), 1.5f, 0.05f, java.nio.file.Path.of("x")))
+        assertThatThrownBy(
+                        () ->
+                                new Distillation(
+                                        List.of("minilm"), 1.5f, 0.05f, java.nio.file.Path.of("x")))
                 .hasMessageContaining("[0, 1]");
     }
 }

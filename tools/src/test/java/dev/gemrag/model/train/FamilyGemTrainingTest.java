@@ -25,13 +25,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * GEM on every supported family (tiny random checkpoints of {@link FamilyFixture}, their own vocabulary): the
- * trainer runs NTP then contrastive steps, both losses fall on fixed batches, and the trained adapter embeds
- * through the summary token and the GEM mask.
+ * GEM on every supported family (tiny random checkpoints of {@link FamilyFixture}, their own
+ * vocabulary): the trainer runs NTP then contrastive steps, both losses fall on fixed batches, and
+ * the trained adapter embeds through the summary token and the GEM mask.
  */
 class FamilyGemTrainingTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @ParameterizedTest
     @ValueSource(strings = {"llama3", "qwen3", "smollm3"})
@@ -39,8 +38,11 @@ class FamilyGemTrainingTest {
         Checkpoint base = CheckpointLoader.load(FamilyFixture.load(family).gguf());
         Path data = data(16);
         try (HfTextTokenizer tokenizer = HfTextTokenizer.of(base)) {
-            TrainConfig cfg = TrainConfig.defaults(data, dir.resolve(family + ".json")).with(40, 20, 8, 40)
-                    .withLora(1, 4, 8f, 5e-3f, 2e-3f).withRun(7, 100, false, "test");
+            TrainConfig cfg =
+                    TrainConfig.defaults(data, dir.resolve(family + ".json"))
+                            .with(40, 20, 8, 40)
+                            .withLora(1, 4, 8f, 5e-3f, 2e-3f)
+                            .withRun(7, 100, false, "test");
             List<StepStats> stats = new ArrayList<>();
             GemAdapter trained = new GemTrainer(base, tokenizer, cfg).train(stats::add);
             assertThat(stats).hasSize(40);
@@ -48,31 +50,43 @@ class FamilyGemTrainingTest {
             TextTokenizer framed = FramedTokenizer.of(tokenizer, base);
             List<int[]> texts = TrainingText.read(data, framed, 39, 7).batch(0, 16);
             if (base.bosTokenId() >= 0) {
-                assertThat(texts).allSatisfy(ids -> assertThat(ids[0]).isEqualTo(base.bosTokenId()));
+                assertThat(texts)
+                        .allSatisfy(ids -> assertThat(ids[0]).isEqualTo(base.bosTokenId()));
             }
             int vocab = base.config().vocabSize();
             NtpBatch ntp = NtpBatch.build(texts, 1, vocab, 0.5f, new Random(3));
             ContrastiveBatch cl = ContrastiveBatch.build(texts, 1, vocab, 0.1f, new Random(4));
             GemAdapter initial;
             try (LlamaModel scratch = LlamaModel.create(base.config(), base.weights());
-                    GemParameters p = new GemParameters(scratch, base.weights(), 1, 4, 8f, cfg.targets(), cfg.seed())) {
+                    GemParameters p =
+                            new GemParameters(
+                                    scratch, base.weights(), 1, 4, 8f, cfg.targets(), cfg.seed())) {
                 initial = new GemAdapter(trained.descriptor(), p.adapterTensors());
             }
-            TextTokenizer shared = unclosable(tokenizer); // GemLanguageModel.close() closes an AutoCloseable tokenizer
+            TextTokenizer shared =
+                    unclosable(tokenizer); // GemLanguageModel.close() closes an AutoCloseable
+            // tokenizer
             double[] before = losses(base, initial, shared, ntp, cl);
             double[] after = losses(base, trained, shared, ntp, cl);
             assertThat(after[0]).as(family + " NTP loss falls").isLessThan(before[0] * 0.9);
             assertThat(after[1]).as(family + " contrastive loss falls").isLessThan(before[1] * 0.9);
 
-            try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, trained, shared, Pooling.LAST, null)) {
+            try (GemLanguageModel m =
+                    ModelRuntime.fromCheckpoint(base, trained, shared, Pooling.LAST, null)) {
                 assertThat(m.embeddingSettings().pooling()).isEqualTo(Pooling.GEM);
-                List<float[]> v = m.embed(List.of("copy files into the disk", "route network packets"), EmbedRole.DOCUMENT);
-                assertThat(v).hasSize(2).allSatisfy(e -> {
-                    assertThat(e).hasSize(base.config().hiddenSize());
-                    for (float x : e) {
-                        assertThat(x).isFinite();
-                    }
-                });
+                List<float[]> v =
+                        m.embed(
+                                List.of("copy files into the disk", "route network packets"),
+                                EmbedRole.DOCUMENT);
+                assertThat(v)
+                        .hasSize(2)
+                        .allSatisfy(
+                                e -> {
+                                    assertThat(e).hasSize(base.config().hiddenSize());
+                                    for (float x : e) {
+                                        assertThat(x).isFinite();
+                                    }
+                                });
                 assertThat(v.get(0)).isNotEqualTo(v.get(1));
             }
         }
@@ -92,19 +106,28 @@ class FamilyGemTrainingTest {
         };
     }
 
-    private static double[] losses(Checkpoint base, GemAdapter adapter, TextTokenizer tok, NtpBatch ntp,
+    private static double[] losses(
+            Checkpoint base,
+            GemAdapter adapter,
+            TextTokenizer tok,
+            NtpBatch ntp,
             ContrastiveBatch cl) {
-        try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, adapter, tok, Pooling.LAST, null);
+        try (GemLanguageModel m =
+                        ModelRuntime.fromCheckpoint(base, adapter, tok, Pooling.LAST, null);
                 NDManager s = m.llama().newManager()) {
-            return new double[] {GemLosses.nextToken(m.llama(), s, ntp).getFloat(),
-                GemLosses.contrastive(m.llama(), s, cl, s.create(20f)).getFloat()};
+            return new double[] {
+                GemLosses.nextToken(m.llama(), s, ntp).getFloat(),
+                GemLosses.contrastive(m.llama(), s, cl, s.create(20f)).getFloat()
+            };
         }
     }
 
     private Path data(int lines) throws Exception {
         Random r = new Random(1);
-        String[] words = {"copy", "move", "files", "into", "the", "disk", "network", "packets", "route", "table",
-            "user", "group", "kernel", "module"};
+        String[] words = {
+            "copy", "move", "files", "into", "the", "disk", "network", "packets", "route", "table",
+            "user", "group", "kernel", "module"
+        };
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines; i++) {
             StringBuilder sb = new StringBuilder();

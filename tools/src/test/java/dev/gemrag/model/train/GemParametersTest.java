@@ -14,7 +14,9 @@ import dev.gemrag.model.llama.TinyLlama;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The trainer's guard against non-finite gradients: detection and zeroing (NaN * 0 would stay NaN). */
+/**
+ * The trainer's guard against non-finite gradients: detection and zeroing (NaN * 0 would stay NaN).
+ */
 class GemParametersTest {
     @Test
     void detectsAndClearsANonFiniteGradient() {
@@ -31,7 +33,11 @@ class GemParametersTest {
                     s.attach(m);
                     all = all.add(s);
                 }
-                gc.backward(all.add(summary.sqrt().sum())); // sqrt of negatives: NaN gradient on the summary rows
+                gc.backward(
+                        all.add(
+                                summary.sqrt()
+                                        .sum())); // sqrt of negatives: NaN gradient on the summary
+                // rows
             }
             assertThat(p.gradientsFinite()).isFalse();
             p.zeroGradients();
@@ -39,16 +45,21 @@ class GemParametersTest {
             try (NDArray g = summary.getGradient()) {
                 assertThat(g.abs().sum().getFloat()).isZero();
             }
-            // the zeroed gradients must stay in memory PyTorch owns: DJL's set(float[]) re-points a tensor at a
-            // Java direct buffer that the closed gradient handle no longer keeps alive (once freed and reused,
-            // the next backward wrote into foreign memory: non-finite gradients, then a crash in libc).
-            // Free that memory and fill what malloc hands out next with ones: the gradients must not change.
+            // the zeroed gradients must stay in memory PyTorch owns: DJL's set(float[]) re-points a
+            // tensor at a
+            // Java direct buffer that the closed gradient handle no longer keeps alive (once freed
+            // and reused,
+            // the next backward wrote into foreign memory: non-finite gradients, then a crash in
+            // libc).
+            // Free that memory and fill what malloc hands out next with ones: the gradients must
+            // not change.
             List<java.nio.ByteBuffer> filler = new java.util.ArrayList<>();
             for (int round = 0; round < 20; round++) {
                 System.gc();
                 for (NDArray a : p.all().values()) {
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(a.size() * 4))
-                            .order(java.nio.ByteOrder.nativeOrder());
+                    java.nio.ByteBuffer b =
+                            java.nio.ByteBuffer.allocateDirect(Math.toIntExact(a.size() * 4))
+                                    .order(java.nio.ByteOrder.nativeOrder());
                     while (b.hasRemaining()) {
                         b.putFloat(1f);
                     }
@@ -57,7 +68,9 @@ class GemParametersTest {
             }
             for (var e : p.all().entrySet()) {
                 try (NDArray g = e.getValue().getGradient()) {
-                    assertThat(g.abs().sum().getFloat()).as(e.getKey() + " gradient after zeroing").isZero();
+                    assertThat(g.abs().sum().getFloat())
+                            .as(e.getKey() + " gradient after zeroing")
+                            .isZero();
                 }
             }
             assertThat(filler).isNotEmpty();

@@ -18,31 +18,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A few GEM training steps on the real default model, end to end: train, write, load, embed. */
 class GemTrainerIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void trainsTheRealModelAndServesTheAdapter() throws Exception {
-        List<String> lines = List.of(
-                "The cp command copies files and directories from one place to another.",
-                "Use tar to bundle many files into one archive before you compress it.",
-                "The kernel routing table decides which interface a packet leaves through.",
-                "A user can belong to several groups, which control access to shared files.",
-                "Log files grow quickly, so rotate and compress them on a schedule.",
-                "The ps command lists the processes that are running on the system.");
+        List<String> lines =
+                List.of(
+                        "The cp command copies files and directories from one place to another.",
+                        "Use tar to bundle many files into one archive before you compress it.",
+                        "The kernel routing table decides which interface a packet leaves through.",
+                        "A user can belong to several groups, which control access to shared files.",
+                        "Log files grow quickly, so rotate and compress them on a schedule.",
+                        "The ps command lists the processes that are running on the system.");
         Path data = dir.resolve("train.txt");
         Files.write(data, lines);
         Path out = dir.resolve("gem.json");
-        TrainConfig cfg = TrainConfig.defaults(data, out).with(2, 1, 2, 24).withLora(1, 4, 8f, 1e-3f, 1e-4f)
-                .withRun(42, 0, false, "GemTrainerIT");
+        TrainConfig cfg =
+                TrainConfig.defaults(data, out)
+                        .with(2, 1, 2, 24)
+                        .withLora(1, 4, 8f, 1e-3f, 1e-4f)
+                        .withRun(42, 0, false, "GemTrainerIT");
         Checkpoint base = ModelRuntime.loadCheckpoint(DefaultModel.path());
         List<StepStats> stats = new ArrayList<>();
         try (HfTextTokenizer tok = HfTextTokenizer.of(base)) {
             new GemTrainer(base, tok, cfg).train(stats::add);
         }
         assertThat(stats).hasSize(2);
-        assertThat(stats.subList(0, 1)).allSatisfy(s -> assertThat(s.ntpLoss()).isBetween(0.1, 15.0));
-        assertThat(stats.subList(1, 2)).allSatisfy(s -> assertThat(s.clLoss()).isBetween(0.0, 10.0));
+        assertThat(stats.subList(0, 1))
+                .allSatisfy(s -> assertThat(s.ntpLoss()).isBetween(0.1, 15.0));
+        assertThat(stats.subList(1, 2))
+                .allSatisfy(s -> assertThat(s.clLoss()).isBetween(0.0, 10.0));
 
         GemAdapter adapter = GemAdapter.read(out);
         assertThat(adapter.descriptor().baseModel().sha256()).isEqualTo(DefaultModel.SHA256);

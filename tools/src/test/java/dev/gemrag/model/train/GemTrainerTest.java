@@ -22,24 +22,37 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** GEM training end to end on a tiny random Llama: losses fall, the adapter round-trips, resume is exact. */
+/**
+ * GEM training end to end on a tiny random Llama: losses fall, the adapter round-trips, resume is
+ * exact.
+ */
 class GemTrainerTest {
     private static Checkpoint base;
     private static final CharTokenizer TOKENIZER = new CharTokenizer(100);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeAll
     static void model() {
         LlamaConfig c = TinyLlama.config(RopeLayout.INTERLEAVED, true);
-        base = new Checkpoint(Path.of("tiny.gguf"), "tiny-sha", c, TinyLlama.weights(c, 5), null, null, -1, List.of(0));
+        base =
+                new Checkpoint(
+                        Path.of("tiny.gguf"),
+                        "tiny-sha",
+                        c,
+                        TinyLlama.weights(c, 5),
+                        null,
+                        null,
+                        -1,
+                        List.of(0));
     }
 
     private Path data(int lines) throws Exception {
         Random r = new Random(1);
-        String[] words = {"alpha", "beta", "gamma", "delta", "copy", "move", "files", "into", "the", "disk", "network",
-            "packets", "route", "table", "user", "group", "kernel", "module"};
+        String[] words = {
+            "alpha", "beta", "gamma", "delta", "copy", "move", "files", "into", "the", "disk",
+            "network", "packets", "route", "table", "user", "group", "kernel", "module"
+        };
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines; i++) {
             StringBuilder sb = new StringBuilder();
@@ -55,8 +68,10 @@ class GemTrainerTest {
     }
 
     private TrainConfig config(Path data, String name, int steps, int ntpSteps) {
-        return TrainConfig.defaults(data, dir.resolve(name + ".json")).with(steps, ntpSteps, 8, 32)
-                .withLora(1, 4, 8f, 1e-2f, 3e-3f).withRun(7, 5, false, "test");
+        return TrainConfig.defaults(data, dir.resolve(name + ".json"))
+                .with(steps, ntpSteps, 8, 32)
+                .withLora(1, 4, 8f, 1e-2f, 3e-3f)
+                .withRun(7, 5, false, "test");
     }
 
     @Test
@@ -76,7 +91,9 @@ class GemTrainerTest {
         assertThat(back.descriptor().training().steps()).isEqualTo(30);
         assertThat(back.descriptor().lora().rank()).isEqualTo(4);
         for (var e : adapter.tensors().entrySet()) {
-            assertThat(back.tensors().get(e.getKey()).data()).as(e.getKey()).containsExactly(e.getValue().data());
+            assertThat(back.tensors().get(e.getKey()).data())
+                    .as(e.getKey())
+                    .containsExactly(e.getValue().data());
         }
 
         // Both objectives on fixed batches: the trained adapter beats the initial parameters.
@@ -86,18 +103,23 @@ class GemTrainerTest {
         ContrastiveBatch cl = ContrastiveBatch.build(texts, 1, 100, 0.1f, new Random(4));
         GemAdapter initial;
         try (LlamaModel scratch = LlamaModel.create(base.config(), base.weights());
-                GemParameters p = new GemParameters(scratch, base.weights(), 1, 4, 8f, cfg.targets(), cfg.seed())) {
+                GemParameters p =
+                        new GemParameters(
+                                scratch, base.weights(), 1, 4, 8f, cfg.targets(), cfg.seed())) {
             initial = new GemAdapter(back.descriptor(), p.adapterTensors());
         }
         double[] before = losses(initial, ntp, cl);
         double[] after = losses(back, ntp, cl);
         assertThat(after[0]).as("NTP loss on a fixed batch falls").isLessThan(before[0] * 0.8);
-        assertThat(after[1]).as("contrastive loss on a fixed batch falls").isLessThan(before[1] * 0.8);
+        assertThat(after[1])
+                .as("contrastive loss on a fixed batch falls")
+                .isLessThan(before[1] * 0.8);
     }
 
     /** {NTP, CL} losses of the model with this adapter merged, logit scale 20. */
     private static double[] losses(GemAdapter adapter, NtpBatch ntp, ContrastiveBatch cl) {
-        try (GemLanguageModel m = ModelRuntime.fromCheckpoint(base, adapter, TOKENIZER, Pooling.LAST, null);
+        try (GemLanguageModel m =
+                        ModelRuntime.fromCheckpoint(base, adapter, TOKENIZER, Pooling.LAST, null);
                 NDManager s = m.llama().newManager()) {
             double n = GemLosses.nextToken(m.llama(), s, ntp).getFloat();
             double c = GemLosses.contrastive(m.llama(), s, cl, s.create(20f)).getFloat();
@@ -108,46 +130,73 @@ class GemTrainerTest {
     @Test
     void resumeContinuesExactly() throws Exception {
         Path data = data(16);
-        GemAdapter straight = new GemTrainer(base, TOKENIZER, config(data, "straight", 12, 6)).train(null);
-        // Interrupted after step 8 (checkpoints every 5): resuming starts after step 5 and ends where "straight" did.
+        GemAdapter straight =
+                new GemTrainer(base, TOKENIZER, config(data, "straight", 12, 6)).train(null);
+        // Interrupted after step 8 (checkpoints every 5): resuming starts after step 5 and ends
+        // where "straight" did.
         try {
-            new GemTrainer(base, TOKENIZER, config(data, "resumed", 12, 6)).train(s -> {
-                if (s.step() == 8) {
-                    throw new IllegalStateException("simulated crash");
-                }
-            });
+            new GemTrainer(base, TOKENIZER, config(data, "resumed", 12, 6))
+                    .train(
+                            s -> {
+                                if (s.step() == 8) {
+                                    throw new IllegalStateException("simulated crash");
+                                }
+                            });
         } catch (IllegalStateException expected) {
             assertThat(expected).hasMessage("simulated crash");
         }
         List<StepStats> second = new ArrayList<>();
-        GemAdapter resumed = new GemTrainer(base, TOKENIZER,
-                config(data, "resumed", 12, 6).withRun(7, 5, true, "test")).train(second::add);
+        GemAdapter resumed =
+                new GemTrainer(
+                                base,
+                                TOKENIZER,
+                                config(data, "resumed", 12, 6).withRun(7, 5, true, "test"))
+                        .train(second::add);
         assertThat(second).extracting(StepStats::step).containsExactly(6, 7, 8, 9, 10, 11, 12);
         for (var e : straight.tensors().entrySet()) {
             float[] a = e.getValue().data();
             float[] b = resumed.tensors().get(e.getKey()).data();
             for (int i = 0; i < a.length; i++) {
-                assertThat(b[i]).as(e.getKey() + "[" + i + "]").isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(b[i])
+                        .as(e.getKey() + "[" + i + "]")
+                        .isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-5f));
             }
         }
     }
 
     private Path pairs(int n) throws Exception {
-        String[] topics = {"disk", "network", "kernel", "user", "route", "packets", "module", "group"};
+        String[] topics = {
+            "disk", "network", "kernel", "user", "route", "packets", "module", "group"
+        };
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String t = topics[i % topics.length];
-            out.add("{\"query\":\"" + t + " " + i % 3 + "\",\"passage\":\"about " + t + " and " + t + " tools " + i % 3
-                    + "\",\"kind\":\"" + (i % 5 == 4 ? "faq-qa" : "pkg-desc") + "\"}");
+            out.add(
+                    "{\"query\":\""
+                            + t
+                            + " "
+                            + i % 3
+                            + "\",\"passage\":\"about "
+                            + t
+                            + " and "
+                            + t
+                            + " tools "
+                            + i % 3
+                            + "\",\"kind\":\""
+                            + (i % 5 == 4 ? "faq-qa" : "pkg-desc")
+                            + "\"}");
         }
         Path f = dir.resolve("pairs.jsonl");
         Files.write(f, out);
         return f;
     }
 
-    private TrainConfig pairConfig(Path pairs, String name, int steps, boolean summaryOnly, int hardNegatives) {
-        return TrainConfig.defaults(null, dir.resolve(name + ".json")).with(steps, 0, 8, 32)
-                .withLora(1, 4, 8f, 1e-2f, 1e-2f).withRun(7, 5, false, "test")
+    private TrainConfig pairConfig(
+            Path pairs, String name, int steps, boolean summaryOnly, int hardNegatives) {
+        return TrainConfig.defaults(null, dir.resolve(name + ".json"))
+                .with(steps, 0, 8, 32)
+                .withLora(1, 4, 8f, 1e-2f, 1e-2f)
+                .withRun(7, 5, false, "test")
                 .withPairs(pairs, summaryOnly, hardNegatives);
     }
 
@@ -171,19 +220,45 @@ class GemTrainerTest {
         assertThat(back.descriptor().training().dataFiles().get("pairs.jsonl")).hasSize(64);
 
         // generation: the model with the summary-only adapter gives the base model's logits exactly
-        try (GemLanguageModel plain = ModelRuntime.fromCheckpoint(base, null, TOKENIZER, Pooling.MEAN, null);
-                GemLanguageModel gem = ModelRuntime.fromCheckpoint(base, back, TOKENIZER, Pooling.MEAN, null);
+        try (GemLanguageModel plain =
+                        ModelRuntime.fromCheckpoint(base, null, TOKENIZER, Pooling.MEAN, null);
+                GemLanguageModel gem =
+                        ModelRuntime.fromCheckpoint(base, back, TOKENIZER, Pooling.MEAN, null);
                 NDManager m = plain.llama().newManager()) {
             int[] ids = TOKENIZER.encode("copy the disk");
-            var batch = dev.gemrag.model.gem.GemBatch.of(m, List.of(ids), List.of(dev.gemrag.model.gem.GemLayout.plain(ids.length)));
-            float[] a = plain.llama().logits(plain.llama().forward(batch.ids(), batch.positions(), batch.mask(), null)).toFloatArray();
-            float[] b = gem.llama().logits(gem.llama().forward(batch.ids(), batch.positions(), batch.mask(), null)).toFloatArray();
+            var batch =
+                    dev.gemrag.model.gem.GemBatch.of(
+                            m,
+                            List.of(ids),
+                            List.of(dev.gemrag.model.gem.GemLayout.plain(ids.length)));
+            float[] a =
+                    plain.llama()
+                            .logits(
+                                    plain.llama()
+                                            .forward(
+                                                    batch.ids(),
+                                                    batch.positions(),
+                                                    batch.mask(),
+                                                    null))
+                            .toFloatArray();
+            float[] b =
+                    gem.llama()
+                            .logits(
+                                    gem.llama()
+                                            .forward(
+                                                    batch.ids(),
+                                                    batch.positions(),
+                                                    batch.mask(),
+                                                    null))
+                            .toFloatArray();
             assertThat(b).containsExactly(a);
-            // embedding: queries get the trained instruction; the summary step's LoRA changes the vector
+            // embedding: queries get the trained instruction; the summary step's LoRA changes the
+            // vector
             List<float[]> q = gem.embed(List.of("disk 1"), dev.gemrag.model.EmbedRole.QUERY);
             List<float[]> d = gem.embed(List.of("disk 1"), dev.gemrag.model.EmbedRole.DOCUMENT);
             assertThat(q.get(0)).isNotEqualTo(d.get(0));
-            assertThat(back.descriptor().queryInstruction()).isEqualTo(TrainConfig.DEFAULT_QUERY_INSTRUCTION);
+            assertThat(back.descriptor().queryInstruction())
+                    .isEqualTo(TrainConfig.DEFAULT_QUERY_INSTRUCTION);
         }
     }
 
@@ -202,43 +277,62 @@ class GemTrainerTest {
         }
         assertThat(files).hasSize(1);
         long size = Files.size(files.get(0));
-        // 40 pairs, 8 held out (faq-qa on lines 5, 10, ..): 32 usable; 6 steps of 8 see every one as a
+        // 40 pairs, 8 held out (faq-qa on lines 5, 10, ..): 32 usable; 6 steps of 8 see every one
+        // as a
         // query and as a document once at least; each record = key + dim + 384 floats
         assertThat(size).isEqualTo(2L * 36 * (8 + 4 * 384));
         GemAdapter back = GemAdapter.read(cfg.out());
         assertThat(String.valueOf(back.descriptor().training().notes().get("objective")))
-                .contains("KL").contains("minilm").contains("0.05");
+                .contains("KL")
+                .contains("minilm")
+                .contains("0.05");
 
         // the same steps again (another adapter): every teacher vector comes from the cache
-        new GemTrainer(base, TOKENIZER, pairConfig(p, "distil2", 6, true, 1).withDistillation(half)).train(null);
+        new GemTrainer(base, TOKENIZER, pairConfig(p, "distil2", 6, true, 1).withDistillation(half))
+                .train(null);
         assertThat(Files.size(files.get(0))).isEqualTo(size);
         // distillation alone (weight 1) trains too
         List<StepStats> alone = new ArrayList<>();
-        new GemTrainer(base, TOKENIZER, pairConfig(p, "distil3", 3, true, 0)
-                .withDistillation(new Distillation(List.of("minilm"), 1f, 0.05f, cache))).train(alone::add);
-        assertThat(alone).allSatisfy(s -> assertThat(s.loss()).isFinite().isGreaterThanOrEqualTo(0));
+        new GemTrainer(
+                        base,
+                        TOKENIZER,
+                        pairConfig(p, "distil3", 3, true, 0)
+                                .withDistillation(
+                                        new Distillation(List.of("minilm"), 1f, 0.05f, cache)))
+                .train(alone::add);
+        assertThat(alone)
+                .allSatisfy(s -> assertThat(s.loss()).isFinite().isGreaterThanOrEqualTo(0));
     }
 
     @Test
     void pairTrainingResumesExactly() throws Exception {
         Path p = pairs(40);
-        GemAdapter straight = new GemTrainer(base, TOKENIZER, pairConfig(p, "pstraight", 8, true, 1)).train(null);
+        GemAdapter straight =
+                new GemTrainer(base, TOKENIZER, pairConfig(p, "pstraight", 8, true, 1)).train(null);
         try {
-            new GemTrainer(base, TOKENIZER, pairConfig(p, "presumed", 8, true, 1)).train(s -> {
-                if (s.step() == 7) {
-                    throw new IllegalStateException("simulated crash");
-                }
-            });
+            new GemTrainer(base, TOKENIZER, pairConfig(p, "presumed", 8, true, 1))
+                    .train(
+                            s -> {
+                                if (s.step() == 7) {
+                                    throw new IllegalStateException("simulated crash");
+                                }
+                            });
         } catch (IllegalStateException expected) {
             assertThat(expected).hasMessage("simulated crash");
         }
-        GemAdapter resumed = new GemTrainer(base, TOKENIZER,
-                pairConfig(p, "presumed", 8, true, 1).withRun(7, 5, true, "test")).train(null);
+        GemAdapter resumed =
+                new GemTrainer(
+                                base,
+                                TOKENIZER,
+                                pairConfig(p, "presumed", 8, true, 1).withRun(7, 5, true, "test"))
+                        .train(null);
         for (var e : straight.tensors().entrySet()) {
             float[] a = e.getValue().data();
             float[] b = resumed.tensors().get(e.getKey()).data();
             for (int i = 0; i < a.length; i++) {
-                assertThat(b[i]).as(e.getKey() + "[" + i + "]").isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(b[i])
+                        .as(e.getKey() + "[" + i + "]")
+                        .isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-5f));
             }
         }
     }
@@ -249,8 +343,9 @@ class GemTrainerTest {
         List<StepStats> stats = new ArrayList<>();
         new GemTrainer(base, TOKENIZER, pairConfig(p, "alltok", 4, false, 0)).train(stats::add);
         assertThat(stats).hasSize(4).allSatisfy(s -> assertThat(s.clLoss()).isFinite());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pairConfig(p, "x", 4, true, 0).with(4, 2, 8, 32))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("summary-only");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> pairConfig(p, "x", 4, true, 0).with(4, 2, 8, 32))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("summary-only");
     }
-
 }

@@ -12,7 +12,10 @@ import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** {@link GemLosses#infoNce} against a plain-Java computation (value and gradient by finite differences). */
+/**
+ * {@link GemLosses#infoNce} against a plain-Java computation (value and gradient by finite
+ * differences).
+ */
 class InfoNceTest {
 
     /** -mean_i log( exp(s cos(q_i, d_i)) / sum_j exp(s cos(q_i, d_j)) ), in doubles. */
@@ -71,7 +74,8 @@ class InfoNceTest {
             NDArray q = m.create(new float[] {1, 0, 0, 2}, new Shape(2, 2));
             NDArray d = m.create(new float[] {3, 0, 0, 1}, new Shape(2, 2));
             double want = -Math.log(Math.E / (Math.E + 1));
-            assertThat(GemLosses.infoNce(q, d, m.create(1f)).getFloat()).isCloseTo((float) want, Offset.offset(1e-6f));
+            assertThat(GemLosses.infoNce(q, d, m.create(1f)).getFloat())
+                    .isCloseTo((float) want, Offset.offset(1e-6f));
         }
     }
 
@@ -102,7 +106,8 @@ class InfoNceTest {
                     q[i][c] = (float) (keep - h);
                     double down = plain(q, d, scale);
                     q[i][c] = keep;
-                    assertThat(grad[i * 5 + c]).as("dL/dq[" + i + "][" + c + "]")
+                    assertThat(grad[i * 5 + c])
+                            .as("dL/dq[" + i + "][" + c + "]")
                             .isCloseTo((float) ((up - down) / (2 * h)), Offset.offset(2e-3f));
                 }
             }
@@ -112,8 +117,14 @@ class InfoNceTest {
     @Test
     void fewerDocumentsThanQueriesIsRefused() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            assertThatThrownBy(() -> GemLosses.infoNce(m.ones(new Shape(3, 2)), m.ones(new Shape(2, 2)), m.create(1f)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one document per query");
+            assertThatThrownBy(
+                            () ->
+                                    GemLosses.infoNce(
+                                            m.ones(new Shape(3, 2)),
+                                            m.ones(new Shape(2, 2)),
+                                            m.create(1f)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("one document per query");
         }
     }
 }

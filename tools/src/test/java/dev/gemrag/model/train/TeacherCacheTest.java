@@ -11,14 +11,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every (pair line, role) reaches the teacher once; the file survives a reopen and a torn last record. */
+/**
+ * Every (pair line, role) reaches the teacher once; the file survives a reopen and a torn last
+ * record.
+ */
 class TeacherCacheTest {
-    private static final String SHA = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    private static final String SHA =
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    /** A stand-in teacher (the cache is what is under test): vector = (length, role, 1), counted. */
+    /**
+     * A stand-in teacher (the cache is what is under test): vector = (length, role, 1), counted.
+     */
     static final class CountingTeacher implements TextEmbedder {
         final List<String> seen = new ArrayList<>();
 
@@ -50,13 +55,15 @@ class TeacherCacheTest {
         CountingTeacher again = new CountingTeacher();
         Path file;
         try (TeacherCache c = new TeacherCache(again, dir, SHA)) {
-            assertThat(c.vectors(new int[] {9}, List.of("xy"), EmbedRole.DOCUMENT)[0]).containsExactly(2f, 1f, 1f);
+            assertThat(c.vectors(new int[] {9}, List.of("xy"), EmbedRole.DOCUMENT)[0])
+                    .containsExactly(2f, 1f, 1f);
             assertThat(again.seen).isEmpty();
             file = c.file();
         }
         // a crash in the middle of an append: the torn record is dropped, the rest is kept
         long size = Files.size(file);
-        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch =
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(size - 5);
         }
         CountingTeacher third = new CountingTeacher();
@@ -67,7 +74,8 @@ class TeacherCacheTest {
         }
         assertThat(Files.size(file)).isEqualTo(size);
         // another pairs file (checksum) gets its own cache
-        try (TeacherCache c = new TeacherCache(new CountingTeacher(), dir, "f" + SHA.substring(1))) {
+        try (TeacherCache c =
+                new TeacherCache(new CountingTeacher(), dir, "f" + SHA.substring(1))) {
             assertThat(c.file()).isNotEqualTo(file);
         }
     }

@@ -11,10 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pairs reader: the held-out rule (faq-qa on lines divisible by 10), seeded order, bad input. */
+/**
+ * The pairs reader: the held-out rule (faq-qa on lines divisible by 10), seeded order, bad input.
+ */
 class TrainingPairsTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path file(List<String> lines) throws IOException {
         Path f = dir.resolve("pairs.jsonl");
@@ -23,20 +24,30 @@ class TrainingPairsTest {
     }
 
     private static String pair(int i, String kind) {
-        return "{\"query\":\"q" + i + "\",\"passage\":\"p" + i + "\",\"kind\":\"" + kind + "\",\"source\":\"s\"}";
+        return "{\"query\":\"q"
+                + i
+                + "\",\"passage\":\"p"
+                + i
+                + "\",\"kind\":\""
+                + kind
+                + "\",\"source\":\"s\"}";
     }
 
     @Test
     void holdsOutFaqPairsOnLinesDivisibleByTen() throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
-            // lines 10 and 30 are faq-qa (held out), line 20 is pkg-desc (kept), line 5 faq-qa (kept)
+            // lines 10 and 30 are faq-qa (held out), line 20 is pkg-desc (kept), line 5 faq-qa
+            // (kept)
             lines.add(pair(i, i == 10 || i == 30 || i == 5 ? "faq-qa" : "pkg-desc"));
         }
         TrainingPairs p = TrainingPairs.read(file(lines), 1);
         assertThat(p.heldOutCount()).isEqualTo(2);
         assertThat(p.size()).isEqualTo(28);
-        assertThat(p.all()).extracting(TrainingPairs.Pair::line).doesNotContain(10, 30).contains(5, 20);
+        assertThat(p.all())
+                .extracting(TrainingPairs.Pair::line)
+                .doesNotContain(10, 30)
+                .contains(5, 20);
         assertThat(TrainingPairs.heldOut(40, "faq-qa")).isTrue();
         assertThat(TrainingPairs.heldOut(40, "doc-heading")).isFalse();
     }
@@ -62,8 +73,12 @@ class TrainingPairsTest {
     @Test
     void badLinesGiveAOneLineErrorWithTheLineNumber() throws Exception {
         Path f = file(List.of(pair(1, "pkg-desc"), "{not json", pair(3, "pkg-desc")));
-        assertThatThrownBy(() -> TrainingPairs.read(f, 1)).isInstanceOf(IOException.class).hasMessageContaining("line 2");
+        assertThatThrownBy(() -> TrainingPairs.read(f, 1))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("line 2");
         Path g = file(List.of(pair(1, "pkg-desc"), "{\"query\":\"\",\"passage\":\"x\"}"));
-        assertThatThrownBy(() -> TrainingPairs.read(g, 1)).hasMessageContaining("line 2").hasMessageContaining("non-empty");
+        assertThatThrownBy(() -> TrainingPairs.read(g, 1))
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("non-empty");
     }
 }

@@ -43,7 +43,9 @@ class ChunkerWithModelTokenizerIT {
             List<String> chunks = chunker.split(text);
             assertThat(chunks).as(d.id()).isNotEmpty();
             for (String c : chunks) {
-                assertThat(tokenizer.count(c)).as("tokens in a chunk of %s", d.id()).isBetween(1, 96);
+                assertThat(tokenizer.count(c))
+                        .as("tokens in a chunk of %s", d.id())
+                        .isBetween(1, 96);
             }
             // Without overlap the chunks are the text, cut only at whitespace.
             assertThat(words(String.join(" ", chunks))).as(d.id()).isEqualTo(words(text));
@@ -54,10 +56,11 @@ class ChunkerWithModelTokenizerIT {
 
     @Test
     void prefersSentenceEndsAndOverlapsWithWholeSentences() {
-        String text = "The cp command copies files. It can copy directories recursively with -r. "
-                + "Attributes are preserved with -p. Links can be followed or kept. Existing files are overwritten "
-                + "unless -n is given. Backups of destination files are made with --backup. The target directory "
-                + "can be named first with -t. Sparse files are detected and kept sparse by default.";
+        String text =
+                "The cp command copies files. It can copy directories recursively with -r. "
+                        + "Attributes are preserved with -p. Links can be followed or kept. Existing files are overwritten "
+                        + "unless -n is given. Backups of destination files are made with --backup. The target directory "
+                        + "can be named first with -t. Sparse files are detected and kept sparse by default.";
         List<String> chunks = new Chunker(tokenizer, 32, 12).split(text);
         assertThat(chunks).hasSizeGreaterThan(2);
         for (int i = 0; i < chunks.size(); i++) {
@@ -68,7 +71,9 @@ class ChunkerWithModelTokenizerIT {
             String prev = chunks.get(i - 1);
             String lastSentence = prev.substring(prev.lastIndexOf(". ", prev.length() - 2) + 2);
             if (tokenizer.count(" " + lastSentence) <= 12) {
-                assertThat(chunks.get(i)).as("chunk %d repeats the last sentence of chunk %d", i, i - 1).startsWith(lastSentence);
+                assertThat(chunks.get(i))
+                        .as("chunk %d repeats the last sentence of chunk %d", i, i - 1)
+                        .startsWith(lastSentence);
             }
         }
     }

@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Argument errors of {@code gemrag bench} are one line and a non-zero exit, before any model loads. */
+/**
+ * Argument errors of {@code gemrag bench} are one line and a non-zero exit, before any model loads.
+ */
 class BenchCommandTest {
 
     private static String runExpectingError(String... args) {
@@ -37,6 +39,7 @@ class BenchCommandTest {
 
     @Test
     void tooFewLeakCheckIterationsAreRejected() {
-        assertThat(runExpectingError("bench", "--rss", "--iterations", "3")).contains("--iterations");
+        assertThat(runExpectingError("bench", "--rss", "--iterations", "3"))
+                .contains("--iterations");
     }
 }

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Argument errors of {@code gemrag generate}: one line on stderr, non-zero exit, no model loaded. */
+/**
+ * Argument errors of {@code gemrag generate}: one line on stderr, non-zero exit, no model loaded.
+ */
 class GenerateCommandTest {
 
     private record Run(int exit, String out, String err) {}
@@ -23,7 +25,10 @@ class GenerateCommandTest {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int exit = GemragCli.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Run(
+                    exit,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -33,7 +38,10 @@ class GenerateCommandTest {
     private static void assertOneLineError(Run r, String... fragments) {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err().strip().lines()).hasSize(1);
-        assertThat(r.err()).startsWith("gemrag: ").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err())
+                .startsWith("gemrag: ")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
         for (String f : fragments) {
             assertThat(r.err()).contains(f);
         }
@@ -75,6 +83,7 @@ class GenerateCommandTest {
     @Test
     void missingModelFileNamesThePath(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-model.gguf");
-        assertOneLineError(run("generate", "hello", "--model", missing.toString()), missing.toString());
+        assertOneLineError(
+                run("generate", "hello", "--model", missing.toString()), missing.toString());
     }
 }

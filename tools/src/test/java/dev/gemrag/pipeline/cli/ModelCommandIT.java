@@ -19,14 +19,21 @@ class ModelCommandIT {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new GemragCli());
         cli.setOut(new PrintWriter(out));
-        int exit = cli.execute("model", "--model", DefaultModel.path().toString(), "--tokenize", "Hello world");
+        int exit =
+                cli.execute(
+                        "model",
+                        "--model",
+                        DefaultModel.path().toString(),
+                        "--tokenize",
+                        "Hello world");
         assertThat(exit).isZero();
         assertThat(out.toString())
                 .contains("sha256     " + DefaultModel.SHA256)
                 .contains("llama, 30 layers, hidden 576, heads 9/3 x 64, ffn 1536, vocab 49152")
                 .contains("rope INTERLEAVED")
                 .contains("end-of-generation [2, 0]")
-                .contains("ids        [19556, 905] (2 tokens)"); // llama.cpp's ids for "Hello world"
+                .contains(
+                        "ids        [19556, 905] (2 tokens)"); // llama.cpp's ids for "Hello world"
     }
 
     @Test
@@ -42,6 +49,7 @@ class ModelCommandIT {
         }
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
-                .isEqualTo("gemrag: model not found: /nonexistent/model.gguf (from --model); give a .gguf file or a Hugging Face directory");
+                .isEqualTo(
+                        "gemrag: model not found: /nonexistent/model.gguf (from --model); give a .gguf file or a Hugging Face directory");
     }
 }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DocumentFilesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void filesBecomeDocumentsWithIdsRelativeToTheArgument() throws Exception {
@@ -23,8 +22,11 @@ class DocumentFilesTest {
         Files.writeString(dir.resolve("docs/readme.md"), "# Getting started\n\nRun it.");
         Files.writeString(docs.resolve("page.html"), "<title>Page</title><p>Hello</p>");
         Files.writeString(docs.resolve("skip.bin"), "xx");
-        List<DocumentFiles.Record> out = DocumentFiles.read(List.of(dir.resolve("docs")), List.of("staff"));
-        assertThat(out).extracting(DocumentFiles.Record::key).containsExactly("readme.md", "sub/page.html");
+        List<DocumentFiles.Record> out =
+                DocumentFiles.read(List.of(dir.resolve("docs")), List.of("staff"));
+        assertThat(out)
+                .extracting(DocumentFiles.Record::key)
+                .containsExactly("readme.md", "sub/page.html");
         JsonNode md = JSON.readTree(out.get(0).value());
         assertThat(md.get("title").asText()).isEqualTo("Getting started");
         assertThat(md.get("text").asText()).isEqualTo("# Getting started\n\nRun it.");
@@ -39,8 +41,10 @@ class DocumentFilesTest {
         Path f = dir.resolve("d.jsonl");
         Files.writeString(f, "{\"id\":\"a\",\"text\":\"x\"}\n\n{\"text\":\"no id\"}\n");
         List<DocumentFiles.Record> out = DocumentFiles.read(List.of(f), List.of());
-        assertThat(out).containsExactly(new DocumentFiles.Record("a", "{\"id\":\"a\",\"text\":\"x\"}"),
-                new DocumentFiles.Record(null, "{\"text\":\"no id\"}"));
+        assertThat(out)
+                .containsExactly(
+                        new DocumentFiles.Record("a", "{\"id\":\"a\",\"text\":\"x\"}"),
+                        new DocumentFiles.Record(null, "{\"text\":\"no id\"}"));
     }
 
     @Test

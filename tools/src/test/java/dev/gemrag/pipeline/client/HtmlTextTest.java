@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class HtmlTextTest {
-    private static final String PAGE = """
+    private static final String PAGE =
+            """
             <html><head><title>Copying &amp; moving</title><style>p { color: red }</style>
             <script>var x = "<p>not text</p>";</script></head>
             <body><h1>cp</h1><p>Copy <b>files</b> and&nbsp;directories.</p><!-- hidden -->
@@ -20,7 +21,8 @@ class HtmlTextTest {
 
     @Test
     void textDropsScriptsStylesCommentsAndTagsAndKeepsBlocksAsParagraphs() {
-        assertThat(HtmlText.text(PAGE)).isEqualTo(
-                "cp\n\nCopy files and directories.\n\n-r: recursive\n\n-p: keep <mode> & times A");
+        assertThat(HtmlText.text(PAGE))
+                .isEqualTo(
+                        "cp\n\nCopy files and directories.\n\n-r: recursive\n\n-p: keep <mode> & times A");
     }
 }

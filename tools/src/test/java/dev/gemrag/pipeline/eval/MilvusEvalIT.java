@@ -22,35 +22,56 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Milvus rows of {@code gemrag eval} on a 30-document subset of man-dev, with the real model and
- * the bundled adapter, through the product's chunker, sink writer and retriever on Milvus Lite: every
- * row is a valid ranking, BM25 finds most documents by their description's words, and hybrid with the
- * default fusion is at least the better of its two legs minus a small margin (it fails if a leg is
- * lost, the ACL filter drops everything, or the fusion inverts a leg). GEM vs base pooling: RetrievalEvalIT.
+ * The Milvus rows of {@code gemrag eval} on a 30-document subset of man-dev, with the real model
+ * and the bundled adapter, through the product's chunker, sink writer and retriever on Milvus Lite:
+ * every row is a valid ranking, BM25 finds most documents by their description's words, and hybrid
+ * with the default fusion is at least the better of its two legs minus a small margin (it fails if
+ * a leg is lost, the ACL filter drops everything, or the fusion inverts a leg). GEM vs base
+ * pooling: RetrievalEvalIT.
  */
 class MilvusEvalIT {
-    private static final Path MAN_DEV = Path.of(System.getProperty("gemrag.eval.data", "../data/man-dev"));
+    private static final Path MAN_DEV =
+            Path.of(System.getProperty("gemrag.eval.data", "../data/man-dev"));
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void hybridHoldsUpAgainstTheBetterOfItsLegs() throws Exception {
-        assertThat(Files.isDirectory(MAN_DEV)).as("man-dev at " + MAN_DEV.toAbsolutePath()).isTrue();
+        assertThat(Files.isDirectory(MAN_DEV))
+                .as("man-dev at " + MAN_DEV.toAbsolutePath())
+                .isTrue();
         BeirDataset small = BeirDataset.read(MAN_DEV).subset(30);
         Path adapter = DefaultAdapter.resolve(null).path();
         assertThat(adapter).as("bundled GEM adapter").isNotNull();
-        HybridFusion fusion = new HybridFusion(MilvusOptions.RETRIEVAL_FUSION.defaultValue(),
-                MilvusOptions.RETRIEVAL_DENSE_WEIGHT.defaultValue(), MilvusOptions.RETRIEVAL_RRF_K.defaultValue());
+        HybridFusion fusion =
+                new HybridFusion(
+                        MilvusOptions.RETRIEVAL_FUSION.defaultValue(),
+                        MilvusOptions.RETRIEVAL_DENSE_WEIGHT.defaultValue(),
+                        MilvusOptions.RETRIEVAL_RRF_K.defaultValue());
         List<EvalResult> rows;
         try (GemLanguageModel m = ModelRuntime.load(DefaultModel.path(), adapter)) {
             m.setEmbeddingMaxTokens(Math.min(512, m.embeddingSettings().maxTokens()));
-            rows = new MilvusEval(m, 256, 32, 8, s -> { }).run(small, MilvusEval.CONFIGS, fusion, List.of(0.0, 1.0),
-                    MilvusOptions.RETRIEVAL_CANDIDATES.defaultValue(), tmp);
+            rows =
+                    new MilvusEval(m, 256, 32, 8, s -> {})
+                            .run(
+                                    small,
+                                    MilvusEval.CONFIGS,
+                                    fusion,
+                                    List.of(0.0, 1.0),
+                                    MilvusOptions.RETRIEVAL_CANDIDATES.defaultValue(),
+                                    tmp);
         }
         System.out.println(EvalTable.render(rows));
-        Map<String, EvalResult> by = rows.stream().collect(Collectors.toMap(EvalResult::config, Function.identity()));
-        assertThat(by.keySet()).contains("gem-milvus", "bm25", "hybrid", "hybrid-rrf", "hybrid-w0.00", "hybrid-w1.00");
+        Map<String, EvalResult> by =
+                rows.stream().collect(Collectors.toMap(EvalResult::config, Function.identity()));
+        assertThat(by.keySet())
+                .contains(
+                        "gem-milvus",
+                        "bm25",
+                        "hybrid",
+                        "hybrid-rrf",
+                        "hybrid-w0.00",
+                        "hybrid-w1.00");
         for (EvalResult r : rows) {
             assertThat(r.queries()).isEqualTo(small.queries().size());
             assertThat(r.ndcg10()).isBetween(0.0, 1.0);
@@ -60,12 +81,17 @@ class MilvusEvalIT {
         double dense = by.get("gem-milvus").ndcg10();
         double bm25 = by.get("bm25").ndcg10();
         assertThat(bm25).as("BM25 through Milvus' full-text search").isGreaterThan(0.6);
-        assertThat(dense).as("GEM through Milvus, far above random").isGreaterThan(10.0 / small.corpus().size());
-        assertThat(by.get("hybrid").ndcg10()).as("hybrid (%s) vs dense %.4f and bm25 %.4f", fusion, dense, bm25)
+        assertThat(dense)
+                .as("GEM through Milvus, far above random")
+                .isGreaterThan(10.0 / small.corpus().size());
+        assertThat(by.get("hybrid").ndcg10())
+                .as("hybrid (%s) vs dense %.4f and bm25 %.4f", fusion, dense, bm25)
                 .isGreaterThanOrEqualTo(Math.max(dense, bm25) - 0.03);
         // weight 1 and 0 reproduce the legs' rankings from the fused candidate lists
-        assertThat(by.get("hybrid-w1.00").ndcg10()).isCloseTo(dense, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(by.get("hybrid-w0.00").ndcg10()).isCloseTo(bm25, org.assertj.core.api.Assertions.within(0.02));
+        assertThat(by.get("hybrid-w1.00").ndcg10())
+                .isCloseTo(dense, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(by.get("hybrid-w0.00").ndcg10())
+                .isCloseTo(bm25, org.assertj.core.api.Assertions.within(0.02));
         assertThat(fusion.method()).isEqualTo(FusionMethod.WEIGHTED);
     }
 }

@@ -21,41 +21,59 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Every configuration key README.md names is accepted by the configuration parser, every YAML block in it
- * loads, and every {@code ./gemrag <command> [--option]} it shows exists in the CLI. Keys and commands come
- * from {@link GemragOptions} and picocli's command specs, never from a list here, so commands and keys added
- * later are checked the same way.
+ * Every configuration key README.md names is accepted by the configuration parser, every YAML block
+ * in it loads, and every {@code ./gemrag <command> [--option]} it shows exists in the CLI. Keys and
+ * commands come from {@link GemragOptions} and picocli's command specs, never from a list here, so
+ * commands and keys added later are checked the same way.
  */
 class ReadmeClaimsTest {
     private static final Path README = Path.of("..", "README.md");
     private static final Pattern FENCE = Pattern.compile("(?s)```([a-z]*)\\n(.*?)```");
     private static final Pattern INLINE = Pattern.compile("`([^`]+)`");
-    /** section.name[.more], optionally "key: value" or "key=value"; braces and * are expanded/matched. */
-    private static final Pattern KEY = Pattern.compile(
-            "^([a-z][a-z0-9-]*(?:\\.(?:[a-z0-9*-]|\\{[a-z0-9,-]+\\})+)+)(?:(?::\\s*|=)(\\S.*))?$");
-    private static final Pattern FILE_NAME = Pattern.compile(".*\\.(json|safetensors|gguf|ya?ml|md|py|sh|jar|txt|npz|jinja|html|jsonl)$");
+
+    /**
+     * section.name[.more], optionally "key: value" or "key=value"; braces and * are
+     * expanded/matched.
+     */
+    private static final Pattern KEY =
+            Pattern.compile(
+                    "^([a-z][a-z0-9-]*(?:\\.(?:[a-z0-9*-]|\\{[a-z0-9,-]+\\})+)+)(?:(?::\\s*|=)(\\S.*))?$");
+
+    private static final Pattern FILE_NAME =
+            Pattern.compile(
+                    ".*\\.(json|safetensors|gguf|ya?ml|md|py|sh|jar|txt|npz|jinja|html|jsonl)$");
 
     @Test
     void everyConfigurationKeyItNamesIsAccepted() throws Exception {
         String text = Files.readString(README);
-        Set<String> sections = GemragOptions.all().stream().map(o -> o.key().split("\\.")[0]).collect(Collectors.toSet());
+        Set<String> sections =
+                GemragOptions.all().stream()
+                        .map(o -> o.key().split("\\.")[0])
+                        .collect(Collectors.toSet());
         List<String> wrong = new ArrayList<>();
         int checked = 0;
         for (String span : inlineSpans(text)) {
             Matcher m = KEY.matcher(span.strip());
-            if (!m.matches() || !sections.contains(m.group(1).split("\\.")[0]) || FILE_NAME.matcher(m.group(1)).matches()) {
+            if (!m.matches()
+                    || !sections.contains(m.group(1).split("\\.")[0])
+                    || FILE_NAME.matcher(m.group(1)).matches()) {
                 continue;
             }
             for (String key : expandBraces(m.group(1))) {
                 checked++;
-                String problem = m.group(2) == null ? unknown(key) : rejected(key, m.group(2).strip());
+                String problem =
+                        m.group(2) == null ? unknown(key) : rejected(key, m.group(2).strip());
                 if (problem != null) {
                     wrong.add("`" + span + "`: " + problem);
                 }
             }
         }
-        assertThat(checked).as("keys found in README (is the parser of this test broken?)").isGreaterThan(20);
-        assertThat(wrong).as("configuration keys in README.md that the configuration parser rejects").isEmpty();
+        assertThat(checked)
+                .as("keys found in README (is the parser of this test broken?)")
+                .isGreaterThan(20);
+        assertThat(wrong)
+                .as("configuration keys in README.md that the configuration parser rejects")
+                .isEmpty();
     }
 
     @Test
@@ -94,11 +112,17 @@ class ReadmeClaimsTest {
                 }
                 CommandLine sub = cli.getSubcommands().get(name);
                 if (sub == null) {
-                    wrong.add("`./gemrag " + name + "`: no such command (" + cli.getSubcommands().keySet() + ")");
+                    wrong.add(
+                            "`./gemrag "
+                                    + name
+                                    + "`: no such command ("
+                                    + cli.getSubcommands().keySet()
+                                    + ")");
                     continue;
                 }
                 seen.add(name);
-                Matcher o = Pattern.compile("(?<![\\w/.-])(--?[a-zA-Z][a-zA-Z0-9-]*)").matcher(rest);
+                Matcher o =
+                        Pattern.compile("(?<![\\w/.-])(--?[a-zA-Z][a-zA-Z0-9-]*)").matcher(rest);
                 while (o.find()) {
                     if (sub.getCommandSpec().findOption(o.group(1)) == null) {
                         wrong.add("`./gemrag " + name + " " + o.group(1) + "`: no such option");
@@ -121,7 +145,9 @@ class ReadmeClaimsTest {
         return out;
     }
 
-    /** Lines of fenced blocks (comments cut) and inline spans: where ./gemrag commands are shown. */
+    /**
+     * Lines of fenced blocks (comments cut) and inline spans: where ./gemrag commands are shown.
+     */
     static List<String> commandLines(String text) {
         List<String> out = new ArrayList<>();
         Matcher m = FENCE.matcher(text);
@@ -151,8 +177,11 @@ class ReadmeClaimsTest {
     private static String unknown(String key) {
         if (key.contains("*")) {
             Pattern glob = Pattern.compile(Pattern.quote(key).replace("*", "\\E.*\\Q"));
-            boolean any = GemragOptions.all().stream().map(ConfigOption::key).anyMatch(k -> glob.matcher(k).matches())
-                    || key.startsWith(GemragOptions.KAFKA_PROPERTIES_PREFIX);
+            boolean any =
+                    GemragOptions.all().stream()
+                                    .map(ConfigOption::key)
+                                    .anyMatch(k -> glob.matcher(k).matches())
+                            || key.startsWith(GemragOptions.KAFKA_PROPERTIES_PREFIX);
             return any ? null : "matches no configuration key";
         }
         boolean withDefault = GemragOptions.all().stream().anyMatch(o -> o.key().equals(key));

@@ -19,7 +19,9 @@ final class ActionBuffer {
     private long collapsed;
 
     void add(IndexAction action, List<JsonObject> mapped) {
-        Pending old = byDoc.remove(action.docId); // remove + put: the doc moves to the end, arrival order kept
+        Pending old =
+                byDoc.remove(
+                        action.docId); // remove + put: the doc moves to the end, arrival order kept
         if (old != null) {
             rows -= old.rows.size();
             collapsed++;

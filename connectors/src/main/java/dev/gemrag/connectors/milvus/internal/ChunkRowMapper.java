@@ -28,7 +28,8 @@ import java.util.List;
 /**
  * Turns the chunks of one {@link IndexAction} into Milvus rows, refusing what would corrupt the
  * collection: vectors of another model or dimension, chunks of another document or version, ids or
- * acl groups over their limits. Over-long titles/texts are truncated or rejected by {@link FieldOverflow}.
+ * acl groups over their limits. Over-long titles/texts are truncated or rejected by {@link
+ * FieldOverflow}.
  */
 public final class ChunkRowMapper {
     private final CollectionSpec spec;
@@ -47,7 +48,10 @@ public final class ChunkRowMapper {
         return truncatedFields;
     }
 
-    /** Validates the action as a whole (before buffering, so a bad record fails at once, not at flush). */
+    /**
+     * Validates the action as a whole (before buffering, so a bad record fails at once, not at
+     * flush).
+     */
     public List<JsonObject> rows(IndexAction action) {
         if (action.docId == null || action.docId.isEmpty()) {
             throw new IllegalArgumentException("index action without a document id");
@@ -57,10 +61,18 @@ public final class ChunkRowMapper {
             return List.of();
         }
         if (!spec.modelId().equals(action.modelId)) {
-            throw new IllegalArgumentException("document '" + action.docId + "' v" + action.docVersion
-                    + " was embedded by model '" + action.modelId + "' but collection '" + collection
-                    + "' holds vectors of model '" + spec.modelId()
-                    + "': re-index into a new collection instead of mixing vectors");
+            throw new IllegalArgumentException(
+                    "document '"
+                            + action.docId
+                            + "' v"
+                            + action.docVersion
+                            + " was embedded by model '"
+                            + action.modelId
+                            + "' but collection '"
+                            + collection
+                            + "' holds vectors of model '"
+                            + spec.modelId()
+                            + "': re-index into a new collection instead of mixing vectors");
         }
         List<JsonObject> rows = new ArrayList<>(action.chunks.size());
         // The chunks of a document share its metadata: parse it once, not once per chunk.
@@ -78,28 +90,51 @@ public final class ChunkRowMapper {
 
     private JsonObject row(IndexAction action, Chunk c, JsonElement metadata) {
         if (!action.docId.equals(c.docId()) || action.docVersion != c.docVersion()) {
-            throw new IllegalArgumentException("chunk " + c.chunkId() + " (doc '" + c.docId() + "' v" + c.docVersion()
-                    + ") does not belong to the action for doc '" + action.docId + "' v" + action.docVersion);
+            throw new IllegalArgumentException(
+                    "chunk "
+                            + c.chunkId()
+                            + " (doc '"
+                            + c.docId()
+                            + "' v"
+                            + c.docVersion()
+                            + ") does not belong to the action for doc '"
+                            + action.docId
+                            + "' v"
+                            + action.docVersion);
         }
         float[] v = c.embedding();
         if (v == null || v.length != spec.dimension()) {
-            throw new IllegalArgumentException("chunk " + c.chunkId() + " has a " + (v == null ? 0 : v.length)
-                    + "-dimensional embedding but collection '" + collection + "' holds " + spec.dimension()
-                    + "-dimensional vectors");
+            throw new IllegalArgumentException(
+                    "chunk "
+                            + c.chunkId()
+                            + " has a "
+                            + (v == null ? 0 : v.length)
+                            + "-dimensional embedding but collection '"
+                            + collection
+                            + "' holds "
+                            + spec.dimension()
+                            + "-dimensional vectors");
         }
         JsonArray vec = new JsonArray(v.length);
         for (float f : v) {
             if (!Float.isFinite(f)) {
-                throw new IllegalArgumentException("chunk " + c.chunkId() + " has a non-finite embedding value");
+                throw new IllegalArgumentException(
+                        "chunk " + c.chunkId() + " has a non-finite embedding value");
             }
             vec.add(new JsonPrimitive(f));
         }
         if (c.chunkId() == null || c.chunkId().isEmpty()) {
-            throw new IllegalArgumentException("chunk " + c.chunkIndex() + " of doc '" + c.docId() + "' has no chunk id");
+            throw new IllegalArgumentException(
+                    "chunk " + c.chunkIndex() + " of doc '" + c.docId() + "' has no chunk id");
         }
         checkBytes(c.chunkId(), spec.chunkIdMaxLength(), "chunk id", c.chunkId());
-        List<String> acl = AclGroups.validate(c.acl() == null ? List.of() : Arrays.asList(c.acl()),
-                spec.aclMaxGroups(), spec.aclGroupMaxLength(), "acl of chunk " + c.chunkId(), true);
+        List<String> acl =
+                AclGroups.validate(
+                        c.acl() == null ? List.of() : Arrays.asList(c.acl()),
+                        spec.aclMaxGroups(),
+                        spec.aclGroupMaxLength(),
+                        "acl of chunk " + c.chunkId(),
+                        true);
         JsonArray aclJson = new JsonArray(acl.size());
         acl.forEach(aclJson::add);
 
@@ -108,23 +143,27 @@ public final class ChunkRowMapper {
         row.addProperty(DOC_ID, c.docId());
         row.addProperty(DOC_VERSION, c.docVersion());
         row.addProperty(CHUNK_INDEX, c.chunkIndex());
-        String title = fit(c.title() == null ? "" : c.title(), spec.titleMaxLength(), TITLE, c.chunkId());
-        String text = fit(c.text() == null ? "" : c.text(), spec.textMaxLength(), TEXT, c.chunkId());
+        String title =
+                fit(c.title() == null ? "" : c.title(), spec.titleMaxLength(), TITLE, c.chunkId());
+        String text =
+                fit(c.text() == null ? "" : c.text(), spec.textMaxLength(), TEXT, c.chunkId());
         row.addProperty(TITLE, title);
         row.addProperty(TEXT, text);
         row.add(ACL, aclJson);
         row.add(METADATA, metadata);
         row.add(EMBEDDING, vec);
         if (spec.fullText()) {
-            // built from the stored (possibly cut) title and text; only the 65535-byte VarChar cap can cut it further
-            row.addProperty(SEARCH_TEXT, truncateUtf8(searchText(title, text), spec.searchTextMaxLength()));
+            // built from the stored (possibly cut) title and text; only the 65535-byte VarChar cap
+            // can cut it further
+            row.addProperty(
+                    SEARCH_TEXT, truncateUtf8(searchText(title, text), spec.searchTextMaxLength()));
         }
         return row;
     }
 
     /**
-     * What BM25 indexes: the title line and the chunk text, as the embedder sees the chunk (operators'
-     * EmbedText.of), so both retrieval legs judge the same words.
+     * What BM25 indexes: the title line and the chunk text, as the embedder sees the chunk
+     * (operators' EmbedText.of), so both retrieval legs judge the same words.
      */
     public static String searchText(String title, String text) {
         String body = text == null ? "" : text;
@@ -139,12 +178,13 @@ public final class ChunkRowMapper {
         try {
             JsonElement e = JsonParser.parseString(json);
             if (!e.isJsonObject()) {
-                throw new IllegalArgumentException("metadata of chunk " + c.chunkId() + " is not a JSON object");
+                throw new IllegalArgumentException(
+                        "metadata of chunk " + c.chunkId() + " is not a JSON object");
             }
             return e;
         } catch (com.google.gson.JsonParseException e) {
-            throw new IllegalArgumentException("metadata of chunk " + c.chunkId() + " is not valid JSON: "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "metadata of chunk " + c.chunkId() + " is not valid JSON: " + e.getMessage());
         }
     }
 
@@ -154,15 +194,25 @@ public final class ChunkRowMapper {
             return value;
         }
         if (overflow == FieldOverflow.REJECT) {
-            throw new IllegalArgumentException(field + " of chunk " + chunkId + " is " + utf8.length
-                    + " bytes, over its max length " + maxBytes + " (milvus.field." + field
-                    + ".max-length; milvus.field.overflow=REJECT)");
+            throw new IllegalArgumentException(
+                    field
+                            + " of chunk "
+                            + chunkId
+                            + " is "
+                            + utf8.length
+                            + " bytes, over its max length "
+                            + maxBytes
+                            + " (milvus.field."
+                            + field
+                            + ".max-length; milvus.field.overflow=REJECT)");
         }
         truncatedFields++;
         return truncateUtf8(value, maxBytes);
     }
 
-    /** The longest prefix of s whose UTF-8 encoding fits in maxBytes, never splitting a code point. */
+    /**
+     * The longest prefix of s whose UTF-8 encoding fits in maxBytes, never splitting a code point.
+     */
     public static String truncateUtf8(String s, int maxBytes) {
         int bytes = 0;
         int i = 0;
@@ -181,9 +231,14 @@ public final class ChunkRowMapper {
     private static void checkBytes(String value, int maxBytes, String what, String shown) {
         int n = value.getBytes(StandardCharsets.UTF_8).length;
         if (n > maxBytes) {
-            throw new IllegalArgumentException(what + " is " + n + " bytes, over the limit of " + maxBytes
-                    + " (milvus.field.doc-id.max-length): "
-                    + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown));
+            throw new IllegalArgumentException(
+                    what
+                            + " is "
+                            + n
+                            + " bytes, over the limit of "
+                            + maxBytes
+                            + " (milvus.field.doc-id.max-length): "
+                            + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown));
         }
     }
 }

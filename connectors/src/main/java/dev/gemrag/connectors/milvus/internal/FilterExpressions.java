@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
  * Builds Milvus boolean expressions from values that may come from users (document ids, question
  * groups). Every value becomes ONE double-quoted string literal, so no value can add an operator.
  *
- * <p>Milvus' grammar (Plan.g4 StringLiteral; Milvus Lite's filter lexer follows it): inside "...", a
- * raw '"', '\', CR or LF is not allowed; escapes are \" \' \\ \n \r \t (Milvus Lite knows no others).
- * We escape exactly those five characters; everything else (unicode, ']', ')', "or") is literal text.
+ * <p>Milvus' grammar (Plan.g4 StringLiteral; Milvus Lite's filter lexer follows it): inside "...",
+ * a raw '"', '\', CR or LF is not allowed; escapes are \" \' \\ \n \r \t (Milvus Lite knows no
+ * others). We escape exactly those five characters; everything else (unicode, ']', ')', "or") is
+ * literal text.
  */
 public final class FilterExpressions {
     private FilterExpressions() {}
@@ -38,7 +39,9 @@ public final class FilterExpressions {
 
     /** {@code ["a", "b"]} */
     public static String literalList(Collection<String> values) {
-        return values.stream().map(FilterExpressions::literal).collect(Collectors.joining(", ", "[", "]"));
+        return values.stream()
+                .map(FilterExpressions::literal)
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     /**
@@ -46,8 +49,19 @@ public final class FilterExpressions {
      * shorter) an index past the new chunk count.
      */
     public static String staleChunks(String docId, long version, int chunkCount) {
-        return "(" + DOC_ID + " == " + literal(docId) + " and (" + DOC_VERSION + " != " + version + " or "
-                + CHUNK_INDEX + " >= " + chunkCount + "))";
+        return "("
+                + DOC_ID
+                + " == "
+                + literal(docId)
+                + " and ("
+                + DOC_VERSION
+                + " != "
+                + version
+                + " or "
+                + CHUNK_INDEX
+                + " >= "
+                + chunkCount
+                + "))";
     }
 
     /** Every chunk of the given documents. */
@@ -56,8 +70,8 @@ public final class FilterExpressions {
     }
 
     /**
-     * Chunks a question with these (validated, non-empty) groups may read: the acl shares a group, or,
-     * when empty acls are public, the acl is empty.
+     * Chunks a question with these (validated, non-empty) groups may read: the acl shares a group,
+     * or, when empty acls are public, the acl is empty.
      */
     public static String aclFilter(Collection<String> groups, boolean emptyAclIsPublic) {
         String any = "ARRAY_CONTAINS_ANY(" + ACL + ", " + literalList(groups) + ")";

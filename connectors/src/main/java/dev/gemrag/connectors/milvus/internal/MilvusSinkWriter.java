@@ -1,20 +1,20 @@
 package dev.gemrag.connectors.milvus.internal;
 
 import com.google.gson.JsonObject;
+import dev.gemrag.connectors.milvus.ChunkFields;
 import dev.gemrag.connectors.milvus.CollectionManager;
 import dev.gemrag.connectors.milvus.CollectionSpec;
 import dev.gemrag.connectors.milvus.MilvusConnection;
 import dev.gemrag.connectors.milvus.MilvusWriteException;
 import dev.gemrag.connectors.records.IndexAction;
-import dev.gemrag.connectors.milvus.ChunkFields;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
-import io.milvus.v2.service.vector.request.QueryReq;
-import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.request.DeleteReq;
+import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
+import io.milvus.v2.service.vector.response.QueryResp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,18 +28,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers index actions (last one per document wins) and applies them in batches: first upsert every
- * chunk row by chunk_id, then delete, per document, every chunk not written by its last action (another
- * version, or an index past the new chunk count; a delete action removes all): the batch's documents'
- * chunks are read back with one strong query and the stale ones deleted by primary key. Each
- * step is idempotent, so a replay after a failure converges to the same state. Flushes when
- * {@code batchMaxRows} rows are buffered, {@code batchMaxInterval} after the first buffered action,
- * and before every checkpoint (flush()).
+ * Buffers index actions (last one per document wins) and applies them in batches: first upsert
+ * every chunk row by chunk_id, then delete, per document, every chunk not written by its last
+ * action (another version, or an index past the new chunk count; a delete action removes all): the
+ * batch's documents' chunks are read back with one strong query and the stale ones deleted by
+ * primary key. Each step is idempotent, so a replay after a failure converges to the same state.
+ * Flushes when {@code batchMaxRows} rows are buffered, {@code batchMaxInterval} after the first
+ * buffered action, and before every checkpoint (flush()).
  */
 public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
     private static final Logger LOG = LoggerFactory.getLogger(MilvusSinkWriter.class);
-    /** Documents whose existing chunks are read in one query, and ids per delete: keep requests small. */
+
+    /**
+     * Documents whose existing chunks are read in one query, and ids per delete: keep requests
+     * small.
+     */
     private static final int DOCS_PER_QUERY = 256;
+
     private static final int IDS_PER_DELETE = 1000;
 
     private final MilvusClientV2 client;
@@ -59,35 +64,57 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
     /**
      * Connects and makes sure the collection exists (created on first use).
      *
-     * @param timers  for the time bound; null = flush only on size, checkpoint and end of input
+     * @param timers for the time bound; null = flush only on size, checkpoint and end of input
      */
-    public MilvusSinkWriter(MilvusConnection connection, CollectionSpec spec, SinkSettings settings,
-            ProcessingTimeService timers, MetricGroup metrics) throws IOException {
+    public MilvusSinkWriter(
+            MilvusConnection connection,
+            CollectionSpec spec,
+            SinkSettings settings,
+            ProcessingTimeService timers,
+            MetricGroup metrics)
+            throws IOException {
         this.settings = settings;
         this.timers = timers;
-        this.retry = new BoundedRetry(spec.collectionName(), settings.maxRetries(), settings.initialBackoff(),
-                settings.maxBackoff());
+        this.retry =
+                new BoundedRetry(
+                        spec.collectionName(),
+                        settings.maxRetries(),
+                        settings.initialBackoff(),
+                        settings.maxBackoff());
         try {
             this.client = connection.connect();
         } catch (RuntimeException e) {
-            throw new MilvusWriteException("cannot connect to Milvus at " + connection + " to write collection '"
-                    + spec.collectionName() + "': " + e.getMessage(), e);
+            throw new MilvusWriteException(
+                    "cannot connect to Milvus at "
+                            + connection
+                            + " to write collection '"
+                            + spec.collectionName()
+                            + "': "
+                            + e.getMessage(),
+                    e);
         }
         String name;
         try {
-            name = retry.call("create/check collection", () -> new CollectionManager(client).ensureCollection(spec));
+            name =
+                    retry.call(
+                            "create/check collection",
+                            () -> new CollectionManager(client).ensureCollection(spec));
         } catch (InterruptedException e) {
             client.close();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while opening Milvus collection " + spec.collectionName(), e);
+            throw new IOException(
+                    "interrupted while opening Milvus collection " + spec.collectionName(), e);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
         this.collection = name;
-        // another name = the alias' dense-only predecessor of this model, kept in service: rows without search_text
-        this.mapper = new ChunkRowMapper(name.equals(spec.collectionName()) ? spec : spec.withFullText(false),
-                settings.overflow());
+        // another name = the alias' dense-only predecessor of this model, kept in service: rows
+        // without search_text
+        this.mapper =
+                new ChunkRowMapper(
+                        name.equals(spec.collectionName()) ? spec : spec.withFullText(false),
+                        settings.overflow());
         this.rowsUpserted = metrics.counter("rowsUpserted");
         this.deleteRequests = metrics.counter("deleteRequests");
         this.flushes = metrics.counter("flushes");
@@ -96,8 +123,12 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
         metrics.gauge("retries", retry::retries);
         metrics.gauge("actionsCollapsed", buffer::collapsed);
         metrics.gauge("lastFlushMillis", () -> lastFlushMillis);
-        LOG.info("Milvus sink writing to '{}' at {} (batch {} rows / {} ms)", collection, connection,
-                settings.batchMaxRows(), settings.batchMaxInterval().toMillis());
+        LOG.info(
+                "Milvus sink writing to '{}' at {} (batch {} rows / {} ms)",
+                collection,
+                connection,
+                settings.batchMaxRows(),
+                settings.batchMaxInterval().toMillis());
     }
 
     public String collection() {
@@ -110,17 +141,21 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
     }
 
     @Override
-    public void write(IndexAction action, Context context) throws IOException, InterruptedException {
-        List<JsonObject> rows = mapper.rows(action); // validates now: a bad record fails here, not at flush
+    public void write(IndexAction action, Context context)
+            throws IOException, InterruptedException {
+        List<JsonObject> rows =
+                mapper.rows(action); // validates now: a bad record fails here, not at flush
         buffer.add(action, rows);
         if (buffer.rowCount() >= settings.batchMaxRows()) {
             flushBuffer();
         } else if (timers != null && !timerPending) {
             timerPending = true;
-            timers.registerTimer(timers.getCurrentProcessingTime() + settings.batchMaxInterval().toMillis(), t -> {
-                timerPending = false;
-                flushBuffer();
-            });
+            timers.registerTimer(
+                    timers.getCurrentProcessingTime() + settings.batchMaxInterval().toMillis(),
+                    t -> {
+                        timerPending = false;
+                        flushBuffer();
+                    });
         }
     }
 
@@ -143,8 +178,14 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
         int step = Math.max(1, settings.batchMaxRows());
         for (int i = 0; i < rows.size(); i += step) {
             List<JsonObject> part = rows.subList(i, Math.min(rows.size(), i + step));
-            retry.call("upsert of " + part.size() + " rows", () -> client.upsert(
-                    UpsertReq.builder().collectionName(collection).data(part).build()));
+            retry.call(
+                    "upsert of " + part.size() + " rows",
+                    () ->
+                            client.upsert(
+                                    UpsertReq.builder()
+                                            .collectionName(collection)
+                                            .data(part)
+                                            .build()));
             rowsUpserted.inc(part.size());
         }
         // 2. then every chunk the last action per document did not write.
@@ -153,40 +194,63 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
         }
         flushes.inc();
         lastFlushMillis = (System.nanoTime() - t0) / 1_000_000;
-        LOG.debug("Milvus flush to '{}': {} docs, {} rows, {} ms", collection, batch.size(), rows.size(),
+        LOG.debug(
+                "Milvus flush to '{}': {} docs, {} rows, {} ms",
+                collection,
+                batch.size(),
+                rows.size(),
                 lastFlushMillis);
     }
 
     /**
      * Reads the chunk ids, versions and indexes of these documents (strong consistency: the upserts
-     * above are visible), and deletes by primary key those the document's last action did not write.
-     * Cheaper than a delete-by-expression (which scans) and a no-op for new documents. Should a group
-     * hold more chunks than one query returns, it falls back to deleting by expression.
+     * above are visible), and deletes by primary key those the document's last action did not
+     * write. Cheaper than a delete-by-expression (which scans) and a no-op for new documents.
+     * Should a group hold more chunks than one query returns, it falls back to deleting by
+     * expression.
      */
-    private void deleteStale(List<ActionBuffer.Pending> group) throws IOException, InterruptedException {
+    private void deleteStale(List<ActionBuffer.Pending> group)
+            throws IOException, InterruptedException {
         Map<String, ActionBuffer.Pending> byDoc = new HashMap<>();
         group.forEach(p -> byDoc.put(p.action().docId, p));
         String filter = FilterExpressions.allChunksOf(byDoc.keySet());
-        QueryReq query = QueryReq.builder()
-                .collectionName(collection).filter(filter)
-                .outputFields(List.of(ChunkFields.CHUNK_ID, ChunkFields.DOC_ID, ChunkFields.DOC_VERSION,
-                        ChunkFields.CHUNK_INDEX))
-                .limit(settings.staleLookupLimit()).consistencyLevel(ConsistencyLevel.STRONG).build();
-        QueryResp found = retry.call("query of existing chunks", () -> {
-            try {
-                return client.query(query);
-            } catch (MilvusClientException e) {
-                if (BoundedRetry.isTransient(e)) {
-                    throw e;
-                }
-                // a restarted server may have released the collection (Milvus Lite does; its error
-                // code is not even one the SDK knows): load it and ask once more
-                LOG.info("Milvus query on '{}' failed ({}): loading the collection and retrying", collection,
-                        e.getMessage());
-                client.loadCollection(LoadCollectionReq.builder().collectionName(collection).build());
-                return client.query(query);
-            }
-        });
+        QueryReq query =
+                QueryReq.builder()
+                        .collectionName(collection)
+                        .filter(filter)
+                        .outputFields(
+                                List.of(
+                                        ChunkFields.CHUNK_ID,
+                                        ChunkFields.DOC_ID,
+                                        ChunkFields.DOC_VERSION,
+                                        ChunkFields.CHUNK_INDEX))
+                        .limit(settings.staleLookupLimit())
+                        .consistencyLevel(ConsistencyLevel.STRONG)
+                        .build();
+        QueryResp found =
+                retry.call(
+                        "query of existing chunks",
+                        () -> {
+                            try {
+                                return client.query(query);
+                            } catch (MilvusClientException e) {
+                                if (BoundedRetry.isTransient(e)) {
+                                    throw e;
+                                }
+                                // a restarted server may have released the collection (Milvus Lite
+                                // does; its error
+                                // code is not even one the SDK knows): load it and ask once more
+                                LOG.info(
+                                        "Milvus query on '{}' failed ({}): loading the collection and retrying",
+                                        collection,
+                                        e.getMessage());
+                                client.loadCollection(
+                                        LoadCollectionReq.builder()
+                                                .collectionName(collection)
+                                                .build());
+                                return client.query(query);
+                            }
+                        });
         if (found.getQueryResults().size() >= settings.staleLookupLimit()) {
             deleteByExpression(group);
             return;
@@ -200,27 +264,48 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
             }
             long version = ((Number) e.get(ChunkFields.DOC_VERSION)).longValue();
             int index = ((Number) e.get(ChunkFields.CHUNK_INDEX)).intValue();
-            if (p.action().isDelete() || version != p.action().docVersion || index >= p.rows().size()) {
+            if (p.action().isDelete()
+                    || version != p.action().docVersion
+                    || index >= p.rows().size()) {
                 stale.add((String) e.get(ChunkFields.CHUNK_ID));
             }
         }
         for (int i = 0; i < stale.size(); i += IDS_PER_DELETE) {
-            String expr = ChunkFields.CHUNK_ID + " in "
-                    + FilterExpressions.literalList(stale.subList(i, Math.min(stale.size(), i + IDS_PER_DELETE)));
-            retry.call("delete of stale chunks", () -> client.delete(
-                    DeleteReq.builder().collectionName(collection).filter(expr).build()));
+            String expr =
+                    ChunkFields.CHUNK_ID
+                            + " in "
+                            + FilterExpressions.literalList(
+                                    stale.subList(i, Math.min(stale.size(), i + IDS_PER_DELETE)));
+            retry.call(
+                    "delete of stale chunks",
+                    () ->
+                            client.delete(
+                                    DeleteReq.builder()
+                                            .collectionName(collection)
+                                            .filter(expr)
+                                            .build()));
             deleteRequests.inc();
         }
         staleDeleted.inc(stale.size());
     }
 
     /** The same deletes as expressions: for documents with more chunks than one query returns. */
-    private void deleteByExpression(List<ActionBuffer.Pending> group) throws IOException, InterruptedException {
+    private void deleteByExpression(List<ActionBuffer.Pending> group)
+            throws IOException, InterruptedException {
         for (ActionBuffer.Pending p : group) {
-            String expr = p.action().isDelete() ? FilterExpressions.allChunksOf(List.of(p.action().docId))
-                    : FilterExpressions.staleChunks(p.action().docId, p.action().docVersion, p.rows().size());
-            retry.call("delete of stale chunks", () -> client.delete(
-                    DeleteReq.builder().collectionName(collection).filter(expr).build()));
+            String expr =
+                    p.action().isDelete()
+                            ? FilterExpressions.allChunksOf(List.of(p.action().docId))
+                            : FilterExpressions.staleChunks(
+                                    p.action().docId, p.action().docVersion, p.rows().size());
+            retry.call(
+                    "delete of stale chunks",
+                    () ->
+                            client.delete(
+                                    DeleteReq.builder()
+                                            .collectionName(collection)
+                                            .filter(expr)
+                                            .build()));
             deleteRequests.inc();
         }
     }

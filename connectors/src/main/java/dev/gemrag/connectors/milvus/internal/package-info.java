@@ -1,4 +1,7 @@
-/** The Milvus sink's and retriever's implementation: reach it through MilvusSink and MilvusRetriever only. */
+/**
+ * The Milvus sink's and retriever's implementation: reach it through MilvusSink and MilvusRetriever
+ * only.
+ */
 @Internal
 package dev.gemrag.connectors.milvus.internal;
 

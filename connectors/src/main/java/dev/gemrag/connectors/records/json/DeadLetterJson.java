@@ -1,30 +1,43 @@
 package dev.gemrag.connectors.records.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gemrag.connectors.records.DeadLetter;
 import java.util.Base64;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.gemrag.connectors.records.DeadLetter;
-
 /**
  * The dead-letter topic contract:
+ *
  * <pre>
  * {"topic","partition","offset","key","key_encoding","value","value_encoding","reason","stage"}
  * </pre>
+ *
  * key and value hold the original bytes: as text when they are valid UTF-8 ({@code "utf-8"}), else
- * base64 ({@code "base64"}); a null key or value stays null (encoding "utf-8"). So the raw record is always
- * recoverable byte for byte, and readable when it was text. A dead letter too large for one Kafka record
- * is cut by {@link DeadLetterBudget} and then also holds {@code "value_truncated": true, "value_size": n}
- * (and {@code key_truncated}/{@code key_size}); {@link #parse} then returns the cut bytes.
+ * base64 ({@code "base64"}); a null key or value stays null (encoding "utf-8"). So the raw record
+ * is always recoverable byte for byte, and readable when it was text. A dead letter too large for
+ * one Kafka record is cut by {@link DeadLetterBudget} and then also holds {@code "value_truncated":
+ * true, "value_size": n} (and {@code key_truncated}/{@code key_size}); {@link #parse} then returns
+ * the cut bytes.
  */
 public final class DeadLetterJson {
     public static final String UTF8 = "utf-8";
     public static final String BASE64 = "base64";
-    private static final Set<String> FIELDS = Set.of(
-            "topic", "partition", "offset", "key", "key_encoding", "value", "value_encoding", "reason", "stage",
-            "key_truncated", "key_size", "value_truncated", "value_size");
+    private static final Set<String> FIELDS =
+            Set.of(
+                    "topic",
+                    "partition",
+                    "offset",
+                    "key",
+                    "key_encoding",
+                    "value",
+                    "value_encoding",
+                    "reason",
+                    "stage",
+                    "key_truncated",
+                    "key_size",
+                    "value_truncated",
+                    "value_size");
 
     private DeadLetterJson() {}
 
@@ -57,8 +70,13 @@ public final class DeadLetterJson {
         if (offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong()) {
             throw new InvalidRecordException("field 'offset' must be an integer");
         }
-        return new DeadLetter(f.optionalString("topic", Integer.MAX_VALUE), partition.intValue(), offset.longValue(),
-                readBytes(f, "key"), readBytes(f, "value"), f.requiredString("reason", Integer.MAX_VALUE),
+        return new DeadLetter(
+                f.optionalString("topic", Integer.MAX_VALUE),
+                partition.intValue(),
+                offset.longValue(),
+                readBytes(f, "key"),
+                readBytes(f, "value"),
+                f.requiredString("reason", Integer.MAX_VALUE),
                 f.requiredString("stage", Integer.MAX_VALUE));
     }
 
@@ -92,7 +110,11 @@ public final class DeadLetterJson {
                 throw new InvalidRecordException("field '" + name + "' is not valid base64");
             }
         }
-        throw new InvalidRecordException("field '" + name + "_encoding' must be \"utf-8\" or \"base64\", got '"
-                + StrictJson.oneLine(encoding) + "'");
+        throw new InvalidRecordException(
+                "field '"
+                        + name
+                        + "_encoding' must be \"utf-8\" or \"base64\", got '"
+                        + StrictJson.oneLine(encoding)
+                        + "'");
     }
 }

@@ -1,17 +1,16 @@
 package dev.gemrag.connectors.records.json;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
- * Typed, strict access to the fields of one JSON object; every failure is an {@link InvalidRecordException}
- * naming the field. A JSON null in an optional field counts as absent.
+ * Typed, strict access to the fields of one JSON object; every failure is an {@link
+ * InvalidRecordException} naming the field. A JSON null in an optional field counts as absent.
  */
 final class Fields {
     private final ObjectNode node;
@@ -27,8 +26,12 @@ final class Fields {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new InvalidRecordException((unknown.size() == 1 ? "unknown field " : "unknown fields ")
-                    + String.join(", ", unknown) + " (allowed: " + String.join(", ", sorted(allowed)) + ")");
+            throw new InvalidRecordException(
+                    (unknown.size() == 1 ? "unknown field " : "unknown fields ")
+                            + String.join(", ", unknown)
+                            + " (allowed: "
+                            + String.join(", ", sorted(allowed))
+                            + ")");
         }
     }
 
@@ -70,17 +73,24 @@ final class Fields {
     }
 
     /** An array of non-blank strings; empty when absent. */
-    String[] stringArray(String name, int maxCount, int maxItemBytes) throws InvalidRecordException {
+    String[] stringArray(String name, int maxCount, int maxItemBytes)
+            throws InvalidRecordException {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return new String[0];
         }
         if (!v.isArray()) {
-            throw new InvalidRecordException("field '" + name + "' must be an array of strings, got " + typeName(v));
+            throw new InvalidRecordException(
+                    "field '" + name + "' must be an array of strings, got " + typeName(v));
         }
         if (v.size() > maxCount) {
             throw new InvalidRecordException(
-                    "field '" + name + "' has " + v.size() + " entries, more than the limit of " + maxCount);
+                    "field '"
+                            + name
+                            + "' has "
+                            + v.size()
+                            + " entries, more than the limit of "
+                            + maxCount);
         }
         String[] out = new String[v.size()];
         for (int i = 0; i < out.length; i++) {
@@ -102,7 +112,8 @@ final class Fields {
             return "{}";
         }
         if (!v.isObject()) {
-            throw new InvalidRecordException("field '" + name + "' must be an object, got " + typeName(v));
+            throw new InvalidRecordException(
+                    "field '" + name + "' must be an object, got " + typeName(v));
         }
         String json;
         try {
@@ -114,7 +125,12 @@ final class Fields {
         long bytes = StrictUtf8.encodedLength(json);
         if (bytes > maxBytes) {
             throw new InvalidRecordException(
-                    "field '" + name + "' is " + bytes + " bytes as JSON, more than the limit of " + maxBytes);
+                    "field '"
+                            + name
+                            + "' is "
+                            + bytes
+                            + " bytes as JSON, more than the limit of "
+                            + maxBytes);
         }
         return json;
     }
@@ -126,8 +142,13 @@ final class Fields {
             return -1;
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-            throw new InvalidRecordException("field '" + name + "' must be a non-negative 64-bit integer, got "
-                    + typeName(v) + " " + StrictJson.oneLine(clip(v.toString())));
+            throw new InvalidRecordException(
+                    "field '"
+                            + name
+                            + "' must be a non-negative 64-bit integer, got "
+                            + typeName(v)
+                            + " "
+                            + StrictJson.oneLine(clip(v.toString())));
         }
         return v.longValue();
     }
@@ -138,9 +159,21 @@ final class Fields {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
-            throw new InvalidRecordException("field '" + name + "' must be an integer from " + min + " to " + max
-                    + ", got " + typeName(v) + " " + StrictJson.oneLine(clip(v.toString())));
+        if (!v.isIntegralNumber()
+                || !v.canConvertToInt()
+                || v.intValue() < min
+                || v.intValue() > max) {
+            throw new InvalidRecordException(
+                    "field '"
+                            + name
+                            + "' must be an integer from "
+                            + min
+                            + " to "
+                            + max
+                            + ", got "
+                            + typeName(v)
+                            + " "
+                            + StrictJson.oneLine(clip(v.toString())));
         }
         return v.intValue();
     }
@@ -155,9 +188,19 @@ final class Fields {
         double d = v.isNumber() ? v.doubleValue() : Double.NaN;
         boolean inRange = (minClosed ? d >= min : d > min) && (maxClosed ? d <= max : d < max);
         if (!v.isNumber() || !inRange) {
-            throw new InvalidRecordException("field '" + name + "' must be a number in " + (minClosed ? "[" : "(")
-                    + plain(min) + ", " + plain(max) + (maxClosed ? "]" : ")") + ", got " + typeName(v) + " "
-                    + StrictJson.oneLine(clip(v.toString())));
+            throw new InvalidRecordException(
+                    "field '"
+                            + name
+                            + "' must be a number in "
+                            + (minClosed ? "[" : "(")
+                            + plain(min)
+                            + ", "
+                            + plain(max)
+                            + (maxClosed ? "]" : ")")
+                            + ", got "
+                            + typeName(v)
+                            + " "
+                            + StrictJson.oneLine(clip(v.toString())));
         }
         return (float) d;
     }
@@ -169,8 +212,13 @@ final class Fields {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new InvalidRecordException("field '" + name + "' must be a 64-bit integer, got " + typeName(v) + " "
-                    + StrictJson.oneLine(clip(v.toString())));
+            throw new InvalidRecordException(
+                    "field '"
+                            + name
+                            + "' must be a 64-bit integer, got "
+                            + typeName(v)
+                            + " "
+                            + StrictJson.oneLine(clip(v.toString())));
         }
         return v.longValue();
     }
@@ -186,7 +234,8 @@ final class Fields {
             return false;
         }
         if (!v.isBoolean()) {
-            throw new InvalidRecordException("field '" + name + "' must be true or false, got " + typeName(v));
+            throw new InvalidRecordException(
+                    "field '" + name + "' must be true or false, got " + typeName(v));
         }
         return v.booleanValue();
     }
@@ -195,29 +244,42 @@ final class Fields {
         return node.get(name);
     }
 
-    private static String checkedString(String name, JsonNode v, int maxBytes) throws InvalidRecordException {
+    private static String checkedString(String name, JsonNode v, int maxBytes)
+            throws InvalidRecordException {
         if (!v.isTextual()) {
-            throw new InvalidRecordException("field '" + name + "' must be a string, got " + typeName(v));
+            throw new InvalidRecordException(
+                    "field '" + name + "' must be a string, got " + typeName(v));
         }
         String s = v.textValue();
         checkSurrogates(name, s);
         long bytes = StrictUtf8.encodedLength(s);
         if (bytes > maxBytes) {
             throw new InvalidRecordException(
-                    "field '" + name + "' is " + bytes + " bytes, more than the limit of " + maxBytes);
+                    "field '"
+                            + name
+                            + "' is "
+                            + bytes
+                            + " bytes, more than the limit of "
+                            + maxBytes);
         }
         return s;
     }
 
-    /** JSON escapes can produce lone surrogates that no UTF-8 encoder will write back faithfully. */
+    /**
+     * JSON escapes can produce lone surrogates that no UTF-8 encoder will write back faithfully.
+     */
     private static void checkSurrogates(String name, String s) throws InvalidRecordException {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new InvalidRecordException(String.format(
-                        "field '%s' contains an unpaired surrogate \\u%04X at char %d", name, (int) c, i));
+                throw new InvalidRecordException(
+                        String.format(
+                                "field '%s' contains an unpaired surrogate \\u%04X at char %d",
+                                name, (int) c, i));
             }
         }
     }
@@ -225,20 +287,28 @@ final class Fields {
     static void checkId(String what, String s) throws InvalidRecordException {
         for (int i = 0; i < s.length(); i++) {
             if (Character.isISOControl(s.charAt(i))) {
-                throw new InvalidRecordException(what + " contains a control character at char " + i);
+                throw new InvalidRecordException(
+                        what + " contains a control character at char " + i);
             }
         }
     }
 
     static String typeName(JsonNode v) {
         switch (v.getNodeType()) {
-            case STRING: return "string";
-            case NUMBER: return v.isIntegralNumber() ? "integer" : "number";
-            case BOOLEAN: return "boolean";
-            case ARRAY: return "array";
-            case OBJECT: return "object";
-            case NULL: return "null";
-            default: return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            case STRING:
+                return "string";
+            case NUMBER:
+                return v.isIntegralNumber() ? "integer" : "number";
+            case BOOLEAN:
+                return "boolean";
+            case ARRAY:
+                return "array";
+            case OBJECT:
+                return "object";
+            case NULL:
+                return "null";
+            default:
+                return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

@@ -1,30 +1,46 @@
 package dev.gemrag.connectors.records.json;
 
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.gemrag.connectors.records.AnswerFrame;
 import dev.gemrag.connectors.records.AnswerOverrides;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.connectors.records.RerankMode;
 import dev.gemrag.connectors.records.RetrievalMode;
 import dev.gemrag.connectors.records.SamplingOverrides;
+import java.util.Set;
 
 /**
- * The questions topic contract: {@code {"id","question","groups"?:[..],"top_k"?,"max_tokens"?,"retrieval_mode"?}}
- * plus optional sampling overrides {@code "temperature"? (0..5), "top_p"? (0..1], "min_p"? [0..1), "seed"? (integer),
- * "repetition_penalty"? (0..10], "frequency_penalty"? and "presence_penalty"? [-2..2], "no_repeat_ngram"? (0..16),
- * "dry_multiplier"? [0..100]},
- * plus optional answer-path overrides {@code "rerank"? ("off" | "llm"), "answer_frame"? ("none" | "title" |
- * "according_to")}, UTF-8 JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or question, and
- * values over {@link RecordLimits} or outside these ranges are rejected; top_k and max_tokens must be integers
- * from 1 to their limit; retrieval_mode must be {@code "dense"}, {@code "hybrid"} or {@code "sparse"}.
+ * The questions topic contract: {@code
+ * {"id","question","groups"?:[..],"top_k"?,"max_tokens"?,"retrieval_mode"?}} plus optional sampling
+ * overrides {@code "temperature"? (0..5), "top_p"? (0..1], "min_p"? [0..1), "seed"? (integer),
+ * "repetition_penalty"? (0..10], "frequency_penalty"? and "presence_penalty"? [-2..2],
+ * "no_repeat_ngram"? (0..16), "dry_multiplier"? [0..100]}, plus optional answer-path overrides
+ * {@code "rerank"? ("off" | "llm"), "answer_frame"? ("none" | "title" | "according_to")}, UTF-8
+ * JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or
+ * question, and values over {@link RecordLimits} or outside these ranges are rejected; top_k and
+ * max_tokens must be integers from 1 to their limit; retrieval_mode must be {@code "dense"}, {@code
+ * "hybrid"} or {@code "sparse"}.
  */
 public final class QuestionJson {
-    private static final Set<String> FIELDS = Set.of("id", "question", "groups", "top_k", "max_tokens", "temperature",
-            "top_p", "min_p", "seed", "repetition_penalty", "frequency_penalty", "presence_penalty", "no_repeat_ngram",
-            "dry_multiplier", "retrieval_mode", "rerank", "answer_frame");
+    private static final Set<String> FIELDS =
+            Set.of(
+                    "id",
+                    "question",
+                    "groups",
+                    "top_k",
+                    "max_tokens",
+                    "temperature",
+                    "top_p",
+                    "min_p",
+                    "seed",
+                    "repetition_penalty",
+                    "frequency_penalty",
+                    "presence_penalty",
+                    "no_repeat_ngram",
+                    "dry_multiplier",
+                    "retrieval_mode",
+                    "rerank",
+                    "answer_frame");
 
     private QuestionJson() {}
 
@@ -39,27 +55,37 @@ public final class QuestionJson {
         rejectControlCharacters(groups);
         Integer topK = f.optionalInt("top_k", 1, limits.maxTopK());
         Integer maxTokens = f.optionalInt("max_tokens", 1, limits.maxMaxTokens());
-        SamplingOverrides sampling = new SamplingOverrides(
-                f.optionalFloat("temperature", 0, true, 5, true),
-                f.optionalFloat("top_p", 0, false, 1, true),
-                f.optionalFloat("min_p", 0, true, 1, false),
-                f.optionalLong("seed"),
-                f.optionalFloat("repetition_penalty", 0, false, 10, true),
-                f.optionalFloat("frequency_penalty", -2, true, 2, true),
-                f.optionalFloat("presence_penalty", -2, true, 2, true),
-                f.optionalInt("no_repeat_ngram", 0, 16),
-                f.optionalFloat("dry_multiplier", 0, true, 100, true));
+        SamplingOverrides sampling =
+                new SamplingOverrides(
+                        f.optionalFloat("temperature", 0, true, 5, true),
+                        f.optionalFloat("top_p", 0, false, 1, true),
+                        f.optionalFloat("min_p", 0, true, 1, false),
+                        f.optionalLong("seed"),
+                        f.optionalFloat("repetition_penalty", 0, false, 10, true),
+                        f.optionalFloat("frequency_penalty", -2, true, 2, true),
+                        f.optionalFloat("presence_penalty", -2, true, 2, true),
+                        f.optionalInt("no_repeat_ngram", 0, 16),
+                        f.optionalFloat("dry_multiplier", 0, true, 100, true));
         String mode = f.optionalString("retrieval_mode", 16);
         RetrievalMode retrievalMode = null;
         if (mode != null) {
             retrievalMode = RetrievalMode.fromWireName(mode);
             if (retrievalMode == null) {
-                throw new InvalidRecordException("field 'retrieval_mode' must be \"dense\", \"hybrid\" or \"sparse\", got '"
-                        + mode.replaceAll("\\p{Cntrl}", "?") + "'");
+                throw new InvalidRecordException(
+                        "field 'retrieval_mode' must be \"dense\", \"hybrid\" or \"sparse\", got '"
+                                + mode.replaceAll("\\p{Cntrl}", "?")
+                                + "'");
             }
         }
         AnswerOverrides answer = new AnswerOverrides(rerank(f), frame(f));
-        return new Question(id, question, groups, topK, maxTokens, sampling.isEmpty() ? null : sampling, retrievalMode,
+        return new Question(
+                id,
+                question,
+                groups,
+                topK,
+                maxTokens,
+                sampling.isEmpty() ? null : sampling,
+                retrievalMode,
                 answer.isEmpty() ? null : answer);
     }
 
@@ -67,8 +93,10 @@ public final class QuestionJson {
         String s = f.optionalString("rerank", 16);
         RerankMode m = s == null ? null : RerankMode.fromWireName(s);
         if (s != null && m == null) {
-            throw new InvalidRecordException("field 'rerank' must be \"off\" or \"llm\", got '"
-                    + s.replaceAll("\\p{Cntrl}", "?") + "'");
+            throw new InvalidRecordException(
+                    "field 'rerank' must be \"off\" or \"llm\", got '"
+                            + s.replaceAll("\\p{Cntrl}", "?")
+                            + "'");
         }
         return m;
     }
@@ -77,8 +105,10 @@ public final class QuestionJson {
         String s = f.optionalString("answer_frame", 16);
         AnswerFrame m = s == null ? null : AnswerFrame.fromWireName(s);
         if (s != null && m == null) {
-            throw new InvalidRecordException("field 'answer_frame' must be \"none\", \"title\" or \"according_to\", got '"
-                    + s.replaceAll("\\p{Cntrl}", "?") + "'");
+            throw new InvalidRecordException(
+                    "field 'answer_frame' must be \"none\", \"title\" or \"according_to\", got '"
+                            + s.replaceAll("\\p{Cntrl}", "?")
+                            + "'");
         }
         return m;
     }
@@ -90,16 +120,20 @@ public final class QuestionJson {
     }
 
     /**
-     * A group name asked for with a control character can match no stored acl on purpose and would be
-     * refused by the retriever later: a bad question, so a dead letter now rather than an answer.
+     * A group name asked for with a control character can match no stored acl on purpose and would
+     * be refused by the retriever later: a bad question, so a dead letter now rather than an
+     * answer.
      */
     private static void rejectControlCharacters(String[] groups) throws InvalidRecordException {
         for (int i = 0; i < groups.length; i++) {
             String g = groups[i];
             for (int c = 0; c < g.length(); c++) {
                 if (Character.isISOControl(g.charAt(c))) {
-                    throw new InvalidRecordException("field 'groups[" + i + "]' contains control character U+"
-                            + String.format("%04X", (int) g.charAt(c)));
+                    throw new InvalidRecordException(
+                            "field 'groups["
+                                    + i
+                                    + "]' contains control character U+"
+                                    + String.format("%04X", (int) g.charAt(c)));
                 }
             }
         }

@@ -3,8 +3,8 @@ package dev.gemrag.connectors.records.json;
 import java.io.Serializable;
 
 /**
- * Size limits a record must respect to be accepted. String limits count UTF-8 bytes, as Milvus VarChar
- * max_length does. Immutable; change one limit with the {@code with...} methods:
+ * Size limits a record must respect to be accepted. String limits count UTF-8 bytes, as Milvus
+ * VarChar max_length does. Immutable; change one limit with the {@code with...} methods:
  *
  * <pre>{@code
  * RecordLimits limits = RecordLimits.defaults().withMaxTextBytes(4 << 20).withMaxGroups(16);
@@ -20,16 +20,18 @@ public record RecordLimits(
         int maxMetadataBytes,
         int maxQuestionBytes,
         int maxTopK,
-        int maxMaxTokens) implements Serializable {
+        int maxMaxTokens)
+        implements Serializable {
 
     /**
-     * The largest top_k anyone may ask for: the question contract, the job's answer.top-k and the Milvus
-     * retriever all use this one value.
+     * The largest top_k anyone may ask for: the question contract, the job's answer.top-k and the
+     * Milvus retriever all use this one value.
      */
     public static final int MAX_TOP_K = 100;
+
     /**
-     * The largest max_tokens anyone may ask for (question contract and answer.max-tokens); the generator
-     * handles it (prompt + answer stay within the default model's 8192 positions).
+     * The largest max_tokens anyone may ask for (question contract and answer.max-tokens); the
+     * generator handles it (prompt + answer stay within the default model's 8192 positions).
      */
     public static final int MAX_MAX_TOKENS = 2048;
 
@@ -47,61 +49,152 @@ public record RecordLimits(
     }
 
     /**
-     * id 512 B, title 1 KiB, url 2 KiB, text 1 MiB, 64 groups of up to 128 B, metadata 16 KiB (as compact
-     * JSON), question 4 KiB, top_k up to 100, max_tokens up to 2048.
+     * id 512 B, title 1 KiB, url 2 KiB, text 1 MiB, 64 groups of up to 128 B, metadata 16 KiB (as
+     * compact JSON), question 4 KiB, top_k up to 100, max_tokens up to 2048.
      */
     public static RecordLimits defaults() {
-        return new RecordLimits(512, 1024, 2048, 1 << 20, 64, 128, 16 << 10, 4096, MAX_TOP_K, MAX_MAX_TOKENS);
+        return new RecordLimits(
+                512, 1024, 2048, 1 << 20, 64, 128, 16 << 10, 4096, MAX_TOP_K, MAX_MAX_TOKENS);
     }
 
     public RecordLimits withMaxIdBytes(int v) {
-        return new RecordLimits(v, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
-                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                v,
+                maxTitleBytes,
+                maxUrlBytes,
+                maxTextBytes,
+                maxGroups,
+                maxGroupBytes,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxTitleBytes(int v) {
-        return new RecordLimits(maxIdBytes, v, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
-                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                v,
+                maxUrlBytes,
+                maxTextBytes,
+                maxGroups,
+                maxGroupBytes,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxUrlBytes(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, v, maxTextBytes, maxGroups, maxGroupBytes,
-                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                v,
+                maxTextBytes,
+                maxGroups,
+                maxGroupBytes,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxTextBytes(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, v, maxGroups, maxGroupBytes,
-                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                maxUrlBytes,
+                v,
+                maxGroups,
+                maxGroupBytes,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxGroups(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, v, maxGroupBytes,
-                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                maxUrlBytes,
+                maxTextBytes,
+                v,
+                maxGroupBytes,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxGroupBytes(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, v,
-                maxMetadataBytes, maxQuestionBytes, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                maxUrlBytes,
+                maxTextBytes,
+                maxGroups,
+                v,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxMetadataBytes(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
-                v, maxQuestionBytes, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                maxUrlBytes,
+                maxTextBytes,
+                maxGroups,
+                maxGroupBytes,
+                v,
+                maxQuestionBytes,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxQuestionBytes(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
-                maxMetadataBytes, v, maxTopK, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                maxUrlBytes,
+                maxTextBytes,
+                maxGroups,
+                maxGroupBytes,
+                maxMetadataBytes,
+                v,
+                maxTopK,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxTopK(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
-                maxMetadataBytes, maxQuestionBytes, v, maxMaxTokens);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                maxUrlBytes,
+                maxTextBytes,
+                maxGroups,
+                maxGroupBytes,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                v,
+                maxMaxTokens);
     }
 
     public RecordLimits withMaxMaxTokens(int v) {
-        return new RecordLimits(maxIdBytes, maxTitleBytes, maxUrlBytes, maxTextBytes, maxGroups, maxGroupBytes,
-                maxMetadataBytes, maxQuestionBytes, maxTopK, v);
+        return new RecordLimits(
+                maxIdBytes,
+                maxTitleBytes,
+                maxUrlBytes,
+                maxTextBytes,
+                maxGroups,
+                maxGroupBytes,
+                maxMetadataBytes,
+                maxQuestionBytes,
+                maxTopK,
+                v);
     }
 
     private static void positive(String name, int v) {

@@ -9,11 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The one Jackson mapper of the wire formats: duplicate keys and trailing content are errors. */
 final class StrictJson {
-    static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
+    static final JsonMapper MAPPER =
+            JsonMapper.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .build();
 
     private StrictJson() {}
 
@@ -25,14 +26,19 @@ final class StrictJson {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
-            throw new InvalidRecordException("bad JSON: " + oneLine(e.getOriginalMessage()) + where);
+            String where =
+                    loc == null
+                            ? ""
+                            : " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
+            throw new InvalidRecordException(
+                    "bad JSON: " + oneLine(e.getOriginalMessage()) + where);
         }
         if (node == null || node.isMissingNode()) {
             throw new InvalidRecordException("bad JSON: empty value");
         }
         if (!node.isObject()) {
-            throw new InvalidRecordException("value must be a JSON object, got " + Fields.typeName(node));
+            throw new InvalidRecordException(
+                    "value must be a JSON object, got " + Fields.typeName(node));
         }
         return (ObjectNode) node;
     }

@@ -15,14 +15,19 @@ public final class StrictUtf8 {
      * @throws InvalidRecordException "invalid UTF-8 in value at byte 17"
      */
     public static String decode(byte[] bytes, String what) throws InvalidRecordException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             return decoder.decode(in).toString();
-        } catch (CharacterCodingException e) { // malformed or unmappable: the decoder stops at the bad byte
-            throw new InvalidRecordException("invalid UTF-8 in " + what + " at byte " + in.position());
+        } catch (
+                CharacterCodingException
+                        e) { // malformed or unmappable: the decoder stops at the bad byte
+            throw new InvalidRecordException(
+                    "invalid UTF-8 in " + what + " at byte " + in.position());
         }
     }
 

@@ -25,12 +25,20 @@ class AclGroupsTest {
                 .hasMessageContaining("empty group name");
         assertThatThrownBy(() -> AclGroups.validate(List.of("a\nb"), 8, 64, "q"))
                 .hasMessageContaining("control character U+000A");
-        assertThat(AclGroups.validate(List.of("a\nb"), 8, 64, "stored acl", true)).containsExactly("a\nb");
+        assertThat(AclGroups.validate(List.of("a\nb"), 8, 64, "stored acl", true))
+                .containsExactly("a\nb");
         // 3 bytes per character: 22 characters = 66 bytes > 64
         assertThatThrownBy(() -> AclGroups.validate(List.of("小".repeat(22)), 8, 64, "q"))
                 .hasMessageContaining("longer than 64 bytes");
-        assertThatThrownBy(() -> AclGroups.validate(Collections.nCopies(9, "x").stream()
-                .map(s -> s + Math.random()).toList(), 8, 64, "q"))
+        assertThatThrownBy(
+                        () ->
+                                AclGroups.validate(
+                                        Collections.nCopies(9, "x").stream()
+                                                .map(s -> s + Math.random())
+                                                .toList(),
+                                        8,
+                                        64,
+                                        "q"))
                 .hasMessageContaining("9 groups, at most 8 allowed (milvus.acl.max-groups)");
     }
 }

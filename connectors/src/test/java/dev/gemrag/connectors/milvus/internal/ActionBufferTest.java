@@ -25,7 +25,9 @@ class ActionBufferTest {
         assertThat(b.actionCount()).isEqualTo(2);
         assertThat(b.collapsed()).isEqualTo(2);
         List<ActionBuffer.Pending> out = b.drain();
-        assertThat(out).extracting(p -> p.action().docId + "@" + p.action().docVersion).containsExactly("a@2", "b@2");
+        assertThat(out)
+                .extracting(p -> p.action().docId + "@" + p.action().docVersion)
+                .containsExactly("a@2", "b@2");
         assertThat(b.isEmpty()).isTrue();
         assertThat(b.rowCount()).isZero();
     }

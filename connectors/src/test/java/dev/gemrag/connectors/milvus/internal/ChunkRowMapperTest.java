@@ -13,16 +13,33 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChunkRowMapperTest {
-    static final CollectionSpec SPEC = CollectionSpec.builder("model-a", 3).titleMaxLength(8).textMaxLength(10).build();
+    static final CollectionSpec SPEC =
+            CollectionSpec.builder("model-a", 3).titleMaxLength(8).textMaxLength(10).build();
 
     static Chunk chunk(String doc, long v, int i, String title, String text, float... vec) {
-        return new Chunk(Chunk.chunkId(doc, i), doc, v, i, title, text, new String[] {"g"}, "{\"k\":1}", vec);
+        return new Chunk(
+                Chunk.chunkId(doc, i),
+                doc,
+                v,
+                i,
+                title,
+                text,
+                new String[] {"g"},
+                "{\"k\":1}",
+                vec);
     }
 
     @Test
     void mapsEveryField() {
-        JsonObject row = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE).rows(IndexAction.upsert("d", 4, "model-a",
-                List.of(chunk("d", 4, 1, "T", "text", 1f, 0f, 0.5f)))).get(0);
+        JsonObject row =
+                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
+                        .rows(
+                                IndexAction.upsert(
+                                        "d",
+                                        4,
+                                        "model-a",
+                                        List.of(chunk("d", 4, 1, "T", "text", 1f, 0f, 0.5f))))
+                        .get(0);
         assertThat(row.get("chunk_id").getAsString()).isEqualTo("d#1");
         assertThat(row.get("doc_id").getAsString()).isEqualTo("d");
         assertThat(row.get("doc_version").getAsLong()).isEqualTo(4);
@@ -37,15 +54,50 @@ class ChunkRowMapperTest {
     @Test
     void refusesAnotherModelOrDimension() {
         ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE);
-        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, "model-b", List.of(chunk("d", 1, 0, "", "x", 1, 2, 3)))))
-                .hasMessageContaining("embedded by model 'model-b' but collection '" + SPEC.collectionName()
-                        + "' holds vectors of model 'model-a'");
-        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, "model-a", List.of(chunk("d", 1, 0, "", "x", 1, 2)))))
-                .hasMessageContaining("has a 2-dimensional embedding but collection '" + SPEC.collectionName()
-                        + "' holds 3-dimensional vectors");
-        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, "model-a", List.of(chunk("d", 1, 0, "", "x", 1, Float.NaN, 3)))))
+        assertThatThrownBy(
+                        () ->
+                                m.rows(
+                                        IndexAction.upsert(
+                                                "d",
+                                                1,
+                                                "model-b",
+                                                List.of(chunk("d", 1, 0, "", "x", 1, 2, 3)))))
+                .hasMessageContaining(
+                        "embedded by model 'model-b' but collection '"
+                                + SPEC.collectionName()
+                                + "' holds vectors of model 'model-a'");
+        assertThatThrownBy(
+                        () ->
+                                m.rows(
+                                        IndexAction.upsert(
+                                                "d",
+                                                1,
+                                                "model-a",
+                                                List.of(chunk("d", 1, 0, "", "x", 1, 2)))))
+                .hasMessageContaining(
+                        "has a 2-dimensional embedding but collection '"
+                                + SPEC.collectionName()
+                                + "' holds 3-dimensional vectors");
+        assertThatThrownBy(
+                        () ->
+                                m.rows(
+                                        IndexAction.upsert(
+                                                "d",
+                                                1,
+                                                "model-a",
+                                                List.of(
+                                                        chunk(
+                                                                "d", 1, 0, "", "x", 1, Float.NaN,
+                                                                3)))))
                 .hasMessageContaining("non-finite");
-        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 2, "model-a", List.of(chunk("d", 1, 0, "", "x", 1, 2, 3)))))
+        assertThatThrownBy(
+                        () ->
+                                m.rows(
+                                        IndexAction.upsert(
+                                                "d",
+                                                2,
+                                                "model-a",
+                                                List.of(chunk("d", 1, 0, "", "x", 1, 2, 3)))))
                 .hasMessageContaining("does not belong to the action for doc 'd' v2");
     }
 
@@ -53,12 +105,19 @@ class ChunkRowMapperTest {
     void truncatesOnACharacterBoundaryAndCounts() {
         ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE);
         // "ééééé" = 10 bytes fits; "éééééé" = 12 bytes -> 5 characters; title "abcdefghij" -> 8
-        JsonObject row = m.rows(IndexAction.upsert("d", 1, "model-a",
-                List.of(chunk("d", 1, 0, "abcdefghij", "éééééé", 1, 2, 3)))).get(0);
+        JsonObject row =
+                m.rows(
+                                IndexAction.upsert(
+                                        "d",
+                                        1,
+                                        "model-a",
+                                        List.of(chunk("d", 1, 0, "abcdefghij", "éééééé", 1, 2, 3))))
+                        .get(0);
         assertThat(row.get("text").getAsString()).isEqualTo("ééééé");
         assertThat(row.get("title").getAsString()).isEqualTo("abcdefgh");
         assertThat(m.truncatedFields()).isEqualTo(2);
-        assertThat(ChunkRowMapper.truncateUtf8("a🙂b", 4)).isEqualTo("a"); // the emoji needs 4 bytes
+        assertThat(ChunkRowMapper.truncateUtf8("a🙂b", 4))
+                .isEqualTo("a"); // the emoji needs 4 bytes
         assertThat(ChunkRowMapper.truncateUtf8("a🙂b", 5)).isEqualTo("a🙂");
         String cut = ChunkRowMapper.truncateUtf8("日本語テキスト", 10);
         assertThat(cut).isEqualTo("日本語");
@@ -68,29 +127,84 @@ class ChunkRowMapperTest {
     @Test
     void rejectModeNamesChunkAndField() {
         ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.REJECT);
-        assertThatThrownBy(() -> m.rows(IndexAction.upsert("d", 1, "model-a",
-                List.of(chunk("d", 1, 0, "t", "0123456789X", 1, 2, 3))))).hasMessage("text of chunk d#0 is 11 bytes, over its max length 10 "
-                        + "(milvus.field.text.max-length; milvus.field.overflow=REJECT)");
+        assertThatThrownBy(
+                        () ->
+                                m.rows(
+                                        IndexAction.upsert(
+                                                "d",
+                                                1,
+                                                "model-a",
+                                                List.of(
+                                                        chunk(
+                                                                "d",
+                                                                1,
+                                                                0,
+                                                                "t",
+                                                                "0123456789X",
+                                                                1,
+                                                                2,
+                                                                3)))))
+                .hasMessage(
+                        "text of chunk d#0 is 11 bytes, over its max length 10 "
+                                + "(milvus.field.text.max-length; milvus.field.overflow=REJECT)");
     }
 
     @Test
     void eachChunkKeepsItsOwnMetadata() {
-        // the mapper parses a document's metadata once and reuses it while the next chunk's text is the same
+        // the mapper parses a document's metadata once and reuses it while the next chunk's text is
+        // the same
         Chunk first = chunk("d", 1, 0, "t", "a", 1, 2, 3);
         Chunk same = chunk("d", 1, 1, "t", "b", 1, 2, 3);
-        Chunk other = new Chunk("d#2", "d", 1, 2, "t", "c", new String[] {"g"}, "{\"k\":2}", new float[] {1, 2, 3});
-        List<JsonObject> rows = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
-                .rows(IndexAction.upsert("d", 1, "model-a", List.of(first, same, other)));
-        assertThat(rows).extracting(r -> r.getAsJsonObject("metadata").get("k").getAsInt()).containsExactly(1, 1, 2);
-        assertThatThrownBy(() -> new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE).rows(IndexAction.upsert("d", 1,
-                "model-a", List.of(first, new Chunk("d#1", "d", 1, 1, "t", "x", null, "[1]", new float[] {1, 2, 3})))))
+        Chunk other =
+                new Chunk(
+                        "d#2",
+                        "d",
+                        1,
+                        2,
+                        "t",
+                        "c",
+                        new String[] {"g"},
+                        "{\"k\":2}",
+                        new float[] {1, 2, 3});
+        List<JsonObject> rows =
+                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
+                        .rows(IndexAction.upsert("d", 1, "model-a", List.of(first, same, other)));
+        assertThat(rows)
+                .extracting(r -> r.getAsJsonObject("metadata").get("k").getAsInt())
+                .containsExactly(1, 1, 2);
+        assertThatThrownBy(
+                        () ->
+                                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
+                                        .rows(
+                                                IndexAction.upsert(
+                                                        "d",
+                                                        1,
+                                                        "model-a",
+                                                        List.of(
+                                                                first,
+                                                                new Chunk(
+                                                                        "d#1",
+                                                                        "d",
+                                                                        1,
+                                                                        1,
+                                                                        "t",
+                                                                        "x",
+                                                                        null,
+                                                                        "[1]",
+                                                                        new float[] {1, 2, 3})))))
                 .hasMessageContaining("metadata of chunk d#1 is not a JSON object");
     }
 
     @Test
     void deleteNeedsOnlyAnId() {
-        assertThat(new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE).rows(IndexAction.delete("d", 3))).isEmpty();
-        assertThatThrownBy(() -> new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE).rows(IndexAction.delete("x".repeat(600), 3)))
+        assertThat(
+                        new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
+                                .rows(IndexAction.delete("d", 3)))
+                .isEmpty();
+        assertThatThrownBy(
+                        () ->
+                                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
+                                        .rows(IndexAction.delete("x".repeat(600), 3)))
                 .hasMessageContaining("document id is 600 bytes, over the limit of 512");
     }
 }

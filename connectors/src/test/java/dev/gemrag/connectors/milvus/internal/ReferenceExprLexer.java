@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test oracle: a lexer for the subset of Milvus' filter grammar (Plan.g4) our expressions use, written
- * from the grammar, not from FilterExpressions: identifiers, integers, operators, punctuation and
- * double/single-quoted strings whose escapes are \" \' \\ \n \r \t (a raw CR/LF ends nothing: it is an
- * error, as in Milvus). Strings come back decoded, so a test can check a value survived as ONE literal.
+ * Test oracle: a lexer for the subset of Milvus' filter grammar (Plan.g4) our expressions use,
+ * written from the grammar, not from FilterExpressions: identifiers, integers, operators,
+ * punctuation and double/single-quoted strings whose escapes are \" \' \\ \n \r \t (a raw CR/LF
+ * ends nothing: it is an error, as in Milvus). Strings come back decoded, so a test can check a
+ * value survived as ONE literal.
  */
 final class ReferenceExprLexer {
     record Token(String kind, String text) {
@@ -29,7 +30,8 @@ final class ReferenceExprLexer {
                 int j = i + 1;
                 while (true) {
                     if (j >= s.length()) {
-                        throw new IllegalArgumentException("unterminated string at " + i + ": " + s);
+                        throw new IllegalArgumentException(
+                                "unterminated string at " + i + ": " + s);
                     }
                     char d = s.charAt(j);
                     if (d == c) {
@@ -40,15 +42,18 @@ final class ReferenceExprLexer {
                     }
                     if (d == '\\') {
                         char e = s.charAt(j + 1);
-                        v.append(switch (e) {
-                            case '"' -> '"';
-                            case '\'' -> '\'';
-                            case '\\' -> '\\';
-                            case 'n' -> '\n';
-                            case 'r' -> '\r';
-                            case 't' -> '\t';
-                            default -> throw new IllegalArgumentException("unknown escape \\" + e);
-                        });
+                        v.append(
+                                switch (e) {
+                                    case '"' -> '"';
+                                    case '\'' -> '\'';
+                                    case '\\' -> '\\';
+                                    case 'n' -> '\n';
+                                    case 'r' -> '\r';
+                                    case 't' -> '\t';
+                                    default ->
+                                            throw new IllegalArgumentException(
+                                                    "unknown escape \\" + e);
+                                });
                         j += 2;
                     } else {
                         v.append(d);
@@ -59,14 +64,26 @@ final class ReferenceExprLexer {
                 i = j + 1;
             } else if (Character.isLetter(c) || c == '_') {
                 int j = i;
-                while (j < s.length() && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
+                while (j < s.length()
+                        && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
                     j++;
                 }
                 String w = s.substring(i, j);
                 String lw = w.toLowerCase();
-                out.add(new Token(lw.equals("and") || lw.equals("or") || lw.equals("not") || lw.equals("in")
-                        ? "KW" : "ID", lw.equals("and") || lw.equals("or") || lw.equals("not") || lw.equals("in")
-                        ? lw : w));
+                out.add(
+                        new Token(
+                                lw.equals("and")
+                                                || lw.equals("or")
+                                                || lw.equals("not")
+                                                || lw.equals("in")
+                                        ? "KW"
+                                        : "ID",
+                                lw.equals("and")
+                                                || lw.equals("or")
+                                                || lw.equals("not")
+                                                || lw.equals("in")
+                                        ? lw
+                                        : w));
                 i = j;
             } else if (Character.isDigit(c)) {
                 int j = i;
@@ -75,7 +92,9 @@ final class ReferenceExprLexer {
                 }
                 out.add(new Token("INT", s.substring(i, j)));
                 i = j;
-            } else if (s.startsWith("==", i) || s.startsWith("!=", i) || s.startsWith(">=", i)
+            } else if (s.startsWith("==", i)
+                    || s.startsWith("!=", i)
+                    || s.startsWith(">=", i)
                     || s.startsWith("<=", i)) {
                 out.add(new Token("OP", s.substring(i, i + 2)));
                 i += 2;

@@ -10,7 +10,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class DeadLetterBudgetTest {
-    static final DeadLetterBudget BUDGET = new DeadLetterBudget(DeadLetterBudget.KAFKA_DEFAULT_MAX_REQUEST_BYTES);
+    static final DeadLetterBudget BUDGET =
+            new DeadLetterBudget(DeadLetterBudget.KAFKA_DEFAULT_MAX_REQUEST_BYTES);
 
     static DeadLetter letter(byte[] key, byte[] value, String reason) {
         return new DeadLetter("documents", 3, 41L, key, value, reason, "parse");
@@ -35,7 +36,8 @@ class DeadLetterBudgetTest {
     @Test
     void exactlyAtTheLimitIsKeptWholeOneByteOverIsCutAndSaysSo() throws Exception {
         byte[] key = utf8("doc-1");
-        // find the value length whose dead letter is exactly the limit (a letter's size grows 1:1 with ASCII text)
+        // find the value length whose dead letter is exactly the limit (a letter's size grows 1:1
+        // with ASCII text)
         int probe = DeadLetterJson.toBytes(letter(key, new byte[0], "r")).length + key.length;
         int atLimit = BUDGET.maxRecordBytes() - probe;
         byte[] value = new byte[atLimit];
@@ -69,20 +71,23 @@ class DeadLetterBudgetTest {
         Arrays.fill(value, (byte) 'x');
         value[500] = (byte) 0xC3;
         value[501] = (byte) 0x28;
-        DeadLetterBudget.Encoded e = BUDGET.encode(letter(utf8("big"), value, "invalid UTF-8 in value at byte 500"));
+        DeadLetterBudget.Encoded e =
+                BUDGET.encode(letter(utf8("big"), value, "invalid UTF-8 in value at byte 500"));
         assertThat(e.size()).isLessThanOrEqualTo(BUDGET.maxRecordBytes());
         JsonNode j = json(e);
         assertThat(j.get("value_encoding").asText()).isEqualTo("base64");
         assertThat(j.get("value_size").asInt()).isEqualTo(value.length);
         byte[] kept = DeadLetterJson.parse(e.value()).value();
-        assertThat(kept.length).isGreaterThan(700_000); // most of what fits in 1 MiB as base64 (3/4)
+        assertThat(kept.length)
+                .isGreaterThan(700_000); // most of what fits in 1 MiB as base64 (3/4)
         assertThat(kept).isEqualTo(Arrays.copyOf(value, kept.length));
     }
 
     @Test
     void escapesAndMultiByteTextAreCountedAndTheCutStaysValidText() throws Exception {
         String controls = "\u0001".repeat(400_000); // 6 bytes each in JSON
-        DeadLetterBudget.Encoded e = BUDGET.encode(letter(null, utf8(controls), "unknown field 'x'"));
+        DeadLetterBudget.Encoded e =
+                BUDGET.encode(letter(null, utf8(controls), "unknown field 'x'"));
         assertThat(e.size()).isLessThanOrEqualTo(BUDGET.maxRecordBytes());
         assertThat(json(e).get("value").asText()).hasSizeGreaterThan(150_000).matches("\u0001+");
 
@@ -100,15 +105,19 @@ class DeadLetterBudgetTest {
         byte[] key = new byte[900_000];
         Arrays.fill(key, (byte) 'k');
         String reason = "key '" + "k".repeat(10_000) + "' does not match field 'id' 'a'";
-        DeadLetterBudget.Encoded e = BUDGET.encode(letter(key, utf8("{\"id\":\"a\",\"text\":\"t\"}"), reason));
+        DeadLetterBudget.Encoded e =
+                BUDGET.encode(letter(key, utf8("{\"id\":\"a\",\"text\":\"t\"}"), reason));
         assertThat(e.size()).isLessThanOrEqualTo(BUDGET.maxRecordBytes());
         assertThat(e.key()).hasSize(DeadLetterBudget.KAFKA_DEFAULT_MAX_REQUEST_BYTES / 8);
         JsonNode j = json(e);
         assertThat(j.get("key_truncated").asBoolean()).isTrue();
         assertThat(j.get("key_size").asInt()).isEqualTo(900_000);
-        assertThat(j.get("reason").asText()).hasSize(DeadLetterBudget.MAX_REASON_CHARS + "... (reason cut)".length())
-                .startsWith("key 'kkk").doesNotContain("\n");
-        assertThat(j.get("value").asText()).isEqualTo("{\"id\":\"a\",\"text\":\"t\"}"); // it fitted: kept whole
+        assertThat(j.get("reason").asText())
+                .hasSize(DeadLetterBudget.MAX_REASON_CHARS + "... (reason cut)".length())
+                .startsWith("key 'kkk")
+                .doesNotContain("\n");
+        assertThat(j.get("value").asText())
+                .isEqualTo("{\"id\":\"a\",\"text\":\"t\"}"); // it fitted: kept whole
         assertThat(j.has("value_truncated")).isFalse();
         assertThat(DeadLetterJson.parse(e.value()).stage()).isEqualTo("parse");
     }
@@ -118,8 +127,11 @@ class DeadLetterBudgetTest {
         DeadLetterBudget small = new DeadLetterBudget(100_000);
         byte[] value = new byte[500_000];
         Arrays.fill(value, (byte) '"'); // escaped: 2 bytes each
-        assertThat(small.encode(letter(utf8("k"), value, "r")).size()).isLessThanOrEqualTo(small.maxRecordBytes());
-        assertThatThrownBy(() -> new DeadLetterBudget(1000)).hasMessage("max.request.size 1000 of the dead-letter "
-                + "producer is too small for dead letters: at least 65536");
+        assertThat(small.encode(letter(utf8("k"), value, "r")).size())
+                .isLessThanOrEqualTo(small.maxRecordBytes());
+        assertThatThrownBy(() -> new DeadLetterBudget(1000))
+                .hasMessage(
+                        "max.request.size 1000 of the dead-letter "
+                                + "producer is too small for dead letters: at least 65536");
     }
 }

@@ -20,12 +20,22 @@ class QuestionAnswerOverridesJsonTest {
     void parsesEachValueAndAbsentAsNone() throws Exception {
         assertThat(parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"llm\"}").answer())
                 .isEqualTo(new AnswerOverrides(RerankMode.LLM, null));
-        assertThat(parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"off\",\"answer_frame\":\"according_to\"}").answer())
+        assertThat(
+                        parse(
+                                        "{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"off\",\"answer_frame\":\"according_to\"}")
+                                .answer())
                 .isEqualTo(new AnswerOverrides(RerankMode.OFF, AnswerFrame.ACCORDING_TO));
-        assertThat(parse("{\"id\":\"q\",\"question\":\"x\",\"answer_frame\":\"title\"}").answer().frame())
+        assertThat(
+                        parse("{\"id\":\"q\",\"question\":\"x\",\"answer_frame\":\"title\"}")
+                                .answer()
+                                .frame())
                 .isEqualTo(AnswerFrame.TITLE);
         assertThat(parse("{\"id\":\"q\",\"question\":\"x\"}").answer()).isNull();
-        assertThat(parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":null,\"answer_frame\":null}").answer()).isNull();
+        assertThat(
+                        parse(
+                                        "{\"id\":\"q\",\"question\":\"x\",\"rerank\":null,\"answer_frame\":null}")
+                                .answer())
+                .isNull();
     }
 
     @Test
@@ -33,18 +43,32 @@ class QuestionAnswerOverridesJsonTest {
         assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"LLM\"}"))
                 .isInstanceOf(InvalidRecordException.class)
                 .hasMessage("field 'rerank' must be \"off\" or \"llm\", got 'LLM'");
-        assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"answer_frame\":\"a\\nb\"}"))
-                .hasMessage("field 'answer_frame' must be \"none\", \"title\" or \"according_to\", got 'a?b'");
+        assertThatThrownBy(
+                        () -> parse("{\"id\":\"q\",\"question\":\"x\",\"answer_frame\":\"a\\nb\"}"))
+                .hasMessage(
+                        "field 'answer_frame' must be \"none\", \"title\" or \"according_to\", got 'a?b'");
         assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":true}"))
                 .hasMessageContaining("field 'rerank' must be a string");
     }
 
     @Test
     void roundTrips() throws Exception {
-        Question q = new Question("q", "x", new String[] {"g"}, 2, 8, null, null,
-                new AnswerOverrides(RerankMode.LLM, AnswerFrame.TITLE));
+        Question q =
+                new Question(
+                        "q",
+                        "x",
+                        new String[] {"g"},
+                        2,
+                        8,
+                        null,
+                        null,
+                        new AnswerOverrides(RerankMode.LLM, AnswerFrame.TITLE));
         byte[] bytes = QuestionJson.toBytes(q);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"rerank\":\"llm\"").contains("\"answer_frame\":\"title\"");
-        assertThat(QuestionJson.parse(bytes, RecordLimits.defaults())).usingRecursiveComparison().isEqualTo(q);
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .contains("\"rerank\":\"llm\"")
+                .contains("\"answer_frame\":\"title\"");
+        assertThat(QuestionJson.parse(bytes, RecordLimits.defaults()))
+                .usingRecursiveComparison()
+                .isEqualTo(q);
     }
 }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 
 class StrictUtf8Test {
     @Test
     void decodesValidUtf8() throws Exception {
-        assertThat(StrictUtf8.decode("aé✓😀".getBytes(StandardCharsets.UTF_8), "v")).isEqualTo("aé✓😀");
+        assertThat(StrictUtf8.decode("aé✓😀".getBytes(StandardCharsets.UTF_8), "v"))
+                .isEqualTo("aé✓😀");
     }
 
     @Test
@@ -26,7 +26,8 @@ class StrictUtf8Test {
         int[] at = {1, 2, 0, 0, 1};
         for (int i = 0; i < bad.length; i++) {
             byte[] b = bad[i];
-            assertThatThrownBy(() -> StrictUtf8.decode(b, "value")).isInstanceOf(InvalidRecordException.class)
+            assertThatThrownBy(() -> StrictUtf8.decode(b, "value"))
+                    .isInstanceOf(InvalidRecordException.class)
                     .hasMessage("invalid UTF-8 in value at byte " + at[i]);
             assertThat(StrictUtf8.decodeOrNull(b)).isNull();
         }
@@ -35,7 +36,8 @@ class StrictUtf8Test {
     @Test
     void encodedLengthMatchesTheEncoder() {
         for (String s : new String[] {"", "abc", "é", "✓✓", "😀a", "mixé✓😀"}) {
-            assertThat(StrictUtf8.encodedLength(s)).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+            assertThat(StrictUtf8.encodedLength(s))
+                    .isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
         }
     }
 }

@@ -17,7 +17,9 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -25,10 +27,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 
 /**
  * A single-node Kafka (KRaft: broker and controller in one process) on 127.0.0.1, for tests and the
@@ -41,7 +39,8 @@ import kafka.tools.StorageTool;
  * }
  * }</pre>
  *
- * <p>Needs the optional kafka_2.13/kafka-server dependencies of the connectors module on the classpath.
+ * <p>Needs the optional kafka_2.13/kafka-server dependencies of the connectors module on the
+ * classpath.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
@@ -49,14 +48,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** The running server; null between {@link #stop()} and {@link #restart()}. */
     private KafkaRaftServer server;
-    /** The server's settings (ports, log directory), kept so a restart comes back exactly where it was. */
+
+    /**
+     * The server's settings (ports, log directory), kept so a restart comes back exactly where it
+     * was.
+     */
     private final Properties serverProps;
+
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataOnClose;
     private boolean closed;
 
-    private LocalKafkaBroker(KafkaRaftServer server, Properties serverProps, int port, Path dataDir,
+    private LocalKafkaBroker(
+            KafkaRaftServer server,
+            Properties serverProps,
+            int port,
+            Path dataDir,
             boolean deleteDataOnClose) {
         this.server = server;
         this.serverProps = serverProps;
@@ -94,7 +102,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    /** Creates the topics with the given partition count; topics that already exist are left alone. */
+    /**
+     * Creates the topics with the given partition count; topics that already exist are left alone.
+     */
     public void createTopics(int partitions, String... topics) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
@@ -110,7 +120,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException(
-                                "could not create topic '" + e.getKey() + "': " + ex.getCause().getMessage(), ex);
+                                "could not create topic '"
+                                        + e.getKey()
+                                        + "': "
+                                        + ex.getCause().getMessage(),
+                                ex);
                     }
                 }
             }
@@ -123,8 +137,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Stops the broker as an outage would (fault tests), keeping its data, port and controller port, so that
-     * {@link #restart()} brings back the same broker with every topic and offset; clients keep retrying meanwhile.
+     * Stops the broker as an outage would (fault tests), keeping its data, port and controller
+     * port, so that {@link #restart()} brings back the same broker with every topic and offset;
+     * clients keep retrying meanwhile.
      */
     public synchronized void stop() {
         if (closed) {
@@ -149,10 +164,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         server = Builder.startServer(serverProps, port);
-        LOG.info("local Kafka on {} restarted in {} ms", bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+        LOG.info(
+                "local Kafka on {} restarted in {} ms",
+                bootstrapServers(),
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Whether the broker is serving (false between {@link #stop()} and {@link #restart()}, and after close). */
+    /**
+     * Whether the broker is serving (false between {@link #stop()} and {@link #restart()}, and
+     * after close).
+     */
     public synchronized boolean isRunning() {
         return server != null && !closed;
     }
@@ -185,13 +206,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
         /** The client port; 0 (default) picks a free one. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be 0 (any free port) or 1..65535, got " + port);
+                throw new IllegalArgumentException(
+                        "port must be 0 (any free port) or 1..65535, got " + port);
             }
             this.port = port;
             return this;
         }
 
-        /** Where logs and metadata live; kept on close. Default: a temporary directory deleted on close. */
+        /**
+         * Where logs and metadata live; kept on close. Default: a temporary directory deleted on
+         * close.
+         */
         public Builder dataDir(Path dataDir) {
             this.dataDir = dataDir;
             return this;
@@ -208,9 +233,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
             boolean temp = dataDir == null;
             Path dir;
             try {
-                dir = temp ? Files.createTempDirectory("gemrag-kafka-") : Files.createDirectories(dataDir);
+                dir =
+                        temp
+                                ? Files.createTempDirectory("gemrag-kafka-")
+                                : Files.createDirectories(dataDir);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create Kafka data directory: " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot create Kafka data directory: " + e.getMessage(), e);
             }
             if (port != 0) {
                 checkFree(port);
@@ -220,7 +249,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
             Properties props = serverProperties(clientPort, controllerPort, dir);
             props.putAll(overrides);
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
-                format(props, dir); // a chosen directory that was formatted before is reused as it is
+                format(
+                        props,
+                        dir); // a chosen directory that was formatted before is reused as it is
             }
             KafkaRaftServer server;
             try {
@@ -232,51 +263,78 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 throw e;
             }
             LocalKafkaBroker broker = new LocalKafkaBroker(server, props, clientPort, dir, temp);
-            LOG.info("local Kafka on {} started in {} ms (data {})",
-                    broker.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000, dir);
+            LOG.info(
+                    "local Kafka on {} started in {} ms (data {})",
+                    broker.bootstrapServers(),
+                    (System.nanoTime() - t0) / 1_000_000,
+                    dir);
             return broker;
         }
 
-        /** Starts a server on formatted storage; a failure is one clear line (the server is shut down). */
+        /**
+         * Starts a server on formatted storage; a failure is one clear line (the server is shut
+         * down).
+         */
         static KafkaRaftServer startServer(Properties props, int clientPort) {
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            KafkaRaftServer server =
+                    new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             try {
                 server.startup();
             } catch (RuntimeException e) {
                 server.shutdown();
                 throw new IllegalStateException(
-                        "local Kafka failed to start on port " + clientPort + ": " + rootMessage(e), e);
+                        "local Kafka failed to start on port " + clientPort + ": " + rootMessage(e),
+                        e);
             }
             return server;
         }
 
         private static Properties serverProperties(int clientPort, int controllerPort, Path dir) {
             Properties p = new Properties();
-            p.putAll(Map.ofEntries(
-                    Map.entry("process.roles", "broker,controller"),
-                    Map.entry("node.id", "1"),
-                    Map.entry("controller.quorum.voters", "1@" + HOST + ":" + controllerPort),
-                    Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort),
-                    Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort),
-                    Map.entry("controller.listener.names", "CONTROLLER"),
-                    Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                    Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-                    Map.entry("log.dirs", dir.resolve("logs").toString()),
-                    Map.entry("num.partitions", "1"),
-                    // One node: every internal topic has one replica; small so startup stays fast.
-                    Map.entry("offsets.topic.replication.factor", "1"),
-                    Map.entry("offsets.topic.num.partitions", "1"),
-                    Map.entry("transaction.state.log.replication.factor", "1"),
-                    Map.entry("transaction.state.log.min.isr", "1"),
-                    Map.entry("transaction.state.log.num.partitions", "1"),
-                    Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                    Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                    Map.entry("group.initial.rebalance.delay.ms", "0"),
-                    Map.entry("auto.create.topics.enable", "true")));
+            p.putAll(
+                    Map.ofEntries(
+                            Map.entry("process.roles", "broker,controller"),
+                            Map.entry("node.id", "1"),
+                            Map.entry(
+                                    "controller.quorum.voters", "1@" + HOST + ":" + controllerPort),
+                            Map.entry(
+                                    "listeners",
+                                    "PLAINTEXT://"
+                                            + HOST
+                                            + ":"
+                                            + clientPort
+                                            + ",CONTROLLER://"
+                                            + HOST
+                                            + ":"
+                                            + controllerPort),
+                            Map.entry(
+                                    "advertised.listeners",
+                                    "PLAINTEXT://" + HOST + ":" + clientPort),
+                            Map.entry("controller.listener.names", "CONTROLLER"),
+                            Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                            Map.entry(
+                                    "listener.security.protocol.map",
+                                    "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                            Map.entry("log.dirs", dir.resolve("logs").toString()),
+                            Map.entry("num.partitions", "1"),
+                            // One node: every internal topic has one replica; small so startup
+                            // stays fast.
+                            Map.entry("offsets.topic.replication.factor", "1"),
+                            Map.entry("offsets.topic.num.partitions", "1"),
+                            Map.entry("transaction.state.log.replication.factor", "1"),
+                            Map.entry("transaction.state.log.min.isr", "1"),
+                            Map.entry("transaction.state.log.num.partitions", "1"),
+                            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                            Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                            Map.entry("group.initial.rebalance.delay.ms", "0"),
+                            Map.entry("auto.create.topics.enable", "true")));
             return p;
         }
 
-        /** The equivalent of `kafka-storage.sh format`: writes meta.properties and the bootstrap checkpoint. */
+        /**
+         * The equivalent of `kafka-storage.sh format`: writes meta.properties and the bootstrap
+         * checkpoint.
+         */
         private static void format(Properties props, Path dir) {
             Path config = dir.resolve("server.properties");
             try (var out = Files.newOutputStream(config)) {
@@ -288,12 +346,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
             String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
             int rc;
             try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {
-                        "format", "--cluster-id", clusterId, "--config", config.toString()}, ps);
+                rc =
+                        StorageTool.execute(
+                                new String[] {
+                                    "format",
+                                    "--cluster-id",
+                                    clusterId,
+                                    "--config",
+                                    config.toString()
+                                },
+                                ps);
             }
             if (rc != 0) {
-                throw new IllegalStateException("formatting Kafka storage failed (" + rc + "): "
-                        + log.toString(StandardCharsets.UTF_8).trim());
+                throw new IllegalStateException(
+                        "formatting Kafka storage failed ("
+                                + rc
+                                + "): "
+                                + log.toString(StandardCharsets.UTF_8).trim());
             }
         }
 
@@ -301,8 +370,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
                 s.setReuseAddress(true);
             } catch (IOException e) {
-                throw new IllegalStateException("local Kafka failed to start on port " + port + ": " + HOST + ":" + port
-                        + " is in use; choose another port, or 0 for any free one");
+                throw new IllegalStateException(
+                        "local Kafka failed to start on port "
+                                + port
+                                + ": "
+                                + HOST
+                                + ":"
+                                + port
+                                + " is in use; choose another port, or 0 for any free one");
             }
         }
 
@@ -318,7 +393,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
                 return s.getLocalPort();
             } catch (IOException e) {
-                throw new UncheckedIOException("no free port on " + HOST + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "no free port on " + HOST + ": " + e.getMessage(), e);
             }
         }
     }

@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Milvus Lite server process (PyPI {@code milvus-lite} 3.x: {@code milvus-lite server --data-dir D
- * --host 127.0.0.1 --port P}) speaking the Milvus gRPC protocol, for tests and the embedded demo.
- * Its output goes to {@code milvus-lite.log} in the data dir. Limits: one writer per collection (run
- * the Milvus sink with parallelism 1 against it), no auth, standalone createIndex only with sync(false).
+ * A Milvus Lite server process (PyPI {@code milvus-lite} 3.x: {@code milvus-lite server --data-dir
+ * D --host 127.0.0.1 --port P}) speaking the Milvus gRPC protocol, for tests and the embedded demo.
+ * Its output goes to {@code milvus-lite.log} in the data dir. Limits: one writer per collection
+ * (run the Milvus sink with parallelism 1 against it), no auth, standalone createIndex only with
+ * sync(false).
  *
  * <pre>{@code
  * try (MilvusLite milvus = MilvusLite.start(Files.createTempDirectory("milvus"))) {
@@ -51,12 +52,17 @@ public final class MilvusLite implements AutoCloseable {
         return start(dataDir, 0);
     }
 
-    /** Starts a server on the given port (0 = a free one), e.g. to restart on the same data dir and port. */
+    /**
+     * Starts a server on the given port (0 = a free one), e.g. to restart on the same data dir and
+     * port.
+     */
     public static MilvusLite start(Path dataDir, int port) throws IOException {
         Path exe = MilvusLiteInstaller.defaults().ensureInstalled();
         Files.createDirectories(dataDir);
         IOException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken between probe and bind
+        for (int attempt = 0;
+                attempt < 3;
+                attempt++) { // a free port may be taken between probe and bind
             int p = port > 0 ? port : freePort();
             try {
                 return launch(exe, dataDir, p);
@@ -73,11 +79,20 @@ public final class MilvusLite implements AutoCloseable {
     private static MilvusLite launch(Path exe, Path dataDir, int port) throws IOException {
         Path log = dataDir.resolve("milvus-lite.log");
         long t0 = System.nanoTime();
-        Process process = new ProcessBuilder(List.of(exe.toString(), "server", "--data-dir",
-                        dataDir.resolve("data").toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+        Process process =
+                new ProcessBuilder(
+                                List.of(
+                                        exe.toString(),
+                                        "server",
+                                        "--data-dir",
+                                        dataDir.resolve("data").toString(),
+                                        "--host",
+                                        "127.0.0.1",
+                                        "--port",
+                                        Integer.toString(port)))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .start();
         MilvusLite lite = new MilvusLite(process, dataDir, port);
         try {
             lite.awaitHealthy(log);
@@ -85,8 +100,13 @@ public final class MilvusLite implements AutoCloseable {
             lite.close();
             throw e;
         }
-        LOG.info("Milvus Lite {} up at {} in {} ms (data {}, log {})", MilvusLiteInstaller.MILVUS_LITE_VERSION,
-                lite.uri(), (System.nanoTime() - t0) / 1_000_000, dataDir, log);
+        LOG.info(
+                "Milvus Lite {} up at {} in {} ms (data {}, log {})",
+                MilvusLiteInstaller.MILVUS_LITE_VERSION,
+                lite.uri(),
+                (System.nanoTime() - t0) / 1_000_000,
+                dataDir,
+                log);
         return lite;
     }
 
@@ -96,13 +116,23 @@ public final class MilvusLite implements AutoCloseable {
         String lastError = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("Milvus Lite exited with " + process.exitValue() + " while starting on port "
-                        + port + ": " + tail(log));
+                throw new IOException(
+                        "Milvus Lite exited with "
+                                + process.exitValue()
+                                + " while starting on port "
+                                + port
+                                + ": "
+                                + tail(log));
             }
             if (portOpen()) {
                 MilvusClientV2 client = null;
                 try {
-                    client = new MilvusClientV2(ConnectConfig.builder().uri(uri()).connectTimeoutMs(2000).build());
+                    client =
+                            new MilvusClientV2(
+                                    ConnectConfig.builder()
+                                            .uri(uri())
+                                            .connectTimeoutMs(2000)
+                                            .build());
                     client.getServerVersion();
                     return;
                 } catch (RuntimeException e) {
@@ -115,8 +145,15 @@ public final class MilvusLite implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new IOException("Milvus Lite did not answer on " + uri() + " within " + START_DEADLINE.toSeconds()
-                + " s (" + lastError + "): " + tail(log));
+        throw new IOException(
+                "Milvus Lite did not answer on "
+                        + uri()
+                        + " within "
+                        + START_DEADLINE.toSeconds()
+                        + " s ("
+                        + lastError
+                        + "): "
+                        + tail(log));
     }
 
     private boolean portOpen() {
@@ -176,7 +213,8 @@ public final class MilvusLite implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.warn("Milvus Lite on port {}: a child process did not stop: {}", port, e.toString());
+            LOG.warn(
+                    "Milvus Lite on port {}: a child process did not stop: {}", port, e.toString());
         }
     }
 

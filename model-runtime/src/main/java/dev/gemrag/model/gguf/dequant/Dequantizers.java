@@ -24,19 +24,21 @@ public final class Dequantizers {
         BY_TYPE.put(GgmlType.Q6_K, new Q6_KDequantizer());
     }
 
-    private Dequantizers() {
-    }
+    private Dequantizers() {}
 
     public static boolean supports(GgmlType type) {
         return type != null && BY_TYPE.containsKey(type);
     }
 
-    /** Values decoded per step by {@link #dequantizeDirect}: a multiple of every block size, 256 KB of heap. */
+    /**
+     * Values decoded per step by {@link #dequantizeDirect}: a multiple of every block size, 256 KB
+     * of heap.
+     */
     static final int CHUNK = 65536;
 
     /**
-     * Decodes {@code count} values into a new direct native-order buffer, a chunk of blocks at a time, so
-     * the heap holds one small chunk instead of the whole tensor.
+     * Decodes {@code count} values into a new direct native-order buffer, a chunk of blocks at a
+     * time, so the heap holds one small chunk instead of the whole tensor.
      */
     public static ByteBuffer dequantizeDirect(GgmlType type, ByteBuffer src, int count) {
         Dequantizer dq = type == null ? null : BY_TYPE.get(type);
@@ -44,9 +46,12 @@ public final class Dequantizers {
             throw new IllegalArgumentException("no dequantiser for " + type);
         }
         if (count % type.blockSize() != 0) {
-            throw new IllegalArgumentException(count + " values is not a whole number of " + type + " blocks");
+            throw new IllegalArgumentException(
+                    count + " values is not a whole number of " + type + " blocks");
         }
-        ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES)).order(ByteOrder.nativeOrder());
+        ByteBuffer out =
+                ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES))
+                        .order(ByteOrder.nativeOrder());
         java.nio.FloatBuffer target = out.asFloatBuffer();
         ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int base = in.position();
@@ -55,8 +60,11 @@ public final class Dequantizers {
             int n = Math.min(CHUNK, count - done);
             float[] dst = n == chunk.length ? chunk : new float[n];
             long fromByte = (long) done / type.blockSize() * type.typeSize();
-            ByteBuffer part = in.duplicate().position(base + Math.toIntExact(fromByte)).slice()
-                    .order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer part =
+                    in.duplicate()
+                            .position(base + Math.toIntExact(fromByte))
+                            .slice()
+                            .order(ByteOrder.LITTLE_ENDIAN);
             dq.dequantize(part, dst);
             target.put(dst, 0, n);
         }
@@ -70,7 +78,8 @@ public final class Dequantizers {
             throw new IllegalArgumentException("no dequantiser for " + type);
         }
         if (count % type.blockSize() != 0) {
-            throw new IllegalArgumentException(count + " values is not a whole number of " + type + " blocks");
+            throw new IllegalArgumentException(
+                    count + " values is not a whole number of " + type + " blocks");
         }
         float[] dst = new float[count];
         dq.dequantize(src.duplicate().order(ByteOrder.LITTLE_ENDIAN), dst);

@@ -2,8 +2,7 @@ package dev.gemrag.model.gguf.dequant;
 
 /** IEEE 754 binary16 and bfloat16 to float (Java 17 has no Float.float16ToFloat). */
 public final class Half {
-    private Half() {
-    }
+    private Half() {}
 
     /** binary16: 1 sign bit, 5 exponent bits (bias 15), 10 mantissa bits. */
     public static float toFloat(short bits) {

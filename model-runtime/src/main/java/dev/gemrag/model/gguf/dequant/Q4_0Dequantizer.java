@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q4_0, 32 values per 18-byte block:
+ *
  * <pre>
  *   ggml_half d;        // scale
  *   uint8_t   qs[16];   // low nibble of qs[j] is x[j], high nibble is x[j+16]; x = d * (q - 8)

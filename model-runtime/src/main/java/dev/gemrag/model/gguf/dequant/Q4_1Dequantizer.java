@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q4_1, 32 values per 20-byte block:
+ *
  * <pre>
  *   ggml_half d;        // scale
  *   ggml_half m;        // minimum

@@ -4,12 +4,14 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q4_K, 256 values per 144-byte super-block of 8 sub-blocks of 32:
+ *
  * <pre>
  *   ggml_half d;            // super-block scale for the sub-block scales
  *   ggml_half dmin;         // super-block scale for the sub-block minimums
  *   uint8_t   scales[12];   // 8 six-bit scales and 8 six-bit minimums, packed (see scaleMin)
  *   uint8_t   qs[128];      // 4-bit quants; 32 bytes per pair of sub-blocks: low nibbles, then high nibbles
  * </pre>
+ *
  * x = d * sc[s] * q - dmin * m[s].
  */
 final class Q4_KDequantizer implements Dequantizer {

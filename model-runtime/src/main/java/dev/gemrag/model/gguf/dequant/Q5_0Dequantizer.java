@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q5_0, 32 values per 22-byte block:
+ *
  * <pre>
  *   ggml_half d;        // scale
  *   uint8_t   qh[4];    // little-endian uint32: bit j is the 5th bit of x[j]

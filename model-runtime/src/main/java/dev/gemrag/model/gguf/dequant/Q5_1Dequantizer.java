@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q5_1, 32 values per 24-byte block:
+ *
  * <pre>
  *   ggml_half d;        // scale
  *   ggml_half m;        // minimum

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q5_K, 256 values per 176-byte super-block of 8 sub-blocks of 32:
+ *
  * <pre>
  *   ggml_half d;            // super-block scale for the sub-block scales
  *   ggml_half dmin;         // super-block scale for the sub-block minimums
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
  *   uint8_t   qh[32];       // 5th bits: bit 2g of qh[l] for value 64g+l, bit 2g+1 for value 64g+32+l
  *   uint8_t   qs[128];      // low 4 bits, laid out as in Q4_K
  * </pre>
+ *
  * x = d * sc[s] * q - dmin * m[s].
  */
 final class Q5_KDequantizer implements Dequantizer {

@@ -4,14 +4,16 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q6_K, 256 values per 210-byte super-block of 16 sub-blocks of 16:
+ *
  * <pre>
  *   uint8_t   ql[128];      // low 4 bits of the quants
  *   uint8_t   qh[64];       // high 2 bits of the quants
  *   int8_t    scales[16];   // 8-bit sub-block scales
  *   ggml_half d;            // super-block scale
  * </pre>
- * Each half of 128 values uses 64 bytes of ql, 32 of qh and 8 scales. Within a half, for l in 0..31,
- * values l, l+32, l+64, l+96 take their low bits from ql[l] low, ql[l+32] low, ql[l] high,
+ *
+ * Each half of 128 values uses 64 bytes of ql, 32 of qh and 8 scales. Within a half, for l in
+ * 0..31, values l, l+32, l+64, l+96 take their low bits from ql[l] low, ql[l+32] low, ql[l] high,
  * ql[l+32] high, and their high bits from bit pairs 0, 2, 4, 6 of qh[l]; x = d * scale * (q - 32).
  */
 final class Q6_KDequantizer implements Dequantizer {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * GGML_TYPE_Q8_0, 32 values per 34-byte block:
+ *
  * <pre>
  *   ggml_half d;        // scale
  *   int8_t    qs[32];   // x[i] = d * qs[i]

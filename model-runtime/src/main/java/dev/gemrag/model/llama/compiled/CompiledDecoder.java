@@ -17,24 +17,44 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The inference forward of a {@link LlamaModel} as one compiled TorchScript call per prefill chunk or decode
- * step (see {@link DecoderScript}), over the same weights: the eager model stays the trainer and the oracle.
+ * The inference forward of a {@link LlamaModel} as one compiled TorchScript call per prefill chunk
+ * or decode step (see {@link DecoderScript}), over the same weights: the eager model stays the
+ * trainer and the oracle.
  *
- * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated once, and with
- * {@link WeightFormat#FP16} every projection and the head are fbgemm-packed (the FP32 concatenations are
- * then dropped; calls of more than one token per row and {@link #forward} then run on the eager model's
- * FP32 weights, see {@link DecoderScript}). The KV cache is the eager model's {@link KvCache}, written in place by the script, so
- * callers keep using its row selection and growth. Device-agnostic: the script names no device; on CUDA the
- * FP16 path would need fbgemm's GPU-less ops replaced (unverified, no GPU here), so use FP32 there.
+ * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated once,
+ * and with {@link WeightFormat#FP16} every projection and the head are fbgemm-packed (the FP32
+ * concatenations are then dropped; calls of more than one token per row and {@link #forward} then
+ * run on the eager model's FP32 weights, see {@link DecoderScript}). The KV cache is the eager
+ * model's {@link KvCache}, written in place by the script, so callers keep using its row selection
+ * and growth. Device-agnostic: the script names no device; on CUDA the FP16 path would need
+ * fbgemm's GPU-less ops replaced (unverified, no GPU here), so use FP32 there.
  *
  * <p>Not thread-safe (like the eager model).
  */
 public final class CompiledDecoder implements AutoCloseable {
-    /** Architectures whose forward {@link DecoderScript} reproduces (the eager model's features at the time). */
+    /**
+     * Architectures whose forward {@link DecoderScript} reproduces (the eager model's features at
+     * the time).
+     */
     private static final Set<String> ARCHITECTURES = Set.of("llama", "mistral", "qwen2");
 
-    private static final Set<String> READ_WEIGHTS = Set.of("token_embd", "output_norm", "output", "attn_norm",
-            "ffn_norm", "wq", "wk", "wv", "wo", "w1", "w2", "w3", "bq", "bk", "bv");
+    private static final Set<String> READ_WEIGHTS =
+            Set.of(
+                    "token_embd",
+                    "output_norm",
+                    "output",
+                    "attn_norm",
+                    "ffn_norm",
+                    "wq",
+                    "wk",
+                    "wv",
+                    "wo",
+                    "w1",
+                    "w2",
+                    "w3",
+                    "bq",
+                    "bk",
+                    "bv");
 
     private final LlamaModel model;
     private final WeightFormat format;
@@ -60,7 +80,9 @@ public final class CompiledDecoder implements AutoCloseable {
         this.manager = model.newManager();
         List<IValue> owned = new ArrayList<>();
         try {
-            this.module = ScriptModule.compile(manager, DecoderScript.CLASS_NAME, DecoderScript.methods(c, format));
+            this.module =
+                    ScriptModule.compile(
+                            manager, DecoderScript.CLASS_NAME, DecoderScript.methods(c, format));
             this.embed = IValue.from(pt(model.tokenEmbedding()));
             NDArray[] rope = model.ropeTables();
             this.cos = IValue.from(pt(rope[0]));
@@ -74,7 +96,8 @@ public final class CompiledDecoder implements AutoCloseable {
             this.norms = IValue.listFrom(n);
             PtNDArray[] w = new PtNDArray[4 * c.numLayers()];
             PtNDArray[] b = new PtNDArray[c.attentionBias() ? c.numLayers() : 0];
-            boolean converted = format != WeightFormat.FP32; // FP16/BF16 keep only their own copy of the merges
+            boolean converted =
+                    format != WeightFormat.FP32; // FP16/BF16 keep only their own copy of the merges
             try (NDManager merging = manager.newSubManager()) {
                 for (int i = 0; i < c.numLayers(); i++) {
                     NDManager target = converted ? merging : manager;
@@ -112,7 +135,8 @@ public final class CompiledDecoder implements AutoCloseable {
                     this.bias = IValue.listFrom(b);
                 }
             }
-            // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls and the embedding forward
+            // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls and the
+            // embedding forward
             if (converted) {
                 PtNDArray[] d = new PtNDArray[7 * c.numLayers()];
                 String[] order = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
@@ -143,21 +167,25 @@ public final class CompiledDecoder implements AutoCloseable {
     }
 
     /**
-     * Whether the compiled forward reproduces the eager one for this config. Only the plain Llama block
-     * (llama/mistral/qwen2: RMSNorm, GQA, RoPE from the eager tables, SwiGLU, optional q/k/v bias) is
-     * scripted; anything else (e.g. per-head q/k norms, other families) must stay eager until scripted.
+     * Whether the compiled forward reproduces the eager one for this config. Only the plain Llama
+     * block (llama/mistral/qwen2: RMSNorm, GQA, RoPE from the eager tables, SwiGLU, optional q/k/v
+     * bias) is scripted; anything else (e.g. per-head q/k norms, other families) must stay eager
+     * until scripted.
      */
     public static boolean supports(LlamaConfig config) {
         return ARCHITECTURES.contains(config.architecture()) && config.isPlainLlama();
     }
 
     /**
-     * The first weight name the script would ignore (e.g. a q/k norm of another family), or null when it
-     * reads them all; a model with such a weight must stay eager.
+     * The first weight name the script would ignore (e.g. a q/k norm of another family), or null
+     * when it reads them all; a model with such a weight must stay eager.
      */
     public static String unreadWeight(Set<String> names) {
         for (String n : names) {
-            String local = n.startsWith("layers.") ? n.substring(n.indexOf('.', "layers.".length()) + 1) : n;
+            String local =
+                    n.startsWith("layers.")
+                            ? n.substring(n.indexOf('.', "layers.".length()) + 1)
+                            : n;
             if (!READ_WEIGHTS.contains(local)) {
                 return "weight " + n;
             }
@@ -171,8 +199,10 @@ public final class CompiledDecoder implements AutoCloseable {
             throw new IllegalArgumentException("WeightFormat.EAGER has no compiled decoder");
         }
         if (!supports(model.config())) {
-            throw new IllegalArgumentException("the compiled decoder does not support architecture '"
-                    + model.config().architecture() + "': use the eager model");
+            throw new IllegalArgumentException(
+                    "the compiled decoder does not support architecture '"
+                            + model.config().architecture()
+                            + "': use the eager model");
         }
         return new CompiledDecoder(model, format);
     }
@@ -186,13 +216,15 @@ public final class CompiledDecoder implements AutoCloseable {
     }
 
     /**
-     * Logits at one position per row, like {@code model.logitsAt(model.forward(ids, positions, mask, cache), index)}.
+     * Logits at one position per row, like {@code model.logitsAt(model.forward(ids, positions,
+     * mask, cache), index)}.
      *
-     * @param cache null (no cache: mask is {B or 1, 1, T, T}) or a cache of {@link #model()} that receives these
-     *              tokens and advances by T
+     * @param cache null (no cache: mask is {B or 1, 1, T, T}) or a cache of {@link #model()} that
+     *     receives these tokens and advances by T
      * @return {B, vocab} in ids' manager
      */
-    public NDArray logitsAt(NDArray ids, NDArray positions, NDArray mask, KvCache cache, int[] index) {
+    public NDArray logitsAt(
+            NDArray ids, NDArray positions, NDArray mask, KvCache cache, int[] index) {
         Shape s = ids.getShape();
         long b = s.get(0);
         long t = s.get(1);
@@ -204,33 +236,57 @@ public final class CompiledDecoder implements AutoCloseable {
         }
     }
 
-    /** Logits at every position, {B * T, vocab} (row-major), in ids' manager: for scoring whole texts. */
+    /**
+     * Logits at every position, {B * T, vocab} (row-major), in ids' manager: for scoring whole
+     * texts.
+     */
     public NDArray logits(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
         long n = ids.getShape().size();
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
-            return call("logits", ids, positions, mask, cache, out, scope.arange(0L, n, 1L, DataType.INT64), false);
+            return call(
+                    "logits",
+                    ids,
+                    positions,
+                    mask,
+                    cache,
+                    out,
+                    scope.arange(0L, n, 1L, DataType.INT64),
+                    false);
         }
     }
 
     /**
-     * Final-normed hidden states {B, T, hidden}, like {@code model.forward(...)}; in ids' manager. Always on FP32
-     * weights (embeddings keep FP32 accuracy in every format).
+     * Final-normed hidden states {B, T, hidden}, like {@code model.forward(...)}; in ids' manager.
+     * Always on FP32 weights (embeddings keep FP32 accuracy in every format).
      */
     public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
         return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true);
     }
 
-    private NDArray call(String method, NDArray ids, NDArray positions, NDArray mask, KvCache cache, NDManager out,
-            NDArray rows, boolean forceDense) {
+    private NDArray call(
+            String method,
+            NDArray ids,
+            NDArray positions,
+            NDArray mask,
+            KvCache cache,
+            NDManager out,
+            NDArray rows,
+            boolean forceDense) {
         Shape s = ids.getShape();
         if (s.dimension() != 2 || !positions.getShape().equals(s)) {
-            throw new IllegalArgumentException("ids and positions must both be {B, T}, got " + s + " and "
-                    + positions.getShape());
+            throw new IllegalArgumentException(
+                    "ids and positions must both be {B, T}, got "
+                            + s
+                            + " and "
+                            + positions.getShape());
         }
         if (ids.getDataType() != DataType.INT64 || positions.getDataType() != DataType.INT64) {
-            throw new IllegalArgumentException("ids and positions must be INT64, got " + ids.getDataType() + " and "
-                    + positions.getDataType());
+            throw new IllegalArgumentException(
+                    "ids and positions must be INT64, got "
+                            + ids.getDataType()
+                            + " and "
+                            + positions.getDataType());
         }
         int t = (int) s.get(1);
         int start = 0;
@@ -240,8 +296,14 @@ public final class CompiledDecoder implements AutoCloseable {
         }
         Shape ms = mask.getShape();
         if (ms.dimension() != 4 || ms.get(2) != t || ms.get(3) != start + t) {
-            throw new IllegalArgumentException("attention mask " + ms + " does not match " + t + " queries x "
-                    + (start + t) + " keys");
+            throw new IllegalArgumentException(
+                    "attention mask "
+                            + ms
+                            + " does not match "
+                            + t
+                            + " queries x "
+                            + (start + t)
+                            + " keys");
         }
         List<IValue> args = new ArrayList<>(20);
         try {
@@ -298,8 +360,17 @@ public final class CompiledDecoder implements AutoCloseable {
     }
 
     private boolean isShared(IValue v) {
-        return v == embed || v == cos || v == sin || v == norms || v == linear || v == bias || v == head
-                || v == dense || v == denseBias || v == headDense || v == noCache;
+        return v == embed
+                || v == cos
+                || v == sin
+                || v == norms
+                || v == linear
+                || v == bias
+                || v == head
+                || v == dense
+                || v == denseBias
+                || v == headDense
+                || v == noCache;
     }
 
     private NDArray weight(int layer, String name) {
@@ -329,8 +400,10 @@ public final class CompiledDecoder implements AutoCloseable {
     private NDArray bias(int layer, String projection) {
         NDArray b = model.baseLinear().bias(LlamaWeights.layer(layer, projection));
         if (b == null) {
-            throw new IllegalStateException("config has attention bias but " + LlamaWeights.layer(layer, projection)
-                    + " has none");
+            throw new IllegalStateException(
+                    "config has attention bias but "
+                            + LlamaWeights.layer(layer, projection)
+                            + " has none");
         }
         return b;
     }
@@ -341,8 +414,10 @@ public final class CompiledDecoder implements AutoCloseable {
 
     @Override
     public void close() {
-        for (IValue v : new IValue[] {embed, cos, sin, norms, linear, bias, head, dense, denseBias, headDense,
-                noCache}) {
+        for (IValue v :
+                new IValue[] {
+                    embed, cos, sin, norms, linear, bias, head, dense, denseBias, headDense, noCache
+                }) {
             v.close();
         }
         module.close();

@@ -8,24 +8,27 @@ import java.util.Locale;
  * The TorchScript source of a Llama-family decoder, generated for one config and weight format.
  *
  * <p>Methods (all tensors are arguments; see {@link CompiledDecoder} for the argument lists):
+ *
  * <ul>
- *   <li>{@code prepack(ws, bs)} (FP16 only): fbgemm-packs each projection once;</li>
- *   <li>{@code to_bf16(ws)} (BF16 only): BF16 copies of the merged projections and biases (the head stays FP32);</li>
- *   <li>{@code hidden(...)}: the whole forward, ids {B, T} -> final-normed hidden states {B, T, hidden},
- *       optionally writing the KV cache at slots [start, start + T);</li>
- *   <li>{@code logits(...)}: the same, then the head at one flattened position per row -> {B, vocab}.</li>
+ *   <li>{@code prepack(ws, bs)} (FP16 only): fbgemm-packs each projection once;
+ *   <li>{@code to_bf16(ws)} (BF16 only): BF16 copies of the merged projections and biases (the head
+ *       stays FP32);
+ *   <li>{@code hidden(...)}: the whole forward, ids {B, T} -> final-normed hidden states {B, T,
+ *       hidden}, optionally writing the KV cache at slots [start, start + T);
+ *   <li>{@code logits(...)}: the same, then the head at one flattened position per row -> {B,
+ *       vocab}.
  * </ul>
- * Per layer: RMSNorm, one merged q|k|v projection, RoPE from the eager model's cos/sin tables (so any RoPE
- * scaling the tables carry applies here too), fused {@code scaled_dot_product_attention} with the
- * caller's additive mask (GEM masks, left padding) and grouped K/V heads, the output projection, RMSNorm,
- * one merged gate|up projection, SiLU, the down projection.
+ *
+ * Per layer: RMSNorm, one merged q|k|v projection, RoPE from the eager model's cos/sin tables (so
+ * any RoPE scaling the tables carry applies here too), fused {@code scaled_dot_product_attention}
+ * with the caller's additive mask (GEM masks, left padding) and grouped K/V heads, the output
+ * projection, RMSNorm, one merged gate|up projection, SiLU, the down projection.
  */
 final class DecoderScript {
     static final String CLASS_NAME = "GemragDecoder";
     private static final String PACKED = "__torch__.torch.classes.quantized.LinearPackedParamsBase";
 
-    private DecoderScript() {
-    }
+    private DecoderScript() {}
 
     static String methods(LlamaConfig c, WeightFormat format) {
         if (format == WeightFormat.EAGER) {
@@ -39,16 +42,23 @@ final class DecoderScript {
         int kd = c.numKvHeads() * c.headDim();
         StringBuilder s = new StringBuilder();
         if (fp16) {
-            // bs: one merged q|k|v bias per layer (empty without attention bias); ws[4 * i] is layer i's q|k|v
-            s.append("  def prepack(self, ws: List[Tensor], bs: List[Tensor]) -> ").append(w).append(":\n")
-                    .append("    out = annotate(").append(w).append(", [])\n")
+            // bs: one merged q|k|v bias per layer (empty without attention bias); ws[4 * i] is
+            // layer i's q|k|v
+            s.append("  def prepack(self, ws: List[Tensor], bs: List[Tensor]) -> ")
+                    .append(w)
+                    .append(":\n")
+                    .append("    out = annotate(")
+                    .append(w)
+                    .append(", [])\n")
                     .append("    for j in range(len(ws)):\n")
                     .append("      bj = annotate(Optional[Tensor], None)\n")
                     .append("      if len(bs) > 0 and j % 4 == 0:\n")
                     .append("        bj = bs[j // 4]\n")
                     .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
                     .append("    return out\n")
-                    .append("  def prepack_one(self, w: Tensor) -> ").append(head).append(":\n")
+                    .append("  def prepack_one(self, w: Tensor) -> ")
+                    .append(head)
+                    .append(":\n")
                     .append("    return ops.quantized.linear_prepack_fp16(w, None)\n");
         }
         if (bf16) {
@@ -59,85 +69,152 @@ final class DecoderScript {
                     .append("      out.append(w.to(15))\n")
                     .append("    return out\n");
         }
-        String args = "ids: Tensor, pos: Tensor, mask: Tensor, keys: List[Tensor], values: List[Tensor], start: int, "
-                + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: " + w
-                + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool";
-        String pass = "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias, "
-                + "force_dense";
+        String args =
+                "ids: Tensor, pos: Tensor, mask: Tensor, keys: List[Tensor], values: List[Tensor], start: int, "
+                        + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: "
+                        + w
+                        + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool";
+        String pass =
+                "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias, "
+                        + "force_dense";
         s.append("  def hidden(self, ").append(args).append(") -> Tensor:\n");
         s.append("    b = ids.size(0)\n    t = ids.size(1)\n");
         s.append("    vocab = embed.size(0)\n");
-        // GEM summary tokens: ids >= vocab select the extra rows (the head keeps the base vocabulary)
+        // GEM summary tokens: ids >= vocab select the extra rows (the head keeps the base
+        // vocabulary)
         s.append("    if extra.size(0) > 0 and bool(torch.any(torch.ge(ids, vocab))):\n")
                 .append("      base = torch.embedding(embed, torch.clamp(ids, 0, vocab - 1))\n")
-                .append("      more = torch.embedding(extra, torch.clamp(torch.sub(ids, vocab), 0, extra.size(0) - 1))\n")
-                .append("      x = torch.where(torch.unsqueeze(torch.ge(ids, vocab), -1), more, base)\n")
+                .append(
+                        "      more = torch.embedding(extra, torch.clamp(torch.sub(ids, vocab), 0, extra.size(0) - 1))\n")
+                .append(
+                        "      x = torch.where(torch.unsqueeze(torch.ge(ids, vocab), -1), more, base)\n")
                 .append("    else:\n")
                 .append("      x = torch.embedding(embed, ids)\n");
         s.append("    c = torch.unsqueeze(torch.embedding(cos, pos), 1)\n");
         s.append("    sn = torch.unsqueeze(torch.embedding(sin, pos), 1)\n");
         s.append("    cached = len(keys) > 0\n");
-        // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill (at 128
-        // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one token per row
-        // (prefill, embedding) runs on the eager model's FP32 weights (unmerged, no copy). Deciding by tokens
+        // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill
+        // (at 128
+        // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one
+        // token per row
+        // (prefill, embedding) runs on the eager model's FP32 weights (unmerged, no copy). Deciding
+        // by tokens
         // per row, never by batch size, keeps a prompt's numbers the same alone and in any batch.
-        // BF16 runs prefill and decode alike on its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for prefill on a
-        // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32 weights.
-        s.append("    big = ").append(fp16 ? "force_dense or t > 1" : bf16 ? "force_dense" : "False").append("\n");
+        // BF16 runs prefill and decode alike on its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for
+        // prefill on a
+        // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
+        // weights.
+        s.append("    big = ")
+                .append(fp16 ? "force_dense or t > 1" : bf16 ? "force_dense" : "False")
+                .append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
-        s.append("      h = torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[2 * i], ").append(eps(c)).append(")\n");
+        s.append("      h = torch.rms_norm(x, [")
+                .append(c.hiddenSize())
+                .append("], norms[2 * i], ")
+                .append(eps(c))
+                .append(")\n");
         s.append("      if big:\n");
         s.append("        q = ").append(dense("h", 0, c.attentionBias() ? 0 : -1)).append("\n");
         s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
         s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
         s.append("      else:\n");
-        s.append("        qkv = ").append(linear(format, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null)).append("\n");
+        s.append("        qkv = ")
+                .append(linear(format, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null))
+                .append("\n");
         s.append("        q = qkv[:, :, 0:").append(qd).append("]\n");
         s.append("        k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
-        s.append("        v = qkv[:, :, ").append(qd + kd).append(":").append(qd + 2 * kd).append("]\n");
-        s.append("      q = torch.transpose(torch.reshape(q, [b, t, ").append(c.numHeads()).append(", ")
-                .append(c.headDim()).append("]), 1, 2)\n");
-        s.append("      k = torch.transpose(torch.reshape(k, [b, t, ").append(c.numKvHeads()).append(", ")
-                .append(c.headDim()).append("]), 1, 2)\n");
-        s.append("      v = torch.transpose(torch.reshape(v, [b, t, ").append(c.numKvHeads()).append(", ")
-                .append(c.headDim()).append("]), 1, 2)\n");
-        s.append("      q = torch.add(torch.mul(q, c), torch.mul(").append(partner(c, "q", c.numHeads())).append(", sn))\n");
-        s.append("      k = torch.add(torch.mul(k, c), torch.mul(").append(partner(c, "k", c.numKvHeads())).append(", sn))\n");
+        s.append("        v = qkv[:, :, ")
+                .append(qd + kd)
+                .append(":")
+                .append(qd + 2 * kd)
+                .append("]\n");
+        s.append("      q = torch.transpose(torch.reshape(q, [b, t, ")
+                .append(c.numHeads())
+                .append(", ")
+                .append(c.headDim())
+                .append("]), 1, 2)\n");
+        s.append("      k = torch.transpose(torch.reshape(k, [b, t, ")
+                .append(c.numKvHeads())
+                .append(", ")
+                .append(c.headDim())
+                .append("]), 1, 2)\n");
+        s.append("      v = torch.transpose(torch.reshape(v, [b, t, ")
+                .append(c.numKvHeads())
+                .append(", ")
+                .append(c.headDim())
+                .append("]), 1, 2)\n");
+        s.append("      q = torch.add(torch.mul(q, c), torch.mul(")
+                .append(partner(c, "q", c.numHeads()))
+                .append(", sn))\n");
+        s.append("      k = torch.add(torch.mul(k, c), torch.mul(")
+                .append(partner(c, "k", c.numKvHeads()))
+                .append(", sn))\n");
         s.append("      if cached:\n")
                 .append("        kc = keys[i]\n        vc = values[i]\n")
                 .append("        kc[:, :, start:start + t] = k\n")
                 .append("        vc[:, :, start:start + t] = v\n")
                 .append("        k = kc[:, :, 0:start + t]\n")
                 .append("        v = vc[:, :, 0:start + t]\n");
-        s.append("      a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, scale=None, enable_gqa=")
-                .append(c.numKvHeads() != c.numHeads() ? "True" : "False").append(")\n");
-        s.append("      a = torch.reshape(torch.transpose(a, 1, 2), [b, t, ").append(qd).append("])\n");
+        s.append(
+                        "      a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, scale=None, enable_gqa=")
+                .append(c.numKvHeads() != c.numHeads() ? "True" : "False")
+                .append(")\n");
+        s.append("      a = torch.reshape(torch.transpose(a, 1, 2), [b, t, ")
+                .append(qd)
+                .append("])\n");
         s.append("      if big:\n");
         s.append("        x = torch.add(x, ").append(dense("a", 3, -1)).append(")\n");
         s.append("      else:\n");
-        s.append("        x = torch.add(x, ").append(linear(format, "a", "lin[4 * i + 1]", null)).append(")\n");
-        s.append("      h = torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[2 * i + 1], ").append(eps(c)).append(")\n");
+        s.append("        x = torch.add(x, ")
+                .append(linear(format, "a", "lin[4 * i + 1]", null))
+                .append(")\n");
+        s.append("      h = torch.rms_norm(x, [")
+                .append(c.hiddenSize())
+                .append("], norms[2 * i + 1], ")
+                .append(eps(c))
+                .append(")\n");
         s.append("      if big:\n");
-        s.append("        m = torch.mul(torch.silu(").append(dense("h", 4, -1)).append("), ").append(dense("h", 6, -1))
+        s.append("        m = torch.mul(torch.silu(")
+                .append(dense("h", 4, -1))
+                .append("), ")
+                .append(dense("h", 6, -1))
                 .append(")\n");
         s.append("        x = torch.add(x, ").append(dense("m", 5, -1)).append(")\n");
         s.append("      else:\n");
         s.append("        gu = ").append(linear(format, "h", "lin[4 * i + 2]", null)).append("\n");
-        s.append("        m = torch.mul(torch.silu(gu[:, :, 0:").append(c.intermediateSize()).append("]), gu[:, :, ")
-                .append(c.intermediateSize()).append(":").append(2 * c.intermediateSize()).append("])\n");
-        s.append("        x = torch.add(x, ").append(linear(format, "m", "lin[4 * i + 3]", null)).append(")\n");
-        s.append("    return torch.rms_norm(x, [").append(c.hiddenSize()).append("], norms[")
-                .append(2 * c.numLayers()).append("], ").append(eps(c)).append(")\n");
-        s.append("  def logits(self, ").append(args).append(", rows: Tensor, head: ").append(head)
+        s.append("        m = torch.mul(torch.silu(gu[:, :, 0:")
+                .append(c.intermediateSize())
+                .append("]), gu[:, :, ")
+                .append(c.intermediateSize())
+                .append(":")
+                .append(2 * c.intermediateSize())
+                .append("])\n");
+        s.append("        x = torch.add(x, ")
+                .append(linear(format, "m", "lin[4 * i + 3]", null))
+                .append(")\n");
+        s.append("    return torch.rms_norm(x, [")
+                .append(c.hiddenSize())
+                .append("], norms[")
+                .append(2 * c.numLayers())
+                .append("], ")
+                .append(eps(c))
+                .append(")\n");
+        s.append("  def logits(self, ")
+                .append(args)
+                .append(", rows: Tensor, head: ")
+                .append(head)
                 .append(", head_dense: Tensor) -> Tensor:\n");
         s.append("    x = self.hidden(").append(pass).append(")\n");
-        s.append("    x = torch.index_select(torch.reshape(x, [-1, ").append(c.hiddenSize()).append("]), 0, rows)\n");
+        s.append("    x = torch.index_select(torch.reshape(x, [-1, ")
+                .append(c.hiddenSize())
+                .append("]), 0, rows)\n");
         if (fp16) {
             s.append("    if force_dense or ids.size(1) > 1:\n");
             s.append("      return torch.linear(x, head_dense)\n");
         }
         if (bf16) {
-            // the head stays FP32: a BF16 GEMM returns BF16, and logits of ~15 rounded to 8 bits (steps of 0.06)
+            // the head stays FP32: a BF16 GEMM returns BF16, and logits of ~15 rounded to 8 bits
+            // (steps of 0.06)
             // would tie and swap the top candidates
             s.append("    return torch.linear(x, head_dense)\n");
             return s.toString();
@@ -146,19 +223,37 @@ final class DecoderScript {
         return s.toString();
     }
 
-    /** FP32 projection {@code j} of layer i (wq wk wv wo w1 w2 w3) from the eager weights; bias index or -1. */
+    /**
+     * FP32 projection {@code j} of layer i (wq wk wv wo w1 w2 w3) from the eager weights; bias
+     * index or -1.
+     */
     private static String dense(String x, int j, int bias) {
-        return "torch.linear(" + x + ", dense[7 * i + " + j + "]" + (bias < 0 ? "" : ", dense_bias[3 * i + " + bias + "]")
+        return "torch.linear("
+                + x
+                + ", dense[7 * i + "
+                + j
+                + "]"
+                + (bias < 0 ? "" : ", dense_bias[3 * i + " + bias + "]")
                 + ")";
     }
 
     private static String linear(WeightFormat format, String x, String w, String bias) {
         if (format == WeightFormat.FP16) {
-            return "ops.quantized.linear_dynamic_fp16(" + x + ", " + w + ")"; // bias is packed with w
+            return "ops.quantized.linear_dynamic_fp16("
+                    + x
+                    + ", "
+                    + w
+                    + ")"; // bias is packed with w
         }
         if (format == WeightFormat.BF16) {
-            // activations rounded to BF16 for the GEMM only; the residual stream, norms and attention stay FP32
-            return "torch.linear(" + x + ".to(15), " + w + (bias == null ? "" : ", " + bias) + ").float()";
+            // activations rounded to BF16 for the GEMM only; the residual stream, norms and
+            // attention stay FP32
+            return "torch.linear("
+                    + x
+                    + ".to(15), "
+                    + w
+                    + (bias == null ? "" : ", " + bias)
+                    + ").float()";
         }
         return "torch.linear(" + x + ", " + w + (bias == null ? "" : ", " + bias) + ")";
     }
@@ -167,10 +262,29 @@ final class DecoderScript {
     private static String partner(LlamaConfig c, String x, int heads) {
         int d = c.headDim();
         if (c.ropeLayout() == RopeLayout.HALF_SPLIT) {
-            return "torch.cat([" + x + "[:, :, :, " + d / 2 + ":" + d + "], " + x + "[:, :, :, 0:" + d / 2 + "]], -1)";
+            return "torch.cat(["
+                    + x
+                    + "[:, :, :, "
+                    + d / 2
+                    + ":"
+                    + d
+                    + "], "
+                    + x
+                    + "[:, :, :, 0:"
+                    + d / 2
+                    + "]], -1)";
         }
-        return "torch.reshape(torch.flip(torch.reshape(" + x + ", [b, " + heads + ", t, " + d / 2 + ", 2]), [-1]), [b, "
-                + heads + ", t, " + d + "])";
+        return "torch.reshape(torch.flip(torch.reshape("
+                + x
+                + ", [b, "
+                + heads
+                + ", t, "
+                + d / 2
+                + ", 2]), [-1]), [b, "
+                + heads
+                + ", t, "
+                + d
+                + "])";
     }
 
     private static String eps(LlamaConfig c) {

@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A TorchScript module compiled by libtorch from a {@link TorchScriptArchive}, whose methods are called by
- * name. The archive is a temporary file, deleted once loaded.
+ * A TorchScript module compiled by libtorch from a {@link TorchScriptArchive}, whose methods are
+ * called by name. The archive is a temporary file, deleted once loaded.
  */
 public final class ScriptModule implements AutoCloseable {
     private final PtSymbolBlock block;
@@ -31,11 +31,13 @@ public final class ScriptModule implements AutoCloseable {
         try {
             file = Files.createTempFile("gemrag-" + className, ".pt");
             TorchScriptArchive.write(file, className, methods);
-            PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager, file, true, new String[0], new String[0],
-                    false);
+            PtSymbolBlock block =
+                    JniUtils.loadModule(
+                            (PtNDManager) manager, file, true, new String[0], new String[0], false);
             return new ScriptModule(block);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the TorchScript archive: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the TorchScript archive: " + e.getMessage(), e);
         } finally {
             if (file != null) {
                 try {

@@ -12,11 +12,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes a TorchScript model archive that holds only source code, so libtorch compiles it when it loads
- * the file ({@code torch::jit::load}); no Python is involved.
+ * Writes a TorchScript model archive that holds only source code, so libtorch compiles it when it
+ * loads the file ({@code torch::jit::load}); no Python is involved.
  *
- * <p>The layout is libtorch's own serialization format (pinned to what PyTorch 2.7 reads; the round trip is
- * tested in {@code TorchScriptArchiveTest}):
+ * <p>The layout is libtorch's own serialization format (pinned to what PyTorch 2.7 reads; the round
+ * trip is tested in {@code TorchScriptArchiveTest}):
+ *
  * <pre>
  *   archive/version              file format version (decimal text)
  *   archive/byteorder            "little"
@@ -24,8 +25,10 @@ import java.util.zip.ZipOutputStream;
  *   archive/data.pkl             pickle of one NAME object whose only attribute is {@code training = False}
  *   archive/constants.pkl        pickle of an empty tuple
  * </pre>
+ *
  * The module has no parameters or buffers: tensors are method arguments, so the weights stay in the
- * caller's arrays (no copy into the archive). Entries are stored uncompressed, as torch writes them.
+ * caller's arrays (no copy into the archive). Entries are stored uncompressed, as torch writes
+ * them.
  */
 public final class TorchScriptArchive {
     /**
@@ -33,14 +36,15 @@ public final class TorchScriptArchive {
      * division ops through "upgraders" for old semantics, which we neither want nor need.
      */
     static final int FORMAT_VERSION = 10;
+
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private TorchScriptArchive() {
-    }
+    private TorchScriptArchive() {}
 
     /**
      * @param className the module class ({@code __torch__.className})
-     * @param methods   method definitions indented by two spaces, each {@code def name(self, ...) -> T:}
+     * @param methods method definitions indented by two spaces, each {@code def name(self, ...) ->
+     *     T:}
      */
     public static void write(Path file, String className, String methods) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -48,15 +52,20 @@ public final class TorchScriptArchive {
         }
     }
 
-    public static void write(OutputStream target, String className, String methods) throws IOException {
+    public static void write(OutputStream target, String className, String methods)
+            throws IOException {
         if (!CLASS_NAME.matcher(className).matches()) {
-            throw new IllegalArgumentException("not a valid TorchScript class name: '" + className + "'");
+            throw new IllegalArgumentException(
+                    "not a valid TorchScript class name: '" + className + "'");
         }
-        String code = "class " + className + "(Module):\n"
-                + "  __parameters__ = []\n"
-                + "  __buffers__ = []\n"
-                + "  training : bool\n"
-                + methods;
+        String code =
+                "class "
+                        + className
+                        + "(Module):\n"
+                        + "  __parameters__ = []\n"
+                        + "  __buffers__ = []\n"
+                        + "  training : bool\n"
+                        + methods;
         ZipOutputStream zip = new ZipOutputStream(target);
         stored(zip, "archive/version", (FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
         stored(zip, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));

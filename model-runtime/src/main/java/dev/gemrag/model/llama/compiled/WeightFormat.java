@@ -3,31 +3,32 @@ package dev.gemrag.model.llama.compiled;
 import java.util.Locale;
 
 /**
- * How the compiled decoder holds its projection weights (chosen with the system property
- * {@value #PROPERTY}; without it, {@link #DEFAULT}).
+ * How the compiled decoder holds its projection weights (chosen with the system property {@value
+ * #PROPERTY}; without it, {@link #DEFAULT}).
  *
- * <p>Measured (README, "Runtime benchmark"; GEMM CPU time per token, 1 thread, all 121 projections and the
- * head, on a Xeon with AVX512-BF16/AMX): one row FP32 16-18 ms, fbgemm FP16 8 ms, oneDNN BF16 16-18 ms; 8 rows
- * 44-46 / 14-16 / 16-18 ms; 64 rows 65 / 70-80 / 20 ms. So FP16 (the default) packs the projections for decode
- * steps and runs every multi-token call (prefill, embedding) on the eager model's FP32 weights; BF16 runs prefill
- * 3x faster on such a CPU (on an AVX2-only CPU it has no BF16 instructions) and holds one BF16 copy instead of the
- * larger packed FP16 one, but its single-row decode is about half FP16's speed. FP32 is the exact twin of the eager
- * model. EAGER turns the compiled path off (the DJL op-by-op forward serves everything). Weight-only int8/int4
- * ({@code _weight_int8pack_mm}, {@code _weight_int4pack_mm_for_cpu}) were measured too: with FP32 activations
- * 4-70x slower than fbgemm FP16 in libtorch 2.7.1 (1 to 8 rows; a scalar fallback); int4 with BF16 activations was on a par with
- * BF16 at batch 1-8 (noisy, same run) but 5-10x slower for 128 rows, so prefill would need a second copy of
- * the weights: neither is offered.
+ * <p>Measured (README, "Runtime benchmark"; GEMM CPU time per token, 1 thread, all 121 projections
+ * and the head, on a Xeon with AVX512-BF16/AMX): one row FP32 16-18 ms, fbgemm FP16 8 ms, oneDNN
+ * BF16 16-18 ms; 8 rows 44-46 / 14-16 / 16-18 ms; 64 rows 65 / 70-80 / 20 ms. So FP16 (the default)
+ * packs the projections for decode steps and runs every multi-token call (prefill, embedding) on
+ * the eager model's FP32 weights; BF16 runs prefill 3x faster on such a CPU (on an AVX2-only CPU it
+ * has no BF16 instructions) and holds one BF16 copy instead of the larger packed FP16 one, but its
+ * single-row decode is about half FP16's speed. FP32 is the exact twin of the eager model. EAGER
+ * turns the compiled path off (the DJL op-by-op forward serves everything). Weight-only int8/int4
+ * ({@code _weight_int8pack_mm}, {@code _weight_int4pack_mm_for_cpu}) were measured too: with FP32
+ * activations 4-70x slower than fbgemm FP16 in libtorch 2.7.1 (1 to 8 rows; a scalar fallback);
+ * int4 with BF16 activations was on a par with BF16 at batch 1-8 (noisy, same run) but 5-10x slower
+ * for 128 rows, so prefill would need a second copy of the weights: neither is offered.
  */
 public enum WeightFormat {
     /**
-     * fbgemm {@code quantized.linear_prepack_fp16} (weights rounded to FP16, activations FP32) for decode
-     * steps; FP32 for prefill and embedding.
+     * fbgemm {@code quantized.linear_prepack_fp16} (weights rounded to FP16, activations FP32) for
+     * decode steps; FP32 for prefill and embedding.
      */
     FP16,
     /**
-     * BF16 weights and GEMM inputs and outputs ({@code torch.linear} in BF16) for the projections, in prefill
-     * and decode alike; the head, norms, RoPE, attention and the residual stream stay FP32; the embedding
-     * forward runs on the FP32 weights.
+     * BF16 weights and GEMM inputs and outputs ({@code torch.linear} in BF16) for the projections,
+     * in prefill and decode alike; the head, norms, RoPE, attention and the residual stream stay
+     * FP32; the embedding forward runs on the FP32 weights.
      */
     BF16,
     /** {@code torch.linear} on the FP32 weights. */
@@ -39,12 +40,14 @@ public enum WeightFormat {
     public static final String PROPERTY = "gemrag.model.weights";
 
     /**
-     * The measured default on CPU: decode (answer latency) is fastest with fbgemm FP16 at one token per row,
-     * also on a CPU with AMX, where BF16 wins prefill (see the class comment).
+     * The measured default on CPU: decode (answer latency) is fastest with fbgemm FP16 at one token
+     * per row, also on a CPU with AMX, where BF16 wins prefill (see the class comment).
      */
     public static final WeightFormat DEFAULT = FP16;
 
-    /** From {@value #PROPERTY}, or {@link #DEFAULT}; an unknown value is refused with the choices. */
+    /**
+     * From {@value #PROPERTY}, or {@link #DEFAULT}; an unknown value is refused with the choices.
+     */
     public static WeightFormat configured() {
         String v = System.getProperty(PROPERTY);
         return v == null || v.isBlank() ? DEFAULT : parse(v);
@@ -54,7 +57,8 @@ public enum WeightFormat {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PROPERTY + " must be fp16, bf16, fp32 or eager, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    PROPERTY + " must be fp16, bf16, fp32 or eager, got '" + value + "'");
         }
     }
 }

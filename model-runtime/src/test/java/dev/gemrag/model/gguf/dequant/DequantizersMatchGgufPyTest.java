@@ -33,10 +33,17 @@ class DequantizersMatchGgufPyTest {
             for (int i = 0; i < actual.length; i++) {
                 float e = (float) expected.get(i).asDouble();
                 // numpy may order the multiply-adds differently: allow a few float ulps
-                assertThat(actual[i]).as("%s value %d", type, i).isCloseTo(e, org.assertj.core.api.Assertions.within(4 * Math.ulp(Math.abs(e) + 1f)));
+                assertThat(actual[i])
+                        .as("%s value %d", type, i)
+                        .isCloseTo(
+                                e,
+                                org.assertj.core.api.Assertions.within(
+                                        4 * Math.ulp(Math.abs(e) + 1f)));
             }
             checked.add(type.name());
         }
-        assertThat(checked).containsExactlyInAnyOrder("Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K");
+        assertThat(checked)
+                .containsExactlyInAnyOrder(
+                        "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K");
     }
 }

@@ -29,12 +29,14 @@ class CompiledDecoderTest {
     private static final float FP32_TOL = 1e-4f;
 
     private static LlamaConfig config(String arch, RopeLayout layout, boolean bias) {
-        return new LlamaConfig(arch, TinyVocab.SIZE, 32, 64, 2, 4, 2, 8, 1e-5f, 10000f, 128, true, bias, layout);
+        return new LlamaConfig(
+                arch, TinyVocab.SIZE, 32, 64, 2, 4, 2, 8, 1e-5f, 10000f, 128, true, bias, layout);
     }
 
     @ParameterizedTest
     @CsvSource({"llama, INTERLEAVED, false", "llama, HALF_SPLIT, false", "qwen2, HALF_SPLIT, true"})
-    void paddedGemBatchThenCachedDecodeMatchesEagerInFp32(String arch, RopeLayout layout, boolean bias) {
+    void paddedGemBatchThenCachedDecodeMatchesEagerInFp32(
+            String arch, RopeLayout layout, boolean bias) {
         LlamaConfig c = config(arch, layout, bias);
         TinyLlama tiny = TinyLlama.random(5, c);
         Random r = new Random(2);
@@ -61,31 +63,71 @@ class CompiledDecoderTest {
                 ids[5] = c.vocabSize() + 1;
                 NDArray mask = AttentionMasks.causal(m, b, t, 0, pad);
                 int[] last = {t - 1, t - 1};
-                try (KvCache eagerCache = model.newCache(b, 16); KvCache compiledCache = model.newCache(b, 16)) {
-                    float[] expected = model.logitsAt(model.forward(m.create(ids, new Shape(b, t)),
-                            m.create(pos, new Shape(b, t)), mask, eagerCache), last).toFloatArray();
-                    float[] actual = compiled.logitsAt(m.create(ids, new Shape(b, t)), m.create(pos, new Shape(b, t)),
-                            mask, compiledCache, last).toFloatArray();
+                try (KvCache eagerCache = model.newCache(b, 16);
+                        KvCache compiledCache = model.newCache(b, 16)) {
+                    float[] expected =
+                            model.logitsAt(
+                                            model.forward(
+                                                    m.create(ids, new Shape(b, t)),
+                                                    m.create(pos, new Shape(b, t)),
+                                                    mask,
+                                                    eagerCache),
+                                            last)
+                                    .toFloatArray();
+                    float[] actual =
+                            compiled.logitsAt(
+                                            m.create(ids, new Shape(b, t)),
+                                            m.create(pos, new Shape(b, t)),
+                                            mask,
+                                            compiledCache,
+                                            last)
+                                    .toFloatArray();
                     assertClose(actual, expected, FP32_TOL);
                     assertThat(compiledCache.length()).isEqualTo(t);
                     for (int step = 0; step < 5; step++) {
                         long[] next = {r.nextInt(c.vocabSize()), r.nextInt(c.vocabSize())};
                         long[] p = {t + step - pad[0], t + step - pad[1]};
                         NDArray m1 = AttentionMasks.causal(m, b, 1, t + step, pad);
-                        float[] e = model.logitsAt(model.forward(m.create(next, new Shape(b, 1)),
-                                m.create(p, new Shape(b, 1)), m1, eagerCache), new int[b]).toFloatArray();
-                        float[] a = compiled.logitsAt(m.create(next, new Shape(b, 1)), m.create(p, new Shape(b, 1)),
-                                m1, compiledCache, new int[b]).toFloatArray();
+                        float[] e =
+                                model.logitsAt(
+                                                model.forward(
+                                                        m.create(next, new Shape(b, 1)),
+                                                        m.create(p, new Shape(b, 1)),
+                                                        m1,
+                                                        eagerCache),
+                                                new int[b])
+                                        .toFloatArray();
+                        float[] a =
+                                compiled.logitsAt(
+                                                m.create(next, new Shape(b, 1)),
+                                                m.create(p, new Shape(b, 1)),
+                                                m1,
+                                                compiledCache,
+                                                new int[b])
+                                        .toFloatArray();
                         assertClose(a, e, FP32_TOL);
                     }
-                    // the hidden states of the cache-free pass (the embedding path) match too, and the mask is used
-                    NDArray h = model.forward(m.create(ids, new Shape(b, t)), m.create(pos, new Shape(b, t)), mask,
-                            null);
-                    NDArray hc = compiled.forward(m.create(ids, new Shape(b, t)), m.create(pos, new Shape(b, t)),
-                            mask, null);
+                    // the hidden states of the cache-free pass (the embedding path) match too, and
+                    // the mask is used
+                    NDArray h =
+                            model.forward(
+                                    m.create(ids, new Shape(b, t)),
+                                    m.create(pos, new Shape(b, t)),
+                                    mask,
+                                    null);
+                    NDArray hc =
+                            compiled.forward(
+                                    m.create(ids, new Shape(b, t)),
+                                    m.create(pos, new Shape(b, t)),
+                                    mask,
+                                    null);
                     assertClose(hc.toFloatArray(), h.toFloatArray(), FP32_TOL);
-                    NDArray full = compiled.forward(m.create(ids, new Shape(b, t)), m.create(pos, new Shape(b, t)),
-                            AttentionMasks.of(m, b, t, t, (row, q, k) -> true), null);
+                    NDArray full =
+                            compiled.forward(
+                                    m.create(ids, new Shape(b, t)),
+                                    m.create(pos, new Shape(b, t)),
+                                    AttentionMasks.of(m, b, t, t, (row, q, k) -> true),
+                                    null);
                     assertThat(full.sub(hc).abs().max().getFloat()).isGreaterThan(1e-2f);
                 }
             }
@@ -95,7 +137,8 @@ class CompiledDecoderTest {
     @Test
     void fp16PrefillsInFp32AndDecodesCloseToFp32() {
         LlamaConfig c = config("llama", RopeLayout.INTERLEAVED, false);
-        try (LlamaModel model = LlamaModel.create(c, TinyLlama.random(9, c).weights(), Device.cpu());
+        try (LlamaModel model =
+                        LlamaModel.create(c, TinyLlama.random(9, c).weights(), Device.cpu());
                 CompiledDecoder fp16 = CompiledDecoder.create(model, WeightFormat.FP16);
                 NDManager m = model.newManager();
                 KvCache eagerCache = model.newCache(1, 16);
@@ -104,77 +147,127 @@ class CompiledDecoderTest {
             long[] pos = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
             NDArray mask = AttentionMasks.causal(m, 1, ids.length, 0, null);
             // a multi-token call (prefill) runs on the FP32 weights: FP32 accuracy
-            float[] expected = model.logitsAt(model.forward(m.create(ids, new Shape(1, 10)),
-                    m.create(pos, new Shape(1, 10)), mask, eagerCache), new int[] {9}).toFloatArray();
-            float[] actual = fp16.logitsAt(m.create(ids, new Shape(1, 10)), m.create(pos, new Shape(1, 10)), mask,
-                    cache, new int[] {9}).toFloatArray();
+            float[] expected =
+                    model.logitsAt(
+                                    model.forward(
+                                            m.create(ids, new Shape(1, 10)),
+                                            m.create(pos, new Shape(1, 10)),
+                                            mask,
+                                            eagerCache),
+                                    new int[] {9})
+                            .toFloatArray();
+            float[] actual =
+                    fp16.logitsAt(
+                                    m.create(ids, new Shape(1, 10)),
+                                    m.create(pos, new Shape(1, 10)),
+                                    mask,
+                                    cache,
+                                    new int[] {9})
+                            .toFloatArray();
             assertClose(actual, expected, FP32_TOL);
             // a decode step runs on the packed FP16 weights: close, not equal
             long[] next = {argMax(expected)};
             long[] at = {10};
             NDArray m1 = AttentionMasks.causal(m, 1, 1, 10, null);
-            float[] e = model.logitsAt(model.forward(m.create(next, new Shape(1, 1)), m.create(at, new Shape(1, 1)), m1,
-                    eagerCache), new int[] {0}).toFloatArray();
-            float[] a = fp16.logitsAt(m.create(next, new Shape(1, 1)), m.create(at, new Shape(1, 1)), m1, cache,
-                    new int[] {0}).toFloatArray();
+            float[] e =
+                    model.logitsAt(
+                                    model.forward(
+                                            m.create(next, new Shape(1, 1)),
+                                            m.create(at, new Shape(1, 1)),
+                                            m1,
+                                            eagerCache),
+                                    new int[] {0})
+                            .toFloatArray();
+            float[] a =
+                    fp16.logitsAt(
+                                    m.create(next, new Shape(1, 1)),
+                                    m.create(at, new Shape(1, 1)),
+                                    m1,
+                                    cache,
+                                    new int[] {0})
+                            .toFloatArray();
             double scale = 0;
             double worst = 0;
             for (int i = 0; i < e.length; i++) {
                 scale = Math.max(scale, Math.abs(e[i]));
                 worst = Math.max(worst, Math.abs(a[i] - e[i]));
             }
-            // FP16 keeps ~11 significant bits per weight: errors of ~1e-3 relative, far above FP32's 1e-6
+            // FP16 keeps ~11 significant bits per weight: errors of ~1e-3 relative, far above
+            // FP32's 1e-6
             assertThat(worst).isLessThan(2e-2 * scale).isGreaterThan(1e-6);
             assertThat(argMax(a)).isEqualTo(argMax(e));
             // the embedding forward is FP32 even for one token
             NDArray one = m.create(new long[] {7}, new Shape(1, 1));
             NDArray zero = m.create(new long[] {0}, new Shape(1, 1));
             NDArray self = AttentionMasks.causal(m, 1, 1, 0, null);
-            assertClose(fp16.forward(one, zero, self, null).toFloatArray(),
-                    model.forward(one, zero, self, null).toFloatArray(), FP32_TOL);
+            assertClose(
+                    fp16.forward(one, zero, self, null).toFloatArray(),
+                    model.forward(one, zero, self, null).toFloatArray(),
+                    FP32_TOL);
         }
     }
 
     @Test
     void greedyGenerationGivesTheEagerTokensFor64StepsInABatch() {
         LlamaConfig c = config("llama", RopeLayout.HALF_SPLIT, false);
-        try (LlamaModel model = LlamaModel.create(c, TinyLlama.random(13, c).weights(), Device.cpu());
+        try (LlamaModel model =
+                        LlamaModel.create(c, TinyLlama.random(13, c).weights(), Device.cpu());
                 CompiledDecoder compiled = CompiledDecoder.create(model, WeightFormat.FP32)) {
-            List<int[]> prompts = List.of(new int[] {5, 6, 7}, new int[] {40, 41, 42, 43, 44, 45, 46, 47},
-                    new int[] {100});
+            List<int[]> prompts =
+                    List.of(
+                            new int[] {5, 6, 7},
+                            new int[] {40, 41, 42, 43, 44, 45, 46, 47},
+                            new int[] {100});
             GenerationParams params = GenerationParams.greedy(64);
-            List<GenerationResult> eager = new Generator(model, null, Set.of()).generateTokens(prompts, params);
-            List<GenerationResult> fast = new Generator(compiled, null, Set.of()).generateTokens(prompts, params);
+            List<GenerationResult> eager =
+                    new Generator(model, null, Set.of()).generateTokens(prompts, params);
+            List<GenerationResult> fast =
+                    new Generator(compiled, null, Set.of()).generateTokens(prompts, params);
             for (int i = 0; i < prompts.size(); i++) {
-                assertThat(fast.get(i).tokens()).as("prompt %d", i).hasSize(64).isEqualTo(eager.get(i).tokens());
+                assertThat(fast.get(i).tokens())
+                        .as("prompt %d", i)
+                        .hasSize(64)
+                        .isEqualTo(eager.get(i).tokens());
             }
             // and a prompt alone gives what it gets in the batch
-            assertThat(new Generator(compiled, null, Set.of()).generateTokens(List.of(prompts.get(1)), params).get(0)
-                    .tokens()).isEqualTo(fast.get(1).tokens());
+            assertThat(
+                            new Generator(compiled, null, Set.of())
+                                    .generateTokens(List.of(prompts.get(1)), params)
+                                    .get(0)
+                                    .tokens())
+                    .isEqualTo(fast.get(1).tokens());
         }
     }
 
     @Test
     void onlyTheScriptedFeaturesAreAccepted() {
-        assertThat(CompiledDecoder.supports(config("llama", RopeLayout.HALF_SPLIT, false))).isTrue();
-        assertThat(CompiledDecoder.supports(config("gemma2", RopeLayout.HALF_SPLIT, false))).isFalse();
-        assertThat(CompiledDecoder.unreadWeight(Set.of("token_embd", "layers.0.wq", "layers.12.bq"))).isNull();
+        assertThat(CompiledDecoder.supports(config("llama", RopeLayout.HALF_SPLIT, false)))
+                .isTrue();
+        assertThat(CompiledDecoder.supports(config("gemma2", RopeLayout.HALF_SPLIT, false)))
+                .isFalse();
+        assertThat(
+                        CompiledDecoder.unreadWeight(
+                                Set.of("token_embd", "layers.0.wq", "layers.12.bq")))
+                .isNull();
         assertThat(CompiledDecoder.unreadWeight(Set.of("layers.0.wq", "layers.0.q_norm")))
                 .isEqualTo("weight layers.0.q_norm");
         LlamaConfig gemma = config("gemma2", RopeLayout.HALF_SPLIT, false);
-        try (LlamaModel model = LlamaModel.create(gemma, TinyLlama.random(1, gemma).weights(), Device.cpu())) {
+        try (LlamaModel model =
+                LlamaModel.create(gemma, TinyLlama.random(1, gemma).weights(), Device.cpu())) {
             assertThatThrownBy(() -> CompiledDecoder.create(model, WeightFormat.FP32))
                     .hasMessageContaining("gemma2");
         }
-        assertThatThrownBy(() -> WeightFormat.parse("int8")).hasMessage(
-                "gemrag.model.weights must be fp16, bf16, fp32 or eager, got 'int8'");
+        assertThatThrownBy(() -> WeightFormat.parse("int8"))
+                .hasMessage("gemrag.model.weights must be fp16, bf16, fp32 or eager, got 'int8'");
         assertThat(WeightFormat.parse(" BF16 ")).isEqualTo(WeightFormat.BF16);
     }
 
     @Test
     void bf16PrefillAndDecodeAreCloseToFp32AndTheEmbeddingForwardIsFp32() {
-        LlamaConfig c = config("qwen2", RopeLayout.HALF_SPLIT, true); // with q/k/v biases (converted too)
-        try (LlamaModel model = LlamaModel.create(c, TinyLlama.random(9, c).weights(), Device.cpu());
+        LlamaConfig c =
+                config("qwen2", RopeLayout.HALF_SPLIT, true); // with q/k/v biases (converted too)
+        try (LlamaModel model =
+                        LlamaModel.create(c, TinyLlama.random(9, c).weights(), Device.cpu());
                 CompiledDecoder bf16 = CompiledDecoder.create(model, WeightFormat.BF16);
                 NDManager m = model.newManager();
                 KvCache eagerCache = model.newCache(1, 16);
@@ -182,28 +275,59 @@ class CompiledDecoderTest {
             long[] ids = {3, 17, 99, 250, 4, 8, 15, 16, 23, 42};
             long[] pos = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
             NDArray mask = AttentionMasks.causal(m, 1, ids.length, 0, null);
-            float[] expected = model.logitsAt(model.forward(m.create(ids, new Shape(1, 10)),
-                    m.create(pos, new Shape(1, 10)), mask, eagerCache), new int[] {9}).toFloatArray();
-            float[] actual = bf16.logitsAt(m.create(ids, new Shape(1, 10)), m.create(pos, new Shape(1, 10)), mask,
-                    cache, new int[] {9}).toFloatArray();
+            float[] expected =
+                    model.logitsAt(
+                                    model.forward(
+                                            m.create(ids, new Shape(1, 10)),
+                                            m.create(pos, new Shape(1, 10)),
+                                            mask,
+                                            eagerCache),
+                                    new int[] {9})
+                            .toFloatArray();
+            float[] actual =
+                    bf16.logitsAt(
+                                    m.create(ids, new Shape(1, 10)),
+                                    m.create(pos, new Shape(1, 10)),
+                                    mask,
+                                    cache,
+                                    new int[] {9})
+                            .toFloatArray();
             assertRoundedCloseToFp32(actual, expected);
             long[] next = {argMax(expected)};
             long[] at = {10};
             NDArray m1 = AttentionMasks.causal(m, 1, 1, 10, null);
-            float[] e = model.logitsAt(model.forward(m.create(next, new Shape(1, 1)), m.create(at, new Shape(1, 1)), m1,
-                    eagerCache), new int[] {0}).toFloatArray();
-            float[] a = bf16.logitsAt(m.create(next, new Shape(1, 1)), m.create(at, new Shape(1, 1)), m1, cache,
-                    new int[] {0}).toFloatArray();
+            float[] e =
+                    model.logitsAt(
+                                    model.forward(
+                                            m.create(next, new Shape(1, 1)),
+                                            m.create(at, new Shape(1, 1)),
+                                            m1,
+                                            eagerCache),
+                                    new int[] {0})
+                            .toFloatArray();
+            float[] a =
+                    bf16.logitsAt(
+                                    m.create(next, new Shape(1, 1)),
+                                    m.create(at, new Shape(1, 1)),
+                                    m1,
+                                    cache,
+                                    new int[] {0})
+                            .toFloatArray();
             assertRoundedCloseToFp32(a, e);
             NDArray one = m.create(new long[] {7}, new Shape(1, 1));
             NDArray zero = m.create(new long[] {0}, new Shape(1, 1));
             NDArray self = AttentionMasks.causal(m, 1, 1, 0, null);
-            assertClose(bf16.forward(one, zero, self, null).toFloatArray(),
-                    model.forward(one, zero, self, null).toFloatArray(), FP32_TOL);
+            assertClose(
+                    bf16.forward(one, zero, self, null).toFloatArray(),
+                    model.forward(one, zero, self, null).toFloatArray(),
+                    FP32_TOL);
         }
     }
 
-    /** BF16 keeps 8 significant bits of weights and GEMM inputs: ~1e-2 relative errors, never FP32's 1e-6. */
+    /**
+     * BF16 keeps 8 significant bits of weights and GEMM inputs: ~1e-2 relative errors, never FP32's
+     * 1e-6.
+     */
     private static void assertRoundedCloseToFp32(float[] actual, float[] expected) {
         double scale = 0;
         double worst = 0;
