@@ -107,56 +107,6 @@ public record TrainConfig(
         }
     }
 
-    /** Without distillation. */
-    public TrainConfig(
-            Path data,
-            Path out,
-            int steps,
-            int ntpSteps,
-            int batchSize,
-            int maxTokens,
-            int k,
-            int rank,
-            float alpha,
-            List<String> targets,
-            float lrNtp,
-            float lrCl,
-            float splitFraction,
-            float dropout,
-            long seed,
-            int checkpointEvery,
-            boolean resume,
-            String queryInstruction,
-            String command,
-            Path pairs,
-            boolean summaryOnly,
-            int hardNegatives) {
-        this(
-                data,
-                out,
-                steps,
-                ntpSteps,
-                batchSize,
-                maxTokens,
-                k,
-                rank,
-                alpha,
-                targets,
-                lrNtp,
-                lrCl,
-                splitFraction,
-                dropout,
-                seed,
-                checkpointEvery,
-                resume,
-                queryInstruction,
-                command,
-                pairs,
-                summaryOnly,
-                hardNegatives,
-                Distillation.NONE);
-    }
-
     /** Small-CPU defaults: 200 steps, 100 NTP, batch 8, 128 tokens, k 1, rank 8, alpha 16. */
     public static TrainConfig defaults(Path data, Path out) {
         return new TrainConfig(
@@ -181,7 +131,8 @@ public record TrainConfig(
                 "gemrag train",
                 null,
                 false,
-                0);
+                0,
+                Distillation.NONE);
     }
 
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
