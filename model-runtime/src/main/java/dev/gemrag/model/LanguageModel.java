@@ -28,6 +28,28 @@ public interface LanguageModel extends AutoCloseable {
     List<float[]> embed(List<String> texts, EmbedRole role);
 
     /**
+     * The token ids {@code text} is embedded from in {@code role} (the role's instruction and the
+     * vocabulary's framing included; not yet cut to the input limit, no summary tokens): what
+     * {@link #embedTokens} takes. Thread-safe like the tokenizer, so a caller can encode once where
+     * it already holds the text (the chunk step) and send the ids on.
+     *
+     * @throws UnsupportedOperationException when this model embeds texts only (the default)
+     */
+    default int[] embeddingTokens(String text, EmbedRole role) {
+        throw new UnsupportedOperationException("model " + id() + " embeds texts only");
+    }
+
+    /**
+     * L2-normalised embeddings of inputs encoded by {@link #embeddingTokens} for the same role, one
+     * per input, in order: equal to {@link #embed} of the texts, without tokenising them again.
+     *
+     * @throws UnsupportedOperationException when this model embeds texts only (the default)
+     */
+    default List<float[]> embedTokens(List<int[]> tokens, EmbedRole role) {
+        throw new UnsupportedOperationException("model " + id() + " embeds texts only");
+    }
+
+    /**
      * Generates from already formatted prompt texts (see {@link #applyChatTemplate}), one result
      * per prompt.
      */

@@ -108,6 +108,42 @@ public final class BatchingEngine implements AutoCloseable {
                 .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
     }
 
+    /**
+     * The ids {@code text} is embedded from in {@code role} ({@link
+     * LanguageModel#embeddingTokens}); no queue (encoding is thread-safe). Encode where the text
+     * is, then {@link #embedAllTokens} without a second tokenisation.
+     */
+    public int[] embeddingTokens(String text, EmbedRole role) {
+        return model.embeddingTokens(text, role);
+    }
+
+    /**
+     * Queues inputs encoded by {@link #embeddingTokens} for the same role; the future completes
+     * when all are embedded (in order). Their cost is their length: nothing is tokenised.
+     */
+    public CompletableFuture<List<float[]>> embedAllTokens(List<int[]> tokens, EmbedRole role) {
+        RequestKind kind = role == EmbedRole.QUERY ? RequestKind.QUERY : RequestKind.DOCUMENT;
+        List<CompletableFuture<float[]>> parts = new ArrayList<>(tokens.size());
+        for (int[] ids : tokens) {
+            if (ids == null) {
+                throw new IllegalArgumentException("token ids must not be null");
+            }
+            parts.add(
+                    enqueue(
+                            new Request(
+                                    kind,
+                                    null,
+                                    Math.max(1, ids.length),
+                                    null,
+                                    new CompletableFuture<>(),
+                                    System.nanoTime(),
+                                    null,
+                                    ids)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+    }
+
     /** Queues one prompt (already through the chat template). */
     public CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params) {
         return submit(RequestKind.GENERATE, prompt, params);
@@ -129,24 +165,33 @@ public final class BatchingEngine implements AutoCloseable {
         return submit(kind, text, params, null);
     }
 
-    @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> submit(
             RequestKind kind, String text, GenerationParams params, List<String> contexts) {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
-        }
-        if (closed) {
-            throw new EngineClosedException("batching engine for " + name + " is closed");
         }
         int tokens = model.tokenizer().count(text) + (params == null ? 0 : params.maxTokens());
         if (contexts != null) {
             int question = tokens;
             tokens = contexts.stream().mapToInt(c -> model.tokenizer().count(c) + question).sum();
         }
-        CompletableFuture<Object> f = new CompletableFuture<>();
-        Request r =
+        return enqueue(
                 new Request(
-                        kind, text, Math.max(1, tokens), params, f, System.nanoTime(), contexts);
+                        kind,
+                        text,
+                        Math.max(1, tokens),
+                        params,
+                        new CompletableFuture<>(),
+                        System.nanoTime(),
+                        contexts,
+                        null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> enqueue(Request r) {
+        if (closed) {
+            throw new EngineClosedException("batching engine for " + name + " is closed");
+        }
         int depth;
         try {
             depth = queue.put(r);
@@ -159,7 +204,7 @@ public final class BatchingEngine implements AutoCloseable {
                     "interrupted while waiting for room in the queue of " + name);
         }
         listeners.forEach(l -> l.onQueueDepth(depth));
-        return (CompletableFuture<T>) f;
+        return (CompletableFuture<T>) r.future();
     }
 
     private void loop() {
@@ -303,12 +348,7 @@ public final class BatchingEngine implements AutoCloseable {
                                 batch.stream()
                                         .map(r -> model.continuationLogProb(r.contexts(), r.text()))
                                         .toList();
-                        case QUERY, DOCUMENT ->
-                                model.embed(
-                                        texts,
-                                        kind == RequestKind.QUERY
-                                                ? EmbedRole.QUERY
-                                                : EmbedRole.DOCUMENT);
+                        case QUERY, DOCUMENT -> embed(batch, texts, kind);
                     };
             if (results.size() != batch.size()) {
                 throw new IllegalStateException(
@@ -330,6 +370,22 @@ public final class BatchingEngine implements AutoCloseable {
                 new BatchStats(
                         kind, batch.size(), tokens, padded, System.nanoTime() - start, failed);
         listeners.forEach(l -> l.onBatch(stats));
+    }
+
+    /**
+     * One embedding batch: by ids when a request brought them (any text among them is encoded here,
+     * the one tokenisation it needs), else by text.
+     */
+    private List<float[]> embed(List<Request> batch, List<String> texts, RequestKind kind) {
+        EmbedRole role = kind == RequestKind.QUERY ? EmbedRole.QUERY : EmbedRole.DOCUMENT;
+        if (batch.stream().allMatch(r -> r.ids() == null)) {
+            return model.embed(texts, role);
+        }
+        return model.embedTokens(
+                batch.stream()
+                        .map(r -> r.ids() != null ? r.ids() : model.embeddingTokens(r.text(), role))
+                        .toList(),
+                role);
     }
 
     /**

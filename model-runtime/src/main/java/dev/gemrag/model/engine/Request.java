@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One queued unit of work. {@code tokens} is the cost used for batching, counted by the caller's
  * thread. {@code contexts}: for {@link RequestKind#SCORE}, the texts {@code text} is scored after;
- * null otherwise.
+ * null otherwise. {@code ids}: an embedding input the caller already encoded ({@link
+ * dev.gemrag.model.LanguageModel#embeddingTokens}), {@code text} then null; null otherwise.
  */
 record Request(
         RequestKind kind,
@@ -16,7 +17,8 @@ record Request(
         GenerationParams params,
         CompletableFuture<Object> future,
         long enqueuedNanos,
-        List<String> contexts) {
+        List<String> contexts,
+        int[] ids) {
 
     /** A request that is not a SCORE. */
     Request(
@@ -26,6 +28,6 @@ record Request(
             GenerationParams params,
             CompletableFuture<Object> future,
             long enqueuedNanos) {
-        this(kind, text, tokens, params, future, enqueuedNanos, null);
+        this(kind, text, tokens, params, future, enqueuedNanos, null, null);
     }
 }

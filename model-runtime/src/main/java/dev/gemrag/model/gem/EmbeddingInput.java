@@ -21,6 +21,20 @@ public record EmbeddingInput(int[] ids, GemLayout layout) {
             int k,
             int vocabSize,
             TruncationCounter truncations) {
+        return ofTokens(encode(tokenizer, instruction, text), maxTokens, k, vocabSize, truncations);
+    }
+
+    /** The ids of one input before the cut: {@code encode(instruction + text)}. */
+    public static int[] encode(TextTokenizer tokenizer, String instruction, String text) {
+        return tokenizer.encode(instruction == null ? text : instruction + text);
+    }
+
+    /**
+     * The input from ids {@link #encode} gave (so a caller that already holds them does not
+     * tokenise again): cut to {@code maxTokens - k}, then the summary ids appended.
+     */
+    public static EmbeddingInput ofTokens(
+            int[] textIds, int maxTokens, int k, int vocabSize, TruncationCounter truncations) {
         if (maxTokens <= k) {
             throw new IllegalArgumentException(
                     "max tokens "
@@ -29,7 +43,6 @@ public record EmbeddingInput(int[] ids, GemLayout layout) {
                             + k
                             + " summary tokens");
         }
-        int[] textIds = tokenizer.encode(instruction == null ? text : instruction + text);
         int limit = maxTokens - k;
         if (textIds.length > limit) {
             truncations.record(textIds.length, limit);

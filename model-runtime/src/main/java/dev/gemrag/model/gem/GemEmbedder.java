@@ -109,6 +109,33 @@ public final class GemEmbedder {
     }
 
     /**
+     * The ids {@link #input} cuts and extends: {@code encode(instruction + text)}. Thread-safe (the
+     * tokenizer is), unlike the rest of this class.
+     */
+    public int[] tokens(String text, EmbedRole role) {
+        return EmbeddingInput.encode(tokenizer, settings.instruction(role), text);
+    }
+
+    /** Embeds ids from {@link #tokens} (any role): the same vectors as {@link #embed} gives. */
+    public List<float[]> embedTokens(List<int[]> tokens) {
+        List<EmbeddingInput> inputs = new ArrayList<>(tokens.size());
+        int vocab = model.vocabSize();
+        for (int[] t : tokens) {
+            for (int id : t) {
+                // ids from elsewhere: a summary id (or garbage) among them would change the pooling
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException(
+                            "token id " + id + " is outside the vocabulary [0, " + vocab + ")");
+                }
+            }
+            inputs.add(
+                    EmbeddingInput.ofTokens(
+                            t, settings.maxTokens(), settings.k(), model.vocabSize(), truncations));
+        }
+        return embedInputs(inputs);
+    }
+
+    /**
      * Pooled (not yet normalised) last hidden states {@code {B, hidden}} in {@code m};
      * differentiable when the model's trainable parameters require gradients.
      */

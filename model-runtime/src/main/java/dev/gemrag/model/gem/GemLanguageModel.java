@@ -126,6 +126,16 @@ public final class GemLanguageModel implements LanguageModel {
     }
 
     @Override
+    public int[] embeddingTokens(String text, EmbedRole role) {
+        return embedder.tokens(text, role);
+    }
+
+    @Override
+    public List<float[]> embedTokens(List<int[]> tokens, EmbedRole role) {
+        return embedder.embedTokens(tokens);
+    }
+
+    @Override
     public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
         return generator.generate(prompts, params);
     }

@@ -79,6 +79,46 @@ class BatchingEngineTest {
     }
 
     @Test
+    void idsEncodedOnceAreEmbeddedWithoutTokenisingAgain() {
+        FakeModel model = new FakeModel();
+        List<String> texts = List.of("cp\ncopy files", "cp\nand directories", "rm\nremove");
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(64, EngineOptions.FullQueuePolicy.BLOCK))) {
+            List<int[]> ids =
+                    texts.stream().map(t -> engine.embeddingTokens(t, EmbedRole.DOCUMENT)).toList();
+            assertThat(model.encodes.get()).isEqualTo(3);
+            List<float[]> byIds = engine.embedAllTokens(ids, EmbedRole.DOCUMENT).join();
+            assertThat(model.encodes.get()).as("tokenisations after encoding").isEqualTo(3);
+            assertThat(byIds).hasSize(3);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(byIds.get(i))
+                        .containsExactly(FakeModel.vector(texts.get(i), EmbedRole.DOCUMENT));
+            }
+        }
+    }
+
+    @Test
+    void aTextQueuedBesideIdsJoinsTheirBatch() throws Exception {
+        FakeModel model = new FakeModel();
+        try (BatchingEngine engine =
+                new BatchingEngine(model, small(64, EngineOptions.FullQueuePolicy.BLOCK))) {
+            CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
+            assertThat(model.holding.await(10, TimeUnit.SECONDS)).isTrue();
+            int[] ids = engine.embeddingTokens("cp\ncopy", EmbedRole.DOCUMENT);
+            CompletableFuture<List<float[]>> byIds =
+                    engine.embedAllTokens(List.of(ids), EmbedRole.DOCUMENT);
+            CompletableFuture<float[]> byText = engine.embed("ls\nlist", EmbedRole.DOCUMENT);
+            model.release.countDown();
+            held.join();
+            assertThat(byIds.join().get(0))
+                    .containsExactly(FakeModel.vector("cp\ncopy", EmbedRole.DOCUMENT));
+            assertThat(byText.join())
+                    .containsExactly(FakeModel.vector("ls\nlist", EmbedRole.DOCUMENT));
+            assertThat(model.batches).last().isEqualTo(List.of("cp\ncopy", "ls\nlist"));
+        }
+    }
+
+    @Test
     void rejectPolicyThrowsWhenFull() throws Exception {
         FakeModel model = new FakeModel();
         AtomicInteger rejected = new AtomicInteger();

@@ -2,11 +2,14 @@ package dev.gemrag.model.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gemrag.model.ChatMessage;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LanguageModel;
+import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.fetch.DefaultModel;
+import dev.gemrag.model.gem.DocumentText;
 import dev.gemrag.model.gem.GemLanguageModel;
 import dev.gemrag.model.gem.ModelRuntime;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,5 +98,110 @@ class EngineRealModelIT {
                 engine.generate(prompt, GenerationParams.greedy(8)).get(120, TimeUnit.SECONDS);
         assertThat(viaEngine.tokens()).isNotEmpty();
         assertThat(viaEngine.text()).containsIgnoringCase("Paris");
+    }
+
+    @Test
+    void idsEncodedOnceEmbedAsTheirTextsAndTheEngineNeverTokenises() throws Exception {
+        List<String> chunks =
+                List.of(
+                        DocumentText.of(
+                                "cp", "cp - copy files and directories. Copy SOURCE to DEST."),
+                        DocumentText.of("rm", "rm removes each specified file."),
+                        DocumentText.of(
+                                "tail",
+                                "Print the last 10 lines of each FILE to standard output."));
+        String question = "How do I show the last lines of a file?";
+        CountingModel counting = new CountingModel(model);
+        // a second engine over the same weights: the shared one is idle while this test runs
+        try (BatchingEngine engine = new BatchingEngine(counting, EngineOptions.defaults())) {
+            List<int[]> ids =
+                    chunks.stream()
+                            .map(c -> engine.embeddingTokens(c, EmbedRole.DOCUMENT))
+                            .toList();
+            int[] questionIds = engine.embeddingTokens(question, EmbedRole.QUERY);
+            int encoded = counting.tokenisations.get();
+            List<float[]> byIds =
+                    engine.embedAllTokens(ids, EmbedRole.DOCUMENT).get(120, TimeUnit.SECONDS);
+            float[] questionById =
+                    engine.embedAllTokens(List.of(questionIds), EmbedRole.QUERY)
+                            .get(120, TimeUnit.SECONDS)
+                            .get(0);
+            assertThat(counting.tokenisations.get())
+                    .as("tokenizer calls by the engine for inputs given as ids")
+                    .isEqualTo(encoded);
+            assertThat(counting.textEmbeds.get()).isZero();
+            List<float[]> byText = model.embed(chunks, EmbedRole.DOCUMENT);
+            for (int i = 0; i < chunks.size(); i++) {
+                assertThat(byIds.get(i))
+                        .as("chunk %d", i)
+                        .hasSize(576)
+                        .containsExactly(byText.get(i), Offset.offset(1e-5f));
+            }
+            // the query instruction travels inside the ids
+            assertThat(questionById)
+                    .containsExactly(
+                            model.embed(List.of(question), EmbedRole.QUERY).get(0),
+                            Offset.offset(1e-5f));
+        }
+    }
+
+    /**
+     * The real model behind a wrapper that counts every way of tokenising through its API, and
+     * embeddings by text.
+     */
+    private static final class CountingModel implements LanguageModel {
+        final AtomicInteger tokenisations = new AtomicInteger();
+        final AtomicInteger textEmbeds = new AtomicInteger();
+        private final LanguageModel real;
+
+        CountingModel(LanguageModel real) {
+            this.real = real;
+        }
+
+        @Override
+        public String id() {
+            return real.id();
+        }
+
+        @Override
+        public int embeddingDimension() {
+            return real.embeddingDimension();
+        }
+
+        @Override
+        public TextTokenizer tokenizer() {
+            tokenisations.incrementAndGet();
+            return real.tokenizer();
+        }
+
+        @Override
+        public String applyChatTemplate(List<ChatMessage> messages) {
+            return real.applyChatTemplate(messages);
+        }
+
+        @Override
+        public List<float[]> embed(List<String> texts, EmbedRole role) {
+            textEmbeds.incrementAndGet();
+            return real.embed(texts, role);
+        }
+
+        @Override
+        public int[] embeddingTokens(String text, EmbedRole role) {
+            tokenisations.incrementAndGet();
+            return real.embeddingTokens(text, role);
+        }
+
+        @Override
+        public List<float[]> embedTokens(List<int[]> tokens, EmbedRole role) {
+            return real.embedTokens(tokens, role); // ids only: there is no text to tokenise
+        }
+
+        @Override
+        public List<GenerationResult> generate(List<String> prompts, GenerationParams params) {
+            return real.generate(prompts, params);
+        }
+
+        @Override
+        public void close() {} // the shared lease owns the model
     }
 }

@@ -25,6 +25,10 @@ final class FakeModel implements LanguageModel {
     final CountDownLatch holding = new CountDownLatch(1);
     volatile boolean closed;
 
+    /** Texts tokenised so far: by the tokenizer or {@link #embeddingTokens}. */
+    final java.util.concurrent.atomic.AtomicInteger encodes =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     static float[] vector(String text, EmbedRole role) {
         int h = text.hashCode();
         return new float[] {h & 0xff, (h >> 8) & 0xff, role.ordinal(), text.length()};
@@ -45,6 +49,7 @@ final class FakeModel implements LanguageModel {
         return new TextTokenizer() {
             @Override
             public int[] encode(String text) {
+                encodes.incrementAndGet();
                 return text.isEmpty()
                         ? new int[0]
                         : text.split(" ").length == 0
@@ -82,6 +87,18 @@ final class FakeModel implements LanguageModel {
         List<float[]> out = new ArrayList<>();
         texts.forEach(t -> out.add(vector(t, role)));
         return out;
+    }
+
+    /** One id per char: reversible, so {@link #embedTokens} can give the text's vector. */
+    @Override
+    public int[] embeddingTokens(String text, EmbedRole role) {
+        encodes.incrementAndGet();
+        return text.chars().toArray();
+    }
+
+    @Override
+    public List<float[]> embedTokens(List<int[]> tokens, EmbedRole role) {
+        return embed(tokens.stream().map(ids -> new String(ids, 0, ids.length)).toList(), role);
     }
 
     @Override

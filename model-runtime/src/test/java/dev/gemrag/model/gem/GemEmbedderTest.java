@@ -1,6 +1,7 @@
 package dev.gemrag.model.gem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -49,6 +50,28 @@ class GemEmbedderTest {
     private static GemEmbedder gem(int k) {
         return new GemEmbedder(
                 model, TOKENIZER, new EmbeddingSettings(Pooling.GEM, k, "q: ", "", 64, 100));
+    }
+
+    @Test
+    void idsFromTokensEmbedAsTheirTextsWithTheRolesInstruction() {
+        GemEmbedder e = gem(2);
+        List<String> texts = List.of("title\na chunk of text", "another, longer chunk of text");
+        for (EmbedRole role : EmbedRole.values()) {
+            List<int[]> ids = texts.stream().map(t -> e.tokens(t, role)).toList();
+            List<float[]> byIds = e.embedTokens(ids);
+            List<float[]> byText = e.embed(texts, role);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(byIds.get(i)).as(role + " " + i).containsExactly(byText.get(i));
+            }
+        }
+        // the query instruction "q: " is inside the ids: the roles differ
+        assertThat(e.tokens("x", EmbedRole.QUERY)).hasSize(4);
+        assertThat(e.tokens("x", EmbedRole.DOCUMENT)).hasSize(1);
+        int summary = model.vocabSize(); // a summary row's id is no text token
+        assertThatThrownBy(() -> e.embedTokens(List.of(new int[] {5, summary})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "token id " + summary + " is outside the vocabulary [0, " + summary + ")");
     }
 
     @Test
