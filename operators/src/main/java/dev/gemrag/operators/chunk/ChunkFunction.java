@@ -2,6 +2,7 @@ package dev.gemrag.operators.chunk;
 
 import dev.gemrag.connectors.records.DocumentEvent;
 import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.model.EmbedRole;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.operators.model.ModelClientFactory;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -12,8 +13,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * Flink step: document event -> all chunks of that version (an {@link IndexAction} not yet
- * embedded), cut with the model's own tokenizer. Runs after keyBy(doc id), so the events of a
- * document stay in order.
+ * embedded), cut with the model's own tokenizer, each chunk carrying the ids it is embedded from.
+ * Runs after keyBy(doc id), so the events of a document stay in order.
  */
 public final class ChunkFunction extends RichMapFunction<DocumentEvent, IndexAction> {
     private static final long serialVersionUID = 1L;
@@ -37,7 +38,10 @@ public final class ChunkFunction extends RichMapFunction<DocumentEvent, IndexAct
     @Override
     public void open(OpenContext ctx) {
         model = models.open();
-        chunker = new DocumentChunker(new Chunker(model.tokenizer(), size, overlap));
+        chunker =
+                new DocumentChunker(
+                        new Chunker(model.tokenizer(), size, overlap),
+                        text -> model.embeddingTokens(text, EmbedRole.DOCUMENT));
         var group = getRuntimeContext().getMetricGroup();
         documents = group.counter("documentsChunked");
         deletes = group.counter("documentDeletes");

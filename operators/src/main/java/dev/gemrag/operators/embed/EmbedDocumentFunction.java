@@ -86,20 +86,32 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
             result.complete(List.of(IndexAction.delete(doc.docId, doc.docVersion)));
             return;
         }
+        // Chunks from the chunk step carry their ids: no tokenisation here or in the engine.
+        boolean byIds = doc.chunks.stream().allMatch(c -> c.tokens() != null);
         List<String> texts = new ArrayList<>(doc.chunks.size());
+        List<int[]> ids = new ArrayList<>(doc.chunks.size());
         int tokens = 0;
         for (Chunk c : doc.chunks) {
-            String t = EmbedText.of(c);
-            int n = model.tokenizer().count(t);
+            int n;
+            if (byIds) {
+                ids.add(c.tokens());
+                n = c.tokens().length;
+            } else {
+                String t = EmbedText.of(c);
+                texts.add(t);
+                n = model.tokenizer().count(t);
+            }
             if (n > maxInputTokens) {
                 truncated.inc();
             }
             tokens += Math.min(n, maxInputTokens);
-            texts.add(t);
         }
         final int inputTokens = tokens;
         long start = System.nanoTime();
-        model.embed(texts, EmbedRole.DOCUMENT)
+        int inputs = doc.chunks.size();
+        (byIds
+                        ? model.embedTokens(ids, EmbedRole.DOCUMENT)
+                        : model.embed(texts, EmbedRole.DOCUMENT))
                 .whenComplete(
                         (vectors, error) -> {
                             if (error != null) {
@@ -124,9 +136,9 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
                             }
                             long ms = (System.nanoTime() - start) / 1_000_000;
                             embedLatencyMs.update(ms);
-                            batchSize.update(texts.size());
+                            batchSize.update(inputs);
                             tokensPerSecond.markEvent(inputTokens);
-                            chunksPerSecond.markEvent(texts.size());
+                            chunksPerSecond.markEvent(inputs);
                             List<Chunk> embedded = new ArrayList<>(vectors.size());
                             for (int i = 0; i < vectors.size(); i++) {
                                 embedded.add(doc.chunks.get(i).withEmbedding(vectors.get(i)));

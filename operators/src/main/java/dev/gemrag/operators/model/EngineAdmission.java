@@ -1,6 +1,5 @@
 package dev.gemrag.operators.model;
 
-import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.engine.BatchingEngine;
 import dev.gemrag.model.engine.EngineOverloadedException;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -33,17 +33,17 @@ final class EngineAdmission {
 
     private EngineAdmission() {}
 
-    /** Embeds texts in order, admitted slice by slice. */
-    static CompletableFuture<List<float[]>> embed(
+    /** Embeds inputs (texts or token ids) in order, admitted slice by slice. */
+    static <T> CompletableFuture<List<float[]>> embed(
             Supplier<BatchingEngine> engine,
             int queueCapacity,
-            List<String> texts,
-            EmbedRole role) {
+            List<T> texts,
+            BiFunction<BatchingEngine, List<T>, CompletableFuture<List<float[]>>> embedAll) {
         int slice = Math.max(1, queueCapacity / 4);
         CompletableFuture<List<CompletableFuture<List<float[]>>>> admitted =
                 CompletableFuture.completedFuture(new ArrayList<>());
         for (int from = 0; from < texts.size(); from += slice) {
-            List<String> part = texts.subList(from, Math.min(texts.size(), from + slice));
+            List<T> part = texts.subList(from, Math.min(texts.size(), from + slice));
             admitted =
                     admitted.thenCompose(
                             parts ->
@@ -62,7 +62,7 @@ final class EngineAdmission {
                                                                             + part.size()
                                                                             + " texts");
                                                         }
-                                                        return e.embedAll(part, role);
+                                                        return embedAll.apply(e, part);
                                                     },
                                                     FIRST_RETRY_MS)
                                             .thenApply(

@@ -27,6 +27,18 @@ public interface ModelClient extends AutoCloseable {
     /** L2-normalised embeddings, one per text, in order. */
     CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role);
 
+    /**
+     * The ids {@code text} is embedded from in {@code role} (the model's {@code embeddingTokens}):
+     * encode once where the text is, embed later with {@link #embedTokens}. Thread-safe, no queue.
+     */
+    int[] embeddingTokens(String text, EmbedRole role);
+
+    /**
+     * L2-normalised embeddings of inputs from {@link #embeddingTokens} for the same role, one per
+     * input, in order: what {@link #embed} gives for the texts, without tokenising them again.
+     */
+    CompletableFuture<List<float[]>> embedTokens(List<int[]> tokens, EmbedRole role);
+
     CompletableFuture<GenerationResult> generate(String prompt, GenerationParams params);
 
     /**

@@ -91,7 +91,22 @@ public final class SharedEngineModels implements ModelClientFactory {
         public CompletableFuture<List<float[]>> embed(List<String> texts, EmbedRole role) {
             // never blocks the caller: a full queue is retried off-thread (closed: fails the
             // future)
-            return EngineAdmission.embed(lease::engine, queueCapacity, texts, role);
+            return EngineAdmission.embed(
+                    lease::engine, queueCapacity, texts, (e, part) -> e.embedAll(part, role));
+        }
+
+        @Override
+        public int[] embeddingTokens(String text, EmbedRole role) {
+            return lease.engine().embeddingTokens(text, role);
+        }
+
+        @Override
+        public CompletableFuture<List<float[]>> embedTokens(List<int[]> tokens, EmbedRole role) {
+            return EngineAdmission.embed(
+                    lease::engine,
+                    queueCapacity,
+                    tokens,
+                    (e, part) -> e.embedAllTokens(part, role));
         }
 
         @Override

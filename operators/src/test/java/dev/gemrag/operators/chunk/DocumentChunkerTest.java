@@ -7,6 +7,8 @@ import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentDelete;
 import dev.gemrag.connectors.records.DocumentEvent;
 import dev.gemrag.connectors.records.IndexAction;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DocumentChunkerTest {
@@ -54,6 +56,33 @@ class DocumentChunkerTest {
                                                 org.assertj.core.groups.Tuple.tuple(
                                                         c.chunkId(), c.text()))
                                 .toList());
+    }
+
+    @Test
+    void eachChunkCarriesTheIdsOfItsEmbeddingTextEncodedOnce() {
+        WhitespaceTokenizer words = new WhitespaceTokenizer();
+        List<String> encoded = new ArrayList<>();
+        DocumentChunker withIds =
+                new DocumentChunker(
+                        new Chunker(new WhitespaceTokenizer(), 8, 0),
+                        text -> {
+                            encoded.add(text);
+                            return words.encode(text);
+                        });
+        IndexAction out =
+                withIds.chunk(
+                        doc("cp.1", 7, "One two three four. Five six seven eight. Nine ten."));
+        assertThat(encoded)
+                .containsExactly(
+                        "Title cp.1\nOne two three four. Five six seven eight.",
+                        "Title cp.1\nNine ten.");
+        for (Chunk c : out.chunks) {
+            assertThat(words.decode(c.tokens())).isEqualTo("Title cp.1 " + c.text());
+            assertThat(c.embedding()).isNull();
+            // once embedded the ids are spent: the sink's records do not carry them
+            assertThat(c.withEmbedding(new float[] {1f}).tokens()).isNull();
+        }
+        assertThat(chunker.chunk(doc("cp.1", 7, "One two.")).chunks.get(0).tokens()).isNull();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentDelete;
 import dev.gemrag.connectors.records.DocumentEvent;
 import dev.gemrag.connectors.records.IndexAction;
+import dev.gemrag.model.EmbedRole;
 import dev.gemrag.operators.chunk.Chunker;
 import dev.gemrag.operators.chunk.DocumentChunker;
 import dev.gemrag.operators.chunk.WhitespaceTokenizer;
@@ -57,6 +58,40 @@ class EmbedDocumentFunctionTest {
         assertThat(first.embedding())
                 .containsExactly(BagOfWordsModel.vector("cp\n" + first.text()));
         assertThat(a.modelId).isEqualTo(model.modelId());
+        fn.close();
+    }
+
+    @Test
+    void chunksWithIdsAreEmbeddedByIdsWithoutATokenizerCall() throws Exception {
+        EmbedDocumentFunction fn = open();
+        DocumentChunker encoding =
+                new DocumentChunker(
+                        new Chunker(new WhitespaceTokenizer(), 8, 0),
+                        text -> model.embeddingTokens(text, EmbedRole.DOCUMENT));
+        IndexAction chunked =
+                encoding.chunk(
+                        DocumentEvent.upsert(
+                                new Document(
+                                        "d",
+                                        3,
+                                        "cp",
+                                        "Copy files now please. Also copy directories here. Done.",
+                                        null,
+                                        new String[0],
+                                        "{}")));
+        int tokenised = model.tokenisations.get();
+        assertThat(tokenised).isEqualTo(2); // one per chunk, in the chunk step
+        CollectingResult<IndexAction> r = new CollectingResult<>();
+        fn.asyncInvoke(chunked, r);
+        IndexAction a = r.get().get(0);
+        assertThat(model.tokenisations.get()).as("tokenisations in the embed step").isEqualTo(2);
+        assertThat(model.embedTokenCalls.get()).isEqualTo(1);
+        assertThat(model.embedCalls.get()).as("embeddings by text").isZero();
+        for (Chunk c : a.chunks) {
+            // the vector of the same "title\ntext" embedded by text
+            assertThat(c.embedding()).containsExactly(BagOfWordsModel.vector(EmbedText.of(c)));
+            assertThat(c.tokens()).isNull();
+        }
         fn.close();
     }
 

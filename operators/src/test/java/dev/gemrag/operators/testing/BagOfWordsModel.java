@@ -21,6 +21,13 @@ import java.util.stream.Collectors;
 public final class BagOfWordsModel implements ModelClient {
     public static final int DIM = 256;
     public final AtomicInteger embedCalls = new AtomicInteger();
+
+    /** Calls of {@link #embedTokens} (embedding by ids; {@link #embedCalls} counts by text). */
+    public final AtomicInteger embedTokenCalls = new AtomicInteger();
+
+    /** Texts tokenised: through {@link #tokenizer()} or {@link #embeddingTokens}. */
+    public final AtomicInteger tokenisations = new AtomicInteger();
+
     public final AtomicInteger generateCalls = new AtomicInteger();
     public final List<String> prompts = new ArrayList<>();
 
@@ -35,7 +42,20 @@ public final class BagOfWordsModel implements ModelClient {
     public volatile java.util.function.ToDoubleBiFunction<String, String> scorer =
             BagOfWordsModel::sharedWords;
 
-    private final WhitespaceTokenizer tokenizer = new WhitespaceTokenizer();
+    private final WhitespaceTokenizer words = new WhitespaceTokenizer();
+    private final TextTokenizer tokenizer =
+            new TextTokenizer() {
+                @Override
+                public int[] encode(String text) {
+                    tokenisations.incrementAndGet();
+                    return words.encode(text);
+                }
+
+                @Override
+                public String decode(int[] ids) {
+                    return words.decode(ids);
+                }
+            };
 
     @Override
     public String modelId() {
@@ -83,6 +103,19 @@ public final class BagOfWordsModel implements ModelClient {
         embedCalls.incrementAndGet();
         return CompletableFuture.supplyAsync(
                 () -> texts.stream().map(BagOfWordsModel::vector).toList());
+    }
+
+    /** One id per word: the embedding of the ids is {@link #vector} of the words. */
+    @Override
+    public int[] embeddingTokens(String text, EmbedRole role) {
+        return tokenizer.encode(text);
+    }
+
+    @Override
+    public CompletableFuture<List<float[]>> embedTokens(List<int[]> tokens, EmbedRole role) {
+        embedTokenCalls.incrementAndGet();
+        return CompletableFuture.supplyAsync(
+                () -> tokens.stream().map(ids -> vector(words.decode(ids))).toList());
     }
 
     @Override

@@ -229,6 +229,16 @@ class ExactlyOnceAnswersIT {
         }
 
         @Override
+        public int[] embeddingTokens(String text, EmbedRole role) {
+            return tokenizer().encode(text);
+        }
+
+        @Override
+        public CompletableFuture<List<float[]>> embedTokens(List<int[]> tokens, EmbedRole role) {
+            return embed(tokens.stream().map(ids -> "").toList(), role);
+        }
+
+        @Override
         public CompletableFuture<GenerationResult> generate(
                 String prompt, GenerationParams params) {
             return CompletableFuture.failedFuture(
