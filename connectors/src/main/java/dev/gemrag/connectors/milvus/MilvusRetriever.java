@@ -187,6 +187,30 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
     }
 
     /**
+     * {@link #open()}, then checks that the collection holds vectors as wide as the question
+     * embedder's {@code dimension}: a mismatch (same model id, another width) fails at start-up
+     * rather than at every question.
+     */
+    public synchronized void open(int dimension) {
+        open();
+        if (target.dimension() != dimension) {
+            String name = target.name();
+            int held = target.dimension();
+            close();
+            target = null;
+            throw new IllegalStateException(
+                    "Milvus collection '"
+                            + name
+                            + "' holds "
+                            + held
+                            + "-dimensional vectors, but questions are embedded into "
+                            + dimension
+                            + " dimensions: re-index with this model or give the answer job the"
+                            + " indexing model");
+        }
+    }
+
+    /**
      * The {@code topK} chunks nearest to {@code vector} that a reader in {@code groups} may see,
      * best first.
      *

@@ -158,7 +158,7 @@ class MilvusRetrieverIT {
                         .setEmptyAclPolicy(policy)
                         .setCandidates(TOTAL_CHUNK_BOUND)
                         .build();
-        r.open();
+        r.open(DIM);
         return r;
     }
 
@@ -330,5 +330,19 @@ class MilvusRetrieverIT {
                         "points at collection '"
                                 + spec.collectionName()
                                 + "' of model 'test/retriever', but questions are embedded by model 'another-model'");
+        MilvusRetriever wider =
+                MilvusRetriever.builder()
+                        .setUri(milvus.uri())
+                        .setAlias(spec.alias())
+                        .setModelId(MODEL)
+                        .build();
+        assertThatThrownBy(() -> wider.open(DIM + 1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(
+                        "Milvus collection '"
+                                + spec.collectionName()
+                                + "' holds 16-dimensional vectors, but questions are embedded into"
+                                + " 17 dimensions");
+        assertThat(wider.collection()).as("closed after the refusal").isNull();
     }
 }

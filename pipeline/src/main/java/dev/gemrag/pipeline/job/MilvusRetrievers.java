@@ -25,8 +25,7 @@ public final class MilvusRetrievers implements RetrieverFactory {
         // (model.path and
         // model.adapter are resolved where the model loads). Searching another model's vectors
         // would be silent
-        // nonsense, so the two must agree. The dimension is checked against the collection by the
-        // retriever.
+        // nonsense, so the two must agree.
         if (prototype.modelId() != null && !prototype.modelId().equals(modelId)) {
             throw new IllegalStateException(
                     "this TaskManager loaded model '"
@@ -37,9 +36,9 @@ public final class MilvusRetrievers implements RetrieverFactory {
                             + "': give every machine the same model.path and model.adapter");
         }
         // Each operator instance deserializes its own (unconnected) copy of the job graph's
-        // retriever.
+        // retriever. The collection must hold vectors as wide as this model's embeddings.
         MilvusRetriever r = prototype;
-        r.open();
+        r.open(dimension);
         return new Retriever() {
             @Override
             public List<RetrievedChunk> search(float[] query, int topK, List<String> groups) {
