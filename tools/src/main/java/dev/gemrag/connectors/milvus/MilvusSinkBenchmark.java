@@ -80,17 +80,16 @@ public final class MilvusSinkBenchmark {
             dev.gemrag.connectors.milvus.internal.ChunkRowMapper mapper =
                     new dev.gemrag.connectors.milvus.internal.ChunkRowMapper(
                             spec, FieldOverflow.TRUNCATE);
-            List<com.google.gson.JsonObject> all = new ArrayList<>();
+            List<dev.gemrag.connectors.milvus.internal.ChunkRowMapper.Row> all = new ArrayList<>();
             for (IndexAction a : actions) {
                 all.addAll(mapper.rows(a));
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < all.size(); i += batchRows) {
                 client.upsert(
-                        io.milvus.v2.service.vector.request.UpsertReq.builder()
-                                .collectionName(spec.collectionName())
-                                .data(all.subList(i, Math.min(all.size(), i + batchRows)))
-                                .build());
+                        dev.gemrag.connectors.milvus.internal.ChunkRowMapper.upsert(
+                                spec.collectionName(),
+                                all.subList(i, Math.min(all.size(), i + batchRows))));
             }
             double s = (System.nanoTime() - t0) / 1e9;
             return new Result("client upsert only (reference)", batchRows, all.size(), s);

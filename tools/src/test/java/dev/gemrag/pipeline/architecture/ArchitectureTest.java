@@ -186,6 +186,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void gsonStaysInTheMilvusRowAdapter() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName("dev.gemrag.connectors.milvus.internal.ChunkRowMapper")
+                .and()
+                .doNotHaveFullyQualifiedName(
+                        "dev.gemrag.connectors.milvus.internal.ChunkRowMapper$Row")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.google.gson..")
+                .because(
+                        "the Milvus SDK's rows are Gson objects, built in one adapter; every other"
+                                + " JSON is Jackson")
+                .check(main);
+    }
+
+    @Test
     void internalPackagesStayInTheirModule() {
         for (String root : MODULE_ROOTS) {
             ArchRule rule =

@@ -1,6 +1,5 @@
 package dev.gemrag.connectors.milvus.internal;
 
-import com.google.gson.JsonObject;
 import dev.gemrag.connectors.records.IndexAction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,13 +11,13 @@ import java.util.List;
  * none, whatever came before) with fewer writes.
  */
 final class ActionBuffer {
-    record Pending(IndexAction action, List<JsonObject> rows) {}
+    record Pending(IndexAction action, List<ChunkRowMapper.Row> rows) {}
 
     private final LinkedHashMap<String, Pending> byDoc = new LinkedHashMap<>();
     private int rows;
     private long collapsed;
 
-    void add(IndexAction action, List<JsonObject> mapped) {
+    void add(IndexAction action, List<ChunkRowMapper.Row> mapped) {
         Pending old =
                 byDoc.remove(
                         action.docId); // remove + put: the doc moves to the end, arrival order kept

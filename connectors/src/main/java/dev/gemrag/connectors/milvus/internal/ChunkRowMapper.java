@@ -20,6 +20,7 @@ import dev.gemrag.connectors.milvus.CollectionSpec;
 import dev.gemrag.connectors.milvus.FieldOverflow;
 import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.IndexAction;
+import io.milvus.v2.service.vector.request.UpsertReq;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,8 +31,26 @@ import java.util.List;
  * collection: vectors of another model or dimension, chunks of another document or version, ids or
  * acl groups over their limits. Over-long titles/texts are truncated or rejected by {@link
  * FieldOverflow}.
+ *
+ * <p>The one place Gson is used: the Milvus SDK's row API ({@code UpsertReq.data}) takes Gson
+ * {@code JsonObject}s, so rows are built here as Gson and leave only as opaque {@link Row}s and
+ * {@link #upsert} requests; every other JSON in gemrag is Jackson.
  */
 public final class ChunkRowMapper {
+    /** One Milvus row, opaque outside this class. */
+    public static final class Row {
+        private final JsonObject json;
+
+        Row(JsonObject json) {
+            this.json = json;
+        }
+
+        /** The SDK's form (tests read fields from it). */
+        JsonObject json() {
+            return json;
+        }
+    }
+
     private final CollectionSpec spec;
     private final String collection;
     private final FieldOverflow overflow;
@@ -52,7 +71,7 @@ public final class ChunkRowMapper {
      * Validates the action as a whole (before buffering, so a bad record fails at once, not at
      * flush).
      */
-    public List<JsonObject> rows(IndexAction action) {
+    public List<Row> rows(IndexAction action) {
         if (action.docId == null || action.docId.isEmpty()) {
             throw new IllegalArgumentException("index action without a document id");
         }
@@ -74,7 +93,7 @@ public final class ChunkRowMapper {
                             + spec.modelId()
                             + "': re-index into a new collection instead of mixing vectors");
         }
-        List<JsonObject> rows = new ArrayList<>(action.chunks.size());
+        List<Row> rows = new ArrayList<>(action.chunks.size());
         // The chunks of a document share its metadata: parse it once, not once per chunk.
         String metadataJson = null;
         JsonElement metadata = null;
@@ -83,7 +102,7 @@ public final class ChunkRowMapper {
                 metadataJson = c.metadataJson();
                 metadata = metadata(c);
             }
-            rows.add(row(action, c, metadata));
+            rows.add(new Row(row(action, c, metadata)));
         }
         return rows;
     }
@@ -159,6 +178,13 @@ public final class ChunkRowMapper {
                     SEARCH_TEXT, truncateUtf8(searchText(title, text), spec.searchTextMaxLength()));
         }
         return row;
+    }
+
+    /** The upsert of {@code rows} into {@code collection}. */
+    public static UpsertReq upsert(String collection, List<Row> rows) {
+        List<JsonObject> data = new ArrayList<>(rows.size());
+        rows.forEach(r -> data.add(r.json));
+        return UpsertReq.builder().collectionName(collection).data(data).build();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.gemrag.connectors.milvus.internal;
 
-import com.google.gson.JsonObject;
 import dev.gemrag.connectors.milvus.ChunkFields;
 import dev.gemrag.connectors.milvus.CollectionManager;
 import dev.gemrag.connectors.milvus.CollectionSpec;
@@ -13,7 +12,6 @@ import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.QueryReq;
-import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.response.QueryResp;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -143,7 +141,7 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
     @Override
     public void write(IndexAction action, Context context)
             throws IOException, InterruptedException {
-        List<JsonObject> rows =
+        List<ChunkRowMapper.Row> rows =
                 mapper.rows(action); // validates now: a bad record fails here, not at flush
         buffer.add(action, rows);
         if (buffer.rowCount() >= settings.batchMaxRows()) {
@@ -170,22 +168,17 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
         }
         long t0 = System.nanoTime();
         List<ActionBuffer.Pending> batch = buffer.drain();
-        List<JsonObject> rows = new ArrayList<>();
+        List<ChunkRowMapper.Row> rows = new ArrayList<>();
         for (ActionBuffer.Pending p : batch) {
             rows.addAll(p.rows());
         }
         // 1. new chunks first: if we fail after this, the replay redoes both steps.
         int step = Math.max(1, settings.batchMaxRows());
         for (int i = 0; i < rows.size(); i += step) {
-            List<JsonObject> part = rows.subList(i, Math.min(rows.size(), i + step));
+            List<ChunkRowMapper.Row> part = rows.subList(i, Math.min(rows.size(), i + step));
             retry.call(
                     "upsert of " + part.size() + " rows",
-                    () ->
-                            client.upsert(
-                                    UpsertReq.builder()
-                                            .collectionName(collection)
-                                            .data(part)
-                                            .build()));
+                    () -> client.upsert(ChunkRowMapper.upsert(collection, part)));
             rowsUpserted.inc(part.size());
         }
         // 2. then every chunk the last action per document did not write.

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ActionBufferTest {
-    private static List<JsonObject> rows(int n) {
-        return Collections.nCopies(n, new JsonObject());
+    private static List<ChunkRowMapper.Row> rows(int n) {
+        return Collections.nCopies(n, new ChunkRowMapper.Row(new JsonObject()));
     }
 
     @Test

@@ -39,7 +39,8 @@ class ChunkRowMapperTest {
                                         4,
                                         "model-a",
                                         List.of(chunk("d", 4, 1, "T", "text", 1f, 0f, 0.5f))))
-                        .get(0);
+                        .get(0)
+                        .json();
         assertThat(row.get("chunk_id").getAsString()).isEqualTo("d#1");
         assertThat(row.get("doc_id").getAsString()).isEqualTo("d");
         assertThat(row.get("doc_version").getAsLong()).isEqualTo(4);
@@ -112,7 +113,8 @@ class ChunkRowMapperTest {
                                         1,
                                         "model-a",
                                         List.of(chunk("d", 1, 0, "abcdefghij", "éééééé", 1, 2, 3))))
-                        .get(0);
+                        .get(0)
+                        .json();
         assertThat(row.get("text").getAsString()).isEqualTo("ééééé");
         assertThat(row.get("title").getAsString()).isEqualTo("abcdefgh");
         assertThat(m.truncatedFields()).isEqualTo(2);
@@ -168,7 +170,12 @@ class ChunkRowMapperTest {
                         new float[] {1, 2, 3});
         List<JsonObject> rows =
                 new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
-                        .rows(IndexAction.upsert("d", 1, "model-a", List.of(first, same, other)));
+                                .rows(
+                                        IndexAction.upsert(
+                                                "d", 1, "model-a", List.of(first, same, other)))
+                                .stream()
+                                .map(ChunkRowMapper.Row::json)
+                                .toList();
         assertThat(rows)
                 .extracting(r -> r.getAsJsonObject("metadata").get("k").getAsInt())
                 .containsExactly(1, 1, 2);
