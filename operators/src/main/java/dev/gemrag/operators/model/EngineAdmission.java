@@ -37,13 +37,13 @@ final class EngineAdmission {
     static <T> CompletableFuture<List<float[]>> embed(
             Supplier<BatchingEngine> engine,
             int queueCapacity,
-            List<T> texts,
+            List<T> inputs,
             BiFunction<BatchingEngine, List<T>, CompletableFuture<List<float[]>>> embedAll) {
         int slice = Math.max(1, queueCapacity / 4);
         CompletableFuture<List<CompletableFuture<List<float[]>>>> admitted =
                 CompletableFuture.completedFuture(new ArrayList<>());
-        for (int from = 0; from < texts.size(); from += slice) {
-            List<T> part = texts.subList(from, Math.min(texts.size(), from + slice));
+        for (int from = 0; from < inputs.size(); from += slice) {
+            List<T> part = inputs.subList(from, Math.min(inputs.size(), from + slice));
             admitted =
                     admitted.thenCompose(
                             parts ->
@@ -60,7 +60,7 @@ final class EngineAdmission {
                                                             throw new EngineOverloadedException(
                                                                     "no room for "
                                                                             + part.size()
-                                                                            + " texts");
+                                                                            + " inputs");
                                                         }
                                                         return embedAll.apply(e, part);
                                                     },
@@ -76,7 +76,7 @@ final class EngineAdmission {
                         CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                                 .thenApply(
                                         v -> {
-                                            List<float[]> out = new ArrayList<>(texts.size());
+                                            List<float[]> out = new ArrayList<>(inputs.size());
                                             parts.forEach(p -> out.addAll(p.join()));
                                             return out;
                                         }));
