@@ -2,30 +2,15 @@ package dev.gemrag.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gemrag.operators.answer.AnswerFunction;
-import dev.gemrag.pipeline.client.KafkaClients;
 import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.config.GemragOptions;
-import dev.gemrag.pipeline.demo.EmbeddedStack;
-import dev.gemrag.pipeline.demo.IndexStatus;
-import dev.gemrag.pipeline.soak.SoakState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,9 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (nothing lost, no stale or duplicate chunk). Each test owns its stack: it stops a server.
  */
 class MilvusOutageIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT =
-            Duration.ofMinutes(10); // generous: a saturated machine, a model
     private static final Duration OUTAGE = Duration.ofSeconds(60);
 
     @TempDir Path dir;
@@ -76,229 +58,48 @@ class MilvusOutageIT {
 
     private Set<JobStatus> outage(GemragConfig base, boolean politeAnswerExpected)
             throws Exception {
-        Set<JobStatus> seen = java.util.EnumSet.noneOf(JobStatus.class);
-        GemragConfig config =
-                base.with(GemragOptions.ANSWER_MAX_TOKENS.key(), "4")
-                        .with(GemragOptions.ANSWER_TIMEOUT.key(), "10 min")
-                        .with(GemragOptions.CHECKPOINT_INTERVAL.key(), "2 s")
-                        .with(GemragOptions.RESTART_MAX_DELAY.key(), "10 s")
-                        .with(GemragOptions.ACL_NO_ACL_VISIBILITY.key(), "public");
-        Random rnd = new Random(11);
-        SoakState expected = new SoakState();
-        Map<String, List<String>> answers = new HashMap<>();
-        List<String> askedDuringOutage = new ArrayList<>();
-        try (EmbeddedStack stack =
-                        EmbeddedStack.start(dir, config, s -> System.out.println("[stack] " + s));
-                KafkaProducer<String, String> producer = KafkaClients.producer(stack.config());
-                KafkaConsumer<String, String> answersIn = KafkaClients.consumer(stack.config())) {
-            List<TopicPartition> parts =
-                    answersIn
-                            .partitionsFor(
-                                    stack.config().get(GemragOptions.TOPIC_ANSWERS),
-                                    Duration.ofSeconds(30))
-                            .stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition()))
-                            .toList();
-            answersIn.assign(parts);
-            answersIn.seekToBeginning(parts);
-            Events events = new Events(stack, producer, expected, rnd);
-
-            for (int i = 0; i < 4; i++) {
-                events.document("doc-" + i);
-            }
-            try (IndexStatus index =
-                    new IndexStatus(
-                            stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS))) {
-                await(stack, () -> index.documents() == 4, "4 documents indexed");
-            }
-            String before = events.question();
-            await(
-                    stack,
-                    () -> poll(answersIn, answers).containsKey(before),
-                    "an answer before the outage");
-            assertThat(answers.get(before).get(0))
+        try (FaultScenario s = FaultScenario.start(dir, base, 11)) {
+            String before = s.warmUp();
+            assertThat(s.answers.get(before).get(0))
                     .isNotEqualTo(AnswerFunction.RETRIEVAL_UNAVAILABLE);
 
-            stack.stopMilvus();
+            List<String> askedDuringOutage = new ArrayList<>();
+            s.stack.stopMilvus();
             long end = System.nanoTime() + OUTAGE.toNanos();
             for (int tick = 0; System.nanoTime() < end; tick++) {
-                askedDuringOutage.add(events.question());
+                askedDuringOutage.add(s.question());
                 switch (tick % 3) {
-                    case 0 -> events.document("doc-" + rnd.nextInt(6)); // new or updated
-                    case 1 -> events.delete("doc-" + rnd.nextInt(6));
-                    default -> events.document("doc-" + (4 + tick));
+                    case 0 -> s.document("doc-" + s.rnd.nextInt(6)); // new or updated
+                    case 1 -> s.delete("doc-" + s.rnd.nextInt(6));
+                    default -> s.document("doc-" + (4 + tick));
                 }
+                s.settle(); // Kafka is up: sent at once
                 long tickEnd = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (System.nanoTime() < tickEnd && System.nanoTime() < end) {
-                    poll(
-                            answersIn,
-                            answers); // the outage lasts its length: meanwhile answers are read
-                    seen.add(stack.job().getJobStatus().get());
+                    s.pollAnswers(); // the outage lasts its length: meanwhile answers are read
+                    s.sampleJob();
                 }
             }
-            stack.startMilvus();
+            s.stack.startMilvus();
 
-            await(
-                    stack,
-                    () -> {
-                        try {
-                            seen.add(stack.job().getJobStatus().get());
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return poll(answersIn, answers).keySet().containsAll(askedDuringOutage);
-                    },
-                    "an answer to every question asked during the outage");
-            try (IndexStatus index =
-                    new IndexStatus(
-                            stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS))) {
-                await(
-                        stack,
-                        () -> problems(expected, index).isEmpty(),
-                        "Milvus = the last event per document: " + "still wrong");
-                assertThat(problems(expected, index)).isEmpty();
-            }
-            assertThat(stack.job().getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            s.awaitAnswers(
+                    askedDuringOutage, "an answer to every question asked during the outage");
+            s.awaitConverged();
+            assertThat(s.sampleJob()).isEqualTo(JobStatus.RUNNING);
             List<String> during =
-                    askedDuringOutage.stream().flatMap(q -> answers.get(q).stream()).toList();
+                    askedDuringOutage.stream().flatMap(q -> s.answers.get(q).stream()).toList();
             System.out.println("[outage] answers to questions asked during the outage: " + during);
-            if (politeAnswerExpected) { // after a restart a replayed question may be answered once
-                // Milvus is back
+            if (politeAnswerExpected) {
+                // after a restart a replayed question may be answered once Milvus is back
                 assertThat(during).contains(AnswerFunction.RETRIEVAL_UNAVAILABLE);
             }
-            assertThat(answers.values().stream().flatMap(List::stream))
+            assertThat(s.answers.values().stream().flatMap(List::stream))
                     .noneMatch(
                             a ->
                                     a.contains("Exception")
                                             || a.contains("grpc")
                                             || a.contains("DEADLINE"));
-        }
-        return seen;
-    }
-
-    static List<String> problems(SoakState expected, IndexStatus index) {
-        List<String> out = new ArrayList<>();
-        try {
-            for (String id : expected.ids()) {
-                String p = expected.problem(id, index.chunksOf(id));
-                if (p != null) {
-                    out.add(p);
-                }
-            }
-            if (index.documents() != expected.liveDocuments()) {
-                out.add(
-                        index.documents()
-                                + " documents stored, "
-                                + expected.liveDocuments()
-                                + " expected");
-            }
-        } catch (RuntimeException e) {
-            out.add("Milvus not readable yet: " + e.getMessage());
-        }
-        return out;
-    }
-
-    static Map<String, List<String>> poll(
-            KafkaConsumer<String, String> c, Map<String, List<String>> into) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-            try {
-                JsonNode a = JSON.readTree(r.value());
-                into.computeIfAbsent(a.path("question_id").asText(), k -> new ArrayList<>())
-                        .add(a.path("answer").asText());
-            } catch (Exception e) {
-                throw new AssertionError(
-                        "the answers topic holds a record that is not answer JSON: " + r.value(),
-                        e);
-            }
-        }
-        return into;
-    }
-
-    static void await(EmbeddedStack stack, BooleanSupplier done, String what) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
-            stack.checkJobAlive();
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "timed out after " + WAIT.toMinutes() + " min waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
-    }
-
-    /** Sends documents, deletes and questions, and keeps what Milvus must hold in the end. */
-    record Events(
-            EmbeddedStack stack,
-            KafkaProducer<String, String> producer,
-            SoakState expected,
-            Random rnd) {
-        static final String[] WORDS = {
-            "copy",
-            "files",
-            "directories",
-            "remove",
-            "archive",
-            "compress",
-            "disk",
-            "space",
-            "count",
-            "lines",
-            "words",
-            "move",
-            "rename",
-            "list",
-            "show",
-            "usage"
-        };
-
-        void document(String id) throws Exception {
-            StringBuilder text = new StringBuilder();
-            for (int i = 0, n = 20 + rnd.nextInt(200); i < n; i++) {
-                text.append(WORDS[rnd.nextInt(WORDS.length)]).append(i % 12 == 11 ? ". " : " ");
-            }
-            String value =
-                    JSON.createObjectNode()
-                            .put("id", id)
-                            .put("title", id)
-                            .put("text", text.toString())
-                            .toString();
-            long offset =
-                    producer.send(
-                                    new ProducerRecord<>(
-                                            stack.config().get(GemragOptions.TOPIC_DOCUMENTS),
-                                            id,
-                                            value))
-                            .get()
-                            .offset();
-            expected.upserted(id, offset);
-        }
-
-        void delete(String id) throws Exception {
-            producer.send(
-                            new ProducerRecord<>(
-                                    stack.config().get(GemragOptions.TOPIC_DOCUMENTS), id, null))
-                    .get();
-            expected.deleted(id);
-        }
-
-        String question() throws Exception {
-            String id = "q-" + System.nanoTime();
-            String value =
-                    JSON.createObjectNode()
-                            .put("id", id)
-                            .put(
-                                    "question",
-                                    "How do I "
-                                            + WORDS[rnd.nextInt(WORDS.length)]
-                                            + " "
-                                            + WORDS[rnd.nextInt(WORDS.length)]
-                                            + "?")
-                            .toString();
-            producer.send(
-                            new ProducerRecord<>(
-                                    stack.config().get(GemragOptions.TOPIC_QUESTIONS), id, value))
-                    .get();
-            return id;
+            return s.seen;
         }
     }
 }
