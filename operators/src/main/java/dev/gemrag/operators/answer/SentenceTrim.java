@@ -84,6 +84,14 @@ public final class SentenceTrim {
                 && Character.isLetter(s.charAt(i - 3))) {
             return false;
         }
+        // not the dot of a list number ("\n1. First step"): nothing but digits since the line start
+        int digits = i;
+        while (digits > 0 && Character.isDigit(s.charAt(digits - 1))) {
+            digits--;
+        }
+        if (digits < i && (digits == 0 || s.charAt(digits - 1) == '\n')) {
+            return false;
+        }
         // not the dot of a number like 1.5 / a file name like a.txt: the next char is space or end
         return i + 1 == s.length() || Character.isWhitespace(s.charAt(i + 1));
     }

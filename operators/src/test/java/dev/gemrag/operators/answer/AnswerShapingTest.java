@@ -122,6 +122,14 @@ class AnswerShapingTest {
                                 "According to cp [1], you can copy files and directories using the following command:\n```bash# cp -R /path/to/.local/* a.b",
                                 true))
                 .isEqualTo("According to cp [1], you can copy files and directories.");
+        // a list number is no sentence end: the cut never keeps a bare "1."
+        assertThat(
+                        SentenceTrim.trim(
+                                "It is simple. To merge branches:\n1. Create an upstream branch that",
+                                true))
+                .isEqualTo("It is simple.");
+        assertThat(SentenceTrim.trim("Steps:\n1. Tag it.\n2. Merge the", true))
+                .isEqualTo("Steps:\n1. Tag it.");
         // stopped by itself after the announcement
         assertThat(SentenceTrim.trim("According to wc [1], to count lines, you can use:", false))
                 .isEqualTo("According to wc [1], to count lines.");
