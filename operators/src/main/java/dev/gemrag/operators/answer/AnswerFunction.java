@@ -272,10 +272,11 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
     }
 
     /**
-     * A reply whose budget ran out inside a code block or span, or right after announcing one,
+     * A reply whose budget ran out inside a fenced code block, or right after announcing one,
      * continues for at most {@code extra} more tokens (one more generation from the prompt plus the
      * reply so far), so the command it announced is not lost to sentence shaping. The repetition
-     * window of the continuation starts empty.
+     * window of the continuation starts empty. The raw completions are logged at debug level (what
+     * the README's diagnosis of lost commands was read from).
      */
     private CompletableFuture<GenerationResult> finishCode(
             Question q,
