@@ -19,7 +19,7 @@ import java.io.Serializable;
  *     next document by at least this much fused score (retrieval.rerank-skip-margin; above 1 =
  *     never skipped, fused hybrid scores are in [0, 1])
  * @param codeExtraTokens tokens an answer may run past its budget when the budget ran out inside a
- *     code block or span or right after announcing one (answer.code-extra-tokens; 0 = off)
+ *     fenced code block or right after announcing one (answer.code-extra-tokens; 0 = off)
  */
 public record AnswerControls(
         RerankMode rerank,

@@ -449,7 +449,7 @@ public final class GemragOptions {
                             .intType()
                             .defaultValue(24)
                             .withDescription(
-                                    "Tokens an answer may run past its max-tokens when the budget ran out inside a code block or span, or right after announcing one ('... the following command:'); 0 = off."),
+                                    "Tokens an answer may run past its max-tokens when the budget ran out inside a fenced code block, or right after announcing one ('... the following command:'); 0 = off."),
                     0,
                     RecordLimits.MAX_MAX_TOKENS);
     // --- retrieval (connector options: the Milvus retriever reads them)
