@@ -135,7 +135,7 @@ class AnnouncedCommandRealModelIT {
                                 null,
                                 null),
                         r);
-                String a = r.get().get(0).answer();
+                String a = r.get(Duration.ofMinutes(5)).get(0).answer();
                 if (a.endsWith(":")
                         || countOf(a, "```") % 2 == 1
                         || countOf(a.replace("```", ""), "`") % 2 == 1
