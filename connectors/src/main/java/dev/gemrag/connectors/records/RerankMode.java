@@ -14,7 +14,10 @@ public enum RerankMode implements DescribedEnum {
     OFF("The retriever's order (fused hybrid, dense or BM25 scores)."),
     LLM(
             "The same model re-scores the retriever's top retrieval.rerank-candidates chunks by query likelihood, "
-                    + "the mean log-probability of the question's tokens after the chunk, and the best top-k are kept.");
+                    + "the mean log-probability of the question's tokens after the chunk, and the best top-k are kept."),
+    AUTO(
+            "As llm, but skipped when the retriever's first document leads the next document by at least "
+                    + "retrieval.rerank-skip-margin of fused score (the reranker rarely changes a clear first, and costs a forward over every candidate).");
 
     private final String description;
 
@@ -22,7 +25,7 @@ public enum RerankMode implements DescribedEnum {
         this.description = description;
     }
 
-    /** The JSON spelling: {@code off}, {@code llm}. */
+    /** The JSON spelling: {@code off}, {@code llm}, {@code auto}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

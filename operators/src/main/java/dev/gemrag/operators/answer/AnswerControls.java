@@ -15,13 +15,32 @@ import java.io.Serializable;
  * @param rerankChunkTokens tokens of each candidate's text the reranker reads
  *     (retrieval.rerank-chunk-tokens)
  * @param frame how the reply is primed (answer.frame)
+ * @param rerankSkipMargin the reranker is skipped when the retriever's first document leads the
+ *     next document by at least this much fused score (retrieval.rerank-skip-margin; above 1 =
+ *     never skipped, fused hybrid scores are in [0, 1])
+ * @param codeExtraTokens tokens an answer may run past its budget when the budget ran out inside a
+ *     fenced code block or right after announcing one (answer.code-extra-tokens; 0 = off)
  */
 public record AnswerControls(
-        RerankMode rerank, int rerankCandidates, int rerankChunkTokens, AnswerFrame frame)
+        RerankMode rerank,
+        int rerankCandidates,
+        int rerankChunkTokens,
+        AnswerFrame frame,
+        double rerankSkipMargin,
+        int codeExtraTokens)
         implements Serializable {
+    /** Never skip the reranker (a margin no fused score difference reaches). */
+    public static final double NEVER_SKIP = 2.0;
+
     /** No rerank, no frame: the answer path as it was before these controls. */
     public static final AnswerControls PLAIN =
             new AnswerControls(RerankMode.OFF, 8, 128, AnswerFrame.NONE);
+
+    /** The reranker never skipped, no extra tokens for code (the controls before those two). */
+    public AnswerControls(
+            RerankMode rerank, int rerankCandidates, int rerankChunkTokens, AnswerFrame frame) {
+        this(rerank, rerankCandidates, rerankChunkTokens, frame, NEVER_SKIP, 0);
+    }
 
     public AnswerControls {
         if (rerank == null || frame == null) {
@@ -35,6 +54,14 @@ public record AnswerControls(
             throw new IllegalArgumentException(
                     "retrieval.rerank-chunk-tokens must be at least 8, got " + rerankChunkTokens);
         }
+        if (!(rerankSkipMargin >= 0) || Double.isInfinite(rerankSkipMargin)) {
+            throw new IllegalArgumentException(
+                    "retrieval.rerank-skip-margin must be a number >= 0, got " + rerankSkipMargin);
+        }
+        if (codeExtraTokens < 0) {
+            throw new IllegalArgumentException(
+                    "answer.code-extra-tokens must be >= 0 (0 = off), got " + codeExtraTokens);
+        }
     }
 
     /** These controls with a question's own on top. */
@@ -46,6 +73,8 @@ public record AnswerControls(
                 o.rerank() == null ? rerank : o.rerank(),
                 rerankCandidates,
                 rerankChunkTokens,
-                o.frame() == null ? frame : o.frame());
+                o.frame() == null ? frame : o.frame(),
+                rerankSkipMargin,
+                codeExtraTokens);
     }
 }

@@ -6,10 +6,12 @@ import dev.gemrag.connectors.records.Question;
 import dev.gemrag.connectors.records.RerankMode;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.GenerationParams;
+import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.engine.EngineOverloadedException;
 import dev.gemrag.operators.metrics.LatencyHistogram;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.operators.model.ModelClientFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,7 +151,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                         : Math.min(q.maxTokens(), settings.maxMaxTokens());
         List<String> groups = q.groups() == null ? List.of() : Arrays.asList(q.groups());
         AnswerControls c = controls.with(q.answer());
-        boolean rerank = c.rerank() == RerankMode.LLM;
+        boolean rerank = c.rerank() != RerankMode.OFF;
         int candidates = rerank ? Math.max(topK, c.rerankCandidates()) : topK;
 
         model.embed(List.of(q.question()), EmbedRole.QUERY)
@@ -165,9 +167,10 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                         searchThreads)
                 .thenCompose(
                         hits ->
-                                rerank && hits.size() > 1
+                                rerank && hits.size() > 1 && !clearLead(hits, c)
                                         ? rerank(q, hits, topK, c, timings)
-                                        : CompletableFuture.completedFuture(hits))
+                                        : CompletableFuture.completedFuture(
+                                                hits.subList(0, Math.min(topK, hits.size()))))
                 .thenCompose(
                         hits -> {
                             if (hits.isEmpty()) {
@@ -195,9 +198,17 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                             GenerationParams params =
                                     QuestionSampling.params(sampling, maxTokens, q.sampling());
                             String frame = ReplyFrame.prefix(c.frame(), prompt.documents());
-                            return model.generate(
-                                            model.applyChatTemplate(prompt.messages()) + frame,
-                                            params)
+                            String primed = model.applyChatTemplate(prompt.messages()) + frame;
+                            return model.generate(primed, params)
+                                    .thenCompose(
+                                            gen ->
+                                                    finishCode(
+                                                            q,
+                                                            primed,
+                                                            frame,
+                                                            gen,
+                                                            params,
+                                                            c.codeExtraTokens()))
                                     .thenApply(
                                             gen -> {
                                                 timings.put("generate", ms(t2, System.nanoTime()));
@@ -249,6 +260,61 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                             answer.timingsMs().put("total", ms(t0, System.nanoTime()));
                             record(answer.timingsMs());
                             result.complete(List.of(answer));
+                        });
+    }
+
+    /**
+     * retrieval.rerank auto: the retriever's first document is far enough ahead of the next that
+     * reranking would not change what the answer cites.
+     */
+    private static boolean clearLead(List<RetrievedChunk> hits, AnswerControls c) {
+        return c.rerank() == RerankMode.AUTO && RetrievalLead.of(hits) >= c.rerankSkipMargin();
+    }
+
+    /**
+     * A reply whose budget ran out inside a fenced code block, or right after announcing one,
+     * continues for at most {@code extra} more tokens (one more generation from the prompt plus the
+     * reply so far), so the command it announced is not lost to sentence shaping. The repetition
+     * window of the continuation starts empty. The raw completions are logged at debug level (what
+     * the README's diagnosis of lost commands was read from).
+     */
+    private CompletableFuture<GenerationResult> finishCode(
+            Question q,
+            String primed,
+            String frame,
+            GenerationResult gen,
+            GenerationParams params,
+            int extra) {
+        LOG.debug(
+                "question {} completion ({} tokens, {}): {}",
+                q.id(),
+                gen.tokens().size(),
+                gen.finishReason(),
+                gen.text());
+        if (extra == 0
+                || !"length".equals(gen.finishReason())
+                || gen.text().contains("\nQuestion:")
+                || !AnnouncedCode.pending(frame + gen.text())) {
+            return CompletableFuture.completedFuture(gen);
+        }
+        return model.generate(primed + gen.text(), params.withMaxTokens(extra))
+                .thenApply(
+                        more -> {
+                            LOG.debug(
+                                    "question {} code continuation ({} tokens, {}): {}",
+                                    q.id(),
+                                    more.tokens().size(),
+                                    more.finishReason(),
+                                    more.text());
+                            List<Integer> tokens = new ArrayList<>(gen.tokens());
+                            tokens.addAll(more.tokens());
+                            return new GenerationResult(
+                                    gen.text() + more.text(),
+                                    tokens,
+                                    gen.promptTokens(),
+                                    more.finishReason(),
+                                    gen.prefillNanos() + more.prefillNanos(),
+                                    gen.decodeNanos() + more.decodeNanos());
                         });
     }
 

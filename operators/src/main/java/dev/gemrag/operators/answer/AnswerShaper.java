@@ -54,7 +54,8 @@ public final class AnswerShaper {
             return new Answer(
                     questionId, DontKnow.ANSWER, List.of(), model, timings, sources, false);
         }
-        continuation = InstructionEcho.strip(continuation, GroundedPrompt.SYSTEM);
+        continuation =
+                LeadIn.dropAnswerIs(InstructionEcho.strip(continuation, GroundedPrompt.SYSTEM));
         text = frame.isEmpty() ? continuation : (frame + " " + continuation).strip();
         if (continuation.isBlank() || continuation.matches("[\\s\\p{Punct}\\d]*")) {
             return new Answer(

@@ -18,7 +18,8 @@ public final class SentenceTrim {
         // by itself
         budgetSpent = budgetSpent || s.endsWith(":") && lastSentenceEnd(s) > 0;
         if (!budgetSpent || s.isEmpty() || endsSentence(s, s.length() - 1)) {
-            return s;
+            // ending in ':' here means nothing before it ends a sentence: only the clause can go
+            return s.endsWith(":") ? LeadIn.dropClause(s) : s;
         }
         String code = closedAtLastWholeLine(s);
         if (code != null) {
@@ -33,9 +34,16 @@ public final class SentenceTrim {
             end = lastSentenceEnd(s.substring(0, end).strip());
         }
         if (end > 0) {
-            return s.substring(0, end).strip();
+            String kept = s.substring(0, end).strip();
+            // still an announcement (nothing ends a sentence before it): its clause goes
+            return kept.endsWith(":") ? LeadIn.dropClause(kept) : kept;
         }
         int space = lastSpace(s);
+        // never leave an unclosed `code span`: a half command is worse than none
+        int tick = openSpan(s);
+        if (tick >= 0) {
+            space = lastSpace(s.substring(0, tick + 1));
+        }
         return space > 0 ? s.substring(0, space).strip() + " …" : s;
     }
 
@@ -76,6 +84,14 @@ public final class SentenceTrim {
                 && Character.isLetter(s.charAt(i - 3))) {
             return false;
         }
+        // not the dot of a list number ("\n1. First step"): nothing but digits since the line start
+        int digits = i;
+        while (digits > 0 && Character.isDigit(s.charAt(digits - 1))) {
+            digits--;
+        }
+        if (digits < i && (digits == 0 || s.charAt(digits - 1) == '\n')) {
+            return false;
+        }
         // not the dot of a number like 1.5 / a file name like a.txt: the next char is space or end
         return i + 1 == s.length() || Character.isWhitespace(s.charAt(i + 1));
     }
@@ -105,6 +121,19 @@ public final class SentenceTrim {
             fences++;
         }
         return fences % 2 == 1;
+    }
+
+    /** Index of the backtick opening an unclosed span (outside ``` blocks), or -1. */
+    private static int openSpan(String s) {
+        int from = s.lastIndexOf("```");
+        from = from < 0 ? 0 : from + 3;
+        int open = -1;
+        for (int i = from; i < s.length(); i++) {
+            if (s.charAt(i) == '`') {
+                open = open < 0 ? i : -1;
+            }
+        }
+        return open;
     }
 
     private static int lastSpace(String s) {

@@ -120,6 +120,71 @@ class AnswerRerankFrameTest {
     }
 
     @Test
+    void autoSkipsTheRerankerWhenTheFirstDocumentLeadsByTheMargin() throws Exception {
+        // every lead is >= 0: skipped, the retriever's order, no scoring and no rerank timing
+        open(new AnswerControls(RerankMode.AUTO, 3, 64, AnswerFrame.NONE, 0.0, 0));
+        model.scorer = (context, question) -> context.contains("rm\n") ? 1.0 : 0.0;
+        Answer a = ask(null);
+        assertThat(a.sources()).extracting(Citation::docId).containsExactly("cp.1");
+        assertThat(model.scored).isEmpty();
+        assertThat(a.timingsMs()).doesNotContainKey("rerank");
+        // a question's llm always reranks
+        Answer llm = ask(new AnswerOverrides(RerankMode.LLM, null));
+        assertThat(llm.sources()).extracting(Citation::docId).containsExactly("rm.1");
+    }
+
+    @Test
+    void autoReranksWhenTheLeadIsBelowTheMargin() throws Exception {
+        open(
+                new AnswerControls(
+                        RerankMode.AUTO, 3, 64, AnswerFrame.NONE, AnswerControls.NEVER_SKIP, 0));
+        model.scorer = (context, question) -> context.contains("rm\n") ? 1.0 : 0.0;
+        Answer a = ask(null);
+        assertThat(a.sources()).extracting(Citation::docId).containsExactly("rm.1");
+        assertThat(model.scored).hasSize(1);
+    }
+
+    @Test
+    void aBudgetSpentAfterAnnouncingACommandGetsTheExtraTokensOnce() throws Exception {
+        open(new AnswerControls(RerankMode.OFF, 3, 64, AnswerFrame.ACCORDING_TO, 2.0, 24));
+        List<Integer> budgets = new java.util.ArrayList<>();
+        model.replies =
+                (prompt, params) -> {
+                    budgets.add(params.maxTokens());
+                    return prompt.endsWith("command:")
+                            ? new dev.gemrag.model.GenerationResult(
+                                    "\n```\ncp -r src dest\n```", List.of(4, 5), 9, "stop", 1, 1)
+                            : new dev.gemrag.model.GenerationResult(
+                                    " copy a directory with the following command:",
+                                    List.of(1, 2, 3),
+                                    7,
+                                    "length",
+                                    1,
+                                    1);
+                };
+        Answer a = ask(null);
+        assertThat(budgets).containsExactly(16, 24);
+        assertThat(model.prompts.get(1))
+                .isEqualTo(model.prompts.get(0) + " copy a directory with the following command:");
+        assertThat(a.answer())
+                .isEqualTo(
+                        "According to cp [1], copy a directory with the following command:\n```\ncp -r src dest\n```");
+    }
+
+    @Test
+    void noExtraTokensWhenTheReplyStoppedByItself() throws Exception {
+        open(new AnswerControls(RerankMode.OFF, 3, 64, AnswerFrame.ACCORDING_TO, 2.0, 24));
+        model.replies =
+                (prompt, params) ->
+                        new dev.gemrag.model.GenerationResult(
+                                " use cp. Run the following command:", List.of(1), 7, "stop", 1, 1);
+        Answer a = ask(null);
+        assertThat(model.generateCalls).hasValue(1);
+        // the announcement without its command goes (shaping)
+        assertThat(a.answer()).isEqualTo("According to cp [1], use cp.");
+    }
+
+    @Test
     void aModelThatCannotScoreAnswersInTheRetrieversOrder() throws Exception {
         open(new AnswerControls(RerankMode.LLM, 3, 64, AnswerFrame.NONE));
         model.scorer =

@@ -107,6 +107,54 @@ class AnswerShapingTest {
     void withoutASentenceEndTheCutFallsBetweenWords() {
         assertThat(SentenceTrim.trim("copy files with the cp comm", true))
                 .isEqualTo("copy files with the cp …");
+        // never inside an unclosed code span
+        assertThat(SentenceTrim.trim("copy a directory with `cp -r sr", true))
+                .isEqualTo("copy a directory with …");
+        assertThat(SentenceTrim.trim("copy it with `cp -r a b` or `rsync -a", true))
+                .isEqualTo("copy it with `cp -r a b` or …");
+    }
+
+    @Test
+    void aLeadInWhoseCommandWasLostLosesItsAnnouncingClause() {
+        // the budget ran out inside the announced block, no complete line in it, nothing before
+        assertThat(
+                        SentenceTrim.trim(
+                                "According to cp [1], you can copy files and directories using the following command:\n```bash# cp -R /path/to/.local/* a.b",
+                                true))
+                .isEqualTo("According to cp [1], you can copy files and directories.");
+        // a list number is no sentence end: the cut never keeps a bare "1."
+        assertThat(
+                        SentenceTrim.trim(
+                                "It is simple. To merge branches:\n1. Create an upstream branch that",
+                                true))
+                .isEqualTo("It is simple.");
+        assertThat(SentenceTrim.trim("Steps:\n1. Tag it.\n2. Merge the", true))
+                .isEqualTo("Steps:\n1. Tag it.");
+        // stopped by itself after the announcement
+        assertThat(SentenceTrim.trim("According to wc [1], to count lines, you can use:", false))
+                .isEqualTo("According to wc [1], to count lines.");
+    }
+
+    @Test
+    void anOpeningTheAnswerIsIsDroppedAfterTheFrame() {
+        GroundedPrompt prompt =
+                GroundedPrompt.build(
+                        "q",
+                        List.of(chunk("tar.1", 0, "tar creates archives", 0.9f)),
+                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
+                        200);
+        String frame =
+                ReplyFrame.prefix(
+                        dev.gemrag.connectors.records.AnswerFrame.ACCORDING_TO, prompt.documents());
+        Answer a =
+                AnswerShaper.shape(
+                        "q",
+                        new GenerationResult(" the answer is: tar.", List.of(1), 5, "stop", 1, 1),
+                        frame,
+                        prompt,
+                        "m",
+                        new HashMap<>());
+        assertThat(a.answer()).isEqualTo("According to tar.1 [1], tar.");
     }
 
     @Test

@@ -39,6 +39,10 @@ public final class BagOfWordsModel implements ModelClient {
      * continuation's words that occur in the context, a bag-of-words likelihood; tests may set
      * another.
      */
+    /** When set, writes every completion (prompt and params in); null = "From [1] ..." replies. */
+    public volatile java.util.function.BiFunction<String, GenerationParams, GenerationResult>
+            replies;
+
     public volatile java.util.function.ToDoubleBiFunction<String, String> scorer =
             BagOfWordsModel::sharedWords;
 
@@ -123,6 +127,10 @@ public final class BagOfWordsModel implements ModelClient {
         generateCalls.incrementAndGet();
         synchronized (prompts) {
             prompts.add(prompt);
+        }
+        java.util.function.BiFunction<String, GenerationParams, GenerationResult> r = replies;
+        if (r != null) {
+            return CompletableFuture.supplyAsync(() -> r.apply(prompt, params));
         }
         String firstSource =
                 prompt.lines().filter(l -> l.startsWith("[1]")).findFirst().orElse("nothing");

@@ -33,4 +33,9 @@ public final class CollectingResult<T> implements ResultFuture<T> {
     public List<T> get() throws Exception {
         return done.get(10, TimeUnit.SECONDS);
     }
+
+    /** For a real model on a loaded machine: a generous wait for a condition, not a sleep. */
+    public List<T> get(java.time.Duration timeout) throws Exception {
+        return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
 }

@@ -49,6 +49,11 @@ public final class AnswerSamplingConfig {
         if (!(base >= 1 && base <= 10)) {
             return new Problem(ANSWER_DRY_BASE.key(), "must be in [1, 10]");
         }
+        double margin = c.get(RETRIEVAL_RERANK_SKIP_MARGIN);
+        if (!(margin >= 0 && margin <= 2)) {
+            return new Problem(
+                    RETRIEVAL_RERANK_SKIP_MARGIN.key(), "must be in [0, 2] (2 = never skip)");
+        }
         return null;
     }
 

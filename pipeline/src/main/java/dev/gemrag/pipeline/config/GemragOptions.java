@@ -442,6 +442,16 @@ public final class GemragOptions {
                     .defaultValue(AnswerFrame.ACCORDING_TO)
                     .withDescription(
                             "How the reply is primed: none, title ('[1] <first source's title>:') or according_to ('According to <title> [1],'); the answer starts with it (a question's answer_frame overrides).");
+
+    public static final ConfigOption<Integer> ANSWER_CODE_EXTRA_TOKENS =
+            bounded(
+                    ConfigOptions.key("answer.code-extra-tokens")
+                            .intType()
+                            .defaultValue(24)
+                            .withDescription(
+                                    "Tokens an answer may run past its max-tokens when the budget ran out inside a fenced code block, or right after announcing one ('... the following command:'); 0 = off."),
+                    0,
+                    RecordLimits.MAX_MAX_TOKENS);
     // --- retrieval (connector options: the Milvus retriever reads them)
     public static final ConfigOption<RetrievalMode> RETRIEVAL_MODE = MilvusOptions.RETRIEVAL_MODE;
     public static final ConfigOption<FusionMethod> RETRIEVAL_FUSION =
@@ -457,9 +467,15 @@ public final class GemragOptions {
     public static final ConfigOption<RerankMode> RETRIEVAL_RERANK =
             ConfigOptions.key("retrieval.rerank")
                     .enumType(RerankMode.class)
-                    .defaultValue(RerankMode.LLM)
+                    .defaultValue(RerankMode.AUTO)
                     .withDescription(
-                            "off (the retriever's order) or llm (the answering model re-orders the top retrieval.rerank-candidates chunks by the likelihood of the question after each; a question's rerank overrides).");
+                            "off (the retriever's order), llm (the answering model re-orders the top retrieval.rerank-candidates chunks by the likelihood of the question after each) or auto (llm, skipped when the retriever's first document leads by retrieval.rerank-skip-margin); a question's rerank overrides.");
+    public static final ConfigOption<Double> RETRIEVAL_RERANK_SKIP_MARGIN =
+            ConfigOptions.key("retrieval.rerank-skip-margin")
+                    .doubleType()
+                    .defaultValue(0.15)
+                    .withDescription(
+                            "rerank auto: skip the reranker when the first retrieved document's score exceeds the next document's by at least this (fused hybrid scores are in [0, 1]; 2 = never skip).");
     public static final ConfigOption<Integer> RETRIEVAL_RERANK_CANDIDATES =
             bounded(
                     ConfigOptions.key("retrieval.rerank-candidates")

@@ -261,7 +261,9 @@ public final class GemragJob {
                 config.get(RETRIEVAL_RERANK),
                 config.get(RETRIEVAL_RERANK_CANDIDATES),
                 config.get(RETRIEVAL_RERANK_CHUNK_TOKENS),
-                config.get(ANSWER_FRAME));
+                config.get(ANSWER_FRAME),
+                config.get(RETRIEVAL_RERANK_SKIP_MARGIN),
+                config.get(ANSWER_CODE_EXTRA_TOKENS));
     }
 
     private MilvusConnection connection() {

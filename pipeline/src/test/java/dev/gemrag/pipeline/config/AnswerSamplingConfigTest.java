@@ -51,6 +51,33 @@ class AnswerSamplingConfigTest {
     }
 
     @Test
+    void rerankAndCodeKeysReachTheAnswerControls() {
+        var defaults =
+                dev.gemrag.pipeline.job.GemragJob.answerControls(
+                        GemragConfig.load(null, Map.of(), Map.of()));
+        assertThat(defaults.rerank()).isEqualTo(dev.gemrag.connectors.records.RerankMode.AUTO);
+        assertThat(defaults.rerankSkipMargin()).isEqualTo(0.15);
+        assertThat(defaults.codeExtraTokens()).isEqualTo(24);
+        var set =
+                dev.gemrag.pipeline.job.GemragJob.answerControls(
+                        GemragConfig.load(
+                                null,
+                                Map.of(),
+                                Map.of(
+                                        "retrieval.rerank", "llm",
+                                        "retrieval.rerank-skip-margin", "0.4",
+                                        "answer.code-extra-tokens", "0")));
+        assertThat(set.rerank()).isEqualTo(dev.gemrag.connectors.records.RerankMode.LLM);
+        assertThat(set.rerankSkipMargin()).isEqualTo(0.4);
+        assertThat(set.codeExtraTokens()).isZero();
+        assertThatThrownBy(() -> set("retrieval.rerank-skip-margin", "-0.1"))
+                .hasMessage(
+                        "invalid value '-0.1' for 'retrieval.rerank-skip-margin': must be in [0, 2] (2 = never skip) (from --set)");
+        assertThatThrownBy(() -> set("answer.code-extra-tokens", "-1"))
+                .hasMessageContaining("answer.code-extra-tokens");
+    }
+
+    @Test
     void outOfRangeValuesAreOneLineErrorsNamingTheKey() {
         assertThatThrownBy(() -> set("answer.top-p", "0"))
                 .hasMessage("invalid value '0' for 'answer.top-p': must be in (0, 1] (from --set)");

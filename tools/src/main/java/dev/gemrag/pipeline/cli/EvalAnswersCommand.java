@@ -164,6 +164,10 @@ public final class EvalAnswersCommand implements Callable<Integer> {
                             a.timingsMs().forEach(o.putObject("timings_ms")::put);
                             a.citedDocs().forEach(o.putArray("cited")::add);
                             a.sources().forEach(src -> o.withArray("sources").add(src.chunkId()));
+                            // the fused retrieval scores of the prompt's chunks (how far ahead
+                            // rank 1 was: the reranker's skip margin is read from these)
+                            a.sources()
+                                    .forEach(src -> o.withArray("source_scores").add(src.score()));
                             out.write(o.toString());
                             out.newLine();
                         }

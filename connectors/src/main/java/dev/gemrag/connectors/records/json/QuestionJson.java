@@ -15,8 +15,8 @@ import java.util.Set;
  * overrides {@code "temperature"? (0..5), "top_p"? (0..1], "min_p"? [0..1), "seed"? (integer),
  * "repetition_penalty"? (0..10], "frequency_penalty"? and "presence_penalty"? [-2..2],
  * "no_repeat_ngram"? (0..16), "dry_multiplier"? [0..100]}, plus optional answer-path overrides
- * {@code "rerank"? ("off" | "llm"), "answer_frame"? ("none" | "title" | "according_to")}, UTF-8
- * JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or
+ * {@code "rerank"? ("off" | "llm" | "auto"), "answer_frame"? ("none" | "title" | "according_to")},
+ * UTF-8 JSON. The Kafka key is not read (any or none). Unknown fields, wrong types, a blank id or
  * question, and values over {@link RecordLimits} or outside these ranges are rejected; top_k and
  * max_tokens must be integers from 1 to their limit; retrieval_mode must be {@code "dense"}, {@code
  * "hybrid"} or {@code "sparse"}.
@@ -94,7 +94,7 @@ public final class QuestionJson {
         RerankMode m = s == null ? null : RerankMode.fromWireName(s);
         if (s != null && m == null) {
             throw new InvalidRecordException(
-                    "field 'rerank' must be \"off\" or \"llm\", got '"
+                    "field 'rerank' must be \"off\", \"llm\" or \"auto\", got '"
                             + s.replaceAll("\\p{Cntrl}", "?")
                             + "'");
         }

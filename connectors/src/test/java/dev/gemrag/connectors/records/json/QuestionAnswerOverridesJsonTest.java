@@ -20,6 +20,8 @@ class QuestionAnswerOverridesJsonTest {
     void parsesEachValueAndAbsentAsNone() throws Exception {
         assertThat(parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"llm\"}").answer())
                 .isEqualTo(new AnswerOverrides(RerankMode.LLM, null));
+        assertThat(parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"auto\"}").answer())
+                .isEqualTo(new AnswerOverrides(RerankMode.AUTO, null));
         assertThat(
                         parse(
                                         "{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"off\",\"answer_frame\":\"according_to\"}")
@@ -42,7 +44,7 @@ class QuestionAnswerOverridesJsonTest {
     void rejectsOtherSpellingsWithOneLine() {
         assertThatThrownBy(() -> parse("{\"id\":\"q\",\"question\":\"x\",\"rerank\":\"LLM\"}"))
                 .isInstanceOf(InvalidRecordException.class)
-                .hasMessage("field 'rerank' must be \"off\" or \"llm\", got 'LLM'");
+                .hasMessage("field 'rerank' must be \"off\", \"llm\" or \"auto\", got 'LLM'");
         assertThatThrownBy(
                         () -> parse("{\"id\":\"q\",\"question\":\"x\",\"answer_frame\":\"a\\nb\"}"))
                 .hasMessage(
