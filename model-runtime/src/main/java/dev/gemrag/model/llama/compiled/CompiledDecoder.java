@@ -13,8 +13,11 @@ import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The inference forward of a {@link LlamaModel} as one compiled TorchScript call per prefill chunk
@@ -72,6 +75,7 @@ public final class CompiledDecoder implements AutoCloseable {
     private final IValue headDense; // the FP32 head (FP16's multi-token calls)
     private final IValue noCache;
     private final NDArray noExtra;
+    private final Map<Object, ScriptLora> loras = new IdentityHashMap<>();
 
     private CompiledDecoder(LlamaModel model, WeightFormat format) {
         this.model = model;
@@ -232,7 +236,7 @@ public final class CompiledDecoder implements AutoCloseable {
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray rows = scope.create(flat);
-            return call("logits", ids, positions, mask, cache, out, rows, false);
+            return call("logits", ids, positions, mask, cache, out, rows, false, null);
         }
     }
 
@@ -252,7 +256,8 @@ public final class CompiledDecoder implements AutoCloseable {
                     cache,
                     out,
                     scope.arange(0L, n, 1L, DataType.INT64),
-                    false);
+                    false,
+                    null);
         }
     }
 
@@ -261,7 +266,32 @@ public final class CompiledDecoder implements AutoCloseable {
      * Always on FP32 weights (embeddings keep FP32 accuracy in every format).
      */
     public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
-        return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true);
+        return forward(ids, positions, mask, cache, null);
+    }
+
+    /**
+     * {@link #forward(NDArray, NDArray, NDArray, KvCache)} with a LoRA added to every projection
+     * of this call only (a summary-only adapter's summary step; null: none).
+     */
+    public NDArray forward(
+            NDArray ids, NDArray positions, NDArray mask, KvCache cache, ScriptLora lora) {
+        if (lora != null && lora.owner() != this) {
+            throw new IllegalArgumentException("the LoRA was built for another compiled decoder");
+        }
+        return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true, lora);
+    }
+
+    /**
+     * A LoRA in the script's layout, owned (and closed) by this decoder; built once per {@code
+     * source} (later calls with the same source return the same one).
+     *
+     * @param source the adapter object the pairs come from (identity is the key)
+     * @param pairs for a projection name ({@code layers.i.wq}, ...): {A^T {in, r}, scale * B^T {r,
+     *     out}}, or null where the LoRA has no such target
+     */
+    public ScriptLora lora(Object source, Function<String, NDArray[]> pairs) {
+        return loras.computeIfAbsent(
+                source, s -> ScriptLora.of(this, model.config(), manager, pairs));
     }
 
     private NDArray call(
@@ -272,7 +302,8 @@ public final class CompiledDecoder implements AutoCloseable {
             KvCache cache,
             NDManager out,
             NDArray rows,
-            boolean forceDense) {
+            boolean forceDense,
+            ScriptLora lora) {
         Shape s = ids.getShape();
         if (s.dimension() != 2 || !positions.getShape().equals(s)) {
             throw new IllegalArgumentException(
@@ -335,6 +366,8 @@ public final class CompiledDecoder implements AutoCloseable {
             args.add(dense);
             args.add(denseBias);
             args.add(IValue.from(forceDense));
+            args.add(lora == null ? noCache : lora.a());
+            args.add(lora == null ? noCache : lora.b());
             if (rows != null) {
                 args.add(IValue.from(pt(rows)));
                 args.add(head);
@@ -360,6 +393,11 @@ public final class CompiledDecoder implements AutoCloseable {
     }
 
     private boolean isShared(IValue v) {
+        for (ScriptLora l : loras.values()) {
+            if (v == l.a() || v == l.b()) {
+                return true;
+            }
+        }
         return v == embed
                 || v == cos
                 || v == sin
@@ -414,6 +452,9 @@ public final class CompiledDecoder implements AutoCloseable {
 
     @Override
     public void close() {
+        for (ScriptLora l : loras.values()) {
+            l.close();
+        }
         for (IValue v :
                 new IValue[] {
                     embed, cos, sin, norms, linear, bias, head, dense, denseBias, headDense, noCache

@@ -22,7 +22,9 @@ import java.util.Locale;
  * Per layer: RMSNorm, one merged q|k|v projection, RoPE from the eager model's cos/sin tables (so
  * any RoPE scaling the tables carry applies here too), fused {@code scaled_dot_product_attention}
  * with the caller's additive mask (GEM masks, left padding) and grouped K/V heads, the output
- * projection, RMSNorm, one merged gate|up projection, SiLU, the down projection.
+ * projection, RMSNorm, one merged gate|up projection, SiLU, the down projection. {@code lora_a} /
+ * {@code lora_b} (empty: none) add a LoRA to every projection of that call only ({@link
+ * ScriptLora}: a summary-only GEM adapter's summary step).
  */
 final class DecoderScript {
     static final String CLASS_NAME = "GemragDecoder";
@@ -73,10 +75,11 @@ final class DecoderScript {
                 "ids: Tensor, pos: Tensor, mask: Tensor, keys: List[Tensor], values: List[Tensor], start: int, "
                         + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: "
                         + w
-                        + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool";
+                        + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool, "
+                        + "lora_a: List[Tensor], lora_b: List[Tensor]";
         String pass =
                 "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias, "
-                        + "force_dense";
+                        + "force_dense, lora_a, lora_b";
         s.append("  def hidden(self, ").append(args).append(") -> Tensor:\n");
         s.append("    b = ids.size(0)\n    t = ids.size(1)\n");
         s.append("    vocab = embed.size(0)\n");
@@ -93,6 +96,9 @@ final class DecoderScript {
         s.append("    c = torch.unsqueeze(torch.embedding(cos, pos), 1)\n");
         s.append("    sn = torch.unsqueeze(torch.embedding(sin, pos), 1)\n");
         s.append("    cached = len(keys) > 0\n");
+        // a LoRA for this call only (a summary-only adapter's summary step): 4 pairs per layer,
+        // A^T {in, r} and scale * B^T {r, out} for q|k|v, o, gate|up, down (r may be 0)
+        s.append("    lora = len(lora_a) > 0\n");
         // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill
         // (at 128
         // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one
@@ -128,6 +134,23 @@ final class DecoderScript {
                 .append(":")
                 .append(qd + 2 * kd)
                 .append("]\n");
+        s.append("      if lora:\n")
+                .append("        dq = ")
+                .append(lora("h", 0))
+                .append("\n")
+                .append("        q = torch.add(q, dq[:, :, 0:")
+                .append(qd)
+                .append("])\n")
+                .append("        k = torch.add(k, dq[:, :, ")
+                .append(qd)
+                .append(":")
+                .append(qd + kd)
+                .append("])\n")
+                .append("        v = torch.add(v, dq[:, :, ")
+                .append(qd + kd)
+                .append(":")
+                .append(qd + 2 * kd)
+                .append("])\n");
         s.append("      q = torch.transpose(torch.reshape(q, [b, t, ")
                 .append(c.numHeads())
                 .append(", ")
@@ -168,29 +191,45 @@ final class DecoderScript {
         s.append("        x = torch.add(x, ")
                 .append(linear(format, "a", "lin[4 * i + 1]", null))
                 .append(")\n");
+        s.append("      if lora:\n")
+                .append("        x = torch.add(x, ")
+                .append(lora("a", 1))
+                .append(")\n");
         s.append("      h = torch.rms_norm(x, [")
                 .append(c.hiddenSize())
                 .append("], norms[2 * i + 1], ")
                 .append(eps(c))
                 .append(")\n");
+        int f = c.intermediateSize();
         s.append("      if big:\n");
-        s.append("        m = torch.mul(torch.silu(")
-                .append(dense("h", 4, -1))
-                .append("), ")
-                .append(dense("h", 6, -1))
-                .append(")\n");
-        s.append("        x = torch.add(x, ").append(dense("m", 5, -1)).append(")\n");
+        s.append("        g = ").append(dense("h", 4, -1)).append("\n");
+        s.append("        u = ").append(dense("h", 6, -1)).append("\n");
         s.append("      else:\n");
         s.append("        gu = ").append(linear(format, "h", "lin[4 * i + 2]", null)).append("\n");
-        s.append("        m = torch.mul(torch.silu(gu[:, :, 0:")
-                .append(c.intermediateSize())
-                .append("]), gu[:, :, ")
-                .append(c.intermediateSize())
+        s.append("        g = gu[:, :, 0:").append(f).append("]\n");
+        s.append("        u = gu[:, :, ").append(f).append(":").append(2 * f).append("]\n");
+        s.append("      if lora:\n")
+                .append("        dgu = ")
+                .append(lora("h", 2))
+                .append("\n")
+                .append("        g = torch.add(g, dgu[:, :, 0:")
+                .append(f)
+                .append("])\n")
+                .append("        u = torch.add(u, dgu[:, :, ")
+                .append(f)
                 .append(":")
-                .append(2 * c.intermediateSize())
+                .append(2 * f)
                 .append("])\n");
+        s.append("      m = torch.mul(torch.silu(g), u)\n");
+        s.append("      if big:\n");
+        s.append("        x = torch.add(x, ").append(dense("m", 5, -1)).append(")\n");
+        s.append("      else:\n");
         s.append("        x = torch.add(x, ")
                 .append(linear(format, "m", "lin[4 * i + 3]", null))
+                .append(")\n");
+        s.append("      if lora:\n")
+                .append("        x = torch.add(x, ")
+                .append(lora("m", 3))
                 .append(")\n");
         s.append("    return torch.rms_norm(x, [")
                 .append(c.hiddenSize())
@@ -235,6 +274,17 @@ final class DecoderScript {
                 + "]"
                 + (bias < 0 ? "" : ", dense_bias[3 * i + " + bias + "]")
                 + ")";
+    }
+
+    /** The LoRA delta of merged projection {@code j} of layer i (q|k|v, o, gate|up, down). */
+    private static String lora(String x, int j) {
+        return "torch.matmul(torch.matmul("
+                + x
+                + ", lora_a[4 * i + "
+                + j
+                + "]), lora_b[4 * i + "
+                + j
+                + "])";
     }
 
     private static String linear(WeightFormat format, String x, String w, String bias) {
