@@ -33,11 +33,25 @@ final class DecoderScript {
     private DecoderScript() {}
 
     static String methods(LlamaConfig c, WeightFormat format) {
+        return methods(c, format, false);
+    }
+
+    /**
+     * @param lean the eager FP32 projections are released after compiling: FP16's multi-token
+     *     calls (prefill, embedding) run on BF16 copies of the merged projections ({@code dense},
+     *     {@code dense_bias}: 4 and 1 per layer), BF16 runs every call on its one copy (the
+     *     embedding forward included)
+     */
+    static String methods(LlamaConfig c, WeightFormat format, boolean lean) {
+        if (lean && format != WeightFormat.FP16 && format != WeightFormat.BF16) {
+            throw new IllegalArgumentException("only FP16 and BF16 can release the FP32 weights");
+        }
         if (format == WeightFormat.EAGER) {
             throw new IllegalArgumentException("no script for the eager format");
         }
         boolean fp16 = format == WeightFormat.FP16;
         boolean bf16 = format == WeightFormat.BF16;
+        boolean mergedMulti = lean && fp16;
         String w = fp16 ? "List[" + PACKED + "]" : "List[Tensor]";
         String head = fp16 ? PACKED : "Tensor";
         int qd = c.numHeads() * c.headDim();
@@ -58,13 +72,28 @@ final class DecoderScript {
                     .append("        bj = bs[j // 4]\n")
                     .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
                     .append("    return out\n")
+                    .append("  def prepack_more(self, out: ")
+                    .append(w)
+                    .append(", ws: List[Tensor], bs: List[Tensor]) -> ")
+                    .append(w)
+                    .append(":\n")
+                    .append("    for j in range(len(ws)):\n")
+                    .append("      bj = annotate(Optional[Tensor], None)\n")
+                    .append("      if len(bs) > 0 and j % 4 == 0:\n")
+                    .append("        bj = bs[j // 4]\n")
+                    .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
+                    .append("    return out\n")
                     .append("  def prepack_one(self, w: Tensor) -> ")
                     .append(head)
                     .append(":\n")
                     .append("    return ops.quantized.linear_prepack_fp16(w, None)\n");
         }
-        if (bf16) {
+        if (bf16 || mergedMulti) {
             // 15 = torch.bfloat16 (serialized TorchScript names dtypes by their ScalarType number)
+            s.append("  def to_bf16_more(self, out: List[Tensor], ws: List[Tensor]) -> List[Tensor]:\n")
+                    .append("    for w in ws:\n")
+                    .append("      out.append(w.to(15))\n")
+                    .append("    return out\n");
             s.append("  def to_bf16(self, ws: List[Tensor]) -> List[Tensor]:\n")
                     .append("    out = annotate(List[Tensor], [])\n")
                     .append("    for w in ws:\n")
@@ -111,7 +140,10 @@ final class DecoderScript {
         // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
         // weights.
         s.append("    big = ")
-                .append(fp16 ? "force_dense or t > 1" : bf16 ? "force_dense" : "False")
+                .append(
+                        fp16
+                                ? "force_dense or t > 1"
+                                : bf16 && !lean ? "force_dense" : "False")
                 .append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [")
@@ -119,17 +151,29 @@ final class DecoderScript {
                 .append("], norms[2 * i], ")
                 .append(eps(c))
                 .append(")\n");
+        String in = mergedMulti ? "      " : "        ";
         s.append("      if big:\n");
-        s.append("        q = ").append(dense("h", 0, c.attentionBias() ? 0 : -1)).append("\n");
-        s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
-        s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
+        if (mergedMulti) {
+            s.append("        qkv = ")
+                    .append(
+                            linear(
+                                    WeightFormat.BF16,
+                                    "h",
+                                    "dense[4 * i]",
+                                    c.attentionBias() ? "dense_bias[i]" : null))
+                    .append("\n");
+        } else {
+            s.append("        q = ").append(dense("h", 0, c.attentionBias() ? 0 : -1)).append("\n");
+            s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
+            s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
+        }
         s.append("      else:\n");
         s.append("        qkv = ")
                 .append(linear(format, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null))
                 .append("\n");
-        s.append("        q = qkv[:, :, 0:").append(qd).append("]\n");
-        s.append("        k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
-        s.append("        v = qkv[:, :, ")
+        s.append(in).append("q = qkv[:, :, 0:").append(qd).append("]\n");
+        s.append(in).append("k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
+        s.append(in).append("v = qkv[:, :, ")
                 .append(qd + kd)
                 .append(":")
                 .append(qd + 2 * kd)
@@ -186,7 +230,12 @@ final class DecoderScript {
                 .append(qd)
                 .append("])\n");
         s.append("      if big:\n");
-        s.append("        x = torch.add(x, ").append(dense("a", 3, -1)).append(")\n");
+        s.append("        x = torch.add(x, ")
+                .append(
+                        mergedMulti
+                                ? linear(WeightFormat.BF16, "a", "dense[4 * i + 1]", null)
+                                : dense("a", 3, -1))
+                .append(")\n");
         s.append("      else:\n");
         s.append("        x = torch.add(x, ")
                 .append(linear(format, "a", "lin[4 * i + 1]", null))
@@ -202,12 +251,18 @@ final class DecoderScript {
                 .append(")\n");
         int f = c.intermediateSize();
         s.append("      if big:\n");
-        s.append("        g = ").append(dense("h", 4, -1)).append("\n");
-        s.append("        u = ").append(dense("h", 6, -1)).append("\n");
+        if (mergedMulti) {
+            s.append("        gu = ")
+                    .append(linear(WeightFormat.BF16, "h", "dense[4 * i + 2]", null))
+                    .append("\n");
+        } else {
+            s.append("        g = ").append(dense("h", 4, -1)).append("\n");
+            s.append("        u = ").append(dense("h", 6, -1)).append("\n");
+        }
         s.append("      else:\n");
         s.append("        gu = ").append(linear(format, "h", "lin[4 * i + 2]", null)).append("\n");
-        s.append("        g = gu[:, :, 0:").append(f).append("]\n");
-        s.append("        u = gu[:, :, ").append(f).append(":").append(2 * f).append("]\n");
+        s.append(in).append("g = gu[:, :, 0:").append(f).append("]\n");
+        s.append(in).append("u = gu[:, :, ").append(f).append(":").append(2 * f).append("]\n");
         s.append("      if lora:\n")
                 .append("        dgu = ")
                 .append(lora("h", 2))
@@ -222,7 +277,12 @@ final class DecoderScript {
                 .append("])\n");
         s.append("      m = torch.mul(torch.silu(g), u)\n");
         s.append("      if big:\n");
-        s.append("        x = torch.add(x, ").append(dense("m", 5, -1)).append(")\n");
+        s.append("        x = torch.add(x, ")
+                .append(
+                        mergedMulti
+                                ? linear(WeightFormat.BF16, "m", "dense[4 * i + 3]", null)
+                                : dense("m", 5, -1))
+                .append(")\n");
         s.append("      else:\n");
         s.append("        x = torch.add(x, ")
                 .append(linear(format, "m", "lin[4 * i + 3]", null))
