@@ -34,8 +34,8 @@ public final class GemEmbedder {
 
     /**
      * @param compiled null, or a compiled decoder of {@code model} for inference-only embedding
-     *     (text + summary tokens in one forward; with a summary-only {@link SummaryLora}, the
-     *     text prefill and then the summary step with the LoRA inside the compiled call)
+     *     (text + summary tokens in one forward; with a summary-only {@link SummaryLora}, the text
+     *     prefill and then the summary step with the LoRA inside the compiled call)
      * @param summaryLinear null: one forward over text + summary tokens (LoRA, if any, merged into
      *     the weights); otherwise a summary-only adapter's projections, applied in the summary step
      *     of {@link SummaryPass} while the text runs the base weights

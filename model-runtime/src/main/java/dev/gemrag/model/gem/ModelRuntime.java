@@ -289,8 +289,7 @@ public final class ModelRuntime {
         }
         if (release
                 && !Boolean.parseBoolean(
-                        System.getProperty(
-                                GemLanguageModel.COMPILED_EMBEDDING_PROPERTY, "true"))) {
+                        System.getProperty(GemLanguageModel.COMPILED_EMBEDDING_PROPERTY, "true"))) {
             LOG.warn(
                     "{}=false: the eager embedding pass needs the FP32 weights, keeping them",
                     GemLanguageModel.COMPILED_EMBEDDING_PROPERTY);

@@ -48,8 +48,8 @@ public final class SummaryLora implements LinearWeights {
     }
 
     /**
-     * {A^T {in, r}, scale * B^T {r, out}} of projection {@code name}, or null where the adapter
-     * has no LoRA (read-only: the compiled decoder's {@code ScriptLora} is built from these).
+     * {A^T {in, r}, scale * B^T {r, out}} of projection {@code name}, or null where the adapter has
+     * no LoRA (read-only: the compiled decoder's {@code ScriptLora} is built from these).
      */
     public NDArray[] pair(String name) {
         return pairs.get(name);

@@ -61,9 +61,9 @@ public final class SummaryPass {
     }
 
     /**
-     * The same pass, inference only, on a compiled decoder: the text prefill with the base
-     * weights, then the summary step with the adapter's LoRA ({@code lora}, built from the same
-     * {@link SummaryLora}) added inside the compiled call; the cache is written in place.
+     * The same pass, inference only, on a compiled decoder: the text prefill with the base weights,
+     * then the summary step with the adapter's LoRA ({@code lora}, built from the same {@link
+     * SummaryLora}) added inside the compiled call; the cache is written in place.
      */
     public static NDArray pooled(
             CompiledDecoder compiled, NDManager m, List<int[]> texts, int k, ScriptLora lora) {
@@ -72,8 +72,7 @@ public final class SummaryPass {
         try (KvCache cache = model.newCache(texts.size(), t + k)) {
             if (t > 0) {
                 GemBatch prefill = prefill(m, texts, t);
-                compiled.forward(prefill.ids(), prefill.positions(), prefill.mask(), cache)
-                        .close();
+                compiled.forward(prefill.ids(), prefill.positions(), prefill.mask(), cache).close();
             }
             GemBatch step = summaryStep(model, m, texts, k, t);
             NDArray hidden =

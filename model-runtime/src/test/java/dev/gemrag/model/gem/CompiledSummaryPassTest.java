@@ -27,11 +27,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The summary-only pass on the compiled decoder (base prefill into the cache, then the summary
- * step with the LoRA inside the compiled call, {@link ScriptLora}) against the eager {@link
- * SummaryPass} (the trainer's, itself checked against one gated forward in {@link
- * SummaryPassTest}): ranks differ per target, some targets are absent (rank 0 blocks in the merged
- * q|k|v and gate|up), GQA, and Qwen2's q/k/v biases.
+ * The summary-only pass on the compiled decoder (base prefill into the cache, then the summary step
+ * with the LoRA inside the compiled call, {@link ScriptLora}) against the eager {@link SummaryPass}
+ * (the trainer's, itself checked against one gated forward in {@link SummaryPassTest}): ranks
+ * differ per target, some targets are absent (rank 0 blocks in the merged q|k|v and gate|up), GQA,
+ * and Qwen2's q/k/v biases.
  */
 class CompiledSummaryPassTest {
     private static final List<String> ALL = List.of("wq", "wk", "wv", "wo", "w1", "w2", "w3");

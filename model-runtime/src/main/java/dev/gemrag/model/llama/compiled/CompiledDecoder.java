@@ -88,7 +88,9 @@ public final class CompiledDecoder implements AutoCloseable {
         try {
             this.module =
                     ScriptModule.compile(
-                            manager, DecoderScript.CLASS_NAME, DecoderScript.methods(c, format, releaseFp32));
+                            manager,
+                            DecoderScript.CLASS_NAME,
+                            DecoderScript.methods(c, format, releaseFp32));
             this.embed = IValue.from(pt(model.tokenEmbedding()));
             NDArray[] rope = model.ropeTables();
             this.cos = IValue.from(pt(rope[0]));
@@ -137,8 +139,7 @@ public final class CompiledDecoder implements AutoCloseable {
                                                 ? module.run("prepack", ws, bs)
                                                 : replace(
                                                         packed,
-                                                        module.run(
-                                                                "prepack_more", packed, ws, bs));
+                                                        module.run("prepack_more", packed, ws, bs));
                             }
                             if (wantBf16) {
                                 bf = replace(bf, module.run("to_bf16_more", bf, ws));
@@ -331,8 +332,8 @@ public final class CompiledDecoder implements AutoCloseable {
     }
 
     /**
-     * {@link #forward(NDArray, NDArray, NDArray, KvCache)} with a LoRA added to every projection
-     * of this call only (a summary-only adapter's summary step; null: none).
+     * {@link #forward(NDArray, NDArray, NDArray, KvCache)} with a LoRA added to every projection of
+     * this call only (a summary-only adapter's summary step; null: none).
      */
     public NDArray forward(
             NDArray ids, NDArray positions, NDArray mask, KvCache cache, ScriptLora lora) {

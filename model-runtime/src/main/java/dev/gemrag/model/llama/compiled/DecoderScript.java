@@ -37,10 +37,10 @@ final class DecoderScript {
     }
 
     /**
-     * @param lean the eager FP32 projections are released after compiling: FP16's multi-token
-     *     calls (prefill, embedding) run on BF16 copies of the merged projections ({@code dense},
-     *     {@code dense_bias}: 4 and 1 per layer), BF16 runs every call on its one copy (the
-     *     embedding forward included)
+     * @param lean the eager FP32 projections are released after compiling: FP16's multi-token calls
+     *     (prefill, embedding) run on BF16 copies of the merged projections ({@code dense}, {@code
+     *     dense_bias}: 4 and 1 per layer), BF16 runs every call on its one copy (the embedding
+     *     forward included)
      */
     static String methods(LlamaConfig c, WeightFormat format, boolean lean) {
         if (lean && format != WeightFormat.FP16 && format != WeightFormat.BF16) {
@@ -90,7 +90,8 @@ final class DecoderScript {
         }
         if (bf16 || mergedMulti) {
             // 15 = torch.bfloat16 (serialized TorchScript names dtypes by their ScalarType number)
-            s.append("  def to_bf16_more(self, out: List[Tensor], ws: List[Tensor]) -> List[Tensor]:\n")
+            s.append(
+                            "  def to_bf16_more(self, out: List[Tensor], ws: List[Tensor]) -> List[Tensor]:\n")
                     .append("    for w in ws:\n")
                     .append("      out.append(w.to(15))\n")
                     .append("    return out\n");
@@ -140,10 +141,7 @@ final class DecoderScript {
         // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
         // weights.
         s.append("    big = ")
-                .append(
-                        fp16
-                                ? "force_dense or t > 1"
-                                : bf16 && !lean ? "force_dense" : "False")
+                .append(fp16 ? "force_dense or t > 1" : bf16 && !lean ? "force_dense" : "False")
                 .append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [")
@@ -173,7 +171,8 @@ final class DecoderScript {
                 .append("\n");
         s.append(in).append("q = qkv[:, :, 0:").append(qd).append("]\n");
         s.append(in).append("k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
-        s.append(in).append("v = qkv[:, :, ")
+        s.append(in)
+                .append("v = qkv[:, :, ")
                 .append(qd + kd)
                 .append(":")
                 .append(qd + 2 * kd)

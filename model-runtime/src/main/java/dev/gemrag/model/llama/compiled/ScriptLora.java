@@ -50,8 +50,7 @@ public final class ScriptLora {
         long[] ins = {h, q, h, f};
         for (int i = 0; i < layers; i++) {
             for (int g = 0; g < groups.length; g++) {
-                NDArray[] merged =
-                        merged(manager, i, groups[g], outs[g], ins[g], pairs);
+                NDArray[] merged = merged(manager, i, groups[g], outs[g], ins[g], pairs);
                 as[4 * i + g] = (PtNDArray) merged[0];
                 bs[4 * i + g] = (PtNDArray) merged[1];
             }

@@ -326,9 +326,9 @@ class CompiledDecoderTest {
 
     /**
      * Released FP32 weights (fp16/bf16 with {@code releaseFp32}): prefill, the embedding forward
-     * and decode stay close to the eager FP32 twin (multi-token calls on BF16 copies; FP16's
-     * decode steps on the same packed weights as without release), and the eager forward refuses
-     * with a clear error instead of reading freed memory.
+     * and decode stay close to the eager FP32 twin (multi-token calls on BF16 copies; FP16's decode
+     * steps on the same packed weights as without release), and the eager forward refuses with a
+     * clear error instead of reading freed memory.
      */
     @ParameterizedTest
     @CsvSource({"FP16, llama, INTERLEAVED, false", "BF16, qwen2, HALF_SPLIT, true"})
@@ -352,12 +352,13 @@ class CompiledDecoderTest {
             NDArray posArray = m.create(pos, new Shape(1, 10));
             NDArray mask = AttentionMasks.causal(m, 1, ids.length, 0, null);
             float[] expected =
-                    model.logitsAt(model.forward(idArray, posArray, mask, eagerCache), new int[] {9})
+                    model.logitsAt(
+                                    model.forward(idArray, posArray, mask, eagerCache),
+                                    new int[] {9})
                             .toFloatArray();
             keep.logitsAt(idArray, posArray, mask, keptCache, new int[] {9}).close();
             float[] prefill =
-                    released.logitsAt(idArray, posArray, mask, cache, new int[] {9})
-                            .toFloatArray();
+                    released.logitsAt(idArray, posArray, mask, cache, new int[] {9}).toFloatArray();
             assertRoundedCloseToFp32(prefill, expected);
             assertRoundedCloseToFp32(
                     released.forward(idArray, posArray, mask, null).toFloatArray(),
