@@ -24,10 +24,12 @@ import java.util.function.Function;
  * or decode step (see {@link DecoderScript}), over the same weights: the eager model stays the
  * trainer and the oracle.
  *
- * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated once,
- * and with {@link WeightFormat#FP16} every projection and the head are fbgemm-packed (the FP32
- * concatenations are then dropped; calls of more than one token per row and {@link #forward} then
- * run on the eager model's FP32 weights, see {@link DecoderScript}). The KV cache is the eager
+ * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated one
+ * layer at a time, and with {@link WeightFormat#FP16} every projection and the head are
+ * fbgemm-packed (the FP32 concatenations are then dropped; calls of more than one token per row and
+ * {@link #forward} then run on the eager model's FP32 weights, see {@link DecoderScript}, unless
+ * those were released: {@link #create(LlamaModel, WeightFormat, boolean)}). A summary-only
+ * adapter's LoRA is applied inside a call through {@link ScriptLora}. The KV cache is the eager
  * model's {@link KvCache}, written in place by the script, so callers keep using its row selection
  * and growth. Device-agnostic: the script names no device; on CUDA the FP16 path would need
  * fbgemm's GPU-less ops replaced (unverified, no GPU here), so use FP32 there.
