@@ -10,9 +10,10 @@ import java.util.Locale;
  * <p>Methods (all tensors are arguments; see {@link CompiledDecoder} for the argument lists):
  *
  * <ul>
- *   <li>{@code prepack(ws, bs)} (FP16 only): fbgemm-packs each projection once;
- *   <li>{@code to_bf16(ws)} (BF16 only): BF16 copies of the merged projections and biases (the head
- *       stays FP32);
+ *   <li>{@code prepack(ws, bs)}, {@code prepack_more(out, ws, bs)} (FP16 only): fbgemm-packs each
+ *       projection once (one layer per call, appended to the first call's list);
+ *   <li>{@code to_bf16_more(out, ws)} (BF16, and FP16 with released FP32 weights): appends BF16
+ *       copies of one layer's merged projections (or biases) to {@code out} (the head stays FP32);
  *   <li>{@code hidden(...)}: the whole forward, ids {B, T} -> final-normed hidden states {B, T,
  *       hidden}, optionally writing the KV cache at slots [start, start + T);
  *   <li>{@code logits(...)}: the same, then the head at one flattened position per row -> {B,
@@ -31,10 +32,6 @@ final class DecoderScript {
     private static final String PACKED = "__torch__.torch.classes.quantized.LinearPackedParamsBase";
 
     private DecoderScript() {}
-
-    static String methods(LlamaConfig c, WeightFormat format) {
-        return methods(c, format, false);
-    }
 
     /**
      * @param lean the eager FP32 projections are released after compiling: FP16's multi-token calls
@@ -92,11 +89,6 @@ final class DecoderScript {
             // 15 = torch.bfloat16 (serialized TorchScript names dtypes by their ScalarType number)
             s.append(
                             "  def to_bf16_more(self, out: List[Tensor], ws: List[Tensor]) -> List[Tensor]:\n")
-                    .append("    for w in ws:\n")
-                    .append("      out.append(w.to(15))\n")
-                    .append("    return out\n");
-            s.append("  def to_bf16(self, ws: List[Tensor]) -> List[Tensor]:\n")
-                    .append("    out = annotate(List[Tensor], [])\n")
                     .append("    for w in ws:\n")
                     .append("      out.append(w.to(15))\n")
                     .append("    return out\n");
