@@ -8,6 +8,7 @@ import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.model.llama.LinearWeights;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.ScriptLora;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,7 @@ public final class GemEmbedder {
     private final EmbeddingSettings settings;
     private final TruncationCounter truncations;
     private final LinearWeights summaryLinear;
+    private final ScriptLora summaryLora; // summaryLinear for the compiled decoder, or null
 
     public GemEmbedder(LlamaModel model, TextTokenizer tokenizer, EmbeddingSettings settings) {
         this(model, null, tokenizer, settings, null);
@@ -32,7 +34,8 @@ public final class GemEmbedder {
 
     /**
      * @param compiled null, or a compiled decoder of {@code model} for inference-only embedding
-     *     (text + summary tokens in one forward; not used with a summary-only adapter)
+     *     (text + summary tokens in one forward; with a summary-only {@link SummaryLora}, the text
+     *     prefill and then the summary step with the LoRA inside the compiled call)
      * @param summaryLinear null: one forward over text + summary tokens (LoRA, if any, merged into
      *     the weights); otherwise a summary-only adapter's projections, applied in the summary step
      *     of {@link SummaryPass} while the text runs the base weights
@@ -73,6 +76,10 @@ public final class GemEmbedder {
         this.settings = settings;
         this.truncations = new TruncationCounter(settings.truncationLogEvery());
         this.summaryLinear = summaryLinear;
+        this.summaryLora =
+                compiled != null && summaryLinear instanceof SummaryLora lora
+                        ? compiled.lora(lora, lora::pair)
+                        : null;
     }
 
     /** The summary step's projections of a summary-only adapter, or null. */
@@ -173,9 +180,11 @@ public final class GemEmbedder {
                         inputs.stream()
                                 .map(in -> java.util.Arrays.copyOf(in.ids(), in.layout().prefix()))
                                 .toList();
-                pooled =
-                        SummaryPass.pooled(model, m, texts, settings.k(), summaryLinear)
-                                .toFloatArray();
+                NDArray p =
+                        summaryLora != null
+                                ? SummaryPass.pooled(compiled, m, texts, settings.k(), summaryLora)
+                                : SummaryPass.pooled(model, m, texts, settings.k(), summaryLinear);
+                pooled = p.toFloatArray();
             } else {
                 GemBatch batch =
                         GemBatch.of(m, inputs.stream().map(EmbeddingInput::ids).toList(), layouts);

@@ -32,8 +32,8 @@ public final class GemLanguageModel implements LanguageModel {
 
     /**
      * System property: {@code false} keeps the embedding pass on the eager forward even when
-     * generation is compiled (e.g. for an adapter whose LoRA applies only at summary positions,
-     * served by the eager path).
+     * generation is compiled (a summary-only adapter's LoRA runs compiled too, see {@link
+     * GemEmbedder}).
      */
     public static final String COMPILED_EMBEDDING_PROPERTY = "gemrag.model.compiled-embedding";
 

@@ -42,6 +42,16 @@ public final class ModelRuntime {
 
     private ModelRuntime() {}
 
+    /**
+     * System property: {@code false} releases the eager FP32 projections once the compiled decoder
+     * (fp16 or bf16) holds its own copies; multi-token calls and embeddings then run on BF16 copies
+     * (see {@link CompiledDecoder#create(LlamaModel, WeightFormat, boolean)}). Default {@value
+     * #KEEP_FP32_DEFAULT}.
+     */
+    public static final String KEEP_FP32_PROPERTY = "gemrag.model.keep-fp32";
+
+    public static final boolean KEEP_FP32_DEFAULT = true;
+
     /** Pooling of a base model served without an adapter. */
     public static final Pooling BASE_POOLING = Pooling.MEAN;
 
@@ -102,7 +112,15 @@ public final class ModelRuntime {
                 chat = template::render;
                 checkpoint = withEndOfTurn(checkpoint, template, tokenizer);
             }
-            return fromCheckpoint(checkpoint, adapter, tokenizer, basePooling, chat);
+            GemLanguageModel model =
+                    fromCheckpoint(checkpoint, adapter, tokenizer, basePooling, chat);
+            if (model.compiled() != null && model.compiled().releasedFp32()) {
+                // the released weights' direct buffers are garbage only now that the checkpoint
+                // is too; without a collection they would stay resident until the heap fills
+                checkpoint = null;
+                System.gc();
+            }
+            return model;
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -213,7 +231,11 @@ public final class ModelRuntime {
                     settings.pooling(),
                     settings.k(),
                     settings.maxTokens(),
-                    compiled == null ? "eager" : "compiled " + compiled.format(),
+                    compiled == null
+                            ? "eager"
+                            : "compiled "
+                                    + compiled.format()
+                                    + (compiled.releasedFp32() ? " (FP32 released)" : ""),
                     summaryLinear == null ? "" : ", LoRA at the summary step only");
             try {
                 return new GemLanguageModel(
@@ -258,7 +280,22 @@ public final class ModelRuntime {
                     base.source().getFileName());
             return null;
         }
-        return CompiledDecoder.create(model, format);
+        boolean release =
+                !Boolean.parseBoolean(
+                        System.getProperty(KEEP_FP32_PROPERTY, String.valueOf(KEEP_FP32_DEFAULT)));
+        if (release && (format == WeightFormat.FP32)) {
+            LOG.warn("{}=false has no effect with fp32 weights", KEEP_FP32_PROPERTY);
+            release = false;
+        }
+        if (release
+                && !Boolean.parseBoolean(
+                        System.getProperty(GemLanguageModel.COMPILED_EMBEDDING_PROPERTY, "true"))) {
+            LOG.warn(
+                    "{}=false: the eager embedding pass needs the FP32 weights, keeping them",
+                    GemLanguageModel.COMPILED_EMBEDDING_PROPERTY);
+            release = false;
+        }
+        return CompiledDecoder.create(model, format, release);
     }
 
     /** {@code W += (alpha / rank) * B @ A} for every LoRA target, on the model's device, once. */

@@ -47,6 +47,14 @@ public final class SummaryLora implements LinearWeights {
         return s;
     }
 
+    /**
+     * {A^T {in, r}, scale * B^T {r, out}} of projection {@code name}, or null where the adapter has
+     * no LoRA (read-only: the compiled decoder's {@code ScriptLora} is built from these).
+     */
+    public NDArray[] pair(String name) {
+        return pairs.get(name);
+    }
+
     @Override
     public NDArray apply(String name, NDArray x) {
         NDArray y = base.apply(name, x);

@@ -9,6 +9,7 @@ import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.WeightTensor;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,7 @@ public final class DenseLinear implements LinearWeights {
     private final Map<String, NDArray> weights = new HashMap<>();
     private final Map<String, NDArray> transposed = new HashMap<>();
     private final Map<String, NDArray> biases = new HashMap<>();
+    private boolean released;
 
     DenseLinear(LlamaConfig config, LlamaWeights source, NDManager manager) {
         for (int i = 0; i < config.numLayers(); i++) {
@@ -55,8 +57,26 @@ public final class DenseLinear implements LinearWeights {
         return manager.create(t.data(), new Shape(t.shape()));
     }
 
+    /** See {@link LlamaModel#releaseProjections()}; the weights' direct buffers become garbage. */
+    void release() {
+        for (Map<String, NDArray> m : List.of(transposed, weights, biases)) {
+            m.values().forEach(NDArray::close);
+            m.clear();
+        }
+        released = true;
+    }
+
+    private void checkNotReleased() {
+        if (released) {
+            throw new IllegalStateException(
+                    "the FP32 projections were released after compiling (inference only): the eager"
+                            + " forward is not available on this model");
+        }
+    }
+
     @Override
     public NDArray apply(String name, NDArray x) {
+        checkNotReleased();
         NDArray wt = transposed.get(name);
         if (wt == null) {
             throw new IllegalArgumentException("no projection named '" + name + "'");
@@ -73,6 +93,7 @@ public final class DenseLinear implements LinearWeights {
 
     /** The {out, in} weight (read-only use: LoRA merging, inspection). */
     public NDArray weight(String name) {
+        checkNotReleased();
         NDArray w = weights.get(name);
         if (w == null) {
             throw new IllegalArgumentException("no projection named '" + name + "'");
@@ -82,6 +103,7 @@ public final class DenseLinear implements LinearWeights {
 
     /** The bias of a projection ({out}), or null when it has none (read-only). */
     public NDArray bias(String name) {
+        checkNotReleased();
         return biases.get(name);
     }
 

@@ -209,6 +209,15 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
+     * Frees the FP32 projections (the bulk of the weights) once a compiled decoder holds its own
+     * copies: inference-only models. The eager forward, LoRA merging and training then refuse with
+     * a one-line error; embeddings, norms and the head stay.
+     */
+    public void releaseProjections() {
+        baseLinear.release();
+    }
+
+    /**
      * Routes every projection through {@code linear} (e.g. base + trainable LoRA); null restores
      * the base.
      */

@@ -129,6 +129,76 @@ class ModelRuntimeTest {
         }
     }
 
+    /**
+     * A summary-only adapter embeds on the compiled path (its LoRA inside the summary step) like
+     * the eager model; with {@value ModelRuntime#KEEP_FP32_PROPERTY}=false the FP32 projections are
+     * released and embeddings come from BF16 copies: close, not equal.
+     */
+    @ParameterizedTest
+    @CsvSource({"FP32, true", "FP16, true", "BF16, true", "FP16, false", "BF16, false"})
+    void summaryOnlyAdapterEmbedsCompiledLikeTheEagerModel(WeightFormat format, boolean keepFp32) {
+        Checkpoint base = tiny(5);
+        GemAdapter all = randomAdapter(base, 1, 4, 3);
+        AdapterDescriptor d = all.descriptor();
+        AdapterDescriptor.Lora l = d.lora();
+        GemAdapter adapter =
+                new GemAdapter(
+                        new AdapterDescriptor(
+                                d.format(),
+                                d.baseModel(),
+                                d.summaryTokens(),
+                                d.k(),
+                                d.pooling(),
+                                d.normalize(),
+                                d.queryInstruction(),
+                                d.documentInstruction(),
+                                d.maxTokens(),
+                                new AdapterDescriptor.Lora(
+                                        l.rank(),
+                                        l.alpha(),
+                                        l.targets(),
+                                        AdapterDescriptor.Lora.SUMMARY),
+                                d.training()),
+                        all.tensors());
+        CharTokenizer tok = new CharTokenizer(100);
+        List<String> texts = List.of("one text", "another, longer text", "");
+        String previous = System.getProperty(ModelRuntime.KEEP_FP32_PROPERTY);
+        System.setProperty(ModelRuntime.KEEP_FP32_PROPERTY, String.valueOf(keepFp32));
+        try (GemLanguageModel eager =
+                        ModelRuntime.fromCheckpoint(
+                                base, adapter, tok, Pooling.GEM, null, WeightFormat.EAGER);
+                GemLanguageModel m =
+                        ModelRuntime.fromCheckpoint(
+                                base, adapter, tok, Pooling.GEM, null, format)) {
+            assertThat(eager.compiled()).isNull();
+            assertThat(m.compiled().releasedFp32()).isEqualTo(!keepFp32);
+            List<float[]> want = eager.embed(texts, EmbedRole.QUERY);
+            List<float[]> got = m.embed(texts, EmbedRole.QUERY);
+            for (int i = 0; i < texts.size(); i++) {
+                if (keepFp32) {
+                    assertThat(got.get(i)).containsExactly(want.get(i), Offset.offset(1e-4f));
+                } else {
+                    double dot = 0;
+                    double worst = 0;
+                    for (int j = 0; j < want.get(i).length; j++) {
+                        dot += got.get(i)[j] * want.get(i)[j];
+                        worst = Math.max(worst, Math.abs(got.get(i)[j] - want.get(i)[j]));
+                    }
+                    assertThat(dot).as("cosine to FP32, text %d", i).isGreaterThan(0.999);
+                    assertThat(worst).as("BF16 is not FP32").isGreaterThan(1e-6);
+                }
+            }
+            assertThat(m.generate(List.of("hello"), GenerationParams.greedy(5)).get(0).tokens())
+                    .isNotEmpty();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(ModelRuntime.KEEP_FP32_PROPERTY);
+            } else {
+                System.setProperty(ModelRuntime.KEEP_FP32_PROPERTY, previous);
+            }
+        }
+    }
+
     @Test
     void baseModelWithoutAdapterUsesPlainPooling() {
         Checkpoint base = tiny(2);

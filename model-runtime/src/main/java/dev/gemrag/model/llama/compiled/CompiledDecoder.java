@@ -13,18 +13,23 @@ import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The inference forward of a {@link LlamaModel} as one compiled TorchScript call per prefill chunk
  * or decode step (see {@link DecoderScript}), over the same weights: the eager model stays the
  * trainer and the oracle.
  *
- * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated once,
- * and with {@link WeightFormat#FP16} every projection and the head are fbgemm-packed (the FP32
- * concatenations are then dropped; calls of more than one token per row and {@link #forward} then
- * run on the eager model's FP32 weights, see {@link DecoderScript}). The KV cache is the eager
+ * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated one
+ * layer at a time, and with {@link WeightFormat#FP16} every projection and the head are
+ * fbgemm-packed (the FP32 concatenations are then dropped; calls of more than one token per row and
+ * {@link #forward} then run on the eager model's FP32 weights, see {@link DecoderScript}, unless
+ * those were released: {@link #create(LlamaModel, WeightFormat, boolean)}). A summary-only
+ * adapter's LoRA is applied inside a call through {@link ScriptLora}. The KV cache is the eager
  * model's {@link KvCache}, written in place by the script, so callers keep using its row selection
  * and growth. Device-agnostic: the script names no device; on CUDA the FP16 path would need
  * fbgemm's GPU-less ops replaced (unverified, no GPU here), so use FP32 there.
@@ -58,6 +63,7 @@ public final class CompiledDecoder implements AutoCloseable {
 
     private final LlamaModel model;
     private final WeightFormat format;
+    private final boolean releasedFp32;
     private final NDManager manager;
     private final ScriptModule module;
     private final IValue embed;
@@ -72,17 +78,21 @@ public final class CompiledDecoder implements AutoCloseable {
     private final IValue headDense; // the FP32 head (FP16's multi-token calls)
     private final IValue noCache;
     private final NDArray noExtra;
+    private final Map<Object, ScriptLora> loras = new IdentityHashMap<>();
 
-    private CompiledDecoder(LlamaModel model, WeightFormat format) {
+    private CompiledDecoder(LlamaModel model, WeightFormat format, boolean releaseFp32) {
         this.model = model;
         this.format = format;
+        this.releasedFp32 = releaseFp32;
         LlamaConfig c = model.config();
         this.manager = model.newManager();
         List<IValue> owned = new ArrayList<>();
         try {
             this.module =
                     ScriptModule.compile(
-                            manager, DecoderScript.CLASS_NAME, DecoderScript.methods(c, format));
+                            manager,
+                            DecoderScript.CLASS_NAME,
+                            DecoderScript.methods(c, format, releaseFp32));
             this.embed = IValue.from(pt(model.tokenEmbedding()));
             NDArray[] rope = model.ropeTables();
             this.cos = IValue.from(pt(rope[0]));
@@ -94,68 +104,98 @@ public final class CompiledDecoder implements AutoCloseable {
             }
             n[2 * c.numLayers()] = pt(model.outputNormWeight());
             this.norms = IValue.listFrom(n);
-            PtNDArray[] w = new PtNDArray[4 * c.numLayers()];
-            PtNDArray[] b = new PtNDArray[c.attentionBias() ? c.numLayers() : 0];
-            boolean converted =
-                    format != WeightFormat.FP32; // FP16/BF16 keep only their own copy of the merges
-            try (NDManager merging = manager.newSubManager()) {
+            if (format == WeightFormat.FP32) {
+                PtNDArray[] w = new PtNDArray[4 * c.numLayers()];
+                PtNDArray[] b = new PtNDArray[c.attentionBias() ? c.numLayers() : 0];
                 for (int i = 0; i < c.numLayers(); i++) {
-                    NDManager target = converted ? merging : manager;
-                    w[4 * i] = merged(target, weight(i, "wq"), weight(i, "wk"), weight(i, "wv"));
-                    w[4 * i + 1] = pt(weight(i, "wo"));
-                    w[4 * i + 2] = merged(target, weight(i, "w1"), weight(i, "w3"));
-                    w[4 * i + 3] = pt(weight(i, "w2"));
+                    PtNDArray[] layer = layer(manager, i);
+                    System.arraycopy(layer, 0, w, 4 * i, 4);
                     if (c.attentionBias()) {
-                        b[i] = mergedBias(target, i);
+                        b[i] = mergedBias(manager, i);
+                    }
+                }
+                this.linear = IValue.listFrom(w);
+                this.bias = IValue.listFrom(b);
+                this.head = IValue.from(pt(model.outputHead()));
+                this.dense = IValue.listFrom(new PtNDArray[0]);
+                this.denseBias = IValue.listFrom(new PtNDArray[0]);
+            } else {
+                // one layer at a time: the merged FP32 temporaries of a layer are freed before the
+                // next is merged (all at once they were 425 MB of extra peak for the 135M model)
+                IValue packed = null; // FP16
+                IValue bf = IValue.listFrom(new PtNDArray[0]); // BF16, or lean FP16's multi-token
+                IValue bfBias = IValue.listFrom(new PtNDArray[0]);
+                boolean wantBf16 = format == WeightFormat.BF16 || releaseFp32;
+                for (int i = 0; i < c.numLayers(); i++) {
+                    try (NDManager step = manager.newSubManager()) {
+                        IValue ws = IValue.listFrom(layer(step, i));
+                        IValue bs =
+                                IValue.listFrom(
+                                        c.attentionBias()
+                                                ? new PtNDArray[] {mergedBias(step, i)}
+                                                : new PtNDArray[0]);
+                        try {
+                            if (format == WeightFormat.FP16) {
+                                packed =
+                                        packed == null
+                                                ? module.run("prepack", ws, bs)
+                                                : replace(
+                                                        packed,
+                                                        module.run("prepack_more", packed, ws, bs));
+                            }
+                            if (wantBf16) {
+                                bf = replace(bf, module.run("to_bf16_more", bf, ws));
+                                bfBias = replace(bfBias, module.run("to_bf16_more", bfBias, bs));
+                            }
+                        } finally {
+                            ws.close();
+                            bs.close();
+                        }
                     }
                 }
                 if (format == WeightFormat.FP16) {
-                    IValue ws = IValue.listFrom(w);
-                    IValue bs = IValue.listFrom(b);
-                    try {
-                        this.linear = module.run("prepack", ws, bs);
-                    } finally {
-                        ws.close();
-                        bs.close();
-                    }
+                    this.linear = packed;
+                    this.bias = IValue.listFrom(new PtNDArray[0]);
                     IValue h = IValue.from(pt(model.outputHead()));
                     try {
                         this.head = module.run("prepack_one", h);
                     } finally {
                         h.close();
                     }
-                    this.bias = IValue.listFrom(new PtNDArray[0]);
-                } else if (format == WeightFormat.BF16) {
-                    this.linear = toBf16(w);
-                    this.bias = toBf16(b);
-                    this.head = IValue.from(pt(model.outputHead())); // FP32: see DecoderScript
                 } else {
-                    this.linear = IValue.listFrom(w);
-                    this.head = IValue.from(pt(model.outputHead()));
-                    this.bias = IValue.listFrom(b);
+                    this.linear = bf;
+                    this.bias = bfBias;
+                    this.head = IValue.from(pt(model.outputHead())); // FP32: see DecoderScript
                 }
-            }
-            // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls and the
-            // embedding forward
-            if (converted) {
-                PtNDArray[] d = new PtNDArray[7 * c.numLayers()];
-                String[] order = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
-                PtNDArray[] db = new PtNDArray[c.attentionBias() ? 3 * c.numLayers() : 0];
-                for (int i = 0; i < c.numLayers(); i++) {
-                    for (int j = 0; j < order.length; j++) {
-                        d[7 * i + j] = pt(weight(i, order[j]));
+                if (releaseFp32 && format == WeightFormat.FP16) {
+                    this.dense = bf;
+                    this.denseBias = bfBias;
+                } else if (releaseFp32) {
+                    this.dense = IValue.listFrom(new PtNDArray[0]);
+                    this.denseBias = IValue.listFrom(new PtNDArray[0]);
+                } else {
+                    if (format == WeightFormat.FP16) {
+                        bf.close();
+                        bfBias.close();
                     }
-                    if (c.attentionBias()) {
-                        db[3 * i] = pt(bias(i, "wq"));
-                        db[3 * i + 1] = pt(bias(i, "wk"));
-                        db[3 * i + 2] = pt(bias(i, "wv"));
+                    // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls
+                    // and the embedding forward
+                    PtNDArray[] d = new PtNDArray[7 * c.numLayers()];
+                    String[] order = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
+                    PtNDArray[] db = new PtNDArray[c.attentionBias() ? 3 * c.numLayers() : 0];
+                    for (int i = 0; i < c.numLayers(); i++) {
+                        for (int j = 0; j < order.length; j++) {
+                            d[7 * i + j] = pt(weight(i, order[j]));
+                        }
+                        if (c.attentionBias()) {
+                            db[3 * i] = pt(bias(i, "wq"));
+                            db[3 * i + 1] = pt(bias(i, "wk"));
+                            db[3 * i + 2] = pt(bias(i, "wv"));
+                        }
                     }
+                    this.dense = IValue.listFrom(d);
+                    this.denseBias = IValue.listFrom(db);
                 }
-                this.dense = IValue.listFrom(d);
-                this.denseBias = IValue.listFrom(db);
-            } else {
-                this.dense = IValue.listFrom(new PtNDArray[0]);
-                this.denseBias = IValue.listFrom(new PtNDArray[0]);
             }
             this.headDense = IValue.from(pt(model.outputHead()));
             this.noCache = IValue.listFrom(new PtNDArray[0]);
@@ -195,6 +235,30 @@ public final class CompiledDecoder implements AutoCloseable {
 
     /** Compiles the decoder for {@code model}'s current weights (merge LoRA before). */
     public static CompiledDecoder create(LlamaModel model, WeightFormat format) {
+        return create(model, format, false);
+    }
+
+    /**
+     * @param releaseFp32 FP16/BF16 only: release the eager model's FP32 projections once the
+     *     compiled copies exist (inference only: the eager forward then refuses to run). FP16's
+     *     multi-token calls and the embedding forward run on BF16 copies of the merged projections
+     *     instead, BF16's on its one copy.
+     */
+    public static CompiledDecoder create(
+            LlamaModel model, WeightFormat format, boolean releaseFp32) {
+        if (releaseFp32 && format != WeightFormat.FP16 && format != WeightFormat.BF16) {
+            throw new IllegalArgumentException(
+                    "only the fp16 and bf16 formats can release the FP32 weights, not " + format);
+        }
+        check(model, format);
+        CompiledDecoder d = new CompiledDecoder(model, format, releaseFp32);
+        if (releaseFp32) {
+            model.releaseProjections(); // nothing of the decoder refers to them
+        }
+        return d;
+    }
+
+    private static void check(LlamaModel model, WeightFormat format) {
         if (format == WeightFormat.EAGER) {
             throw new IllegalArgumentException("WeightFormat.EAGER has no compiled decoder");
         }
@@ -204,7 +268,6 @@ public final class CompiledDecoder implements AutoCloseable {
                             + model.config().architecture()
                             + "': use the eager model");
         }
-        return new CompiledDecoder(model, format);
     }
 
     public LlamaModel model() {
@@ -213,6 +276,11 @@ public final class CompiledDecoder implements AutoCloseable {
 
     public WeightFormat format() {
         return format;
+    }
+
+    /** Whether the eager model's FP32 projections were released (see {@link #create}). */
+    public boolean releasedFp32() {
+        return releasedFp32;
     }
 
     /**
@@ -232,7 +300,7 @@ public final class CompiledDecoder implements AutoCloseable {
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray rows = scope.create(flat);
-            return call("logits", ids, positions, mask, cache, out, rows, false);
+            return call("logits", ids, positions, mask, cache, out, rows, false, null);
         }
     }
 
@@ -252,7 +320,8 @@ public final class CompiledDecoder implements AutoCloseable {
                     cache,
                     out,
                     scope.arange(0L, n, 1L, DataType.INT64),
-                    false);
+                    false,
+                    null);
         }
     }
 
@@ -261,7 +330,32 @@ public final class CompiledDecoder implements AutoCloseable {
      * Always on FP32 weights (embeddings keep FP32 accuracy in every format).
      */
     public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
-        return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true);
+        return forward(ids, positions, mask, cache, null);
+    }
+
+    /**
+     * {@link #forward(NDArray, NDArray, NDArray, KvCache)} with a LoRA added to every projection of
+     * this call only (a summary-only adapter's summary step; null: none).
+     */
+    public NDArray forward(
+            NDArray ids, NDArray positions, NDArray mask, KvCache cache, ScriptLora lora) {
+        if (lora != null && lora.owner() != this) {
+            throw new IllegalArgumentException("the LoRA was built for another compiled decoder");
+        }
+        return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true, lora);
+    }
+
+    /**
+     * A LoRA in the script's layout, owned (and closed) by this decoder; built once per {@code
+     * source} (later calls with the same source return the same one).
+     *
+     * @param source the adapter object the pairs come from (identity is the key)
+     * @param pairs for a projection name ({@code layers.i.wq}, ...): {A^T {in, r}, scale * B^T {r,
+     *     out}}, or null where the LoRA has no such target
+     */
+    public ScriptLora lora(Object source, Function<String, NDArray[]> pairs) {
+        return loras.computeIfAbsent(
+                source, s -> ScriptLora.of(this, model.config(), manager, pairs));
     }
 
     private NDArray call(
@@ -272,7 +366,8 @@ public final class CompiledDecoder implements AutoCloseable {
             KvCache cache,
             NDManager out,
             NDArray rows,
-            boolean forceDense) {
+            boolean forceDense,
+            ScriptLora lora) {
         Shape s = ids.getShape();
         if (s.dimension() != 2 || !positions.getShape().equals(s)) {
             throw new IllegalArgumentException(
@@ -335,6 +430,8 @@ public final class CompiledDecoder implements AutoCloseable {
             args.add(dense);
             args.add(denseBias);
             args.add(IValue.from(forceDense));
+            args.add(lora == null ? noCache : lora.a());
+            args.add(lora == null ? noCache : lora.b());
             if (rows != null) {
                 args.add(IValue.from(pt(rows)));
                 args.add(head);
@@ -360,6 +457,11 @@ public final class CompiledDecoder implements AutoCloseable {
     }
 
     private boolean isShared(IValue v) {
+        for (ScriptLora l : loras.values()) {
+            if (v == l.a() || v == l.b()) {
+                return true;
+            }
+        }
         return v == embed
                 || v == cos
                 || v == sin
@@ -373,18 +475,26 @@ public final class CompiledDecoder implements AutoCloseable {
                 || v == noCache;
     }
 
-    private NDArray weight(int layer, String name) {
-        return model.baseLinear().weight(LlamaWeights.layer(layer, name));
+    /** Layer i's q|k|v (merged in {@code target}), o, gate|up (merged), down. */
+    private PtNDArray[] layer(NDManager target, int i) {
+        return new PtNDArray[] {
+            merged(target, weight(i, "wq"), weight(i, "wk"), weight(i, "wv")),
+            pt(weight(i, "wo")),
+            merged(target, weight(i, "w1"), weight(i, "w3")),
+            pt(weight(i, "w2"))
+        };
     }
 
-    /** BF16 copies (owned by the returned list) of FP32 weights. */
-    private IValue toBf16(PtNDArray[] weights) {
-        IValue in = IValue.listFrom(weights);
-        try {
-            return module.run("to_bf16", in);
-        } finally {
-            in.close();
+    /** {@code next} (a method's result that supersedes {@code previous}); closes previous. */
+    private static IValue replace(IValue previous, IValue next) {
+        if (previous != null) {
+            previous.close();
         }
+        return next;
+    }
+
+    private NDArray weight(int layer, String name) {
+        return model.baseLinear().weight(LlamaWeights.layer(layer, name));
     }
 
     private static PtNDArray merged(NDManager target, NDArray... parts) {
@@ -414,6 +524,9 @@ public final class CompiledDecoder implements AutoCloseable {
 
     @Override
     public void close() {
+        for (ScriptLora l : loras.values()) {
+            l.close();
+        }
         for (IValue v :
                 new IValue[] {
                     embed, cos, sin, norms, linear, bias, head, dense, denseBias, headDense, noCache

@@ -10,9 +10,10 @@ import java.util.Locale;
  * <p>Methods (all tensors are arguments; see {@link CompiledDecoder} for the argument lists):
  *
  * <ul>
- *   <li>{@code prepack(ws, bs)} (FP16 only): fbgemm-packs each projection once;
- *   <li>{@code to_bf16(ws)} (BF16 only): BF16 copies of the merged projections and biases (the head
- *       stays FP32);
+ *   <li>{@code prepack(ws, bs)}, {@code prepack_more(out, ws, bs)} (FP16 only): fbgemm-packs each
+ *       projection once (one layer per call, appended to the first call's list);
+ *   <li>{@code to_bf16_more(out, ws)} (BF16, and FP16 with released FP32 weights): appends BF16
+ *       copies of one layer's merged projections (or biases) to {@code out} (the head stays FP32);
  *   <li>{@code hidden(...)}: the whole forward, ids {B, T} -> final-normed hidden states {B, T,
  *       hidden}, optionally writing the KV cache at slots [start, start + T);
  *   <li>{@code logits(...)}: the same, then the head at one flattened position per row -> {B,
@@ -22,7 +23,9 @@ import java.util.Locale;
  * Per layer: RMSNorm, one merged q|k|v projection, RoPE from the eager model's cos/sin tables (so
  * any RoPE scaling the tables carry applies here too), fused {@code scaled_dot_product_attention}
  * with the caller's additive mask (GEM masks, left padding) and grouped K/V heads, the output
- * projection, RMSNorm, one merged gate|up projection, SiLU, the down projection.
+ * projection, RMSNorm, one merged gate|up projection, SiLU, the down projection. {@code lora_a} /
+ * {@code lora_b} (empty: none) add a LoRA to every projection of that call only ({@link
+ * ScriptLora}: a summary-only GEM adapter's summary step).
  */
 final class DecoderScript {
     static final String CLASS_NAME = "GemragDecoder";
@@ -30,12 +33,22 @@ final class DecoderScript {
 
     private DecoderScript() {}
 
-    static String methods(LlamaConfig c, WeightFormat format) {
+    /**
+     * @param lean the eager FP32 projections are released after compiling: FP16's multi-token calls
+     *     (prefill, embedding) run on BF16 copies of the merged projections ({@code dense}, {@code
+     *     dense_bias}: 4 and 1 per layer), BF16 runs every call on its one copy (the embedding
+     *     forward included)
+     */
+    static String methods(LlamaConfig c, WeightFormat format, boolean lean) {
+        if (lean && format != WeightFormat.FP16 && format != WeightFormat.BF16) {
+            throw new IllegalArgumentException("only FP16 and BF16 can release the FP32 weights");
+        }
         if (format == WeightFormat.EAGER) {
             throw new IllegalArgumentException("no script for the eager format");
         }
         boolean fp16 = format == WeightFormat.FP16;
         boolean bf16 = format == WeightFormat.BF16;
+        boolean mergedMulti = lean && fp16;
         String w = fp16 ? "List[" + PACKED + "]" : "List[Tensor]";
         String head = fp16 ? PACKED : "Tensor";
         int qd = c.numHeads() * c.headDim();
@@ -56,15 +69,26 @@ final class DecoderScript {
                     .append("        bj = bs[j // 4]\n")
                     .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
                     .append("    return out\n")
+                    .append("  def prepack_more(self, out: ")
+                    .append(w)
+                    .append(", ws: List[Tensor], bs: List[Tensor]) -> ")
+                    .append(w)
+                    .append(":\n")
+                    .append("    for j in range(len(ws)):\n")
+                    .append("      bj = annotate(Optional[Tensor], None)\n")
+                    .append("      if len(bs) > 0 and j % 4 == 0:\n")
+                    .append("        bj = bs[j // 4]\n")
+                    .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
+                    .append("    return out\n")
                     .append("  def prepack_one(self, w: Tensor) -> ")
                     .append(head)
                     .append(":\n")
                     .append("    return ops.quantized.linear_prepack_fp16(w, None)\n");
         }
-        if (bf16) {
+        if (bf16 || mergedMulti) {
             // 15 = torch.bfloat16 (serialized TorchScript names dtypes by their ScalarType number)
-            s.append("  def to_bf16(self, ws: List[Tensor]) -> List[Tensor]:\n")
-                    .append("    out = annotate(List[Tensor], [])\n")
+            s.append(
+                            "  def to_bf16_more(self, out: List[Tensor], ws: List[Tensor]) -> List[Tensor]:\n")
                     .append("    for w in ws:\n")
                     .append("      out.append(w.to(15))\n")
                     .append("    return out\n");
@@ -73,10 +97,11 @@ final class DecoderScript {
                 "ids: Tensor, pos: Tensor, mask: Tensor, keys: List[Tensor], values: List[Tensor], start: int, "
                         + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: "
                         + w
-                        + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool";
+                        + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool, "
+                        + "lora_a: List[Tensor], lora_b: List[Tensor]";
         String pass =
                 "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias, "
-                        + "force_dense";
+                        + "force_dense, lora_a, lora_b";
         s.append("  def hidden(self, ").append(args).append(") -> Tensor:\n");
         s.append("    b = ids.size(0)\n    t = ids.size(1)\n");
         s.append("    vocab = embed.size(0)\n");
@@ -93,6 +118,9 @@ final class DecoderScript {
         s.append("    c = torch.unsqueeze(torch.embedding(cos, pos), 1)\n");
         s.append("    sn = torch.unsqueeze(torch.embedding(sin, pos), 1)\n");
         s.append("    cached = len(keys) > 0\n");
+        // a LoRA for this call only (a summary-only adapter's summary step): 4 pairs per layer,
+        // A^T {in, r} and scale * B^T {r, out} for q|k|v, o, gate|up, down (r may be 0)
+        s.append("    lora = len(lora_a) > 0\n");
         // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill
         // (at 128
         // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one
@@ -105,7 +133,7 @@ final class DecoderScript {
         // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
         // weights.
         s.append("    big = ")
-                .append(fp16 ? "force_dense or t > 1" : bf16 ? "force_dense" : "False")
+                .append(fp16 ? "force_dense or t > 1" : bf16 && !lean ? "force_dense" : "False")
                 .append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [")
@@ -113,21 +141,51 @@ final class DecoderScript {
                 .append("], norms[2 * i], ")
                 .append(eps(c))
                 .append(")\n");
+        String in = mergedMulti ? "      " : "        ";
         s.append("      if big:\n");
-        s.append("        q = ").append(dense("h", 0, c.attentionBias() ? 0 : -1)).append("\n");
-        s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
-        s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
+        if (mergedMulti) {
+            s.append("        qkv = ")
+                    .append(
+                            linear(
+                                    WeightFormat.BF16,
+                                    "h",
+                                    "dense[4 * i]",
+                                    c.attentionBias() ? "dense_bias[i]" : null))
+                    .append("\n");
+        } else {
+            s.append("        q = ").append(dense("h", 0, c.attentionBias() ? 0 : -1)).append("\n");
+            s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
+            s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
+        }
         s.append("      else:\n");
         s.append("        qkv = ")
                 .append(linear(format, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null))
                 .append("\n");
-        s.append("        q = qkv[:, :, 0:").append(qd).append("]\n");
-        s.append("        k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
-        s.append("        v = qkv[:, :, ")
+        s.append(in).append("q = qkv[:, :, 0:").append(qd).append("]\n");
+        s.append(in).append("k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
+        s.append(in)
+                .append("v = qkv[:, :, ")
                 .append(qd + kd)
                 .append(":")
                 .append(qd + 2 * kd)
                 .append("]\n");
+        s.append("      if lora:\n")
+                .append("        dq = ")
+                .append(lora("h", 0))
+                .append("\n")
+                .append("        q = torch.add(q, dq[:, :, 0:")
+                .append(qd)
+                .append("])\n")
+                .append("        k = torch.add(k, dq[:, :, ")
+                .append(qd)
+                .append(":")
+                .append(qd + kd)
+                .append("])\n")
+                .append("        v = torch.add(v, dq[:, :, ")
+                .append(qd + kd)
+                .append(":")
+                .append(qd + 2 * kd)
+                .append("])\n");
         s.append("      q = torch.transpose(torch.reshape(q, [b, t, ")
                 .append(c.numHeads())
                 .append(", ")
@@ -163,34 +221,66 @@ final class DecoderScript {
                 .append(qd)
                 .append("])\n");
         s.append("      if big:\n");
-        s.append("        x = torch.add(x, ").append(dense("a", 3, -1)).append(")\n");
+        s.append("        x = torch.add(x, ")
+                .append(
+                        mergedMulti
+                                ? linear(WeightFormat.BF16, "a", "dense[4 * i + 1]", null)
+                                : dense("a", 3, -1))
+                .append(")\n");
         s.append("      else:\n");
         s.append("        x = torch.add(x, ")
                 .append(linear(format, "a", "lin[4 * i + 1]", null))
+                .append(")\n");
+        s.append("      if lora:\n")
+                .append("        x = torch.add(x, ")
+                .append(lora("a", 1))
                 .append(")\n");
         s.append("      h = torch.rms_norm(x, [")
                 .append(c.hiddenSize())
                 .append("], norms[2 * i + 1], ")
                 .append(eps(c))
                 .append(")\n");
+        int f = c.intermediateSize();
         s.append("      if big:\n");
-        s.append("        m = torch.mul(torch.silu(")
-                .append(dense("h", 4, -1))
-                .append("), ")
-                .append(dense("h", 6, -1))
-                .append(")\n");
-        s.append("        x = torch.add(x, ").append(dense("m", 5, -1)).append(")\n");
+        if (mergedMulti) {
+            s.append("        gu = ")
+                    .append(linear(WeightFormat.BF16, "h", "dense[4 * i + 2]", null))
+                    .append("\n");
+        } else {
+            s.append("        g = ").append(dense("h", 4, -1)).append("\n");
+            s.append("        u = ").append(dense("h", 6, -1)).append("\n");
+        }
         s.append("      else:\n");
         s.append("        gu = ").append(linear(format, "h", "lin[4 * i + 2]", null)).append("\n");
-        s.append("        m = torch.mul(torch.silu(gu[:, :, 0:")
-                .append(c.intermediateSize())
-                .append("]), gu[:, :, ")
-                .append(c.intermediateSize())
+        s.append(in).append("g = gu[:, :, 0:").append(f).append("]\n");
+        s.append(in).append("u = gu[:, :, ").append(f).append(":").append(2 * f).append("]\n");
+        s.append("      if lora:\n")
+                .append("        dgu = ")
+                .append(lora("h", 2))
+                .append("\n")
+                .append("        g = torch.add(g, dgu[:, :, 0:")
+                .append(f)
+                .append("])\n")
+                .append("        u = torch.add(u, dgu[:, :, ")
+                .append(f)
                 .append(":")
-                .append(2 * c.intermediateSize())
+                .append(2 * f)
                 .append("])\n");
+        s.append("      m = torch.mul(torch.silu(g), u)\n");
+        s.append("      if big:\n");
+        s.append("        x = torch.add(x, ")
+                .append(
+                        mergedMulti
+                                ? linear(WeightFormat.BF16, "m", "dense[4 * i + 3]", null)
+                                : dense("m", 5, -1))
+                .append(")\n");
+        s.append("      else:\n");
         s.append("        x = torch.add(x, ")
                 .append(linear(format, "m", "lin[4 * i + 3]", null))
+                .append(")\n");
+        s.append("      if lora:\n")
+                .append("        x = torch.add(x, ")
+                .append(lora("m", 3))
                 .append(")\n");
         s.append("    return torch.rms_norm(x, [")
                 .append(c.hiddenSize())
@@ -235,6 +325,17 @@ final class DecoderScript {
                 + "]"
                 + (bias < 0 ? "" : ", dense_bias[3 * i + " + bias + "]")
                 + ")";
+    }
+
+    /** The LoRA delta of merged projection {@code j} of layer i (q|k|v, o, gate|up, down). */
+    private static String lora(String x, int j) {
+        return "torch.matmul(torch.matmul("
+                + x
+                + ", lora_a[4 * i + "
+                + j
+                + "]), lora_b[4 * i + "
+                + j
+                + "])";
     }
 
     private static String linear(WeightFormat format, String x, String w, String bias) {

@@ -27,6 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The compiled decoder against the eager model (the oracle) on tiny random weights. */
 class CompiledDecoderTest {
     private static final float FP32_TOL = 1e-4f;
+    /** Released FP32: multi-token calls run on BF16 copies (8 significant bits). */
+    private static final double RELEASED_TOL = 5e-2;
 
     private static LlamaConfig config(String arch, RopeLayout layout, boolean bias) {
         return new LlamaConfig(
@@ -269,6 +271,71 @@ class CompiledDecoderTest {
         assertThatThrownBy(() -> WeightFormat.parse("int8"))
                 .hasMessage("gemrag.model.weights must be fp16, bf16, fp32 or eager, got 'int8'");
         assertThat(WeightFormat.parse(" BF16 ")).isEqualTo(WeightFormat.BF16);
+    }
+
+    /**
+     * Released FP32 weights (fp16/bf16 with {@code releaseFp32}): prefill, the embedding forward
+     * and decode stay close to the eager FP32 twin (multi-token calls on BF16 copies; FP16's decode
+     * steps on the same packed weights as without release), and the eager forward refuses with a
+     * clear error instead of reading freed memory.
+     */
+    @ParameterizedTest
+    @CsvSource({"FP16, llama, INTERLEAVED, false", "BF16, qwen2, HALF_SPLIT, true"})
+    void releasedFp32StaysCloseToTheEagerTwinAndTheEagerForwardRefuses(
+            WeightFormat format, String arch, RopeLayout layout, boolean bias) {
+        LlamaConfig c = config(arch, layout, bias);
+        TinyLlama tiny = TinyLlama.random(9, c);
+        try (LlamaModel model = LlamaModel.create(c, tiny.weights(), Device.cpu());
+                LlamaModel lean = LlamaModel.create(c, tiny.weights(), Device.cpu());
+                CompiledDecoder keep = CompiledDecoder.create(model, format);
+                CompiledDecoder released = CompiledDecoder.create(lean, format, true);
+                NDManager m = model.newManager();
+                KvCache eagerCache = model.newCache(1, 16);
+                KvCache keptCache = model.newCache(1, 16);
+                KvCache cache = lean.newCache(1, 16)) {
+            assertThat(released.releasedFp32()).isTrue();
+            assertThat(keep.releasedFp32()).isFalse();
+            long[] ids = {3, 17, 99, 250, 4, 8, 15, 16, 23, 42};
+            long[] pos = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+            NDArray idArray = m.create(ids, new Shape(1, 10));
+            NDArray posArray = m.create(pos, new Shape(1, 10));
+            NDArray mask = AttentionMasks.causal(m, 1, ids.length, 0, null);
+            float[] expected =
+                    model.logitsAt(
+                                    model.forward(idArray, posArray, mask, eagerCache),
+                                    new int[] {9})
+                            .toFloatArray();
+            keep.logitsAt(idArray, posArray, mask, keptCache, new int[] {9}).close();
+            float[] prefill =
+                    released.logitsAt(idArray, posArray, mask, cache, new int[] {9}).toFloatArray();
+            assertRoundedCloseToFp32(prefill, expected, RELEASED_TOL);
+            assertRoundedCloseToFp32(
+                    released.forward(idArray, posArray, mask, null).toFloatArray(),
+                    model.forward(idArray, posArray, mask, null).toFloatArray(),
+                    RELEASED_TOL);
+            // one decode step over each cache: FP16 decodes on the same packed weights either way
+            NDArray next = m.create(new long[] {argMax(expected)}, new Shape(1, 1));
+            NDArray at = m.create(new long[] {10}, new Shape(1, 1));
+            NDArray m1 = AttentionMasks.causal(m, 1, 1, 10, null);
+            float[] e =
+                    model.logitsAt(model.forward(next, at, m1, eagerCache), new int[] {0})
+                            .toFloatArray();
+            float[] kept = keep.logitsAt(next, at, m1, keptCache, new int[] {0}).toFloatArray();
+            float[] a = released.logitsAt(next, at, m1, cache, new int[] {0}).toFloatArray();
+            assertRoundedCloseToFp32(a, e, RELEASED_TOL);
+            if (format == WeightFormat.FP16) {
+                // only the cache differs (filled by the BF16 prefill instead of the FP32 one)
+                assertRoundedCloseToFp32(a, kept, RELEASED_TOL);
+            } else {
+                assertClose(a, kept, 0f);
+            }
+            assertThatThrownBy(() -> lean.forward(idArray, posArray, mask, null))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("FP32 projections were released");
+        }
+        assertThatThrownBy(() -> CompiledDecoder.create(null, WeightFormat.FP32, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only the fp16 and bf16 formats");
     }
 
     /**
