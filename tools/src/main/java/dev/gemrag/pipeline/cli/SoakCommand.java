@@ -3,6 +3,7 @@ package dev.gemrag.pipeline.cli;
 import dev.gemrag.pipeline.bench.ProcessMemory;
 import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
+import dev.gemrag.pipeline.soak.MemoryReading;
 import dev.gemrag.pipeline.soak.Soak;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,11 +77,18 @@ public final class SoakCommand implements Callable<Integer> {
                     "questions %d, answers %d, errors %d, dead letters %d, live documents %d%n",
                     r.questions(), r.answers(), r.errors(), r.deadLetters(), r.liveDocuments());
             if (r.minutes().size() > 5) {
-                double at5 = r.minutes().get(4).rssMib();
-                double last = r.minutes().get(r.minutes().size() - 1).rssMib();
+                MemoryReading at5 = r.minutes().get(4).memory();
+                MemoryReading last = r.minutes().get(r.minutes().size() - 1).memory();
                 System.out.printf(
-                        "RSS growth after minute 5: %.1f%% (%.0f -> %.0f MiB)%n",
-                        100 * (last - at5) / at5, at5, last);
+                        "RSS growth after minute 5: %.1f%% (%.0f -> %.0f MiB); of it heap committed %+.0f,"
+                                + " JVM native %+.0f, untracked native %+.0f, file-backed %+.0f MiB%n",
+                        100 * (last.rss() - at5.rss()) / at5.rss(),
+                        at5.rss(),
+                        last.rss(),
+                        last.heapCommitted() - at5.heapCommitted(),
+                        last.jvmNative() - at5.jvmNative(),
+                        last.untracked() - at5.untracked(),
+                        last.rssFile() - at5.rssFile());
             }
             r.mismatches().forEach(m -> System.out.println("MISMATCH " + m));
             System.out.printf(

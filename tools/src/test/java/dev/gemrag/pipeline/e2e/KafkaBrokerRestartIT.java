@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of every document. The default at-least-once delivery meets the same restart in
  * StandaloneClusterFailoverIT. The test owns its stack.
  */
+@ExtendWith(SharedModel.class) // one model load per module run, not per stack
 class KafkaBrokerRestartIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration OUTAGE = Duration.ofSeconds(30);

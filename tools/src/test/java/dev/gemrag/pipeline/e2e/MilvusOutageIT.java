@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * question has an answer in the end and Milvus holds exactly the last event of every document
  * (nothing lost, no stale or duplicate chunk). Each test owns its stack: it stops a server.
  */
+@ExtendWith(SharedModel.class) // one model load per module run, not per stack
 class MilvusOutageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT =
