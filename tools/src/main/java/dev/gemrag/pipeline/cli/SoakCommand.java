@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Soak test on the embedded stack (like 'demo'): a seeded mix of new documents, updates, deletes and",
-            "questions at a fixed rate; one line per minute (RSS, heap, engine queue, freshness p99, answer p99,",
-            "errors, dead letters); at the end Milvus must equal the last event per document, else exit 1."
+            "questions at a fixed rate; one line per minute (RSS and where it sits: heap after GC, heap committed,",
+            "JVM native, untracked native, file-backed; engine queue, freshness p99, answer p99, errors, dead",
+            "letters); at the end Milvus must equal the last event per document, else exit 1."
         })
 public final class SoakCommand implements Callable<Integer> {
     @Mixin ConfigMixin config;
@@ -66,6 +67,11 @@ public final class SoakCommand implements Callable<Integer> {
                         : Files.createTempDirectory("gemrag-soak-");
         try (EmbeddedStack stack = EmbeddedStack.start(dir, c, s -> System.out.println("  " + s))) {
             System.out.printf("soak: %d min at %.2f events/s, seed %d%n", minutes, rate, seed);
+            if (Double.isNaN(MemoryReading.now().jvmNative())) {
+                System.out.println(
+                        "soak: native memory tracking is off, so the JVM native and untracked columns show"
+                                + " '-' (GEMRAG_JAVA_OPTS='-Xmx2g -XX:NativeMemoryTracking=summary' turns it on)");
+            }
             Soak.Result r =
                     new Soak(stack, System.out)
                             .run(
