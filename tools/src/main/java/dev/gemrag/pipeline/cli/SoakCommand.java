@@ -3,6 +3,7 @@ package dev.gemrag.pipeline.cli;
 import dev.gemrag.pipeline.bench.ProcessMemory;
 import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
+import dev.gemrag.pipeline.soak.MemoryReading;
 import dev.gemrag.pipeline.soak.Soak;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Soak test on the embedded stack (like 'demo'): a seeded mix of new documents, updates, deletes and",
-            "questions at a fixed rate; one line per minute (RSS, heap, engine queue, freshness p99, answer p99,",
-            "errors, dead letters); at the end Milvus must equal the last event per document, else exit 1."
+            "questions at a fixed rate; one line per minute (RSS and where it sits: heap after GC, heap committed,",
+            "JVM native, untracked native, file-backed; engine queue, freshness p99, answer p99, errors, dead",
+            "letters); at the end Milvus must equal the last event per document, else exit 1."
         })
 public final class SoakCommand implements Callable<Integer> {
     @Mixin ConfigMixin config;
@@ -65,6 +67,11 @@ public final class SoakCommand implements Callable<Integer> {
                         : Files.createTempDirectory("gemrag-soak-");
         try (EmbeddedStack stack = EmbeddedStack.start(dir, c, s -> System.out.println("  " + s))) {
             System.out.printf("soak: %d min at %.2f events/s, seed %d%n", minutes, rate, seed);
+            if (Double.isNaN(MemoryReading.now().jvmNative())) {
+                System.out.println(
+                        "soak: native memory tracking is off, so the JVM native and untracked columns show"
+                                + " '-' (GEMRAG_JAVA_OPTS='-Xmx2g -XX:NativeMemoryTracking=summary' turns it on)");
+            }
             Soak.Result r =
                     new Soak(stack, System.out)
                             .run(
@@ -76,11 +83,18 @@ public final class SoakCommand implements Callable<Integer> {
                     "questions %d, answers %d, errors %d, dead letters %d, live documents %d%n",
                     r.questions(), r.answers(), r.errors(), r.deadLetters(), r.liveDocuments());
             if (r.minutes().size() > 5) {
-                double at5 = r.minutes().get(4).rssMib();
-                double last = r.minutes().get(r.minutes().size() - 1).rssMib();
+                MemoryReading at5 = r.minutes().get(4).memory();
+                MemoryReading last = r.minutes().get(r.minutes().size() - 1).memory();
                 System.out.printf(
-                        "RSS growth after minute 5: %.1f%% (%.0f -> %.0f MiB)%n",
-                        100 * (last - at5) / at5, at5, last);
+                        "RSS growth after minute 5: %.1f%% (%.0f -> %.0f MiB); of it heap committed %+.0f,"
+                                + " JVM native %+.0f, untracked native %+.0f, file-backed %+.0f MiB%n",
+                        100 * (last.rss() - at5.rss()) / at5.rss(),
+                        at5.rss(),
+                        last.rss(),
+                        last.heapCommitted() - at5.heapCommitted(),
+                        last.jvmNative() - at5.jvmNative(),
+                        last.untracked() - at5.untracked(),
+                        last.rssFile() - at5.rssFile());
             }
             r.mismatches().forEach(m -> System.out.println("MISMATCH " + m));
             System.out.printf(

@@ -66,15 +66,18 @@ public final class Soak {
     /** One minute's line (and the whole run's totals). */
     public record Minute(
             int minute,
-            double rssMib,
-            double heapMib,
+            MemoryReading memory,
             int queueDepth,
             double freshP99Ms,
             double answerP99Ms,
             int errors,
             int deadLetters,
             int events,
-            String loadAverage) {}
+            String loadAverage) {
+        public double rssMib() {
+            return memory.rss();
+        }
+    }
 
     public record Result(
             List<Minute> minutes,
@@ -117,9 +120,13 @@ public final class Soak {
         int minuteErrors = 0;
         int minuteDead = 0;
         int minuteEvents = 0;
+        // Memory columns split RSS so that growth can be pinned: heap live set and heap committed,
+        // the JVM's own native memory (NMT) and what neither accounts for (libtorch, malloc
+        // arenas).
         out.println(
-                "| minute | RSS MiB | heap MiB | engine queue | freshness p99 ms | answer p99 ms | errors | dead letters | events | load avg |");
-        out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                "| minute | RSS MiB | heap after GC | heap committed | JVM native (NMT) | untracked native | file-backed | engine queue | freshness p99 ms | answer p99 ms | errors | dead letters | events | load avg |");
+        out.println(
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         try (KafkaProducer<String, String> producer = KafkaClients.producer(stack.config());
                 KafkaConsumer<String, String> answersIn = tail(stack.config().get(TOPIC_ANSWERS));
                 KafkaConsumer<String, String> deadIn =
@@ -247,12 +254,10 @@ public final class Soak {
                     out.println("dead letter: " + JSON.readTree(r.value()).path("reason").asText());
                 }
                 if (System.nanoTime() >= minuteEnd && sending) {
-                    Runtime rt = Runtime.getRuntime();
                     Minute m =
                             new Minute(
                                     minutes.size() + 1,
-                                    ProcessMemory.rssMib(),
-                                    (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                                    MemoryReading.now(),
                                     engine.queueDepth(),
                                     fresh.p(99),
                                     answer.p(99),
@@ -262,10 +267,14 @@ public final class Soak {
                                     ProcessMemory.loadAverage());
                     minutes.add(m);
                     out.printf(
-                            "| %d | %.0f | %.0f | %d | %s | %s | %d | %d | %d | %s |%n",
+                            "| %d | %s | %s | %s | %s | %s | %s | %d | %s | %s | %d | %d | %d | %s |%n",
                             m.minute(),
-                            m.rssMib(),
-                            m.heapMib(),
+                            mib(m.memory().rss()),
+                            mib(m.memory().heapAfterGc()),
+                            mib(m.memory().heapCommitted()),
+                            mib(m.memory().jvmNative()),
+                            mib(m.memory().untracked()),
+                            mib(m.memory().rssFile()),
                             m.queueDepth(),
                             ms(m.freshP99Ms()),
                             ms(m.answerP99Ms()),
@@ -328,6 +337,11 @@ public final class Soak {
                 (int) state.liveDocuments(),
                 questions,
                 answers);
+    }
+
+    /** MiB, or "-" where the reading is not available (no NMT, no /proc). */
+    private static String mib(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.0f", v);
     }
 
     /** A p99 in ms, or "-" for a minute in which nothing of the kind completed. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of every document. The default at-least-once delivery meets the same restart in
  * StandaloneClusterFailoverIT. The test owns its stack.
  */
+@ExtendWith(SharedModel.class) // one model load per module run, not per stack
 class KafkaBrokerRestartIT {
     private static final Duration OUTAGE = Duration.ofSeconds(30);
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.JobStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * question has an answer in the end and Milvus holds exactly the last event of every document
  * (nothing lost, no stale or duplicate chunk). Each test owns its stack: it stops a server.
  */
+@ExtendWith(SharedModel.class) // one model load per module run, not per stack
 class MilvusOutageIT {
     private static final Duration OUTAGE = Duration.ofSeconds(60);
 

@@ -34,12 +34,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole system on real parts: in-process Kafka, Milvus Lite, the default model (with the GEM
  * adapter when one is installed) and the job in mode both on a Flink MiniCluster.
  */
+@ExtendWith(SharedModel.class) // one model load per module run, not per stack
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndIT {
