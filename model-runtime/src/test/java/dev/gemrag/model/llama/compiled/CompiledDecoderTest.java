@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The compiled decoder against the eager model (the oracle) on tiny random weights. */
 class CompiledDecoderTest {
     private static final float FP32_TOL = 1e-4f;
+
     /** Released FP32: multi-token calls run on BF16 copies (8 significant bits). */
     private static final double RELEASED_TOL = 5e-2;
 
