@@ -19,7 +19,8 @@ import java.util.Map;
  *       {@code w * dense + (1 - w) * sparse}, a chunk missing from a leg scoring 0 there.
  *       Normalising per question keeps a leg's spread, so a weak leg given a small weight only
  *       reorders near-ties of the strong one instead of drowning it (equal-weight RRF does, on
- *       man-dev: 0.555 vs BM25's 0.781).
+ *       man-dev: 0.555 vs BM25's 0.781). Other normalisations: {@link ScoreNormalization} (z-score,
+ *       rank), compared in the eval.
  *   <li>{@link FusionMethod#RRF}: {@code sum over legs of 1 / (k + rank)}, rank from 1.
  * </ul>
  *
@@ -32,8 +33,18 @@ public final class HybridFusion implements Serializable {
     private final FusionMethod method;
     private final double denseWeight;
     private final int rrfK;
+    private final ScoreNormalization normalization;
 
+    /** Weighted fusion normalises min-max (the default). */
     public HybridFusion(FusionMethod method, double denseWeight, int rrfK) {
+        this(method, denseWeight, rrfK, ScoreNormalization.MIN_MAX);
+    }
+
+    /**
+     * @param normalization how weighted fusion scales each leg (ignored by RRF)
+     */
+    public HybridFusion(
+            FusionMethod method, double denseWeight, int rrfK, ScoreNormalization normalization) {
         if (method == null) {
             throw new IllegalArgumentException("retrieval.fusion must be set");
         }
@@ -44,9 +55,13 @@ public final class HybridFusion implements Serializable {
         if (rrfK < 1) {
             throw new IllegalArgumentException("retrieval.rrf-k must be at least 1, got " + rrfK);
         }
+        if (normalization == null) {
+            throw new IllegalArgumentException("the fusion's score normalisation must be set");
+        }
         this.method = method;
         this.denseWeight = denseWeight;
         this.rrfK = rrfK;
+        this.normalization = normalization;
     }
 
     public FusionMethod method() {
@@ -61,9 +76,13 @@ public final class HybridFusion implements Serializable {
         return rrfK;
     }
 
+    public ScoreNormalization normalization() {
+        return normalization;
+    }
+
     /** The same fusion with another dense weight (the eval's weight sweep). */
     public HybridFusion withDenseWeight(double w) {
-        return new HybridFusion(method, w, rrfK);
+        return new HybridFusion(method, w, rrfK, normalization);
     }
 
     /**
@@ -73,15 +92,20 @@ public final class HybridFusion implements Serializable {
      */
     public List<RetrievedChunk> fuse(
             List<RetrievedChunk> dense, List<RetrievedChunk> sparse, int topK) {
-        double[] d = method == FusionMethod.RRF ? reciprocalRanks(dense.size()) : minMax(dense);
-        double[] s = method == FusionMethod.RRF ? reciprocalRanks(sparse.size()) : minMax(sparse);
-        double wd = method == FusionMethod.RRF ? 1 : denseWeight;
-        double ws = method == FusionMethod.RRF ? 1 : 1 - denseWeight;
+        boolean rrf = method == FusionMethod.RRF;
+        double[] d = rrf ? reciprocalRanks(dense.size()) : normalization.normalise(dense);
+        double[] s = rrf ? reciprocalRanks(sparse.size()) : normalization.normalise(sparse);
+        double wd = rrf ? 1 : denseWeight;
+        double ws = rrf ? 1 : 1 - denseWeight;
         Map<String, RetrievedChunk> chunk = new LinkedHashMap<>();
         Map<String, Double> score = new HashMap<>();
         Map<String, Integer> bestRank = new HashMap<>();
         add(dense, d, wd, chunk, score, bestRank);
         add(sparse, s, ws, chunk, score, bestRank);
+        if (!rrf) {
+            addMissing(dense, normalization.missing(d) * wd, chunk.keySet(), score);
+            addMissing(sparse, normalization.missing(s) * ws, chunk.keySet(), score);
+        }
         List<String> ids = new ArrayList<>(chunk.keySet());
         ids.sort(
                 Comparator.<String>comparingDouble(score::get)
@@ -117,19 +141,27 @@ public final class HybridFusion implements Serializable {
         }
     }
 
+    /** Gives every chunk the leg did not return the leg's value for a missing chunk. */
+    private static void addMissing(
+            List<RetrievedChunk> leg,
+            double value,
+            java.util.Set<String> all,
+            Map<String, Double> score) {
+        if (value == 0) {
+            return;
+        }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        leg.forEach(c -> present.add(c.chunkId()));
+        for (String id : all) {
+            if (!present.contains(id)) {
+                score.merge(id, value, Double::sum);
+            }
+        }
+    }
+
     /** (s - min) / (max - min) over the leg; all 1 when max == min. */
     static double[] minMax(List<RetrievedChunk> leg) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (RetrievedChunk c : leg) {
-            min = Math.min(min, c.score());
-            max = Math.max(max, c.score());
-        }
-        double[] out = new double[leg.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = max > min ? (leg.get(i).score() - min) / (max - min) : 1.0;
-        }
-        return out;
+        return ScoreNormalization.MIN_MAX.normalise(leg);
     }
 
     private double[] reciprocalRanks(int n) {
@@ -144,6 +176,11 @@ public final class HybridFusion implements Serializable {
     public String toString() {
         return method == FusionMethod.RRF
                 ? "rrf(k=" + rrfK + ")"
-                : "weighted(dense " + denseWeight + ")";
+                : "weighted(dense "
+                        + denseWeight
+                        + (normalization == ScoreNormalization.MIN_MAX
+                                ? ""
+                                : ", " + normalization.wireName())
+                        + ")";
     }
 }

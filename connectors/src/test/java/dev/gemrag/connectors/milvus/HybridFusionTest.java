@@ -92,6 +92,45 @@ class HybridFusionTest {
     }
 
     @Test
+    void zScoreFusionByHand() {
+        // dense 0.9 0.7 0.5: mean 0.7, population std sqrt(0.08 / 3) = 0.1632993 -> a 1.2247449,
+        // b 0, c -1.2247449. bm25 12 8 2: mean 7.3333333, std sqrt(50.6666667 / 3) = 4.1096093
+        // -> c 1.1355499, d 0.1622214, a -1.2977713. A chunk missing from a leg gets the leg's
+        // lowest z. w = 0.5: a = (1.2247449 - 1.2977713) / 2 = -0.0365132; c = (-1.2247449 +
+        // 1.1355499) / 2 = -0.0445975; d = (-1.2247449 + 0.1622214) / 2 = -0.5312618; b = (0 -
+        // 1.2977713) / 2 = -0.6488857
+        List<RetrievedChunk> out =
+                new HybridFusion(FusionMethod.WEIGHTED, 0.5, 60, ScoreNormalization.Z_SCORE)
+                        .fuse(DENSE, SPARSE, 10);
+        assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("a", "c", "d", "b");
+        assertThat(out)
+                .extracting(RetrievedChunk::score)
+                .satisfiesExactly(
+                        s -> assertThat(s).isCloseTo(-0.0365132f, within(1e-5f)),
+                        s -> assertThat(s).isCloseTo(-0.0445975f, within(1e-5f)),
+                        s -> assertThat(s).isCloseTo(-0.5312618f, within(1e-5f)),
+                        s -> assertThat(s).isCloseTo(-0.6488857f, within(1e-5f)));
+        // equal scores: z 0 for all (no spread, no information)
+        assertThat(ScoreNormalization.Z_SCORE.normalise(List.of(c("x", 2), c("y", 2))))
+                .containsExactly(0.0, 0.0);
+    }
+
+    @Test
+    void rankFusionByHand() {
+        // 1 - rank / 3: dense a 1, b 2/3, c 1/3; bm25 c 1, d 2/3, a 1/3; missing 0. w = 0.6:
+        // a = 0.6 + 0.4 / 3 = 0.7333333; c = 0.2 + 0.4 = 0.6; b = 0.4; d = 0.2666667
+        List<RetrievedChunk> out =
+                new HybridFusion(FusionMethod.WEIGHTED, 0.6, 60, ScoreNormalization.RANK)
+                        .fuse(DENSE, SPARSE, 10);
+        assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("a", "c", "b", "d");
+        assertThat(out.get(0).score()).isCloseTo(0.7333333f, within(1e-6f));
+        assertThat(out.get(3).score()).isCloseTo(0.2666667f, within(1e-6f));
+        // the scores themselves do not matter, only the order
+        assertThat(ScoreNormalization.RANK.normalise(List.of(c("x", 100), c("y", -5))))
+                .containsExactly(1.0, 0.5);
+    }
+
+    @Test
     void refusesBadSettings() {
         assertThatThrownBy(() -> new HybridFusion(FusionMethod.WEIGHTED, 1.5, 60))
                 .hasMessage("retrieval.dense-weight must be in [0, 1], got 1.5");

@@ -3,6 +3,7 @@ package dev.gemrag.pipeline.cli;
 import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.HybridFusion;
 import dev.gemrag.connectors.milvus.MilvusOptions;
+import dev.gemrag.connectors.milvus.ScoreNormalization;
 import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.model.eval.EvalConfigs;
 import dev.gemrag.model.eval.EvalResult;
@@ -12,6 +13,7 @@ import dev.gemrag.model.gem.DefaultAdapter;
 import dev.gemrag.model.gem.GemLanguageModel;
 import dev.gemrag.model.gem.ModelRuntime;
 import dev.gemrag.operators.chunk.Chunker;
+import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.pipeline.eval.MilvusEval;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +42,8 @@ public final class EvalCommand implements Callable<Integer> {
             split = ",",
             description =
                     "any of base-last, base-mean, gem, minilm, bge-small, "
-                            + "gem-milvus, bm25, hybrid (default: all; gem and the Milvus rows only when an adapter is found)")
+                            + "gem-milvus, bm25, hybrid, hybrid-rerank (default: all but hybrid-rerank, which costs "
+                            + "~2 s a query; gem and the Milvus rows only when an adapter is found)")
     List<String> configs;
 
     @Option(
@@ -65,6 +68,28 @@ public final class EvalCommand implements Callable<Integer> {
                     "tuning sweep: one weighted hybrid-w<W> row per "
                             + "weight, e.g. 0.1,0.2,0.3 (the index is built once)")
     List<Double> denseWeights = new ArrayList<>();
+
+    @Option(
+            names = "--normalizations",
+            split = ",",
+            description =
+                    "score normalisations of the --dense-weights sweep: any of min-max, z-score, rank "
+                            + "(rows hybrid-w<W>, hybrid-z<W>, hybrid-rank<W>; default: min-max)")
+    List<String> normalizations = new ArrayList<>(List.of("min-max"));
+
+    @Option(
+            names = "--rerank-candidates",
+            description =
+                    "chunks the hybrid-rerank row's llm reranker re-orders (default: "
+                            + "retrieval.rerank-candidates' default, ${DEFAULT-VALUE})")
+    int rerankCandidates = GemragOptions.RETRIEVAL_RERANK_CANDIDATES.defaultValue();
+
+    @Option(
+            names = "--rerank-chunk-tokens",
+            description =
+                    "tokens of each chunk the reranker reads (default: "
+                            + "retrieval.rerank-chunk-tokens' default, ${DEFAULT-VALUE})")
+    int rerankChunkTokens = GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS.defaultValue();
 
     @Option(names = "--rrf-k", description = "k of RRF (default: ${DEFAULT-VALUE})")
     int rrfK = MilvusOptions.RETRIEVAL_RRF_K.defaultValue();
@@ -132,7 +157,10 @@ public final class EvalCommand implements Callable<Integer> {
             chosen = new ArrayList<>(List.of("base-last", "base-mean", "minilm", "bge-small"));
             if (adapterPath != null) {
                 chosen.add(2, "gem");
-                chosen.addAll(MilvusEval.CONFIGS);
+                chosen.addAll(
+                        MilvusEval.CONFIGS.stream()
+                                .filter(c -> !c.equals("hybrid-rerank"))
+                                .toList());
             }
         }
         for (String c : chosen) {
@@ -159,7 +187,25 @@ public final class EvalCommand implements Callable<Integer> {
                             + "$GEMRAG_ADAPTER");
         }
         HybridFusion hybrid;
+        List<ScoreNormalization> norms = new ArrayList<>();
         try {
+            for (String n : normalizations) {
+                norms.add(
+                        switch (n) {
+                            case "min-max" -> ScoreNormalization.MIN_MAX;
+                            case "z-score" -> ScoreNormalization.Z_SCORE;
+                            case "rank" -> ScoreNormalization.RANK;
+                            default ->
+                                    throw new IllegalArgumentException(
+                                            "--normalizations takes min-max, z-score or rank, got '"
+                                                    + n
+                                                    + "'");
+                        });
+            }
+            if (rerankCandidates < 1 || rerankChunkTokens < 8) {
+                throw new IllegalArgumentException(
+                        "--rerank-candidates must be at least 1 and --rerank-chunk-tokens at least 8");
+            }
             FusionMethod method =
                     switch (fusion) {
                         case "weighted" -> FusionMethod.WEIGHTED;
@@ -199,6 +245,8 @@ public final class EvalCommand implements Callable<Integer> {
                         workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
                 rows.addAll(
                         new MilvusEval(m, chunkSize, chunkOverlap, batch, System.err::println)
+                                .withRerank(rerankCandidates, rerankChunkTokens)
+                                .withSweepNormalizations(norms)
                                 .run(set, milvus, hybrid, denseWeights, candidates, dir));
             }
         }

@@ -9,6 +9,7 @@ import dev.gemrag.connectors.milvus.MilvusConnection;
 import dev.gemrag.connectors.milvus.MilvusRetriever;
 import dev.gemrag.connectors.milvus.MilvusSink;
 import dev.gemrag.connectors.milvus.RetrievedChunk;
+import dev.gemrag.connectors.milvus.ScoreNormalization;
 import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentEvent;
@@ -19,10 +20,12 @@ import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.model.eval.EvalResult;
 import dev.gemrag.model.eval.RankingScores;
+import dev.gemrag.operators.answer.QueryLikelihood;
 import dev.gemrag.operators.answer.Retriever;
 import dev.gemrag.operators.chunk.Chunker;
 import dev.gemrag.operators.chunk.DocumentChunker;
 import dev.gemrag.operators.embed.EmbedText;
+import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.pipeline.job.MilvusRetrievers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,12 +49,17 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
  * MilvusRetrievers} over {@link MilvusRetriever}) with the question text and its QUERY embedding,
  * under an ACL filter. Documents are ranked by their best chunk.
  *
- * <p>Rows: {@code gem-milvus} (dense), {@code bm25} (sparse), {@code hybrid} (the given fusion) and
- * one {@code hybrid-w<weight>} row per extra dense weight plus a {@code hybrid-rrf} row (the tuning
- * sweep: one dense and one sparse search per query, fused for every row; see {@link #sweep}).
+ * <p>Rows: {@code gem-milvus} (dense), {@code bm25} (sparse), {@code hybrid} (the given fusion),
+ * {@code hybrid-rerank} (hybrid, then the answer step's same-model reranker, {@link
+ * QueryLikelihood}, re-orders the best {@code rerankCandidates} chunks, as {@code retrieval.rerank:
+ * llm} does before a prompt) and one {@code hybrid-w<weight>} row per extra dense weight (and per
+ * extra normalisation: {@code hybrid-z<weight>} z-score, {@code hybrid-rank<weight>} rank) plus a
+ * {@code hybrid-rrf} row (the tuning sweep: one dense and one sparse search per query, fused for
+ * every row; see {@link #sweep}).
  */
 public final class MilvusEval {
-    public static final List<String> CONFIGS = List.of("gem-milvus", "bm25", "hybrid");
+    public static final List<String> CONFIGS =
+            List.of("gem-milvus", "bm25", "hybrid", "hybrid-rerank");
     private static final String GROUP = "eval";
 
     /**
@@ -65,6 +73,9 @@ public final class MilvusEval {
     private final int chunkOverlap;
     private final int batchSize;
     private final Consumer<String> log;
+    private int rerankCandidates = GemragOptions.RETRIEVAL_RERANK_CANDIDATES.defaultValue();
+    private int rerankChunkTokens = GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS.defaultValue();
+    private List<ScoreNormalization> sweepNormalizations = List.of(ScoreNormalization.MIN_MAX);
 
     /**
      * @param model the product model (its adapter, its embedding token limit)
@@ -80,6 +91,22 @@ public final class MilvusEval {
         this.chunkOverlap = chunkOverlap;
         this.batchSize = batchSize;
         this.log = log;
+    }
+
+    /**
+     * The {@code hybrid-rerank} row's reranker settings (default: retrieval.rerank-candidates and
+     * retrieval.rerank-chunk-tokens' defaults).
+     */
+    public MilvusEval withRerank(int candidates, int chunkTokens) {
+        this.rerankCandidates = candidates;
+        this.rerankChunkTokens = chunkTokens;
+        return this;
+    }
+
+    /** The normalisations of the weighted sweep rows (default: min-max only). */
+    public MilvusEval withSweepNormalizations(List<ScoreNormalization> normalizations) {
+        this.sweepNormalizations = List.copyOf(normalizations);
+        return this;
     }
 
     /**
@@ -119,6 +146,20 @@ public final class MilvusEval {
                             EmbedRole.QUERY);
             double querySeconds = (System.nanoTime() - t0) / 1e9;
             List<EvalResult> out = new ArrayList<>();
+            List<EvalResult> sweepRows = new ArrayList<>();
+            // the sweep first: it costs two searches a query, the reranked row seconds a query
+            if (!sweepWeights.isEmpty()) {
+                sweepRows.addAll(
+                        sweep(
+                                data,
+                                queryVectors,
+                                spec,
+                                milvus.uri(),
+                                fusion,
+                                sweepWeights,
+                                candidates,
+                                indexTextsPerSecond));
+            }
             for (String c : configs) {
                 RetrievalMode mode =
                         switch (c) {
@@ -136,20 +177,10 @@ public final class MilvusEval {
                                 mode,
                                 fusion,
                                 candidates,
+                                c.equals("hybrid-rerank"),
                                 mode == RetrievalMode.SPARSE ? Double.NaN : indexTextsPerSecond));
             }
-            if (!sweepWeights.isEmpty()) {
-                out.addAll(
-                        sweep(
-                                data,
-                                queryVectors,
-                                spec,
-                                milvus.uri(),
-                                fusion,
-                                sweepWeights,
-                                candidates,
-                                indexTextsPerSecond));
-            }
+            out.addAll(sweepRows);
             log.accept(
                     String.format(
                             Locale.ROOT,
@@ -245,6 +276,7 @@ public final class MilvusEval {
             RetrievalMode mode,
             HybridFusion fusion,
             int candidates,
+            boolean rerank,
             double textsPerSecond) {
         MilvusRetriever prototype =
                 MilvusRetriever.builder()
@@ -256,6 +288,8 @@ public final class MilvusEval {
                         .setCandidates(Math.max(candidates, CHUNKS_PER_QUERY))
                         .build();
         List<List<String>> ranked = new ArrayList<>(data.queries().size());
+        long start = System.nanoTime();
+        long last = start;
         try (Retriever retriever =
                 new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
             for (int i = 0; i < data.queries().size(); i++) {
@@ -268,6 +302,19 @@ public final class MilvusEval {
                                 null,
                                 CHUNKS_PER_QUERY,
                                 List.of(GROUP));
+                if (rerank) {
+                    hits = rerank(data.queries().get(i).text(), hits);
+                    if (System.nanoTime() - last > 30_000_000_000L) {
+                        last = System.nanoTime();
+                        log.accept(
+                                String.format(
+                                        Locale.ROOT,
+                                        "  reranked %d/%d queries (%.1f s a query)",
+                                        i + 1,
+                                        data.queries().size(),
+                                        (last - start) / 1e9 / (i + 1)));
+                    }
+                }
                 Set<String> docs = new LinkedHashSet<>();
                 for (RetrievedChunk h : hits) {
                     docs.add(h.docId());
@@ -279,12 +326,46 @@ public final class MilvusEval {
         log.accept(
                 String.format(
                         Locale.ROOT,
-                        "  %s (%s%s): nDCG@10 %.4f",
+                        "  %s (%s%s%s): nDCG@10 %.4f%s",
                         name,
                         mode.wireName(),
                         mode == RetrievalMode.HYBRID ? ", " + fusion : "",
-                        r.ndcg10()));
+                        rerank
+                                ? ", llm rerank of the best "
+                                        + rerankCandidates
+                                        + " chunks ("
+                                        + rerankChunkTokens
+                                        + " tokens each)"
+                                : "",
+                        r.ndcg10(),
+                        rerank
+                                ? String.format(
+                                        Locale.ROOT,
+                                        ", %.1f s a query",
+                                        (System.nanoTime() - start) / 1e9 / data.queries().size())
+                                : ""));
         return r;
+    }
+
+    /**
+     * What {@code retrieval.rerank: llm} does before a prompt: the answer step's {@link
+     * QueryLikelihood} contexts of the best {@code rerankCandidates} chunks, scored by the same
+     * model's likelihood of the question, re-ordered; the chunks below them keep the retriever's
+     * order (they rank the documents after the reranked ones).
+     */
+    private List<RetrievedChunk> rerank(String question, List<RetrievedChunk> hits) {
+        int n = Math.min(rerankCandidates, hits.size());
+        if (n < 2) {
+            return hits;
+        }
+        List<RetrievedChunk> top = hits.subList(0, n);
+        double[] scores =
+                model.continuationLogProb(
+                        QueryLikelihood.contexts(top, model.tokenizer(), rerankChunkTokens),
+                        QueryLikelihood.continuation(question));
+        List<RetrievedChunk> out = new ArrayList<>(QueryLikelihood.reorder(top, scores, n));
+        out.addAll(hits.subList(n, hits.size()));
+        return out;
     }
 
     /**
@@ -306,9 +387,17 @@ public final class MilvusEval {
         List<String> names = new ArrayList<>();
         fusions.add(new HybridFusion(FusionMethod.RRF, fusion.denseWeight(), fusion.rrfK()));
         names.add("hybrid-rrf");
-        for (double w : weights) {
-            fusions.add(new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK()));
-            names.add(String.format(Locale.ROOT, "hybrid-w%.2f", w));
+        for (ScoreNormalization norm : sweepNormalizations) {
+            String prefix =
+                    switch (norm) {
+                        case MIN_MAX -> "hybrid-w";
+                        case Z_SCORE -> "hybrid-z";
+                        case RANK -> "hybrid-rank";
+                    };
+            for (double w : weights) {
+                fusions.add(new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK(), norm));
+                names.add(String.format(Locale.ROOT, "%s%.2f", prefix, w));
+            }
         }
         int depth = Math.max(candidates, CHUNKS_PER_QUERY);
         MilvusRetriever prototype =

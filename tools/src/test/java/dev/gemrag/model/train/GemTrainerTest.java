@@ -96,11 +96,25 @@ class GemTrainerTest {
                     .containsExactly(e.getValue().data());
         }
 
-        // Both objectives on fixed batches: the trained adapter beats the initial parameters.
+        // Both objectives on fixed batches. NTP: the trained adapter beats the initial parameters
+        // (0.30-0.39x of the start over seeds 1-10). Contrastive: the final adapter against the
+        // same run stopped at the end of its NTP phase (the phase's schedule does not depend on
+        // the total steps), so the check sees what the contrastive steps did rather than what the
+        // NTP steps did to the embeddings; on the mean over three dropout draws of the batch. On
+        // one draw against the initial parameters (the old check, threshold 0.8x) this tiny random
+        // model's contrastive loss ended anywhere from 0.24x to 1.26x of the start over seeds
+        // 1-10, and last-bit differences of MKL's GEMMs between runs (they depend on buffer
+        // alignment; MKL_CBWR pins them, see the surefire configuration) moved the seed-7 run
+        // from 0.79x up to the threshold about once in eight runs. This comparison: 0.42-0.79x
+        // over seeds 1-10; training that does not move the summary and LoRA along the gradient
+        // stays at 1x.
         TrainingText text = TrainingText.read(data, TOKENIZER, 38, 7);
         List<int[]> texts = text.batch(0, 16);
         NtpBatch ntp = NtpBatch.build(texts, 1, 100, 0.5f, new Random(3));
-        ContrastiveBatch cl = ContrastiveBatch.build(texts, 1, 100, 0.1f, new Random(4));
+        List<ContrastiveBatch> cl = new ArrayList<>();
+        for (int draw = 4; draw < 7; draw++) {
+            cl.add(ContrastiveBatch.build(texts, 1, 100, 0.1f, new Random(draw)));
+        }
         GemAdapter initial;
         try (LlamaModel scratch = LlamaModel.create(base.config(), base.weights());
                 GemParameters p =
@@ -108,22 +122,34 @@ class GemTrainerTest {
                                 scratch, base.weights(), 1, 4, 8f, cfg.targets(), cfg.seed())) {
             initial = new GemAdapter(back.descriptor(), p.adapterTensors());
         }
-        double[] before = losses(initial, ntp, cl);
-        double[] after = losses(back, ntp, cl);
-        assertThat(after[0]).as("NTP loss on a fixed batch falls").isLessThan(before[0] * 0.8);
-        assertThat(after[1])
-                .as("contrastive loss on a fixed batch falls")
-                .isLessThan(before[1] * 0.8);
+        GemAdapter ntpPhase =
+                new GemTrainer(base, TOKENIZER, config(data, "ntp-phase", 15, 15)).train(null);
+        assertThat(nextTokenLoss(back, ntp))
+                .as("NTP loss on a fixed batch falls")
+                .isLessThan(nextTokenLoss(initial, ntp) * 0.8);
+        assertThat(contrastiveLoss(back, cl))
+                .as("contrastive loss on fixed batches falls during the contrastive phase")
+                .isLessThan(contrastiveLoss(ntpPhase, cl) * 0.9);
     }
 
-    /** {NTP, CL} losses of the model with this adapter merged, logit scale 20. */
-    private static double[] losses(GemAdapter adapter, NtpBatch ntp, ContrastiveBatch cl) {
+    private static double nextTokenLoss(GemAdapter adapter, NtpBatch ntp) {
         try (GemLanguageModel m =
                         ModelRuntime.fromCheckpoint(base, adapter, TOKENIZER, Pooling.LAST, null);
                 NDManager s = m.llama().newManager()) {
-            double n = GemLosses.nextToken(m.llama(), s, ntp).getFloat();
-            double c = GemLosses.contrastive(m.llama(), s, cl, s.create(20f)).getFloat();
-            return new double[] {n, c};
+            return GemLosses.nextToken(m.llama(), s, ntp).getFloat();
+        }
+    }
+
+    /** Mean InfoNCE over the batches with this adapter merged, logit scale 20. */
+    private static double contrastiveLoss(GemAdapter adapter, List<ContrastiveBatch> batches) {
+        try (GemLanguageModel m =
+                        ModelRuntime.fromCheckpoint(base, adapter, TOKENIZER, Pooling.LAST, null);
+                NDManager s = m.llama().newManager()) {
+            double sum = 0;
+            for (ContrastiveBatch b : batches) {
+                sum += GemLosses.contrastive(m.llama(), s, b, s.create(20f)).getFloat();
+            }
+            return sum / batches.size();
         }
     }
 

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and the bundled adapter, through the product's chunker, sink writer and retriever on Milvus Lite:
  * every row is a valid ranking, BM25 finds most documents by their description's words, and hybrid
  * with the default fusion is at least the better of its two legs minus a small margin (it fails if
- * a leg is lost, the ACL filter drops everything, or the fusion inverts a leg). GEM vs base
- * pooling: RetrievalEvalIT.
+ * a leg is lost, the ACL filter drops everything, or the fusion inverts a leg); the reranked hybrid
+ * row keeps hybrid's top-10 documents in the model's order. GEM vs base pooling: RetrievalEvalIT.
  */
 class MilvusEvalIT {
     private static final Path MAN_DEV =
@@ -69,6 +69,7 @@ class MilvusEvalIT {
                         "gem-milvus",
                         "bm25",
                         "hybrid",
+                        "hybrid-rerank",
                         "hybrid-rrf",
                         "hybrid-w0.00",
                         "hybrid-w1.00");
@@ -93,5 +94,14 @@ class MilvusEvalIT {
         assertThat(by.get("hybrid-w0.00").ndcg10())
                 .isCloseTo(bm25, org.assertj.core.api.Assertions.within(0.02));
         assertThat(fusion.method()).isEqualTo(FusionMethod.WEIGHTED);
+        // the reranker re-orders the best 8 chunks of the same hybrid list: the documents in the
+        // top 10 stay the same (Recall@10 equal), their order is the model's (a changed MRR shows
+        // it
+        // ran)
+        EvalResult reranked = by.get("hybrid-rerank");
+        assertThat(reranked.recall10())
+                .isCloseTo(
+                        by.get("hybrid").recall10(), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(reranked.mrr10()).isNotEqualTo(by.get("hybrid").mrr10());
     }
 }
