@@ -94,10 +94,8 @@ class MilvusEvalIT {
         assertThat(by.get("hybrid-w0.00").ndcg10())
                 .isCloseTo(bm25, org.assertj.core.api.Assertions.within(0.02));
         assertThat(fusion.method()).isEqualTo(FusionMethod.WEIGHTED);
-        // the reranker re-orders the best 8 chunks of the same hybrid list: the documents in the
-        // top 10 stay the same (Recall@10 equal), their order is the model's (a changed MRR shows
-        // it
-        // ran)
+        // the reranker re-orders the best 8 chunks of the same hybrid list: the top-10 documents
+        // stay (Recall@10 equal), their order is the model's (a changed MRR shows it ran)
         EvalResult reranked = by.get("hybrid-rerank");
         assertThat(reranked.recall10())
                 .isCloseTo(
