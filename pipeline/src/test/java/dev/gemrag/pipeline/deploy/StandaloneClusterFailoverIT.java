@@ -72,6 +72,14 @@ class StandaloneClusterFailoverIT {
     private MilvusLite milvus;
     private StandaloneFlinkCluster cluster;
     private KafkaProducer<String, String> producer;
+
+    /**
+     * Sends run here: while the broker is down a send may block for metadata (the client's
+     * rebootstrap can forget it), and the outage must keep its length on the test thread.
+     */
+    private final java.util.concurrent.ExecutorService sender =
+            java.util.concurrent.Executors.newSingleThreadExecutor();
+
     private StoredChunks index;
     private String jobId;
     private FlinkProcess tm2;
@@ -99,6 +107,9 @@ class StandaloneClusterFailoverIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        // a send during the broker outage waits for the broker instead of failing after 60 s
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         producer = new KafkaProducer<>(p);
         log("Kafka, Milvus Lite and the jobmanager are up");
     }
@@ -119,6 +130,7 @@ class StandaloneClusterFailoverIT {
         if (index != null) {
             index.close();
         }
+        sender.shutdownNow();
         if (producer != null) {
             producer.close();
         }
@@ -550,7 +562,7 @@ class StandaloneClusterFailoverIT {
         sendDocumentAsync(id, version, text).get();
     }
 
-    /** Without waiting: while the broker is down the producer holds it (delivery timeout 2 min). */
+    /** Without waiting: while the broker is down the producer holds it (up to 5 min). */
     private java.util.concurrent.Future<?> sendDocumentAsync(String id, long version, String text) {
         String json =
                 JSON.createObjectNode()
@@ -559,7 +571,7 @@ class StandaloneClusterFailoverIT {
                         .put("title", "note " + id)
                         .put("text", text)
                         .toString();
-        return producer.send(new ProducerRecord<>(topic(GemragOptions.TOPIC_DOCUMENTS), id, json));
+        return send(new ProducerRecord<>(topic(GemragOptions.TOPIC_DOCUMENTS), id, json));
     }
 
     private void sendQuestion(String id, String question) throws Exception {
@@ -568,7 +580,11 @@ class StandaloneClusterFailoverIT {
 
     private java.util.concurrent.Future<?> sendQuestionAsync(String id, String question) {
         String json = JSON.createObjectNode().put("id", id).put("question", question).toString();
-        return producer.send(new ProducerRecord<>(topic(GemragOptions.TOPIC_QUESTIONS), id, json));
+        return send(new ProducerRecord<>(topic(GemragOptions.TOPIC_QUESTIONS), id, json));
+    }
+
+    private java.util.concurrent.Future<?> send(ProducerRecord<String, String> record) {
+        return sender.submit(() -> producer.send(record).get());
     }
 
     private static String topic(org.apache.flink.configuration.ConfigOption<String> option) {
