@@ -125,42 +125,19 @@ public final class LlamaModel implements AutoCloseable {
         long kv = (long) config.numKvHeads() * config.headDim();
         long inter = config.intermediateSize();
         for (int i = 0; i < config.numLayers(); i++) {
-            checkShape(
-                    baseLinear.weight(LlamaWeights.layer(i, "wq")),
-                    LlamaWeights.layer(i, "wq"),
-                    q,
-                    h);
-            checkShape(
-                    baseLinear.weight(LlamaWeights.layer(i, "wk")),
-                    LlamaWeights.layer(i, "wk"),
-                    kv,
-                    h);
-            checkShape(
-                    baseLinear.weight(LlamaWeights.layer(i, "wv")),
-                    LlamaWeights.layer(i, "wv"),
-                    kv,
-                    h);
-            checkShape(
-                    baseLinear.weight(LlamaWeights.layer(i, "wo")),
-                    LlamaWeights.layer(i, "wo"),
-                    h,
-                    q);
-            checkShape(
-                    baseLinear.weight(LlamaWeights.layer(i, "w1")),
-                    LlamaWeights.layer(i, "w1"),
-                    inter,
-                    h);
-            checkShape(
-                    baseLinear.weight(LlamaWeights.layer(i, "w2")),
-                    LlamaWeights.layer(i, "w2"),
-                    h,
-                    inter);
-            checkShape(
-                    baseLinear.weight(LlamaWeights.layer(i, "w3")),
-                    LlamaWeights.layer(i, "w3"),
-                    inter,
-                    h);
+            checkProjection(i, "wq", q, h);
+            checkProjection(i, "wk", kv, h);
+            checkProjection(i, "wv", kv, h);
+            checkProjection(i, "wo", h, q);
+            checkProjection(i, "w1", inter, h);
+            checkProjection(i, "w2", h, inter);
+            checkProjection(i, "w3", inter, h);
         }
+    }
+
+    private void checkProjection(int layer, String name, long rows, long cols) {
+        String weight = LlamaWeights.layer(layer, name);
+        checkShape(baseLinear.weight(weight), weight, rows, cols);
     }
 
     private static void checkShape(NDArray a, String name, long... expected) {
