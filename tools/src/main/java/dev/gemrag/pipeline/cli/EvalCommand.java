@@ -142,6 +142,13 @@ public final class EvalCommand implements Callable<Integer> {
             description = "evaluate on the first N judged documents and their queries (0 = all)")
     int limitDocs;
 
+    @Option(
+            names = "--dump-candidates",
+            description =
+                    "with --dense-weights: write each query's dense and sparse candidate lists "
+                            + "(JSON lines) to this file, for offline fusion studies")
+    Path dumpCandidates;
+
     @Option(names = "--out", description = "also write the table (Markdown) to this file")
     Path out;
 
@@ -247,6 +254,7 @@ public final class EvalCommand implements Callable<Integer> {
                         new MilvusEval(m, chunkSize, chunkOverlap, batch, System.err::println)
                                 .withRerank(rerankCandidates, rerankChunkTokens)
                                 .withSweepNormalizations(norms)
+                                .withCandidateDump(dumpCandidates)
                                 .run(set, milvus, hybrid, denseWeights, candidates, dir));
             }
         }

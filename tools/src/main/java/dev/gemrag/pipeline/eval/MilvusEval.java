@@ -76,6 +76,7 @@ public final class MilvusEval {
     private int rerankCandidates = GemragOptions.RETRIEVAL_RERANK_CANDIDATES.defaultValue();
     private int rerankChunkTokens = GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS.defaultValue();
     private List<ScoreNormalization> sweepNormalizations = List.of(ScoreNormalization.MIN_MAX);
+    private Path candidateDump;
 
     /**
      * @param model the product model (its adapter, its embedding token limit)
@@ -106,6 +107,16 @@ public final class MilvusEval {
     /** The normalisations of the weighted sweep rows (default: min-max only). */
     public MilvusEval withSweepNormalizations(List<ScoreNormalization> normalizations) {
         this.sweepNormalizations = List.copyOf(normalizations);
+        return this;
+    }
+
+    /**
+     * Also writes the sweep's two candidate lists of every query (JSON lines: query id, then
+     * chunk id, doc id and score of each dense and each sparse hit, in the retriever's order) to
+     * this file, so that fusions can be studied offline on the exact lists the product fetched.
+     */
+    public MilvusEval withCandidateDump(Path file) {
+        this.candidateDump = file;
         return this;
     }
 
@@ -382,7 +393,8 @@ public final class MilvusEval {
             HybridFusion fusion,
             List<Double> weights,
             int candidates,
-            double textsPerSecond) {
+            double textsPerSecond)
+            throws IOException {
         List<HybridFusion> fusions = new ArrayList<>();
         List<String> names = new ArrayList<>();
         fusions.add(new HybridFusion(FusionMethod.RRF, fusion.denseWeight(), fusion.rrfK()));
@@ -409,7 +421,8 @@ public final class MilvusEval {
         List<List<List<String>>> ranked = new ArrayList<>();
         fusions.forEach(f -> ranked.add(new ArrayList<>()));
         try (Retriever retriever =
-                new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension())) {
+                        new MilvusRetrievers(prototype).open(spec.modelId(), spec.dimension());
+                CandidateDump dump = CandidateDump.open(candidateDump)) {
             for (int i = 0; i < data.queries().size(); i++) {
                 String text = data.queries().get(i).text();
                 List<RetrievedChunk> dense =
@@ -426,6 +439,7 @@ public final class MilvusEval {
                                 RetrievalMode.SPARSE,
                                 depth,
                                 List.of(GROUP));
+                dump.write(data.queries().get(i).id(), dense, sparse);
                 for (int f = 0; f < fusions.size(); f++) {
                     Set<String> docs = new LinkedHashSet<>();
                     fusions.get(f)

@@ -49,10 +49,12 @@ class MilvusEvalIT {
                         MilvusOptions.RETRIEVAL_DENSE_WEIGHT.defaultValue(),
                         MilvusOptions.RETRIEVAL_RRF_K.defaultValue());
         List<EvalResult> rows;
+        Path dump = tmp.resolve("candidates.jsonl");
         try (GemLanguageModel m = ModelRuntime.load(DefaultModel.path(), adapter)) {
             m.setEmbeddingMaxTokens(Math.min(512, m.embeddingSettings().maxTokens()));
             rows =
                     new MilvusEval(m, 256, 32, 8, s -> {})
+                            .withCandidateDump(dump)
                             .run(
                                     small,
                                     MilvusEval.CONFIGS,
@@ -94,6 +96,18 @@ class MilvusEvalIT {
         assertThat(by.get("hybrid-w0.00").ndcg10())
                 .isCloseTo(bm25, org.assertj.core.api.Assertions.within(0.02));
         assertThat(fusion.method()).isEqualTo(FusionMethod.WEIGHTED);
+        // the candidate dump holds the sweep's lists: one line per query, in query order, a
+        // dense list for each (a query sharing no word with the subset has no BM25 hits)
+        List<String> dumped = Files.readAllLines(dump);
+        assertThat(dumped).hasSize(small.queries().size());
+        int withSparse = 0;
+        for (int i = 0; i < dumped.size(); i++) {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dumped.get(i));
+            assertThat(node.get("query").asText()).isEqualTo(small.queries().get(i).id());
+            assertThat(node.get("dense")).isNotEmpty();
+            withSparse += node.get("sparse").isEmpty() ? 0 : 1;
+        }
+        assertThat(withSparse).isGreaterThan(dumped.size() / 2);
         // the reranker re-orders the best 8 chunks of the same hybrid list: the top-10 documents
         // stay (Recall@10 equal), their order is the model's (a changed MRR shows it ran)
         EvalResult reranked = by.get("hybrid-rerank");
