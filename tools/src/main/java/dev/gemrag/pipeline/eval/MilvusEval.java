@@ -111,9 +111,9 @@ public final class MilvusEval {
     }
 
     /**
-     * Also writes the sweep's two candidate lists of every query (JSON lines: query id, then
-     * chunk id, doc id and score of each dense and each sparse hit, in the retriever's order) to
-     * this file, so that fusions can be studied offline on the exact lists the product fetched.
+     * Also writes the sweep's two candidate lists of every query (JSON lines: query id, then chunk
+     * id, doc id and score of each dense and each sparse hit, in the retriever's order) to this
+     * file, so that fusions can be studied offline on the exact lists the product fetched.
      */
     public MilvusEval withCandidateDump(Path file) {
         this.candidateDump = file;
