@@ -154,7 +154,13 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         boolean rerank = c.rerank() != RerankMode.OFF;
         int candidates = rerank ? Math.max(topK, c.rerankCandidates()) : topK;
 
-        model.embed(List.of(q.question()), EmbedRole.QUERY)
+        // The question's one tokenisation: the ids of its embedding input (query instruction
+        // included), which the engine costs by their length and the model embeds as they are.
+        // Retrieval and the prompt take the text (Milvus' BM25 analyser and the chat template).
+        // Encoded on this thread; a failure to encode fails this answer only, like any other.
+        CompletableFuture.completedFuture(q.question())
+                .thenApply(text -> model.embeddingTokens(text, EmbedRole.QUERY))
+                .thenCompose(ids -> model.embedTokens(List.of(ids), EmbedRole.QUERY))
                 .thenApplyAsync(
                         vectors -> {
                             long t1 = System.nanoTime();

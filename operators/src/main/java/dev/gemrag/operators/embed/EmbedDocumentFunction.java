@@ -43,8 +43,8 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
     private transient AutoCloseable engineHooks;
 
     /**
-     * @param maxInputTokens the engine's embedding input limit: longer chunks are counted as
-     *     truncated
+     * @param maxInputTokens the model's embedding input limit (embed.max-input-tokens): chunks
+     *     whose input (ids and summary ids) is longer are counted in truncatedInputs
      */
     public EmbedDocumentFunction(ModelClientFactory models, int maxInputTokens) {
         this.models = models;
@@ -86,21 +86,21 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
             result.complete(List.of(IndexAction.delete(doc.docId, doc.docVersion)));
             return;
         }
-        // Chunks from the chunk step carry their ids: no tokenisation here or in the engine.
-        boolean byIds = doc.chunks.stream().allMatch(c -> c.tokens() != null);
-        List<String> texts = new ArrayList<>(doc.chunks.size());
+        // Chunks from the chunk step carry their ids: no tokenisation here or in the engine. A
+        // chunk
+        // without them (cut by a producer that did not encode) is encoded here, once, and sent the
+        // same way.
+        int summary = model.embeddingSummaryTokens();
         List<int[]> ids = new ArrayList<>(doc.chunks.size());
         int tokens = 0;
         for (Chunk c : doc.chunks) {
-            int n;
-            if (byIds) {
-                ids.add(c.tokens());
-                n = c.tokens().length;
-            } else {
-                String t = EmbedText.of(c);
-                texts.add(t);
-                n = model.tokenizer().count(t);
-            }
+            int[] t =
+                    c.tokens() != null
+                            ? c.tokens()
+                            : model.embeddingTokens(EmbedText.of(c), EmbedRole.DOCUMENT);
+            ids.add(t);
+            // the limit applies to the input the model embeds: these ids and its summary ids
+            int n = t.length + summary;
             if (n > maxInputTokens) {
                 truncated.inc();
             }
@@ -109,9 +109,7 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
         final int inputTokens = tokens;
         long start = System.nanoTime();
         int inputs = doc.chunks.size();
-        (byIds
-                        ? model.embedTokens(ids, EmbedRole.DOCUMENT)
-                        : model.embed(texts, EmbedRole.DOCUMENT))
+        model.embedTokens(ids, EmbedRole.DOCUMENT)
                 .whenComplete(
                         (vectors, error) -> {
                             if (error != null) {

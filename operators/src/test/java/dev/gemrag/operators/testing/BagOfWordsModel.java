@@ -115,6 +115,14 @@ public final class BagOfWordsModel implements ModelClient {
         return tokenizer.encode(text);
     }
 
+    /** What {@link #embeddingSummaryTokens} says (0: none, like mean pooling). */
+    public volatile int summaryTokens;
+
+    @Override
+    public int embeddingSummaryTokens() {
+        return summaryTokens;
+    }
+
     @Override
     public CompletableFuture<List<float[]>> embedTokens(List<int[]> tokens, EmbedRole role) {
         embedTokenCalls.incrementAndGet();
