@@ -120,9 +120,7 @@ public final class EvalCommand implements Callable<Integer> {
                             + "default: the system temp dir)")
     Path workDir;
 
-    @Mixin ModelOption model;
-
-    @Mixin AdapterOption adapter;
+    @Mixin ModelAndAdapterOption model;
 
     @Option(
             names = "--batch",
@@ -151,7 +149,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (limitDocs > 0) {
             set = set.subset(limitDocs);
         }
-        Path adapterPath = DefaultAdapter.resolve(adapter.value()).path();
+        Path adapterPath = DefaultAdapter.resolve(model.adapter()).path();
         List<String> chosen = configs;
         if (chosen == null || chosen.isEmpty()) {
             chosen = new ArrayList<>(List.of("base-last", "base-mean", "minilm", "bge-small"));
