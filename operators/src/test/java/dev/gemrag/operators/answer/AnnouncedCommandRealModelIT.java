@@ -10,13 +10,12 @@ import dev.gemrag.connectors.records.AnswerFrame;
 import dev.gemrag.connectors.records.Question;
 import dev.gemrag.connectors.records.RerankMode;
 import dev.gemrag.model.GenerationParams;
-import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.fetch.DefaultModel;
 import dev.gemrag.model.gem.ModelRuntime;
-import dev.gemrag.operators.model.ModelSource;
 import dev.gemrag.operators.model.SharedEngineModels;
 import dev.gemrag.operators.testing.CollectingResult;
 import dev.gemrag.operators.testing.DirectRuntime;
+import dev.gemrag.operators.testing.KeyedModelSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,25 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class AnnouncedCommandRealModelIT {
     private static final Path SET = Path.of("..", "data", "samples-dev");
-
-    /** The default model, loaded once per JVM through the shared engine (as the job does). */
-    static final class DefaultModelSource implements ModelSource {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String key() {
-            return "AnnouncedCommandRealModelIT";
-        }
-
-        @Override
-        public LanguageModel load() {
-            try {
-                return ModelRuntime.load(DefaultModel.path(), null);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 
     @Test
     void noSampleAnswerEndsInALostCommandOrAnOpenCodeBlock() throws Exception {
@@ -100,7 +80,12 @@ class AnnouncedCommandRealModelIT {
         AnswerFunction fn =
                 new AnswerFunction(
                         new SharedEngineModels(
-                                new DefaultModelSource(), 4096, Duration.ofMillis(5)),
+                                // the default model through the shared engine, as the job loads it
+                                new KeyedModelSource(
+                                        "AnnouncedCommandRealModelIT",
+                                        () -> ModelRuntime.load(DefaultModel.path(), null)),
+                                4096,
+                                Duration.ofMillis(5)),
                         (id, dim) -> retriever,
                         new AnswerSettings(2, 10, 64, 2048, 512, 256),
                         sampling,

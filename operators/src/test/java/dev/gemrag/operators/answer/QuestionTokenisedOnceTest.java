@@ -11,12 +11,12 @@ import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.TextTokenizer;
 import dev.gemrag.operators.chunk.WhitespaceTokenizer;
-import dev.gemrag.operators.model.ModelSource;
 import dev.gemrag.operators.model.SharedEngineModels;
 import dev.gemrag.operators.testing.BagOfWordsModel;
 import dev.gemrag.operators.testing.CollectingResult;
 import dev.gemrag.operators.testing.DirectRuntime;
 import dev.gemrag.operators.testing.InMemoryRetriever;
+import dev.gemrag.operators.testing.KeyedModelSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +40,11 @@ class QuestionTokenisedOnceTest {
         retriever.add("cp.1", 0, "cp", "copy files and directories", List.of("all"));
         AnswerFunction fn =
                 new AnswerFunction(
-                        new SharedEngineModels(new RecordingSource(), 1024, Duration.ofMillis(1)),
+                        new SharedEngineModels(
+                                new KeyedModelSource(
+                                        "QuestionTokenisedOnceTest", RecordingModel::new),
+                                1024,
+                                Duration.ofMillis(1)),
                         (id, dim) -> retriever,
                         new AnswerSettings(2, 10, 16, 64, 200, 64));
         fn.setRuntimeContext(DirectRuntime.context());
@@ -63,21 +67,6 @@ class QuestionTokenisedOnceTest {
         assertThat(encoded.stream().filter(t -> t.contains(question) && !t.contains("Sources:")))
                 .as("texts holding the question that were tokenised, outside the prompt")
                 .containsExactly(INSTRUCTION + question);
-    }
-
-    /** Loads the recording model; a key of its own, so the JVM's registry shares it with nobody. */
-    static final class RecordingSource implements ModelSource {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String key() {
-            return "question-tokenised-once-test";
-        }
-
-        @Override
-        public LanguageModel load() {
-            return new RecordingModel();
-        }
     }
 
     /**
