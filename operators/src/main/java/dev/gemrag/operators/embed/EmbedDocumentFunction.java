@@ -86,10 +86,9 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
             result.complete(List.of(IndexAction.delete(doc.docId, doc.docVersion)));
             return;
         }
-        // Chunks from the chunk step carry their ids: no tokenisation here or in the engine. A
-        // chunk
-        // without them (cut by a producer that did not encode) is encoded here, once, and sent the
-        // same way.
+        // Chunks from the chunk step carry their ids: no tokenisation here or in the engine. One
+        // without them (restored from before ids, or cut by a producer that did not encode) is
+        // encoded here, once, and sent the same way.
         int summary = model.embeddingSummaryTokens();
         List<int[]> ids = new ArrayList<>(doc.chunks.size());
         int tokens = 0;
