@@ -154,13 +154,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         boolean rerank = c.rerank() != RerankMode.OFF;
         int candidates = rerank ? Math.max(topK, c.rerankCandidates()) : topK;
 
-        // The question's one tokenisation: the ids of its embedding input (query instruction
-        // included), which the engine costs by their length and the model embeds as they are.
-        // Retrieval and the prompt take the text (Milvus' BM25 analyser and the chat template).
-        // Encoded on this thread; a failure to encode fails this answer only, like any other.
-        CompletableFuture.completedFuture(q.question())
-                .thenApply(text -> model.embeddingTokens(text, EmbedRole.QUERY))
-                .thenCompose(ids -> model.embedTokens(List.of(ids), EmbedRole.QUERY))
+        embedQuestion(q.question())
                 .thenApplyAsync(
                         vectors -> {
                             long t1 = System.nanoTime();
@@ -267,6 +261,24 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                             record(answer.timingsMs());
                             result.complete(List.of(answer));
                         });
+    }
+
+    /**
+     * The question's one tokenisation: the ids of its embedding input (query instruction included),
+     * which the engine costs by their length and the model embeds as they are (retrieval and the
+     * prompt take the text: Milvus' BM25 analyser and the chat template). A model that embeds texts
+     * only gets the text. Encoded on the task thread; a failure fails this answer only.
+     */
+    private CompletableFuture<List<float[]>> embedQuestion(String question) {
+        int[] ids;
+        try {
+            ids = model.embeddingTokens(question, EmbedRole.QUERY);
+        } catch (UnsupportedOperationException textsOnly) {
+            return model.embed(List.of(question), EmbedRole.QUERY);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return model.embedTokens(List.of(ids), EmbedRole.QUERY);
     }
 
     /**

@@ -88,18 +88,17 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
         }
         // Chunks from the chunk step carry their ids: no tokenisation here or in the engine. One
         // without them (restored from before ids, or cut by a producer that did not encode) is
-        // encoded here, once, and sent the same way.
+        // encoded here, once, and sent the same way; with a model that embeds texts only, the
+        // document's texts are sent.
         int summary = model.embeddingSummaryTokens();
-        List<int[]> ids = new ArrayList<>(doc.chunks.size());
+        List<int[]> ids = idsOf(doc.chunks);
+        List<String> texts = ids == null ? doc.chunks.stream().map(EmbedText::of).toList() : null;
         int tokens = 0;
-        for (Chunk c : doc.chunks) {
-            int[] t =
-                    c.tokens() != null
-                            ? c.tokens()
-                            : model.embeddingTokens(EmbedText.of(c), EmbedRole.DOCUMENT);
-            ids.add(t);
-            // the limit applies to the input the model embeds: these ids and its summary ids
-            int n = t.length + summary;
+        for (int i = 0; i < doc.chunks.size(); i++) {
+            // the limit applies to the input the model embeds: its ids and the summary ids
+            int n =
+                    (ids != null ? ids.get(i).length : model.tokenizer().count(texts.get(i)))
+                            + summary;
             if (n > maxInputTokens) {
                 truncated.inc();
             }
@@ -108,7 +107,9 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
         final int inputTokens = tokens;
         long start = System.nanoTime();
         int inputs = doc.chunks.size();
-        model.embedTokens(ids, EmbedRole.DOCUMENT)
+        (ids != null
+                        ? model.embedTokens(ids, EmbedRole.DOCUMENT)
+                        : model.embed(texts, EmbedRole.DOCUMENT))
                 .whenComplete(
                         (vectors, error) -> {
                             if (error != null) {
@@ -148,6 +149,26 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
                                                     model.modelId(),
                                                     embedded)));
                         });
+    }
+
+    /**
+     * The embedding ids of every chunk (its own, or encoded now), or null when the model embeds
+     * texts only.
+     */
+    private List<int[]> idsOf(List<Chunk> chunks) {
+        List<int[]> ids = new ArrayList<>(chunks.size());
+        for (Chunk c : chunks) {
+            if (c.tokens() != null) {
+                ids.add(c.tokens());
+                continue;
+            }
+            try {
+                ids.add(model.embeddingTokens(EmbedText.of(c), EmbedRole.DOCUMENT));
+            } catch (UnsupportedOperationException textsOnly) {
+                return null;
+            }
+        }
+        return ids;
     }
 
     @Override

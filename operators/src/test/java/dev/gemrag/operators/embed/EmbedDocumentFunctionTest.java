@@ -101,6 +101,19 @@ class EmbedDocumentFunctionTest {
     }
 
     @Test
+    void aModelThatEmbedsTextsOnlyGetsTheChunksTexts() throws Exception {
+        model.textsOnly = true;
+        EmbedDocumentFunction fn = open(512);
+        IndexAction a = embed(fn, plain.chunk(cpVersion3()));
+        assertThat(model.embedCalls.get()).isEqualTo(1);
+        assertThat(model.embedTokenCalls.get()).isZero();
+        for (Chunk c : a.chunks) {
+            assertThat(c.embedding()).containsExactly(BagOfWordsModel.vector(EmbedText.of(c)));
+        }
+        fn.close();
+    }
+
+    @Test
     void truncatedInputsCountsTheSummaryTokensAgainstTheLimit() throws Exception {
         IndexAction chunked = encoding.chunk(cpVersion3());
         int longest = chunked.chunks.get(0).tokens().length;

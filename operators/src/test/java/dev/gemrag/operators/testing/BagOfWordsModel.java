@@ -109,9 +109,15 @@ public final class BagOfWordsModel implements ModelClient {
                 () -> texts.stream().map(BagOfWordsModel::vector).toList());
     }
 
+    /** When set, {@link #embeddingTokens} refuses, as a model that embeds texts only does. */
+    public volatile boolean textsOnly;
+
     /** One id per word: the embedding of the ids is {@link #vector} of the words. */
     @Override
     public int[] embeddingTokens(String text, EmbedRole role) {
+        if (textsOnly) {
+            throw new UnsupportedOperationException("model " + modelId() + " embeds texts only");
+        }
         return tokenizer.encode(text);
     }
 

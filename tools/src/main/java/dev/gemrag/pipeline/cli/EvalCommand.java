@@ -17,11 +17,9 @@ import dev.gemrag.pipeline.eval.MilvusEval;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.ConfigOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,15 +44,14 @@ public final class EvalCommand implements Callable<Integer> {
      */
     static final JobSettingOptions SETTINGS =
             new JobSettingOptions(
-                    orderedMap(
-                            "--fusion", GemragOptions.RETRIEVAL_FUSION,
-                            "--dense-weight", GemragOptions.RETRIEVAL_DENSE_WEIGHT,
-                            "--rrf-k", GemragOptions.RETRIEVAL_RRF_K,
-                            "--candidates", GemragOptions.RETRIEVAL_CANDIDATES,
-                            "--rerank-candidates", GemragOptions.RETRIEVAL_RERANK_CANDIDATES,
-                            "--rerank-chunk-tokens", GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS,
-                            "--chunk-size", GemragOptions.CHUNK_SIZE,
-                            "--chunk-overlap", GemragOptions.CHUNK_OVERLAP));
+                    Map.entry("--fusion", GemragOptions.RETRIEVAL_FUSION),
+                    Map.entry("--dense-weight", GemragOptions.RETRIEVAL_DENSE_WEIGHT),
+                    Map.entry("--rrf-k", GemragOptions.RETRIEVAL_RRF_K),
+                    Map.entry("--candidates", GemragOptions.RETRIEVAL_CANDIDATES),
+                    Map.entry("--rerank-candidates", GemragOptions.RETRIEVAL_RERANK_CANDIDATES),
+                    Map.entry("--rerank-chunk-tokens", GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS),
+                    Map.entry("--chunk-size", GemragOptions.CHUNK_SIZE),
+                    Map.entry("--chunk-overlap", GemragOptions.CHUNK_OVERLAP));
 
     /** Declares {@link #SETTINGS} on the command (picocli calls it when building the model). */
     public static final class JobSettings implements CommandLine.IModelTransformer {
@@ -123,15 +120,6 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "also write the table (Markdown) to this file")
     Path out;
-
-    /** Keys and values alternating, kept in that order. */
-    private static Map<String, ConfigOption<?>> orderedMap(Object... pairs) {
-        Map<String, ConfigOption<?>> out = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            out.put((String) pairs[i], (ConfigOption<?>) pairs[i + 1]);
-        }
-        return out;
-    }
 
     @Override
     public Integer call() throws Exception {

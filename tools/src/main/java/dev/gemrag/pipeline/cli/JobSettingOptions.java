@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
  *
  * <pre>{@code
  * static final JobSettingOptions SETTINGS =
- *         new JobSettingOptions(Map.of("--chunk-size", GemragOptions.CHUNK_SIZE));
+ *         new JobSettingOptions(Map.entry("--chunk-size", GemragOptions.CHUNK_SIZE));
  * // in the command's model transformer: SETTINGS.addTo(spec); in call(): SETTINGS.config(spec)
  * }</pre>
  */
@@ -26,10 +26,16 @@ public final class JobSettingOptions {
     private final Map<String, ConfigOption<?>> keys;
 
     /**
-     * @param keys option name ("--rrf-k") to the configuration key it sets, in help order
+     * @param keys option name ("--rrf-k") and the configuration key it sets, in help order
      */
-    public JobSettingOptions(Map<String, ConfigOption<?>> keys) {
-        this.keys = new LinkedHashMap<>(keys);
+    @SafeVarargs
+    public JobSettingOptions(Map.Entry<String, ? extends ConfigOption<?>>... keys) {
+        this.keys = new LinkedHashMap<>();
+        for (Map.Entry<String, ? extends ConfigOption<?>> k : keys) {
+            if (this.keys.put(k.getKey(), k.getValue()) != null) {
+                throw new IllegalArgumentException("option " + k.getKey() + " is declared twice");
+            }
+        }
     }
 
     /** Declares the options on a command (from its picocli model transformer). */
