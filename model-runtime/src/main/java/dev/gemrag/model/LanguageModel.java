@@ -40,6 +40,15 @@ public interface LanguageModel extends AutoCloseable {
     }
 
     /**
+     * How many ids the model appends to every embedding input after cutting it (GEM's summary
+     * tokens; 0 for mean or last pooling): an input of {@code n} ids from {@link #embeddingTokens}
+     * is {@code n + embeddingSummaryTokens()} long, which is what the input limit applies to.
+     */
+    default int embeddingSummaryTokens() {
+        return 0;
+    }
+
+    /**
      * L2-normalised embeddings of inputs encoded by {@link #embeddingTokens} for the same role, one
      * per input, in order: equal to {@link #embed} of the texts, without tokenising them again.
      *

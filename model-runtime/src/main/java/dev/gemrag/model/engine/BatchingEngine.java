@@ -118,6 +118,14 @@ public final class BatchingEngine implements AutoCloseable {
     }
 
     /**
+     * The ids the model appends to every embedding input ({@link
+     * LanguageModel#embeddingSummaryTokens}).
+     */
+    public int embeddingSummaryTokens() {
+        return model.embeddingSummaryTokens();
+    }
+
+    /**
      * Queues inputs encoded by {@link #embeddingTokens} for the same role; the future completes
      * when all are embedded (in order). Their cost is their length: nothing is tokenised.
      */

@@ -131,6 +131,11 @@ public final class GemLanguageModel implements LanguageModel {
     }
 
     @Override
+    public int embeddingSummaryTokens() {
+        return embedder.settings().k();
+    }
+
+    @Override
     public List<float[]> embedTokens(List<int[]> tokens, EmbedRole role) {
         return embedder.embedTokens(tokens);
     }

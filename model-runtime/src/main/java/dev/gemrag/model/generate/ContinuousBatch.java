@@ -47,12 +47,11 @@ public final class ContinuousBatch implements GenerationSession {
         int next; // token to feed at the next step
         String finish; // null while running
 
-        Row(long id, int[] prompt, GenerationParams params, int maxNew) {
+        Row(long id, int[] prompt, GenerationParams params, int[] lineBreaks, int maxNew) {
             this.id = id;
             this.prompt = prompt;
-            this.sampler =
-                    new Sampler(
-                            params); // every control of the params, repetition penalties included
+            // every control of the params, repetition penalties included
+            this.sampler = new Sampler(params, lineBreaks);
             this.maxNew = maxNew;
             this.joined = System.nanoTime();
         }
@@ -93,7 +92,13 @@ public final class ContinuousBatch implements GenerationSession {
         List<Row> joining = new ArrayList<>(prompts.size());
         int mostNew = 0;
         for (int[] p : prompts) {
-            Row r = new Row(nextId++, p, params, Math.min(params.maxTokens(), limit - p.length));
+            Row r =
+                    new Row(
+                            nextId++,
+                            p,
+                            params,
+                            generator.lineBreaks(),
+                            Math.min(params.maxTokens(), limit - p.length));
             r.pad = width - p.length;
             joining.add(r);
             mostNew = Math.max(mostNew, r.maxNew);

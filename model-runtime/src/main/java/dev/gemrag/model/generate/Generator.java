@@ -38,6 +38,7 @@ public final class Generator {
     private final CompiledDecoder compiled; // null: eager forward
     private final TextTokenizer tokenizer;
     private final Set<Integer> stopTokens;
+    private int[] lineBreaks; // see lineBreaks()
     private int prefillChunk = DEFAULT_PREFILL_CHUNK;
 
     /**
@@ -77,6 +78,20 @@ public final class Generator {
         this.compiled = compiled;
         this.tokenizer = tokenizer;
         this.stopTokens = Set.copyOf(new TreeSet<>(stopTokens));
+    }
+
+    /**
+     * The vocabulary's line-break tokens, which the repetition controls leave alone (read on first
+     * use; none without a tokenizer).
+     */
+    synchronized int[] lineBreaks() {
+        if (lineBreaks == null) {
+            lineBreaks =
+                    tokenizer == null
+                            ? new int[0]
+                            : LineBreaksExempt.tokens(tokenizer, model.config().vocabSize());
+        }
+        return lineBreaks;
     }
 
     /** Changes the prefill chunk (tokens per row per forward); results do not depend on it. */
@@ -163,7 +178,7 @@ public final class Generator {
             this.finishedAt = new long[prompts.size()];
             this.rows = new int[prompts.size()];
             for (int i = 0; i < prompts.size(); i++) {
-                samplers[i] = new Sampler(params);
+                samplers[i] = new Sampler(params, lineBreaks());
                 completions.add(new ArrayList<>());
                 rows[i] = i;
             }

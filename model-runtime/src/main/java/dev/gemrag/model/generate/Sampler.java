@@ -35,13 +35,24 @@ public final class Sampler {
 
     /** Every control of {@code params}. */
     public Sampler(GenerationParams params) {
+        this(params, new int[0]);
+    }
+
+    /**
+     * Every control of {@code params}, the repetition controls leaving the logits of {@code
+     * lineBreaks} (the vocabulary's line-break tokens) as they were: a line break is layout, not a
+     * repeat.
+     */
+    public Sampler(GenerationParams params, int[] lineBreaks) {
         this(
                 params.temperature(),
                 params.topP(),
                 params.seed(),
                 params.topK(),
                 params.minP(),
-                processors(params));
+                lineBreaks.length == 0
+                        ? processors(params)
+                        : List.of(new LineBreaksExempt(lineBreaks, processors(params))));
     }
 
     public Sampler(

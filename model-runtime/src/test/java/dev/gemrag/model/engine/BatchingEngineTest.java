@@ -28,6 +28,19 @@ class BatchingEngineTest {
                 .withBatching(8192, 32, Duration.ofMillis(2));
     }
 
+    /**
+     * Occupies the worker with a document batch ("hold") that runs until {@code model.release}
+     * opens, so that what is queued next waits; returns the held request's future.
+     */
+    private static CompletableFuture<float[]> holdWorker(BatchingEngine engine, FakeModel model)
+            throws InterruptedException {
+        CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
+        assertThat(model.holding.await(10, TimeUnit.SECONDS))
+                .as("the worker took the held batch")
+                .isTrue();
+        return held;
+    }
+
     @Test
     void manyThreadsGetTheirOwnResultsFromOneWorker() throws Exception {
         FakeModel model = new FakeModel();
@@ -102,8 +115,7 @@ class BatchingEngineTest {
         FakeModel model = new FakeModel();
         try (BatchingEngine engine =
                 new BatchingEngine(model, small(64, EngineOptions.FullQueuePolicy.BLOCK))) {
-            CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
-            assertThat(model.holding.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<float[]> held = holdWorker(engine, model);
             int[] ids = engine.embeddingTokens("cp\ncopy", EmbedRole.DOCUMENT);
             CompletableFuture<List<float[]>> byIds =
                     engine.embedAllTokens(List.of(ids), EmbedRole.DOCUMENT);
@@ -131,8 +143,7 @@ class BatchingEngineTest {
                             rejected.incrementAndGet();
                         }
                     });
-            CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
-            assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<float[]> held = holdWorker(engine, model);
             CompletableFuture<float[]> a = engine.embed("a", EmbedRole.DOCUMENT);
             CompletableFuture<float[]> b = engine.embed("b", EmbedRole.DOCUMENT);
             assertThatThrownBy(() -> engine.embed("c", EmbedRole.DOCUMENT))
@@ -152,8 +163,7 @@ class BatchingEngineTest {
         FakeModel model = new FakeModel();
         try (BatchingEngine engine =
                 new BatchingEngine(model, small(1, EngineOptions.FullQueuePolicy.BLOCK))) {
-            CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
-            assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<float[]> held = holdWorker(engine, model);
             engine.embed("a", EmbedRole.DOCUMENT);
             CompletableFuture<CompletableFuture<float[]>> blocked =
                     CompletableFuture.supplyAsync(() -> engine.embed("b", EmbedRole.DOCUMENT));
@@ -171,8 +181,7 @@ class BatchingEngineTest {
         FakeModel model = new FakeModel();
         try (BatchingEngine engine =
                 new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
-            CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
-            assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<float[]> held = holdWorker(engine, model);
             // Different kinds never share a batch: the poisoned query batch is separate from the
             // documents.
             CompletableFuture<float[]> poisoned = engine.embed("poison", EmbedRole.QUERY);
@@ -193,8 +202,7 @@ class BatchingEngineTest {
         FakeModel model = new FakeModel();
         try (BatchingEngine engine =
                 new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK))) {
-            CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
-            assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<float[]> held = holdWorker(engine, model);
             CompletableFuture<float[]> doc = engine.embed("doc", EmbedRole.DOCUMENT);
             var gen = engine.generate("prompt", GenerationParams.greedy(4));
             CompletableFuture<float[]> query = engine.embed("query", EmbedRole.QUERY);
@@ -213,8 +221,7 @@ class BatchingEngineTest {
         FakeModel model = new FakeModel();
         BatchingEngine engine =
                 new BatchingEngine(model, small(16, EngineOptions.FullQueuePolicy.BLOCK));
-        CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
-        assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<float[]> held = holdWorker(engine, model);
         CompletableFuture<float[]> queued = engine.embed("queued", EmbedRole.DOCUMENT);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(engine::close);
         assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS))
@@ -237,8 +244,7 @@ class BatchingEngineTest {
                         .withQueue(64, EngineOptions.FullQueuePolicy.BLOCK)
                         .withBatching(40, 32, Duration.ofMillis(1));
         try (BatchingEngine engine = new BatchingEngine(model, opts)) {
-            CompletableFuture<float[]> held = engine.embed("hold", EmbedRole.DOCUMENT);
-            assertThat(model.holding.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<float[]> held = holdWorker(engine, model);
             List<CompletableFuture<float[]>> fs = new ArrayList<>();
             // 1-word texts and 20-word texts interleaved; budget 40 padded tokens.
             for (int i = 0; i < 4; i++) {

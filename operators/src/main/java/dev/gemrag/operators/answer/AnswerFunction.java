@@ -154,7 +154,7 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
         boolean rerank = c.rerank() != RerankMode.OFF;
         int candidates = rerank ? Math.max(topK, c.rerankCandidates()) : topK;
 
-        model.embed(List.of(q.question()), EmbedRole.QUERY)
+        embedQuestion(q.question())
                 .thenApplyAsync(
                         vectors -> {
                             long t1 = System.nanoTime();
@@ -261,6 +261,24 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                             record(answer.timingsMs());
                             result.complete(List.of(answer));
                         });
+    }
+
+    /**
+     * The question's one tokenisation: the ids of its embedding input (query instruction included),
+     * which the engine costs by their length and the model embeds as they are (retrieval and the
+     * prompt take the text: Milvus' BM25 analyser and the chat template). A model that embeds texts
+     * only gets the text. Encoded on the task thread; a failure fails this answer only.
+     */
+    private CompletableFuture<List<float[]>> embedQuestion(String question) {
+        int[] ids;
+        try {
+            ids = model.embeddingTokens(question, EmbedRole.QUERY);
+        } catch (UnsupportedOperationException textsOnly) {
+            return model.embed(List.of(question), EmbedRole.QUERY);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return model.embedTokens(List.of(ids), EmbedRole.QUERY);
     }
 
     /**

@@ -43,8 +43,8 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
     private transient AutoCloseable engineHooks;
 
     /**
-     * @param maxInputTokens the engine's embedding input limit: longer chunks are counted as
-     *     truncated
+     * @param maxInputTokens the model's embedding input limit (embed.max-input-tokens): chunks
+     *     whose input (ids and summary ids) is longer are counted in truncatedInputs
      */
     public EmbedDocumentFunction(ModelClientFactory models, int maxInputTokens) {
         this.models = models;
@@ -86,21 +86,19 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
             result.complete(List.of(IndexAction.delete(doc.docId, doc.docVersion)));
             return;
         }
-        // Chunks from the chunk step carry their ids: no tokenisation here or in the engine.
-        boolean byIds = doc.chunks.stream().allMatch(c -> c.tokens() != null);
-        List<String> texts = new ArrayList<>(doc.chunks.size());
-        List<int[]> ids = new ArrayList<>(doc.chunks.size());
+        // Chunks from the chunk step carry their ids: no tokenisation here or in the engine. One
+        // without them (restored from before ids, or cut by a producer that did not encode) is
+        // encoded here, once, and sent the same way; with a model that embeds texts only, the
+        // document's texts are sent.
+        int summary = model.embeddingSummaryTokens();
+        List<int[]> ids = idsOf(doc.chunks);
+        List<String> texts = ids == null ? doc.chunks.stream().map(EmbedText::of).toList() : null;
         int tokens = 0;
-        for (Chunk c : doc.chunks) {
-            int n;
-            if (byIds) {
-                ids.add(c.tokens());
-                n = c.tokens().length;
-            } else {
-                String t = EmbedText.of(c);
-                texts.add(t);
-                n = model.tokenizer().count(t);
-            }
+        for (int i = 0; i < doc.chunks.size(); i++) {
+            // the limit applies to the input the model embeds: its ids and the summary ids
+            int n =
+                    (ids != null ? ids.get(i).length : model.tokenizer().count(texts.get(i)))
+                            + summary;
             if (n > maxInputTokens) {
                 truncated.inc();
             }
@@ -109,7 +107,7 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
         final int inputTokens = tokens;
         long start = System.nanoTime();
         int inputs = doc.chunks.size();
-        (byIds
+        (ids != null
                         ? model.embedTokens(ids, EmbedRole.DOCUMENT)
                         : model.embed(texts, EmbedRole.DOCUMENT))
                 .whenComplete(
@@ -151,6 +149,26 @@ public final class EmbedDocumentFunction extends RichAsyncFunction<IndexAction, 
                                                     model.modelId(),
                                                     embedded)));
                         });
+    }
+
+    /**
+     * The embedding ids of every chunk (its own, or encoded now), or null when the model embeds
+     * texts only.
+     */
+    private List<int[]> idsOf(List<Chunk> chunks) {
+        List<int[]> ids = new ArrayList<>(chunks.size());
+        for (Chunk c : chunks) {
+            if (c.tokens() != null) {
+                ids.add(c.tokens());
+                continue;
+            }
+            try {
+                ids.add(model.embeddingTokens(EmbedText.of(c), EmbedRole.DOCUMENT));
+            } catch (UnsupportedOperationException textsOnly) {
+                return null;
+            }
+        }
+        return ids;
     }
 
     @Override

@@ -34,6 +34,15 @@ public interface ModelClient extends AutoCloseable {
     int[] embeddingTokens(String text, EmbedRole role);
 
     /**
+     * How many ids the model appends to every embedding input (GEM's summary tokens, the model's
+     * {@code embeddingSummaryTokens}; 0 for mean pooling, the default): the input limit applies to
+     * the ids from {@link #embeddingTokens} plus these.
+     */
+    default int embeddingSummaryTokens() {
+        return 0;
+    }
+
+    /**
      * L2-normalised embeddings of inputs from {@link #embeddingTokens} for the same role, one per
      * input, in order: what {@link #embed} gives for the texts, without tokenising them again.
      */

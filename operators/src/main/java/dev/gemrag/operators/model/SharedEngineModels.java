@@ -101,6 +101,11 @@ public final class SharedEngineModels implements ModelClientFactory {
         }
 
         @Override
+        public int embeddingSummaryTokens() {
+            return lease.engine().embeddingSummaryTokens();
+        }
+
+        @Override
         public CompletableFuture<List<float[]>> embedTokens(List<int[]> tokens, EmbedRole role) {
             return EngineAdmission.embed(
                     lease::engine,

@@ -76,6 +76,17 @@ class AnswerFunctionTest {
     }
 
     @Test
+    void theQuestionIsEmbeddedByIdsOrByTextForAModelThatEmbedsTextsOnly() throws Exception {
+        ask("q1", "how do I copy files and directories", "all");
+        assertThat(model.embedTokenCalls.get()).isEqualTo(1);
+        assertThat(model.embedCalls.get()).isZero();
+        model.textsOnly = true;
+        Answer a = ask("q2", "how do I copy files and directories", "all");
+        assertThat(model.embedCalls.get()).isEqualTo(1);
+        assertThat(a.citations()).extracting(Citation::docId).first().isEqualTo("cp.1");
+    }
+
+    @Test
     void aclKeepsRestrictedChunksFromOtherGroups() throws Exception {
         Answer outsider = ask("q2", "copy the secret launch codes", "all");
         assertThat(outsider.citations()).extracting(Citation::docId).doesNotContain("secret.1");

@@ -6,6 +6,7 @@ import dev.gemrag.connectors.milvus.RetrievedChunk;
 import dev.gemrag.connectors.records.Answer;
 import dev.gemrag.connectors.records.Citation;
 import dev.gemrag.model.GenerationResult;
+import dev.gemrag.operators.chunk.WhitespaceTokenizer;
 import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,21 @@ import org.junit.jupiter.api.Test;
 class AnswerShapingTest {
     private static RetrievedChunk chunk(String doc, int i, String text, float score) {
         return new RetrievedChunk(doc + "#" + i, doc, doc, text, score);
+    }
+
+    /** The prompt of {@code question} over these hits: one token per word, a budget of 200. */
+    private static GroundedPrompt prompt(String question, RetrievedChunk... hits) {
+        return GroundedPrompt.build(question, List.of(hits), new WhitespaceTokenizer(), 200);
+    }
+
+    /** A completion of {@code text} that ended for {@code finishReason} ("stop" or "length"). */
+    private static GenerationResult completion(String text, String finishReason) {
+        return new GenerationResult(text, List.of(1), 5, finishReason, 1, 1);
+    }
+
+    /** The answer record shaped from a completion of the prompt, without a reply frame. */
+    private static Answer shape(GroundedPrompt prompt, GenerationResult completion) {
+        return AnswerShaper.shape("q", completion, prompt, "m", new HashMap<>());
     }
 
     private static final List<PromptDocument> DOCS =
@@ -81,25 +97,12 @@ class AnswerShapingTest {
 
     @Test
     void anInventedNextQuestionIsDropped() {
-        GroundedPrompt prompt =
-                GroundedPrompt.build(
-                        "q",
-                        List.of(chunk("tar.1", 0, "tar creates archives", 0.9f)),
-                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
-                        200);
         Answer a =
-                AnswerShaper.shape(
-                        "q",
-                        new GenerationResult(
+                shape(
+                        prompt("q", chunk("tar.1", 0, "tar creates archives", 0.9f)),
+                        completion(
                                 "tar creates archives [1].\n\nQuestion: Which tool deletes",
-                                List.of(1),
-                                5,
-                                "length",
-                                1,
-                                1),
-                        prompt,
-                        "m",
-                        new HashMap<>());
+                                "length"));
         assertThat(a.answer()).isEqualTo("tar creates archives [1].");
     }
 
@@ -137,19 +140,14 @@ class AnswerShapingTest {
 
     @Test
     void anOpeningTheAnswerIsIsDroppedAfterTheFrame() {
-        GroundedPrompt prompt =
-                GroundedPrompt.build(
-                        "q",
-                        List.of(chunk("tar.1", 0, "tar creates archives", 0.9f)),
-                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
-                        200);
+        GroundedPrompt prompt = prompt("q", chunk("tar.1", 0, "tar creates archives", 0.9f));
         String frame =
                 ReplyFrame.prefix(
                         dev.gemrag.connectors.records.AnswerFrame.ACCORDING_TO, prompt.documents());
         Answer a =
                 AnswerShaper.shape(
                         "q",
-                        new GenerationResult(" the answer is: tar.", List.of(1), 5, "stop", 1, 1),
+                        completion(" the answer is: tar.", "stop"),
                         frame,
                         prompt,
                         "m",
@@ -198,23 +196,16 @@ class AnswerShapingTest {
     @Test
     void theRecordCitesEachDocumentOnceWithItsBestChunkAndListsEveryChunkOfThePrompt() {
         GroundedPrompt prompt =
-                GroundedPrompt.build(
+                prompt(
                         "how do I copy?",
-                        List.of(
-                                chunk("cp.1", 0, "copy files", 0.9f),
-                                chunk("mv.1", 0, "move files", 0.8f),
-                                chunk("cp.1", 3, "recursive copies", 0.6f)),
-                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
-                        200);
-        GenerationResult gen =
-                new GenerationResult(
-                        "Use cp [1] and cp -r [1]. Also mv [2]. And then the",
-                        List.of(1),
-                        10,
-                        "length",
-                        1,
-                        1);
-        Answer a = AnswerShaper.shape("q", gen, prompt, "m", new HashMap<>());
+                        chunk("cp.1", 0, "copy files", 0.9f),
+                        chunk("mv.1", 0, "move files", 0.8f),
+                        chunk("cp.1", 3, "recursive copies", 0.6f));
+        Answer a =
+                shape(
+                        prompt,
+                        completion(
+                                "Use cp [1] and cp -r [1]. Also mv [2]. And then the", "length"));
         assertThat(a.answer()).isEqualTo("Use cp [1] and cp -r [1]. Also mv [2].");
         assertThat(a.answered()).isTrue();
         assertThat(a.citations())
@@ -228,25 +219,10 @@ class AnswerShapingTest {
 
     @Test
     void aDontKnowReplyIsMarkedAndCitesNothing() {
-        GroundedPrompt prompt =
-                GroundedPrompt.build(
-                        "q",
-                        List.of(chunk("cp.1", 0, "copy files", 0.9f)),
-                        new dev.gemrag.operators.chunk.WhitespaceTokenizer(),
-                        200);
         Answer a =
-                AnswerShaper.shape(
-                        "q",
-                        new GenerationResult(
-                                "I don't know the answer to that [1].",
-                                List.of(1),
-                                5,
-                                "stop",
-                                1,
-                                1),
-                        prompt,
-                        "m",
-                        new HashMap<>());
+                shape(
+                        prompt("q", chunk("cp.1", 0, "copy files", 0.9f)),
+                        completion("I don't know the answer to that [1].", "stop"));
         assertThat(a.answer()).isEqualTo(DontKnow.ANSWER);
         assertThat(a.answered()).isFalse();
         assertThat(a.citations()).isEmpty();

@@ -9,16 +9,15 @@ import dev.gemrag.connectors.records.Document;
 import dev.gemrag.connectors.records.DocumentEvent;
 import dev.gemrag.connectors.records.IndexAction;
 import dev.gemrag.model.EmbedRole;
-import dev.gemrag.model.LanguageModel;
 import dev.gemrag.model.fetch.DefaultModel;
 import dev.gemrag.model.gem.ModelRuntime;
 import dev.gemrag.operators.chunk.Chunker;
 import dev.gemrag.operators.chunk.DocumentChunker;
 import dev.gemrag.operators.model.ModelClient;
-import dev.gemrag.operators.model.ModelSource;
 import dev.gemrag.operators.model.SharedEngineModels;
 import dev.gemrag.operators.testing.CollectingResult;
 import dev.gemrag.operators.testing.DirectRuntime;
+import dev.gemrag.operators.testing.KeyedModelSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,24 +44,15 @@ class ChunkTokensRealModelIT {
     private static SharedEngineModels models;
     private static ModelClient client;
 
-    /** The default model under this test's own registry key. */
-    private static final class DefaultModelSource implements ModelSource {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String key() {
-            return "ChunkTokensRealModelIT";
-        }
-
-        @Override
-        public LanguageModel load() {
-            return ModelRuntime.load(DefaultModel.path(), null);
-        }
-    }
-
     @BeforeAll
     static void load() {
-        models = new SharedEngineModels(new DefaultModelSource(), 4096, Duration.ofMillis(5));
+        models =
+                new SharedEngineModels(
+                        new KeyedModelSource(
+                                "ChunkTokensRealModelIT",
+                                () -> ModelRuntime.load(DefaultModel.path(), null)),
+                        4096,
+                        Duration.ofMillis(5));
         client = models.open();
     }
 

@@ -109,10 +109,24 @@ public final class BagOfWordsModel implements ModelClient {
                 () -> texts.stream().map(BagOfWordsModel::vector).toList());
     }
 
+    /** When set, {@link #embeddingTokens} refuses, as a model that embeds texts only does. */
+    public volatile boolean textsOnly;
+
     /** One id per word: the embedding of the ids is {@link #vector} of the words. */
     @Override
     public int[] embeddingTokens(String text, EmbedRole role) {
+        if (textsOnly) {
+            throw new UnsupportedOperationException("model " + modelId() + " embeds texts only");
+        }
         return tokenizer.encode(text);
+    }
+
+    /** What {@link #embeddingSummaryTokens} says (0: none, like mean pooling). */
+    public volatile int summaryTokens;
+
+    @Override
+    public int embeddingSummaryTokens() {
+        return summaryTokens;
     }
 
     @Override

@@ -67,9 +67,17 @@ public final class GemragConfig {
 
     /** A copy with one more setting (as if given with --set). */
     public GemragConfig with(String key, String value) {
+        return with(key, value, "code");
+    }
+
+    /**
+     * A copy with one more setting, validated; an error names {@code origin} (e.g. the tool option
+     * that set it).
+     */
+    public GemragConfig with(String key, String value, String origin) {
         Map<String, String> v = new LinkedHashMap<>(values);
         Map<String, String> o = new LinkedHashMap<>(origins);
-        put(v, o, key, value, "code");
+        put(v, o, key, value, origin);
         return new GemragConfig(v, o);
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gemrag.connectors.local.kafka.LocalKafkaBroker;
 import dev.gemrag.connectors.local.milvus.MilvusLite;
+import dev.gemrag.connectors.milvus.StoredChunks;
 import dev.gemrag.pipeline.config.GemragOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

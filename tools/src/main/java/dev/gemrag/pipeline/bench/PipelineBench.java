@@ -7,6 +7,7 @@ import static dev.gemrag.pipeline.config.GemragOptions.TOPIC_DOCUMENTS;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gemrag.connectors.milvus.StoredChunks;
 import dev.gemrag.connectors.records.Chunk;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.operators.chunk.Chunker;
@@ -17,7 +18,6 @@ import dev.gemrag.pipeline.client.KafkaClients;
 import dev.gemrag.pipeline.client.QuestionClient;
 import dev.gemrag.pipeline.demo.Demo;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
-import dev.gemrag.pipeline.demo.IndexStatus;
 import dev.gemrag.pipeline.samples.Samples;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -98,8 +98,8 @@ public final class PipelineBench {
         Map<String, Long> sentAt = new HashMap<>();
         long interval = (long) (1e9 / ratePerSec);
         try (KafkaProducer<String, String> producer = KafkaClients.producer(stack.config());
-                IndexStatus index =
-                        new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS))) {
+                StoredChunks index =
+                        new StoredChunks(stack.milvusUri(), stack.config().get(MILVUS_ALIAS))) {
             long next = System.nanoTime();
             int sent = 0;
             long deadline = Long.MAX_VALUE;

@@ -19,9 +19,7 @@ import picocli.CommandLine.Option;
                 "Embedding texts/s and tokens/s at 64/256/512 tokens for batch 1/8/32, model FLOP/s vs an FP32 "
                         + "matmul, engine overhead vs direct calls, and MiniLM on the same inputs.")
 public final class BenchEmbedCommand implements Callable<Integer> {
-    @Mixin ModelOption model;
-
-    @Mixin AdapterOption adapter;
+    @Mixin ModelAndAdapterOption model;
 
     @Option(
             names = "--quick",
@@ -38,7 +36,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int[] lengths = quick ? new int[] {64, 256} : new int[] {64, 256, 512};
         int[] batches = quick ? new int[] {1, 8} : new int[] {1, 8, 32};
-        try (GemLanguageModel m = ModelRuntime.loadDefault(model.value(), adapter.value())) {
+        try (GemLanguageModel m = ModelRuntime.loadDefault(model.value(), model.adapter())) {
             EmbeddingBenchmark bench =
                     new EmbeddingBenchmark(
                             m,

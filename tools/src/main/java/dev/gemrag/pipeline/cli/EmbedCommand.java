@@ -23,9 +23,7 @@ import picocli.CommandLine.Parameters;
         description =
                 "Embed texts (arguments, or stdin lines) with the GEM model; prints one JSON line per text.")
 public final class EmbedCommand implements Callable<Integer> {
-    @Mixin ModelOption model;
-
-    @Mixin AdapterOption adapter;
+    @Mixin ModelAndAdapterOption model;
 
     @Option(
             names = "--role",
@@ -68,7 +66,7 @@ public final class EmbedCommand implements Callable<Integer> {
             }
         }
         ObjectMapper json = new ObjectMapper();
-        try (GemLanguageModel m = ModelRuntime.loadDefault(model.value(), adapter.value())) {
+        try (GemLanguageModel m = ModelRuntime.loadDefault(model.value(), model.adapter())) {
             for (int i = 0; i < input.size(); i += batch) {
                 List<String> part = input.subList(i, Math.min(input.size(), i + batch));
                 List<float[]> vectors = m.embed(part, r);

@@ -2,6 +2,7 @@ package dev.gemrag.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gemrag.connectors.milvus.StoredChunks;
 import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.pipeline.client.AnswerReply;
 import dev.gemrag.pipeline.client.QuestionClient;
@@ -9,7 +10,6 @@ import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.pipeline.demo.Demo;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
-import dev.gemrag.pipeline.demo.IndexStatus;
 import dev.gemrag.pipeline.eval.AnswerEvalRow;
 import dev.gemrag.pipeline.eval.AnswerEvalSet;
 import dev.gemrag.pipeline.eval.AnswerMetrics;
@@ -188,8 +188,8 @@ public final class EvalAnswersCommand implements Callable<Integer> {
     }
 
     private void index(EmbeddedStack stack, AnswerEvalSet set) throws Exception {
-        try (IndexStatus status =
-                new IndexStatus(
+        try (StoredChunks status =
+                new StoredChunks(
                         stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS))) {
             if (reuseIndex && status.documents() == set.beir().corpus().size()) {
                 System.err.println(

@@ -2,7 +2,6 @@ package dev.gemrag.pipeline.cli;
 
 import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.HybridFusion;
-import dev.gemrag.connectors.milvus.MilvusOptions;
 import dev.gemrag.connectors.milvus.ScoreNormalization;
 import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.model.eval.EvalConfigs;
@@ -12,17 +11,21 @@ import dev.gemrag.model.fetch.ModelLocator;
 import dev.gemrag.model.gem.DefaultAdapter;
 import dev.gemrag.model.gem.GemLanguageModel;
 import dev.gemrag.model.gem.ModelRuntime;
-import dev.gemrag.operators.chunk.Chunker;
+import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.pipeline.eval.MilvusEval;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gemrag eval}: retrieval quality and speed of several embedders on a BEIR-format set. */
 @Command(
@@ -32,8 +35,34 @@ import picocli.CommandLine.Option;
                 "Embed a BEIR set (corpus.jsonl, queries.jsonl, qrels/test.tsv) with each configuration, search "
                         + "exactly by cosine (or, for gem-milvus, bm25 and hybrid, index it into Milvus Lite through the "
                         + "product's chunker, embedder, sink and retriever), print nDCG@10, Recall@1, Recall@10, MRR@10, "
-                        + "hubness@3 and texts/s.")
+                        + "hubness@3 and texts/s.",
+        modelTransformer = EvalCommand.JobSettings.class)
 public final class EvalCommand implements Callable<Integer> {
+    /**
+     * The job's chunking and hybrid retrieval keys the Milvus rows run with, one option each
+     * ({@link JobSettingOptions}: the key's description, default, parser and bounds).
+     */
+    static final JobSettingOptions SETTINGS =
+            new JobSettingOptions(
+                    Map.entry("--fusion", GemragOptions.RETRIEVAL_FUSION),
+                    Map.entry("--dense-weight", GemragOptions.RETRIEVAL_DENSE_WEIGHT),
+                    Map.entry("--rrf-k", GemragOptions.RETRIEVAL_RRF_K),
+                    Map.entry("--candidates", GemragOptions.RETRIEVAL_CANDIDATES),
+                    Map.entry("--rerank-candidates", GemragOptions.RETRIEVAL_RERANK_CANDIDATES),
+                    Map.entry("--rerank-chunk-tokens", GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS),
+                    Map.entry("--chunk-size", GemragOptions.CHUNK_SIZE),
+                    Map.entry("--chunk-overlap", GemragOptions.CHUNK_OVERLAP));
+
+    /** Declares {@link #SETTINGS} on the command (picocli calls it when building the model). */
+    public static final class JobSettings implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return SETTINGS.addTo(spec);
+        }
+    }
+
+    @Spec CommandSpec spec;
+
     @Option(names = "--data", required = true, description = "BEIR directory, e.g. data/man-dev")
     Path data;
 
@@ -45,21 +74,6 @@ public final class EvalCommand implements Callable<Integer> {
                             + "gem-milvus, bm25, hybrid, hybrid-rerank (default: all but hybrid-rerank, which costs "
                             + "~2 s a query; gem and the Milvus rows only when an adapter is found)")
     List<String> configs;
-
-    @Option(
-            names = "--fusion",
-            description =
-                    "fusion of the hybrid row: weighted or rrf (default: retrieval.fusion's "
-                            + "default)")
-    String fusion =
-            MilvusOptions.RETRIEVAL_FUSION.defaultValue().name().toLowerCase(java.util.Locale.ROOT);
-
-    @Option(
-            names = "--dense-weight",
-            description =
-                    "dense weight of the hybrid row (default: retrieval.dense-weight's "
-                            + "default, ${DEFAULT-VALUE})")
-    double denseWeight = MilvusOptions.RETRIEVAL_DENSE_WEIGHT.defaultValue();
 
     @Option(
             names = "--dense-weights",
@@ -78,51 +92,13 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> normalizations = new ArrayList<>(List.of("min-max"));
 
     @Option(
-            names = "--rerank-candidates",
-            description =
-                    "chunks the hybrid-rerank row's llm reranker re-orders (default: "
-                            + "retrieval.rerank-candidates' default, ${DEFAULT-VALUE})")
-    int rerankCandidates = GemragOptions.RETRIEVAL_RERANK_CANDIDATES.defaultValue();
-
-    @Option(
-            names = "--rerank-chunk-tokens",
-            description =
-                    "tokens of each chunk the reranker reads (default: "
-                            + "retrieval.rerank-chunk-tokens' default, ${DEFAULT-VALUE})")
-    int rerankChunkTokens = GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS.defaultValue();
-
-    @Option(names = "--rrf-k", description = "k of RRF (default: ${DEFAULT-VALUE})")
-    int rrfK = MilvusOptions.RETRIEVAL_RRF_K.defaultValue();
-
-    @Option(
-            names = "--candidates",
-            description = "candidates per leg of hybrid retrieval (default: ${DEFAULT-VALUE})")
-    int candidates = MilvusOptions.RETRIEVAL_CANDIDATES.defaultValue();
-
-    @Option(
-            names = "--chunk-size",
-            defaultValue = "256",
-            description =
-                    "chunk size in tokens for the Milvus rows, as "
-                            + "chunk.size (default: ${DEFAULT-VALUE})")
-    int chunkSize;
-
-    @Option(
-            names = "--chunk-overlap",
-            defaultValue = "32",
-            description = "chunk.overlap for the Milvus rows " + "(default: ${DEFAULT-VALUE})")
-    int chunkOverlap;
-
-    @Option(
             names = "--work-dir",
             description =
                     "where Milvus Lite keeps the eval collection (deleted afterwards; "
                             + "default: the system temp dir)")
     Path workDir;
 
-    @Mixin ModelOption model;
-
-    @Mixin AdapterOption adapter;
+    @Mixin ModelAndAdapterOption model;
 
     @Option(
             names = "--batch",
@@ -158,7 +134,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (limitDocs > 0) {
             set = set.subset(limitDocs);
         }
-        Path adapterPath = DefaultAdapter.resolve(adapter.value()).path();
+        Path adapterPath = DefaultAdapter.resolve(model.adapter()).path();
         List<String> chosen = configs;
         if (chosen == null || chosen.isEmpty()) {
             chosen = new ArrayList<>(List.of("base-last", "base-mean", "minilm", "bge-small"));
@@ -194,6 +170,7 @@ public final class EvalCommand implements Callable<Integer> {
                             + "$GEMRAG_ADAPTER");
         }
         HybridFusion hybrid;
+        GemragConfig settings;
         List<ScoreNormalization> norms = new ArrayList<>();
         try {
             for (String n : normalizations) {
@@ -209,21 +186,14 @@ public final class EvalCommand implements Callable<Integer> {
                                                     + "'");
                         });
             }
-            if (rerankCandidates < 1 || rerankChunkTokens < 8) {
-                throw new IllegalArgumentException(
-                        "--rerank-candidates must be at least 1 and --rerank-chunk-tokens at least 8");
-            }
-            FusionMethod method =
-                    switch (fusion) {
-                        case "weighted" -> FusionMethod.WEIGHTED;
-                        case "rrf" -> FusionMethod.RRF;
-                        default ->
-                                throw new IllegalArgumentException(
-                                        "--fusion must be weighted or rrf, got '" + fusion + "'");
-                    };
-            hybrid = new HybridFusion(method, denseWeight, rrfK);
+            settings = SETTINGS.config(spec);
+            int rrfK = settings.get(GemragOptions.RETRIEVAL_RRF_K);
+            hybrid =
+                    new HybridFusion(
+                            settings.get(GemragOptions.RETRIEVAL_FUSION),
+                            settings.get(GemragOptions.RETRIEVAL_DENSE_WEIGHT),
+                            rrfK);
             denseWeights.forEach(w -> new HybridFusion(FusionMethod.WEIGHTED, w, rrfK));
-            Chunker.validate(chunkSize, chunkOverlap);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -251,11 +221,24 @@ public final class EvalCommand implements Callable<Integer> {
                 Path dir =
                         workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"));
                 rows.addAll(
-                        new MilvusEval(m, chunkSize, chunkOverlap, batch, System.err::println)
-                                .withRerank(rerankCandidates, rerankChunkTokens)
+                        new MilvusEval(
+                                        m,
+                                        settings.get(GemragOptions.CHUNK_SIZE),
+                                        settings.get(GemragOptions.CHUNK_OVERLAP),
+                                        batch,
+                                        System.err::println)
+                                .withRerank(
+                                        settings.get(GemragOptions.RETRIEVAL_RERANK_CANDIDATES),
+                                        settings.get(GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS))
                                 .withSweepNormalizations(norms)
                                 .withCandidateDump(dumpCandidates)
-                                .run(set, milvus, hybrid, denseWeights, candidates, dir));
+                                .run(
+                                        set,
+                                        milvus,
+                                        hybrid,
+                                        denseWeights,
+                                        settings.get(GemragOptions.RETRIEVAL_CANDIDATES),
+                                        dir));
             }
         }
         String table = EvalTable.render(rows);

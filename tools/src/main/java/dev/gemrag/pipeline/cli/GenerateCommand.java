@@ -35,9 +35,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Continue TEXT as is, without the chat template.")
     boolean raw;
 
-    @Mixin ModelOption model;
-
-    @Mixin AdapterOption adapter;
+    @Mixin ModelAndAdapterOption model;
 
     @Option(
             names = "--max-tokens",
@@ -74,7 +72,7 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         GenerationParams params = validatedParams();
         PrintWriter out = spec.commandLine().getOut();
-        try (RuntimeSession session = RuntimeSession.open(model.value(), adapter.value())) {
+        try (RuntimeSession session = RuntimeSession.open(model.value(), model.adapter())) {
             String prompt = raw ? text : session.chatPrompt(List.of(ChatMessage.user(text)));
             GenerationResult result = session.generate(List.of(prompt), params).get(0);
             out.println(result.text());

@@ -3,9 +3,10 @@ package dev.gemrag.pipeline.cli;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --model PATH}, the same option in every command that loads a model (the job's model.path).
+ * {@code --model PATH}, the same option in every command that loads a model (the job's model.path);
+ * {@link ModelAndAdapterOption} adds {@code --adapter} for the commands that load the adapter.
  */
-public final class ModelOption {
+public class ModelOption {
     @Option(
             names = "--model",
             paramLabel = "PATH",

@@ -3,6 +3,7 @@ package dev.gemrag.pipeline.demo;
 import static dev.gemrag.pipeline.config.GemragOptions.MILVUS_ALIAS;
 import static dev.gemrag.pipeline.config.GemragOptions.TOPIC_DOCUMENTS;
 
+import dev.gemrag.connectors.milvus.StoredChunks;
 import dev.gemrag.pipeline.client.AnswerReply;
 import dev.gemrag.pipeline.client.KafkaClients;
 import dev.gemrag.pipeline.client.QuestionClient;
@@ -62,8 +63,8 @@ public final class Demo {
                 "Indexing " + docs.size() + " " + what + " (Kafka -> chunk -> embed -> Milvus):");
         ProgressLine bar = new ProgressLine(out);
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (IndexStatus status =
-                new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS))) {
+        try (StoredChunks status =
+                new StoredChunks(stack.milvusUri(), stack.config().get(MILVUS_ALIAS))) {
             long chunks = 0;
             long stableSince = 0;
             while (true) {

@@ -9,13 +9,13 @@ import static dev.gemrag.pipeline.config.GemragOptions.TOPIC_QUESTIONS;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gemrag.connectors.milvus.StoredChunks;
 import dev.gemrag.operators.answer.AnswerFunction;
 import dev.gemrag.operators.model.ModelClient;
 import dev.gemrag.pipeline.bench.Percentiles;
 import dev.gemrag.pipeline.bench.ProcessMemory;
 import dev.gemrag.pipeline.client.KafkaClients;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
-import dev.gemrag.pipeline.demo.IndexStatus;
 import dev.gemrag.pipeline.samples.Samples;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -131,8 +131,8 @@ public final class Soak {
                 KafkaConsumer<String, String> answersIn = tail(stack.config().get(TOPIC_ANSWERS));
                 KafkaConsumer<String, String> deadIn =
                         tail(stack.config().get(TOPIC_DEAD_LETTERS));
-                IndexStatus index =
-                        new IndexStatus(stack.milvusUri(), stack.config().get(MILVUS_ALIAS));
+                StoredChunks index =
+                        new StoredChunks(stack.milvusUri(), stack.config().get(MILVUS_ALIAS));
                 ModelClient engine = stack.models().open()) {
             long start = System.nanoTime();
             long end = start + length.toNanos();
@@ -221,7 +221,7 @@ public final class Soak {
                         break; // the next event is due: many slow checks must not hold the rate
                         // down
                     }
-                    List<IndexStatus.StoredChunk> stored = index.chunksOf(id);
+                    List<StoredChunks.StoredChunk> stored = index.chunksOf(id);
                     if (!stored.isEmpty()
                             && stored.stream().allMatch(c -> c.docVersion() == state.version(id))) {
                         fresh.add((System.nanoTime() - pendingFresh.remove(id)) / 1e6);

@@ -1,6 +1,6 @@
 package dev.gemrag.pipeline.soak;
 
-import dev.gemrag.pipeline.demo.IndexStatus;
+import dev.gemrag.connectors.milvus.StoredChunks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ public final class SoakState {
      * Whether a document's stored chunks are exactly its last event's: one version, indexes 0..n-1,
      * ids unique.
      */
-    public String problem(String id, List<IndexStatus.StoredChunk> stored) {
+    public String problem(String id, List<StoredChunks.StoredChunk> stored) {
         long want = version(id);
         if (want < 0) {
             return stored.isEmpty()
@@ -54,7 +54,7 @@ public final class SoakState {
             return id + ": version " + want + " has no chunk in Milvus (lost)";
         }
         for (int i = 0; i < stored.size(); i++) {
-            IndexStatus.StoredChunk c = stored.get(i);
+            StoredChunks.StoredChunk c = stored.get(i);
             if (c.docVersion() != want) {
                 return id
                         + ": chunk "

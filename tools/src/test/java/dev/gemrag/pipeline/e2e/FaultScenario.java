@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gemrag.connectors.milvus.StoredChunks;
 import dev.gemrag.pipeline.client.KafkaClients;
 import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
-import dev.gemrag.pipeline.demo.IndexStatus;
 import dev.gemrag.pipeline.soak.SoakState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +139,7 @@ final class FaultScenario implements AutoCloseable {
             document("doc-" + i);
         }
         settle();
-        try (IndexStatus index = index()) {
+        try (StoredChunks index = index()) {
             await(() -> index.documents() == 4, "4 documents indexed");
         }
         String first = question();
@@ -250,7 +250,7 @@ final class FaultScenario implements AutoCloseable {
 
     /** Waits until Milvus holds exactly the last settled event of every document, and checks it. */
     void awaitConverged() throws Exception {
-        try (IndexStatus index = index()) {
+        try (StoredChunks index = index()) {
             await(() -> problems(index).isEmpty(), "Milvus = the last event per document");
             assertThat(problems(index)).isEmpty();
         }
@@ -268,11 +268,11 @@ final class FaultScenario implements AutoCloseable {
         }
     }
 
-    private IndexStatus index() {
-        return new IndexStatus(stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS));
+    private StoredChunks index() {
+        return new StoredChunks(stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS));
     }
 
-    private List<String> problems(IndexStatus index) {
+    private List<String> problems(StoredChunks index) {
         List<String> out = new ArrayList<>();
         try {
             for (String id : expected.ids()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gemrag.connectors.milvus.StoredChunks;
 import dev.gemrag.operators.answer.AnswerFunction;
 import dev.gemrag.pipeline.client.AnswerReply;
 import dev.gemrag.pipeline.client.KafkaClients;
@@ -12,7 +13,6 @@ import dev.gemrag.pipeline.client.QuestionClient;
 import dev.gemrag.pipeline.config.GemragConfig;
 import dev.gemrag.pipeline.config.GemragOptions;
 import dev.gemrag.pipeline.demo.EmbeddedStack;
-import dev.gemrag.pipeline.demo.IndexStatus;
 import dev.gemrag.pipeline.samples.Samples;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +65,7 @@ class PipelineEndToEndIT {
 
     @TempDir static Path dir;
     private EmbeddedStack stack;
-    private IndexStatus index;
+    private StoredChunks index;
     private KafkaProducer<String, String> producer;
 
     @BeforeAll
@@ -81,7 +81,7 @@ class PipelineEndToEndIT {
                         .with(GemragOptions.CHECKPOINT_INTERVAL.key(), "2 s")
                         .with(GemragOptions.ACL_NO_ACL_VISIBILITY.key(), "private");
         stack = EmbeddedStack.start(dir, config, s -> System.out.println("[stack] " + s));
-        index = new IndexStatus(stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS));
+        index = new StoredChunks(stack.milvusUri(), stack.config().get(GemragOptions.MILVUS_ALIAS));
         producer = KafkaClients.producer(stack.config());
     }
 
@@ -154,9 +154,9 @@ class PipelineEndToEndIT {
                 "all documents in Milvus",
                 () -> all.stream().allMatch(id -> !index.chunksOf(id).isEmpty()));
         for (String id : all) {
-            List<IndexStatus.StoredChunk> chunks = index.chunksOf(id);
+            List<StoredChunks.StoredChunk> chunks = index.chunksOf(id);
             assertThat(chunks)
-                    .extracting(IndexStatus.StoredChunk::chunkId)
+                    .extracting(StoredChunks.StoredChunk::chunkId)
                     .as("chunk ids of %s", id)
                     .isEqualTo(
                             java.util.stream.IntStream.range(0, chunks.size())
@@ -196,7 +196,7 @@ class PipelineEndToEndIT {
         await(
                 "note v2 only",
                 () -> {
-                    List<IndexStatus.StoredChunk> c = index.chunksOf("note");
+                    List<StoredChunks.StoredChunk> c = index.chunksOf("note");
                     return c.size() == 1 && c.get(0).docVersion() == 2;
                 });
         assertThat(v1Chunks).isGreaterThan(1);

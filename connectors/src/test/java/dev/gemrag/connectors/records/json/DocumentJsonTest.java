@@ -20,9 +20,16 @@ class DocumentJsonTest {
                 key == null ? null : b(key), value == null ? null : b(value), 42, LIMITS);
     }
 
+    /** Why a record (a null key or value: none) is rejected under the default limits. */
     private static String reason(String key, String value) {
+        return reasonWith(LIMITS, key, value);
+    }
+
+    /** Why a record is rejected under {@code limits}: a one-line reason. */
+    private static String reasonWith(RecordLimits limits, String key, String value) {
         try {
-            parse(key, value);
+            DocumentJson.parse(
+                    key == null ? null : b(key), value == null ? null : b(value), 0, limits);
         } catch (InvalidRecordException e) {
             assertThat(e.reason()).doesNotContain("\n");
             return e.reason();
@@ -163,16 +170,6 @@ class DocumentJsonTest {
                 .isEqualTo("field 'metadata' is 18 bytes as JSON, more than the limit of 10");
         assertThat(reasonWith(small, "12345", null))
                 .isEqualTo("key is 5 bytes, more than the id limit of 4");
-    }
-
-    private static String reasonWith(RecordLimits limits, String key, String value) {
-        try {
-            DocumentJson.parse(
-                    key == null ? null : b(key), value == null ? null : b(value), 0, limits);
-        } catch (InvalidRecordException e) {
-            return e.reason();
-        }
-        throw new AssertionError("accepted: " + value);
     }
 
     @Test

@@ -1,11 +1,11 @@
-package dev.gemrag.pipeline.deploy;
+package dev.gemrag.connectors.milvus;
 
 import static dev.gemrag.connectors.milvus.ChunkFields.CHUNK_ID;
 import static dev.gemrag.connectors.milvus.ChunkFields.CHUNK_INDEX;
 import static dev.gemrag.connectors.milvus.ChunkFields.DOC_ID;
 import static dev.gemrag.connectors.milvus.ChunkFields.DOC_VERSION;
 
-import dev.gemrag.connectors.milvus.MilvusConnection;
+import dev.gemrag.annotations.PublicApi;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.QueryReq;
@@ -16,33 +16,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the job has written to Milvus, read straight from the collection (strong consistency): the
- * cluster IT's oracle. The demo's IndexStatus is a tool (tools module), which this module's tests
- * cannot reach.
+ * A read-only look at what the sink has written to a collection (or the alias naming it), with
+ * strong consistency: chunk and document counts, the chunks of one document. The demo, the soak and
+ * the evaluations wait on it, and the integration tests use it as their oracle; the job never does
+ * (it lives here, beside the sink, so that tools and every module's tests share one copy).
  */
-final class StoredChunks implements AutoCloseable {
+@PublicApi
+public final class StoredChunks implements AutoCloseable {
     /** One stored chunk's identity. */
-    record StoredChunk(String chunkId, long docVersion, int chunkIndex) {}
+    public record StoredChunk(String chunkId, long docVersion, int chunkIndex) {}
 
     private final MilvusClientV2 client;
     private final String alias;
 
-    StoredChunks(String uri, String alias) {
+    public StoredChunks(String uri, String alias) {
         this.client = MilvusConnection.of(uri).connect();
         this.alias = alias;
     }
 
-    long chunks() {
+    public long chunks() {
         return count("");
     }
 
     /** Documents with at least one chunk (each has a chunk 0). */
-    long documents() {
+    public long documents() {
         return count(CHUNK_INDEX + " == 0");
     }
 
-    /** The chunks of one document (the IT's ids are plain: d0, d1, ...), in chunk order. */
-    List<StoredChunk> chunksOf(String docId) {
+    /**
+     * The chunks stored for a document id, in chunk order; the id is put in a filter expression, so
+     * it must be plain (letters, digits, '.', '-', '_').
+     */
+    public List<StoredChunk> chunksOf(String docId) {
+        if (!docId.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("document id with unexpected characters: " + docId);
+        }
         QueryResp r =
                 client.query(
                         QueryReq.builder()

@@ -3,20 +3,21 @@ package dev.gemrag.pipeline.cli;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --adapter PATH|none}, the same option in every command that embeds (the job's
- * model.adapter).
+ * {@code --model PATH} and {@code --adapter PATH|none}: the model option of every command that
+ * loads the GEM adapter too (embed, generate, eval, bench-embed), as the job's model.path and
+ * model.adapter.
  */
-public final class AdapterOption {
+public final class ModelAndAdapterOption extends ModelOption {
     @Option(
             names = "--adapter",
             paramLabel = "PATH|none",
             description =
                     "GEM adapter .json, or 'none' for the plain base model with mean pooling (default:"
                             + " $GEMRAG_MODEL_ADAPTER, else the bundled adapter when it fits the base, as the pipeline uses).")
-    String path;
+    String adapter;
 
     /** The adapter given ("none" included), or null: $GEMRAG_MODEL_ADAPTER or the bundled one. */
-    public String value() {
-        return path;
+    public String adapter() {
+        return adapter;
     }
 }
