@@ -48,9 +48,10 @@ final class DecoderScript {
         }
         boolean fp16 = format == WeightFormat.FP16;
         boolean bf16 = format == WeightFormat.BF16;
+        boolean int4 = format == WeightFormat.INT4;
         boolean mergedMulti = lean && fp16;
         String w = fp16 ? "List[" + PACKED + "]" : "List[Tensor]";
-        String head = fp16 ? PACKED : "Tensor";
+        String head = fp16 || int4 ? PACKED : "Tensor";
         int qd = c.numHeads() * c.headDim();
         int kd = c.numKvHeads() * c.headDim();
         StringBuilder s = new StringBuilder();
@@ -79,11 +80,16 @@ final class DecoderScript {
                     .append("      if len(bs) > 0 and j % 4 == 0:\n")
                     .append("        bj = bs[j // 4]\n")
                     .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
-                    .append("    return out\n")
-                    .append("  def prepack_one(self, w: Tensor) -> ")
+                    .append("    return out\n");
+        }
+        if (fp16 || int4) {
+            s.append("  def prepack_one(self, w: Tensor) -> ")
                     .append(head)
                     .append(":\n")
                     .append("    return ops.quantized.linear_prepack_fp16(w, None)\n");
+        }
+        if (int4) {
+            s.append(Int4Weights.QUANTIZE_METHOD);
         }
         if (bf16 || mergedMulti) {
             // 15 = torch.bfloat16 (serialized TorchScript names dtypes by their ScalarType number)
@@ -133,7 +139,10 @@ final class DecoderScript {
         // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
         // weights.
         s.append("    big = ")
-                .append(fp16 ? "force_dense or t > 1" : bf16 && !lean ? "force_dense" : "False")
+                .append(
+                        fp16 || int4
+                                ? "force_dense or t > 1"
+                                : bf16 && !lean ? "force_dense" : "False")
                 .append("\n");
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [")
@@ -159,7 +168,14 @@ final class DecoderScript {
         }
         s.append("      else:\n");
         s.append("        qkv = ")
-                .append(linear(format, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null))
+                .append(
+                        projection(
+                                format,
+                                "h",
+                                0,
+                                c.attentionBias() ? "bias[i]" : null,
+                                qd + 2 * kd,
+                                c.hiddenSize()))
                 .append("\n");
         s.append(in).append("q = qkv[:, :, 0:").append(qd).append("]\n");
         s.append(in).append("k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
@@ -229,7 +245,7 @@ final class DecoderScript {
                 .append(")\n");
         s.append("      else:\n");
         s.append("        x = torch.add(x, ")
-                .append(linear(format, "a", "lin[4 * i + 1]", null))
+                .append(projection(format, "a", 1, null, c.hiddenSize(), qd))
                 .append(")\n");
         s.append("      if lora:\n")
                 .append("        x = torch.add(x, ")
@@ -251,7 +267,9 @@ final class DecoderScript {
             s.append("        u = ").append(dense("h", 6, -1)).append("\n");
         }
         s.append("      else:\n");
-        s.append("        gu = ").append(linear(format, "h", "lin[4 * i + 2]", null)).append("\n");
+        s.append("        gu = ")
+                .append(projection(format, "h", 2, null, 2 * f, c.hiddenSize()))
+                .append("\n");
         s.append(in).append("g = gu[:, :, 0:").append(f).append("]\n");
         s.append(in).append("u = gu[:, :, ").append(f).append(":").append(2 * f).append("]\n");
         s.append("      if lora:\n")
@@ -276,7 +294,7 @@ final class DecoderScript {
                 .append(")\n");
         s.append("      else:\n");
         s.append("        x = torch.add(x, ")
-                .append(linear(format, "m", "lin[4 * i + 3]", null))
+                .append(projection(format, "m", 3, null, c.hiddenSize(), f))
                 .append(")\n");
         s.append("      if lora:\n")
                 .append("        x = torch.add(x, ")
@@ -298,9 +316,17 @@ final class DecoderScript {
         s.append("    x = torch.index_select(torch.reshape(x, [-1, ")
                 .append(c.hiddenSize())
                 .append("]), 0, rows)\n");
-        if (fp16) {
+        if (fp16 || int4) {
             s.append("    if force_dense or ids.size(1) > 1:\n");
             s.append("      return torch.linear(x, head_dense)\n");
+        }
+        if (int4) {
+            // the head stays fbgemm FP16, as in FP16: 4 bits would round every logit (the GGUF's
+            // head is not necessarily on a 4-bit grid either)
+            s.append("    return ")
+                    .append(linear(WeightFormat.FP16, "x", "head", null))
+                    .append("\n");
+            return s.toString();
         }
         if (bf16) {
             // the head stays FP32: a BF16 GEMM returns BF16, and logits of ~15 rounded to 8 bits
@@ -336,6 +362,24 @@ final class DecoderScript {
                 + "]), lora_b[4 * i + "
                 + j
                 + "])";
+    }
+
+    /**
+     * Merged projection {@code j} of layer i (q|k|v, o, gate|up, down) from {@code lin} in {@code
+     * format}, {B, T, in} -> {B, T, out}.
+     */
+    private static String projection(
+            WeightFormat format, String x, int j, String bias, int out, int in) {
+        if (format != WeightFormat.INT4) {
+            return linear(format, x, "lin[4 * i" + (j == 0 ? "" : " + " + j) + "]", bias);
+        }
+        String mm =
+                Int4Weights.matmul(
+                        "torch.reshape(" + x + ", [-1, " + in + "])",
+                        "lin[8 * i + " + 2 * j + "]",
+                        "lin[8 * i + " + (2 * j + 1) + "]");
+        String r = "torch.reshape(" + mm + ", [b, t, " + out + "])";
+        return bias == null ? r : "torch.add(" + r + ", " + bias + ")";
     }
 
     private static String linear(WeightFormat format, String x, String w, String bias) {

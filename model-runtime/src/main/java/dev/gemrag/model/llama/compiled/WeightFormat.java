@@ -31,12 +31,18 @@ public enum WeightFormat {
      * FP32; the embedding forward runs on the FP32 weights.
      */
     BF16,
+    /**
+     * Projections as 4-bit groups of 32 ({@link Int4Weights}: libtorch's {@code
+     * _weight_int4pack_mm_for_cpu}, BF16 activations) for decode steps; the head fbgemm FP16; FP32
+     * for prefill and embedding, as with FP16. A Q4_1 GGUF's weights keep their own 4-bit codes.
+     */
+    INT4,
     /** {@code torch.linear} on the FP32 weights. */
     FP32,
     /** No compiled path: the eager {@code LlamaModel} forward. */
     EAGER;
 
-    /** System property: {@code fp16}, {@code bf16}, {@code fp32} or {@code eager}. */
+    /** System property: {@code fp16}, {@code bf16}, {@code int4}, {@code fp32} or {@code eager}. */
     public static final String PROPERTY = "gemrag.model.weights";
 
     /**
@@ -58,7 +64,7 @@ public enum WeightFormat {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    PROPERTY + " must be fp16, bf16, fp32 or eager, got '" + value + "'");
+                    PROPERTY + " must be fp16, bf16, int4, fp32 or eager, got '" + value + "'");
         }
     }
 }
