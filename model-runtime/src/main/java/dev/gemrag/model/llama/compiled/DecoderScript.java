@@ -61,15 +61,9 @@ final class DecoderScript {
             s.append("  def prepack(self, ws: List[Tensor], bs: List[Tensor]) -> ")
                     .append(w)
                     .append(":\n")
-                    .append("    out = annotate(")
+                    .append("    return self.prepack_more(annotate(")
                     .append(w)
-                    .append(", [])\n")
-                    .append("    for j in range(len(ws)):\n")
-                    .append("      bj = annotate(Optional[Tensor], None)\n")
-                    .append("      if len(bs) > 0 and j % 4 == 0:\n")
-                    .append("        bj = bs[j // 4]\n")
-                    .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
-                    .append("    return out\n")
+                    .append(", []), ws, bs)\n")
                     .append("  def prepack_more(self, out: ")
                     .append(w)
                     .append(", ws: List[Tensor], bs: List[Tensor]) -> ")
@@ -138,53 +132,39 @@ final class DecoderScript {
         // prefill on a
         // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
         // weights.
-        s.append("    big = ")
-                .append(
-                        fp16 || int4
-                                ? "force_dense or t > 1"
-                                : bf16 && !lean ? "force_dense" : "False")
-                .append("\n");
+        // Each call reads its projections from one of two sources: the step source (one token
+        // per row: a decode step) and, where the format has one, the multi-token source.
+        // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill
+        // (at 128 tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than
+        // one token per row (prefill, embedding) runs on the eager model's FP32 weights (unmerged,
+        // no copy); INT4 likewise. Deciding by tokens per row, never by batch size, keeps a
+        // prompt's numbers the same alone and in any batch. BF16 runs prefill and decode alike on
+        // its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for prefill on a CPU with
+        // AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32 weights.
+        Source step = new Source(format, "lin", "bias");
+        Source multi = null;
+        String big = null;
+        if (fp16 || int4) {
+            multi =
+                    mergedMulti
+                            ? new Source(WeightFormat.BF16, "dense", "dense_bias")
+                            : Source.EAGER;
+            big = "force_dense or t > 1";
+        } else if (bf16 && !lean) {
+            multi = Source.EAGER;
+            big = "force_dense";
+        }
+        if (big != null) {
+            s.append("    big = ").append(big).append("\n");
+        }
+        int f = c.intermediateSize();
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [")
                 .append(c.hiddenSize())
                 .append("], norms[2 * i], ")
                 .append(eps(c))
                 .append(")\n");
-        String in = mergedMulti ? "      " : "        ";
-        s.append("      if big:\n");
-        if (mergedMulti) {
-            s.append("        qkv = ")
-                    .append(
-                            linear(
-                                    WeightFormat.BF16,
-                                    "h",
-                                    "dense[4 * i]",
-                                    c.attentionBias() ? "dense_bias[i]" : null))
-                    .append("\n");
-        } else {
-            s.append("        q = ").append(dense("h", 0, c.attentionBias() ? 0 : -1)).append("\n");
-            s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
-            s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
-        }
-        s.append("      else:\n");
-        s.append("        qkv = ")
-                .append(
-                        projection(
-                                format,
-                                "h",
-                                0,
-                                c.attentionBias() ? "bias[i]" : null,
-                                qd + 2 * kd,
-                                c.hiddenSize()))
-                .append("\n");
-        s.append(in).append("q = qkv[:, :, 0:").append(qd).append("]\n");
-        s.append(in).append("k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
-        s.append(in)
-                .append("v = qkv[:, :, ")
-                .append(qd + kd)
-                .append(":")
-                .append(qd + 2 * kd)
-                .append("]\n");
+        project(s, c, multi, step, "h", 0, "q", "k", "v");
         s.append("      if lora:\n")
                 .append("        dq = ")
                 .append(lora("h", 0))
@@ -261,17 +241,8 @@ final class DecoderScript {
         s.append("      a = torch.reshape(torch.transpose(a, 1, 2), [b, t, ")
                 .append(qd)
                 .append("])\n");
-        s.append("      if big:\n");
-        s.append("        x = torch.add(x, ")
-                .append(
-                        mergedMulti
-                                ? linear(WeightFormat.BF16, "a", "dense[4 * i + 1]", null)
-                                : dense("a", 3, -1))
-                .append(")\n");
-        s.append("      else:\n");
-        s.append("        x = torch.add(x, ")
-                .append(projection(format, "a", 1, null, c.hiddenSize(), qd))
-                .append(")\n");
+        project(s, c, multi, step, "a", 1, "o");
+        s.append("      x = torch.add(x, o)\n");
         s.append("      if lora:\n")
                 .append("        x = torch.add(x, ")
                 .append(lora("a", 1))
@@ -281,22 +252,7 @@ final class DecoderScript {
                 .append("], norms[2 * i + 1], ")
                 .append(eps(c))
                 .append(")\n");
-        int f = c.intermediateSize();
-        s.append("      if big:\n");
-        if (mergedMulti) {
-            s.append("        gu = ")
-                    .append(linear(WeightFormat.BF16, "h", "dense[4 * i + 2]", null))
-                    .append("\n");
-        } else {
-            s.append("        g = ").append(dense("h", 4, -1)).append("\n");
-            s.append("        u = ").append(dense("h", 6, -1)).append("\n");
-        }
-        s.append("      else:\n");
-        s.append("        gu = ")
-                .append(projection(format, "h", 2, null, 2 * f, c.hiddenSize()))
-                .append("\n");
-        s.append(in).append("g = gu[:, :, 0:").append(f).append("]\n");
-        s.append(in).append("u = gu[:, :, ").append(f).append(":").append(2 * f).append("]\n");
+        project(s, c, multi, step, "h", 2, "g", "u");
         s.append("      if lora:\n")
                 .append("        dgu = ")
                 .append(lora("h", 2))
@@ -310,17 +266,8 @@ final class DecoderScript {
                 .append(2 * f)
                 .append("])\n");
         s.append("      m = torch.mul(torch.silu(g), u)\n");
-        s.append("      if big:\n");
-        s.append("        x = torch.add(x, ")
-                .append(
-                        mergedMulti
-                                ? linear(WeightFormat.BF16, "m", "dense[4 * i + 3]", null)
-                                : dense("m", 5, -1))
-                .append(")\n");
-        s.append("      else:\n");
-        s.append("        x = torch.add(x, ")
-                .append(projection(format, "m", 3, null, c.hiddenSize(), f))
-                .append(")\n");
+        project(s, c, multi, step, "m", 3, "d");
+        s.append("      x = torch.add(x, d)\n");
         s.append("      if lora:\n")
                 .append("        x = torch.add(x, ")
                 .append(lora("m", 3))
@@ -365,17 +312,111 @@ final class DecoderScript {
     }
 
     /**
-     * FP32 projection {@code j} of layer i (wq wk wv wo w1 w2 w3) from the eager weights; bias
-     * index or -1.
+     * Where a call reads its projections: {@code weights} (and {@code biases}, the merged q|k|v
+     * bias per layer) in {@code format}, 4 merged projections per layer (q|k|v, o, gate|up, down;
+     * INT4: codes and scale/zero table for each, 8 per layer), or the eager model's 7 unmerged FP32
+     * weights per layer ({@link #EAGER}: wq wk wv wo w1 w2 w3, 3 biases per layer).
      */
-    private static String dense(String x, int j, int bias) {
-        return "torch.linear("
-                + x
-                + ", dense[7 * i + "
-                + j
-                + "]"
-                + (bias < 0 ? "" : ", dense_bias[3 * i + " + bias + "]")
-                + ")";
+    private record Source(WeightFormat format, String weights, String biases) {
+        static final Source EAGER = new Source(null, "dense", "dense_bias");
+    }
+
+    /** Sizes of merged projection j's parts (q|k|v, o, gate|up, down). */
+    private static int[] parts(LlamaConfig c, int j) {
+        int qd = c.numHeads() * c.headDim();
+        int kd = c.numKvHeads() * c.headDim();
+        return switch (j) {
+            case 0 -> new int[] {qd, kd, kd};
+            case 2 -> new int[] {c.intermediateSize(), c.intermediateSize()};
+            default -> new int[] {c.hiddenSize()};
+        };
+    }
+
+    /**
+     * Assigns {@code outs} (the parts of merged projection j of layer i applied to x): from {@code
+     * multi} when the script's {@code big} is true, else from {@code step}; multi null: always
+     * step.
+     */
+    private static void project(
+            StringBuilder s,
+            LlamaConfig c,
+            Source multi,
+            Source step,
+            String x,
+            int j,
+            String... outs) {
+        if (multi == null) {
+            project(s, "      ", c, step, x, j, outs);
+            return;
+        }
+        s.append("      if big:\n");
+        project(s, "        ", c, multi, x, j, outs);
+        s.append("      else:\n");
+        project(s, "        ", c, step, x, j, outs);
+    }
+
+    private static void project(
+            StringBuilder s,
+            String indent,
+            LlamaConfig c,
+            Source src,
+            String x,
+            int j,
+            String[] outs) {
+        boolean bias = j == 0 && c.attentionBias();
+        if (src.format() == null) {
+            int[][] eager = {{0, 1, 2}, {3}, {4, 6}, {5}}; // unmerged: wq wk wv wo w1 w2 w3
+            for (int n = 0; n < outs.length; n++) {
+                s.append(indent)
+                        .append(outs[n])
+                        .append(" = torch.linear(")
+                        .append(x)
+                        .append(", dense[7 * i + ")
+                        .append(eager[j][n])
+                        .append("]")
+                        .append(bias ? ", dense_bias[3 * i + " + n + "]" : "")
+                        .append(")\n");
+            }
+            return;
+        }
+        int[] sizes = parts(c, j);
+        int out = 0;
+        for (int size : sizes) {
+            out += size;
+        }
+        int in =
+                j == 1
+                        ? c.numHeads() * c.headDim()
+                        : j == 3 ? c.intermediateSize() : c.hiddenSize();
+        String b = bias ? src.biases() + "[i]" : null;
+        String expr;
+        if (src.format() == WeightFormat.INT4) {
+            String w = src.weights();
+            String mm =
+                    Int4Weights.matmul(
+                            "torch.reshape(" + x + ", [-1, " + in + "])",
+                            w + "[8 * i + " + 2 * j + "]",
+                            w + "[8 * i + " + (2 * j + 1) + "]");
+            String r = "torch.reshape(" + mm + ", [b, t, " + out + "])";
+            expr = b == null ? r : "torch.add(" + r + ", " + b + ")";
+        } else {
+            expr = linear(src.format(), x, src.weights() + "[4 * i + " + j + "]", b);
+        }
+        String whole = outs.length == 1 ? outs[0] : String.join("", outs);
+        s.append(indent).append(whole).append(" = ").append(expr).append("\n");
+        int from = 0;
+        for (int n = 0; outs.length > 1 && n < outs.length; n++) {
+            s.append(indent)
+                    .append(outs[n])
+                    .append(" = ")
+                    .append(whole)
+                    .append("[:, :, ")
+                    .append(from)
+                    .append(":")
+                    .append(from + sizes[n])
+                    .append("]\n");
+            from += sizes[n];
+        }
     }
 
     /** The LoRA delta of merged projection {@code j} of layer i (q|k|v, o, gate|up, down). */
@@ -387,24 +428,6 @@ final class DecoderScript {
                 + "]), lora_b[4 * i + "
                 + j
                 + "])";
-    }
-
-    /**
-     * Merged projection {@code j} of layer i (q|k|v, o, gate|up, down) from {@code lin} in {@code
-     * format}, {B, T, in} -> {B, T, out}.
-     */
-    private static String projection(
-            WeightFormat format, String x, int j, String bias, int out, int in) {
-        if (format != WeightFormat.INT4) {
-            return linear(format, x, "lin[4 * i" + (j == 0 ? "" : " + " + j) + "]", bias);
-        }
-        String mm =
-                Int4Weights.matmul(
-                        "torch.reshape(" + x + ", [-1, " + in + "])",
-                        "lin[8 * i + " + 2 * j + "]",
-                        "lin[8 * i + " + (2 * j + 1) + "]");
-        String r = "torch.reshape(" + mm + ", [b, t, " + out + "])";
-        return bias == null ? r : "torch.add(" + r + ", " + bias + ")";
     }
 
     private static String linear(WeightFormat format, String x, String w, String bias) {
