@@ -13,11 +13,17 @@ import java.util.Locale;
  * the eager model's FP32 weights; BF16 runs prefill 3x faster on such a CPU (on an AVX2-only CPU it
  * has no BF16 instructions) and holds one BF16 copy instead of the larger packed FP16 one, but its
  * single-row decode is about half FP16's speed. FP32 is the exact twin of the eager model. EAGER
- * turns the compiled path off (the DJL op-by-op forward serves everything). Weight-only int8/int4
- * ({@code _weight_int8pack_mm}, {@code _weight_int4pack_mm_for_cpu}) were measured too: with FP32
- * activations 4-70x slower than fbgemm FP16 in libtorch 2.7.1 (1 to 8 rows; a scalar fallback);
- * int4 with BF16 activations was on a par with BF16 at batch 1-8 (noisy, same run) but 5-10x slower
- * for 128 rows, so prefill would need a second copy of the weights: neither is offered.
+ * turns the compiled path off (the DJL op-by-op forward serves everything). INT4 ({@code
+ * _weight_int4pack_mm_for_cpu} with BF16 activations) reads a quarter of FP16's bytes: all 120
+ * projections of one decode step took 10-16 ms against fbgemm FP16's 27-39 ms (1 row) and 28-31
+ * against 40-52 ms (8 rows), same runs, 2 threads, load ~6; with FP32 activations it falls back to
+ * a slow path, and for 128 rows it is 5-10x slower than BF16, so like FP16 it serves decode steps
+ * only. Not the default: with it a prompt of {@code RealModelKvCacheIT}'s batch of three got other
+ * greedy tokens than alone (the kernel itself gives a row the same result in any batch; probably
+ * attention's last-bit differences between the padded and the unpadded cache, which BF16 rounding
+ * of the next projection's input can turn into a flipped near-tie), where FP16 keeps FP32
+ * activations. Weight-only int8 ({@code _weight_int8pack_mm}, per output channel) was no faster
+ * than fbgemm FP16.
  */
 public enum WeightFormat {
     /**
