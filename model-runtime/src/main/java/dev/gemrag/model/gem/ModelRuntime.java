@@ -280,6 +280,12 @@ public final class ModelRuntime {
                     base.source().getFileName());
             return null;
         }
+        String int4 =
+                format == WeightFormat.INT4 ? CompiledDecoder.int4Unsupported(base.config()) : null;
+        if (int4 != null) {
+            LOG.warn("{}: serving with fp16 weights", int4);
+            format = WeightFormat.FP16;
+        }
         boolean release =
                 !Boolean.parseBoolean(
                         System.getProperty(KEEP_FP32_PROPERTY, String.valueOf(KEEP_FP32_DEFAULT)));
@@ -289,12 +295,6 @@ public final class ModelRuntime {
                     KEEP_FP32_PROPERTY,
                     format.name().toLowerCase(java.util.Locale.ROOT));
             release = false;
-        }
-        String int4 =
-                format == WeightFormat.INT4 ? CompiledDecoder.int4Unsupported(base.config()) : null;
-        if (int4 != null) {
-            LOG.warn("{}: serving with fp16 weights", int4);
-            format = WeightFormat.FP16;
         }
         if (release
                 && !Boolean.parseBoolean(

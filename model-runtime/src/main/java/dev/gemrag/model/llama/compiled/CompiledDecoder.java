@@ -28,7 +28,9 @@ import java.util.function.Function;
  * layer at a time, and with {@link WeightFormat#FP16} every projection and the head are
  * fbgemm-packed (the FP32 concatenations are then dropped; calls of more than one token per row and
  * {@link #forward} then run on the eager model's FP32 weights, see {@link DecoderScript}, unless
- * those were released: {@link #create(LlamaModel, WeightFormat, boolean)}). A summary-only
+ * those were released: {@link #create(LlamaModel, WeightFormat, boolean)}); {@link
+ * WeightFormat#INT4} quantises the merged projections to 4-bit groups ({@link Int4Weights}) for
+ * decode steps instead, with the same FP16 head and FP32 multi-token calls. A summary-only
  * adapter's LoRA is applied inside a call through {@link ScriptLora}. The KV cache is the eager
  * model's {@link KvCache}, written in place by the script, so callers keep using its row selection
  * and growth. Device-agnostic: the script names no device; on CUDA the FP16 path would need
