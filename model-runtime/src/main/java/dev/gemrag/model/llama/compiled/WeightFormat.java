@@ -18,12 +18,13 @@ import java.util.Locale;
  * projections of one decode step took 10-16 ms against fbgemm FP16's 27-39 ms (1 row) and 28-31
  * against 40-52 ms (8 rows), same runs, 2 threads, load ~6; with FP32 activations it falls back to
  * a slow path, and for 128 rows it is 5-10x slower than BF16, so like FP16 it serves decode steps
- * only. Not the default: with it a prompt of {@code RealModelKvCacheIT}'s batch of three got other
- * greedy tokens than alone (the kernel itself gives a row the same result in any batch; probably
- * attention's last-bit differences between the padded and the unpadded cache, which BF16 rounding
- * of the next projection's input can turn into a flipped near-tie), where FP16 keeps FP32
- * activations. Weight-only int8 ({@code _weight_int8pack_mm}, per output channel) was no faster
- * than fbgemm FP16.
+ * only. Not the default: a prompt's prefill logits alone and left-padded in a batch differ by ~2e-5
+ * in every format (FP32 GEMM and attention reductions over other shapes); FP16 keeps that size
+ * through decode steps (3e-5), but INT4's BF16-rounded activations turn it into 0.08-0.16 logit
+ * differences at the next steps (the GEMM kernel itself gives a row the same result in any batch),
+ * so greedy tokens alone and batched can part ({@code RealModelKvCacheIT} fails with INT4).
+ * Weight-only int8 ({@code _weight_int8pack_mm}, per output channel) was no faster than fbgemm
+ * FP16.
  */
 public enum WeightFormat {
     /**
