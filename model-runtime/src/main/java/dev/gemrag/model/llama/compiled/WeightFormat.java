@@ -14,15 +14,15 @@ import java.util.Locale;
  * has no BF16 instructions) and holds one BF16 copy instead of the larger packed FP16 one, but its
  * single-row decode is about half FP16's speed. FP32 is the exact twin of the eager model. EAGER
  * turns the compiled path off (the DJL op-by-op forward serves everything). INT4 ({@code
- * _weight_int4pack_mm_for_cpu} with BF16 activations) reads a quarter of FP16's bytes: all 120
- * projections of one decode step took 10-16 ms against fbgemm FP16's 27-39 ms (1 row) and 28-31
- * against 40-52 ms (8 rows), same runs, 2 threads, load ~6; with FP32 activations it falls back to
- * a slow path, and for 128 rows it is 5-10x slower than BF16, so like FP16 it serves decode steps
- * only. Not the default: a prompt's prefill logits alone and left-padded in a batch differ by ~2e-5
- * in every format (FP32 GEMM and attention reductions over other shapes); FP16 keeps that size
- * through decode steps (3e-5), but INT4's BF16-rounded activations turn it into 0.08-0.16 logit
- * differences at the next steps (the GEMM kernel itself gives a row the same result in any batch),
- * so greedy tokens alone and batched can part ({@code RealModelKvCacheIT} fails with INT4).
+ * _weight_int4pack_mm_for_cpu} with BF16 activations) reads about a fifth of FP16's packed bytes:
+ * all 120 projections of one decode step took 10-16 ms against fbgemm FP16's 27-39 ms (1 row) and
+ * 28-31 against 40-52 ms (8 rows), same runs, 2 threads, load ~6; with FP32 activations it falls
+ * back to a slow path, and for 128 rows it is 5-10x slower than BF16, so like FP16 it serves decode
+ * steps only. Not the default: a prompt's prefill logits alone and left-padded in a batch differ by
+ * ~2e-5 in every format (FP32 GEMM and attention reductions over other shapes); FP16 keeps that
+ * size through decode steps (3e-5), but INT4's BF16-rounded activations turn it into 0.08-0.16
+ * logit differences at the next steps (the GEMM kernel itself gives a row the same result in any
+ * batch), so greedy tokens alone and batched can part ({@code RealModelKvCacheIT} fails with INT4).
  * Weight-only int8 ({@code _weight_int8pack_mm}, per output channel) was no faster than fbgemm
  * FP16.
  */
