@@ -280,11 +280,20 @@ public final class ModelRuntime {
                     base.source().getFileName());
             return null;
         }
+        String int4 =
+                format == WeightFormat.INT4 ? CompiledDecoder.int4Unsupported(base.config()) : null;
+        if (int4 != null) {
+            LOG.warn("{}: serving with fp16 weights", int4);
+            format = WeightFormat.FP16;
+        }
         boolean release =
                 !Boolean.parseBoolean(
                         System.getProperty(KEEP_FP32_PROPERTY, String.valueOf(KEEP_FP32_DEFAULT)));
-        if (release && (format == WeightFormat.FP32)) {
-            LOG.warn("{}=false has no effect with fp32 weights", KEEP_FP32_PROPERTY);
+        if (release && (format == WeightFormat.FP32 || format == WeightFormat.INT4)) {
+            LOG.warn(
+                    "{}=false has no effect with {} weights",
+                    KEEP_FP32_PROPERTY,
+                    format.name().toLowerCase(java.util.Locale.ROOT));
             release = false;
         }
         if (release

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * The compiled decoder on the real model against the eager forward (the oracle): FP32 logits within
  * 1e-4 and the same 64 greedy tokens; FP16-packed weights (decode steps) within 1% perplexity and
  * >= 99% top-1 of FP32 on the held-out prose, scored one token per decode step; BF16 (prefill and
- * decode) within the same bounds, scored both ways.
+ * decode) within the same bounds, scored both ways; INT4 (4-bit projections, decode steps) too.
  */
 class RealModelCompiledIT {
     private static RealModel model;
@@ -74,11 +74,21 @@ class RealModelCompiledIT {
 
     @Test
     void fp16PerplexityWithinOnePercentAndTop1AtLeast99PercentOfFp32() {
+        decodeStepsWithinOnePercentAndTop1AtLeast99PercentOfFp32(WeightFormat.FP16);
+    }
+
+    /** INT4 decode steps (4-bit projections, BF16 activations, FP16 head) against FP32. */
+    @Test
+    void int4PerplexityWithinOnePercentAndTop1AtLeast99PercentOfFp32() {
+        decodeStepsWithinOnePercentAndTop1AtLeast99PercentOfFp32(WeightFormat.INT4);
+    }
+
+    private void decodeStepsWithinOnePercentAndTop1AtLeast99PercentOfFp32(WeightFormat format) {
         try (CompiledDecoder fp32 = CompiledDecoder.create(model.llama, WeightFormat.FP32);
-                CompiledDecoder fp16 = CompiledDecoder.create(model.llama, WeightFormat.FP16)) {
+                CompiledDecoder reduced = CompiledDecoder.create(model.llama, format)) {
             TokenScores full = TokenScores.causal(fp32, prose);
             TokenScores half =
-                    TokenScores.decoded(fp16, prose); // single-token calls: the packed FP16 weights
+                    TokenScores.decoded(reduced, prose); // single-token calls: the reduced weights
             int same = 0;
             for (int i = 0; i < prose.length; i++) {
                 same += full.top1()[i] == half.top1()[i] ? 1 : 0;
@@ -86,9 +96,10 @@ class RealModelCompiledIT {
             double agreement = (double) same / prose.length;
             double ratio = half.perplexity() / full.perplexity();
             System.out.printf(
-                    "held-out prose, %d tokens: perplexity FP16 %.3f vs FP32 %.3f (%+.3f%%), top-1 agreement"
+                    "held-out prose, %d tokens: perplexity %s %.3f vs FP32 %.3f (%+.3f%%), top-1 agreement"
                             + " %.2f%%%n",
                     prose.length,
+                    format,
                     half.perplexity(),
                     full.perplexity(),
                     100 * (ratio - 1),

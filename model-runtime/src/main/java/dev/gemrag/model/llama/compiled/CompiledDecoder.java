@@ -28,7 +28,9 @@ import java.util.function.Function;
  * layer at a time, and with {@link WeightFormat#FP16} every projection and the head are
  * fbgemm-packed (the FP32 concatenations are then dropped; calls of more than one token per row and
  * {@link #forward} then run on the eager model's FP32 weights, see {@link DecoderScript}, unless
- * those were released: {@link #create(LlamaModel, WeightFormat, boolean)}). A summary-only
+ * those were released: {@link #create(LlamaModel, WeightFormat, boolean)}); {@link
+ * WeightFormat#INT4} quantises the merged projections to 4-bit groups ({@link Int4Weights}) for
+ * decode steps instead, with the same FP16 head and FP32 multi-token calls. A summary-only
  * adapter's LoRA is applied inside a call through {@link ScriptLora}. The KV cache is the eager
  * model's {@link KvCache}, written in place by the script, so callers keep using its row selection
  * and growth. Device-agnostic: the script names no device; on CUDA the FP16 path would need
@@ -123,6 +125,8 @@ public final class CompiledDecoder implements AutoCloseable {
                 // one layer at a time: the merged FP32 temporaries of a layer are freed before the
                 // next is merged (all at once they were 425 MB of extra peak for the 135M model)
                 IValue packed = null; // FP16
+                IValue q4 = IValue.listFrom(new PtNDArray[0]); // INT4: codes, scales per weight
+                PtNDArray[] q4Bias = new PtNDArray[c.attentionBias() ? c.numLayers() : 0];
                 IValue bf = IValue.listFrom(new PtNDArray[0]); // BF16, or lean FP16's multi-token
                 IValue bfBias = IValue.listFrom(new PtNDArray[0]);
                 boolean wantBf16 = format == WeightFormat.BF16 || releaseFp32;
@@ -143,6 +147,12 @@ public final class CompiledDecoder implements AutoCloseable {
                                                         packed,
                                                         module.run("prepack_more", packed, ws, bs));
                             }
+                            if (format == WeightFormat.INT4) {
+                                q4 = replace(q4, module.run("quant4_more", q4, ws));
+                                if (c.attentionBias()) {
+                                    q4Bias[i] = mergedBias(manager, i); // added in FP32
+                                }
+                            }
                             if (wantBf16) {
                                 bf = replace(bf, module.run("to_bf16_more", bf, ws));
                                 bfBias = replace(bfBias, module.run("to_bf16_more", bfBias, bs));
@@ -153,9 +163,15 @@ public final class CompiledDecoder implements AutoCloseable {
                         }
                     }
                 }
-                if (format == WeightFormat.FP16) {
-                    this.linear = packed;
-                    this.bias = IValue.listFrom(new PtNDArray[0]);
+                if (format == WeightFormat.FP16 || format == WeightFormat.INT4) {
+                    if (format == WeightFormat.FP16) {
+                        this.linear = packed;
+                        this.bias = IValue.listFrom(new PtNDArray[0]);
+                        q4.close();
+                    } else {
+                        this.linear = q4;
+                        this.bias = IValue.listFrom(q4Bias);
+                    }
                     IValue h = IValue.from(pt(model.outputHead()));
                     try {
                         this.head = module.run("prepack_one", h);
@@ -163,6 +179,7 @@ public final class CompiledDecoder implements AutoCloseable {
                         h.close();
                     }
                 } else {
+                    q4.close();
                     this.linear = bf;
                     this.bias = bfBias;
                     this.head = IValue.from(pt(model.outputHead())); // FP32: see DecoderScript
@@ -174,7 +191,7 @@ public final class CompiledDecoder implements AutoCloseable {
                     this.dense = IValue.listFrom(new PtNDArray[0]);
                     this.denseBias = IValue.listFrom(new PtNDArray[0]);
                 } else {
-                    if (format == WeightFormat.FP16) {
+                    if (format != WeightFormat.BF16) {
                         bf.close();
                         bfBias.close();
                     }
@@ -233,6 +250,23 @@ public final class CompiledDecoder implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Why {@link WeightFormat#INT4} cannot hold this config's projections (an input dimension that
+     * is not a multiple of its 32-column groups), or null when it can.
+     */
+    public static String int4Unsupported(LlamaConfig c) {
+        int[] inputs = {c.hiddenSize(), c.numHeads() * c.headDim(), c.intermediateSize()};
+        for (int k : inputs) {
+            if (k % Int4Weights.GROUP != 0) {
+                return "int4 weights need projection input sizes that are multiples of "
+                        + Int4Weights.GROUP
+                        + ", got "
+                        + k;
+            }
+        }
+        return null;
+    }
+
     /** Compiles the decoder for {@code model}'s current weights (merge LoRA before). */
     public static CompiledDecoder create(LlamaModel model, WeightFormat format) {
         return create(model, format, false);
@@ -251,6 +285,10 @@ public final class CompiledDecoder implements AutoCloseable {
                     "only the fp16 and bf16 formats can release the FP32 weights, not " + format);
         }
         check(model, format);
+        String int4 = format == WeightFormat.INT4 ? int4Unsupported(model.config()) : null;
+        if (int4 != null) {
+            throw new IllegalArgumentException(int4);
+        }
         CompiledDecoder d = new CompiledDecoder(model, format, releaseFp32);
         if (releaseFp32) {
             model.releaseProjections(); // nothing of the decoder refers to them

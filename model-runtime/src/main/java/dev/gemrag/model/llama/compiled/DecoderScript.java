@@ -48,9 +48,10 @@ final class DecoderScript {
         }
         boolean fp16 = format == WeightFormat.FP16;
         boolean bf16 = format == WeightFormat.BF16;
+        boolean int4 = format == WeightFormat.INT4;
         boolean mergedMulti = lean && fp16;
         String w = fp16 ? "List[" + PACKED + "]" : "List[Tensor]";
-        String head = fp16 ? PACKED : "Tensor";
+        String head = fp16 || int4 ? PACKED : "Tensor";
         int qd = c.numHeads() * c.headDim();
         int kd = c.numKvHeads() * c.headDim();
         StringBuilder s = new StringBuilder();
@@ -60,15 +61,9 @@ final class DecoderScript {
             s.append("  def prepack(self, ws: List[Tensor], bs: List[Tensor]) -> ")
                     .append(w)
                     .append(":\n")
-                    .append("    out = annotate(")
+                    .append("    return self.prepack_more(annotate(")
                     .append(w)
-                    .append(", [])\n")
-                    .append("    for j in range(len(ws)):\n")
-                    .append("      bj = annotate(Optional[Tensor], None)\n")
-                    .append("      if len(bs) > 0 and j % 4 == 0:\n")
-                    .append("        bj = bs[j // 4]\n")
-                    .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
-                    .append("    return out\n")
+                    .append(", []), ws, bs)\n")
                     .append("  def prepack_more(self, out: ")
                     .append(w)
                     .append(", ws: List[Tensor], bs: List[Tensor]) -> ")
@@ -79,11 +74,16 @@ final class DecoderScript {
                     .append("      if len(bs) > 0 and j % 4 == 0:\n")
                     .append("        bj = bs[j // 4]\n")
                     .append("      out.append(ops.quantized.linear_prepack_fp16(ws[j], bj))\n")
-                    .append("    return out\n")
-                    .append("  def prepack_one(self, w: Tensor) -> ")
+                    .append("    return out\n");
+        }
+        if (fp16 || int4) {
+            s.append("  def prepack_one(self, w: Tensor) -> ")
                     .append(head)
                     .append(":\n")
                     .append("    return ops.quantized.linear_prepack_fp16(w, None)\n");
+        }
+        if (int4) {
+            s.append(Int4Weights.QUANTIZE_METHOD);
         }
         if (bf16 || mergedMulti) {
             // 15 = torch.bfloat16 (serialized TorchScript names dtypes by their ScalarType number)
@@ -132,43 +132,39 @@ final class DecoderScript {
         // prefill on a
         // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
         // weights.
-        s.append("    big = ")
-                .append(fp16 ? "force_dense or t > 1" : bf16 && !lean ? "force_dense" : "False")
-                .append("\n");
+        // Each call reads its projections from one of two sources: the step source (one token
+        // per row: a decode step) and, where the format has one, the multi-token source.
+        // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill
+        // (at 128 tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than
+        // one token per row (prefill, embedding) runs on the eager model's FP32 weights (unmerged,
+        // no copy); INT4 likewise. Deciding by tokens per row, never by batch size, keeps a
+        // prompt's numbers the same alone and in any batch. BF16 runs prefill and decode alike on
+        // its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for prefill on a CPU with
+        // AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32 weights.
+        Source step = new Source(format, "lin", "bias");
+        Source multi = null;
+        String big = null;
+        if (fp16 || int4) {
+            multi =
+                    mergedMulti
+                            ? new Source(WeightFormat.BF16, "dense", "dense_bias")
+                            : Source.EAGER;
+            big = "force_dense or t > 1";
+        } else if (bf16 && !lean) {
+            multi = Source.EAGER;
+            big = "force_dense";
+        }
+        if (big != null) {
+            s.append("    big = ").append(big).append("\n");
+        }
+        int f = c.intermediateSize();
         s.append("    for i in range(").append(c.numLayers()).append("):\n");
         s.append("      h = torch.rms_norm(x, [")
                 .append(c.hiddenSize())
                 .append("], norms[2 * i], ")
                 .append(eps(c))
                 .append(")\n");
-        String in = mergedMulti ? "      " : "        ";
-        s.append("      if big:\n");
-        if (mergedMulti) {
-            s.append("        qkv = ")
-                    .append(
-                            linear(
-                                    WeightFormat.BF16,
-                                    "h",
-                                    "dense[4 * i]",
-                                    c.attentionBias() ? "dense_bias[i]" : null))
-                    .append("\n");
-        } else {
-            s.append("        q = ").append(dense("h", 0, c.attentionBias() ? 0 : -1)).append("\n");
-            s.append("        k = ").append(dense("h", 1, c.attentionBias() ? 1 : -1)).append("\n");
-            s.append("        v = ").append(dense("h", 2, c.attentionBias() ? 2 : -1)).append("\n");
-        }
-        s.append("      else:\n");
-        s.append("        qkv = ")
-                .append(linear(format, "h", "lin[4 * i]", c.attentionBias() ? "bias[i]" : null))
-                .append("\n");
-        s.append(in).append("q = qkv[:, :, 0:").append(qd).append("]\n");
-        s.append(in).append("k = qkv[:, :, ").append(qd).append(":").append(qd + kd).append("]\n");
-        s.append(in)
-                .append("v = qkv[:, :, ")
-                .append(qd + kd)
-                .append(":")
-                .append(qd + 2 * kd)
-                .append("]\n");
+        project(s, c, multi, step, "h", 0, "q", "k", "v");
         s.append("      if lora:\n")
                 .append("        dq = ")
                 .append(lora("h", 0))
@@ -213,24 +209,40 @@ final class DecoderScript {
                 .append("        vc[:, :, start:start + t] = v\n")
                 .append("        k = kc[:, :, 0:start + t]\n")
                 .append("        v = vc[:, :, 0:start + t]\n");
-        s.append(
-                        "      a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, scale=None, enable_gqa=")
-                .append(c.numKvHeads() != c.numHeads() ? "True" : "False")
+        boolean gqa = c.numKvHeads() != c.numHeads();
+        String indent = "      ";
+        if (gqa) {
+            // one query per row (a decode step): the heads that share a K/V head become that
+            // head's queries, so attention runs on the cache as it is. With enable_gqa libtorch
+            // 2.7.1 takes its unfused path, which copies K and V once per query head group
+            // (repeat_interleave): 30-45% of a batch-8 decode step in a profile.
+            int g = c.numHeads() / c.numKvHeads();
+            s.append("      if t == 1:\n")
+                    .append(
+                            "        a = torch.reshape(torch.scaled_dot_product_attention(torch.reshape(q, [b, ")
+                    .append(c.numKvHeads())
+                    .append(", ")
+                    .append(g)
+                    .append(", ")
+                    .append(c.headDim())
+                    .append("]), k, v, mask, 0.0, False, scale=None), [b, ")
+                    .append(c.numHeads())
+                    .append(", 1, ")
+                    .append(c.headDim())
+                    .append("])\n")
+                    .append("      else:\n");
+            indent = "        ";
+        }
+        s.append(indent)
+                .append(
+                        "a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, scale=None, enable_gqa=")
+                .append(gqa ? "True" : "False")
                 .append(")\n");
         s.append("      a = torch.reshape(torch.transpose(a, 1, 2), [b, t, ")
                 .append(qd)
                 .append("])\n");
-        s.append("      if big:\n");
-        s.append("        x = torch.add(x, ")
-                .append(
-                        mergedMulti
-                                ? linear(WeightFormat.BF16, "a", "dense[4 * i + 1]", null)
-                                : dense("a", 3, -1))
-                .append(")\n");
-        s.append("      else:\n");
-        s.append("        x = torch.add(x, ")
-                .append(linear(format, "a", "lin[4 * i + 1]", null))
-                .append(")\n");
+        project(s, c, multi, step, "a", 1, "o");
+        s.append("      x = torch.add(x, o)\n");
         s.append("      if lora:\n")
                 .append("        x = torch.add(x, ")
                 .append(lora("a", 1))
@@ -240,20 +252,7 @@ final class DecoderScript {
                 .append("], norms[2 * i + 1], ")
                 .append(eps(c))
                 .append(")\n");
-        int f = c.intermediateSize();
-        s.append("      if big:\n");
-        if (mergedMulti) {
-            s.append("        gu = ")
-                    .append(linear(WeightFormat.BF16, "h", "dense[4 * i + 2]", null))
-                    .append("\n");
-        } else {
-            s.append("        g = ").append(dense("h", 4, -1)).append("\n");
-            s.append("        u = ").append(dense("h", 6, -1)).append("\n");
-        }
-        s.append("      else:\n");
-        s.append("        gu = ").append(linear(format, "h", "lin[4 * i + 2]", null)).append("\n");
-        s.append(in).append("g = gu[:, :, 0:").append(f).append("]\n");
-        s.append(in).append("u = gu[:, :, ").append(f).append(":").append(2 * f).append("]\n");
+        project(s, c, multi, step, "h", 2, "g", "u");
         s.append("      if lora:\n")
                 .append("        dgu = ")
                 .append(lora("h", 2))
@@ -267,17 +266,8 @@ final class DecoderScript {
                 .append(2 * f)
                 .append("])\n");
         s.append("      m = torch.mul(torch.silu(g), u)\n");
-        s.append("      if big:\n");
-        s.append("        x = torch.add(x, ")
-                .append(
-                        mergedMulti
-                                ? linear(WeightFormat.BF16, "m", "dense[4 * i + 3]", null)
-                                : dense("m", 5, -1))
-                .append(")\n");
-        s.append("      else:\n");
-        s.append("        x = torch.add(x, ")
-                .append(linear(format, "m", "lin[4 * i + 3]", null))
-                .append(")\n");
+        project(s, c, multi, step, "m", 3, "d");
+        s.append("      x = torch.add(x, d)\n");
         s.append("      if lora:\n")
                 .append("        x = torch.add(x, ")
                 .append(lora("m", 3))
@@ -298,9 +288,17 @@ final class DecoderScript {
         s.append("    x = torch.index_select(torch.reshape(x, [-1, ")
                 .append(c.hiddenSize())
                 .append("]), 0, rows)\n");
-        if (fp16) {
+        if (fp16 || int4) {
             s.append("    if force_dense or ids.size(1) > 1:\n");
             s.append("      return torch.linear(x, head_dense)\n");
+        }
+        if (int4) {
+            // the head stays fbgemm FP16, as in FP16: 4 bits would round every logit (the GGUF's
+            // head is not necessarily on a 4-bit grid either)
+            s.append("    return ")
+                    .append(linear(WeightFormat.FP16, "x", "head", null))
+                    .append("\n");
+            return s.toString();
         }
         if (bf16) {
             // the head stays FP32: a BF16 GEMM returns BF16, and logits of ~15 rounded to 8 bits
@@ -314,17 +312,111 @@ final class DecoderScript {
     }
 
     /**
-     * FP32 projection {@code j} of layer i (wq wk wv wo w1 w2 w3) from the eager weights; bias
-     * index or -1.
+     * Where a call reads its projections: {@code weights} (and {@code biases}, the merged q|k|v
+     * bias per layer) in {@code format}, 4 merged projections per layer (q|k|v, o, gate|up, down;
+     * INT4: codes and scale/zero table for each, 8 per layer), or the eager model's 7 unmerged FP32
+     * weights per layer ({@link #EAGER}: wq wk wv wo w1 w2 w3, 3 biases per layer).
      */
-    private static String dense(String x, int j, int bias) {
-        return "torch.linear("
-                + x
-                + ", dense[7 * i + "
-                + j
-                + "]"
-                + (bias < 0 ? "" : ", dense_bias[3 * i + " + bias + "]")
-                + ")";
+    private record Source(WeightFormat format, String weights, String biases) {
+        static final Source EAGER = new Source(null, "dense", "dense_bias");
+    }
+
+    /** Sizes of merged projection j's parts (q|k|v, o, gate|up, down). */
+    private static int[] parts(LlamaConfig c, int j) {
+        int qd = c.numHeads() * c.headDim();
+        int kd = c.numKvHeads() * c.headDim();
+        return switch (j) {
+            case 0 -> new int[] {qd, kd, kd};
+            case 2 -> new int[] {c.intermediateSize(), c.intermediateSize()};
+            default -> new int[] {c.hiddenSize()};
+        };
+    }
+
+    /**
+     * Assigns {@code outs} (the parts of merged projection j of layer i applied to x): from {@code
+     * multi} when the script's {@code big} is true, else from {@code step}; multi null: always
+     * step.
+     */
+    private static void project(
+            StringBuilder s,
+            LlamaConfig c,
+            Source multi,
+            Source step,
+            String x,
+            int j,
+            String... outs) {
+        if (multi == null) {
+            project(s, "      ", c, step, x, j, outs);
+            return;
+        }
+        s.append("      if big:\n");
+        project(s, "        ", c, multi, x, j, outs);
+        s.append("      else:\n");
+        project(s, "        ", c, step, x, j, outs);
+    }
+
+    private static void project(
+            StringBuilder s,
+            String indent,
+            LlamaConfig c,
+            Source src,
+            String x,
+            int j,
+            String[] outs) {
+        boolean bias = j == 0 && c.attentionBias();
+        if (src.format() == null) {
+            int[][] eager = {{0, 1, 2}, {3}, {4, 6}, {5}}; // unmerged: wq wk wv wo w1 w2 w3
+            for (int n = 0; n < outs.length; n++) {
+                s.append(indent)
+                        .append(outs[n])
+                        .append(" = torch.linear(")
+                        .append(x)
+                        .append(", dense[7 * i + ")
+                        .append(eager[j][n])
+                        .append("]")
+                        .append(bias ? ", dense_bias[3 * i + " + n + "]" : "")
+                        .append(")\n");
+            }
+            return;
+        }
+        int[] sizes = parts(c, j);
+        int out = 0;
+        for (int size : sizes) {
+            out += size;
+        }
+        int in =
+                j == 1
+                        ? c.numHeads() * c.headDim()
+                        : j == 3 ? c.intermediateSize() : c.hiddenSize();
+        String b = bias ? src.biases() + "[i]" : null;
+        String expr;
+        if (src.format() == WeightFormat.INT4) {
+            String w = src.weights();
+            String mm =
+                    Int4Weights.matmul(
+                            "torch.reshape(" + x + ", [-1, " + in + "])",
+                            w + "[8 * i + " + 2 * j + "]",
+                            w + "[8 * i + " + (2 * j + 1) + "]");
+            String r = "torch.reshape(" + mm + ", [b, t, " + out + "])";
+            expr = b == null ? r : "torch.add(" + r + ", " + b + ")";
+        } else {
+            expr = linear(src.format(), x, src.weights() + "[4 * i + " + j + "]", b);
+        }
+        String whole = outs.length == 1 ? outs[0] : String.join("", outs);
+        s.append(indent).append(whole).append(" = ").append(expr).append("\n");
+        int from = 0;
+        for (int n = 0; outs.length > 1 && n < outs.length; n++) {
+            s.append(indent)
+                    .append(outs[n])
+                    .append(" = ")
+                    .append(whole)
+                    .append("[:, :, ")
+                    .append(from)
+                    .append(":")
+                    .append(from + sizes[n])
+                    .append("]\n");
+            from += sizes[n];
+        }
     }
 
     /** The LoRA delta of merged projection {@code j} of layer i (q|k|v, o, gate|up, down). */

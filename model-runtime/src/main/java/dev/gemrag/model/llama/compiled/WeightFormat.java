@@ -13,11 +13,18 @@ import java.util.Locale;
  * the eager model's FP32 weights; BF16 runs prefill 3x faster on such a CPU (on an AVX2-only CPU it
  * has no BF16 instructions) and holds one BF16 copy instead of the larger packed FP16 one, but its
  * single-row decode is about half FP16's speed. FP32 is the exact twin of the eager model. EAGER
- * turns the compiled path off (the DJL op-by-op forward serves everything). Weight-only int8/int4
- * ({@code _weight_int8pack_mm}, {@code _weight_int4pack_mm_for_cpu}) were measured too: with FP32
- * activations 4-70x slower than fbgemm FP16 in libtorch 2.7.1 (1 to 8 rows; a scalar fallback);
- * int4 with BF16 activations was on a par with BF16 at batch 1-8 (noisy, same run) but 5-10x slower
- * for 128 rows, so prefill would need a second copy of the weights: neither is offered.
+ * turns the compiled path off (the DJL op-by-op forward serves everything). INT4 ({@code
+ * _weight_int4pack_mm_for_cpu} with BF16 activations) reads about a fifth of FP16's packed bytes:
+ * all 120 projections of one decode step took 10-16 ms against fbgemm FP16's 27-39 ms (1 row) and
+ * 28-31 against 40-52 ms (8 rows), same runs, 2 threads, load ~6; with FP32 activations it falls
+ * back to a slow path, and for 128 rows it is 5-10x slower than BF16, so like FP16 it serves decode
+ * steps only. Not the default: a prompt's prefill logits alone and left-padded in a batch differ by
+ * ~2e-5 in every format (FP32 GEMM and attention reductions over other shapes); FP16 keeps that
+ * size through decode steps (3e-5), but INT4's BF16-rounded activations turn it into 0.08-0.16
+ * logit differences at the next steps (the GEMM kernel itself gives a row the same result in any
+ * batch), so greedy tokens alone and batched can part ({@code RealModelKvCacheIT} fails with INT4).
+ * Weight-only int8 ({@code _weight_int8pack_mm}, per output channel) was no faster than fbgemm
+ * FP16.
  */
 public enum WeightFormat {
     /**
@@ -31,12 +38,18 @@ public enum WeightFormat {
      * FP32; the embedding forward runs on the FP32 weights.
      */
     BF16,
+    /**
+     * Projections as 4-bit groups of 32 ({@link Int4Weights}: libtorch's {@code
+     * _weight_int4pack_mm_for_cpu}, BF16 activations) for decode steps; the head fbgemm FP16; FP32
+     * for prefill and embedding, as with FP16. A Q4_1 GGUF's weights keep their own 4-bit codes.
+     */
+    INT4,
     /** {@code torch.linear} on the FP32 weights. */
     FP32,
     /** No compiled path: the eager {@code LlamaModel} forward. */
     EAGER;
 
-    /** System property: {@code fp16}, {@code bf16}, {@code fp32} or {@code eager}. */
+    /** System property: {@code fp16}, {@code bf16}, {@code int4}, {@code fp32} or {@code eager}. */
     public static final String PROPERTY = "gemrag.model.weights";
 
     /**
@@ -58,7 +71,7 @@ public enum WeightFormat {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    PROPERTY + " must be fp16, bf16, fp32 or eager, got '" + value + "'");
+                    PROPERTY + " must be fp16, bf16, int4, fp32 or eager, got '" + value + "'");
         }
     }
 }

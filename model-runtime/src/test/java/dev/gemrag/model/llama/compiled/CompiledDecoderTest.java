@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LlamaConfig;
+import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.generate.Generator;
 import dev.gemrag.model.llama.AttentionMasks;
@@ -142,12 +143,16 @@ class CompiledDecoderTest {
      * (~11 significant bits: ~1e-3 relative). BF16 (a family with q/k/v biases, converted too):
      * prefill and decode on BF16 GEMMs (8 significant bits: ~1e-2 relative). Both: close to FP32,
      * never FP32-exact where reduced, the same argmax, and the embedding forward in FP32 even for
-     * one token.
+     * one token. INT4: the projections are first put on a Q4_1 grid in plain Java (what a Q4_1 GGUF
+     * holds), so its decode step may only add BF16's rounding (activations, group scale and zero);
+     * a wrong code, scale or zero would be off by whole 4-bit steps.
      */
     @ParameterizedTest
     @CsvSource({
         "FP16, llama, INTERLEAVED, false, false, 2e-2",
-        "BF16, qwen2, HALF_SPLIT, true, true, 5e-2"
+        "BF16, qwen2, HALF_SPLIT, true, true, 5e-2",
+        "INT4, llama, INTERLEAVED, false, false, 5e-2",
+        "INT4, qwen2, HALF_SPLIT, true, false, 5e-2"
     })
     void reducedWeightsStayCloseToFp32AndTheEmbeddingForwardIsFp32(
             WeightFormat format,
@@ -157,8 +162,15 @@ class CompiledDecoderTest {
             boolean reducedPrefill,
             double maxRelative) {
         LlamaConfig c = config(arch, layout, bias);
-        try (LlamaModel model =
-                        LlamaModel.create(c, TinyLlama.random(9, c).weights(), Device.cpu());
+        TinyLlama tiny = TinyLlama.random(9, c);
+        if (format == WeightFormat.INT4) {
+            for (int i = 0; i < c.numLayers(); i++) {
+                for (String w : new String[] {"wq", "wk", "wv", "wo", "w1", "w2", "w3"}) {
+                    onQ41Grid(tiny.weights().get(LlamaWeights.layer(i, w)).data());
+                }
+            }
+        }
+        try (LlamaModel model = LlamaModel.create(c, tiny.weights(), Device.cpu());
                 CompiledDecoder reduced = CompiledDecoder.create(model, format);
                 NDManager m = model.newManager();
                 KvCache eagerCache = model.newCache(1, 16);
@@ -270,7 +282,8 @@ class CompiledDecoderTest {
                     .hasMessageContaining("gemma2");
         }
         assertThatThrownBy(() -> WeightFormat.parse("int8"))
-                .hasMessage("gemrag.model.weights must be fp16, bf16, fp32 or eager, got 'int8'");
+                .hasMessage(
+                        "gemrag.model.weights must be fp16, bf16, int4, fp32 or eager, got 'int8'");
         assertThat(WeightFormat.parse(" BF16 ")).isEqualTo(WeightFormat.BF16);
     }
 
@@ -362,6 +375,48 @@ class CompiledDecoderTest {
             worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
         }
         assertThat(worst).as("max |compiled - eager|").isLessThanOrEqualTo(tol);
+    }
+
+    /**
+     * Rounds each run of 32 values (a weight row's input dimension, row-major) the way GGUF's Q4_1
+     * does: 16 levels from the run's minimum to its maximum.
+     */
+    private static void onQ41Grid(float[] w) {
+        for (int g = 0; g < w.length; g += 32) {
+            float lo = Float.MAX_VALUE;
+            float hi = -Float.MAX_VALUE;
+            for (int j = g; j < g + 32; j++) {
+                lo = Math.min(lo, w[j]);
+                hi = Math.max(hi, w[j]);
+            }
+            float step = (hi - lo) / 15;
+            for (int j = g; j < g + 32; j++) {
+                w[j] = lo + step * Math.round((w[j] - lo) / step);
+            }
+        }
+    }
+
+    @Test
+    void int4RefusesProjectionsItCannotGroup() {
+        LlamaConfig c =
+                new LlamaConfig(
+                        "llama",
+                        TinyVocab.SIZE,
+                        48,
+                        64,
+                        2,
+                        4,
+                        2,
+                        12,
+                        1e-5f,
+                        10000f,
+                        128,
+                        true,
+                        false,
+                        RopeLayout.HALF_SPLIT);
+        assertThat(CompiledDecoder.int4Unsupported(c)).contains("multiples of 32, got 48");
+        assertThat(CompiledDecoder.int4Unsupported(config("llama", RopeLayout.HALF_SPLIT, false)))
+                .isNull();
     }
 
     private static int argMax(float[] v) {
