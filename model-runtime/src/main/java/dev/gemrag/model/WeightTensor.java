@@ -14,19 +14,35 @@ import java.util.Arrays;
  *
  * <p>A direct buffer is shared with the arrays wrapped over it: an in-place update of such an array
  * (a merged LoRA) shows here too.
+ *
+ * <p>A third form is lazy ({@code source}): the GGUF loader's, decoded from the mapped file only
+ * when a consumer asks, so a model that keeps compiled copies can decode, pack and free one layer
+ * at a time instead of holding every FP32 weight at once. {@link #direct()} and {@link #data()}
+ * then decode afresh on every call.
  */
-public record WeightTensor(String name, long[] shape, float[] data, ByteBuffer direct) {
+public record WeightTensor(
+        String name, long[] shape, float[] data, ByteBuffer direct, Source source) {
+
+    /** Writes a lazy weight's FP32 values, row-major, into a native-order buffer of its size. */
+    @FunctionalInterface
+    public interface Source {
+        void writeTo(ByteBuffer out);
+    }
 
     public WeightTensor {
         long n = 1;
         for (long d : shape) {
             n *= d;
         }
-        if ((data == null) == (direct == null)) {
+        int forms = (data != null ? 1 : 0) + (direct != null ? 1 : 0) + (source != null ? 1 : 0);
+        if (forms != 1) {
             throw new IllegalArgumentException(
-                    "WeightTensor " + name + ": exactly one of an array and a direct buffer");
+                    "WeightTensor "
+                            + name
+                            + ": exactly one of an array, a direct buffer and a lazy source");
         }
-        long have = data != null ? data.length : direct.capacity() / Float.BYTES;
+        long have =
+                data != null ? data.length : direct != null ? direct.capacity() / Float.BYTES : n;
         if (n != have) {
             throw new IllegalArgumentException(
                     "WeightTensor "
@@ -45,12 +61,56 @@ public record WeightTensor(String name, long[] shape, float[] data, ByteBuffer d
     }
 
     public WeightTensor(String name, long[] shape, float[] data) {
-        this(name, shape, data, null);
+        this(name, shape, data, null, null);
     }
 
     /** A weight held in a direct native-order buffer of FP32 values. */
     public static WeightTensor direct(String name, long[] shape, ByteBuffer buffer) {
-        return new WeightTensor(name, shape, null, buffer);
+        return new WeightTensor(name, shape, null, buffer, null);
+    }
+
+    /** A weight decoded by {@code source} each time its values are asked for. */
+    public static WeightTensor lazy(String name, long[] shape, Source source) {
+        return new WeightTensor(name, shape, null, null, source);
+    }
+
+    public boolean isLazy() {
+        return source != null;
+    }
+
+    /**
+     * The direct buffer; for a lazy weight a new one, decoded now (the caller owns it); null for an
+     * array-backed weight.
+     */
+    @Override
+    public ByteBuffer direct() {
+        if (source == null) {
+            return direct;
+        }
+        ByteBuffer out =
+                ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(size()), Float.BYTES))
+                        .order(ByteOrder.nativeOrder());
+        source.writeTo(out);
+        return out.rewind();
+    }
+
+    /**
+     * Writes the values into {@code out} (native order, exactly {@link #size()} floats from its
+     * position 0), e.g. a view of memory the tensor library owns.
+     */
+    public void writeTo(ByteBuffer out) {
+        if (out.capacity() != size() * Float.BYTES) {
+            throw new IllegalArgumentException(
+                    "WeightTensor " + name + ": target holds " + out.capacity() + " bytes");
+        }
+        ByteBuffer target = out.duplicate().order(ByteOrder.nativeOrder()).rewind();
+        if (source != null) {
+            source.writeTo(target);
+        } else if (direct != null) {
+            target.put(direct.duplicate().rewind());
+        } else {
+            target.asFloatBuffer().put(data);
+        }
     }
 
     /**
@@ -63,12 +123,22 @@ public record WeightTensor(String name, long[] shape, float[] data, ByteBuffer d
             return data;
         }
         float[] copy = new float[(int) size()];
-        direct.duplicate().order(ByteOrder.nativeOrder()).rewind().asFloatBuffer().get(copy);
+        direct().duplicate().order(ByteOrder.nativeOrder()).rewind().asFloatBuffer().get(copy);
         return copy;
     }
 
     public long size() {
-        return data != null ? data.length : direct.capacity() / Float.BYTES;
+        if (data != null) {
+            return data.length;
+        }
+        if (direct != null) {
+            return direct.capacity() / Float.BYTES;
+        }
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
     }
 
     @Override
@@ -77,6 +147,6 @@ public record WeightTensor(String name, long[] shape, float[] data, ByteBuffer d
                 + name
                 + " "
                 + Arrays.toString(shape)
-                + (direct != null ? " direct]" : "]");
+                + (direct != null ? " direct]" : source != null ? " lazy]" : "]");
     }
 }

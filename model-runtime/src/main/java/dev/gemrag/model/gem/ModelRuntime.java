@@ -115,8 +115,9 @@ public final class ModelRuntime {
             GemLanguageModel model =
                     fromCheckpoint(checkpoint, adapter, tokenizer, basePooling, chat);
             if (model.compiled() != null && model.compiled().releasedFp32()) {
-                // the released weights' direct buffers are garbage only now that the checkpoint
-                // is too; without a collection they would stay resident until the heap fills
+                // a Hugging Face checkpoint's released direct buffers are garbage only now that
+                // the checkpoint is too; without a collection they would stay resident until the
+                // heap fills (a GGUF's lazily decoded weights were freed when released)
                 checkpoint = null;
                 System.gc();
             }
@@ -209,7 +210,15 @@ public final class ModelRuntime {
                     EmbeddingSettings.base(
                             basePooling, Math.min(512, base.config().maxPositions()));
         }
-        LlamaModel model = LlamaModel.create(base.config(), base.weights());
+        // when the FP32 projections are to be released after compiling, decode each only when the
+        // compiled decoder packs its layer (and free it then): the load peak never holds them all
+        boolean lazy =
+                !Boolean.parseBoolean(
+                        System.getProperty(KEEP_FP32_PROPERTY, String.valueOf(KEEP_FP32_DEFAULT)));
+        LlamaModel model =
+                lazy
+                        ? LlamaModel.createLazy(base.config(), base.weights())
+                        : LlamaModel.create(base.config(), base.weights());
         try {
             SummaryLora summaryLinear = null;
             if (adapter != null) {

@@ -10,19 +10,18 @@ import dev.gemrag.model.gguf.dequant.Dequantizers;
 import dev.gemrag.model.tokenizer.EndOfGeneration;
 import dev.gemrag.model.tokenizer.GgufTokenizerConverter;
 import dev.gemrag.model.tokenizer.SpecialTokens;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads a GGUF file into a {@link Checkpoint}: config from metadata, every weight dequantised to
- * FP32 into direct buffers (tensors in parallel), and the vocabulary converted to a tokenizer.json.
+ * FP32 lazily (on first use, see {@link WeightTensor#lazy}), and the vocabulary converted to a
+ * tokenizer.json.
  *
  * <p>{@code bosTokenId} is the BOS to prepend, -1 when the file says not to add one ({@code
  * tokenizer.ggml.add_bos_token = false}, as SmolLM2).
@@ -120,30 +119,25 @@ public final class GgufCheckpointLoader {
             }
             canonicalByGguf.put(t.name(), canonical);
         }
-        Map<String, WeightTensor> done = new ConcurrentHashMap<>();
-        canonicalByGguf.entrySet().parallelStream()
-                .forEach(
-                        e -> {
-                            GgufTensorInfo t = file.tensor(e.getKey());
-                            if (t.count() > Integer.MAX_VALUE) {
-                                throw new GgufFormatException(
-                                        file.path()
-                                                + ": tensor '"
-                                                + t.name()
-                                                + "' is too large for one array");
-                            }
-                            // straight into native memory that the model wraps without a copy: no
-                            // FP32 copy on the heap
-                            ByteBuffer data =
-                                    Dequantizers.dequantizeDirect(
-                                            t.type(), file.map(t), (int) t.count());
-                            done.put(
-                                    e.getValue(),
-                                    WeightTensor.direct(e.getValue(), t.shape(), data));
-                        });
+        // lazy: each weight is decoded from the mapped file when the model asks for it, straight
+        // into memory the tensor library owns where it can (no FP32 copy on the heap, and a
+        // compiled model decodes, packs and frees one layer at a time)
         Map<String, WeightTensor> ordered = new LinkedHashMap<>();
-        for (String canonical : canonicalByGguf.values()) {
-            ordered.put(canonical, done.get(canonical));
+        for (Map.Entry<String, String> e : canonicalByGguf.entrySet()) {
+            GgufTensorInfo t = file.tensor(e.getKey());
+            if (t.count() > Integer.MAX_VALUE) {
+                throw new GgufFormatException(
+                        file.path() + ": tensor '" + t.name() + "' is too large for one array");
+            }
+            file.map(t); // a truncated file fails here, at load, not at first use
+            ordered.put(
+                    e.getValue(),
+                    WeightTensor.lazy(
+                            e.getValue(),
+                            t.shape(),
+                            out ->
+                                    Dequantizers.dequantizeInto(
+                                            t.type(), file.map(t), (int) t.count(), out)));
         }
         return ordered;
     }

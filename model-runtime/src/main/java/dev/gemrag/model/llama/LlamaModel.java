@@ -46,7 +46,8 @@ public final class LlamaModel implements AutoCloseable {
     private NDArray extraEmbeddings; // {k, hidden} or null
     private NDManager extraOwner; // non-null when we created extraEmbeddings ourselves
 
-    private LlamaModel(LlamaConfig config, LlamaWeights weights, Device device) {
+    private LlamaModel(
+            LlamaConfig config, LlamaWeights weights, Device device, boolean lazyProjections) {
         this.config = Objects.requireNonNull(config, "config");
         TorchRuntime.ensureConfigured();
         this.manager = NDManager.newBaseManager(device, "PyTorch");
@@ -60,7 +61,7 @@ public final class LlamaModel implements AutoCloseable {
             checkShape(head, "output", config.vocabSize(), config.hiddenSize());
             this.outputHeadT = head.transpose();
             this.outputNorm = norm(weights, "output_norm");
-            this.baseLinear = new DenseLinear(config, weights, manager);
+            this.baseLinear = new DenseLinear(config, weights, manager, lazyProjections);
             checkProjectionShapes();
             this.linear = baseLinear;
             this.blocks = new Block[config.numLayers()];
@@ -99,11 +100,21 @@ public final class LlamaModel implements AutoCloseable {
      * afterwards.
      */
     public static LlamaModel create(LlamaConfig config, LlamaWeights weights) {
-        return new LlamaModel(config, weights, TorchRuntime.defaultDevice());
+        return new LlamaModel(config, weights, TorchRuntime.defaultDevice(), false);
     }
 
     public static LlamaModel create(LlamaConfig config, LlamaWeights weights, Device device) {
-        return new LlamaModel(config, weights, device);
+        return new LlamaModel(config, weights, device, false);
+    }
+
+    /**
+     * Like {@link #create(LlamaConfig, LlamaWeights)}, but each projection is decoded on first use:
+     * for a model whose compiled decoder packs one layer at a time and releases the FP32
+     * projections ({@link dev.gemrag.model.llama.compiled.CompiledDecoder}), so the load never
+     * holds all of them at once. The results are the same.
+     */
+    public static LlamaModel createLazy(LlamaConfig config, LlamaWeights weights) {
+        return new LlamaModel(config, weights, TorchRuntime.defaultDevice(), true);
     }
 
     private RmsNorm norm(LlamaWeights weights, String name) {
@@ -137,7 +148,16 @@ public final class LlamaModel implements AutoCloseable {
 
     private void checkProjection(int layer, String name, long rows, long cols) {
         String weight = LlamaWeights.layer(layer, name);
-        checkShape(baseLinear.weight(weight), weight, rows, cols);
+        Shape shape = baseLinear.shape(weight);
+        if (!shape.equals(new Shape(rows, cols))) {
+            throw new IllegalArgumentException(
+                    "weight '"
+                            + weight
+                            + "' has shape "
+                            + shape
+                            + ", config needs "
+                            + new Shape(rows, cols));
+        }
     }
 
     private static void checkShape(NDArray a, String name, long... expected) {

@@ -52,7 +52,26 @@ public final class Dequantizers {
         ByteBuffer out =
                 ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES))
                         .order(ByteOrder.nativeOrder());
-        java.nio.FloatBuffer target = out.asFloatBuffer();
+        dequantizeInto(type, src, count, out);
+        return out;
+    }
+
+    /**
+     * Decodes {@code count} values into {@code out} (native order, from position 0, at least {@code
+     * count} floats), a chunk of blocks at a time: e.g. straight into memory the tensor library
+     * owns.
+     */
+    public static void dequantizeInto(GgmlType type, ByteBuffer src, int count, ByteBuffer out) {
+        Dequantizer dq = type == null ? null : BY_TYPE.get(type);
+        if (dq == null) {
+            throw new IllegalArgumentException("no dequantiser for " + type);
+        }
+        if (count % type.blockSize() != 0) {
+            throw new IllegalArgumentException(
+                    count + " values is not a whole number of " + type + " blocks");
+        }
+        java.nio.FloatBuffer target =
+                out.duplicate().order(ByteOrder.nativeOrder()).rewind().asFloatBuffer();
         ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int base = in.position();
         float[] chunk = new float[Math.min(CHUNK, count)];
@@ -68,7 +87,6 @@ public final class Dequantizers {
             dq.dequantize(part, dst);
             target.put(dst, 0, n);
         }
-        return out;
     }
 
     /** Decodes {@code count} values of {@code type} from the start of {@code src}. */

@@ -162,6 +162,11 @@ public final class CompiledDecoder implements AutoCloseable {
                             bs.close();
                         }
                     }
+                    if (releaseFp32) {
+                        // this layer's compiled copies exist: free its FP32 projections now, so
+                        // a lazily loaded model never holds every layer in FP32 at once
+                        model.baseLinear().releaseLayer(i);
+                    }
                 }
                 if (format == WeightFormat.FP16 || format == WeightFormat.INT4) {
                     if (format == WeightFormat.FP16) {

@@ -12,6 +12,7 @@ import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.RopeLayout;
+import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.generate.Generator;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
@@ -350,6 +351,63 @@ class CompiledDecoderTest {
         assertThatThrownBy(() -> CompiledDecoder.create(null, WeightFormat.FP32, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("only the fp16 and bf16 formats");
+    }
+
+    /**
+     * Lazily decoded weights (the GGUF loader's): nothing of the projections is decoded when the
+     * model is built, each is decoded exactly once while its layer is compiled, and the released
+     * decoder computes exactly what the one built from ready FP32 arrays does; without release the
+     * eager forward is exact too.
+     */
+    @ParameterizedTest
+    @CsvSource({"FP16, llama, INTERLEAVED, false", "BF16, qwen2, HALF_SPLIT, true"})
+    void lazilyDecodedWeightsGiveExactlyTheSameDecoder(
+            WeightFormat format, String arch, RopeLayout layout, boolean bias) {
+        LlamaConfig c = config(arch, layout, bias);
+        TinyLlama tiny = TinyLlama.random(9, c);
+        java.util.Map<String, Integer> decoded = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<String, WeightTensor> lazy = new java.util.LinkedHashMap<>();
+        for (WeightTensor t : tiny.weights().all().values()) {
+            float[] values = t.data();
+            lazy.put(
+                    t.name(),
+                    WeightTensor.lazy(
+                            t.name(),
+                            t.shape(),
+                            out -> {
+                                decoded.merge(t.name(), 1, Integer::sum);
+                                out.asFloatBuffer().put(values);
+                            }));
+        }
+        LlamaWeights lazyWeights = new LlamaWeights(lazy);
+        try (LlamaModel model = LlamaModel.create(c, tiny.weights(), Device.cpu());
+                LlamaModel lean = LlamaModel.createLazy(c, lazyWeights);
+                LlamaModel lazyEager = LlamaModel.createLazy(c, lazyWeights);
+                NDManager m = model.newManager()) {
+            assertThat(decoded.keySet()).noneMatch(n -> n.matches("layers\\.\\d+\\.w.*"));
+            decoded.clear();
+            long[] ids = {3, 17, 99, 250, 4, 8, 15, 16, 23, 42};
+            long[] pos = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+            NDArray idArray = m.create(ids, new Shape(1, 10));
+            NDArray posArray = m.create(pos, new Shape(1, 10));
+            NDArray mask = AttentionMasks.causal(m, 1, ids.length, 0, null);
+            assertClose(
+                    lazyEager.forward(idArray, posArray, mask, null).toFloatArray(),
+                    model.forward(idArray, posArray, mask, null).toFloatArray(),
+                    0f);
+            decoded.clear();
+            try (CompiledDecoder fromArrays = CompiledDecoder.create(model, format, true);
+                    CompiledDecoder fromLazy = CompiledDecoder.create(lean, format, true)) {
+                assertThat(decoded).hasSize(7 * c.numLayers()).allSatisfy((k, n) -> n.equals(1));
+                assertClose(
+                        fromLazy.forward(idArray, posArray, mask, null).toFloatArray(),
+                        fromArrays.forward(idArray, posArray, mask, null).toFloatArray(),
+                        0f);
+            }
+            assertThatThrownBy(() -> lean.baseLinear().weight(LlamaWeights.layer(0, "wq")))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("FP32 projections were released");
+        }
     }
 
     /**
