@@ -41,14 +41,7 @@ public final class Dequantizers {
      * time, so the heap holds one small chunk instead of the whole tensor.
      */
     public static ByteBuffer dequantizeDirect(GgmlType type, ByteBuffer src, int count) {
-        Dequantizer dq = type == null ? null : BY_TYPE.get(type);
-        if (dq == null) {
-            throw new IllegalArgumentException("no dequantiser for " + type);
-        }
-        if (count % type.blockSize() != 0) {
-            throw new IllegalArgumentException(
-                    count + " values is not a whole number of " + type + " blocks");
-        }
+        checked(type, count);
         ByteBuffer out =
                 ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES))
                         .order(ByteOrder.nativeOrder());
@@ -62,14 +55,7 @@ public final class Dequantizers {
      * owns.
      */
     public static void dequantizeInto(GgmlType type, ByteBuffer src, int count, ByteBuffer out) {
-        Dequantizer dq = type == null ? null : BY_TYPE.get(type);
-        if (dq == null) {
-            throw new IllegalArgumentException("no dequantiser for " + type);
-        }
-        if (count % type.blockSize() != 0) {
-            throw new IllegalArgumentException(
-                    count + " values is not a whole number of " + type + " blocks");
-        }
+        Dequantizer dq = checked(type, count);
         java.nio.FloatBuffer target =
                 out.duplicate().order(ByteOrder.nativeOrder()).rewind().asFloatBuffer();
         ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -89,8 +75,8 @@ public final class Dequantizers {
         }
     }
 
-    /** Decodes {@code count} values of {@code type} from the start of {@code src}. */
-    public static float[] dequantize(GgmlType type, ByteBuffer src, int count) {
+    /** The type's dequantiser, refusing an unknown type or a count that is not whole blocks. */
+    private static Dequantizer checked(GgmlType type, int count) {
         Dequantizer dq = type == null ? null : BY_TYPE.get(type);
         if (dq == null) {
             throw new IllegalArgumentException("no dequantiser for " + type);
@@ -99,6 +85,12 @@ public final class Dequantizers {
             throw new IllegalArgumentException(
                     count + " values is not a whole number of " + type + " blocks");
         }
+        return dq;
+    }
+
+    /** Decodes {@code count} values of {@code type} from the start of {@code src}. */
+    public static float[] dequantize(GgmlType type, ByteBuffer src, int count) {
+        Dequantizer dq = checked(type, count);
         float[] dst = new float[count];
         dq.dequantize(src.duplicate().order(ByteOrder.LITTLE_ENDIAN), dst);
         return dst;
