@@ -2,11 +2,9 @@ package dev.gemrag.model.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.GenerationParams;
 import dev.gemrag.model.GenerationResult;
 import dev.gemrag.model.GenerationSession;
-import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Continuous batching over one KV cache: {@link #join} prefills new prompts in a cache of their own
- * and appends it to the running one right-aligned ({@link KvCache#append}), so every row's filled
- * slots end at the shared slot counter; a row's slots before its first token are padding, masked
- * for every query, and its positions count from its own first token. A prompt therefore gets the
- * tokens it gets alone. Rows that finish leave the cache before the next step.
+ * Continuous batching over one KV cache: {@link #join} prefills each new prompt alone, in a cache of
+ * its own ({@link Generator#prefillEach}), and stacks those caches onto the running one
+ * right-aligned ({@link KvCache#stack}), so every row's filled slots end at the shared slot counter;
+ * a row's slots before its first token are padding and its positions count from its own first
+ * token. Decode steps are batch-invariant on the compiled path (each row attends to its own slots,
+ * {@link dev.gemrag.model.llama.compiled.CompiledDecoder#decodeStep}), so a prompt's logits are
+ * bitwise the ones it gets alone, whoever else is in flight; on the eager path the padding is
+ * masked (same tokens, logits within ~1e-5). Rows that finish leave the cache before the next
+ * step.
  *
  * <p>Not thread-safe.
  */
@@ -99,30 +101,19 @@ public final class ContinuousBatch implements GenerationSession {
                             params,
                             generator.lineBreaks(),
                             Math.min(params.maxTokens(), limit - p.length));
-            r.pad = width - p.length;
             joining.add(r);
             mostNew = Math.max(mostNew, r.maxNew);
         }
-        KvCache fresh =
-                generator
-                        .model()
-                        .newCache(
-                                joining.size(),
-                                width
-                                        + Math.max(
-                                                1,
-                                                Math.min(mostNew, generator.initialDecodeSlots())));
-        try {
-            int[] first = prefill(fresh, joining, width);
+        int slots = Math.max(1, Math.min(mostNew, generator.initialDecodeSlots()));
+        try (NDManager scope = generator.model().newManager();
+                Generator.Prefilled fresh = generator.prefillEach(prompts, slots, scope)) {
+            int[] first = sample(fresh.logits(), joining);
             long now = System.nanoTime();
             for (int i = 0; i < joining.size(); i++) {
                 joining.get(i).prefillNanos = now - joining.get(i).joined;
                 joining.get(i).next = first[i];
             }
-            merge(fresh, width, joining);
-        } catch (RuntimeException e) {
-            fresh.close();
-            throw e;
+            merge(fresh.caches(), width, slots, joining);
         }
         List<Long> out = new ArrayList<>(joining.size());
         for (Row r : joining) {
@@ -150,15 +141,7 @@ public final class ContinuousBatch implements GenerationSession {
             }
             int[] next;
             try (NDManager step = generator.model().newManager()) {
-                next =
-                        sample(
-                                generator.logitsAt(
-                                        step.create(ids, new Shape(b, 1)),
-                                        step.create(pos, new Shape(b, 1)),
-                                        AttentionMasks.causal(step, b, 1, past, pad),
-                                        cache,
-                                        new int[b]),
-                                rows);
+                next = sample(generator.decodeLogits(step, ids, pos, pad, cache), rows);
             }
             for (int r = 0; r < b; r++) {
                 rows.get(r).next = next[r];
@@ -186,68 +169,29 @@ public final class ContinuousBatch implements GenerationSession {
         }
     }
 
-    /** Feeds the left-padded prompts in chunks; returns each row's first sampled token. */
-    private int[] prefill(KvCache fresh, List<Row> joining, int width) {
-        int b = joining.size();
-        int[] pad = new int[b];
-        for (int r = 0; r < b; r++) {
-            pad[r] = joining.get(r).pad;
-        }
-        int chunk = generator.prefillChunk();
-        int[] first = null;
-        for (int from = 0; from < width; from += chunk) {
-            int to = Math.min(width, from + chunk);
-            int t = to - from;
-            long[] ids = new long[b * t];
-            long[] pos = new long[b * t];
-            for (int r = 0; r < b; r++) {
-                int[] p = joining.get(r).prompt;
-                for (int c = from; c < to; c++) {
-                    int i = r * t + (c - from);
-                    ids[i] = c < pad[r] ? 0 : p[c - pad[r]];
-                    pos[i] = Math.max(0, c - pad[r]);
-                }
-            }
-            try (NDManager step = generator.model().newManager()) {
-                int[] last = new int[b];
-                Arrays.fill(last, t - 1);
-                NDArray logits =
-                        generator.logitsAt(
-                                step.create(ids, new Shape(b, t)),
-                                step.create(pos, new Shape(b, t)),
-                                AttentionMasks.causal(step, b, t, from, pad),
-                                fresh,
-                                last);
-                if (to == width) {
-                    first = sample(logits, joining);
-                }
-            }
-        }
-        return first;
-    }
-
     /**
-     * Appends the freshly prefilled rows to the running cache, right-aligned, and shifts the pads.
+     * Stacks the running cache and the joining prompts' own caches into one, right-aligned at the
+     * longest (one copy), and shifts every row's padding accordingly.
      */
-    private void merge(KvCache fresh, int width, List<Row> joining) {
-        if (cache == null) {
-            cache = fresh;
-            rows.addAll(joining);
-            return;
+    private void merge(List<KvCache> fresh, int width, int slots, List<Row> joining) {
+        int len = cache == null ? width : Math.max(cache.length(), width);
+        int room = cache == null ? slots : Math.max(cache.capacity() - cache.length(), slots);
+        List<KvCache> parts = new ArrayList<>(fresh.size() + 1);
+        if (cache != null) {
+            parts.add(cache);
         }
-        int len = Math.max(cache.length(), width);
-        int room = Math.max(cache.capacity() - cache.length(), fresh.capacity() - width);
-        KvCache merged = cache.append(fresh, len + room);
-        int shiftOld = len - cache.length();
-        int shiftNew = len - width;
-        cache.close();
-        fresh.close();
+        parts.addAll(fresh);
+        KvCache merged = KvCache.stack(parts, len + room);
+        if (cache != null) {
+            int shift = len - cache.length();
+            for (Row r : rows) {
+                r.pad += shift;
+            }
+            cache.close();
+        }
         cache = merged;
-        for (Row r : rows) {
-            r.pad += shiftOld;
-        }
         for (Row r : joining) {
-            r.pad += shiftNew;
+            r.pad = len - r.prompt.length;
         }
         rows.addAll(joining);
     }

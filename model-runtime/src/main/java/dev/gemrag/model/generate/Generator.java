@@ -1,6 +1,8 @@
 package dev.gemrag.model.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.GenerationParams;
@@ -190,20 +192,17 @@ public final class Generator {
             long prefillNanos;
             try (NDManager m = model.newManager()) {
                 // start small and grow: most completions stop long before maxTokens
-                KvCache cache = model.newCache(b, width + Math.min(maxNew, initialDecodeSlots));
+                int slots = Math.min(maxNew, initialDecodeSlots);
+                KvCache cache;
+                int[] pad = new int[b];
+                for (int r = 0; r < b; r++) {
+                    pad[r] = width - prompts.get(r).length;
+                }
+                try (Prefilled p = prefillEach(prompts, slots, m)) {
+                    nextToken = sample(p.logits());
+                    cache = p.stacked(width + slots);
+                }
                 try {
-                    int[] pad = new int[b];
-                    for (int r = 0; r < b; r++) {
-                        pad[r] = width - prompts.get(r).length;
-                    }
-                    // chunked prefill: the attention scores of one chunk are {B, heads, chunk,
-                    // past+chunk},
-                    // so peak memory stays bounded for long prompts; the result is the same as one
-                    // pass
-                    for (int from = 0; from < width; from += prefillChunk) {
-                        int to = Math.min(width, from + prefillChunk);
-                        nextToken = prefill(cache, pad, from, to, m);
-                    }
                     prefillNanos = System.nanoTime() - start;
                     int[] padOfRow = pad;
                     for (int produced = 1; ; produced++) {
@@ -277,36 +276,6 @@ public final class Generator {
             return java.util.Arrays.copyOf(keep, n);
         }
 
-        /**
-         * Feeds padded prompt columns [from, to); returns the sampled next tokens when to == width.
-         */
-        private int[] prefill(KvCache cache, int[] pad, int from, int to, NDManager m) {
-            int b = rows.length;
-            int t = to - from;
-            long[] ids = new long[b * t];
-            long[] pos = new long[b * t];
-            for (int r = 0; r < b; r++) {
-                int[] p = prompts.get(rows[r]);
-                for (int c = from; c < to; c++) {
-                    int i = r * t + (c - from);
-                    ids[i] = c < pad[r] ? 0 : p[c - pad[r]];
-                    pos[i] = Math.max(0, c - pad[r]);
-                }
-            }
-            try (NDManager step = m.newSubManager()) {
-                int[] last = new int[b];
-                java.util.Arrays.fill(last, t - 1);
-                NDArray logits =
-                        logitsAt(
-                                step.create(ids, new Shape(b, t)),
-                                step.create(pos, new Shape(b, t)),
-                                AttentionMasks.causal(step, b, t, from, pad),
-                                cache,
-                                last);
-                return to < width ? null : sample(logits);
-            }
-        }
-
         private int[] decodeStep(KvCache cache, int[] pad, NDManager m) {
             int b = rows.length;
             int past = cache.length();
@@ -317,13 +286,7 @@ public final class Generator {
                 pos[r] = past - pad[r]; // slot index minus this row's padding
             }
             try (NDManager step = m.newSubManager()) {
-                return sample(
-                        logitsAt(
-                                step.create(ids, new Shape(b, 1)),
-                                step.create(pos, new Shape(b, 1)),
-                                AttentionMasks.causal(step, b, 1, past, pad),
-                                cache,
-                                new int[b]));
+                return sample(decodeLogits(step, ids, pos, pad, cache));
             }
         }
 
@@ -356,6 +319,85 @@ public final class Generator {
 
     int initialDecodeSlots() {
         return initialDecodeSlots;
+    }
+
+    /**
+     * Prompts prefilled one at a time, each alone at its own length (chunked): caches of one row
+     * each (room for {@code decodeSlots} more) and the logits {B, vocab} after each prompt's last
+     * token. A prompt's prefill is then the same call alone and in any batch, so its numbers do not
+     * depend on its batch-mates (a left-padded batched prefill differed by ~2e-5: GEMMs and
+     * attention over other shapes).
+     */
+    Prefilled prefillEach(List<int[]> prompts, int decodeSlots, NDManager out) {
+        List<KvCache> caches = new ArrayList<>(prompts.size());
+        NDList last = new NDList(prompts.size());
+        try (NDManager scope = out.newSubManager()) {
+            for (int[] p : prompts) {
+                KvCache cache = model.newCache(1, p.length + decodeSlots);
+                caches.add(cache);
+                NDArray logits = null;
+                for (int from = 0; from < p.length; from += prefillChunk) {
+                    int to = Math.min(p.length, from + prefillChunk);
+                    int t = to - from;
+                    long[] ids = new long[t];
+                    long[] pos = new long[t];
+                    for (int c = from; c < to; c++) {
+                        ids[c - from] = p[c];
+                        pos[c - from] = c;
+                    }
+                    logits =
+                            logitsAt(
+                                    scope.create(ids, new Shape(1, t)),
+                                    scope.create(pos, new Shape(1, t)),
+                                    AttentionMasks.causal(scope, 1, t, from, null),
+                                    cache,
+                                    new int[] {t - 1});
+                }
+                last.add(logits);
+            }
+            NDArray all = last.size() == 1 ? last.get(0) : NDArrays.concat(last, 0);
+            all.attach(out);
+            return new Prefilled(caches, all);
+        } catch (RuntimeException e) {
+            caches.forEach(KvCache::close);
+            throw e;
+        }
+    }
+
+    /** Caches of prompts prefilled alone and their last logits (see {@link #prefillEach}). */
+    record Prefilled(List<KvCache> caches, NDArray logits) implements AutoCloseable {
+        /**
+         * The rows as one cache, right-aligned (a row's slots before {@code width - its length} are
+         * padding), with at least {@code capacity} slots; a single row's cache is handed over
+         * as it is (closing this then leaves it open).
+         */
+        KvCache stacked(int capacity) {
+            if (caches.size() == 1) {
+                return caches.remove(0);
+            }
+            return KvCache.stack(caches, capacity);
+        }
+
+        @Override
+        public void close() {
+            caches.forEach(KvCache::close);
+        }
+    }
+
+    /**
+     * One decode step: logits {B, vocab} for tokens {@code ids} at {@code pos}, row r's cache slots
+     * before {@code firstSlot[r]} being padding. Compiled: batch-invariant (each row attends to its
+     * own slots, {@link CompiledDecoder#decodeStep}); eager: the padding is masked.
+     */
+    NDArray decodeLogits(NDManager step, long[] ids, long[] pos, int[] firstSlot, KvCache cache) {
+        int b = ids.length;
+        NDArray idArray = step.create(ids, new Shape(b, 1));
+        NDArray posArray = step.create(pos, new Shape(b, 1));
+        if (compiled != null) {
+            return compiled.decodeStep(idArray, posArray, cache, firstSlot);
+        }
+        NDArray mask = AttentionMasks.causal(step, b, 1, cache.length(), firstSlot);
+        return model.logitsAt(model.forward(idArray, posArray, mask, cache), new int[b]);
     }
 
     /** One forward through the cache, then the head at {@code last[b]} of each row. */

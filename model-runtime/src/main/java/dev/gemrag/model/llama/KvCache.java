@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * Keys and values of earlier tokens, preallocated to a fixed capacity so decoding writes in place
@@ -102,33 +103,50 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A new cache with this cache's rows followed by {@code other}'s, right-aligned: the filled
-     * slots of both end at slot {@code max(length, other.length)}, so the shorter one's rows gain
-     * that many zero slots in front (padding: mask them, and shift those rows' positions). Both
-     * inputs are left as they are. Lets a running decode batch take in newly prefilled prompts
-     * (continuous batching).
+     * A new cache with this cache's rows followed by {@code other}'s, right-aligned (see {@link
+     * #stack}). Both inputs are left as they are. Lets a running decode batch take in newly
+     * prefilled prompts (continuous batching).
      */
     public KvCache append(KvCache other, int minCapacity) {
-        if (other.keys.length != keys.length) {
-            throw new IllegalArgumentException(
-                    "caches of " + keys.length + " and " + other.keys.length + " layers");
+        return stack(List.of(this, other), minCapacity);
+    }
+
+    /**
+     * A new cache with the rows of {@code parts} in order, right-aligned: every part's filled slots
+     * end at slot {@code max(length)}, so a shorter part's rows gain that many zero slots in front
+     * (padding: mask them or start those rows' attention after them, and shift those rows'
+     * positions). The parts are left as they are; the result lives beside the first one. Lets
+     * prompts prefilled one at a time (each alone, at its own length) decode as one batch.
+     */
+    public static KvCache stack(List<KvCache> parts, int minCapacity) {
+        KvCache first = parts.get(0);
+        int len = 0;
+        int rows = 0;
+        for (KvCache p : parts) {
+            if (p.keys.length != first.keys.length) {
+                throw new IllegalArgumentException(
+                        "caches of " + first.keys.length + " and " + p.keys.length + " layers");
+            }
+            len = Math.max(len, p.length);
+            rows += p.batch;
         }
-        int len = Math.max(length, other.length);
         int cap = Math.max(minCapacity, len);
-        NDManager target = manager.getParentManager().newSubManager(manager.getDevice());
+        NDManager target = first.manager.getParentManager().newSubManager(first.manager.getDevice());
         try {
-            NDArray[] k = new NDArray[keys.length];
-            NDArray[] v = new NDArray[values.length];
-            for (int i = 0; i < keys.length; i++) {
-                Shape s = keys[i].getShape();
-                Shape shape = new Shape(batch + other.batch, s.get(1), cap, s.get(3));
+            NDArray[] k = new NDArray[first.keys.length];
+            NDArray[] v = new NDArray[first.values.length];
+            for (int i = 0; i < k.length; i++) {
+                Shape s = first.keys[i].getShape();
+                Shape shape = new Shape(rows, s.get(1), cap, s.get(3));
                 k[i] = target.zeros(shape, DataType.FLOAT32);
                 v[i] = target.zeros(shape, DataType.FLOAT32);
                 try (NDManager scope = target.newSubManager()) {
-                    copyInto(k[i], keys[i], 0, batch, len, length, scope);
-                    copyInto(v[i], values[i], 0, batch, len, length, scope);
-                    copyInto(k[i], other.keys[i], batch, other.batch, len, other.length, scope);
-                    copyInto(v[i], other.values[i], batch, other.batch, len, other.length, scope);
+                    int row = 0;
+                    for (KvCache p : parts) {
+                        copyInto(k[i], p.keys[i], row, p.batch, len, p.length, scope);
+                        copyInto(v[i], p.values[i], row, p.batch, len, p.length, scope);
+                        row += p.batch;
+                    }
                 }
             }
             return new KvCache(target, k, v, cap, len);

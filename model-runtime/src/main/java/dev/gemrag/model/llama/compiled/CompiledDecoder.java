@@ -82,6 +82,9 @@ public final class CompiledDecoder implements AutoCloseable {
     private final NDArray noExtra;
     private final Map<Object, ScriptLora> loras = new IdentityHashMap<>();
 
+    /** No per-row key ranges: attention follows the caller's mask. */
+    private static final long[] NO_FIRSTS = new long[0];
+
     private CompiledDecoder(LlamaModel model, WeightFormat format, boolean releaseFp32) {
         this.model = model;
         this.format = format;
@@ -343,7 +346,51 @@ public final class CompiledDecoder implements AutoCloseable {
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray rows = scope.create(flat);
-            return call("logits", ids, positions, mask, cache, out, rows, false, null);
+            return call("logits", ids, positions, mask, cache, out, rows, false, null, NO_FIRSTS);
+        }
+    }
+
+    /**
+     * One decode step that is batch-invariant: row r attends to its own cache slots {@code
+     * [firstSlot[r], cache.length() + 1)} with no mask (padding before them is never read), so a
+     * row's logits are bitwise the ones it gets alone, in any batch (the step's GEMMs and norms
+     * give a row the same result for any number of rows; see {@link DecoderScript}). Like {@link
+     * #logitsAt} with a causal mask that hides each row's slots before firstSlot.
+     *
+     * @param ids {B, 1} INT64, the tokens to feed
+     * @param positions {B, 1} INT64
+     * @param cache a cache of {@link #model()} with B rows; receives the tokens and advances by 1
+     * @return {B, vocab} in ids' manager
+     */
+    public NDArray decodeStep(NDArray ids, NDArray positions, KvCache cache, int[] firstSlot) {
+        Shape s = ids.getShape();
+        if (s.dimension() != 2 || s.get(1) != 1 || firstSlot.length != s.get(0)) {
+            throw new IllegalArgumentException(
+                    "a decode step takes {B, 1} ids and B first slots, got "
+                            + s
+                            + " and "
+                            + firstSlot.length);
+        }
+        long[] firsts = new long[firstSlot.length];
+        for (int r = 0; r < firsts.length; r++) {
+            if (firstSlot[r] < 0 || firstSlot[r] > cache.length()) {
+                throw new IllegalArgumentException(
+                        "row "
+                                + r
+                                + "'s first slot "
+                                + firstSlot[r]
+                                + " is outside the cache's "
+                                + cache.length()
+                                + " filled slots");
+            }
+            firsts[r] = firstSlot[r];
+        }
+        NDManager out = ids.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            // the mask only satisfies the argument list: the per-row attention reads no mask
+            NDArray mask = scope.zeros(new Shape(1, 1, 1, cache.length() + 1), DataType.FLOAT32);
+            NDArray rows = scope.arange(0L, s.get(0), 1L, DataType.INT64);
+            return call("logits", ids, positions, mask, cache, out, rows, false, null, firsts);
         }
     }
 
@@ -364,7 +411,8 @@ public final class CompiledDecoder implements AutoCloseable {
                     out,
                     scope.arange(0L, n, 1L, DataType.INT64),
                     false,
-                    null);
+                    null,
+                    NO_FIRSTS);
         }
     }
 
@@ -385,7 +433,8 @@ public final class CompiledDecoder implements AutoCloseable {
         if (lora != null && lora.owner() != this) {
             throw new IllegalArgumentException("the LoRA was built for another compiled decoder");
         }
-        return call("hidden", ids, positions, mask, cache, ids.getManager(), null, true, lora);
+        return call(
+                "hidden", ids, positions, mask, cache, ids.getManager(), null, true, lora, NO_FIRSTS);
     }
 
     /**
@@ -410,7 +459,8 @@ public final class CompiledDecoder implements AutoCloseable {
             NDManager out,
             NDArray rows,
             boolean forceDense,
-            ScriptLora lora) {
+            ScriptLora lora,
+            long[] firsts) {
         Shape s = ids.getShape();
         if (s.dimension() != 2 || !positions.getShape().equals(s)) {
             throw new IllegalArgumentException(
@@ -475,6 +525,7 @@ public final class CompiledDecoder implements AutoCloseable {
             args.add(IValue.from(forceDense));
             args.add(lora == null ? noCache : lora.a());
             args.add(lora == null ? noCache : lora.b());
+            args.add(IValue.listFrom(firsts));
             if (rows != null) {
                 args.add(IValue.from(pt(rows)));
                 args.add(head);

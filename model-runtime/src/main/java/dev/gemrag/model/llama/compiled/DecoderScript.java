@@ -98,10 +98,10 @@ final class DecoderScript {
                         + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: "
                         + w
                         + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool, "
-                        + "lora_a: List[Tensor], lora_b: List[Tensor]";
+                        + "lora_a: List[Tensor], lora_b: List[Tensor], firsts: List[int]";
         String pass =
                 "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias, "
-                        + "force_dense, lora_a, lora_b";
+                        + "force_dense, lora_a, lora_b, firsts";
         s.append("  def hidden(self, ").append(args).append(") -> Tensor:\n");
         s.append("    b = ids.size(0)\n    t = ids.size(1)\n");
         s.append("    vocab = embed.size(0)\n");
@@ -210,32 +210,49 @@ final class DecoderScript {
                 .append("        k = kc[:, :, 0:start + t]\n")
                 .append("        v = vc[:, :, 0:start + t]\n");
         boolean gqa = c.numKvHeads() != c.numHeads();
-        String indent = "      ";
+        // one query per row (a decode step): the heads that share a K/V head become that head's
+        // queries, so attention runs on the cache as it is. With enable_gqa libtorch 2.7.1 takes
+        // its unfused path, which copies K and V once per query head group (repeat_interleave):
+        // 30-45% of a batch-8 decode step in a profile.
+        // {rows, kvHeads, query heads per K/V head, headDim} after the rows' count
+        String grouped =
+                ", "
+                        + c.numKvHeads()
+                        + ", "
+                        + c.numHeads() / c.numKvHeads()
+                        + ", "
+                        + c.headDim()
+                        + "]";
+        String heads = "[b, " + c.numHeads() + ", 1, " + c.headDim() + "]";
+        // a decode step with firsts (row r's first filled cache slot): each row attends to its own
+        // slots [firsts[r], start + 1) in a call of its own, without a mask. A batched call reads
+        // every row's padded slots too: masked slots add exact zeros, but shifted by the padding
+        // they land in other SIMD lanes and kernel blocks, so a row's sums round differently alone
+        // and in a batch (~1e-5 per step; INT4's BF16 activations amplify that into other greedy
+        // tokens). Per row, the call has the shapes and values the row has alone.
+        s.append("      if t == 1 and len(firsts) > 0:\n")
+                .append("        rows = annotate(List[Tensor], [])\n")
+                .append("        for r in range(b):\n")
+                .append("          f = firsts[r]\n")
+                .append("          rows.append(torch.scaled_dot_product_attention(torch.reshape(")
+                .append("q[r:r + 1], [1")
+                .append(grouped)
+                .append("), k[r:r + 1, :, f:], v[r:r + 1, :, f:], None, 0.0, False, scale=None))\n")
+                .append("        a = torch.reshape(torch.cat(rows, 0), ")
+                .append(heads)
+                .append(")\n");
         if (gqa) {
-            // one query per row (a decode step): the heads that share a K/V head become that
-            // head's queries, so attention runs on the cache as it is. With enable_gqa libtorch
-            // 2.7.1 takes its unfused path, which copies K and V once per query head group
-            // (repeat_interleave): 30-45% of a batch-8 decode step in a profile.
-            int g = c.numHeads() / c.numKvHeads();
-            s.append("      if t == 1:\n")
-                    .append(
-                            "        a = torch.reshape(torch.scaled_dot_product_attention(torch.reshape(q, [b, ")
-                    .append(c.numKvHeads())
-                    .append(", ")
-                    .append(g)
-                    .append(", ")
-                    .append(c.headDim())
-                    .append("]), k, v, mask, 0.0, False, scale=None), [b, ")
-                    .append(c.numHeads())
-                    .append(", 1, ")
-                    .append(c.headDim())
-                    .append("])\n")
-                    .append("      else:\n");
-            indent = "        ";
+            s.append("      elif t == 1:\n")
+                    .append("        a = torch.reshape(torch.scaled_dot_product_attention(")
+                    .append("torch.reshape(q, [b")
+                    .append(grouped)
+                    .append("), k, v, mask, 0.0, False, scale=None), ")
+                    .append(heads)
+                    .append(")\n");
         }
-        s.append(indent)
-                .append(
-                        "a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, scale=None, enable_gqa=")
+        s.append("      else:\n")
+                .append("        a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, ")
+                .append("scale=None, enable_gqa=")
                 .append(gqa ? "True" : "False")
                 .append(")\n");
         s.append("      a = torch.reshape(torch.transpose(a, 1, 2), [b, t, ")
