@@ -13,15 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Continuous batching over one KV cache: {@link #join} prefills each new prompt alone, in a cache of
- * its own ({@link Generator#prefillEach}), and stacks those caches onto the running one
- * right-aligned ({@link KvCache#stack}), so every row's filled slots end at the shared slot counter;
- * a row's slots before its first token are padding and its positions count from its own first
- * token. Decode steps are batch-invariant on the compiled path (each row attends to its own slots,
- * {@link dev.gemrag.model.llama.compiled.CompiledDecoder#decodeStep}), so a prompt's logits are
- * bitwise the ones it gets alone, whoever else is in flight; on the eager path the padding is
- * masked (same tokens, logits within ~1e-5). Rows that finish leave the cache before the next
- * step.
+ * Continuous batching over one KV cache: {@link #join} prefills each new prompt alone, in a cache
+ * of its own ({@link Generator#prefillEach}), and stacks those caches onto the running one
+ * right-aligned ({@link KvCache#stack}), so every row's filled slots end at the shared slot
+ * counter; a row's slots before its first token are padding and its positions count from its own
+ * first token. Decode steps are batch-invariant on the compiled path (each row attends to its own
+ * slots, {@link dev.gemrag.model.llama.compiled.CompiledDecoder#decodeStep}), so a prompt's logits
+ * are bitwise the ones it gets alone, whoever else is in flight; on the eager path the padding is
+ * masked (same tokens, logits within ~1e-5). Rows that finish leave the cache before the next step.
  *
  * <p>Not thread-safe.
  */

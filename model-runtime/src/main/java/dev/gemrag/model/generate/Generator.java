@@ -21,11 +21,15 @@ import java.util.TreeSet;
 /**
  * Prefill + KV-cache decoding for a batch of prompts.
  *
- * <p>Prompts of different lengths are left-padded: padding slots are masked out for every query and
- * each row keeps its own positions (0 at its first real token), so a prompt yields the same tokens
- * in a batch as alone. Rows that hit a stop token are dropped from the batch (their cache rows
- * too), so short answers do not pay for long ones. Only the last position's logits go through the
- * head, and greedy decoding takes the argmax on the device (one int per row crosses to the host).
+ * <p>Batch-invariant: each prompt is prefilled alone at its own length ({@link #prefillEach}), the
+ * caches are stacked right-aligned (a shorter row's first slots are padding) and each row keeps its
+ * own positions (0 at its first real token); on the compiled path every decode step attends per row
+ * over the row's own slots ({@link CompiledDecoder#decodeStep}), so a prompt's logits are bitwise
+ * the ones it gets alone, in any batch ({@code RealModelBatchInvarianceIT}); on the eager path the
+ * padding is masked (same tokens). Rows that hit a stop token are dropped from the batch (their
+ * cache rows too), so short answers do not pay for long ones. Only the last position's logits go
+ * through the head, and greedy decoding takes the argmax on the device (one int per row crosses to
+ * the host).
  *
  * <p>Timing per result: prefillNanos is the batch's prefill (prompt forward + first token);
  * decodeNanos runs from there until that prompt's completion ended.
@@ -368,8 +372,8 @@ public final class Generator {
     record Prefilled(List<KvCache> caches, NDArray logits) implements AutoCloseable {
         /**
          * The rows as one cache, right-aligned (a row's slots before {@code width - its length} are
-         * padding), with at least {@code capacity} slots; a single row's cache is handed over
-         * as it is (closing this then leaves it open).
+         * padding), with at least {@code capacity} slots; a single row's cache is handed over as it
+         * is (closing this then leaves it open).
          */
         KvCache stacked(int capacity) {
             if (caches.size() == 1) {

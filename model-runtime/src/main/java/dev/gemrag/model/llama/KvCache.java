@@ -131,7 +131,8 @@ public final class KvCache implements AutoCloseable {
             rows += p.batch;
         }
         int cap = Math.max(minCapacity, len);
-        NDManager target = first.manager.getParentManager().newSubManager(first.manager.getDevice());
+        NDManager target =
+                first.manager.getParentManager().newSubManager(first.manager.getDevice());
         try {
             NDArray[] k = new NDArray[first.keys.length];
             NDArray[] v = new NDArray[first.values.length];

@@ -40,6 +40,20 @@ public final class ForwardBench {
         return model.logitsAt(model.forward(ids, pos, mask, cache), last);
     }
 
+    /**
+     * A decode step as the runtime serves it: compiled, each row attends to its own slots from
+     * {@code firstSlot} (batch-invariant, {@link CompiledDecoder#decodeStep}); eager, with a mask.
+     */
+    private NDArray decodeStep(NDArray ids, NDArray pos, KvCache cache, int[] firstSlot) {
+        if (compiled != null) {
+            return compiled.decodeStep(ids, pos, cache, firstSlot);
+        }
+        NDArray mask =
+                AttentionMasks.causal(
+                        ids.getManager(), firstSlot.length, 1, cache.length(), firstSlot);
+        return model.logitsAt(model.forward(ids, pos, mask, cache), new int[firstSlot.length]);
+    }
+
     /** Prefill tokens/s for {@code prompt}. */
     public double prefillTokensPerSecond(int[] prompt) {
         int n = prompt.length;
@@ -75,7 +89,7 @@ public final class ForwardBench {
         }
         int[] last = new int[batch];
         java.util.Arrays.fill(last, n - 1);
-        int[] zero = new int[batch];
+        int[] zero = new int[batch]; // every row's first slot (no padding) and head index
         double best = Double.MAX_VALUE;
         for (int r = 0; r <= repeats; r++) {
             try (NDManager m = model.newManager();
@@ -102,11 +116,9 @@ public final class ForwardBench {
                         long[] pos = new long[batch];
                         java.util.Arrays.fill(pos, n + k);
                         next =
-                                logitsAt(
+                                decodeStep(
                                                 step.create(next, new Shape(batch, 1)),
                                                 step.create(pos, new Shape(batch, 1)),
-                                                AttentionMasks.causal(
-                                                        step, batch, 1, cache.length(), null),
                                                 cache,
                                                 zero)
                                         .argMax(-1)

@@ -434,7 +434,16 @@ public final class CompiledDecoder implements AutoCloseable {
             throw new IllegalArgumentException("the LoRA was built for another compiled decoder");
         }
         return call(
-                "hidden", ids, positions, mask, cache, ids.getManager(), null, true, lora, NO_FIRSTS);
+                "hidden",
+                ids,
+                positions,
+                mask,
+                cache,
+                ids.getManager(),
+                null,
+                true,
+                lora,
+                NO_FIRSTS);
     }
 
     /**

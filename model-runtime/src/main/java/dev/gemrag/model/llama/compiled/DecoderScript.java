@@ -251,7 +251,8 @@ final class DecoderScript {
                     .append(")\n");
         }
         s.append("      else:\n")
-                .append("        a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, ")
+                .append(
+                        "        a = torch.scaled_dot_product_attention(q, k, v, mask, 0.0, False, ")
                 .append("scale=None, enable_gqa=")
                 .append(gqa ? "True" : "False")
                 .append(")\n");
