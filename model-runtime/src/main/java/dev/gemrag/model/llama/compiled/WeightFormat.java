@@ -18,11 +18,14 @@ import java.util.Locale;
  * all 120 projections of one decode step took 10-16 ms against fbgemm FP16's 27-39 ms (1 row) and
  * 28-31 against 40-52 ms (8 rows), same runs, 2 threads, load ~6; with FP32 activations it falls
  * back to a slow path, and for 128 rows it is 5-10x slower than BF16, so like FP16 it serves decode
- * steps only. Not the default: a prompt's prefill logits alone and left-padded in a batch differ by
- * ~2e-5 in every format (FP32 GEMM and attention reductions over other shapes); FP16 keeps that
- * size through decode steps (3e-5), but INT4's BF16-rounded activations turn it into 0.08-0.16
- * logit differences at the next steps (the GEMM kernel itself gives a row the same result in any
- * batch), so greedy tokens alone and batched can part ({@code RealModelKvCacheIT} fails with INT4).
+ * steps only. FP16 and INT4 decode is batch-invariant (a row's logits are bitwise the ones it gets
+ * alone, {@link CompiledDecoder#decodeStep}; checked in {@code RealModelBatchInvarianceIT}; FP32
+ * and BF16 are not checked); before that, a left-padded batch differed from
+ * alone by ~2e-5 per logit, which INT4's BF16-rounded activations turned into 0.1-0.4 and other
+ * greedy tokens. INT4 is still not the default: its greedy 48-token reply to {@code
+ * RealModelChatIT}'s default-system prompt leaves llama.cpp-F32's at token 22, where FP32 prefers
+ * " travels" over " travel" by 0.013 logits and INT4 the other way by 0.012 (4-bit weights and BF16
+ * activations, not batching).
  * Weight-only int8 ({@code _weight_int8pack_mm}, per output channel) was no faster than fbgemm
  * FP16.
  */
