@@ -20,12 +20,11 @@ import java.util.Locale;
  * back to a slow path, and for 128 rows it is 5-10x slower than BF16, so like FP16 it serves decode
  * steps only. FP16 and INT4 decode is batch-invariant (a row's logits are bitwise the ones it gets
  * alone, {@link CompiledDecoder#decodeStep}; checked in {@code RealModelBatchInvarianceIT}; FP32
- * and BF16 are not checked); before that, a left-padded batch differed from
- * alone by ~2e-5 per logit, which INT4's BF16-rounded activations turned into 0.1-0.4 and other
- * greedy tokens. INT4 is still not the default: its greedy 48-token reply to {@code
- * RealModelChatIT}'s default-system prompt leaves llama.cpp-F32's at token 22, where FP32 prefers
- * " travels" over " travel" by 0.013 logits and INT4 the other way by 0.012 (4-bit weights and BF16
- * activations, not batching).
+ * and BF16 are not checked); before that, a left-padded batch differed from alone by ~2e-5 per
+ * logit, which INT4's BF16-rounded activations turned into 0.1-0.4 and other greedy tokens. INT4 is
+ * still not the default: its greedy 48-token reply to {@code RealModelChatIT}'s default-system
+ * prompt leaves llama.cpp-F32's at token 22, where FP32 prefers " travels" over " travel" by 0.013
+ * logits and INT4 the other way by 0.012 (4-bit weights and BF16 activations, not batching).
  * Weight-only int8 ({@code _weight_int8pack_mm}, per output channel) was no faster than fbgemm
  * FP16.
  */

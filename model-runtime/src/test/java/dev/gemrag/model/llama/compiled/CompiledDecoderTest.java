@@ -69,7 +69,8 @@ class CompiledDecoderTest {
                 NDArray mask = AttentionMasks.causal(m, b, t, 0, pad);
                 int[] last = {t - 1, t - 1};
                 try (KvCache eagerCache = model.newCache(b, 16);
-                        KvCache compiledCache = model.newCache(b, 16)) {
+                        KvCache compiledCache = model.newCache(b, 16);
+                        KvCache stepCache = model.newCache(b, 16)) {
                     float[] expected =
                             model.logitsAt(
                                             model.forward(
@@ -89,6 +90,12 @@ class CompiledDecoderTest {
                                     .toFloatArray();
                     assertClose(actual, expected, FP32_TOL);
                     assertThat(compiledCache.length()).isEqualTo(t);
+                    compiled.logitsAt(
+                            m.create(ids, new Shape(b, t)),
+                            m.create(pos, new Shape(b, t)),
+                            mask,
+                            stepCache,
+                            last);
                     for (int step = 0; step < 5; step++) {
                         long[] next = {r.nextInt(c.vocabSize()), r.nextInt(c.vocabSize())};
                         long[] p = {t + step - pad[0], t + step - pad[1]};
@@ -111,7 +118,26 @@ class CompiledDecoderTest {
                                                 new int[b])
                                         .toFloatArray();
                         assertClose(a, e, FP32_TOL);
+                        // the serving step: each row attends to its own slots from its padding
+                        // on, without the mask
+                        float[] own =
+                                compiled.decodeStep(
+                                                m.create(next, new Shape(b, 1)),
+                                                m.create(p, new Shape(b, 1)),
+                                                stepCache,
+                                                pad)
+                                        .toFloatArray();
+                        assertClose(own, e, FP32_TOL);
                     }
+                    assertThatThrownBy(
+                                    () ->
+                                            compiled.decodeStep(
+                                                    m.create(new long[] {1, 2}, new Shape(b, 1)),
+                                                    m.create(new long[] {1, 2}, new Shape(b, 1)),
+                                                    stepCache,
+                                                    new int[] {0, stepCache.length() + 1}))
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("first slot");
                     // the hidden states of the cache-free pass (the embedding path) match too, and
                     // the mask is used
                     NDArray h =
