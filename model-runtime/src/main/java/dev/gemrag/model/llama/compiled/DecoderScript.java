@@ -229,7 +229,10 @@ final class DecoderScript {
         // every row's padded slots too: masked slots add exact zeros, but shifted by the padding
         // they land in other SIMD lanes and kernel blocks, so a row's sums round differently alone
         // and in a batch (~1e-5 per step; INT4's BF16 activations amplify that into other greedy
-        // tokens). Per row, the call has the shapes and values the row has alone.
+        // tokens). Per row, the call has the shapes and values the row has alone. One call for
+        // adjacent rows that start at the same slot is not enough: the fused kernel's result for a
+        // row then depends on the rows in the call (FP16 logits moved by 7e-5 with a copy of the
+        // question beside it, RealModelBatchInvarianceIT).
         s.append("      if t == 1 and len(firsts) > 0:\n")
                 .append("        rows = annotate(List[Tensor], [])\n")
                 .append("        for r in range(b):\n")
