@@ -317,10 +317,6 @@ public final class Generator {
         return tokenizer;
     }
 
-    int prefillChunk() {
-        return prefillChunk;
-    }
-
     int initialDecodeSlots() {
         return initialDecodeSlots;
     }
