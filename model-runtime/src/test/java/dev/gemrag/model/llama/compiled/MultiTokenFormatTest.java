@@ -3,6 +3,7 @@ package dev.gemrag.model.llama.compiled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gemrag.model.testing.SystemPropertyScope;
 import org.junit.jupiter.api.Test;
 
 /** The multi-token format's CPU detection (on /proc/cpuinfo texts) and its setting. */
@@ -34,9 +35,7 @@ class MultiTokenFormatTest {
 
     @Test
     void theSettingForcesEitherAndRefusesTheReplacedOne() {
-        String previous = System.getProperty(MultiTokenFormat.PROPERTY);
-        try {
-            System.setProperty(MultiTokenFormat.PROPERTY, " BF16 ");
+        try (SystemPropertyScope p = SystemPropertyScope.set(MultiTokenFormat.PROPERTY, " BF16 ")) {
             assertThat(MultiTokenFormat.configured()).isEqualTo(MultiTokenFormat.BF16);
             System.setProperty(MultiTokenFormat.PROPERTY, "fp32");
             assertThat(MultiTokenFormat.configured()).isEqualTo(MultiTokenFormat.FP32);
@@ -46,15 +45,10 @@ class MultiTokenFormatTest {
             assertThatThrownBy(MultiTokenFormat::configured)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("gemrag.model.multi-token must be auto, bf16 or fp32, got 'fp16'");
-            System.setProperty(MultiTokenFormat.REPLACED_PROPERTY, "false");
-            assertThatThrownBy(MultiTokenFormat::configured)
-                    .hasMessageContaining("replaced by gemrag.model.multi-token=bf16|fp32");
-        } finally {
-            System.clearProperty(MultiTokenFormat.REPLACED_PROPERTY);
-            if (previous == null) {
-                System.clearProperty(MultiTokenFormat.PROPERTY);
-            } else {
-                System.setProperty(MultiTokenFormat.PROPERTY, previous);
+            try (SystemPropertyScope old =
+                    SystemPropertyScope.set(MultiTokenFormat.REPLACED_PROPERTY, "false")) {
+                assertThatThrownBy(MultiTokenFormat::configured)
+                        .hasMessageContaining("replaced by gemrag.model.multi-token=bf16|fp32");
             }
         }
     }
