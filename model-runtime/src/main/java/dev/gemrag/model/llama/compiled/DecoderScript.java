@@ -129,8 +129,9 @@ final class DecoderScript {
         // FP16: fbgemm's packed GEMM wins for decode steps but not for prefill (at 128 tokens on a
         // par with FP32 sgemm, at 512 well behind); INT4's kernel is 5-10x slower than BF16 at 128
         // rows; BF16 decode steps are half FP16's speed. So the multi-token source is its own:
-        // BF16 copies (lean: oneDNN's BF16 GEMM, ~3x FP32 for prefill on a CPU with AVX512-BF16
-        // or AMX; BF16 weights use their one copy for everything) or the eager model's FP32
+        // BF16 copies (lean: oneDNN's BF16 GEMM, 1.3-3x FP32 for prefill on a CPU with
+        // AVX512-BF16 or AMX; BF16 weights use their one copy for everything) or the eager model's
+        // FP32
         // weights (unmerged, no copy). Deciding by tokens per row, never by batch size, keeps a
         // prompt's numbers the same alone and in any batch.
         Source step = new Source(format, "lin", "bias");

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Chosen with the system property {@value #PROPERTY} ({@code auto}, the default, {@code bf16} or
  * {@code fp32}). {@code auto} is BF16 where the CPU has BF16 instructions (AVX512-BF16 or
- * AMX-BF16): there oneDNN's BF16 GEMM ran prefill 2-3x faster than FP32 sgemm and the FP32
- * projections (~425 MB for the 135M model) are released, which is most of the way to the 0.8 GB
- * peak; without them (an AVX2-only CPU) oneDNN converts BF16 in software and is slower than FP32,
- * so FP32 is kept. README "Runtime benchmark" has the measurements.
+ * AMX-BF16): there oneDNN's BF16 GEMM ran prefill 1.3-1.9x faster than FP32 sgemm (Zen 4, 128 / 512
+ * tokens, interleaved in one process; ~3x on a Sapphire Rapids Xeon earlier) and the FP32
+ * projections (~425 MB for the 135M model) are released (peak RSS 1.11-1.17 GB instead of 1.34-1.39
+ * with FP16 decode weights). Without them (an AVX2-only CPU) oneDNN emulates BF16, slower than
+ * FP32, so FP32 is kept. README "Runtime benchmark" has the runs.
  */
 public enum MultiTokenFormat {
     /**
