@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code fp32}). {@code auto} is BF16 where the CPU has BF16 instructions (AVX512-BF16 or
  * AMX-BF16): there oneDNN's BF16 GEMM ran prefill 1.3-1.9x faster than FP32 sgemm (Zen 4, 128 / 512
  * tokens, interleaved in one process; ~3x on a Sapphire Rapids Xeon earlier) and the FP32
- * projections (~425 MB for the 135M model) are released (peak RSS 1.11-1.17 GB instead of 1.34-1.39
- * with FP16 decode weights). Without them (an AVX2-only CPU) oneDNN emulates BF16, slower than
- * FP32, so FP32 is kept. README "Runtime benchmark" has the runs.
+ * projections (~425 MB for the 135M model) are released (peak RSS 1,108-1,169 MiB instead of
+ * 1,340-1,387 with FP16 decode weights). Without them (an AVX2-only CPU) oneDNN emulates BF16,
+ * slower than FP32, so FP32 is kept. README "Runtime benchmark" has the runs.
  */
 public enum MultiTokenFormat {
     /**
