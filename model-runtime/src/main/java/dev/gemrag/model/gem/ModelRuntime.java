@@ -14,6 +14,7 @@ import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.generate.ChatTemplate;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.MultiTokenFormat;
 import dev.gemrag.model.llama.compiled.WeightFormat;
 import dev.gemrag.model.tokenizer.FramedTokenizer;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
@@ -41,16 +42,6 @@ public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
     private ModelRuntime() {}
-
-    /**
-     * System property: {@code false} releases the eager FP32 projections once the compiled decoder
-     * (fp16 or bf16) holds its own copies; multi-token calls and embeddings then run on BF16 copies
-     * (see {@link CompiledDecoder#create(LlamaModel, WeightFormat, boolean)}). Default {@value
-     * #KEEP_FP32_DEFAULT}.
-     */
-    public static final String KEEP_FP32_PROPERTY = "gemrag.model.keep-fp32";
-
-    public static final boolean KEEP_FP32_DEFAULT = true;
 
     /** Pooling of a base model served without an adapter. */
     public static final Pooling BASE_POOLING = Pooling.MEAN;
@@ -113,7 +104,14 @@ public final class ModelRuntime {
                 checkpoint = withEndOfTurn(checkpoint, template, tokenizer);
             }
             GemLanguageModel model =
-                    fromCheckpoint(checkpoint, adapter, tokenizer, basePooling, chat);
+                    fromCheckpoint(
+                            checkpoint,
+                            adapter,
+                            tokenizer,
+                            basePooling,
+                            chat,
+                            WeightFormat.configured(),
+                            MultiTokenFormat.configured());
             if (model.compiled() != null && model.compiled().releasedFp32()) {
                 // a Hugging Face checkpoint's released direct buffers are garbage only now that
                 // the checkpoint is too; without a collection they would stay resident until the
@@ -173,6 +171,10 @@ public final class ModelRuntime {
     }
 
     /**
+     * For callers that also run the eager forward ({@link GemLanguageModel#llama()}: training and
+     * its tests): the configured weight format, multi-token calls on the FP32 weights, which stay.
+     * Serving loads through {@link #load} (the configured {@link MultiTokenFormat}).
+     *
      * @param adapter null for the plain base model
      * @param basePooling pooling when there is no adapter (MEAN or LAST); ignored with an adapter
      * @param chatTemplate renders chat messages (null: none)
@@ -188,7 +190,8 @@ public final class ModelRuntime {
     }
 
     /**
-     * @param format the inference path: compiled FP16/FP32 (where supported) or EAGER
+     * @param format the inference path: compiled FP16/FP32 (where supported) or EAGER; multi-token
+     *     calls on the FP32 weights
      */
     public static GemLanguageModel fromCheckpoint(
             Checkpoint base,
@@ -197,6 +200,24 @@ public final class ModelRuntime {
             Pooling basePooling,
             Function<List<ChatMessage>, String> chatTemplate,
             WeightFormat format) {
+        return fromCheckpoint(
+                base, adapter, tokenizer, basePooling, chatTemplate, format, MultiTokenFormat.FP32);
+    }
+
+    /**
+     * @param format the inference path: compiled FP16/FP32 (where supported) or EAGER
+     * @param multiToken what the compiled decoder's multi-token calls and embedding pass run on;
+     *     with BF16 the eager FP32 projections are never all held and are released after compiling
+     *     (FP32 or EAGER weights, an eager embedding pass or an unsupported model keep FP32)
+     */
+    public static GemLanguageModel fromCheckpoint(
+            Checkpoint base,
+            GemAdapter adapter,
+            TextTokenizer tokenizer,
+            Pooling basePooling,
+            Function<List<ChatMessage>, String> chatTemplate,
+            WeightFormat format,
+            MultiTokenFormat multiToken) {
         EmbeddingSettings settings;
         if (adapter != null) {
             adapter.checkCompatible(base);
@@ -210,11 +231,10 @@ public final class ModelRuntime {
                     EmbeddingSettings.base(
                             basePooling, Math.min(512, base.config().maxPositions()));
         }
+        multiToken = effectiveMultiToken(base, format, multiToken);
         // when the FP32 projections are to be released after compiling, decode each only when the
         // compiled decoder packs its layer (and free it then): the load peak never holds them all
-        boolean lazy =
-                !Boolean.parseBoolean(
-                        System.getProperty(KEEP_FP32_PROPERTY, String.valueOf(KEEP_FP32_DEFAULT)));
+        boolean lazy = multiToken == MultiTokenFormat.BF16;
         LlamaModel model =
                 lazy
                         ? LlamaModel.createLazy(base.config(), base.weights())
@@ -231,7 +251,7 @@ public final class ModelRuntime {
                 model.setExtraEmbeddings(rows(adapter.summaryEmbeddings()));
             }
             String id = modelId(base, adapter, settings);
-            CompiledDecoder compiled = compiledDecoder(base, model, format);
+            CompiledDecoder compiled = compiledDecoder(base, model, format, multiToken);
             LOG.info(
                     "model {} ready: {} layers, hidden {}, pooling {}, k {}, max tokens {}, forward {}{}",
                     id,
@@ -244,6 +264,8 @@ public final class ModelRuntime {
                             ? "eager"
                             : "compiled "
                                     + compiled.format()
+                                    + ", multi-token "
+                                    + compiled.multiToken()
                                     + (compiled.releasedFp32() ? " (FP32 released)" : ""),
                     summaryLinear == null ? "" : ", LoRA at the summary step only");
             try {
@@ -270,18 +292,49 @@ public final class ModelRuntime {
     }
 
     /**
-     * The compiled decoder in {@code format}, or null (eager) when the format is EAGER or the
-     * checkpoint has anything the script does not implement (architecture, or a weight it does not
-     * read).
+     * {@code requested}, or FP32 where BF16 multi-token calls cannot apply: FP32 or EAGER weights
+     * (every call FP32), an eager embedding pass (it needs the FP32 weights) or a model the
+     * compiled decoder does not support (it stays eager).
      */
-    static CompiledDecoder compiledDecoder(Checkpoint base, LlamaModel model, WeightFormat format) {
+    static MultiTokenFormat effectiveMultiToken(
+            Checkpoint base, WeightFormat format, MultiTokenFormat requested) {
+        if (requested == MultiTokenFormat.FP32
+                || format == WeightFormat.FP32
+                || format == WeightFormat.EAGER
+                || unsupported(base) != null) {
+            return MultiTokenFormat.FP32;
+        }
+        if (!Boolean.parseBoolean(
+                System.getProperty(GemLanguageModel.COMPILED_EMBEDDING_PROPERTY, "true"))) {
+            LOG.warn(
+                    "{}=false: the eager embedding pass needs the FP32 weights, multi-token calls"
+                            + " stay FP32",
+                    GemLanguageModel.COMPILED_EMBEDDING_PROPERTY);
+            return MultiTokenFormat.FP32;
+        }
+        return requested;
+    }
+
+    /**
+     * What of the checkpoint the compiled decoder does not implement (architecture, or a weight it
+     * does not read), or null.
+     */
+    private static String unsupported(Checkpoint base) {
+        return !CompiledDecoder.supports(base.config())
+                ? "architecture " + base.config().architecture()
+                : CompiledDecoder.unreadWeight(base.weights().all().keySet());
+    }
+
+    /**
+     * The compiled decoder in {@code format}, or null (eager) when the format is EAGER or the
+     * checkpoint has anything the script does not implement.
+     */
+    static CompiledDecoder compiledDecoder(
+            Checkpoint base, LlamaModel model, WeightFormat format, MultiTokenFormat multiToken) {
         if (format == WeightFormat.EAGER) {
             return null;
         }
-        String unsupported =
-                !CompiledDecoder.supports(base.config())
-                        ? "architecture " + base.config().architecture()
-                        : CompiledDecoder.unreadWeight(base.weights().all().keySet());
+        String unsupported = unsupported(base);
         if (unsupported != null) {
             LOG.warn(
                     "compiled decoder does not support {} of {}: serving with the eager forward",
@@ -295,25 +348,7 @@ public final class ModelRuntime {
             LOG.warn("{}: serving with fp16 weights", int4);
             format = WeightFormat.FP16;
         }
-        boolean release =
-                !Boolean.parseBoolean(
-                        System.getProperty(KEEP_FP32_PROPERTY, String.valueOf(KEEP_FP32_DEFAULT)));
-        if (release && (format == WeightFormat.FP32 || format == WeightFormat.INT4)) {
-            LOG.warn(
-                    "{}=false has no effect with {} weights",
-                    KEEP_FP32_PROPERTY,
-                    format.name().toLowerCase(java.util.Locale.ROOT));
-            release = false;
-        }
-        if (release
-                && !Boolean.parseBoolean(
-                        System.getProperty(GemLanguageModel.COMPILED_EMBEDDING_PROPERTY, "true"))) {
-            LOG.warn(
-                    "{}=false: the eager embedding pass needs the FP32 weights, keeping them",
-                    GemLanguageModel.COMPILED_EMBEDDING_PROPERTY);
-            release = false;
-        }
-        return CompiledDecoder.create(model, format, release);
+        return CompiledDecoder.create(model, format, multiToken);
     }
 
     /** {@code W += (alpha / rank) * B @ A} for every LoRA target, on the model's device, once. */

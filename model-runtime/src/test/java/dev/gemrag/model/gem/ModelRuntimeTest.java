@@ -14,6 +14,7 @@ import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.TinyLlama;
+import dev.gemrag.model.llama.compiled.MultiTokenFormat;
 import dev.gemrag.model.llama.compiled.WeightFormat;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -131,12 +132,21 @@ class ModelRuntimeTest {
 
     /**
      * A summary-only adapter embeds on the compiled path (its LoRA inside the summary step) like
-     * the eager model; with {@value ModelRuntime#KEEP_FP32_PROPERTY}=false the FP32 projections are
-     * released and embeddings come from BF16 copies: close, not equal.
+     * the eager model; with BF16 multi-token calls the FP32 projections are released and embeddings
+     * come from BF16 copies: close, not equal (FP32 weights ignore the request).
      */
     @ParameterizedTest
-    @CsvSource({"FP32, true", "FP16, true", "BF16, true", "FP16, false", "BF16, false"})
-    void summaryOnlyAdapterEmbedsCompiledLikeTheEagerModel(WeightFormat format, boolean keepFp32) {
+    @CsvSource({
+        "FP32, FP32, FP32",
+        "FP16, FP32, FP32",
+        "BF16, FP32, FP32",
+        "FP16, BF16, BF16",
+        "BF16, BF16, BF16",
+        "INT4, BF16, BF16",
+        "FP32, BF16, FP32"
+    })
+    void summaryOnlyAdapterEmbedsCompiledLikeTheEagerModel(
+            WeightFormat format, MultiTokenFormat requested, MultiTokenFormat served) {
         Checkpoint base = tiny(5);
         GemAdapter all = randomAdapter(base, 1, 4, 3);
         AdapterDescriptor d = all.descriptor();
@@ -162,15 +172,16 @@ class ModelRuntimeTest {
                         all.tensors());
         CharTokenizer tok = new CharTokenizer(100);
         List<String> texts = List.of("one text", "another, longer text", "");
-        String previous = System.getProperty(ModelRuntime.KEEP_FP32_PROPERTY);
-        System.setProperty(ModelRuntime.KEEP_FP32_PROPERTY, String.valueOf(keepFp32));
+        boolean keepFp32 = served == MultiTokenFormat.FP32;
         try (GemLanguageModel eager =
                         ModelRuntime.fromCheckpoint(
                                 base, adapter, tok, Pooling.GEM, null, WeightFormat.EAGER);
                 GemLanguageModel m =
                         ModelRuntime.fromCheckpoint(
-                                base, adapter, tok, Pooling.GEM, null, format)) {
+                                base, adapter, tok, Pooling.GEM, null, format, requested)) {
             assertThat(eager.compiled()).isNull();
+            assertThat(m.compiled().format()).isEqualTo(format);
+            assertThat(m.compiled().multiToken()).isEqualTo(served);
             assertThat(m.compiled().releasedFp32()).isEqualTo(!keepFp32);
             List<float[]> want = eager.embed(texts, EmbedRole.QUERY);
             List<float[]> got = m.embed(texts, EmbedRole.QUERY);
@@ -190,12 +201,6 @@ class ModelRuntimeTest {
             }
             assertThat(m.generate(List.of("hello"), GenerationParams.greedy(5)).get(0).tokens())
                     .isNotEmpty();
-        } finally {
-            if (previous == null) {
-                System.clearProperty(ModelRuntime.KEEP_FP32_PROPERTY);
-            } else {
-                System.setProperty(ModelRuntime.KEEP_FP32_PROPERTY, previous);
-            }
         }
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gemrag.model.EmbedRole;
 import dev.gemrag.model.Pooling;
 import dev.gemrag.model.fetch.DefaultModel;
+import dev.gemrag.model.llama.compiled.MultiTokenFormat;
+import dev.gemrag.model.testing.SystemPropertyScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +38,10 @@ class TorchGemFixtureIT {
                             }
                             rows.add(ids);
                         });
-        try (GemLanguageModel m =
-                ModelRuntime.load(DefaultModel.path(), DIR.resolve("fixture.json"))) {
+        // an FP32 reference: the FP32 multi-token path (the BF16 one is DefaultAdapterIT's)
+        try (SystemPropertyScope fp32 = SystemPropertyScope.set(MultiTokenFormat.PROPERTY, "fp32");
+                GemLanguageModel m =
+                        ModelRuntime.load(DefaultModel.path(), DIR.resolve("fixture.json"))) {
             assertThat(m.embeddingSettings().k()).isEqualTo(k);
             int vocab = m.llama().vocabSize();
             for (Pooling p : Pooling.values()) {

@@ -1,10 +1,14 @@
 package dev.gemrag.model.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.MultiTokenFormat;
+import dev.gemrag.model.llama.compiled.WeightFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +63,50 @@ class RealModelPerplexityIT {
                         "perplexity %.3f within %.2fx of llama.cpp's %.3f",
                         ppl, FACTOR, ref.perplexity())
                 .isTrue();
+    }
+
+    /**
+     * The BF16 multi-token path (the default where the CPU has native BF16): the whole prose in one
+     * prefill on the configured weights with BF16 multi-token calls, built like the serving load
+     * (lazily decoded, FP32 projections released), against the eager FP32 forward: perplexity
+     * within 1% and top-1 agreement >= 99%; not FP32-exact (a silent fallback fails) and the eager
+     * forward of its model refuses (a kept FP32 copy fails).
+     */
+    @Test
+    void bf16MultiTokenPrefillWithinOnePercentAndTop1AtLeast99PercentOfFp32() {
+        WeightFormat format = WeightFormat.configured();
+        if (format == WeightFormat.EAGER || format == WeightFormat.FP32) {
+            format = WeightFormat.FP16; // those run every call in FP32
+        }
+        TokenScores fp32 = TokenScores.causal(model.llama, ids);
+        try (LlamaModel lean =
+                        LlamaModel.createLazy(
+                                model.checkpoint.config(), model.checkpoint.weights());
+                CompiledDecoder bf16 =
+                        CompiledDecoder.create(lean, format, MultiTokenFormat.BF16)) {
+            TokenScores b = TokenScores.causal(bf16, ids);
+            int same = 0;
+            for (int i = 0; i < ids.length; i++) {
+                same += fp32.top1()[i] == b.top1()[i] ? 1 : 0;
+            }
+            double agreement = (double) same / ids.length;
+            double ratio = b.perplexity() / fp32.perplexity();
+            System.out.printf(
+                    "held-out prose, %d tokens, one prefill with BF16 multi-token calls (%s decode"
+                            + " weights): perplexity %.3f vs eager FP32 %.3f (%+.3f%%), top-1 agreement"
+                            + " %.2f%%%n",
+                    ids.length,
+                    format,
+                    b.perplexity(),
+                    fp32.perplexity(),
+                    100 * (ratio - 1),
+                    100 * agreement);
+            assertThat(Math.abs(ratio - 1)).isLessThanOrEqualTo(0.01).isGreaterThan(1e-6);
+            assertThat(agreement).isGreaterThanOrEqualTo(0.99);
+            assertThat(bf16.releasedFp32()).isTrue();
+            assertThatThrownBy(() -> TokenScores.causal(lean, ids))
+                    .hasMessageContaining("FP32 projections were released");
+        }
     }
 
     @Test

@@ -9,11 +9,12 @@ import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
 
 /**
- * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token
- * and the log-prob of the actual next token. Positions and mask are parameters so a test can also
- * show what a broken RoPE or mask would score.
+ * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token,
+ * its log-prob lead over the runner-up (how near a tie the choice was) and the log-prob of the
+ * actual next token. Positions and mask are parameters so a test can also show what a broken RoPE
+ * or mask would score.
  */
-record TokenScores(int[] top1, double[] nextLogprob) {
+record TokenScores(int[] top1, double[] lead, double[] nextLogprob) {
 
     static TokenScores causal(LlamaModel model, int[] ids) {
         long[] positions = new long[ids.length];
@@ -44,6 +45,7 @@ record TokenScores(int[] top1, double[] nextLogprob) {
         LlamaModel model = compiled.model();
         int n = ids.length;
         int[] top1 = new int[n];
+        double[] lead = new double[n];
         double[] next = new double[n - 1];
         try (NDManager m = model.newManager();
                 KvCache cache = model.newCache(1, n)) {
@@ -57,20 +59,15 @@ record TokenScores(int[] top1, double[] nextLogprob) {
                                     cache,
                                     new int[] {0});
                     float[] lp = logits.logSoftmax(-1).toFloatArray();
-                    int best = 0;
-                    for (int v = 1; v < lp.length; v++) {
-                        if (lp[v] > lp[best]) {
-                            best = v;
-                        }
-                    }
-                    top1[i] = best;
+                    top1[i] = argMax(lp, 0, lp.length);
+                    lead[i] = lead(lp, 0, lp.length, top1[i]);
                     if (i < n - 1) {
                         next[i] = lp[ids[i + 1]];
                     }
                 }
             }
         }
-        return new TokenScores(top1, next);
+        return new TokenScores(top1, lead, next);
     }
 
     private static TokenScores of(
@@ -96,22 +93,40 @@ record TokenScores(int[] top1, double[] nextLogprob) {
             int vocab = (int) logProbs.getShape().get(1);
             float[] flat = logProbs.toFloatArray();
             int[] top1 = new int[n];
+            double[] lead = new double[n];
             double[] next = new double[n - 1];
             for (int i = 0; i < n; i++) {
-                int best = 0;
                 int base = i * vocab;
-                for (int v = 1; v < vocab; v++) {
-                    if (flat[base + v] > flat[base + best]) {
-                        best = v;
-                    }
-                }
-                top1[i] = best;
+                top1[i] = argMax(flat, base, vocab);
+                lead[i] = lead(flat, base, vocab, top1[i]);
                 if (i < n - 1) {
                     next[i] = flat[base + ids[i + 1]];
                 }
             }
-            return new TokenScores(top1, next);
+            return new TokenScores(top1, lead, next);
         }
+    }
+
+    /** The arg-max of {@code values[base .. base + n)}, as an offset from base. */
+    private static int argMax(float[] values, int base, int n) {
+        int best = 0;
+        for (int v = 1; v < n; v++) {
+            if (values[base + v] > values[base + best]) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    /** How far the best entry is above the runner-up. */
+    private static double lead(float[] values, int base, int n, int best) {
+        float second = Float.NEGATIVE_INFINITY;
+        for (int v = 0; v < n; v++) {
+            if (v != best && values[base + v] > second) {
+                second = values[base + v];
+            }
+        }
+        return values[base + best] - second;
     }
 
     double perplexity() {

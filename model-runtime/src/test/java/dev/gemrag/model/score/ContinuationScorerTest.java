@@ -13,6 +13,7 @@ import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.MultiTokenFormat;
 import dev.gemrag.model.llama.compiled.WeightFormat;
 import dev.gemrag.model.testing.TinyLlama;
 import dev.gemrag.model.testing.TinyVocab;
@@ -78,6 +79,33 @@ class ContinuationScorerTest {
             for (int r = 0; r < eager.length; r++) {
                 assertThat(fast[r]).isCloseTo(eager[r], within(1e-4));
             }
+        }
+    }
+
+    /**
+     * Scoring runs on the BF16 multi-token weights when the decoder has them (FP32 released): close
+     * to the eager FP32 scores, not equal (a fallback to FP32 weights would be).
+     */
+    @Test
+    void bf16MultiTokenScoresStayCloseToTheEagerOnes() {
+        try (LlamaModel model =
+                        LlamaModel.create(
+                                CONFIG, TinyLlama.random(4, CONFIG).weights(), Device.cpu());
+                LlamaModel lean =
+                        LlamaModel.create(
+                                CONFIG, TinyLlama.random(4, CONFIG).weights(), Device.cpu());
+                CompiledDecoder compiled =
+                        CompiledDecoder.create(lean, WeightFormat.FP16, MultiTokenFormat.BF16)) {
+            double[] eager =
+                    new ContinuationScorer(model, null).meanLogProb(CONTEXTS, CONTINUATION);
+            double[] bf16 =
+                    new ContinuationScorer(lean, compiled).meanLogProb(CONTEXTS, CONTINUATION);
+            double worst = 0;
+            for (int r = 0; r < eager.length; r++) {
+                assertThat(bf16[r]).isCloseTo(eager[r], within(2e-2 * Math.abs(eager[r])));
+                worst = Math.max(worst, Math.abs(bf16[r] - eager[r]));
+            }
+            assertThat(worst).as("BF16 is not FP32").isGreaterThan(1e-6);
         }
     }
 

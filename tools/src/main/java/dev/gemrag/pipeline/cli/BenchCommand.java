@@ -142,7 +142,13 @@ public final class BenchCommand implements Callable<Integer> {
         System.err.println("gemrag bench: gemrag side...");
         ForwardBench ours = new ForwardBench(session.llama(), session.compiled(), repeats);
         String path =
-                session.compiled() == null ? "eager" : "compiled " + session.compiled().format();
+                session.compiled() == null
+                        ? "eager"
+                        : "compiled "
+                                + session.compiled().format()
+                                + " (multi-token "
+                                + session.compiled().multiToken()
+                                + ")";
         double[] prefill = new double[PREFILL.length];
         for (int i = 0; i < PREFILL.length; i++) {
             prefill[i] = ours.prefillTokensPerSecond(java.util.Arrays.copyOf(prompt, PREFILL[i]));

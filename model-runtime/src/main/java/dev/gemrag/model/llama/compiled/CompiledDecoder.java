@@ -26,15 +26,15 @@ import java.util.function.Function;
  *
  * <p>Built from the eager model after any LoRA is merged: q|k|v and gate|up are concatenated one
  * layer at a time, and with {@link WeightFormat#FP16} every projection and the head are
- * fbgemm-packed (the FP32 concatenations are then dropped; calls of more than one token per row and
- * {@link #forward} then run on the eager model's FP32 weights, see {@link DecoderScript}, unless
- * those were released: {@link #create(LlamaModel, WeightFormat, boolean)}); {@link
- * WeightFormat#INT4} quantises the merged projections to 4-bit groups ({@link Int4Weights}) for
- * decode steps instead, with the same FP16 head and FP32 multi-token calls. A summary-only
- * adapter's LoRA is applied inside a call through {@link ScriptLora}. The KV cache is the eager
- * model's {@link KvCache}, written in place by the script, so callers keep using its row selection
- * and growth. Device-agnostic: the script names no device; on CUDA the FP16 path would need
- * fbgemm's GPU-less ops replaced (unverified, no GPU here), so use FP32 there.
+ * fbgemm-packed for decode steps; {@link WeightFormat#INT4} quantises the merged projections to
+ * 4-bit groups ({@link Int4Weights}) instead, with the same FP16 head. Calls of more than one token
+ * per row and {@link #forward} run on the {@link MultiTokenFormat}: the eager model's FP32 weights,
+ * or BF16 copies of the merged projections with the FP32 ones released ({@link #create(LlamaModel,
+ * WeightFormat, MultiTokenFormat)}, see {@link DecoderScript}). A summary-only adapter's LoRA is
+ * applied inside a call through {@link ScriptLora}. The KV cache is the eager model's {@link
+ * KvCache}, written in place by the script, so callers keep using its row selection and growth.
+ * Device-agnostic: the script names no device; on CUDA the FP16 path would need fbgemm's GPU-less
+ * ops replaced (unverified, no GPU here), so use FP32 there.
  *
  * <p>Not thread-safe (like the eager model).
  */
@@ -65,7 +65,7 @@ public final class CompiledDecoder implements AutoCloseable {
 
     private final LlamaModel model;
     private final WeightFormat format;
-    private final boolean releasedFp32;
+    private final MultiTokenFormat multiToken;
     private final NDManager manager;
     private final ScriptModule module;
     private final IValue embed;
@@ -85,10 +85,11 @@ public final class CompiledDecoder implements AutoCloseable {
     /** No per-row key ranges: attention follows the caller's mask. */
     private static final long[] NO_FIRSTS = new long[0];
 
-    private CompiledDecoder(LlamaModel model, WeightFormat format, boolean releaseFp32) {
+    private CompiledDecoder(LlamaModel model, WeightFormat format, MultiTokenFormat multiToken) {
         this.model = model;
         this.format = format;
-        this.releasedFp32 = releaseFp32;
+        this.multiToken = multiToken;
+        boolean releaseFp32 = multiToken == MultiTokenFormat.BF16;
         LlamaConfig c = model.config();
         this.manager = model.newManager();
         List<IValue> owned = new ArrayList<>();
@@ -192,7 +193,7 @@ public final class CompiledDecoder implements AutoCloseable {
                     this.bias = bfBias;
                     this.head = IValue.from(pt(model.outputHead())); // FP32: see DecoderScript
                 }
-                if (releaseFp32 && format == WeightFormat.FP16) {
+                if (releaseFp32 && format != WeightFormat.BF16) {
                     this.dense = bf;
                     this.denseBias = bfBias;
                 } else if (releaseFp32) {
@@ -203,7 +204,7 @@ public final class CompiledDecoder implements AutoCloseable {
                         bf.close();
                         bfBias.close();
                     }
-                    // the eager FP32 weights, unmerged and uncopied, for FP16's many-row calls
+                    // the eager FP32 weights, unmerged and uncopied, for the multi-token calls
                     // and the embedding forward
                     PtNDArray[] d = new PtNDArray[7 * c.numLayers()];
                     String[] order = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
@@ -275,29 +276,33 @@ public final class CompiledDecoder implements AutoCloseable {
         return null;
     }
 
-    /** Compiles the decoder for {@code model}'s current weights (merge LoRA before). */
+    /**
+     * Compiles the decoder for {@code model}'s current weights (merge LoRA before), multi-token
+     * calls on the FP32 weights (the eager forward stays usable).
+     */
     public static CompiledDecoder create(LlamaModel model, WeightFormat format) {
-        return create(model, format, false);
+        return create(model, format, MultiTokenFormat.FP32);
     }
 
     /**
-     * @param releaseFp32 FP16/BF16 only: release the eager model's FP32 projections once the
-     *     compiled copies exist (inference only: the eager forward then refuses to run). FP16's
+     * @param multiToken {@link MultiTokenFormat#BF16} (fp16, bf16 and int4 weights): the
      *     multi-token calls and the embedding forward run on BF16 copies of the merged projections
-     *     instead, BF16's on its one copy.
+     *     (BF16 weights: on its one copy), and the eager model's FP32 projections are released once
+     *     the compiled copies exist (inference only: the eager forward then refuses to run)
      */
     public static CompiledDecoder create(
-            LlamaModel model, WeightFormat format, boolean releaseFp32) {
-        if (releaseFp32 && format != WeightFormat.FP16 && format != WeightFormat.BF16) {
+            LlamaModel model, WeightFormat format, MultiTokenFormat multiToken) {
+        boolean releaseFp32 = multiToken == MultiTokenFormat.BF16;
+        if (releaseFp32 && format == WeightFormat.FP32) {
             throw new IllegalArgumentException(
-                    "only the fp16 and bf16 formats can release the FP32 weights, not " + format);
+                    "fp32 weights run every call in FP32: no BF16 multi-token calls");
         }
         check(model, format);
         String int4 = format == WeightFormat.INT4 ? int4Unsupported(model.config()) : null;
         if (int4 != null) {
             throw new IllegalArgumentException(int4);
         }
-        CompiledDecoder d = new CompiledDecoder(model, format, releaseFp32);
+        CompiledDecoder d = new CompiledDecoder(model, format, multiToken);
         if (releaseFp32) {
             model.releaseProjections(); // nothing of the decoder refers to them
         }
@@ -324,9 +329,14 @@ public final class CompiledDecoder implements AutoCloseable {
         return format;
     }
 
-    /** Whether the eager model's FP32 projections were released (see {@link #create}). */
+    /** What multi-token calls and the embedding forward run on (see {@link #create}). */
+    public MultiTokenFormat multiToken() {
+        return multiToken;
+    }
+
+    /** Whether the eager model's FP32 projections were released (BF16 multi-token calls). */
     public boolean releasedFp32() {
-        return releasedFp32;
+        return multiToken == MultiTokenFormat.BF16;
     }
 
     /**
@@ -418,7 +428,7 @@ public final class CompiledDecoder implements AutoCloseable {
 
     /**
      * Final-normed hidden states {B, T, hidden}, like {@code model.forward(...)}; in ids' manager.
-     * Always on FP32 weights (embeddings keep FP32 accuracy in every format).
+     * Always on the multi-token weights (FP32, or BF16: {@link #multiToken()}), even for one token.
      */
     public NDArray forward(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
         return forward(ids, positions, mask, cache, null);

@@ -12,8 +12,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code prepack(ws, bs)}, {@code prepack_more(out, ws, bs)} (FP16 only): fbgemm-packs each
  *       projection once (one layer per call, appended to the first call's list);
- *   <li>{@code to_bf16_more(out, ws)} (BF16, and FP16 with released FP32 weights): appends BF16
- *       copies of one layer's merged projections (or biases) to {@code out} (the head stays FP32);
+ *   <li>{@code to_bf16_more(out, ws)} (BF16, and FP16/INT4 with released FP32 weights): appends
+ *       BF16 copies of one layer's merged projections (or biases) to {@code out} (the head stays
+ *       FP32);
  *   <li>{@code hidden(...)}: the whole forward, ids {B, T} -> final-normed hidden states {B, T,
  *       hidden}, optionally writing the KV cache at slots [start, start + T);
  *   <li>{@code logits(...)}: the same, then the head at one flattened position per row -> {B,
@@ -34,14 +35,15 @@ final class DecoderScript {
     private DecoderScript() {}
 
     /**
-     * @param lean the eager FP32 projections are released after compiling: FP16's multi-token calls
-     *     (prefill, embedding) run on BF16 copies of the merged projections ({@code dense}, {@code
-     *     dense_bias}: 4 and 1 per layer), BF16 runs every call on its one copy (the embedding
-     *     forward included)
+     * @param lean the eager FP32 projections are released after compiling ({@link
+     *     MultiTokenFormat#BF16}): FP16's and INT4's multi-token calls (prefill, embedding) run on
+     *     BF16 copies of the merged projections ({@code dense}, {@code dense_bias}: 4 and 1 per
+     *     layer), BF16 runs every call on its one copy; otherwise every format but FP32 runs them
+     *     on the eager model's FP32 weights
      */
     static String methods(LlamaConfig c, WeightFormat format, boolean lean) {
-        if (lean && format != WeightFormat.FP16 && format != WeightFormat.BF16) {
-            throw new IllegalArgumentException("only FP16 and BF16 can release the FP32 weights");
+        if (lean && format == WeightFormat.FP32) {
+            throw new IllegalArgumentException("FP32 weights cannot release the FP32 weights");
         }
         if (format == WeightFormat.EAGER) {
             throw new IllegalArgumentException("no script for the eager format");
@@ -49,7 +51,7 @@ final class DecoderScript {
         boolean fp16 = format == WeightFormat.FP16;
         boolean bf16 = format == WeightFormat.BF16;
         boolean int4 = format == WeightFormat.INT4;
-        boolean mergedMulti = lean && fp16;
+        boolean mergedMulti = lean && (fp16 || int4);
         String w = fp16 ? "List[" + PACKED + "]" : "List[Tensor]";
         String head = fp16 || int4 ? PACKED : "Tensor";
         int qd = c.numHeads() * c.headDim();
@@ -121,26 +123,17 @@ final class DecoderScript {
         // a LoRA for this call only (a summary-only adapter's summary step): 4 pairs per layer,
         // A^T {in, r} and scale * B^T {r, out} for q|k|v, o, gate|up, down (r may be 0)
         s.append("    lora = len(lora_a) > 0\n");
-        // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill
-        // (at 128
-        // tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than one
-        // token per row
-        // (prefill, embedding) runs on the eager model's FP32 weights (unmerged, no copy). Deciding
-        // by tokens
-        // per row, never by batch size, keeps a prompt's numbers the same alone and in any batch.
-        // BF16 runs prefill and decode alike on its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for
-        // prefill on a
-        // CPU with AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32
-        // weights.
         // Each call reads its projections from one of two sources: the step source (one token
-        // per row: a decode step) and, where the format has one, the multi-token source.
-        // FP16: fbgemm's packed GEMM wins for decode steps (one token per row) but not for prefill
-        // (at 128 tokens on a par with FP32 sgemm, at 512 well behind), so every call of more than
-        // one token per row (prefill, embedding) runs on the eager model's FP32 weights (unmerged,
-        // no copy); INT4 likewise. Deciding by tokens per row, never by batch size, keeps a
-        // prompt's numbers the same alone and in any batch. BF16 runs prefill and decode alike on
-        // its one BF16 copy (oneDNN's BF16 GEMM: ~3x FP32 for prefill on a CPU with
-        // AVX512-BF16/AMX); only the embedding forward (force_dense) keeps the FP32 weights.
+        // per row: a decode step) and, where the format has one, the multi-token source (more
+        // than one token per row: prefill, scoring; and the embedding forward, force_dense).
+        // FP16: fbgemm's packed GEMM wins for decode steps but not for prefill (at 128 tokens on a
+        // par with FP32 sgemm, at 512 well behind); INT4's kernel is 5-10x slower than BF16 at 128
+        // rows; BF16 decode steps are half FP16's speed. So the multi-token source is its own:
+        // BF16 copies (lean: oneDNN's BF16 GEMM, 1.3-3x FP32 for prefill on a CPU with
+        // AVX512-BF16 or AMX; BF16 weights use their one copy for everything) or the eager model's
+        // FP32
+        // weights (unmerged, no copy). Deciding by tokens per row, never by batch size, keeps a
+        // prompt's numbers the same alone and in any batch.
         Source step = new Source(format, "lin", "bias");
         Source multi = null;
         String big = null;
@@ -152,7 +145,7 @@ final class DecoderScript {
             big = "force_dense or t > 1";
         } else if (bf16 && !lean) {
             multi = Source.EAGER;
-            big = "force_dense";
+            big = "force_dense or t > 1";
         }
         if (big != null) {
             s.append("    big = ").append(big).append("\n");

@@ -3,15 +3,16 @@ package dev.gemrag.model.llama.compiled;
 import java.util.Locale;
 
 /**
- * How the compiled decoder holds its projection weights (chosen with the system property {@value
- * #PROPERTY}; without it, {@link #DEFAULT}).
+ * How the compiled decoder holds its projection weights for decode steps (chosen with the system
+ * property {@value #PROPERTY}; without it, {@link #DEFAULT}); calls of more than one token per row
+ * and the embedding pass run on the {@link MultiTokenFormat} (FP32 weights: FP32 everywhere).
  *
  * <p>Measured (README, "Runtime benchmark"; GEMM CPU time per token, 1 thread, all 121 projections
  * and the head, on a Xeon with AVX512-BF16/AMX): one row FP32 16-18 ms, fbgemm FP16 8 ms, oneDNN
  * BF16 16-18 ms; 8 rows 44-46 / 14-16 / 16-18 ms; 64 rows 65 / 70-80 / 20 ms. So FP16 (the default)
- * packs the projections for decode steps and runs every multi-token call (prefill, embedding) on
- * the eager model's FP32 weights; BF16 runs prefill 3x faster on such a CPU (on an AVX2-only CPU it
- * has no BF16 instructions) and holds one BF16 copy instead of the larger packed FP16 one, but its
+ * packs the projections for decode steps and leaves multi-token calls to the {@link
+ * MultiTokenFormat} (BF16 GEMMs run prefill 3x faster on such a CPU; on an AVX2-only CPU they have
+ * no BF16 instructions); BF16 holds one BF16 copy instead of the larger packed FP16 one, but its
  * single-row decode is about half FP16's speed. FP32 is the exact twin of the eager model. EAGER
  * turns the compiled path off (the DJL op-by-op forward serves everything). INT4 ({@code
  * _weight_int4pack_mm_for_cpu} with BF16 activations) reads about a fifth of FP16's packed bytes:
@@ -31,19 +32,19 @@ import java.util.Locale;
 public enum WeightFormat {
     /**
      * fbgemm {@code quantized.linear_prepack_fp16} (weights rounded to FP16, activations FP32) for
-     * decode steps; FP32 for prefill and embedding.
+     * decode steps.
      */
     FP16,
     /**
-     * BF16 weights and GEMM inputs and outputs ({@code torch.linear} in BF16) for the projections,
-     * in prefill and decode alike; the head, norms, RoPE, attention and the residual stream stay
-     * FP32; the embedding forward runs on the FP32 weights.
+     * BF16 weights and GEMM inputs and outputs ({@code torch.linear} in BF16) for the projections
+     * of decode steps (and of every call with BF16 multi-token calls: one copy); the head, norms,
+     * RoPE, attention and the residual stream stay FP32.
      */
     BF16,
     /**
      * Projections as 4-bit groups of 32 ({@link Int4Weights}: libtorch's {@code
-     * _weight_int4pack_mm_for_cpu}, BF16 activations) for decode steps; the head fbgemm FP16; FP32
-     * for prefill and embedding, as with FP16. A Q4_1 GGUF's weights keep their own 4-bit codes.
+     * _weight_int4pack_mm_for_cpu}, BF16 activations) for decode steps; the head fbgemm FP16. A
+     * Q4_1 GGUF's weights keep their own 4-bit codes.
      */
     INT4,
     /** {@code torch.linear} on the FP32 weights. */

@@ -166,18 +166,18 @@ class CompiledDecoderTest {
     }
 
     /**
-     * FP16: prefill runs on the FP32 weights (FP32 accuracy), a decode step on packed FP16 weights
-     * (~11 significant bits: ~1e-3 relative). BF16 (a family with q/k/v biases, converted too):
-     * prefill and decode on BF16 GEMMs (8 significant bits: ~1e-2 relative). Both: close to FP32,
-     * never FP32-exact where reduced, the same argmax, and the embedding forward in FP32 even for
-     * one token. INT4: the projections are first put on a Q4_1 grid in plain Java (what a Q4_1 GGUF
-     * holds), so its decode step may only add BF16's rounding (activations, group scale and zero);
-     * a wrong code, scale or zero would be off by whole 4-bit steps.
+     * Multi-token calls on the FP32 weights (kept): prefill in FP32 accuracy in every format; a
+     * decode step on packed FP16 weights (~11 significant bits: ~1e-3 relative) or on BF16 GEMMs (a
+     * family with q/k/v biases, converted too; 8 significant bits: ~1e-2 relative). Both: close to
+     * FP32, never FP32-exact where reduced, the same argmax, and the embedding forward in FP32 even
+     * for one token. INT4: the projections are first put on a Q4_1 grid in plain Java (what a Q4_1
+     * GGUF holds), so its decode step may only add BF16's rounding (activations, group scale and
+     * zero); a wrong code, scale or zero would be off by whole 4-bit steps.
      */
     @ParameterizedTest
     @CsvSource({
         "FP16, llama, INTERLEAVED, false, false, 2e-2",
-        "BF16, qwen2, HALF_SPLIT, true, true, 5e-2",
+        "BF16, qwen2, HALF_SPLIT, true, false, 5e-2",
         "INT4, llama, INTERLEAVED, false, false, 5e-2",
         "INT4, qwen2, HALF_SPLIT, true, false, 5e-2"
     })
@@ -191,11 +191,7 @@ class CompiledDecoderTest {
         LlamaConfig c = config(arch, layout, bias);
         TinyLlama tiny = TinyLlama.random(9, c);
         if (format == WeightFormat.INT4) {
-            for (int i = 0; i < c.numLayers(); i++) {
-                for (String w : new String[] {"wq", "wk", "wv", "wo", "w1", "w2", "w3"}) {
-                    onQ41Grid(tiny.weights().get(LlamaWeights.layer(i, w)).data());
-                }
-            }
+            onQ41Grid(tiny, c);
         }
         try (LlamaModel model = LlamaModel.create(c, tiny.weights(), Device.cpu());
                 CompiledDecoder reduced = CompiledDecoder.create(model, format);
@@ -315,26 +311,36 @@ class CompiledDecoderTest {
     }
 
     /**
-     * Released FP32 weights (fp16/bf16 with {@code releaseFp32}): prefill, the embedding forward
-     * and decode stay close to the eager FP32 twin (multi-token calls on BF16 copies; FP16's decode
-     * steps on the same packed weights as without release), and the eager forward refuses with a
-     * clear error instead of reading freed memory.
+     * BF16 multi-token calls (fp16/bf16/int4 weights): prefill, the embedding forward and decode
+     * stay close to the eager FP32 twin and are never FP32-exact (a silent fallback to FP32 fails
+     * here); the decode step only differs from the FP32-prefilled one by its cache; the eager
+     * forward refuses with a clear error instead of reading freed memory (a kept FP32 copy fails
+     * here).
      */
     @ParameterizedTest
-    @CsvSource({"FP16, llama, INTERLEAVED, false", "BF16, qwen2, HALF_SPLIT, true"})
-    void releasedFp32StaysCloseToTheEagerTwinAndTheEagerForwardRefuses(
+    @CsvSource({
+        "FP16, llama, INTERLEAVED, false",
+        "BF16, qwen2, HALF_SPLIT, true",
+        "INT4, qwen2, HALF_SPLIT, true"
+    })
+    void bf16MultiTokenCallsStayCloseToTheEagerTwinAndTheEagerForwardRefuses(
             WeightFormat format, String arch, RopeLayout layout, boolean bias) {
         LlamaConfig c = config(arch, layout, bias);
         TinyLlama tiny = TinyLlama.random(9, c);
+        if (format == WeightFormat.INT4) {
+            onQ41Grid(tiny, c); // so that INT4's decode step only adds BF16 rounding
+        }
         try (LlamaModel model = LlamaModel.create(c, tiny.weights(), Device.cpu());
                 LlamaModel lean = LlamaModel.create(c, tiny.weights(), Device.cpu());
                 CompiledDecoder keep = CompiledDecoder.create(model, format);
-                CompiledDecoder released = CompiledDecoder.create(lean, format, true);
+                CompiledDecoder released =
+                        CompiledDecoder.create(lean, format, MultiTokenFormat.BF16);
                 NDManager m = model.newManager();
                 KvCache eagerCache = model.newCache(1, 16);
                 KvCache keptCache = model.newCache(1, 16);
                 KvCache cache = lean.newCache(1, 16)) {
             assertThat(released.releasedFp32()).isTrue();
+            assertThat(released.multiToken()).isEqualTo(MultiTokenFormat.BF16);
             assertThat(keep.releasedFp32()).isFalse();
             long[] ids = {3, 17, 99, 250, 4, 8, 15, 16, 23, 42};
             long[] pos = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -354,7 +360,7 @@ class CompiledDecoderTest {
                     released.forward(idArray, posArray, mask, null).toFloatArray(),
                     model.forward(idArray, posArray, mask, null).toFloatArray(),
                     RELEASED_TOL);
-            // one decode step over each cache: FP16 decodes on the same packed weights either way
+            // one decode step over each cache: the step weights are the same either way
             NDArray next = m.create(new long[] {argMax(expected)}, new Shape(1, 1));
             NDArray at = m.create(new long[] {10}, new Shape(1, 1));
             NDArray m1 = AttentionMasks.causal(m, 1, 1, 10, null);
@@ -364,19 +370,18 @@ class CompiledDecoderTest {
             float[] kept = keep.logitsAt(next, at, m1, keptCache, new int[] {0}).toFloatArray();
             float[] a = released.logitsAt(next, at, m1, cache, new int[] {0}).toFloatArray();
             assertRoundedCloseToFp32(a, e, RELEASED_TOL);
-            if (format == WeightFormat.FP16) {
-                // only the cache differs (filled by the BF16 prefill instead of the FP32 one)
-                assertRoundedCloseToFp32(a, kept, RELEASED_TOL);
-            } else {
-                assertClose(a, kept, 0f);
-            }
+            // only the cache differs (filled by the BF16 prefill instead of the FP32 one)
+            assertRoundedCloseToFp32(a, kept, RELEASED_TOL);
             assertThatThrownBy(() -> lean.forward(idArray, posArray, mask, null))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("FP32 projections were released");
         }
-        assertThatThrownBy(() -> CompiledDecoder.create(null, WeightFormat.FP32, true))
+        assertThatThrownBy(
+                        () ->
+                                CompiledDecoder.create(
+                                        null, WeightFormat.FP32, MultiTokenFormat.BF16))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("only the fp16 and bf16 formats");
+                .hasMessageContaining("fp32 weights run every call in FP32");
     }
 
     /**
@@ -422,8 +427,10 @@ class CompiledDecoderTest {
                     model.forward(idArray, posArray, mask, null).toFloatArray(),
                     0f);
             decoded.clear();
-            try (CompiledDecoder fromArrays = CompiledDecoder.create(model, format, true);
-                    CompiledDecoder fromLazy = CompiledDecoder.create(lean, format, true)) {
+            try (CompiledDecoder fromArrays =
+                            CompiledDecoder.create(model, format, MultiTokenFormat.BF16);
+                    CompiledDecoder fromLazy =
+                            CompiledDecoder.create(lean, format, MultiTokenFormat.BF16)) {
                 assertThat(decoded).hasSize(7 * c.numLayers()).allSatisfy((k, n) -> n.equals(1));
                 assertClose(
                         fromLazy.forward(idArray, posArray, mask, null).toFloatArray(),
@@ -459,6 +466,15 @@ class CompiledDecoderTest {
             worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
         }
         assertThat(worst).as("max |compiled - eager|").isLessThanOrEqualTo(tol);
+    }
+
+    /** Every projection of {@code tiny} on a Q4_1 grid (see below). */
+    private static void onQ41Grid(TinyLlama tiny, LlamaConfig c) {
+        for (int i = 0; i < c.numLayers(); i++) {
+            for (String w : new String[] {"wq", "wk", "wv", "wo", "w1", "w2", "w3"}) {
+                onQ41Grid(tiny.weights().get(LlamaWeights.layer(i, w)).data());
+            }
+        }
     }
 
     /**
