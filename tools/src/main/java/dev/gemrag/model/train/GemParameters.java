@@ -24,6 +24,9 @@ public final class GemParameters implements AutoCloseable {
     public static final String LOGIT_SCALE = "logit_scale";
     static final float LOG_MAX_SCALE = (float) Math.log(100);
 
+    /** The log logit scale fresh parameters start with (scale 20). */
+    public static final float INITIAL_LOG_SCALE = (float) Math.log(20);
+
     private final NDManager manager;
     private final Map<String, NDArray> all = new LinkedHashMap<>();
     private final int rank;
@@ -63,7 +66,7 @@ public final class GemParameters implements AutoCloseable {
                         new long[] {w[0], rank});
             }
         }
-        add(LOGIT_SCALE, new float[] {(float) Math.log(20)}, new long[] {1});
+        add(LOGIT_SCALE, new float[] {INITIAL_LOG_SCALE}, new long[] {1});
     }
 
     /**
@@ -190,6 +193,15 @@ public final class GemParameters implements AutoCloseable {
                     if (v == null) {
                         throw new IllegalArgumentException(
                                 "checkpoint has no parameter '" + name + "'");
+                    }
+                    if (v.length != a.size()) {
+                        throw new IllegalArgumentException(
+                                "parameter '"
+                                        + name
+                                        + "' has "
+                                        + v.length
+                                        + " values, expected "
+                                        + a.size());
                     }
                     a.set(v);
                 });

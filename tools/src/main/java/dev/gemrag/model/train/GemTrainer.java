@@ -48,6 +48,9 @@ public final class GemTrainer {
      */
     private double priorWallSeconds;
 
+    /** The adapter this run starts from ({@code --init}), or null. */
+    private InitAdapter init;
+
     public GemTrainer(Checkpoint base, TextTokenizer tokenizer, TrainConfig config) {
         this.base = base;
         this.tokenizer =
@@ -67,6 +70,11 @@ public final class GemTrainer {
      */
     public GemAdapter train(Consumer<StepStats> onStep) throws IOException {
         long wallStart = System.nanoTime();
+        if (config.init() != null) {
+            // checked before the data and the model load: a mismatch fails in a second
+            init = InitAdapter.read(config.init());
+            init.checkMatches(config, base.sha256());
+        }
         TrainingText data =
                 config.pairs() != null && config.ntpSteps() == 0
                         ? null
@@ -128,6 +136,14 @@ public final class GemTrainer {
                                 config.seed());
                 Adam adam = Adam.standard(model.newManager())) {
             params.install(model, config.summaryOnly());
+            if (init != null) {
+                params.load(init.values(GemParameters.INITIAL_LOG_SCALE));
+                LOG.info(
+                        "starting from adapter {} (tensors sha256 {}, log logit scale {}); optimizer and schedule fresh",
+                        init.path(),
+                        init.sha256(),
+                        init.logitScale() != null ? init.logitScale() : "not recorded, fresh");
+            }
             int start = config.resume() ? restore(params, adam) : 0;
             long runStart = System.nanoTime();
             for (int step = start; step < config.steps(); step++) {
@@ -287,7 +303,10 @@ public final class GemTrainer {
                                         config.summaryOnly()
                                                 ? AdapterDescriptor.Lora.SUMMARY
                                                 : AdapterDescriptor.Lora.ALL),
-                        training(steps, priorWallSeconds + (System.nanoTime() - wallStart) / 1e9));
+                        training(
+                                steps,
+                                priorWallSeconds + (System.nanoTime() - wallStart) / 1e9,
+                                params.all().get(GemParameters.LOGIT_SCALE).getFloat()));
         GemAdapter adapter = new GemAdapter(d.validate(), params.adapterTensors());
         adapter.write(config.out());
         return adapter;
@@ -299,7 +318,8 @@ public final class GemTrainer {
                 .toList();
     }
 
-    private AdapterDescriptor.Training training(int steps, double wallSeconds) throws IOException {
+    private AdapterDescriptor.Training training(int steps, double wallSeconds, float logLogitScale)
+            throws IOException {
         Map<String, String> files = new LinkedHashMap<>();
         if (config.pairs() == null || config.ntpSteps() > 0) {
             files.put(config.data().getFileName().toString(), DataChecksum.sha256(config.data()));
@@ -334,6 +354,15 @@ public final class GemTrainer {
                                                 + ")"
                                         : ""));
         notes.put("lora_positions", config.summaryOnly() ? "summary" : "all");
+        notes.put(InitAdapter.LOGIT_SCALE_NOTE, logLogitScale);
+        if (init != null) {
+            // stage 1 + this stage: the recipe is reproduced by running both commands in order
+            Map<String, Object> from = init.note();
+            notes.put("init", from);
+            if (from.get("wall_seconds") instanceof Double before) {
+                notes.put("wall_seconds_with_init", Math.round((before + wallSeconds) * 10) / 10.0);
+            }
+        }
         notes.put("batch", config.batchSize());
         notes.put("max_tokens", config.maxTokens());
         notes.put("lr_ntp", config.lrNtp());

@@ -35,6 +35,9 @@ import java.util.List;
  *     only
  * @param distillation teacher distillation mixed into the pair objective ({@link
  *     Distillation#NONE}: off)
+ * @param init null: fresh parameters; else an adapter descriptor whose summary rows and LoRA pairs
+ *     are the starting point (a second stage; optimizer and schedule start fresh, {@link
+ *     InitAdapter})
  */
 public record TrainConfig(
         Path data,
@@ -59,7 +62,8 @@ public record TrainConfig(
         Path pairs,
         boolean summaryOnly,
         int hardNegatives,
-        Distillation distillation) {
+        Distillation distillation,
+        Path init) {
 
     public static final String DEFAULT_QUERY_INSTRUCTION =
             "Given a question, retrieve passages that answer it: ";
@@ -132,7 +136,8 @@ public record TrainConfig(
                 null,
                 false,
                 0,
-                Distillation.NONE);
+                Distillation.NONE,
+                null);
     }
 
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
@@ -159,7 +164,8 @@ public record TrainConfig(
                 pairs,
                 summaryOnly,
                 hardNegatives,
-                distillation);
+                distillation,
+                init);
     }
 
     public TrainConfig withLora(int k, int rank, float alpha, float lrNtp, float lrCl) {
@@ -186,7 +192,8 @@ public record TrainConfig(
                 pairs,
                 summaryOnly,
                 hardNegatives,
-                distillation);
+                distillation,
+                init);
     }
 
     public TrainConfig withRun(long seed, int checkpointEvery, boolean resume, String command) {
@@ -213,7 +220,8 @@ public record TrainConfig(
                 pairs,
                 summaryOnly,
                 hardNegatives,
-                distillation);
+                distillation,
+                init);
     }
 
     /** Query -> passage training on {@code pairs}. */
@@ -241,7 +249,8 @@ public record TrainConfig(
                 pairs,
                 summaryOnly,
                 hardNegatives,
-                distillation);
+                distillation,
+                init);
     }
 
     public TrainConfig withDistillation(Distillation distillation) {
@@ -268,6 +277,35 @@ public record TrainConfig(
                 pairs,
                 summaryOnly,
                 hardNegatives,
-                distillation);
+                distillation,
+                init);
+    }
+
+    public TrainConfig withInit(Path init) {
+        return new TrainConfig(
+                data,
+                out,
+                steps,
+                ntpSteps,
+                batchSize,
+                maxTokens,
+                k,
+                rank,
+                alpha,
+                targets,
+                lrNtp,
+                lrCl,
+                splitFraction,
+                dropout,
+                seed,
+                checkpointEvery,
+                resume,
+                queryInstruction,
+                command,
+                pairs,
+                summaryOnly,
+                hardNegatives,
+                distillation,
+                init);
     }
 }

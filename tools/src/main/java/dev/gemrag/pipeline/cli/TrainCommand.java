@@ -183,6 +183,14 @@ public final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(
+            names = "--init",
+            description =
+                    "adapter descriptor to start from (its summary rows, LoRA pairs and logit scale; a fresh "
+                            + "optimizer and schedule): a second training stage. Its base, k, rank, alpha, targets and "
+                            + "--lora-positions must match this run's")
+    Path init;
+
+    @Option(
             names = "--query-instruction",
             defaultValue = TrainConfig.DEFAULT_QUERY_INSTRUCTION,
             description =
@@ -247,7 +255,8 @@ public final class TrainCommand implements Callable<Integer> {
                                 teachers,
                                 distillWeight,
                                 distillTemperature,
-                                teacherCache != null ? teacherCache : Teachers.defaultCacheDir()));
+                                teacherCache != null ? teacherCache : Teachers.defaultCacheDir()),
+                        init);
         Path base = ModelLocator.resolve(model.value());
         Checkpoint checkpoint = ModelRuntime.loadCheckpoint(base);
         try (HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint)) {

@@ -374,4 +374,101 @@ class GemTrainerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("summary-only");
     }
+
+    @Test
+    void initStartsFromTheAdapterAndRecordsIt() throws Exception {
+        Path p = pairs(40);
+        TrainConfig first = pairConfig(p, "stage1", 6, true, 1);
+        GemAdapter a = new GemTrainer(base, TOKENIZER, first).train(null);
+        // learning rate 0: a run that really starts from A ends exactly at A; one that ignored
+        // --init would end at fresh parameters (LoRA B = 0, mean summary row)
+        TrainConfig second =
+                pairConfig(p, "stage2", 3, true, 1)
+                        .withLora(1, 4, 8f, 0f, 0f)
+                        .withRun(8, 0, false, "test stage 2")
+                        .withInit(first.out());
+        GemAdapter b = new GemTrainer(base, TOKENIZER, second).train(null);
+        for (var e : a.tensors().entrySet()) {
+            assertThat(b.tensors().get(e.getKey()).data())
+                    .as(e.getKey())
+                    .containsExactly(e.getValue().data());
+        }
+        List<String> texts = List.of("disk 1", "about route and route tools 2");
+        try (GemLanguageModel ma =
+                        ModelRuntime.fromCheckpoint(
+                                base, GemAdapter.read(first.out()), TOKENIZER, Pooling.GEM, null);
+                GemLanguageModel mb =
+                        ModelRuntime.fromCheckpoint(
+                                base,
+                                GemAdapter.read(second.out()),
+                                TOKENIZER,
+                                Pooling.GEM,
+                                null)) {
+            for (var role : dev.gemrag.model.EmbedRole.values()) {
+                List<float[]> ea = ma.embed(texts, role);
+                List<float[]> eb = mb.embed(texts, role);
+                for (int i = 0; i < texts.size(); i++) {
+                    assertThat(eb.get(i)).as(role + " " + i).containsExactly(ea.get(i));
+                }
+            }
+        }
+        var notesA = a.descriptor().training().notes();
+        var notesB = GemAdapter.read(second.out()).descriptor().training().notes();
+        // the logit scale comes along too (it moved in stage 1, and lr 0 keeps it)
+        assertThat(((Number) notesA.get(InitAdapter.LOGIT_SCALE_NOTE)).floatValue())
+                .isNotEqualTo(GemParameters.INITIAL_LOG_SCALE);
+        assertThat(((Number) notesB.get(InitAdapter.LOGIT_SCALE_NOTE)).floatValue())
+                .isEqualTo(((Number) notesA.get(InitAdapter.LOGIT_SCALE_NOTE)).floatValue());
+        @SuppressWarnings("unchecked")
+        var init = (java.util.Map<String, Object>) notesB.get("init");
+        assertThat(init.get("adapter")).isEqualTo(first.out().toString());
+        assertThat(init.get("tensors_sha256"))
+                .isEqualTo(DataChecksum.sha256(GemAdapter.tensorsPath(first.out())));
+        assertThat(init.get("command")).isEqualTo("test");
+        assertThat(init.get("steps")).isEqualTo(6);
+        assertThat(notesB).containsKey("wall_seconds_with_init");
+    }
+
+    @Test
+    void initRefusesAnAdapterOfAnotherLayoutOrBase() throws Exception {
+        Path p = pairs(40);
+        TrainConfig first = pairConfig(p, "s1", 2, true, 0);
+        new GemTrainer(base, TOKENIZER, first).train(null);
+        TrainConfig otherRank =
+                pairConfig(p, "r", 2, true, 0)
+                        .withLora(1, 2, 8f, 1e-2f, 1e-2f)
+                        .withInit(first.out());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new GemTrainer(base, TOKENIZER, otherRank).train(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--init")
+                .hasMessageContaining("rank 4 vs 2");
+        TrainConfig allTokens = pairConfig(p, "all", 2, false, 0).withInit(first.out());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new GemTrainer(base, TOKENIZER, allTokens).train(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lora positions summary vs all");
+        Checkpoint otherBase =
+                new Checkpoint(
+                        Path.of("other.gguf"),
+                        "other-sha",
+                        base.config(),
+                        base.weights(),
+                        null,
+                        null,
+                        -1,
+                        List.of(0));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                                new GemTrainer(
+                                                otherBase,
+                                                TOKENIZER,
+                                                pairConfig(p, "b", 2, true, 0)
+                                                        .withInit(first.out()))
+                                        .train(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("base sha256 tiny-sha vs other-sha");
+        // nothing was written by a refused run
+        assertThat(dir.resolve("r.json")).doesNotExist();
+    }
 }
