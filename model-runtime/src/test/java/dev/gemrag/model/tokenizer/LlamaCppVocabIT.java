@@ -21,27 +21,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SmolLM3) and qwen2 (Qwen2, Qwen3). Our GGUF vocabulary converter + DJL's HF tokenizers must give
  * exactly the {@code .out} ids for every {@code .inp} text.
  *
- * <p>The vocab files (6-8 MB each, MIT, from the llama-cpp-python 0.3.36 sdist) are read in place
- * from {@code -Dgemrag.llamacpp.models} (default: the sdist unpacked under ~/.cache/gemrag/sdist);
- * skipped when absent.
+ * <p>The vocab files (6-8 MB each, MIT, from the llama-cpp-python 0.3.36 sdist) are read from
+ * {@code -Dgemrag.llamacpp.models} or, by default, the sdist {@link LlamaCppSdist} fetches once
+ * with pip and unpacks under ~/.cache/gemrag/sdist; skipped, with the reason, only when that fails.
  */
 class LlamaCppVocabIT {
     private static final String SEPARATOR = "\n__ggml_vocab_test__\n";
 
-    static Path modelsDir() {
-        String p =
-                System.getProperty(
-                        "gemrag.llamacpp.models",
-                        System.getProperty("user.home")
-                                + "/.cache/gemrag/sdist/llama_cpp_python-0.3.36/vendor/llama.cpp/models");
-        return Path.of(p);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"llama-bpe", "qwen2"})
     void idsEqualLlamaCppsForEveryTestLine(String vocab) throws IOException {
-        Path gguf = modelsDir().resolve("ggml-vocab-" + vocab + ".gguf");
-        assumeTrue(Files.isRegularFile(gguf), "llama.cpp vocab files not found at " + modelsDir());
+        String unavailable = LlamaCppSdist.ensure(List.of("llama-bpe", "qwen2"));
+        assumeTrue(unavailable == null, unavailable);
+        Path gguf = LlamaCppSdist.modelsDir().resolve("ggml-vocab-" + vocab + ".gguf");
         String[] inputs =
                 Files.readString(Path.of(gguf + ".inp"), StandardCharsets.UTF_8)
                         .split(SEPARATOR, -1);
