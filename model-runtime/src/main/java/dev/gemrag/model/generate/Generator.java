@@ -397,7 +397,7 @@ public final class Generator {
             return compiled.decodeStep(idArray, posArray, cache, firstSlot);
         }
         NDArray mask = AttentionMasks.causal(step, b, 1, cache.length(), firstSlot);
-        return model.logitsAt(model.forward(idArray, posArray, mask, cache), new int[b]);
+        return logitsAt(idArray, posArray, mask, cache, new int[b]);
     }
 
     /** One forward through the cache, then the head at {@code last[b]} of each row. */

@@ -103,15 +103,6 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * A new cache with this cache's rows followed by {@code other}'s, right-aligned (see {@link
-     * #stack}). Both inputs are left as they are. Lets a running decode batch take in newly
-     * prefilled prompts (continuous batching).
-     */
-    public KvCache append(KvCache other, int minCapacity) {
-        return stack(List.of(this, other), minCapacity);
-    }
-
-    /**
      * A new cache with the rows of {@code parts} in order, right-aligned: every part's filled slots
      * end at slot {@code max(length)}, so a shorter part's rows gain that many zero slots in front
      * (padding: mask them or start those rows' attention after them, and shift those rows'

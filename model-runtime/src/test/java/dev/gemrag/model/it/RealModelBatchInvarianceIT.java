@@ -91,7 +91,7 @@ class RealModelBatchInvarianceIT {
             float[][] batched = decode(decoder, m, prompts, joiner);
             double worst = 0;
             for (int s = 0; s < STEPS; s++) {
-                worst = Math.max(worst, maxAbsDiff(alone[s], batched[s]));
+                worst = Math.max(worst, TokenScores.maxAbsDiff(alone[s], batched[s]));
             }
             System.out.printf(
                     "batch invariance %s: question (%d tokens) alone vs in a batch of %d with a"
@@ -101,7 +101,7 @@ class RealModelBatchInvarianceIT {
                 assertThat(Arrays.equals(batched[s], alone[s]))
                         .as(
                                 "%s step %d: logits in the batch bitwise the alone ones (max |diff| %.3e)",
-                                format, s, maxAbsDiff(alone[s], batched[s]))
+                                format, s, TokenScores.maxAbsDiff(alone[s], batched[s]))
                         .isTrue();
             }
         }
@@ -203,7 +203,7 @@ class RealModelBatchInvarianceIT {
                     int vocab = flat.length / b;
                     out[s] = Arrays.copyOf(flat, vocab);
                     for (int r = 0; r < b; r++) {
-                        next.set(r, argMax(flat, r * vocab, vocab));
+                        next.set(r, TokenScores.argMax(flat, r * vocab, vocab));
                     }
                     logits.close();
                 }
@@ -233,26 +233,8 @@ class RealModelBatchInvarianceIT {
                                     cache,
                                     new int[] {p.length - 1})
                             .toFloatArray();
-            next.add(argMax(logits, 0, logits.length));
+            next.add(TokenScores.argMax(logits, 0, logits.length));
         }
         return cache;
-    }
-
-    private static int argMax(float[] v, int offset, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (v[offset + i] > v[offset + best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static double maxAbsDiff(float[] a, float[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-        }
-        return d;
     }
 }

@@ -78,10 +78,10 @@ class RealModelKvCacheIT {
                     compiled == null ? "eager" : "compiled FP32");
             for (int k = 0; k < DECODE; k++) {
                 float[] recomputed = full[p - 1 + k];
-                assertThat(argMax(recomputed))
+                assertThat(TokenScores.argMax(recomputed, 0, recomputed.length))
                         .as("full recomputation's arg-max at decode step %d", k)
                         .isEqualTo(produced.get(k));
-                worst = Math.max(worst, maxAbsDiff(cached, recomputed));
+                worst = Math.max(worst, TokenScores.maxAbsDiff(cached, recomputed));
                 if (k + 1 < DECODE) {
                     cached =
                             rowLogits(llama, m, seq, p + k, p + k + 1, cache)[0]; // one decode step
@@ -158,23 +158,5 @@ class RealModelKvCacheIT {
             }
             return rows;
         }
-    }
-
-    private static int argMax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static double maxAbsDiff(float[] a, float[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-        }
-        return d;
     }
 }

@@ -108,7 +108,7 @@ record TokenScores(int[] top1, double[] lead, double[] nextLogprob) {
     }
 
     /** The arg-max of {@code values[base .. base + n)}, as an offset from base. */
-    private static int argMax(float[] values, int base, int n) {
+    static int argMax(float[] values, int base, int n) {
         int best = 0;
         for (int v = 1; v < n; v++) {
             if (values[base + v] > values[base + best]) {
@@ -116,6 +116,15 @@ record TokenScores(int[] top1, double[] lead, double[] nextLogprob) {
             }
         }
         return best;
+    }
+
+    /** The largest |a[i] - b[i]| (how far two logit vectors are apart). */
+    static double maxAbsDiff(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
     }
 
     /** How far the best entry is above the runner-up. */
