@@ -29,6 +29,19 @@ public record WeightTensor(
         void writeTo(ByteBuffer out);
     }
 
+    /**
+     * A lazy source that also decodes single rows of a matrix (the GGUF loader's): what lets the
+     * compiled decoder read the token-embedding rows a call needs instead of holding the FP32
+     * table.
+     */
+    public interface RowSource extends Source {
+        /**
+         * Writes row {@code row}'s FP32 values (the matrix's column count) into {@code out}, a
+         * native-order buffer of exactly that size, from its position 0.
+         */
+        void writeRow(int row, ByteBuffer out);
+    }
+
     public WeightTensor {
         long n = 1;
         for (long d : shape) {
@@ -110,6 +123,59 @@ public record WeightTensor(
             target.put(direct.duplicate().rewind());
         } else {
             target.asFloatBuffer().put(data);
+        }
+    }
+
+    /**
+     * Writes rows {@code rows[0]}, {@code rows[1]}, ... of this {rows, cols} matrix one after the
+     * other into {@code out} (native order, exactly {@code rows.length * cols} floats from its
+     * position 0): the same values as the same rows of {@link #writeTo}'s whole matrix. A {@link
+     * RowSource} decodes only these rows; any other lazy source decodes the whole weight once per
+     * call.
+     */
+    public void gatherRows(long[] rows, ByteBuffer out) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException(
+                    "WeightTensor " + name + ": rows of a " + shape.length + "-d weight");
+        }
+        int cols = Math.toIntExact(shape[1]);
+        int rowBytes = cols * Float.BYTES;
+        if (out.capacity() != (long) rows.length * rowBytes) {
+            throw new IllegalArgumentException(
+                    "WeightTensor "
+                            + name
+                            + ": "
+                            + rows.length
+                            + " rows need "
+                            + (long) rows.length * rowBytes
+                            + " bytes, the target holds "
+                            + out.capacity());
+        }
+        for (long r : rows) {
+            if (r < 0 || r >= shape[0]) {
+                throw new IllegalArgumentException(
+                        "WeightTensor " + name + ": row " + r + " outside [0, " + shape[0] + ")");
+            }
+        }
+        ByteBuffer target = out.duplicate().order(ByteOrder.nativeOrder()).rewind();
+        if (source instanceof RowSource rowSource) {
+            for (int i = 0; i < rows.length; i++) {
+                rowSource.writeRow(
+                        (int) rows[i],
+                        target.slice(i * rowBytes, rowBytes).order(ByteOrder.nativeOrder()));
+            }
+            return;
+        }
+        if (data != null) {
+            java.nio.FloatBuffer f = target.asFloatBuffer();
+            for (long r : rows) {
+                f.put(data, Math.toIntExact(r * cols), cols);
+            }
+            return;
+        }
+        ByteBuffer all = direct(); // a lazy source without row access: decoded now
+        for (int i = 0; i < rows.length; i++) {
+            target.put(i * rowBytes, all, Math.toIntExact(rows[i] * rowBytes), rowBytes);
         }
     }
 

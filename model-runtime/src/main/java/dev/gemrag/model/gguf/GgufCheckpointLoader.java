@@ -121,7 +121,8 @@ public final class GgufCheckpointLoader {
         }
         // lazy: each weight is decoded from the mapped file when the model asks for it, straight
         // into memory the tensor library owns where it can (no FP32 copy on the heap, and a
-        // compiled model decodes, packs and frees one layer at a time)
+        // compiled model decodes, packs and frees one layer at a time); the token embedding's
+        // rows also one at a time (a compiled model holds no FP32 table)
         Map<String, WeightTensor> ordered = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : canonicalByGguf.entrySet()) {
             GgufTensorInfo t = file.tensor(e.getKey());
@@ -132,12 +133,7 @@ public final class GgufCheckpointLoader {
             file.map(t); // a truncated file fails here, at load, not at first use
             ordered.put(
                     e.getValue(),
-                    WeightTensor.lazy(
-                            e.getValue(),
-                            t.shape(),
-                            out ->
-                                    Dequantizers.dequantizeInto(
-                                            t.type(), file.map(t), (int) t.count(), out)));
+                    WeightTensor.lazy(e.getValue(), t.shape(), new GgufWeightSource(file, t)));
         }
         return ordered;
     }

@@ -136,7 +136,10 @@ public final class DenseLinear implements LinearWeights {
         return new Shape(s);
     }
 
-    private void checkNotReleased() {
+    /**
+     * Refuses once {@link #release()} ran (any projection released: the eager forward cannot run).
+     */
+    void checkNotReleased() {
         checkNotReleased(null);
     }
 

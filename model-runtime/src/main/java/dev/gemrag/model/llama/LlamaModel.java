@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
+import dev.gemrag.model.WeightTensor;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -35,9 +37,10 @@ public final class LlamaModel implements AutoCloseable {
 
     private final LlamaConfig config;
     private final NDManager manager;
-    private final NDArray tokenEmbedding; // {vocab, hidden}
-    private final NDArray
-            outputHeadT; // {hidden, vocab}, a view of the head (tied: of the embedding)
+    private final WeightTensor tokenEmbeddingSource; // the checkpoint's, for rows without a table
+    private NDArray tokenEmbedding; // {vocab, hidden}; null once released
+    private NDArray untiedHead; // {vocab, hidden}, null when tied (or released)
+    private NDArray outputHeadT; // {hidden, vocab}, a view of the head (tied: of the embedding)
     private final RmsNorm outputNorm;
     private final Block[] blocks;
     private final Rope rope;
@@ -52,12 +55,14 @@ public final class LlamaModel implements AutoCloseable {
         TorchRuntime.ensureConfigured();
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         try {
-            this.tokenEmbedding = DenseLinear.toArray(manager, weights.get("token_embd"));
+            this.tokenEmbeddingSource = weights.get("token_embd");
+            this.tokenEmbedding = DenseLinear.toArray(manager, tokenEmbeddingSource);
             checkShape(tokenEmbedding, "token_embd", config.vocabSize(), config.hiddenSize());
-            NDArray head =
+            this.untiedHead =
                     config.tiedEmbeddings()
-                            ? tokenEmbedding
+                            ? null
                             : DenseLinear.toArray(manager, weights.get("output"));
+            NDArray head = config.tiedEmbeddings() ? tokenEmbedding : untiedHead;
             checkShape(head, "output", config.vocabSize(), config.hiddenSize());
             this.outputHeadT = head.transpose();
             this.outputNorm = norm(weights, "output_norm");
@@ -224,7 +229,71 @@ public final class LlamaModel implements AutoCloseable {
 
     /** The {vocab, hidden} input embedding (read-only). */
     public NDArray tokenEmbedding() {
+        checkTables();
         return tokenEmbedding;
+    }
+
+    /**
+     * The token-embedding rows of {@code ids} (INT64 {B, T}) as {B, T, hidden} FP32 in {@code
+     * target}; ids {@code >= vocabSize} (GEM summary tokens) get row {@code vocabSize - 1}: the
+     * caller selects their extra rows. Looked up in the FP32 table while the model holds it, else
+     * decoded from the checkpoint row by row ({@link #releaseTokenTables}): the same values,
+     * bitwise, either way (the same dequantiser).
+     */
+    public NDArray embeddingRows(NDArray ids, NDManager target) {
+        Shape s = ids.getShape();
+        if (tokenEmbedding != null) {
+            try (NDManager scope = target.newSubManager()) {
+                scope.tempAttachAll(ids);
+                NDArray rows = lookup(ids.clip(0, config.vocabSize() - 1), tokenEmbedding);
+                rows.attach(target);
+                return rows;
+            }
+        }
+        long[] flat = ids.toLongArray();
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = Math.min(Math.max(flat[i], 0), config.vocabSize() - 1);
+        }
+        NDArray rows =
+                target.create(new Shape(s.get(0), s.get(1), config.hiddenSize()), DataType.FLOAT32);
+        try {
+            ByteBuffer view = rows.toByteBuffer(true);
+            if (!view.isDirect()) {
+                throw new IllegalStateException("no direct view of a new embedding-rows tensor");
+            }
+            tokenEmbeddingSource.gatherRows(flat, view);
+        } catch (RuntimeException e) {
+            rows.close();
+            throw e;
+        }
+        return rows;
+    }
+
+    /**
+     * Frees the FP32 token embedding and output head once a compiled decoder holds its own head and
+     * reads embedding rows through {@link #embeddingRows}: inference-only models (~113 MB for a 49k
+     * x 576 vocabulary). The eager forward and the eager head then refuse with a one-line error.
+     */
+    public void releaseTokenTables() {
+        if (tokenEmbedding == null) {
+            return;
+        }
+        outputHeadT.close();
+        outputHeadT = null;
+        if (untiedHead != null) {
+            untiedHead.close();
+            untiedHead = null;
+        }
+        tokenEmbedding.close();
+        tokenEmbedding = null;
+    }
+
+    private void checkTables() {
+        if (tokenEmbedding == null) {
+            throw new IllegalStateException(
+                    "the FP32 token embedding and output head were released (compiled inference"
+                            + " only): the eager forward and head cannot run on this model");
+        }
     }
 
     /**
@@ -368,6 +437,10 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     private NDArray embed(NDArray ids) {
+        if (tokenEmbedding == null) {
+            baseLinear.checkNotReleased(); // the usual reason, named as the projections name it
+            checkTables();
+        }
         NDArray longIds = ids.toType(DataType.INT64, false);
         // text-only batches (a prefill) skip the extra rows: their result would not depend on them,
         // but
@@ -390,6 +463,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Output-head logits for hidden states {..., hidden} -> {..., vocab}, in hidden's manager. */
     public NDArray logits(NDArray hidden) {
+        checkTables();
         return hidden.matMul(outputHeadT);
     }
 
@@ -424,6 +498,7 @@ public final class LlamaModel implements AutoCloseable {
         long b = s.get(0);
         long t = s.get(1);
         long[] flat = flatRowIndex(b, t, index);
+        checkTables();
         NDManager outer = hidden.getManager();
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(hidden);
@@ -460,7 +535,8 @@ public final class LlamaModel implements AutoCloseable {
 
     /** The output head {vocab, hidden} (the token embedding when tied; read-only). */
     public NDArray outputHead() {
-        return config.tiedEmbeddings() ? tokenEmbedding : outputHeadT.transpose();
+        checkTables();
+        return config.tiedEmbeddings() ? tokenEmbedding : untiedHead;
     }
 
     /**

@@ -77,14 +77,25 @@ public final class ContinuationScorer {
             NDArray idArray = m.create(ids, new Shape(b, t));
             NDArray posArray = m.create(pos, new Shape(b, t));
             NDArray mask = AttentionMasks.causal(m, b, t, 0, pad);
-            NDArray hidden =
-                    compiled != null
-                            ? compiled.forward(idArray, posArray, mask, null)
-                            : model.forward(idArray, posArray, mask, null);
             // the state at column c predicts the token at c + 1: the continuation's tokens sit at
             // [t - l, t)
-            NDArray states = hidden.get(new NDIndex(":, {}:{}, :", t - l - 1, t - 1));
-            NDArray logProbs = model.logits(states).toType(DataType.FLOAT32, false).logSoftmax(-1);
+            NDArray logits;
+            if (compiled != null) {
+                // the compiled head (a lean decoder holds no FP32 head), at those columns only
+                long[] rows = new long[b * l];
+                for (int r = 0; r < b; r++) {
+                    for (int j = 0; j < l; j++) {
+                        rows[r * l + j] = (long) r * t + t - l - 1 + j;
+                    }
+                }
+                logits =
+                        compiled.logitsAtRows(idArray, posArray, mask, null, rows)
+                                .reshape(b, l, -1);
+            } else {
+                NDArray hidden = model.forward(idArray, posArray, mask, null);
+                logits = model.logits(hidden.get(new NDIndex(":, {}:{}, :", t - l - 1, t - 1)));
+            }
+            NDArray logProbs = logits.toType(DataType.FLOAT32, false).logSoftmax(-1);
             NDArray picked = logProbs.gather(m.create(targets, new Shape(b, l, 1)), 2);
             float[] perRow = picked.reshape(b, l).mean(new int[] {1}).toFloatArray();
             double[] out = new double[b];

@@ -75,6 +75,28 @@ public final class Dequantizers {
         }
     }
 
+    /**
+     * Decodes values [first, first + count) of a tensor whose bytes start at {@code src}'s position
+     * into {@code out} (native order, from position 0): one row of a matrix, with the same code,
+     * hence the same values, as {@link #dequantizeInto} of the whole tensor. first must be a whole
+     * number of blocks (a GGUF row always is).
+     */
+    public static void dequantizeRange(
+            GgmlType type, ByteBuffer src, long first, int count, ByteBuffer out) {
+        checked(type, count);
+        if (first < 0 || first % type.blockSize() != 0) {
+            throw new IllegalArgumentException(
+                    "value " + first + " is not the start of a " + type + " block");
+        }
+        long fromByte = first / type.blockSize() * type.typeSize();
+        ByteBuffer part =
+                src.duplicate()
+                        .position(src.position() + Math.toIntExact(fromByte))
+                        .slice()
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        dequantizeInto(type, part, count, out);
+    }
+
     /** The type's dequantiser, refusing an unknown type or a count that is not whole blocks. */
     private static Dequantizer checked(GgmlType type, int count) {
         Dequantizer dq = type == null ? null : BY_TYPE.get(type);

@@ -68,7 +68,6 @@ public final class CompiledDecoder implements AutoCloseable {
     private final MultiTokenFormat multiToken;
     private final NDManager manager;
     private final ScriptModule module;
-    private final IValue embed;
     private final IValue cos;
     private final IValue sin;
     private final IValue norms;
@@ -99,7 +98,6 @@ public final class CompiledDecoder implements AutoCloseable {
                             manager,
                             DecoderScript.CLASS_NAME,
                             DecoderScript.methods(c, format, releaseFp32));
-            this.embed = IValue.from(pt(model.tokenEmbedding()));
             NDArray[] rope = model.ropeTables();
             this.cos = IValue.from(pt(rope[0]));
             this.sin = IValue.from(pt(rope[1]));
@@ -128,6 +126,21 @@ public final class CompiledDecoder implements AutoCloseable {
             } else {
                 // one layer at a time: the merged FP32 temporaries of a layer are freed before the
                 // next is merged (all at once they were 425 MB of extra peak for the 135M model)
+                IValue packedHead = null;
+                if (format == WeightFormat.FP16 || format == WeightFormat.INT4) {
+                    IValue h = IValue.from(pt(model.outputHead()));
+                    try {
+                        packedHead = module.run("prepack_one", h);
+                    } finally {
+                        h.close();
+                    }
+                    if (releaseFp32) {
+                        // every call now reads the packed head and gathers embedding rows from
+                        // the checkpoint: free the FP32 table (and head) before the layers' copies
+                        // are built, so the load peak never holds it beside them
+                        model.releaseTokenTables();
+                    }
+                }
                 IValue packed = null; // FP16
                 IValue q4 = IValue.listFrom(new PtNDArray[0]); // INT4: codes, scales per weight
                 PtNDArray[] q4Bias = new PtNDArray[c.attentionBias() ? c.numLayers() : 0];
@@ -181,12 +194,7 @@ public final class CompiledDecoder implements AutoCloseable {
                         this.linear = q4;
                         this.bias = IValue.listFrom(q4Bias);
                     }
-                    IValue h = IValue.from(pt(model.outputHead()));
-                    try {
-                        this.head = module.run("prepack_one", h);
-                    } finally {
-                        h.close();
-                    }
+                    this.head = packedHead;
                 } else {
                     q4.close();
                     this.linear = bf;
@@ -223,7 +231,11 @@ public final class CompiledDecoder implements AutoCloseable {
                     this.denseBias = IValue.listFrom(db);
                 }
             }
-            this.headDense = IValue.from(pt(model.outputHead()));
+            // the FP32 head for multi-token calls; none when they read the packed head too
+            this.headDense =
+                    releaseFp32 && (format == WeightFormat.FP16 || format == WeightFormat.INT4)
+                            ? IValue.from(pt(manager.zeros(new Shape(0, c.hiddenSize()))))
+                            : IValue.from(pt(model.outputHead()));
             this.noCache = IValue.listFrom(new PtNDArray[0]);
             this.noExtra = manager.zeros(new Shape(0, c.hiddenSize()), DataType.FLOAT32);
         } catch (RuntimeException e) {
@@ -405,6 +417,35 @@ public final class CompiledDecoder implements AutoCloseable {
     }
 
     /**
+     * Logits at the flattened positions {@code rows} ({@code b * T + t}), {rows, vocab}, in ids'
+     * manager: for scoring a text's last tokens. Calls of more than one token per row read the
+     * multi-token weights, as {@link #forward} does.
+     */
+    public NDArray logitsAtRows(
+            NDArray ids, NDArray positions, NDArray mask, KvCache cache, long[] rows) {
+        long n = ids.getShape().size();
+        for (long r : rows) {
+            if (r < 0 || r >= n) {
+                throw new IllegalArgumentException("row " + r + " outside [0, " + n + ")");
+            }
+        }
+        NDManager out = ids.getManager();
+        try (NDManager scope = out.newSubManager()) {
+            return call(
+                    "logits",
+                    ids,
+                    positions,
+                    mask,
+                    cache,
+                    out,
+                    scope.create(rows),
+                    false,
+                    null,
+                    NO_FIRSTS);
+        }
+    }
+
+    /**
      * Logits at every position, {B * T, vocab} (row-major), in ids' manager: for scoring whole
      * texts.
      */
@@ -513,7 +554,7 @@ public final class CompiledDecoder implements AutoCloseable {
                             + " keys");
         }
         List<IValue> args = new ArrayList<>(20);
-        try {
+        try (NDManager scope = out.newSubManager()) {
             args.add(IValue.from(pt(ids)));
             args.add(IValue.from(pt(positions)));
             args.add(IValue.from(pt(mask)));
@@ -531,7 +572,7 @@ public final class CompiledDecoder implements AutoCloseable {
                 args.add(IValue.listFrom(v));
             }
             args.add(IValue.from((long) start));
-            args.add(embed);
+            args.add(IValue.from(pt(model.embeddingRows(ids, scope))));
             NDArray extra = model.extraEmbeddings();
             args.add(IValue.from(pt(extra == null ? noExtra : extra)));
             args.add(cos);
@@ -575,8 +616,7 @@ public final class CompiledDecoder implements AutoCloseable {
                 return true;
             }
         }
-        return v == embed
-                || v == cos
+        return v == cos
                 || v == sin
                 || v == norms
                 || v == linear
@@ -642,7 +682,7 @@ public final class CompiledDecoder implements AutoCloseable {
         }
         for (IValue v :
                 new IValue[] {
-                    embed, cos, sin, norms, linear, bias, head, dense, denseBias, headDense, noCache
+                    cos, sin, norms, linear, bias, head, dense, denseBias, headDense, noCache
                 }) {
             v.close();
         }

@@ -38,8 +38,9 @@ final class DecoderScript {
      * @param lean the eager FP32 projections are released after compiling ({@link
      *     MultiTokenFormat#BF16}): FP16's and INT4's multi-token calls (prefill, embedding) run on
      *     BF16 copies of the merged projections ({@code dense}, {@code dense_bias}: 4 and 1 per
-     *     layer), BF16 runs every call on its one copy; otherwise every format but FP32 runs them
-     *     on the eager model's FP32 weights
+     *     layer) and read the packed FP16 head (no FP32 head or table is held), BF16 runs every
+     *     call on its one copy; otherwise every format but FP32 runs them on the eager model's FP32
+     *     weights and head
      */
     static String methods(LlamaConfig c, WeightFormat format, boolean lean) {
         if (lean && format == WeightFormat.FP32) {
@@ -106,17 +107,17 @@ final class DecoderScript {
                         + "force_dense, lora_a, lora_b, firsts";
         s.append("  def hidden(self, ").append(args).append(") -> Tensor:\n");
         s.append("    b = ids.size(0)\n    t = ids.size(1)\n");
-        s.append("    vocab = embed.size(0)\n");
-        // GEM summary tokens: ids >= vocab select the extra rows (the head keeps the base
-        // vocabulary)
+        s.append("    vocab = ").append(c.vocabSize()).append("\n");
+        // embed: the ids' token-embedding rows {B, T, hidden}, gathered by the caller (no FP32
+        // table is held, LlamaModel.embeddingRows); GEM summary tokens (ids >= vocab) select the
+        // extra rows instead (the head keeps the base vocabulary)
         s.append("    if extra.size(0) > 0 and bool(torch.any(torch.ge(ids, vocab))):\n")
-                .append("      base = torch.embedding(embed, torch.clamp(ids, 0, vocab - 1))\n")
                 .append(
                         "      more = torch.embedding(extra, torch.clamp(torch.sub(ids, vocab), 0, extra.size(0) - 1))\n")
                 .append(
-                        "      x = torch.where(torch.unsqueeze(torch.ge(ids, vocab), -1), more, base)\n")
+                        "      x = torch.where(torch.unsqueeze(torch.ge(ids, vocab), -1), more, embed)\n")
                 .append("    else:\n")
-                .append("      x = torch.embedding(embed, ids)\n");
+                .append("      x = embed\n");
         s.append("    c = torch.unsqueeze(torch.embedding(cos, pos), 1)\n");
         s.append("    sn = torch.unsqueeze(torch.embedding(sin, pos), 1)\n");
         s.append("    cached = len(keys) > 0\n");
@@ -302,10 +303,13 @@ final class DecoderScript {
         s.append("    x = torch.index_select(torch.reshape(x, [-1, ")
                 .append(c.hiddenSize())
                 .append("]), 0, rows)\n");
-        if (fp16 || int4) {
+        if ((fp16 || int4) && !lean) {
             s.append("    if force_dense or ids.size(1) > 1:\n");
             s.append("      return torch.linear(x, head_dense)\n");
         }
+        // lean FP16/INT4: multi-token calls read the packed FP16 head as decode steps do (one
+        // copy of the head, no FP32 table: the embedding rows come from the checkpoint); logits
+        // stay FP32 (fbgemm rounds only the weights)
         if (int4) {
             // the head stays fbgemm FP16, as in FP16: 4 bits would round every logit (the GGUF's
             // head is not necessarily on a 4-bit grid either)
