@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
@@ -187,6 +188,45 @@ class LlamaModelTest {
                     .hasMessageContaining("attention mask");
             assertThatThrownBy(() -> model.setExtraEmbeddings(new float[][] {new float[3]}))
                     .hasMessageContaining("hidden size is 64");
+        }
+    }
+
+    /**
+     * The rows a compiled call gathers: from the FP32 table while the model holds it, from the
+     * checkpoint after {@link LlamaModel#releaseTokenTables} - the same values bitwise, and equal
+     * to the checkpoint's rows; ids past the vocabulary (GEM summary tokens) get the last row. The
+     * eager forward and head refuse once the tables are gone.
+     */
+    @Test
+    void embeddingRowsAreTheTableRowsBeforeAndAfterTheTablesAreReleased() {
+        for (boolean tied : new boolean[] {true, false}) {
+            LlamaConfig c = TinyLlama.config(RopeLayout.INTERLEAVED, tied);
+            LlamaWeights w = TinyLlama.weights(c, 5);
+            int v = c.vocabSize();
+            int h = c.hiddenSize();
+            int[] ids = {3, v - 1, 0, v, v + 1, 17};
+            float[] table = w.get("token_embd").data();
+            float[] expected = new float[ids.length * h];
+            for (int i = 0; i < ids.length; i++) {
+                System.arraycopy(table, Math.min(ids[i], v - 1) * h, expected, i * h, h);
+            }
+            try (LlamaModel model = LlamaModel.create(c, w, Device.cpu());
+                    NDManager m = model.newManager()) {
+                NDArray idArray = m.create(ids).reshape(2, 3).toType(DataType.INT64, false);
+                NDArray fromTable = model.embeddingRows(idArray, m);
+                assertThat(fromTable.getShape()).isEqualTo(new Shape(2, 3, h));
+                assertThat(fromTable.toFloatArray()).containsExactly(expected);
+                model.releaseTokenTables();
+                assertThat(model.embeddingRows(idArray, m).toFloatArray())
+                        .containsExactly(expected);
+                assertThatThrownBy(model::tokenEmbedding)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("were released");
+                NDArray hidden = m.zeros(new Shape(1, 1, h));
+                assertThatThrownBy(() -> model.logits(hidden))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("were released");
+            }
         }
     }
 
