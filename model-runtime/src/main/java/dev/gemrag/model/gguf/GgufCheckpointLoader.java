@@ -130,7 +130,7 @@ public final class GgufCheckpointLoader {
                 throw new GgufFormatException(
                         file.path() + ": tensor '" + t.name() + "' is too large for one array");
             }
-            file.map(t); // a truncated file fails here, at load, not at first use
+            MappedBuffers.unmap(file.map(t)); // a truncated file fails here, not at first use
             ordered.put(
                     e.getValue(),
                     WeightTensor.lazy(e.getValue(), t.shape(), new GgufWeightSource(file, t)));

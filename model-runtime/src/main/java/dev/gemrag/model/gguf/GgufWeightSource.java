@@ -20,9 +20,15 @@ final class GgufWeightSource implements WeightTensor.RowSource {
         this.tensor = tensor;
     }
 
+    /** Decodes the whole tensor from a mapping of its own, unmapped again at once. */
     @Override
     public void writeTo(ByteBuffer out) {
-        Dequantizers.dequantizeInto(tensor.type(), file.map(tensor), (int) tensor.count(), out);
+        ByteBuffer mapped = file.map(tensor);
+        try {
+            Dequantizers.dequantizeInto(tensor.type(), mapped, (int) tensor.count(), out);
+        } finally {
+            MappedBuffers.unmap(mapped); // nothing else saw this mapping
+        }
     }
 
     @Override

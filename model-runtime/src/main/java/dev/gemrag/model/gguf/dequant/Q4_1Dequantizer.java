@@ -16,9 +16,9 @@ final class Q4_1Dequantizer implements Dequantizer {
     static final int BYTES = 20;
 
     @Override
-    public void dequantize(ByteBuffer src, float[] dst) {
+    public void dequantize(ByteBuffer src, float[] dst, int count) {
         int base = src.position();
-        for (int b = 0; b < dst.length / BLOCK; b++) {
+        for (int b = 0; b < count / BLOCK; b++) {
             int p = base + b * BYTES;
             float d = Half.toFloat(src.getShort(p));
             float m = Half.toFloat(src.getShort(p + 2));

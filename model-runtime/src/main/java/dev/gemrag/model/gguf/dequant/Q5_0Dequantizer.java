@@ -16,9 +16,9 @@ final class Q5_0Dequantizer implements Dequantizer {
     static final int BYTES = 22;
 
     @Override
-    public void dequantize(ByteBuffer src, float[] dst) {
+    public void dequantize(ByteBuffer src, float[] dst, int count) {
         int base = src.position();
-        for (int b = 0; b < dst.length / BLOCK; b++) {
+        for (int b = 0; b < count / BLOCK; b++) {
             int p = base + b * BYTES;
             float d = Half.toFloat(src.getShort(p));
             int qh = src.getInt(p + 2);

@@ -20,10 +20,10 @@ final class Q5_KDequantizer implements Dequantizer {
     static final int BYTES = 176;
 
     @Override
-    public void dequantize(ByteBuffer src, float[] dst) {
+    public void dequantize(ByteBuffer src, float[] dst, int count) {
         int base = src.position();
         int[] sm = new int[2];
-        for (int b = 0; b < dst.length / BLOCK; b++) {
+        for (int b = 0; b < count / BLOCK; b++) {
             int p = base + b * BYTES;
             float d = Half.toFloat(src.getShort(p));
             float dmin = Half.toFloat(src.getShort(p + 2));

@@ -21,9 +21,9 @@ final class Q6_KDequantizer implements Dequantizer {
     static final int BYTES = 210;
 
     @Override
-    public void dequantize(ByteBuffer src, float[] dst) {
+    public void dequantize(ByteBuffer src, float[] dst, int count) {
         int base = src.position();
-        for (int b = 0; b < dst.length / BLOCK; b++) {
+        for (int b = 0; b < count / BLOCK; b++) {
             int p = base + b * BYTES;
             float d = Half.toFloat(src.getShort(p + 208));
             for (int half = 0; half < 2; half++) {
