@@ -30,7 +30,10 @@ import java.util.function.Function;
  * 4-bit groups ({@link Int4Weights}) instead, with the same FP16 head. Calls of more than one token
  * per row and {@link #forward} run on the {@link MultiTokenFormat}: the eager model's FP32 weights,
  * or BF16 copies of the merged projections with the FP32 ones released ({@link #create(LlamaModel,
- * WeightFormat, MultiTokenFormat)}, see {@link DecoderScript}). A summary-only adapter's LoRA is
+ * WeightFormat, MultiTokenFormat)}, see {@link DecoderScript}; with FP16/INT4 decode weights their
+ * logits then read the packed FP16 head and the FP32 token embedding and head are freed too). Each
+ * call hands the script its ids' embedding rows ({@link LlamaModel#embeddingRows}: from the FP32
+ * table while the model holds one, else decoded from the checkpoint). A summary-only adapter's LoRA is
  * applied inside a call through {@link ScriptLora}. The KV cache is the eager model's {@link
  * KvCache}, written in place by the script, so callers keep using its row selection and growth.
  * Device-agnostic: the script names no device; on CUDA the FP16 path would need fbgemm's GPU-less

@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public enum MultiTokenFormat {
     /**
-     * BF16 copies of the merged projections (GEMM inputs and outputs BF16; norms, RoPE, attention,
-     * the residual stream and the head FP32); the eager model's FP32 projections are released.
+     * BF16 copies of the merged projections (GEMM inputs and outputs BF16; norms, RoPE, attention
+     * and the residual stream FP32); the eager model's FP32 projections are released. With FP16 or
+     * INT4 decode weights the logits read the decode steps' packed FP16 head and the FP32 token
+     * embedding and head are released too (each call gathers its embedding rows from the
+     * checkpoint); BF16 weights keep the FP32 head.
      */
     BF16,
     /** The eager model's FP32 projections (kept: the eager forward stays usable). */
