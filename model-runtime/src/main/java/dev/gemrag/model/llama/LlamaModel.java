@@ -235,24 +235,34 @@ public final class LlamaModel implements AutoCloseable {
 
     /**
      * The token-embedding rows of {@code ids} (INT64 {B, T}) as {B, T, hidden} FP32 in {@code
-     * target}; ids {@code >= vocabSize} (GEM summary tokens) get row {@code vocabSize - 1}: the
-     * caller selects their extra rows. Looked up in the FP32 table while the model holds it, else
-     * decoded from the checkpoint row by row ({@link #releaseTokenTables}): the same values,
-     * bitwise, either way (the same dequantiser).
+     * target}; ids {@code >= vocabSize} (GEM summary tokens; refused past the extra rows) get row
+     * {@code vocabSize - 1}: the caller selects their extra rows. Looked up in the FP32 table while
+     * the model holds it, else decoded from the checkpoint row by row ({@link
+     * #releaseTokenTables}): the same values, bitwise, either way (the same dequantiser).
      */
     public NDArray embeddingRows(NDArray ids, NDManager target) {
         Shape s = ids.getShape();
+        long[] flat = ids.toLongArray();
+        int vocab = config.vocabSize();
+        for (int i = 0; i < flat.length; i++) {
+            if (flat[i] < 0 || flat[i] >= vocab + extraTokens()) {
+                throw new IllegalArgumentException(
+                        "token id "
+                                + flat[i]
+                                + " is outside the vocabulary ("
+                                + vocab
+                                + ") and the "
+                                + extraTokens()
+                                + " extra rows");
+            }
+            flat[i] = Math.min(flat[i], vocab - 1);
+        }
         if (tokenEmbedding != null) {
             try (NDManager scope = target.newSubManager()) {
-                scope.tempAttachAll(ids);
-                NDArray rows = lookup(ids.clip(0, config.vocabSize() - 1), tokenEmbedding);
+                NDArray rows = lookup(scope.create(flat, s), tokenEmbedding);
                 rows.attach(target);
                 return rows;
             }
-        }
-        long[] flat = ids.toLongArray();
-        for (int i = 0; i < flat.length; i++) {
-            flat[i] = Math.min(Math.max(flat[i], 0), config.vocabSize() - 1);
         }
         NDArray rows =
                 target.create(new Shape(s.get(0), s.get(1), config.hiddenSize()), DataType.FLOAT32);

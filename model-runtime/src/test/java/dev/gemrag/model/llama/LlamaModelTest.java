@@ -194,8 +194,8 @@ class LlamaModelTest {
     /**
      * The rows a compiled call gathers: from the FP32 table while the model holds it, from the
      * checkpoint after {@link LlamaModel#releaseTokenTables} - the same values bitwise, and equal
-     * to the checkpoint's rows; ids past the vocabulary (GEM summary tokens) get the last row. The
-     * eager forward and head refuse once the tables are gone.
+     * to the checkpoint's rows; ids past the vocabulary (GEM summary tokens) get the last row, ids
+     * past the extra rows are refused. The eager forward and head refuse once the tables are gone.
      */
     @Test
     void embeddingRowsAreTheTableRowsBeforeAndAfterTheTablesAreReleased() {
@@ -212,7 +212,12 @@ class LlamaModelTest {
             }
             try (LlamaModel model = LlamaModel.create(c, w, Device.cpu());
                     NDManager m = model.newManager()) {
+                model.setExtraEmbeddings(new float[2][h]); // ids v and v + 1
                 NDArray idArray = m.create(ids).reshape(2, 3).toType(DataType.INT64, false);
+                NDArray pastExtras = m.create(new long[] {v + 2}, new Shape(1, 1));
+                assertThatThrownBy(() -> model.embeddingRows(pastExtras, m))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("token id " + (v + 2) + " is outside");
                 NDArray fromTable = model.embeddingRows(idArray, m);
                 assertThat(fromTable.getShape()).isEqualTo(new Shape(2, 3, h));
                 assertThat(fromTable.toFloatArray()).containsExactly(expected);

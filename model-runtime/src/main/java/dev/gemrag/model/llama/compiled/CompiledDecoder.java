@@ -33,8 +33,8 @@ import java.util.function.Function;
  * WeightFormat, MultiTokenFormat)}, see {@link DecoderScript}; with FP16/INT4 decode weights their
  * logits then read the packed FP16 head and the FP32 token embedding and head are freed too). Each
  * call hands the script its ids' embedding rows ({@link LlamaModel#embeddingRows}: from the FP32
- * table while the model holds one, else decoded from the checkpoint). A summary-only adapter's LoRA is
- * applied inside a call through {@link ScriptLora}. The KV cache is the eager model's {@link
+ * table while the model holds one, else decoded from the checkpoint). A summary-only adapter's LoRA
+ * is applied inside a call through {@link ScriptLora}. The KV cache is the eager model's {@link
  * KvCache}, written in place by the script, so callers keep using its row selection and growth.
  * Device-agnostic: the script names no device; on CUDA the FP16 path would need fbgemm's GPU-less
  * ops replaced (unverified, no GPU here), so use FP32 there.
