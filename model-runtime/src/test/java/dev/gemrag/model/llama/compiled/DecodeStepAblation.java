@@ -83,6 +83,49 @@ public final class DecodeStepAblation {
                         s.replaceAll(
                                 "h = torch\\.rms_norm\\(x, (\\[576\\], norms\\[2 \\* i( \\+ 1)?\\], [^)]*)\\)",
                                 "h = torch.rms_norm(torch.rms_norm(x, $1), $1)"));
+        // bitwise-neutral candidates
+        v.put(
+                "narrow-cache",
+                s ->
+                        s.replace(
+                                        "kc[:, :, start:start + t] = k",
+                                        "torch.narrow(kc, 2, start, t).copy_(k)")
+                                .replace(
+                                        "vc[:, :, start:start + t] = v",
+                                        "torch.narrow(vc, 2, start, t).copy_(v)")
+                                .replace(
+                                        "k = kc[:, :, 0:start + t]",
+                                        "k = torch.narrow(kc, 2, 0, start + t)")
+                                .replace(
+                                        "v = vc[:, :, 0:start + t]",
+                                        "v = torch.narrow(vc, 2, 0, start + t)"));
+        v.put(
+                "manual-norm",
+                s ->
+                        s.replaceAll(
+                                "torch\\.rms_norm\\(x, \\[576\\], (norms\\[[^\\]]*\\]), ([^)]*)\\)",
+                                "torch.mul(torch.mul(x, torch.rsqrt(torch.add(torch.mean(torch.mul(x, x), [-1], True), $2))), $1)"));
+        v.put(
+                "inplace-residual",
+                s ->
+                        s.replace("x = torch.add(x, o)", "x = x.add_(o)")
+                                .replace("x = torch.add(x, d)", "x = x.add_(d)"));
+        v.put(
+                "split",
+                s ->
+                        s.replace(
+                                        "q = qkv[:, :, 0:576]\n        k = qkv[:, :, 576:768]\n        v = qkv[:, :, 768:960]",
+                                        "q, k, v = torch.split_with_sizes(qkv, [576, 192, 192], -1)")
+                                .replace(
+                                        "g = gu[:, :, 0:1536]\n        u = gu[:, :, 1536:3072]",
+                                        "g, u = torch.split_with_sizes(gu, [1536, 1536], -1)"));
+        UnaryOperator<String> lean = UnaryOperator.identity();
+        for (String n : new String[] {"narrow-cache", "manual-norm", "inplace-residual", "split"}) {
+            UnaryOperator<String> prev = lean;
+            UnaryOperator<String> next = v.get(n);
+            lean = s -> next.apply(prev.apply(s));
+        }
+        v.put("lean", lean);
         v.put(
                 "no-norm",
                 s ->
@@ -115,6 +158,11 @@ public final class DecodeStepAblation {
                 throw new IllegalArgumentException(
                         "unknown variant " + n + ", have " + all.keySet());
             }
+            String base = DecoderScript.methods(cp.config(), WeightFormat.FP16, false);
+            if (!script.equals("current") && all.get(script).apply(base).equals(base)) {
+                throw new IllegalStateException(
+                        "variant " + script + " does not change the script");
+            }
             decoders.add(
                     CompiledDecoder.create(
                                     llama,
@@ -132,10 +180,15 @@ public final class DecodeStepAblation {
                         + load());
         for (int batch : new int[] {1, 8}) {
             double[][] ms = new double[names.size()][rounds * steps];
+            double[] cpu = new double[names.size()]; // process CPU ms over the measured steps
             float[][][] last = new float[names.size()][1][];
             for (int r = -1; r < rounds; r++) { // r = -1: warm-up
                 for (int k = 0; k < names.size(); k++) {
+                    long c0 = cpuNanos();
                     double[] t = steps(llama, decoders.get(k), batch, steps, last[k]);
+                    if (r >= 0) {
+                        cpu[k] += (cpuNanos() - c0) / 1e6;
+                    }
                     if (r >= 0) {
                         System.arraycopy(t, 0, ms[k], r * steps, steps);
                     }
@@ -152,12 +205,15 @@ public final class DecodeStepAblation {
                 double med = median(ms[k]);
                 System.out.printf(
                         Locale.ROOT,
-                        "  %-28s median %7.2f ms/step  %7.1f tok/s  (%+.2f ms vs first), last"
-                                + " step's logits vs first's: max |diff| %.3g%n",
+                        "  %-28s median %7.2f ms/step  %7.1f tok/s  (%+.2f ms vs first), CPU"
+                                + " %7.2f ms/step (%+.2f), last step's logits vs first's: max |diff|"
+                                + " %.3g%n",
                         names.get(k),
                         med,
                         batch * 1000 / med,
                         med - median(ms[0]),
+                        cpu[k] / (rounds * steps),
+                        (cpu[k] - cpu[0]) / (rounds * steps),
                         maxAbsDiff(last[k][0], last[0][0]));
             }
         }
@@ -222,6 +278,16 @@ public final class DecodeStepAblation {
             }
         }
         return out;
+    }
+
+    /**
+     * CPU time of the whole process (both torch threads; sleeping OpenMP threads use none): under
+     * load it moves far less than wall time, which waits for the other programs' time slices.
+     */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static double maxAbsDiff(float[] a, float[] b) {
