@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gemrag.model.generate.Sampler;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
@@ -63,6 +64,7 @@ public final class DecodeStepBenchmark {
         double[] call = new double[steps];
         double[] argmax = new double[steps];
         double[] hostLogits = new double[steps];
+        double[] hostArgmax = new double[steps];
         double[] total = new double[steps];
         try (NDManager m = llama.newManager();
                 KvCache cache = llama.newCache(batch, PROMPT + steps + 1)) {
@@ -82,6 +84,14 @@ public final class DecodeStepBenchmark {
                     long t3 = System.nanoTime();
                     logits.toFloatArray(); // what a sampled (non-greedy) step copies to the host
                     long t4 = System.nanoTime();
+                    long[] device = next;
+                    int[] host = Sampler.argMaxRows(logits); // the same, copied and scanned
+                    hostArgmax[k] = (System.nanoTime() - t4) / 1e6;
+                    for (int r = 0; r < batch; r++) {
+                        if (host[r] != device[r]) {
+                            throw new IllegalStateException("host and device argmax differ");
+                        }
+                    }
                     create[k] = (t1 - t0) / 1e6;
                     call[k] = (t2 - t1) / 1e6;
                     argmax[k] = (t3 - t2) / 1e6;
@@ -93,7 +103,7 @@ public final class DecodeStepBenchmark {
         System.out.printf(
                 Locale.ROOT,
                 "batch %d, %d steps, medians ms: step %.2f (%.1f tok/s) = arrays %.3f + call %.2f +"
-                        + " argmax %.3f; host logits copy %.3f; load %s%n",
+                        + " argmax %.3f; host logits copy %.3f; host copy + argmax %.3f; load %s%n",
                 batch,
                 steps,
                 median(total),
@@ -102,6 +112,7 @@ public final class DecodeStepBenchmark {
                 median(call),
                 median(argmax),
                 median(hostLogits),
+                median(hostArgmax),
                 load());
     }
 
