@@ -145,8 +145,8 @@ public final class Sampler {
 
     /**
      * logits {rows, vocab} -> one token per row, row r with {@code samplers.get(r)} and its
-     * generated tokens {@code histories.get(r)}: argmax on the device when no row needs more, else
-     * each row on the host.
+     * generated tokens {@code histories.get(r)}: each row's argmax when no row needs more, else
+     * each row sampled; both on the host.
      */
     public static int[] sampleRows(
             ai.djl.ndarray.NDArray logits,
@@ -155,17 +155,28 @@ public final class Sampler {
         int b = samplers.size();
         int[] out = new int[b];
         if (samplers.stream().noneMatch(Sampler::needsHostLogits)) {
-            long[] best = logits.argMax(-1).toLongArray();
-            for (int r = 0; r < b; r++) {
-                out[r] = (int) best[r];
-            }
-            return out;
+            return argMaxRows(logits);
         }
         float[] host = logits.toFloatArray();
         int vocab = (int) logits.getShape().get(1);
         for (int r = 0; r < b; r++) {
             int[] history = histories.apply(r);
             out[r] = samplers.get(r).sample(host, r * vocab, vocab, history, history.length);
+        }
+        return out;
+    }
+
+    /**
+     * Each row's argmax of logits {rows, vocab} (ties: the lowest id), on the host: copying the
+     * logits over and scanning them took ~0.2 ms for 8 rows of 49,152, libtorch's argmax kernel ~1
+     * ms (DecodeStepBenchmark). Unlike libtorch's, a NaN never wins.
+     */
+    public static int[] argMaxRows(ai.djl.ndarray.NDArray logits) {
+        float[] host = logits.toFloatArray();
+        int vocab = (int) logits.getShape().get(1);
+        int[] out = new int[host.length / vocab];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = argmax(host, r * vocab, vocab);
         }
         return out;
     }

@@ -18,7 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Set {@code OMP_WAIT_POLICY=PASSIVE} in the environment of the JVM (the launcher and the test
  * runners do): measured on a 2-core machine under load, spinning OpenMP threads made a decode step
- * ~60x slower (4.5 s vs 73 ms); it has to be in the environment before libtorch loads.
+ * ~60x slower (4.5 s vs 73 ms); it has to be in the environment before libtorch loads. Set {@code
+ * MKL_CBWR=AUTO,STRICT} too (the launcher and the test runners do): MKL then gives a small GEMM the
+ * same bits whatever the alignment of its buffers, which lets a decode step's rows that start at
+ * the same cache slot share one attention call and stay batch-invariant ({@link
+ * #mklReproducible()}); without it each row gets a call of its own.
  */
 public final class TorchRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
@@ -59,6 +63,18 @@ public final class TorchRuntime {
                     "OMP_WAIT_POLICY is not set: PyTorch's CPU threads spin at barriers, which can slow the model"
                             + " down many times over when other processes share the CPU; export OMP_WAIT_POLICY=PASSIVE");
         }
+    }
+
+    /**
+     * Whether MKL runs in strict conditional-numerical-reproducibility mode ({@code MKL_CBWR} with
+     * {@code STRICT}, read by MKL when libtorch loads): the fused CPU attention's small MKL GEMMs
+     * then give a row the same bits in a call of one row or of many (measured: without it, one call
+     * over 8 rows differed from 8 one-row calls by up to 1.2e-7 at 220 of 300 key lengths, with it
+     * at none; with one thread at none either way).
+     */
+    public static boolean mklReproducible() {
+        String cbwr = System.getenv("MKL_CBWR");
+        return cbwr != null && cbwr.toUpperCase(java.util.Locale.ROOT).contains("STRICT");
     }
 
     /** Sets PyTorch's intra-op thread count now (and for later engine users). */

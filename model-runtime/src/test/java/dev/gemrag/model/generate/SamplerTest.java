@@ -13,6 +13,30 @@ class SamplerTest {
         assertThat(s.sample(new float[] {-5f, -4f, -6f})).isEqualTo(1);
     }
 
+    /**
+     * Greedy rows are picked on the host: the same ids as libtorch's argmax, ties to the lowest.
+     */
+    @Test
+    void argMaxRowsIsEachRowsArgmaxLikeTheDevicesWithLowestIdOnTies() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            float[] v = new float[3 * 1000];
+            java.util.Random r = new java.util.Random(3);
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) r.nextGaussian();
+            }
+            v[1000 + 17] = 9f;
+            v[1000 + 900] = 9f; // a tie in row 1: the lower id wins
+            v[2 * 1000 + 999] = 12f; // row 2's last id
+            ai.djl.ndarray.NDArray logits = m.create(v, new ai.djl.ndarray.types.Shape(3, 1000));
+            long[] device = logits.argMax(-1).toLongArray();
+            int[] host = Sampler.argMaxRows(logits);
+            assertThat(host[1]).isEqualTo(17);
+            assertThat(host[2]).isEqualTo(999);
+            assertThat(java.util.Arrays.stream(host).asLongStream().toArray())
+                    .containsExactly(device);
+        }
+    }
+
     @Test
     void nucleusIsSmallestSetReachingP() {
         double[] p = {0.15, 0.5, 0.05, 0.3};

@@ -148,6 +148,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         pb.environment().put("PYTORCH_FLAVOR", "cpu");
         // As in the Flink image: spinning OpenMP threads stall libtorch on a busy CPU.
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().put("MKL_CBWR", "AUTO,STRICT");
         pb.environment().keySet().removeIf(k -> k.startsWith("GEMRAG_"));
         FlinkProcess p = new FlinkProcess(name, pb.start(), log, out, prometheus);
         synchronized (processes) {

@@ -3,6 +3,7 @@ package dev.gemrag.pipeline.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.gemrag.model.generate.Sampler;
 import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
@@ -115,14 +116,15 @@ public final class ForwardBench {
                     try (NDManager step = m.newSubManager()) {
                         long[] pos = new long[batch];
                         java.util.Arrays.fill(pos, n + k);
+                        // greedy as the Generator picks it (Sampler: on the host)
                         next =
-                                decodeStep(
-                                                step.create(next, new Shape(batch, 1)),
-                                                step.create(pos, new Shape(batch, 1)),
-                                                cache,
-                                                zero)
-                                        .argMax(-1)
-                                        .toLongArray();
+                                toLong(
+                                        Sampler.argMaxRows(
+                                                decodeStep(
+                                                        step.create(next, new Shape(batch, 1)),
+                                                        step.create(pos, new Shape(batch, 1)),
+                                                        cache,
+                                                        zero)));
                     }
                 }
                 double s = (System.nanoTime() - t0) / 1e9;

@@ -12,12 +12,14 @@ import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.TorchRuntime;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The inference forward of a {@link LlamaModel} as one compiled TorchScript call per prefill chunk
@@ -83,11 +85,16 @@ public final class CompiledDecoder implements AutoCloseable {
     private final IValue noCache;
     private final NDArray noExtra;
     private final Map<Object, ScriptLora> loras = new IdentityHashMap<>();
+    private boolean shareAttentionCalls = TorchRuntime.mklReproducible();
 
     /** No per-row key ranges: attention follows the caller's mask. */
-    private static final long[] NO_FIRSTS = new long[0];
+    private static final long[] NO_GROUPS = new long[0];
 
-    private CompiledDecoder(LlamaModel model, WeightFormat format, MultiTokenFormat multiToken) {
+    private CompiledDecoder(
+            LlamaModel model,
+            WeightFormat format,
+            MultiTokenFormat multiToken,
+            UnaryOperator<String> scriptEdit) {
         this.model = model;
         this.format = format;
         this.multiToken = multiToken;
@@ -100,7 +107,7 @@ public final class CompiledDecoder implements AutoCloseable {
                     ScriptModule.compile(
                             manager,
                             DecoderScript.CLASS_NAME,
-                            DecoderScript.methods(c, format, releaseFp32));
+                            scriptEdit.apply(DecoderScript.methods(c, format, releaseFp32)));
             NDArray[] rope = model.ropeTables();
             this.cos = IValue.from(pt(rope[0]));
             this.sin = IValue.from(pt(rope[1]));
@@ -307,6 +314,18 @@ public final class CompiledDecoder implements AutoCloseable {
      */
     public static CompiledDecoder create(
             LlamaModel model, WeightFormat format, MultiTokenFormat multiToken) {
+        return create(model, format, multiToken, UnaryOperator.identity());
+    }
+
+    /**
+     * Benchmarks: the decoder with its script's source passed through {@code scriptEdit} first
+     * (variants of a step compared in one process; see {@code DecodeStepAblation}).
+     */
+    static CompiledDecoder create(
+            LlamaModel model,
+            WeightFormat format,
+            MultiTokenFormat multiToken,
+            UnaryOperator<String> scriptEdit) {
         boolean releaseFp32 = multiToken == MultiTokenFormat.BF16;
         if (releaseFp32 && format == WeightFormat.FP32) {
             throw new IllegalArgumentException(
@@ -317,7 +336,7 @@ public final class CompiledDecoder implements AutoCloseable {
         if (int4 != null) {
             throw new IllegalArgumentException(int4);
         }
-        CompiledDecoder d = new CompiledDecoder(model, format, multiToken);
+        CompiledDecoder d = new CompiledDecoder(model, format, multiToken, scriptEdit);
         if (releaseFp32) {
             model.releaseProjections(); // nothing of the decoder refers to them
         }
@@ -371,7 +390,7 @@ public final class CompiledDecoder implements AutoCloseable {
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             NDArray rows = scope.create(flat);
-            return call("logits", ids, positions, mask, cache, out, rows, false, null, NO_FIRSTS);
+            return call("logits", ids, positions, mask, cache, out, rows, false, null, NO_GROUPS);
         }
     }
 
@@ -396,8 +415,7 @@ public final class CompiledDecoder implements AutoCloseable {
                             + " and "
                             + firstSlot.length);
         }
-        long[] firsts = new long[firstSlot.length];
-        for (int r = 0; r < firsts.length; r++) {
+        for (int r = 0; r < firstSlot.length; r++) {
             if (firstSlot[r] < 0 || firstSlot[r] > cache.length()) {
                 throw new IllegalArgumentException(
                         "row "
@@ -408,14 +426,14 @@ public final class CompiledDecoder implements AutoCloseable {
                                 + cache.length()
                                 + " filled slots");
             }
-            firsts[r] = firstSlot[r];
         }
+        long[] groups = rowGroups(firstSlot, shareAttentionCalls);
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             // the mask only satisfies the argument list: the per-row attention reads no mask
             NDArray mask = scope.zeros(new Shape(1, 1, 1, cache.length() + 1), DataType.FLOAT32);
             NDArray rows = scope.arange(0L, s.get(0), 1L, DataType.INT64);
-            return call("logits", ids, positions, mask, cache, out, rows, false, null, firsts);
+            return call("logits", ids, positions, mask, cache, out, rows, false, null, groups);
         }
     }
 
@@ -444,8 +462,40 @@ public final class CompiledDecoder implements AutoCloseable {
                     scope.create(rows),
                     false,
                     null,
-                    NO_FIRSTS);
+                    NO_GROUPS);
         }
+    }
+
+    /**
+     * The decode step's attention calls as (from row, to row, first slot) triples: one per row, or,
+     * with {@code share}, one per run of adjacent rows that start at the same slot (each row's
+     * result is then still its own: see {@link DecoderScript} and {@link
+     * TorchRuntime#mklReproducible()}).
+     */
+    static long[] rowGroups(int[] firstSlot, boolean share) {
+        long[] out = new long[3 * firstSlot.length];
+        int n = 0;
+        for (int r = 0; r < firstSlot.length; ) {
+            int to = r + 1;
+            while (share && to < firstSlot.length && firstSlot[to] == firstSlot[r]) {
+                to++;
+            }
+            out[n++] = r;
+            out[n++] = to;
+            out[n++] = firstSlot[r];
+            r = to;
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Whether decode steps share one attention call among adjacent rows with the same first slot
+     * (default: when MKL runs reproducibly, {@link TorchRuntime#mklReproducible()}); benchmarks and
+     * tests switch it to compare.
+     */
+    CompiledDecoder shareAttentionCalls(boolean share) {
+        this.shareAttentionCalls = share;
+        return this;
     }
 
     /**
@@ -466,7 +516,7 @@ public final class CompiledDecoder implements AutoCloseable {
                     scope.arange(0L, n, 1L, DataType.INT64),
                     false,
                     null,
-                    NO_FIRSTS);
+                    NO_GROUPS);
         }
     }
 
@@ -497,7 +547,7 @@ public final class CompiledDecoder implements AutoCloseable {
                 null,
                 true,
                 lora,
-                NO_FIRSTS);
+                NO_GROUPS);
     }
 
     /**
@@ -523,7 +573,7 @@ public final class CompiledDecoder implements AutoCloseable {
             NDArray rows,
             boolean forceDense,
             ScriptLora lora,
-            long[] firsts) {
+            long[] groups) {
         Shape s = ids.getShape();
         if (s.dimension() != 2 || !positions.getShape().equals(s)) {
             throw new IllegalArgumentException(
@@ -588,7 +638,7 @@ public final class CompiledDecoder implements AutoCloseable {
             args.add(IValue.from(forceDense));
             args.add(lora == null ? noCache : lora.a());
             args.add(lora == null ? noCache : lora.b());
-            args.add(IValue.listFrom(firsts));
+            args.add(IValue.listFrom(groups));
             if (rows != null) {
                 args.add(IValue.from(pt(rows)));
                 args.add(head);

@@ -101,10 +101,10 @@ final class DecoderScript {
                         + "embed: Tensor, extra: Tensor, cos: Tensor, sin: Tensor, norms: List[Tensor], lin: "
                         + w
                         + ", bias: List[Tensor], dense: List[Tensor], dense_bias: List[Tensor], force_dense: bool, "
-                        + "lora_a: List[Tensor], lora_b: List[Tensor], firsts: List[int]";
+                        + "lora_a: List[Tensor], lora_b: List[Tensor], groups: List[int]";
         String pass =
                 "ids, pos, mask, keys, values, start, embed, extra, cos, sin, norms, lin, bias, dense, dense_bias, "
-                        + "force_dense, lora_a, lora_b, firsts";
+                        + "force_dense, lora_a, lora_b, groups";
         s.append("  def hidden(self, ").append(args).append(") -> Tensor:\n");
         s.append("    b = ids.size(0)\n    t = ids.size(1)\n");
         s.append("    vocab = ").append(c.vocabSize()).append("\n");
@@ -218,23 +218,27 @@ final class DecoderScript {
                         + c.headDim()
                         + "]";
         String heads = "[b, " + c.numHeads() + ", 1, " + c.headDim() + "]";
-        // a decode step with firsts (row r's first filled cache slot): each row attends to its own
-        // slots [firsts[r], start + 1) in a call of its own, without a mask. A batched call reads
-        // every row's padded slots too: masked slots add exact zeros, but shifted by the padding
-        // they land in other SIMD lanes and kernel blocks, so a row's sums round differently alone
-        // and in a batch (~1e-5 per step; INT4's BF16 activations amplify that into other greedy
-        // tokens). Per row, the call has the shapes and values the row has alone. One call for
-        // adjacent rows that start at the same slot is not enough: the fused kernel's result for a
-        // row then depends on the rows in the call (FP16 logits moved by 7e-5 with a copy of the
-        // question beside it, RealModelBatchInvarianceIT).
-        s.append("      if t == 1 and len(firsts) > 0:\n")
+        // a decode step with groups (triples: rows [from, to) whose own cache slots are [first,
+        // start + 1)): each group attends to its slots in a call of its own, without a mask. A
+        // batched call over rows with other first slots reads their padding too: masked slots add
+        // exact zeros, but shifted by the padding they land in other SIMD lanes and kernel blocks,
+        // so a row's sums round differently alone and in a batch (~1e-5 per step; INT4's BF16
+        // activations amplify that into other greedy tokens). So a group's rows share their first
+        // slot, and the call has the shapes and values each row has alone. The fused kernel's
+        // result for a row does not depend on the other rows of its call only when MKL (its small
+        // GEMMs) runs in conditional-numerical-reproducibility mode: otherwise MKL picks its code
+        // path by the per-thread buffers' alignment, which moves with the rows in the call (one
+        // row per group then: CompiledDecoder.rowGroups).
+        s.append("      if t == 1 and len(groups) > 0:\n")
                 .append("        rows = annotate(List[Tensor], [])\n")
-                .append("        for r in range(b):\n")
-                .append("          f = firsts[r]\n")
+                .append("        for g in range(len(groups) // 3):\n")
+                .append("          r0 = groups[3 * g]\n")
+                .append("          r1 = groups[3 * g + 1]\n")
+                .append("          f = groups[3 * g + 2]\n")
                 .append("          rows.append(torch.scaled_dot_product_attention(torch.reshape(")
-                .append("q[r:r + 1], [1")
+                .append("q[r0:r1], [r1 - r0")
                 .append(grouped)
-                .append("), k[r:r + 1, :, f:], v[r:r + 1, :, f:], None, 0.0, False, scale=None))\n")
+                .append("), k[r0:r1, :, f:], v[r0:r1, :, f:], None, 0.0, False, scale=None))\n")
                 .append("        a = torch.reshape(torch.cat(rows, 0), ")
                 .append(heads)
                 .append(")\n");
