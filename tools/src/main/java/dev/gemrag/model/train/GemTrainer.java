@@ -159,8 +159,7 @@ public final class GemTrainer {
                 double kd = Double.NaN;
                 long tokens = 0;
                 boolean update = false;
-                // a safety net: a non-finite gradient with a finite loss is recomputed once, and
-                // the
+                // a safety net: a non-finite gradient on a finite loss is recomputed once, and the
                 // update skipped if it persists, rather than let NaN reach the parameters (the
                 // intermittent ones of earlier rounds were a freed constant, see Scalars)
                 for (int attempt = 0; attempt < 2 && !update; attempt++) {
