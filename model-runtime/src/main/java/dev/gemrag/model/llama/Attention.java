@@ -71,7 +71,8 @@ final class Attention {
             q = rope.apply(q, angles, true); // also scaled by 1/sqrt(d)
             k = rope.apply(k, angles, false);
         } else {
-            q = q.mul(queryScale); // NoPE layer: the same 1/sqrt(d) the rotated tables fold in
+            // NoPE layer: the same 1/sqrt(d) the rotated tables fold in (a LoRA trains through it)
+            q = Scalars.times(q, queryScale);
         }
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v, x.getManager());

@@ -20,7 +20,7 @@ import ai.djl.ndarray.NDArray;
  * model.setLinear((name, x) -> {
  *     NDArray y = base.apply(name, x);
  *     Lora l = loras.get(name);                 // trainable A {r, in}, B {out, r}
- *     return l == null ? y : y.add(x.matMul(l.a().transpose()).matMul(l.b().transpose()).mul(l.scale()));
+ *     return l == null ? y : y.add(Scalars.times(x.matMul(l.a().transpose()).matMul(l.b().transpose()), l.scale()));
  * });
  * }</pre>
  */

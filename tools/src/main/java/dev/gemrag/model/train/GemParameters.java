@@ -3,6 +3,7 @@ package dev.gemrag.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.LlamaWeights;
@@ -10,6 +11,7 @@ import dev.gemrag.model.WeightTensor;
 import dev.gemrag.model.gem.GemAdapter;
 import dev.gemrag.model.llama.LinearWeights;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +146,8 @@ public final class GemParameters implements AutoCloseable {
             at.attach(x.getManager());
             NDArray bt = b.transpose();
             bt.attach(x.getManager());
-            return y.add(x.matMul(at).matMul(bt).mul(scale));
+            // not mul(float): autograd keeps the constant, see Scalars
+            return y.add(Scalars.times(x.matMul(at).matMul(bt), scale));
         };
     }
 
@@ -207,23 +210,40 @@ public final class GemParameters implements AutoCloseable {
                 });
     }
 
-    /** Whether every parameter's gradient is finite (NaN/inf anywhere: false). */
-    public boolean gradientsFinite() {
-        return nonFiniteGradient() == null;
-    }
-
-    /** The first parameter whose gradient holds a NaN or infinity, or null when all are finite. */
-    public String nonFiniteGradient() {
+    /**
+     * The parameters whose gradient holds a NaN or infinity, as "name nonFinite/size", comma
+     * separated (the first four, then how many in all: one log line); empty when all are finite.
+     */
+    public String nonFiniteGradientCounts() {
+        StringBuilder sb = new StringBuilder();
+        int found = 0;
         for (Map.Entry<String, NDArray> e : all.entrySet()) {
-            NDArray p = e.getValue();
-            try (NDArray g = p.getGradient();
-                    NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
-                if (bad.getBoolean()) {
-                    return e.getKey();
+            // the checks' temporaries land in the gradient's manager: scope it
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray g = e.getValue().getGradient();
+                g.attach(scope);
+                long count =
+                        g.isNaN()
+                                .logicalOr(g.isInfinite())
+                                .toType(DataType.INT64, false)
+                                .sum()
+                                .getLong();
+                if (count > 0 && ++found <= 4) {
+                    sb.append(found == 1 ? "" : ", ")
+                            .append(e.getKey())
+                            .append(' ')
+                            .append(count)
+                            .append('/')
+                            .append(g.size());
                 }
             }
         }
-        return null;
+        return found > 4 ? sb + ", ... (" + found + " parameters)" : sb.toString();
+    }
+
+    /** Whether every parameter's gradient is finite (NaN/inf anywhere: false). */
+    public boolean gradientsFinite() {
+        return nonFiniteGradientCounts().isEmpty();
     }
 
     /**

@@ -159,11 +159,9 @@ public final class GemTrainer {
                 double kd = Double.NaN;
                 long tokens = 0;
                 boolean update = false;
-                // a rare non-finite gradient with a finite loss was seen on CPU (not reproducible
-                // on a rerun of
-                // the same batch): recompute once, and skip the update if it persists, rather than
-                // let NaN
-                // reach the parameters
+                // a safety net: a non-finite gradient on a finite loss is recomputed once, and the
+                // update skipped if it persists, rather than let NaN reach the parameters (the
+                // intermittent ones of earlier rounds were a freed constant, see Scalars)
                 for (int attempt = 0; attempt < 2 && !update; attempt++) {
                     try (NDManager m = model.newManager();
                             GradientCollector gc =
@@ -209,15 +207,15 @@ public final class GemTrainer {
                         }
                         gc.backward(loss);
                     }
-                    String bad = params.nonFiniteGradient();
-                    update = bad == null;
+                    String bad = params.nonFiniteGradientCounts();
+                    update = bad.isEmpty();
                     if (!update) {
                         params.zeroGradients();
                         LOG.warn(
-                                "step {}: non-finite gradient of {} with loss {}, {}",
+                                "step {}: non-finite gradient with loss {} (parameter non-finite/size: {}), {}",
                                 step + 1,
-                                bad,
                                 contrastive ? cl : ntp,
+                                bad,
                                 attempt == 0 ? "recomputing the step" : "update skipped");
                     }
                 }

@@ -12,6 +12,7 @@ import dev.gemrag.model.gem.PoolingWeights;
 import dev.gemrag.model.gem.SummaryPass;
 import dev.gemrag.model.gem.TruncationCounter;
 import dev.gemrag.model.llama.LlamaModel;
+import dev.gemrag.model.llama.Scalars;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,7 +167,8 @@ final class PairSteps implements AutoCloseable {
             return new Losses(kl, Double.NaN, kl.getFloat());
         }
         NDArray nce = GemLosses.infoNce(q, d, scale);
-        NDArray total = nce.mul(1f - dist.weight()).add(kl.mul(dist.weight()));
+        NDArray total =
+                Scalars.times(nce, 1f - dist.weight()).add(Scalars.times(kl, dist.weight()));
         return new Losses(total, nce.getFloat(), kl.getFloat());
     }
 
