@@ -450,20 +450,7 @@ public final class CompiledDecoder implements AutoCloseable {
                 throw new IllegalArgumentException("row " + r + " outside [0, " + n + ")");
             }
         }
-        NDManager out = ids.getManager();
-        try (NDManager scope = out.newSubManager()) {
-            return call(
-                    "logits",
-                    ids,
-                    positions,
-                    mask,
-                    cache,
-                    out,
-                    scope.create(rows),
-                    false,
-                    null,
-                    NO_GROUPS);
-        }
+        return logitsOf(ids, positions, mask, cache, scope -> scope.create(rows));
     }
 
     /**
@@ -504,6 +491,17 @@ public final class CompiledDecoder implements AutoCloseable {
      */
     public NDArray logits(NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
         long n = ids.getShape().size();
+        return logitsOf(
+                ids, positions, mask, cache, scope -> scope.arange(0L, n, 1L, DataType.INT64));
+    }
+
+    /** Logits at the flattened positions that {@code rows} builds in the call's scope. */
+    private NDArray logitsOf(
+            NDArray ids,
+            NDArray positions,
+            NDArray mask,
+            KvCache cache,
+            java.util.function.Function<NDManager, NDArray> rows) {
         NDManager out = ids.getManager();
         try (NDManager scope = out.newSubManager()) {
             return call(
@@ -513,7 +511,7 @@ public final class CompiledDecoder implements AutoCloseable {
                     mask,
                     cache,
                     out,
-                    scope.arange(0L, n, 1L, DataType.INT64),
+                    rows.apply(scope),
                     false,
                     null,
                     NO_GROUPS);
