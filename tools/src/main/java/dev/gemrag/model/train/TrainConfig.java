@@ -2,6 +2,7 @@ package dev.gemrag.model.train;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * GEM fine-tuning settings (paper defaults in brackets where they differ for CPU practicality).
@@ -141,171 +142,181 @@ public record TrainConfig(
     }
 
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
-        return new TrainConfig(
-                data,
-                out,
-                steps,
-                ntpSteps,
-                batchSize,
-                maxTokens,
-                k,
-                rank,
-                alpha,
-                targets,
-                lrNtp,
-                lrCl,
-                splitFraction,
-                dropout,
-                seed,
-                checkpointEvery,
-                resume,
-                queryInstruction,
-                command,
-                pairs,
-                summaryOnly,
-                hardNegatives,
-                distillation,
-                init);
+        return copy(b -> b.sizes(steps, ntpSteps, batchSize, maxTokens));
     }
 
     public TrainConfig withLora(int k, int rank, float alpha, float lrNtp, float lrCl) {
-        return new TrainConfig(
-                data,
-                out,
-                steps,
-                ntpSteps,
-                batchSize,
-                maxTokens,
-                k,
-                rank,
-                alpha,
-                targets,
-                lrNtp,
-                lrCl,
-                splitFraction,
-                dropout,
-                seed,
-                checkpointEvery,
-                resume,
-                queryInstruction,
-                command,
-                pairs,
-                summaryOnly,
-                hardNegatives,
-                distillation,
-                init);
+        return copy(b -> b.lora(k, rank, alpha, lrNtp, lrCl));
     }
 
     public TrainConfig withRun(long seed, int checkpointEvery, boolean resume, String command) {
-        return new TrainConfig(
-                data,
-                out,
-                steps,
-                ntpSteps,
-                batchSize,
-                maxTokens,
-                k,
-                rank,
-                alpha,
-                targets,
-                lrNtp,
-                lrCl,
-                splitFraction,
-                dropout,
-                seed,
-                checkpointEvery,
-                resume,
-                queryInstruction,
-                command,
-                pairs,
-                summaryOnly,
-                hardNegatives,
-                distillation,
-                init);
+        return copy(b -> b.run(seed, checkpointEvery, resume, command));
     }
 
     /** Query -> passage training on {@code pairs}. */
     public TrainConfig withPairs(Path pairs, boolean summaryOnly, int hardNegatives) {
-        return new TrainConfig(
-                data,
-                out,
-                steps,
-                ntpSteps,
-                batchSize,
-                maxTokens,
-                k,
-                rank,
-                alpha,
-                targets,
-                lrNtp,
-                lrCl,
-                splitFraction,
-                dropout,
-                seed,
-                checkpointEvery,
-                resume,
-                queryInstruction,
-                command,
-                pairs,
-                summaryOnly,
-                hardNegatives,
-                distillation,
-                init);
+        return copy(b -> b.pairs(pairs, summaryOnly, hardNegatives));
     }
 
     public TrainConfig withDistillation(Distillation distillation) {
-        return new TrainConfig(
-                data,
-                out,
-                steps,
-                ntpSteps,
-                batchSize,
-                maxTokens,
-                k,
-                rank,
-                alpha,
-                targets,
-                lrNtp,
-                lrCl,
-                splitFraction,
-                dropout,
-                seed,
-                checkpointEvery,
-                resume,
-                queryInstruction,
-                command,
-                pairs,
-                summaryOnly,
-                hardNegatives,
-                distillation,
-                init);
+        return copy(b -> b.distillation(distillation));
     }
 
     public TrainConfig withInit(Path init) {
-        return new TrainConfig(
-                data,
-                out,
-                steps,
-                ntpSteps,
-                batchSize,
-                maxTokens,
-                k,
-                rank,
-                alpha,
-                targets,
-                lrNtp,
-                lrCl,
-                splitFraction,
-                dropout,
-                seed,
-                checkpointEvery,
-                resume,
-                queryInstruction,
-                command,
-                pairs,
-                summaryOnly,
-                hardNegatives,
-                distillation,
-                init);
+        return copy(b -> b.init(init));
+    }
+
+    /**
+     * This config with what {@code change} sets on a {@link Builder}; validated once, on the
+     * result, so a caller that changes several groups gets the constructor's message for the whole.
+     */
+    public TrainConfig copy(Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /**
+     * The one place that lists every field for a copy: the withers and the CLI set groups of them
+     * (the groups of the withers), and {@link #copy} builds and validates the record once.
+     */
+    public static final class Builder {
+        private Path data;
+        private Path out;
+        private int steps;
+        private int ntpSteps;
+        private int batchSize;
+        private int maxTokens;
+        private int k;
+        private int rank;
+        private float alpha;
+        private List<String> targets;
+        private float lrNtp;
+        private float lrCl;
+        private float splitFraction;
+        private float dropout;
+        private long seed;
+        private int checkpointEvery;
+        private boolean resume;
+        private String queryInstruction;
+        private String command;
+        private Path pairs;
+        private boolean summaryOnly;
+        private int hardNegatives;
+        private Distillation distillation;
+        private Path init;
+
+        private Builder(TrainConfig c) {
+            data = c.data;
+            out = c.out;
+            steps = c.steps;
+            ntpSteps = c.ntpSteps;
+            batchSize = c.batchSize;
+            maxTokens = c.maxTokens;
+            k = c.k;
+            rank = c.rank;
+            alpha = c.alpha;
+            targets = c.targets;
+            lrNtp = c.lrNtp;
+            lrCl = c.lrCl;
+            splitFraction = c.splitFraction;
+            dropout = c.dropout;
+            seed = c.seed;
+            checkpointEvery = c.checkpointEvery;
+            resume = c.resume;
+            queryInstruction = c.queryInstruction;
+            command = c.command;
+            pairs = c.pairs;
+            summaryOnly = c.summaryOnly;
+            hardNegatives = c.hardNegatives;
+            distillation = c.distillation;
+            init = c.init;
+        }
+
+        public Builder sizes(int steps, int ntpSteps, int batchSize, int maxTokens) {
+            this.steps = steps;
+            this.ntpSteps = ntpSteps;
+            this.batchSize = batchSize;
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        public Builder targets(List<String> targets) {
+            this.targets = targets;
+            return this;
+        }
+
+        public Builder lora(int k, int rank, float alpha, float lrNtp, float lrCl) {
+            this.k = k;
+            this.rank = rank;
+            this.alpha = alpha;
+            this.lrNtp = lrNtp;
+            this.lrCl = lrCl;
+            return this;
+        }
+
+        public Builder queryInstruction(String queryInstruction) {
+            this.queryInstruction = queryInstruction;
+            return this;
+        }
+
+        public Builder run(long seed, int checkpointEvery, boolean resume, String command) {
+            this.seed = seed;
+            this.checkpointEvery = checkpointEvery;
+            this.resume = resume;
+            this.command = command;
+            return this;
+        }
+
+        public Builder distillation(Distillation distillation) {
+            this.distillation = distillation;
+            return this;
+        }
+
+        public Builder augmentation(float splitFraction, float dropout) {
+            this.splitFraction = splitFraction;
+            this.dropout = dropout;
+            return this;
+        }
+
+        public Builder init(Path init) {
+            this.init = init;
+            return this;
+        }
+
+        public Builder pairs(Path pairs, boolean summaryOnly, int hardNegatives) {
+            this.pairs = pairs;
+            this.summaryOnly = summaryOnly;
+            this.hardNegatives = hardNegatives;
+            return this;
+        }
+
+        private TrainConfig build() {
+            return new TrainConfig(
+                    data,
+                    out,
+                    steps,
+                    ntpSteps,
+                    batchSize,
+                    maxTokens,
+                    k,
+                    rank,
+                    alpha,
+                    targets,
+                    lrNtp,
+                    lrCl,
+                    splitFraction,
+                    dropout,
+                    seed,
+                    checkpointEvery,
+                    resume,
+                    queryInstruction,
+                    command,
+                    pairs,
+                    summaryOnly,
+                    hardNegatives,
+                    distillation,
+                    init);
+        }
     }
 }

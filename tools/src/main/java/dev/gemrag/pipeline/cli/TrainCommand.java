@@ -227,36 +227,28 @@ public final class TrainCommand implements Callable<Integer> {
         // the adapter is reproduced by the command without --resume (resuming is exact)
         args.removeIf(a -> a.equals("--resume"));
         String command = "gemrag train " + String.join(" ", args);
+        Distillation distillation =
+                new Distillation(
+                        teachers,
+                        distillWeight,
+                        distillTemperature,
+                        teacherCache != null ? teacherCache : Teachers.defaultCacheDir());
         TrainConfig cfg =
-                new TrainConfig(
-                        data,
-                        out,
-                        steps,
-                        ntpSteps,
-                        batch,
-                        maxTokens,
-                        k,
-                        rank,
-                        alpha,
-                        targets,
-                        lrNtp,
-                        lrCl,
-                        splitFraction,
-                        dropout,
-                        seed,
-                        checkpointEvery,
-                        resume,
-                        queryInstruction,
-                        command,
-                        pairs,
-                        loraPositions.equals("summary"),
-                        hardNegatives,
-                        new Distillation(
-                                teachers,
-                                distillWeight,
-                                distillTemperature,
-                                teacherCache != null ? teacherCache : Teachers.defaultCacheDir()),
-                        init);
+                TrainConfig.defaults(data, out)
+                        .copy(
+                                b ->
+                                        b.sizes(steps, ntpSteps, batch, maxTokens)
+                                                .targets(targets)
+                                                .lora(k, rank, alpha, lrNtp, lrCl)
+                                                .queryInstruction(queryInstruction)
+                                                .run(seed, checkpointEvery, resume, command)
+                                                .distillation(distillation)
+                                                .augmentation(splitFraction, dropout)
+                                                .init(init)
+                                                .pairs(
+                                                        pairs,
+                                                        loraPositions.equals("summary"),
+                                                        hardNegatives));
         Path base = ModelLocator.resolve(model.value());
         Checkpoint checkpoint = ModelRuntime.loadCheckpoint(base);
         try (HfTextTokenizer tokenizer = HfTextTokenizer.of(checkpoint)) {
