@@ -114,94 +114,99 @@ public record GenerationParams(
     }
 
     public GenerationParams withMaxTokens(int n) {
-        return new GenerationParams(
-                n,
-                temperature,
-                topP,
-                seed,
-                topK,
-                minP,
-                repetitionPenalty,
-                frequencyPenalty,
-                presencePenalty,
-                penaltyWindow,
-                noRepeatNgram,
-                dryMultiplier,
-                dryBase,
-                dryAllowedLength);
+        Copy c = new Copy(this);
+        c.maxTokens = n;
+        return c.build();
     }
 
     public GenerationParams withSampling(
             float temperature, float topP, int topK, float minP, long seed) {
-        return new GenerationParams(
-                maxTokens,
-                temperature,
-                topP,
-                seed,
-                topK,
-                minP,
-                repetitionPenalty,
-                frequencyPenalty,
-                presencePenalty,
-                penaltyWindow,
-                noRepeatNgram,
-                dryMultiplier,
-                dryBase,
-                dryAllowedLength);
+        Copy c = new Copy(this);
+        c.temperature = temperature;
+        c.topP = topP;
+        c.topK = topK;
+        c.minP = minP;
+        c.seed = seed;
+        return c.build();
     }
 
     public GenerationParams withPenalties(
             float repetition, float frequency, float presence, int window) {
-        return new GenerationParams(
-                maxTokens,
-                temperature,
-                topP,
-                seed,
-                topK,
-                minP,
-                repetition,
-                frequency,
-                presence,
-                window,
-                noRepeatNgram,
-                dryMultiplier,
-                dryBase,
-                dryAllowedLength);
+        Copy c = new Copy(this);
+        c.repetitionPenalty = repetition;
+        c.frequencyPenalty = frequency;
+        c.presencePenalty = presence;
+        c.penaltyWindow = window;
+        return c.build();
     }
 
     public GenerationParams withNoRepeatNgram(int n) {
-        return new GenerationParams(
-                maxTokens,
-                temperature,
-                topP,
-                seed,
-                topK,
-                minP,
-                repetitionPenalty,
-                frequencyPenalty,
-                presencePenalty,
-                penaltyWindow,
-                n,
-                dryMultiplier,
-                dryBase,
-                dryAllowedLength);
+        Copy c = new Copy(this);
+        c.noRepeatNgram = n;
+        return c.build();
     }
 
     public GenerationParams withDry(float multiplier, float base, int allowedLength) {
-        return new GenerationParams(
-                maxTokens,
-                temperature,
-                topP,
-                seed,
-                topK,
-                minP,
-                repetitionPenalty,
-                frequencyPenalty,
-                presencePenalty,
-                penaltyWindow,
-                noRepeatNgram,
-                multiplier,
-                base,
-                allowedLength);
+        Copy c = new Copy(this);
+        c.dryMultiplier = multiplier;
+        c.dryBase = base;
+        c.dryAllowedLength = allowedLength;
+        return c.build();
+    }
+
+    /**
+     * Every field, mutable: the one place that lists them all, so each wither names only its own;
+     * {@link #build} validates once, on the result.
+     */
+    private static final class Copy {
+        private int maxTokens;
+        private float temperature;
+        private float topP;
+        private long seed;
+        private int topK;
+        private float minP;
+        private float repetitionPenalty;
+        private float frequencyPenalty;
+        private float presencePenalty;
+        private int penaltyWindow;
+        private int noRepeatNgram;
+        private float dryMultiplier;
+        private float dryBase;
+        private int dryAllowedLength;
+
+        Copy(GenerationParams p) {
+            maxTokens = p.maxTokens;
+            temperature = p.temperature;
+            topP = p.topP;
+            seed = p.seed;
+            topK = p.topK;
+            minP = p.minP;
+            repetitionPenalty = p.repetitionPenalty;
+            frequencyPenalty = p.frequencyPenalty;
+            presencePenalty = p.presencePenalty;
+            penaltyWindow = p.penaltyWindow;
+            noRepeatNgram = p.noRepeatNgram;
+            dryMultiplier = p.dryMultiplier;
+            dryBase = p.dryBase;
+            dryAllowedLength = p.dryAllowedLength;
+        }
+
+        GenerationParams build() {
+            return new GenerationParams(
+                    maxTokens,
+                    temperature,
+                    topP,
+                    seed,
+                    topK,
+                    minP,
+                    repetitionPenalty,
+                    frequencyPenalty,
+                    presencePenalty,
+                    penaltyWindow,
+                    noRepeatNgram,
+                    dryMultiplier,
+                    dryBase,
+                    dryAllowedLength);
+        }
     }
 }
