@@ -58,143 +58,64 @@ public record RecordLimits(
     }
 
     public RecordLimits withMaxIdBytes(int v) {
-        return new RecordLimits(
-                v,
-                maxTitleBytes,
-                maxUrlBytes,
-                maxTextBytes,
-                maxGroups,
-                maxGroupBytes,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                maxTopK,
-                maxMaxTokens);
+        return with(0, v);
     }
 
     public RecordLimits withMaxTitleBytes(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                v,
-                maxUrlBytes,
-                maxTextBytes,
-                maxGroups,
-                maxGroupBytes,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                maxTopK,
-                maxMaxTokens);
+        return with(1, v);
     }
 
     public RecordLimits withMaxUrlBytes(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                v,
-                maxTextBytes,
-                maxGroups,
-                maxGroupBytes,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                maxTopK,
-                maxMaxTokens);
+        return with(2, v);
     }
 
     public RecordLimits withMaxTextBytes(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                maxUrlBytes,
-                v,
-                maxGroups,
-                maxGroupBytes,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                maxTopK,
-                maxMaxTokens);
+        return with(3, v);
     }
 
     public RecordLimits withMaxGroups(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                maxUrlBytes,
-                maxTextBytes,
-                v,
-                maxGroupBytes,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                maxTopK,
-                maxMaxTokens);
+        return with(4, v);
     }
 
     public RecordLimits withMaxGroupBytes(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                maxUrlBytes,
-                maxTextBytes,
-                maxGroups,
-                v,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                maxTopK,
-                maxMaxTokens);
+        return with(5, v);
     }
 
     public RecordLimits withMaxMetadataBytes(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                maxUrlBytes,
-                maxTextBytes,
-                maxGroups,
-                maxGroupBytes,
-                v,
-                maxQuestionBytes,
-                maxTopK,
-                maxMaxTokens);
+        return with(6, v);
     }
 
     public RecordLimits withMaxQuestionBytes(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                maxUrlBytes,
-                maxTextBytes,
-                maxGroups,
-                maxGroupBytes,
-                maxMetadataBytes,
-                v,
-                maxTopK,
-                maxMaxTokens);
+        return with(7, v);
     }
 
     public RecordLimits withMaxTopK(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                maxUrlBytes,
-                maxTextBytes,
-                maxGroups,
-                maxGroupBytes,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                v,
-                maxMaxTokens);
+        return with(8, v);
     }
 
     public RecordLimits withMaxMaxTokens(int v) {
-        return new RecordLimits(
-                maxIdBytes,
-                maxTitleBytes,
-                maxUrlBytes,
-                maxTextBytes,
-                maxGroups,
-                maxGroupBytes,
-                maxMetadataBytes,
-                maxQuestionBytes,
-                maxTopK,
-                v);
+        return with(9, v);
+    }
+
+    /**
+     * A copy with the limit at {@code index} (the component order) set to {@code v}: every limit is
+     * an int, so the withers share one copy through an array instead of each listing all ten.
+     */
+    private RecordLimits with(int index, int v) {
+        int[] l = {
+            maxIdBytes,
+            maxTitleBytes,
+            maxUrlBytes,
+            maxTextBytes,
+            maxGroups,
+            maxGroupBytes,
+            maxMetadataBytes,
+            maxQuestionBytes,
+            maxTopK,
+            maxMaxTokens
+        };
+        l[index] = v;
+        return new RecordLimits(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], l[8], l[9]);
     }
 
     private static void positive(String name, int v) {
