@@ -130,6 +130,19 @@ public record LlamaConfig(
 
     /** Returns this config with other RoPE scaling. */
     public LlamaConfig withRopeScaling(RopeScaling scaling) {
+        return withTail(scaling, qkNorm, noRopeLayerStep);
+    }
+
+    /**
+     * Returns this config with the family features of Qwen3 (q/k norms) and SmolLM3 (NoPE layer
+     * step).
+     */
+    public LlamaConfig withFeatures(boolean qkNorm, int noRopeLayerStep) {
+        return withTail(ropeScaling, qkNorm, noRopeLayerStep);
+    }
+
+    /** The one copy both withers share: the last three components replaced, the rest kept. */
+    private LlamaConfig withTail(RopeScaling scaling, boolean qkNorm, int noRopeLayerStep) {
         return new LlamaConfig(
                 architecture,
                 vocabSize,
@@ -146,31 +159,6 @@ public record LlamaConfig(
                 attentionBias,
                 ropeLayout,
                 scaling,
-                qkNorm,
-                noRopeLayerStep);
-    }
-
-    /**
-     * Returns this config with the family features of Qwen3 (q/k norms) and SmolLM3 (NoPE layer
-     * step).
-     */
-    public LlamaConfig withFeatures(boolean qkNorm, int noRopeLayerStep) {
-        return new LlamaConfig(
-                architecture,
-                vocabSize,
-                hiddenSize,
-                intermediateSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                headDim,
-                rmsNormEps,
-                ropeTheta,
-                maxPositions,
-                tiedEmbeddings,
-                attentionBias,
-                ropeLayout,
-                ropeScaling,
                 qkNorm,
                 noRopeLayerStep);
     }
