@@ -5,12 +5,32 @@ import java.util.Properties;
 
 /**
  * Kafka client properties collected by the builders: copied, never logged (they may hold SASL
- * secrets).
+ * secrets). Also holds the builders' explicit bootstrap servers, which override the property.
  */
 final class ClientProperties {
     static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
     private final Properties props = new Properties();
+    private String bootstrapServers;
+
+    /** "host:port[,host:port]"; null falls back to the 'bootstrap.servers' property. */
+    void setBootstrapServers(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Fails, naming the fix, when neither the builder nor the properties name a server. */
+    void checkBootstrapServers() {
+        String servers = bootstrapServers();
+        if (servers == null || servers.isBlank()) {
+            throw new IllegalArgumentException(
+                    "Kafka bootstrap servers are not set: call setBootstrapServers(\"host:9092\")"
+                            + " or give the 'bootstrap.servers' property");
+        }
+    }
+
+    private String bootstrapServers() {
+        return bootstrapServers != null ? bootstrapServers : get(BOOTSTRAP_SERVERS);
+    }
 
     void putAll(Map<?, ?> more) {
         if (more == null) {
@@ -38,9 +58,11 @@ final class ClientProperties {
         return props.getProperty(key);
     }
 
+    /** A copy with 'bootstrap.servers' resolved; call {@link #checkBootstrapServers()} first. */
     Properties copy() {
         Properties p = new Properties();
         p.putAll(props);
+        p.setProperty(BOOTSTRAP_SERVERS, bootstrapServers());
         return p;
     }
 }

@@ -40,7 +40,6 @@ public final class RecordSinkBuilder<T> {
     private final BiFunction<String, Properties, KafkaRecordSerializationSchema<T>> serializer;
 
     private final ClientProperties properties = new ClientProperties();
-    private String bootstrapServers;
     private String topic;
     private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
     private String transactionalIdPrefix;
@@ -54,7 +53,7 @@ public final class RecordSinkBuilder<T> {
 
     /** "host:port[,host:port]"; overrides a 'bootstrap.servers' property. */
     public RecordSinkBuilder<T> setBootstrapServers(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+        properties.setBootstrapServers(bootstrapServers);
         return this;
     }
 
@@ -106,7 +105,6 @@ public final class RecordSinkBuilder<T> {
     Properties effectiveProperties() {
         sanityCheck();
         Properties props = properties.copy();
-        props.setProperty(ClientProperties.BOOTSTRAP_SERVERS, resolvedBootstrapServers());
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
                 && props.getProperty(TRANSACTION_TIMEOUT) == null) {
             props.setProperty(
@@ -115,19 +113,8 @@ public final class RecordSinkBuilder<T> {
         return props;
     }
 
-    private String resolvedBootstrapServers() {
-        return bootstrapServers != null
-                ? bootstrapServers
-                : properties.get(ClientProperties.BOOTSTRAP_SERVERS);
-    }
-
     private void sanityCheck() {
-        String servers = resolvedBootstrapServers();
-        if (servers == null || servers.isBlank()) {
-            throw new IllegalArgumentException(
-                    "Kafka bootstrap servers are not set: call setBootstrapServers(\"host:9092\")"
-                            + " or give the 'bootstrap.servers' property");
-        }
+        properties.checkBootstrapServers();
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException(
                     "no topic to write: call setTopic(\"" + exampleTopic + "\")");

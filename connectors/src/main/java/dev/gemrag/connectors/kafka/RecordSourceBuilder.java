@@ -32,7 +32,6 @@ public final class RecordSourceBuilder<T> {
     private final String exampleGroup;
     private final Function<RecordLimits, KafkaRecordDeserializationSchema<T>> deserializer;
     private final ClientProperties properties = new ClientProperties();
-    private String bootstrapServers;
     private final List<String> topics = new ArrayList<>();
     private String groupId;
     private StartingOffsets startingOffsets = StartingOffsets.COMMITTED_OR_EARLIEST;
@@ -50,7 +49,7 @@ public final class RecordSourceBuilder<T> {
 
     /** "host:port[,host:port]"; overrides a 'bootstrap.servers' property. */
     public RecordSourceBuilder<T> setBootstrapServers(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+        properties.setBootstrapServers(bootstrapServers);
         return this;
     }
 
@@ -121,16 +120,9 @@ public final class RecordSourceBuilder<T> {
     Properties effectiveProperties() {
         sanityCheck();
         Properties props = properties.copy();
-        props.setProperty(ClientProperties.BOOTSTRAP_SERVERS, resolvedBootstrapServers());
         props.setProperty("group.id", resolvedGroupId());
         props.setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true");
         return props;
-    }
-
-    private String resolvedBootstrapServers() {
-        return bootstrapServers != null
-                ? bootstrapServers
-                : properties.get(ClientProperties.BOOTSTRAP_SERVERS);
     }
 
     private String resolvedGroupId() {
@@ -138,12 +130,7 @@ public final class RecordSourceBuilder<T> {
     }
 
     private void sanityCheck() {
-        String servers = resolvedBootstrapServers();
-        if (servers == null || servers.isBlank()) {
-            throw new IllegalArgumentException(
-                    "Kafka bootstrap servers are not set: call setBootstrapServers(\"host:9092\")"
-                            + " or give the 'bootstrap.servers' property");
-        }
+        properties.checkBootstrapServers();
         if (topics.isEmpty() || topics.stream().anyMatch(t -> t == null || t.isBlank())) {
             throw new IllegalArgumentException(
                     "no topic to read (or an empty name): call setTopics(\""
