@@ -10,22 +10,18 @@ import java.nio.ByteBuffer;
  *   uint8_t   qs[16];   // low nibble of qs[j] is x[j], high nibble is x[j+16]; x = d * (q - 8)
  * </pre>
  */
-final class Q4_0Dequantizer implements Dequantizer {
-    static final int BLOCK = 32;
-    static final int BYTES = 18;
-
+final class Q4_0Dequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p));
-            int out = b * BLOCK;
-            for (int j = 0; j < 16; j++) {
-                int q = src.get(p + 2 + j) & 0xFF;
-                dst[out + j] = d * ((q & 0x0F) - 8);
-                dst[out + j + 16] = d * ((q >>> 4) - 8);
-            }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float d = Half.toFloat(src.getShort(p));
+        for (int j = 0; j < 16; j++) {
+            int q = src.get(p + 2 + j) & 0xFF;
+            dst[out + j] = d * ((q & 0x0F) - 8);
+            dst[out + j + 16] = d * ((q >>> 4) - 8);
         }
+    }
+
+    Q4_0Dequantizer() {
+        super(32, 18);
     }
 }

@@ -11,23 +11,19 @@ import java.nio.ByteBuffer;
  *   uint8_t   qs[16];   // low nibble of qs[j] is x[j], high nibble is x[j+16]; x = d * q + m
  * </pre>
  */
-final class Q4_1Dequantizer implements Dequantizer {
-    static final int BLOCK = 32;
-    static final int BYTES = 20;
-
+final class Q4_1Dequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p));
-            float m = Half.toFloat(src.getShort(p + 2));
-            int out = b * BLOCK;
-            for (int j = 0; j < 16; j++) {
-                int q = src.get(p + 4 + j) & 0xFF;
-                dst[out + j] = d * (q & 0x0F) + m;
-                dst[out + j + 16] = d * (q >>> 4) + m;
-            }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float d = Half.toFloat(src.getShort(p));
+        float m = Half.toFloat(src.getShort(p + 2));
+        for (int j = 0; j < 16; j++) {
+            int q = src.get(p + 4 + j) & 0xFF;
+            dst[out + j] = d * (q & 0x0F) + m;
+            dst[out + j + 16] = d * (q >>> 4) + m;
         }
+    }
+
+    Q4_1Dequantizer() {
+        super(32, 20);
     }
 }

@@ -14,52 +14,52 @@ import java.nio.ByteBuffer;
  *
  * x = d * sc[s] * q - dmin * m[s].
  */
-final class Q4_KDequantizer implements Dequantizer {
-    static final int BLOCK = 256;
-    static final int BYTES = 144;
-
+final class Q4_KDequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        int[] sm = new int[2];
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p));
-            float dmin = Half.toFloat(src.getShort(p + 2));
-            int scales = p + 4;
-            int qs = p + 16;
-            int out = b * BLOCK;
-            // Four groups of 64 values; each group uses 32 bytes of qs and two sub-blocks.
-            for (int g = 0; g < 4; g++) {
-                scaleMin(src, scales, 2 * g, sm);
-                float dLo = d * sm[0];
-                float mLo = dmin * sm[1];
-                scaleMin(src, scales, 2 * g + 1, sm);
-                float dHi = d * sm[0];
-                float mHi = dmin * sm[1];
-                for (int l = 0; l < 32; l++) {
-                    int q = src.get(qs + 32 * g + l) & 0xFF;
-                    dst[out + 64 * g + l] = dLo * (q & 0x0F) - mLo;
-                    dst[out + 64 * g + 32 + l] = dHi * (q >>> 4) - mHi;
-                }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float[] dm = new float[4];
+        int qs = p + 16;
+        // Four groups of 64 values; each group uses 32 bytes of qs and two sub-blocks.
+        for (int g = 0; g < 4; g++) {
+            groupScales(src, p, g, dm);
+            for (int l = 0; l < 32; l++) {
+                int q = src.get(qs + 32 * g + l) & 0xFF;
+                dst[out + 64 * g + l] = dm[0] * (q & 0x0F) - dm[1];
+                dst[out + 64 * g + 32 + l] = dm[2] * (q >>> 4) - dm[3];
             }
         }
     }
 
+    Q4_KDequantizer() {
+        super(256, 144);
+    }
+
     /**
-     * Unpacks the 6-bit scale and minimum of sub-block j from the 12 scale bytes: sub-blocks 0..3
-     * keep theirs in the low 6 bits of bytes j and j+4; sub-blocks 4..7 take their low 4 bits from
-     * byte j+4 (scale: low nibble, min: high nibble) and their top 2 bits from the top bits of
-     * bytes j-4 (scale) and j (min).
+     * The scales of value group g (sub-blocks 2g and 2g+1) of the super-block at p, into {@code
+     * out}: d * sc and dmin * m of the low sub-block, then of the high one. Q5_K shares the header.
      */
-    static void scaleMin(ByteBuffer src, int scales, int j, int[] out) {
-        if (j < 4) {
-            out[0] = src.get(scales + j) & 63;
-            out[1] = src.get(scales + j + 4) & 63;
-        } else {
-            int packed = src.get(scales + j + 4) & 0xFF;
-            out[0] = (packed & 0x0F) | (((src.get(scales + j - 4) & 0xFF) >>> 6) << 4);
-            out[1] = (packed >>> 4) | (((src.get(scales + j) & 0xFF) >>> 6) << 4);
+    static void groupScales(ByteBuffer src, int p, int g, float[] out) {
+        float d = Half.toFloat(src.getShort(p));
+        float dmin = Half.toFloat(src.getShort(p + 2));
+        for (int s = 0; s < 2; s++) {
+            int j = 2 * g + s;
+            out[2 * s] = d * scaleMin(src, p + 4, j, 0);
+            out[2 * s + 1] = dmin * scaleMin(src, p + 4, j, 1);
         }
+    }
+
+    /**
+     * Unpacks the 6-bit scale ({@code which} 0) or minimum (1) of sub-block j from the 12 scale
+     * bytes: sub-blocks 0..3 keep theirs in the low 6 bits of bytes j and j+4; sub-blocks 4..7 take
+     * their low 4 bits from byte j+4 (scale: low nibble, min: high nibble) and their top 2 bits
+     * from the top bits of bytes j-4 (scale) and j (min).
+     */
+    static int scaleMin(ByteBuffer src, int scales, int j, int which) {
+        if (j < 4) {
+            return src.get(scales + j + 4 * which) & 63;
+        }
+        int packed = src.get(scales + j + 4) & 0xFF;
+        int top = (src.get(scales + j - 4 + 4 * which) & 0xFF) >>> 6;
+        return (which == 0 ? packed & 0x0F : packed >>> 4) | (top << 4);
     }
 }

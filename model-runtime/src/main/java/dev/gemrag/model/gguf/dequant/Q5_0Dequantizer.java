@@ -11,25 +11,21 @@ import java.nio.ByteBuffer;
  *   uint8_t   qs[16];   // low nibble of qs[j] is x[j], high nibble is x[j+16]; x = d * (q - 16)
  * </pre>
  */
-final class Q5_0Dequantizer implements Dequantizer {
-    static final int BLOCK = 32;
-    static final int BYTES = 22;
-
+final class Q5_0Dequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p));
-            int qh = src.getInt(p + 2);
-            int out = b * BLOCK;
-            for (int j = 0; j < 16; j++) {
-                int q = src.get(p + 6 + j) & 0xFF;
-                int lo = (q & 0x0F) | (((qh >>> j) & 1) << 4);
-                int hi = (q >>> 4) | (((qh >>> (j + 16)) & 1) << 4);
-                dst[out + j] = d * (lo - 16);
-                dst[out + j + 16] = d * (hi - 16);
-            }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float d = Half.toFloat(src.getShort(p));
+        int qh = src.getInt(p + 2);
+        for (int j = 0; j < 16; j++) {
+            int q = src.get(p + 6 + j) & 0xFF;
+            int lo = (q & 0x0F) | (((qh >>> j) & 1) << 4);
+            int hi = (q >>> 4) | (((qh >>> (j + 16)) & 1) << 4);
+            dst[out + j] = d * (lo - 16);
+            dst[out + j + 16] = d * (hi - 16);
         }
+    }
+
+    Q5_0Dequantizer() {
+        super(32, 22);
     }
 }

@@ -12,26 +12,22 @@ import java.nio.ByteBuffer;
  *   uint8_t   qs[16];   // low nibble of qs[j] is x[j], high nibble is x[j+16]; x = d * q + m
  * </pre>
  */
-final class Q5_1Dequantizer implements Dequantizer {
-    static final int BLOCK = 32;
-    static final int BYTES = 24;
-
+final class Q5_1Dequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p));
-            float m = Half.toFloat(src.getShort(p + 2));
-            int qh = src.getInt(p + 4);
-            int out = b * BLOCK;
-            for (int j = 0; j < 16; j++) {
-                int q = src.get(p + 8 + j) & 0xFF;
-                int lo = (q & 0x0F) | (((qh >>> j) & 1) << 4);
-                int hi = (q >>> 4) | (((qh >>> (j + 16)) & 1) << 4);
-                dst[out + j] = d * lo + m;
-                dst[out + j + 16] = d * hi + m;
-            }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float d = Half.toFloat(src.getShort(p));
+        float m = Half.toFloat(src.getShort(p + 2));
+        int qh = src.getInt(p + 4);
+        for (int j = 0; j < 16; j++) {
+            int q = src.get(p + 8 + j) & 0xFF;
+            int lo = (q & 0x0F) | (((qh >>> j) & 1) << 4);
+            int hi = (q >>> 4) | (((qh >>> (j + 16)) & 1) << 4);
+            dst[out + j] = d * lo + m;
+            dst[out + j + 16] = d * hi + m;
         }
+    }
+
+    Q5_1Dequantizer() {
+        super(32, 24);
     }
 }

@@ -15,38 +15,26 @@ import java.nio.ByteBuffer;
  *
  * x = d * sc[s] * q - dmin * m[s].
  */
-final class Q5_KDequantizer implements Dequantizer {
-    static final int BLOCK = 256;
-    static final int BYTES = 176;
-
+final class Q5_KDequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        int[] sm = new int[2];
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p));
-            float dmin = Half.toFloat(src.getShort(p + 2));
-            int scales = p + 4;
-            int qh = p + 16;
-            int qs = p + 48;
-            int out = b * BLOCK;
-            for (int g = 0; g < 4; g++) {
-                Q4_KDequantizer.scaleMin(src, scales, 2 * g, sm);
-                float dLo = d * sm[0];
-                float mLo = dmin * sm[1];
-                Q4_KDequantizer.scaleMin(src, scales, 2 * g + 1, sm);
-                float dHi = d * sm[0];
-                float mHi = dmin * sm[1];
-                for (int l = 0; l < 32; l++) {
-                    int q = src.get(qs + 32 * g + l) & 0xFF;
-                    int h = src.get(qh + l) & 0xFF;
-                    int lo = (q & 0x0F) | (((h >>> (2 * g)) & 1) << 4);
-                    int hi = (q >>> 4) | (((h >>> (2 * g + 1)) & 1) << 4);
-                    dst[out + 64 * g + l] = dLo * lo - mLo;
-                    dst[out + 64 * g + 32 + l] = dHi * hi - mHi;
-                }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float[] dm = new float[4];
+        int qh = p + 16;
+        int qs = p + 48;
+        for (int g = 0; g < 4; g++) {
+            Q4_KDequantizer.groupScales(src, p, g, dm);
+            for (int l = 0; l < 32; l++) {
+                int q = src.get(qs + 32 * g + l) & 0xFF;
+                int h = src.get(qh + l) & 0xFF;
+                int lo = (q & 0x0F) | (((h >>> (2 * g)) & 1) << 4);
+                int hi = (q >>> 4) | (((h >>> (2 * g + 1)) & 1) << 4);
+                dst[out + 64 * g + l] = dm[0] * lo - dm[1];
+                dst[out + 64 * g + 32 + l] = dm[2] * hi - dm[3];
             }
         }
+    }
+
+    Q5_KDequantizer() {
+        super(256, 176);
     }
 }

@@ -16,36 +16,33 @@ import java.nio.ByteBuffer;
  * 0..31, values l, l+32, l+64, l+96 take their low bits from ql[l] low, ql[l+32] low, ql[l] high,
  * ql[l+32] high, and their high bits from bit pairs 0, 2, 4, 6 of qh[l]; x = d * scale * (q - 32).
  */
-final class Q6_KDequantizer implements Dequantizer {
-    static final int BLOCK = 256;
-    static final int BYTES = 210;
-
+final class Q6_KDequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p + 208));
-            for (int half = 0; half < 2; half++) {
-                int ql = p + 64 * half;
-                int qh = p + 128 + 32 * half;
-                int sc = p + 192 + 8 * half;
-                int out = b * BLOCK + 128 * half;
-                for (int l = 0; l < 32; l++) {
-                    int is = l / 16;
-                    int lowA = src.get(ql + l) & 0xFF;
-                    int lowB = src.get(ql + l + 32) & 0xFF;
-                    int high = src.get(qh + l) & 0xFF;
-                    int q1 = ((lowA & 0x0F) | ((high & 3) << 4)) - 32;
-                    int q2 = ((lowB & 0x0F) | (((high >>> 2) & 3) << 4)) - 32;
-                    int q3 = ((lowA >>> 4) | (((high >>> 4) & 3) << 4)) - 32;
-                    int q4 = ((lowB >>> 4) | (((high >>> 6) & 3) << 4)) - 32;
-                    dst[out + l] = d * src.get(sc + is) * q1;
-                    dst[out + l + 32] = d * src.get(sc + is + 2) * q2;
-                    dst[out + l + 64] = d * src.get(sc + is + 4) * q3;
-                    dst[out + l + 96] = d * src.get(sc + is + 6) * q4;
-                }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float d = Half.toFloat(src.getShort(p + 208));
+        for (int half = 0; half < 2; half++) {
+            int ql = p + 64 * half;
+            int qh = p + 128 + 32 * half;
+            int sc = p + 192 + 8 * half;
+            int at = out + 128 * half;
+            for (int l = 0; l < 32; l++) {
+                int is = l / 16;
+                int lowA = src.get(ql + l) & 0xFF;
+                int lowB = src.get(ql + l + 32) & 0xFF;
+                int high = src.get(qh + l) & 0xFF;
+                int q1 = ((lowA & 0x0F) | ((high & 3) << 4)) - 32;
+                int q2 = ((lowB & 0x0F) | (((high >>> 2) & 3) << 4)) - 32;
+                int q3 = ((lowA >>> 4) | (((high >>> 4) & 3) << 4)) - 32;
+                int q4 = ((lowB >>> 4) | (((high >>> 6) & 3) << 4)) - 32;
+                dst[at + l] = d * src.get(sc + is) * q1;
+                dst[at + l + 32] = d * src.get(sc + is + 2) * q2;
+                dst[at + l + 64] = d * src.get(sc + is + 4) * q3;
+                dst[at + l + 96] = d * src.get(sc + is + 6) * q4;
             }
         }
+    }
+
+    Q6_KDequantizer() {
+        super(256, 210);
     }
 }

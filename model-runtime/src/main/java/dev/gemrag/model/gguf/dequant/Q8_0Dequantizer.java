@@ -10,20 +10,16 @@ import java.nio.ByteBuffer;
  *   int8_t    qs[32];   // x[i] = d * qs[i]
  * </pre>
  */
-final class Q8_0Dequantizer implements Dequantizer {
-    static final int BLOCK = 32;
-    static final int BYTES = 34;
-
+final class Q8_0Dequantizer extends BlockDequantizer {
     @Override
-    public void dequantize(ByteBuffer src, float[] dst, int count) {
-        int base = src.position();
-        for (int b = 0; b < count / BLOCK; b++) {
-            int p = base + b * BYTES;
-            float d = Half.toFloat(src.getShort(p));
-            int out = b * BLOCK;
-            for (int i = 0; i < BLOCK; i++) {
-                dst[out + i] = d * src.get(p + 2 + i);
-            }
+    void decodeBlock(ByteBuffer src, int p, float[] dst, int out) {
+        float d = Half.toFloat(src.getShort(p));
+        for (int i = 0; i < 32; i++) {
+            dst[out + i] = d * src.get(p + 2 + i);
         }
+    }
+
+    Q8_0Dequantizer() {
+        super(32, 34);
     }
 }
