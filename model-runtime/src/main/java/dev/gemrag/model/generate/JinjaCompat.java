@@ -61,7 +61,32 @@ final class JinjaCompat {
      * none.
      */
     private static int matchingParen(String t, int from) {
-        int depth = 1;
+        int i = scan(t, from, ')');
+        return i < t.length() && t.charAt(i) == ')' ? i : -1;
+    }
+
+    /**
+     * The comma-separated parts of {@code args} (balanced: it lies between matched parentheses).
+     */
+    private static String[] splitTopLevel(String args) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = scan(args, 0, ','); i < args.length(); i = scan(args, start, ',')) {
+            parts.add(args.substring(start, i));
+            start = i + 1;
+        }
+        if (start < args.length() || !parts.isEmpty()) {
+            parts.add(args.substring(start));
+        }
+        return parts.toArray(new String[0]);
+    }
+
+    /**
+     * Index of the first {@code stop} at bracket depth 0 from {@code from}, or of the first closing
+     * bracket that takes the depth below 0, skipping quoted strings; {@code t.length()} if neither.
+     */
+    private static int scan(String t, int from, char stop) {
+        int depth = 0;
         char quote = 0;
         for (int i = from; i < t.length(); i++) {
             char c = t.charAt(i);
@@ -76,41 +101,13 @@ final class JinjaCompat {
             } else if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}') {
-                if (--depth == 0) {
-                    return c == ')' ? i : -1;
+                if (--depth < 0) {
+                    return i;
                 }
+            } else if (c == stop && depth == 0) {
+                return i;
             }
         }
-        return -1;
-    }
-
-    private static String[] splitTopLevel(String args) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        int start = 0;
-        for (int i = 0; i < args.length(); i++) {
-            char c = args.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                parts.add(args.substring(start, i));
-                start = i + 1;
-            }
-        }
-        if (start < args.length() || !parts.isEmpty()) {
-            parts.add(args.substring(start));
-        }
-        return parts.toArray(new String[0]);
+        return t.length();
     }
 }
