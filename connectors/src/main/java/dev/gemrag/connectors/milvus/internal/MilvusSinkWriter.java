@@ -269,17 +269,22 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
                             + " in "
                             + FilterExpressions.literalList(
                                     stale.subList(i, Math.min(stale.size(), i + IDS_PER_DELETE)));
-            retry.call(
-                    "delete of stale chunks",
-                    () ->
-                            client.delete(
-                                    DeleteReq.builder()
-                                            .collectionName(collection)
-                                            .filter(expr)
-                                            .build()));
-            deleteRequests.inc();
+            deleteWhere(expr);
         }
         staleDeleted.inc(stale.size());
+    }
+
+    /** One delete request for the rows {@code expr} selects, retried as a unit. */
+    private void deleteWhere(String expr) throws IOException, InterruptedException {
+        retry.call(
+                "delete of stale chunks",
+                () ->
+                        client.delete(
+                                DeleteReq.builder()
+                                        .collectionName(collection)
+                                        .filter(expr)
+                                        .build()));
+        deleteRequests.inc();
     }
 
     /** The same deletes as expressions: for documents with more chunks than one query returns. */
@@ -291,15 +296,7 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
                             ? FilterExpressions.allChunksOf(List.of(p.action().docId))
                             : FilterExpressions.staleChunks(
                                     p.action().docId, p.action().docVersion, p.rows().size());
-            retry.call(
-                    "delete of stale chunks",
-                    () ->
-                            client.delete(
-                                    DeleteReq.builder()
-                                            .collectionName(collection)
-                                            .filter(expr)
-                                            .build()));
-            deleteRequests.inc();
+            deleteWhere(expr);
         }
     }
 
