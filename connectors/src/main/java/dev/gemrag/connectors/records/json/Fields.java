@@ -121,17 +121,7 @@ final class Fields {
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException("field '" + name + "' cannot be written back as JSON");
         }
-        checkSurrogates(name, json);
-        long bytes = StrictUtf8.encodedLength(json);
-        if (bytes > maxBytes) {
-            throw new InvalidRecordException(
-                    "field '"
-                            + name
-                            + "' is "
-                            + bytes
-                            + " bytes as JSON, more than the limit of "
-                            + maxBytes);
-        }
+        checkSize(name, json, maxBytes, " bytes as JSON");
         return json;
     }
 
@@ -244,6 +234,26 @@ final class Fields {
         return node.get(name);
     }
 
+    /**
+     * Fails when {@code value} has a lone surrogate or is more than {@code maxBytes} UTF-8 bytes;
+     * {@code unit} follows the size in the message.
+     */
+    private static void checkSize(String name, String value, int maxBytes, String unit)
+            throws InvalidRecordException {
+        checkSurrogates(name, value);
+        long bytes = StrictUtf8.encodedLength(value);
+        if (bytes > maxBytes) {
+            throw new InvalidRecordException(
+                    "field '"
+                            + name
+                            + "' is "
+                            + bytes
+                            + unit
+                            + ", more than the limit of "
+                            + maxBytes);
+        }
+    }
+
     private static String checkedString(String name, JsonNode v, int maxBytes)
             throws InvalidRecordException {
         if (!v.isTextual()) {
@@ -251,17 +261,7 @@ final class Fields {
                     "field '" + name + "' must be a string, got " + typeName(v));
         }
         String s = v.textValue();
-        checkSurrogates(name, s);
-        long bytes = StrictUtf8.encodedLength(s);
-        if (bytes > maxBytes) {
-            throw new InvalidRecordException(
-                    "field '"
-                            + name
-                            + "' is "
-                            + bytes
-                            + " bytes, more than the limit of "
-                            + maxBytes);
-        }
+        checkSize(name, s, maxBytes, " bytes");
         return s;
     }
 
