@@ -22,26 +22,19 @@ public final class DeadLetters {
 
     public static DeadLetter forDocument(
             String topic, Document document, String reason, String stage) {
-        return new DeadLetter(
-                topic,
-                UNKNOWN_PARTITION,
-                UNKNOWN_OFFSET,
-                utf8(document.id()),
-                DocumentJson.toBytes(document),
-                oneLine(reason),
-                stage);
+        return forRecord(topic, document.id(), DocumentJson.toBytes(document), reason, stage);
     }
 
     public static DeadLetter forQuestion(
             String topic, Question question, String reason, String stage) {
+        return forRecord(topic, question.id(), QuestionJson.toBytes(question), reason, stage);
+    }
+
+    /** A record that was parsed (so its Kafka position is gone), keyed by its id, as JSON. */
+    private static DeadLetter forRecord(
+            String topic, String id, byte[] json, String reason, String stage) {
         return new DeadLetter(
-                topic,
-                UNKNOWN_PARTITION,
-                UNKNOWN_OFFSET,
-                utf8(question.id()),
-                QuestionJson.toBytes(question),
-                oneLine(reason),
-                stage);
+                topic, UNKNOWN_PARTITION, UNKNOWN_OFFSET, utf8(id), json, oneLine(reason), stage);
     }
 
     /** Reasons are one line: exception messages may span several. */
