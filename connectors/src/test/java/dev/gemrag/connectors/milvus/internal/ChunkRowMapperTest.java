@@ -32,13 +32,10 @@ class ChunkRowMapperTest {
     @Test
     void mapsEveryField() {
         JsonObject row =
-                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
-                        .rows(
-                                IndexAction.upsert(
-                                        "d",
-                                        4,
-                                        "model-a",
-                                        List.of(chunk("d", 4, 1, "T", "text", 1f, 0f, 0.5f))))
+                upsertD(
+                                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE),
+                                4,
+                                chunk("d", 4, 1, "T", "text", 1f, 0f, 0.5f))
                         .get(0)
                         .json();
         assertThat(row.get("chunk_id").getAsString()).isEqualTo("d#1");
@@ -67,38 +64,14 @@ class ChunkRowMapperTest {
                         "embedded by model 'model-b' but collection '"
                                 + SPEC.collectionName()
                                 + "' holds vectors of model 'model-a'");
-        assertThatThrownBy(
-                        () ->
-                                m.rows(
-                                        IndexAction.upsert(
-                                                "d",
-                                                1,
-                                                "model-a",
-                                                List.of(chunk("d", 1, 0, "", "x", 1, 2)))))
+        assertThatThrownBy(() -> upsertD(m, 1, chunk("d", 1, 0, "", "x", 1, 2)))
                 .hasMessageContaining(
                         "has a 2-dimensional embedding but collection '"
                                 + SPEC.collectionName()
                                 + "' holds 3-dimensional vectors");
-        assertThatThrownBy(
-                        () ->
-                                m.rows(
-                                        IndexAction.upsert(
-                                                "d",
-                                                1,
-                                                "model-a",
-                                                List.of(
-                                                        chunk(
-                                                                "d", 1, 0, "", "x", 1, Float.NaN,
-                                                                3)))))
+        assertThatThrownBy(() -> upsertD(m, 1, chunk("d", 1, 0, "", "x", 1, Float.NaN, 3)))
                 .hasMessageContaining("non-finite");
-        assertThatThrownBy(
-                        () ->
-                                m.rows(
-                                        IndexAction.upsert(
-                                                "d",
-                                                2,
-                                                "model-a",
-                                                List.of(chunk("d", 1, 0, "", "x", 1, 2, 3)))))
+        assertThatThrownBy(() -> upsertD(m, 2, chunk("d", 1, 0, "", "x", 1, 2, 3)))
                 .hasMessageContaining("does not belong to the action for doc 'd' v2");
     }
 
@@ -107,14 +80,7 @@ class ChunkRowMapperTest {
         ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE);
         // "ééééé" = 10 bytes fits; "éééééé" = 12 bytes -> 5 characters; title "abcdefghij" -> 8
         JsonObject row =
-                m.rows(
-                                IndexAction.upsert(
-                                        "d",
-                                        1,
-                                        "model-a",
-                                        List.of(chunk("d", 1, 0, "abcdefghij", "éééééé", 1, 2, 3))))
-                        .get(0)
-                        .json();
+                upsertD(m, 1, chunk("d", 1, 0, "abcdefghij", "éééééé", 1, 2, 3)).get(0).json();
         assertThat(row.get("text").getAsString()).isEqualTo("ééééé");
         assertThat(row.get("title").getAsString()).isEqualTo("abcdefgh");
         assertThat(m.truncatedFields()).isEqualTo(2);
@@ -129,23 +95,7 @@ class ChunkRowMapperTest {
     @Test
     void rejectModeNamesChunkAndField() {
         ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.REJECT);
-        assertThatThrownBy(
-                        () ->
-                                m.rows(
-                                        IndexAction.upsert(
-                                                "d",
-                                                1,
-                                                "model-a",
-                                                List.of(
-                                                        chunk(
-                                                                "d",
-                                                                1,
-                                                                0,
-                                                                "t",
-                                                                "0123456789X",
-                                                                1,
-                                                                2,
-                                                                3)))))
+        assertThatThrownBy(() -> upsertD(m, 1, chunk("d", 1, 0, "t", "0123456789X", 1, 2, 3)))
                 .hasMessage(
                         "text of chunk d#0 is 11 bytes, over its max length 10 "
                                 + "(milvus.field.text.max-length; milvus.field.overflow=REJECT)");
@@ -169,36 +119,29 @@ class ChunkRowMapperTest {
                         "{\"k\":2}",
                         new float[] {1, 2, 3});
         List<JsonObject> rows =
-                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
-                                .rows(
-                                        IndexAction.upsert(
-                                                "d", 1, "model-a", List.of(first, same, other)))
-                                .stream()
-                                .map(ChunkRowMapper.Row::json)
-                                .toList();
+                upsertD(new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE), 1, first, same, other)
+                        .stream()
+                        .map(ChunkRowMapper.Row::json)
+                        .toList();
         assertThat(rows)
                 .extracting(r -> r.getAsJsonObject("metadata").get("k").getAsInt())
                 .containsExactly(1, 1, 2);
         assertThatThrownBy(
                         () ->
-                                new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
-                                        .rows(
-                                                IndexAction.upsert(
-                                                        "d",
-                                                        1,
-                                                        "model-a",
-                                                        List.of(
-                                                                first,
-                                                                new Chunk(
-                                                                        "d#1",
-                                                                        "d",
-                                                                        1,
-                                                                        1,
-                                                                        "t",
-                                                                        "x",
-                                                                        null,
-                                                                        "[1]",
-                                                                        new float[] {1, 2, 3})))))
+                                upsertD(
+                                        new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE),
+                                        1,
+                                        first,
+                                        new Chunk(
+                                                "d#1",
+                                                "d",
+                                                1,
+                                                1,
+                                                "t",
+                                                "x",
+                                                null,
+                                                "[1]",
+                                                new float[] {1, 2, 3})))
                 .hasMessageContaining("metadata of chunk d#1 is not a JSON object");
     }
 
@@ -213,5 +156,11 @@ class ChunkRowMapperTest {
                                 new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE)
                                         .rows(IndexAction.delete("x".repeat(600), 3)))
                 .hasMessageContaining("document id is 600 bytes, over the limit of 512");
+    }
+
+    /** The rows {@code m} makes of an upsert of doc "d" at {@code version} by model-a. */
+    private static List<ChunkRowMapper.Row> upsertD(
+            ChunkRowMapper m, long version, Chunk... chunks) {
+        return m.rows(IndexAction.upsert("d", version, "model-a", List.of(chunks)));
     }
 }
