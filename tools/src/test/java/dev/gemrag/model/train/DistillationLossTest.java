@@ -47,28 +47,10 @@ class DistillationLossTest {
         return total / q.length;
     }
 
-    private static float[][] random(Random r, int rows, int cols) {
-        float[][] out = new float[rows][cols];
-        for (float[] row : out) {
-            for (int i = 0; i < cols; i++) {
-                row[i] = (float) r.nextGaussian();
-            }
-        }
-        return out;
-    }
-
     private static float[][] unitRows(float[][] a) {
         float[][] out = new float[a.length][];
         for (int i = 0; i < a.length; i++) {
             out[i] = dev.gemrag.model.gem.PoolingWeights.normalize(a[i].clone());
-        }
-        return out;
-    }
-
-    private static float[] flat(float[][] a) {
-        float[] out = new float[a.length * a[0].length];
-        for (int i = 0; i < a.length; i++) {
-            System.arraycopy(a[i], 0, out, i * a[0].length, a[0].length);
         }
         return out;
     }
@@ -117,17 +99,21 @@ class DistillationLossTest {
     @Test
     void valueAndGradientMatchPlainJavaWithHardNegatives() {
         Random r = new Random(11);
-        float[][] q = random(r, 3, 5);
-        float[][] d = random(r, 5, 5); // 3 positives + 2 hard negatives
+        float[][] q = GradientCheck.random(r, 3, 5);
+        float[][] d = GradientCheck.random(r, 5, 5); // 3 positives + 2 hard negatives
         float[] p =
                 TeacherTargets.of(
-                        List.of(unitRows(random(r, 3, 4)), unitRows(random(r, 3, 6))),
-                        List.of(unitRows(random(r, 5, 4)), unitRows(random(r, 5, 6))),
+                        List.of(
+                                unitRows(GradientCheck.random(r, 3, 4)),
+                                unitRows(GradientCheck.random(r, 3, 6))),
+                        List.of(
+                                unitRows(GradientCheck.random(r, 5, 4)),
+                                unitRows(GradientCheck.random(r, 5, 6))),
                         0.05f);
         double scale = 9;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDArray qa = m.create(flat(q), new Shape(3, 5));
-            NDArray da = m.create(flat(d), new Shape(5, 5));
+            NDArray qa = m.create(GradientCheck.flat(q), new Shape(3, 5));
+            NDArray da = m.create(GradientCheck.flat(d), new Shape(5, 5));
             qa.setRequiresGradient(true);
             da.setRequiresGradient(true);
             float loss;
@@ -141,8 +127,8 @@ class DistillationLossTest {
             assertThat(loss).isCloseTo((float) plainKl(q, d, scale, p), Offset.offset(1e-5f));
             float[] gq = qa.getGradient().toFloatArray();
             float[] gd = da.getGradient().toFloatArray();
-            CentralDifferences.assertGradient("dL/dq", q, gq, () -> plainKl(q, d, scale, p));
-            CentralDifferences.assertGradient("dL/dd", d, gd, () -> plainKl(q, d, scale, p));
+            GradientCheck.assertGradient("dL/dq", q, gq, () -> plainKl(q, d, scale, p));
+            GradientCheck.assertGradient("dL/dd", d, gd, () -> plainKl(q, d, scale, p));
         }
     }
 

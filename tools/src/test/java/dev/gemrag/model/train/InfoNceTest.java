@@ -49,24 +49,6 @@ class InfoNceTest {
         return dot / Math.sqrt(na * nb);
     }
 
-    private static float[][] random(Random r, int rows, int cols) {
-        float[][] out = new float[rows][cols];
-        for (float[] row : out) {
-            for (int i = 0; i < cols; i++) {
-                row[i] = (float) r.nextGaussian();
-            }
-        }
-        return out;
-    }
-
-    private static float[] flat(float[][] a) {
-        float[] out = new float[a.length * a[0].length];
-        for (int i = 0; i < a.length; i++) {
-            System.arraycopy(a[i], 0, out, i * a[0].length, a[0].length);
-        }
-        return out;
-    }
-
     @Test
     void handComputedTwoByTwo() {
         // q0 = d0 and q1 = d1 orthogonal, scale 1: loss = -log(e / (e + 1)) for both rows
@@ -82,12 +64,12 @@ class InfoNceTest {
     @Test
     void valueAndGradientMatchPlainJavaWithHardNegatives() {
         Random r = new Random(3);
-        float[][] q = random(r, 3, 5);
-        float[][] d = random(r, 5, 5); // 3 positives + 2 hard negatives
+        float[][] q = GradientCheck.random(r, 3, 5);
+        float[][] d = GradientCheck.random(r, 5, 5); // 3 positives + 2 hard negatives
         double scale = 7;
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDArray qa = m.create(flat(q), new Shape(3, 5));
-            NDArray da = m.create(flat(d), new Shape(5, 5));
+            NDArray qa = m.create(GradientCheck.flat(q), new Shape(3, 5));
+            NDArray da = m.create(GradientCheck.flat(d), new Shape(5, 5));
             qa.setRequiresGradient(true);
             float loss;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -97,7 +79,7 @@ class InfoNceTest {
             }
             assertThat(loss).isCloseTo((float) plain(q, d, scale), Offset.offset(1e-5f));
             float[] grad = qa.getGradient().toFloatArray();
-            CentralDifferences.assertGradient("dL/dq", q, grad, () -> plain(q, d, scale));
+            GradientCheck.assertGradient("dL/dq", q, grad, () -> plain(q, d, scale));
         }
     }
 

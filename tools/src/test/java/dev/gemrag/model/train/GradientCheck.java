@@ -2,14 +2,18 @@ package dev.gemrag.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import java.util.function.DoubleSupplier;
 import org.assertj.core.data.Offset;
 
-/** Checks an autograd gradient against central differences of the plain-Java loss. */
-final class CentralDifferences {
+/**
+ * The loss tests' gradient check: random inputs, flattened for NDArrays, and the autograd gradient
+ * against central differences of the plain-Java loss.
+ */
+final class GradientCheck {
     private static final double H = 1e-3;
 
-    private CentralDifferences() {}
+    private GradientCheck() {}
 
     /**
      * {@code grad} (row-major, the shape of {@code side}) against (loss(x + h) - loss(x - h)) / 2h
@@ -29,5 +33,25 @@ final class CentralDifferences {
                         .isCloseTo((float) ((up - down) / (2 * H)), Offset.offset(2e-3f));
             }
         }
+    }
+
+    /** rows x cols standard-normal entries. */
+    static float[][] random(Random r, int rows, int cols) {
+        float[][] out = new float[rows][cols];
+        for (float[] row : out) {
+            for (int i = 0; i < cols; i++) {
+                row[i] = (float) r.nextGaussian();
+            }
+        }
+        return out;
+    }
+
+    /** Row-major copy of {@code a}. */
+    static float[] flat(float[][] a) {
+        float[] out = new float[a.length * a[0].length];
+        for (int i = 0; i < a.length; i++) {
+            System.arraycopy(a[i], 0, out, i * a[0].length, a[0].length);
+        }
+        return out;
     }
 }
