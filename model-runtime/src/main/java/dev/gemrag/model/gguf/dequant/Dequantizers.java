@@ -65,18 +65,10 @@ public final class Dequantizers {
         Dequantizer dq = checked(type, count);
         java.nio.FloatBuffer target =
                 out.duplicate().order(ByteOrder.nativeOrder()).rewind().asFloatBuffer();
-        ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int base = in.position();
         float[] chunk = SCRATCH.get();
         for (int done = 0; done < count; done += CHUNK) {
             int n = Math.min(CHUNK, count - done);
-            long fromByte = (long) done / type.blockSize() * type.typeSize();
-            ByteBuffer part =
-                    in.duplicate()
-                            .position(base + Math.toIntExact(fromByte))
-                            .slice()
-                            .order(ByteOrder.LITTLE_ENDIAN);
-            dq.dequantize(part, chunk, n);
+            dq.dequantize(fromValue(type, src, done), chunk, n);
             target.put(chunk, 0, n);
         }
     }
@@ -94,13 +86,19 @@ public final class Dequantizers {
             throw new IllegalArgumentException(
                     "value " + first + " is not the start of a " + type + " block");
         }
+        dequantizeInto(type, fromValue(type, src, first), count, out);
+    }
+
+    /**
+     * The tensor's bytes from value {@code first} (a block start) on, as a little-endian slice of
+     * {@code src}, whose position is the tensor's first byte.
+     */
+    private static ByteBuffer fromValue(GgmlType type, ByteBuffer src, long first) {
         long fromByte = first / type.blockSize() * type.typeSize();
-        ByteBuffer part =
-                src.duplicate()
-                        .position(src.position() + Math.toIntExact(fromByte))
-                        .slice()
-                        .order(ByteOrder.LITTLE_ENDIAN);
-        dequantizeInto(type, part, count, out);
+        return src.duplicate()
+                .position(src.position() + Math.toIntExact(fromByte))
+                .slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The type's dequantiser, refusing an unknown type or a count that is not whole blocks. */
