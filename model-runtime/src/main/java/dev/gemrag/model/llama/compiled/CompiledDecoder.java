@@ -99,6 +99,7 @@ public final class CompiledDecoder implements AutoCloseable {
         this.format = format;
         this.multiToken = multiToken;
         boolean releaseFp32 = multiToken == MultiTokenFormat.BF16;
+        boolean packBf16 = MultiTokenFormat.nativeBf16();
         LlamaConfig c = model.config();
         this.manager = model.newManager();
         List<IValue> owned = new ArrayList<>();
@@ -107,7 +108,8 @@ public final class CompiledDecoder implements AutoCloseable {
                     ScriptModule.compile(
                             manager,
                             DecoderScript.CLASS_NAME,
-                            scriptEdit.apply(DecoderScript.methods(c, format, releaseFp32)));
+                            scriptEdit.apply(
+                                    DecoderScript.methods(c, format, releaseFp32, packBf16)));
             NDArray[] rope = model.ropeTables();
             this.cos = IValue.from(pt(rope[0]));
             this.sin = IValue.from(pt(rope[1]));
@@ -181,7 +183,15 @@ public final class CompiledDecoder implements AutoCloseable {
                                 }
                             }
                             if (wantBf16) {
-                                bf = replace(bf, module.run("to_bf16_more", bf, ws));
+                                bf =
+                                        replace(
+                                                bf,
+                                                module.run(
+                                                        packBf16
+                                                                ? "to_bf16_packed_more"
+                                                                : "to_bf16_more",
+                                                        bf,
+                                                        ws));
                                 bfBias = replace(bfBias, module.run("to_bf16_more", bfBias, bs));
                             }
                         } finally {
@@ -327,6 +337,7 @@ public final class CompiledDecoder implements AutoCloseable {
             MultiTokenFormat multiToken,
             UnaryOperator<String> scriptEdit) {
         boolean releaseFp32 = multiToken == MultiTokenFormat.BF16;
+        boolean packBf16 = MultiTokenFormat.nativeBf16();
         if (releaseFp32 && format == WeightFormat.FP32) {
             throw new IllegalArgumentException(
                     "fp32 weights run every call in FP32: no BF16 multi-token calls");

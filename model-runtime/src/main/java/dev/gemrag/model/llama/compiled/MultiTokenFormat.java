@@ -74,6 +74,14 @@ public enum MultiTokenFormat {
     }
 
     /**
+     * Whether this machine's CPU has native BF16 arithmetic (a flag of {@link #nativeBf16Flag};
+     * detected once): where oneDNN's BF16 kernels run natively.
+     */
+    public static boolean nativeBf16() {
+        return Detected.FLAG != null;
+    }
+
+    /**
      * BF16 when {@code cpuinfo} (the text of {@code /proc/cpuinfo}) lists a native BF16 flag, else
      * FP32 (also for an empty text: a CPU whose features are unknown keeps FP32, the safe choice).
      */
@@ -98,16 +106,21 @@ public enum MultiTokenFormat {
     }
 
     private static final class Detected {
+        static final String FLAG = flag();
         static final MultiTokenFormat CHOICE = detect();
 
-        private static MultiTokenFormat detect() {
+        private static String flag() {
             String cpuinfo;
             try {
                 cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
             } catch (IOException | RuntimeException e) {
                 cpuinfo = ""; // not Linux: no way to tell here
             }
-            String flag = nativeBf16Flag(cpuinfo);
+            return nativeBf16Flag(cpuinfo);
+        }
+
+        private static MultiTokenFormat detect() {
+            String flag = FLAG;
             if (flag != null) {
                 LOG.info(
                         "multi-token calls (prefill, embedding, scoring) run on BF16 weights: the CPU"

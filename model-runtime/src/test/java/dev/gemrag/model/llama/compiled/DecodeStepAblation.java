@@ -144,7 +144,7 @@ public final class DecodeStepAblation {
         Checkpoint cp = CheckpointLoader.load(DefaultModel.path());
         LlamaModel llama = LlamaModel.create(cp.config(), cp.weights());
         if (args.length == 4 && args[3].equals("dump")) {
-            System.out.println(DecoderScript.methods(cp.config(), WeightFormat.FP16, false));
+            System.out.println(DecoderScript.methods(cp.config(), WeightFormat.FP16, false, false));
             return;
         }
         Map<String, UnaryOperator<String>> all = variants();
@@ -158,7 +158,7 @@ public final class DecodeStepAblation {
                 throw new IllegalArgumentException(
                         "unknown variant " + n + ", have " + all.keySet());
             }
-            String base = DecoderScript.methods(cp.config(), WeightFormat.FP16, false);
+            String base = DecoderScript.methods(cp.config(), WeightFormat.FP16, false, false);
             if (!script.equals("current") && all.get(script).apply(base).equals(base)) {
                 throw new IllegalStateException(
                         "variant " + script + " does not change the script");
