@@ -345,7 +345,11 @@ public final class ModelRuntime {
         String int4 =
                 format == WeightFormat.INT4 ? CompiledDecoder.int4Unsupported(base.config()) : null;
         if (int4 != null) {
-            LOG.warn("{}: serving with fp16 weights", int4);
+            if (WeightFormat.isSet()) {
+                LOG.warn("{}: serving with fp16 weights", int4);
+            } else {
+                LOG.info("{}: serving with fp16 weights", int4); // the default, not a choice
+            }
             format = WeightFormat.FP16;
         }
         return CompiledDecoder.create(model, format, multiToken);

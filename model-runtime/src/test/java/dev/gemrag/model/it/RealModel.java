@@ -15,8 +15,9 @@ import java.nio.file.Path;
  * The real default model (SmolLM2-135M-Instruct Q4_1), loaded once per test JVM and shared by all
  * RealModel*IT classes: loading and dequantising takes seconds, the checks themselves are short.
  * {@link #generator} and {@link #scores} run the path the runtime serves with: the compiled decoder
- * in {@link WeightFormat#configured()} (FP16 by default; {@code -Dgemrag.model.weights=eager}
- * checks the eager forward instead). Never closed: its native memory goes with the JVM.
+ * in {@link WeightFormat#configured()} (INT4 by default on a CPU with native BF16, else FP16;
+ * {@code -Dgemrag.model.weights=eager} checks the eager forward instead). Never closed: its native
+ * memory goes with the JVM.
  */
 final class RealModel {
     private static RealModel instance;

@@ -55,6 +55,7 @@ class RealModelKvCacheIT {
         LlamaModel llama = model.llama;
         int p = prompt.length;
         double worst = 0;
+        int nearTies = 0;
         // the logit comparison runs the compiled FP32 twin when serving FP16: FP16 decode steps and
         // an FP32
         // whole-sequence pass differ by FP16 rounding (~2e-2), which would hide nothing but blur
@@ -78,9 +79,16 @@ class RealModelKvCacheIT {
                     compiled == null ? "eager" : "compiled FP32");
             for (int k = 0; k < DECODE; k++) {
                 float[] recomputed = full[p - 1 + k];
-                assertThat(TokenScores.argMax(recomputed, 0, recomputed.length))
-                        .as("full recomputation's arg-max at decode step %d", k)
-                        .isEqualTo(produced.get(k));
+                // a format that rounds activations to BF16 may take the runner-up where FP32's
+                // lead is a near tie (TokenScores.NEAR_TIE); the context stays the produced one
+                if (TokenScores.roundsActivations(WeightFormat.configured())
+                        && TokenScores.lead(recomputed) < TokenScores.NEAR_TIE) {
+                    nearTies++;
+                } else {
+                    assertThat(TokenScores.argMax(recomputed, 0, recomputed.length))
+                            .as("full recomputation's arg-max at decode step %d", k)
+                            .isEqualTo(produced.get(k));
+                }
                 worst = Math.max(worst, TokenScores.maxAbsDiff(cached, recomputed));
                 if (k + 1 < DECODE) {
                     cached =
@@ -89,9 +97,11 @@ class RealModelKvCacheIT {
             }
         }
         System.out.printf(
-                "KV cache: %d decode steps, tokens equal, worst |logit diff| cached vs full %.2e; text: %s%n",
-                DECODE, worst, gen.text());
+                "KV cache: %d decode steps, tokens equal (%d near ties not compared), worst |logit diff|"
+                        + " cached vs full %.2e; text: %s%n",
+                DECODE, nearTies, worst, gen.text());
         assertThat(worst).as("largest logit difference, cached vs recomputed").isLessThan(1e-2);
+        assertThat(nearTies).as("decode steps at an FP32 near tie, not compared").isLessThan(8);
     }
 
     @Test

@@ -34,7 +34,7 @@ class RealModelLlamaCppIT {
         assertThat(f32.tokens())
                 .as("both fixtures score the same ids")
                 .containsExactly(q4.tokens());
-        ours = model.scores(q4.tokens()); // the serving path (compiled FP16 by default)
+        ours = model.scores(q4.tokens()); // the serving path (the compiled decoder by default)
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.gemrag.model.llama.AttentionMasks;
 import dev.gemrag.model.llama.KvCache;
 import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.compiled.CompiledDecoder;
+import dev.gemrag.model.llama.compiled.WeightFormat;
 
 /**
  * Our forward's view of a token sequence, in one causal pass: for every position the arg-max token,
@@ -125,6 +126,27 @@ record TokenScores(int[] top1, double[] lead, double[] nextLogprob) {
             d = Math.max(d, Math.abs(a[i] - b[i]));
         }
         return d;
+    }
+
+    /**
+     * A lead (top-1 over runner-up, in logits = log-probs) below which a format whose GEMMs round
+     * activations to BF16 may pick the other token: such formats move logits by about a hundredth
+     * (INT4 turned FP32's 0.013 lead of " travels" over " travel" into 0.012 the other way).
+     */
+    static final double NEAR_TIE = 0.05;
+
+    /**
+     * Whether {@code format}'s decode steps round activations to BF16 (INT4, BF16), so that its
+     * greedy tokens follow FP32's only up to the first {@link #NEAR_TIE}; FP16 rounds only the
+     * weights and follows FP32's greedy tokens through near ties too.
+     */
+    static boolean roundsActivations(WeightFormat format) {
+        return format == WeightFormat.INT4 || format == WeightFormat.BF16;
+    }
+
+    /** How far the arg-max of {@code values} is above the runner-up. */
+    static double lead(float[] values) {
+        return lead(values, 0, values.length, argMax(values, 0, values.length));
     }
 
     /** How far the best entry is above the runner-up. */
