@@ -99,7 +99,8 @@ public final class CompiledDecoder implements AutoCloseable {
         this.format = format;
         this.multiToken = multiToken;
         boolean releaseFp32 = multiToken == MultiTokenFormat.BF16;
-        boolean packBf16 = MultiTokenFormat.nativeBf16();
+        // oneDNN's packed layout is a CPU one (on CUDA BF16 copies stay plain: unverified here)
+        boolean packBf16 = MultiTokenFormat.nativeBf16() && !model.device().isGpu();
         LlamaConfig c = model.config();
         this.manager = model.newManager();
         List<IValue> owned = new ArrayList<>();
@@ -337,7 +338,6 @@ public final class CompiledDecoder implements AutoCloseable {
             MultiTokenFormat multiToken,
             UnaryOperator<String> scriptEdit) {
         boolean releaseFp32 = multiToken == MultiTokenFormat.BF16;
-        boolean packBf16 = MultiTokenFormat.nativeBf16();
         if (releaseFp32 && format == WeightFormat.FP32) {
             throw new IllegalArgumentException(
                     "fp32 weights run every call in FP32: no BF16 multi-token calls");

@@ -1,5 +1,6 @@
 package dev.gemrag.model.llama.compiled;
 
+import dev.gemrag.model.llama.TorchRuntime;
 import java.util.Locale;
 
 /**
@@ -72,12 +73,18 @@ public enum WeightFormat {
     }
 
     /**
-     * From {@value #PROPERTY}, or {@link #defaultFor} this CPU; an unknown value is refused with
-     * the choices.
+     * From {@value #PROPERTY}, or {@link #defaultFor} this CPU (FP32 on a CUDA device); an unknown
+     * value is refused with the choices.
      */
     public static WeightFormat configured() {
         String v = System.getProperty(PROPERTY);
-        return isSet() ? parse(v) : defaultFor(MultiTokenFormat.nativeBf16());
+        if (isSet()) {
+            return parse(v);
+        }
+        // fbgemm's FP16 and the INT4 kernel are CPU ops: on CUDA the FP32 script (unverified here)
+        return TorchRuntime.defaultDevice().isGpu()
+                ? FP32
+                : defaultFor(MultiTokenFormat.nativeBf16());
     }
 
     /** Whether {@value #PROPERTY} is set (a choice the operator made, not the default). */

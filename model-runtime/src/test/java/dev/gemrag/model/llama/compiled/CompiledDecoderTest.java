@@ -308,6 +308,9 @@ class CompiledDecoderTest {
                 .hasMessage(
                         "gemrag.model.weights must be fp16, bf16, int4, fp32 or eager, got 'int8'");
         assertThat(WeightFormat.parse(" BF16 ")).isEqualTo(WeightFormat.BF16);
+        // the measured defaults: INT4 with native BF16, fbgemm FP16 without
+        assertThat(WeightFormat.defaultFor(true)).isEqualTo(WeightFormat.INT4);
+        assertThat(WeightFormat.defaultFor(false)).isEqualTo(WeightFormat.FP16);
     }
 
     /**
