@@ -2,6 +2,8 @@ package dev.gemrag.pipeline.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gemrag.pipeline.cli.GemragCli;
 import dev.gemrag.pipeline.config.ConfigException;
 import dev.gemrag.pipeline.config.GemragConfig;
@@ -132,6 +134,32 @@ class ReadmeClaimsTest {
         }
         assertThat(seen).as("commands found in README").hasSizeGreaterThan(5);
         assertThat(wrong).as("README.md shows commands or options the CLI does not have").isEmpty();
+    }
+
+    @Test
+    void theAdapterSectionShowsTheBundledAdaptersTrainingCommand() throws Exception {
+        String text = Files.readString(README);
+        String section = text.substring(text.indexOf("\n## Default GEM adapter\n"));
+        Matcher fence = FENCE.matcher(section);
+        assertThat(fence.find()).as("a command block in \"Default GEM adapter\"").isTrue();
+        String shown =
+                fence.group(2)
+                        .lines()
+                        .filter(l -> !l.startsWith("#"))
+                        .map(l -> l.strip().replaceAll("\\\\$", "").strip())
+                        .collect(Collectors.joining(" "))
+                        .replaceFirst("^\\./", "");
+        JsonNode descriptor =
+                new ObjectMapper()
+                        .readTree(
+                                Path.of(
+                                                "..",
+                                                "model-runtime/src/main/resources/dev/gemrag/model/gem/default",
+                                                "gem-smollm2-135m.json")
+                                        .toFile());
+        assertThat(shown)
+                .as("README's training command vs the bundled adapter's descriptor")
+                .isEqualTo(descriptor.path("training").path("command").asText());
     }
 
     /** Inline code spans outside fenced blocks (they may wrap lines). */
