@@ -39,9 +39,9 @@ final class DecoderScript {
      * @param lean the eager FP32 projections are released after compiling ({@link
      *     MultiTokenFormat#BF16}): FP16's and INT4's multi-token calls (prefill, embedding) run on
      *     BF16 copies of the merged projections ({@code dense}, {@code dense_bias}: 4 and 1 per
-     *     layer) and read the packed FP16 head (no FP32 head or table is held), BF16 runs every
-     *     call on its one copy; otherwise every format but FP32 runs them on the eager model's FP32
-     *     weights and head
+     *     layer; 5 weights where oneDNN-packed, gate and up apart: {@link PackedBf16}) and read the
+     *     packed FP16 head (no FP32 head or table is held), BF16 runs every call on its one copy;
+     *     otherwise every format but FP32 runs them on the eager model's FP32 weights and head
      * @param packBf16 BF16 weight copies are oneDNN-packed ({@code mkldnn._reorder_linear_weight},
      *     multiplied by {@code mkldnn._linear_pointwise}): needs a CPU with native BF16 ({@link
      *     MultiTokenFormat#nativeBf16()}); otherwise plain BF16 tensors and {@code torch.linear}
@@ -289,8 +289,9 @@ final class DecoderScript {
                 .append("], norms[2 * i + 1], ")
                 .append(eps(c))
                 .append(")\n");
-        project(s, c, multi, step, "h", 2, "g", "u");
-        s.append("      if lora:\n")
+        StringBuilder mlp = new StringBuilder();
+        project(mlp, c, multi, step, "h", 2, "g", "u");
+        mlp.append("      if lora:\n")
                 .append("        dgu = ")
                 .append(lora("h", 2))
                 .append("\n")
@@ -302,7 +303,27 @@ final class DecoderScript {
                 .append(":")
                 .append(2 * f)
                 .append("])\n");
-        s.append("      m = torch.mul(torch.silu(g), u)\n");
+        mlp.append("      m = torch.mul(torch.silu(g), u)\n");
+        String fused = fusedMlpCondition(multi, step);
+        if (fused == null) {
+            s.append(mlp);
+        } else {
+            // packed BF16 weights: SiLU and the gate product run as the GEMMs' post-ops, and
+            // the product stays BF16 for the down projection (no FP32 round trip of the widest
+            // activations); a call's LoRA needs g and u apart, so it keeps the unfused form
+            Source packed = multi != null && multi.packedBf16() ? multi : step;
+            s.append("      if ").append(fused).append(":\n");
+            s.append("        m = torch.reshape(")
+                    .append(
+                            PackedBf16.gatedMlp(
+                                    "torch.reshape(h, [-1, " + c.hiddenSize() + "]).to(15)",
+                                    packed.weights()))
+                    .append(", [b, t, ")
+                    .append(f)
+                    .append("])\n");
+            s.append("      else:\n");
+            s.append(mlp.toString().replaceAll("(?m)^", "  "));
+        }
         project(s, c, multi, step, "m", 3, "d");
         s.append("      x = torch.add(x, d)\n");
         s.append("      if lora:\n")
@@ -360,6 +381,26 @@ final class DecoderScript {
      */
     private record Source(WeightFormat format, String weights, String biases, boolean packedBf16) {
         static final Source EAGER = new Source(null, "dense", "dense_bias", false);
+    }
+
+    /**
+     * The script condition under which a layer's MLP runs fused ({@link PackedBf16#gatedMlp}): the
+     * source that call reads is oneDNN-packed and the call has no LoRA; null where neither source
+     * is packed.
+     */
+    private static String fusedMlpCondition(Source multi, Source step) {
+        boolean packedMulti = multi != null && multi.packedBf16();
+        boolean packedStep = step.packedBf16();
+        if (packedMulti && packedStep) {
+            return "not lora";
+        }
+        if (packedMulti) {
+            return "big and not lora";
+        }
+        if (packedStep) {
+            return multi == null ? "not lora" : "not big and not lora";
+        }
+        return null;
     }
 
     /** Sizes of merged projection j's parts (q|k|v, o, gate|up, down). */
@@ -440,11 +481,28 @@ final class DecoderScript {
                             w + "[8 * i + " + (2 * j + 1) + "]");
             String r = "torch.reshape(" + mm + ", [b, t, " + out + "])";
             expr = b == null ? r : "torch.add(" + r + ", " + b + ")";
+        } else if (src.packedBf16() && j == 2) {
+            // gate and up are packed apart (PackedBf16.PACK_METHOD)
+            for (int n = 0; n < 2; n++) {
+                String mm =
+                        PackedBf16.matmul(
+                                "torch.reshape(" + x + ", [-1, " + in + "])",
+                                src.weights() + "[" + PackedBf16.index(2, n) + "]",
+                                null);
+                s.append(indent)
+                        .append(outs[n])
+                        .append(" = torch.reshape(")
+                        .append(mm)
+                        .append(", [b, t, ")
+                        .append(sizes[n])
+                        .append("])\n");
+            }
+            return;
         } else if (src.packedBf16()) {
             String mm =
                     PackedBf16.matmul(
                             "torch.reshape(" + x + ", [-1, " + in + "])",
-                            src.weights() + "[4 * i + " + j + "]",
+                            src.weights() + "[" + PackedBf16.index(j, 0) + "]",
                             b);
             expr = "torch.reshape(" + mm + ", [b, t, " + out + "])";
         } else {

@@ -14,12 +14,48 @@ package dev.gemrag.model.llama.compiled;
  * Weights only: the packed tensors are opaque to everything but these ops.
  */
 final class PackedBf16 {
-    /** {@code to_bf16_packed_more(out, ws)}: appends each weight of {@code ws}, packed, to out. */
+    /**
+     * {@code to_bf16_packed_more(out, ws)}: appends each weight of {@code ws} (a layer's q|k|v, o,
+     * gate|up, down), packed, to out; gate|up as two weights, gate then up ({@link #gatedMlp}).
+     */
     static final String PACK_METHOD =
             "  def to_bf16_packed_more(self, out: List[Tensor], ws: List[Tensor]) -> List[Tensor]:\n"
-                    + "    for w in ws:\n"
-                    + "      out.append(ops.mkldnn._reorder_linear_weight(w.to(15), None))\n"
+                    + "    for j in range(len(ws)):\n"
+                    + "      if j % 4 == 2:\n"
+                    + "        for part in torch.chunk(ws[j], 2, 0):\n"
+                    + "          out.append(ops.mkldnn._reorder_linear_weight(part.to(15), None))\n"
+                    + "      else:\n"
+                    + "        out.append(ops.mkldnn._reorder_linear_weight(ws[j].to(15), None))\n"
                     + "    return out\n";
+
+    /**
+     * Index expression, in layer i's five packed weights (q|k|v, o, gate, up, down), of merged
+     * projection j's part (part 0 = gate, 1 = up for j = 2; 0 otherwise).
+     */
+    static String index(int j, int part) {
+        return "5 * i + " + (j < 2 ? j : j == 2 ? 2 + part : 4);
+    }
+
+    /**
+     * SiLU(x Wg^T) * (x Wu^T) as two GEMMs with oneDNN post-ops (swish, then a binary mul with the
+     * gate): {M, intermediate} BF16, which the down projection reads as it is. The gate's
+     * activation and the product are computed on FP32 accumulators and rounded once to BF16.
+     */
+    static String gatedMlp(String x, String weights) {
+        return "ops.mkldnn._linear_pointwise("
+                + x
+                + ", ops.mkldnn._linear_pointwise("
+                + x
+                + ", "
+                + weights
+                + "["
+                + index(2, 0)
+                + "], None, \"swish\", annotate(List[Optional[number]], []), \"\"), "
+                + weights
+                + "["
+                + index(2, 1)
+                + "], None, \"mul\")";
+    }
 
     private PackedBf16() {}
 
