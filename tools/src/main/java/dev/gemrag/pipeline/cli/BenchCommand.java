@@ -10,6 +10,7 @@ import dev.gemrag.pipeline.bench.LlamaCppBench;
 import dev.gemrag.pipeline.bench.MatmulCeiling;
 import dev.gemrag.pipeline.bench.ModelFlops;
 import dev.gemrag.pipeline.bench.ProcessMemory;
+import dev.gemrag.pipeline.bench.Rounds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -63,6 +64,14 @@ public final class BenchCommand implements Callable<Integer> {
     int repeats;
 
     @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Alternate the llama.cpp side and ours N times; the table shows medians, the ratio as the median of the rounds' own ratios and, for N > 1, their range (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
             names = "--no-llamacpp",
             description = "Skip the llama.cpp reference (no Python needed).")
     boolean noLlamaCpp;
@@ -105,6 +114,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--repeats must be positive, got " + repeats);
         }
+        if (rounds <= 0) {
+            throw new ParameterException(
+                    spec.commandLine(), "--rounds must be positive, got " + rounds);
+        }
         if (rss && iterations < 10) {
             throw new ParameterException(
                     spec.commandLine(), "--iterations must be at least 10, got " + iterations);
@@ -120,26 +133,13 @@ public final class BenchCommand implements Callable<Integer> {
         int longest = PREFILL[PREFILL.length - 1];
         int[] prompt = benchPrompt(session, longest);
 
-        JsonNode ref = null;
+        LlamaCppBench llama = null;
         if (!noLlamaCpp) {
-            LlamaCppBench llama =
-                    new LlamaCppBench(venv == null ? LlamaCppBench.defaultVenv() : venv);
+            llama = new LlamaCppBench(venv == null ? LlamaCppBench.defaultVenv() : venv);
             if (!llama.isReady()) {
                 llama.setUp();
             }
-            System.err.println("gemrag bench: llama.cpp side...");
-            ref =
-                    llama.run(
-                            session.modelPath(),
-                            prompt,
-                            nThreads,
-                            PREFILL,
-                            DECODE_PROMPT,
-                            DECODE_TOKENS,
-                            BATCHES);
         }
-
-        System.err.println("gemrag bench: gemrag side...");
         ForwardBench ours = new ForwardBench(session.llama(), session.compiled(), repeats);
         String path =
                 session.compiled() == null
@@ -149,14 +149,39 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " (multi-token "
                                 + session.compiled().multiToken()
                                 + ")";
-        double[] prefill = new double[PREFILL.length];
-        for (int i = 0; i < PREFILL.length; i++) {
-            prefill[i] = ours.prefillTokensPerSecond(java.util.Arrays.copyOf(prompt, PREFILL[i]));
-        }
         int[] decodePrompt = java.util.Arrays.copyOf(prompt, DECODE_PROMPT);
-        double[] decode = new double[BATCHES.length];
-        for (int i = 0; i < BATCHES.length; i++) {
-            decode[i] = ours.decodeTokensPerSecond(decodePrompt, BATCHES[i], DECODE_TOKENS);
+        Rounds[] prefill = newRounds(PREFILL.length);
+        Rounds[] decode = newRounds(BATCHES.length);
+        Rounds rssMib = new Rounds();
+        JsonNode ref = null;
+        // rounds alternate the two sides, so that a load change on a shared machine lands in
+        // one round's pair of numbers rather than on one side of every number
+        for (int r = 0; r < rounds; r++) {
+            String round = rounds == 1 ? "" : " (round " + (r + 1) + " of " + rounds + ")";
+            if (llama != null) {
+                System.err.println("gemrag bench: llama.cpp side" + round + "...");
+                ref =
+                        llama.run(
+                                session.modelPath(),
+                                prompt,
+                                nThreads,
+                                PREFILL,
+                                DECODE_PROMPT,
+                                DECODE_TOKENS,
+                                BATCHES);
+            }
+            System.err.println("gemrag bench: gemrag side" + round + "...");
+            for (int i = 0; i < PREFILL.length; i++) {
+                prefill[i].add(
+                        ours.prefillTokensPerSecond(java.util.Arrays.copyOf(prompt, PREFILL[i])),
+                        num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
+            }
+            for (int i = 0; i < BATCHES.length; i++) {
+                decode[i].add(
+                        ours.decodeTokensPerSecond(decodePrompt, BATCHES[i], DECODE_TOKENS),
+                        num(ref, "decode_b" + BATCHES[i] + "_tok_s"));
+            }
+            rssMib.add(ProcessMemory.peakRssMib(), num(ref, "peak_rss_mb"));
         }
         ModelFlops flops = new ModelFlops(session.config());
         double ceiling =
@@ -165,7 +190,6 @@ public final class BenchCommand implements Callable<Integer> {
                         session.config().hiddenSize(),
                         session.config().intermediateSize(),
                         50);
-        double peak = ProcessMemory.peakRssMib();
         System.err.println("gemrag bench: answers through the batching engine...");
         double[] answers =
                 new ConcurrentAnswers(session.languageModel(), DECODE_TOKENS)
@@ -173,36 +197,35 @@ public final class BenchCommand implements Callable<Integer> {
 
         out.printf(
                 Locale.ROOT,
-                "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up, %d CPUs,"
+                "Runtime benchmark: %s, %d threads, best of %d runs after a warm-up%s, %d CPUs,"
                         + " load average at the end %s, OMP_WAIT_POLICY=%s (both sides)%n",
                 session.modelPath().getFileName(),
                 nThreads,
                 repeats,
+                rounds == 1
+                        ? ""
+                        : ", "
+                                + rounds
+                                + " rounds alternating llama.cpp and ours (medians; ratio = median"
+                                + " of the rounds' ratios, range = their min-max)",
                 Runtime.getRuntime().availableProcessors(),
                 ProcessMemory.loadAverage(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         out.printf(
                 Locale.ROOT,
-                "%-34s %14s %14s %10s%n",
+                "%-34s %14s %14s %10s%s%n",
                 "metric",
                 "gemrag " + path,
                 "llama.cpp",
-                "ours/ref");
+                "ours/ref",
+                rounds == 1 ? "" : "  range");
         for (int i = 0; i < PREFILL.length; i++) {
-            row(
-                    out,
-                    "prefill " + PREFILL[i] + " tokens, tok/s",
-                    prefill[i],
-                    num(ref, "prefill_" + PREFILL[i] + "_tok_s"));
+            row(out, "prefill " + PREFILL[i] + " tokens, tok/s", prefill[i]);
         }
         for (int i = 0; i < BATCHES.length; i++) {
-            row(
-                    out,
-                    "decode batch " + BATCHES[i] + ", tok/s",
-                    decode[i],
-                    num(ref, "decode_b" + BATCHES[i] + "_tok_s"));
+            row(out, "decode batch " + BATCHES[i] + ", tok/s", decode[i]);
         }
-        row(out, "peak RSS (VmHWM), MiB", peak, num(ref, "peak_rss_mb"));
+        row(out, "peak RSS (VmHWM), MiB", rssMib);
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "answers 1 at a time, tok/s (ours)", answers[0]);
         out.printf(
                 Locale.ROOT,
@@ -211,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
                 answers[1],
                 "",
                 answers[1] / answers[0]);
-        double gflops = flops.prefill(longest) * prefill[PREFILL.length - 1] / longest / 1e9;
+        double gflops = flops.prefill(longest) * prefill[PREFILL.length - 1].ours() / longest / 1e9;
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "prefill " + longest + " GFLOP/s (ours)", gflops);
         out.printf(Locale.ROOT, "%-34s %14.1f%n", "FP32 matmul ceiling, GFLOP/s", ceiling);
         out.printf(Locale.ROOT, "%-34s %13.0f%%%n", "prefill / ceiling", 100 * gflops / ceiling);
@@ -368,13 +391,26 @@ public final class BenchCommand implements Callable<Integer> {
         return ref == null || !ref.hasNonNull(key) ? Double.NaN : ref.get(key).asDouble();
     }
 
-    private static void row(PrintWriter out, String name, double ours, double ref) {
+    private static Rounds[] newRounds(int n) {
+        Rounds[] r = new Rounds[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = new Rounds();
+        }
+        return r;
+    }
+
+    private static void row(PrintWriter out, String name, Rounds r) {
+        double ref = r.reference();
+        boolean none = Double.isNaN(ref);
         out.printf(
                 Locale.ROOT,
-                "%-34s %14.1f %14s %10s%n",
+                "%-34s %14.1f %14s %10s%s%n",
                 name,
-                ours,
-                Double.isNaN(ref) ? "n/a" : String.format(Locale.ROOT, "%.1f", ref),
-                Double.isNaN(ref) ? "n/a" : String.format(Locale.ROOT, "%.2f", ours / ref));
+                r.ours(),
+                none ? "n/a" : String.format(Locale.ROOT, "%.1f", ref),
+                none ? "n/a" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+                none || r.count() == 1
+                        ? ""
+                        : String.format(Locale.ROOT, "  %.2f-%.2f", r.minRatio(), r.maxRatio()));
     }
 }

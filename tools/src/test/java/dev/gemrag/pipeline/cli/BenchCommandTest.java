@@ -38,6 +38,11 @@ class BenchCommandTest {
     }
 
     @Test
+    void zeroRoundsAreRejected() {
+        assertThat(runExpectingError("bench", "--rounds", "0")).contains("--rounds");
+    }
+
+    @Test
     void tooFewLeakCheckIterationsAreRejected() {
         assertThat(runExpectingError("bench", "--rss", "--iterations", "3"))
                 .contains("--iterations");
