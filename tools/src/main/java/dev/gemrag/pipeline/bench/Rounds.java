@@ -3,6 +3,7 @@ package dev.gemrag.pipeline.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One benchmark metric over rounds that alternate the reference and ours: the medians of each side
@@ -27,6 +28,12 @@ public final class Rounds {
 
     public double reference() {
         return median(pairs.stream().mapToDouble(p -> p[1]).toArray());
+    }
+
+    /** The latest round as "ours / reference = ratio" (tokens/s, one decimal). */
+    public String last() {
+        double[] p = pairs.get(pairs.size() - 1);
+        return String.format(Locale.ROOT, "%.1f / %.1f = %.2fx", p[0], p[1], p[0] / p[1]);
     }
 
     /** Median of the rounds' ratios (not the ratio of the medians). */

@@ -182,6 +182,10 @@ public final class BenchCommand implements Callable<Integer> {
                         num(ref, "decode_b" + BATCHES[i] + "_tok_s"));
             }
             rssMib.add(ProcessMemory.peakRssMib(), num(ref, "peak_rss_mb"));
+            if (rounds > 1) {
+                System.err.println(
+                        "gemrag bench: round " + (r + 1) + ": " + lastRound(prefill, decode));
+            }
         }
         ModelFlops flops = new ModelFlops(session.config());
         double ceiling =
@@ -389,6 +393,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double num(JsonNode ref, String key) {
         return ref == null || !ref.hasNonNull(key) ? Double.NaN : ref.get(key).asDouble();
+    }
+
+    /** The latest round's numbers, ours / llama.cpp, as one progress line. */
+    private static String lastRound(Rounds[] prefill, Rounds[] decode) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < PREFILL.length; i++) {
+            b.append(String.format(Locale.ROOT, "prefill %d %s; ", PREFILL[i], prefill[i].last()));
+        }
+        for (int i = 0; i < BATCHES.length; i++) {
+            b.append(String.format(Locale.ROOT, "decode b%d %s; ", BATCHES[i], decode[i].last()));
+        }
+        return b.substring(0, b.length() - 2);
     }
 
     private static Rounds[] newRounds(int n) {

@@ -20,6 +20,7 @@ class RoundsTest {
         assertThat(r.ratio()).isCloseTo(2.0, within(1e-12));
         assertThat(r.minRatio()).isCloseTo(1.2, within(1e-12));
         assertThat(r.maxRatio()).isCloseTo(560.0 / 260, within(1e-12));
+        assertThat(r.last()).isEqualTo("560.0 / 260.0 = 2.15x");
     }
 
     @Test
