@@ -31,6 +31,9 @@ public final class ChunkFields {
     public static final String PROP_DIMENSION = "gemrag.dimension";
     public static final String PROP_SCHEMA_VERSION = "gemrag.schema_version";
 
+    /** The {@link TextAnalyzer} of search_text; absent in collections made before stemming. */
+    public static final String PROP_TEXT_ANALYZER = "gemrag.text_analyzer";
+
     /** 1: dense only; 2: plus {@link #SEARCH_TEXT} / {@link #SEARCH_SPARSE} (full-text search). */
     public static final String SCHEMA_VERSION = "2";
 

@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * chunk_index Int32, title VarChar, text VarChar, acl Array&lt;VarChar&gt;, metadata JSON,
  * embedding FloatVector(dim) with an HNSW (or AUTOINDEX) COSINE index, an INVERTED index on doc_id
  * (the sink looks chunks up by document); with full-text search (the default, {@code
- * milvus.full-text}): search_text VarChar (title line + chunk text, standard analyzer, text match)
- * and search_sparse, a sparse vector the server fills with its BM25 function, SPARSE_INVERTED_INDEX
- * with metric BM25; consistency STRONG so a delete-by-filter right after an upsert sees it. The
- * index goes in the create request (Milvus Lite has no synchronous standalone createIndex).
+ * milvus.full-text}): search_text VarChar (title line + chunk text as its {@link TextAnalyzer}
+ * gives it, recorded in a property; the server's standard analyzer, text match) and search_sparse,
+ * a sparse vector the server fills with its BM25 function, SPARSE_INVERTED_INDEX with metric BM25;
+ * consistency STRONG so a delete-by-filter right after an upsert sees it. The index goes in the
+ * create request (Milvus Lite has no synchronous standalone createIndex).
  *
  * <pre>{@code
  * CollectionManager manager = new CollectionManager(client);
@@ -54,8 +55,21 @@ public final class CollectionManager {
      * What a collection holds, read back from its properties and schema.
      *
      * @param fullText whether it has the BM25 field (hybrid and sparse retrieval)
+     * @param textAnalyzer how its search_text was analysed (questions must be analysed alike)
      */
-    public record StoredCollection(String name, String modelId, int dimension, boolean fullText) {}
+    public record StoredCollection(
+            String name,
+            String modelId,
+            int dimension,
+            boolean fullText,
+            TextAnalyzer textAnalyzer) {
+
+        /** Whether its layout (full-text or not, and the analyzer) is the spec's. */
+        public boolean hasLayoutOf(CollectionSpec spec) {
+            return fullText == spec.fullText()
+                    && (!fullText || textAnalyzer == spec.textAnalyzer());
+        }
+    }
 
     /** Fills a freshly created collection (e.g. runs a bounded index job writing to it). */
     @FunctionalInterface
@@ -75,7 +89,7 @@ public final class CollectionManager {
      * that is a re-index in progress, see {@link #reindex} and {@link #pointAlias}).
      */
     public String ensureCollection(CollectionSpec spec) {
-        Optional<String> adopted = denseOnlyPredecessor(spec);
+        Optional<String> adopted = olderLayoutPredecessor(spec);
         if (adopted.isPresent()) {
             return adopted.get();
         }
@@ -104,13 +118,14 @@ public final class CollectionManager {
     }
 
     /**
-     * The collection the alias points at when it holds this model's vectors in the dense-only
-     * layout of earlier versions while the spec asks for full-text search and the spec's own
-     * collection does not exist: it keeps being written and read (dense retrieval only) instead of
-     * starting an empty collection behind the readers' back; a re-index ({@link #reindex}, which
-     * creates the spec's collection before filling it) brings hybrid and sparse retrieval.
+     * The collection the alias points at when it holds this model's vectors in the layout of an
+     * earlier version (dense only, or full-text with another analyzer) while the spec asks for
+     * full-text search and the spec's own collection does not exist: it keeps being written and
+     * read in its own layout instead of starting an empty collection behind the readers' back; a
+     * re-index ({@link #reindex}, which creates the spec's collection before filling it) brings the
+     * new layout.
      */
-    private Optional<String> denseOnlyPredecessor(CollectionSpec spec) {
+    private Optional<String> olderLayoutPredecessor(CollectionSpec spec) {
         if (!spec.fullText() || exists(spec.collectionName())) { // exists: a re-index is filling it
             return Optional.empty();
         }
@@ -124,17 +139,28 @@ public final class CollectionManager {
         } catch (IllegalStateException e) {
             return Optional.empty(); // not a gemrag collection: the usual path reports it
         }
-        if (stored.fullText()
+        if (stored.hasLayoutOf(spec)
                 || !stored.modelId().equals(spec.modelId())
                 || stored.dimension() != spec.dimension()) {
             return Optional.empty();
         }
-        LOG.info(
-                "Milvus collection '{}' (alias '{}') has no full-text field (made before hybrid search): it keeps "
-                        + "serving, dense retrieval only; re-index into '{}' for hybrid and sparse",
-                stored.name(),
-                spec.alias(),
-                spec.collectionName());
+        if (!stored.fullText()) {
+            LOG.info(
+                    "Milvus collection '{}' (alias '{}') has no full-text field (made before hybrid search): it "
+                            + "keeps serving, dense retrieval only; re-index into '{}' for hybrid and sparse",
+                    stored.name(),
+                    spec.alias(),
+                    spec.collectionName());
+        } else {
+            LOG.info(
+                    "Milvus collection '{}' (alias '{}') analyses text with the {} analyzer: it keeps serving "
+                            + "with it; re-index into '{}' for the {} analyzer",
+                    stored.name(),
+                    spec.alias(),
+                    stored.textAnalyzer().wireName(),
+                    spec.collectionName(),
+                    spec.textAnalyzer().wireName());
+        }
         client.loadCollection(
                 LoadCollectionReq.builder().collectionName(stored.name()).sync(false).build());
         return Optional.of(stored.name());
@@ -155,7 +181,11 @@ public final class CollectionManager {
                         spec.modelId(),
                         spec.dimension(),
                         spec.index(),
-                        spec.fullText() ? "BM25 full-text search" : "dense only");
+                        spec.fullText()
+                                ? "BM25 full-text search, "
+                                        + spec.textAnalyzer().wireName()
+                                        + " analyzer"
+                                : "dense only");
             } catch (MilvusClientException e) {
                 if (!exists(name)) { // not a lost race with another writer
                     throw e;
@@ -212,7 +242,8 @@ public final class CollectionManager {
                 d.getCollectionName(),
                 model,
                 Integer.parseInt(dim),
-                fields.contains(SEARCH_SPARSE));
+                fields.contains(SEARCH_SPARSE),
+                TextAnalyzer.fromProperty(props.get(PROP_TEXT_ANALYZER)));
     }
 
     public boolean exists(String collection) {
@@ -311,9 +342,9 @@ public final class CollectionManager {
                         .build());
         if (spec.fullText()) {
             // The server's standard analyzer (Milvus Lite knows no other tokenizer than standard
-            // and jieba,
-            // and ignores token filters such as stemmers), BM25 computed by the server from
-            // search_text.
+            // and jieba, and ignores token filters such as stemmers): stemming, when the spec's
+            // TextAnalyzer asks for it, is done before the text is written. BM25 computed by the
+            // server from search_text.
             schema.addField(
                     AddFieldReq.builder()
                             .fieldName(SEARCH_TEXT)
@@ -376,16 +407,18 @@ public final class CollectionManager {
                         .collectionSchema(schema)
                         .indexParams(indexes)
                         .consistencyLevel(ConsistencyLevel.STRONG)
-                        .properties(
-                                Map.of(
-                                        PROP_MODEL_ID,
-                                        spec.modelId(),
-                                        PROP_DIMENSION,
-                                        Integer.toString(spec.dimension()),
-                                        PROP_SCHEMA_VERSION,
-                                        spec.fullText()
-                                                ? SCHEMA_VERSION
-                                                : SCHEMA_VERSION_DENSE_ONLY))
+                        .properties(properties(spec))
                         .build());
+    }
+
+    private static Map<String, String> properties(CollectionSpec spec) {
+        Map<String, String> p = new java.util.HashMap<>();
+        p.put(PROP_MODEL_ID, spec.modelId());
+        p.put(PROP_DIMENSION, Integer.toString(spec.dimension()));
+        p.put(PROP_SCHEMA_VERSION, spec.fullText() ? SCHEMA_VERSION : SCHEMA_VERSION_DENSE_ONLY);
+        if (spec.fullText()) {
+            p.put(PROP_TEXT_ANALYZER, spec.textAnalyzer().wireName());
+        }
+        return p;
     }
 }

@@ -34,6 +34,7 @@ public final class CollectionSpec implements Serializable {
     private final int aclMaxGroups;
     private final int aclGroupMaxLength;
     private final boolean fullText;
+    private final TextAnalyzer textAnalyzer;
 
     private CollectionSpec(Builder b) {
         this.modelId = b.modelId;
@@ -49,6 +50,7 @@ public final class CollectionSpec implements Serializable {
         this.aclMaxGroups = b.config.get(MilvusOptions.ACL_MAX_GROUPS);
         this.aclGroupMaxLength = b.config.get(MilvusOptions.ACL_GROUP_MAX_LENGTH);
         this.fullText = b.config.get(MilvusOptions.FULL_TEXT);
+        this.textAnalyzer = b.config.get(MilvusOptions.TEXT_ANALYZER);
     }
 
     public static Builder builder(String modelId, int dimension) {
@@ -60,14 +62,21 @@ public final class CollectionSpec implements Serializable {
      * readable, and two model ids that sanitise alike ("a/b", "a.b") still get different
      * collections. The full-text layout hashes the model id plus {@code "\nschema=2"}, so it never
      * reuses a dense-only collection (whose name, hash of the model id alone, is the one earlier
-     * versions created).
+     * versions created); an analyzer other than the server's standard one adds {@code
+     * "\nanalyzer=<name>"}, so stemmed and unstemmed text never share a collection.
      */
     public String collectionName() {
         String clean = modelId.replaceAll("[^A-Za-z0-9_]", "_");
         if (clean.length() > 120) {
             clean = clean.substring(0, 120);
         }
-        String hashed = fullText ? modelId + "\nschema=" + ChunkFields.SCHEMA_VERSION : modelId;
+        String hashed = modelId;
+        if (fullText) {
+            hashed += "\nschema=" + ChunkFields.SCHEMA_VERSION;
+            if (textAnalyzer != TextAnalyzer.STANDARD) {
+                hashed += "\nanalyzer=" + textAnalyzer.wireName();
+            }
+        }
         return prefix + "_" + clean + "_" + shortHash(hashed) + "_d" + dimension;
     }
 
@@ -135,6 +144,11 @@ public final class CollectionSpec implements Serializable {
         return fullText;
     }
 
+    /** How search_text and the questions' BM25 text are analysed (full-text layout only). */
+    public TextAnalyzer textAnalyzer() {
+        return textAnalyzer;
+    }
+
     /** search_text = title + newline + text. */
     public int searchTextMaxLength() {
         return Math.min(65535, titleMaxLength + 1 + textMaxLength);
@@ -145,6 +159,15 @@ public final class CollectionSpec implements Serializable {
      * the layout).
      */
     public CollectionSpec withFullText(boolean on) {
+        return withLayout(on, textAnalyzer);
+    }
+
+    /** This spec with the layout of a stored collection (e.g. one made by an earlier version). */
+    public CollectionSpec withLayoutOf(CollectionManager.StoredCollection stored) {
+        return withLayout(stored.fullText(), stored.textAnalyzer());
+    }
+
+    private CollectionSpec withLayout(boolean on, TextAnalyzer analyzer) {
         Builder b = new Builder(modelId, dimension);
         b.config.set(MilvusOptions.ALIAS, alias);
         b.config.set(MilvusOptions.COLLECTION_PREFIX, prefix);
@@ -157,6 +180,7 @@ public final class CollectionSpec implements Serializable {
         b.config.set(MilvusOptions.ACL_MAX_GROUPS, aclMaxGroups);
         b.config.set(MilvusOptions.ACL_GROUP_MAX_LENGTH, aclGroupMaxLength);
         b.config.set(MilvusOptions.FULL_TEXT, on);
+        b.config.set(MilvusOptions.TEXT_ANALYZER, analyzer);
         return b.build();
     }
 
@@ -170,7 +194,9 @@ public final class CollectionSpec implements Serializable {
                 + ", alias '"
                 + alias
                 + "'"
-                + (fullText ? ", full-text" : ", dense only")
+                + (fullText
+                        ? ", full-text, " + textAnalyzer.wireName() + " analyzer"
+                        : ", dense only")
                 + ")";
     }
 
@@ -203,7 +229,8 @@ public final class CollectionSpec implements Serializable {
                     MilvusOptions.TEXT_MAX_LENGTH,
                     MilvusOptions.ACL_MAX_GROUPS,
                     MilvusOptions.ACL_GROUP_MAX_LENGTH,
-                    MilvusOptions.FULL_TEXT);
+                    MilvusOptions.FULL_TEXT,
+                    MilvusOptions.TEXT_ANALYZER);
             return this;
         }
 
@@ -243,6 +270,12 @@ public final class CollectionSpec implements Serializable {
          */
         public Builder fullText(boolean on) {
             config.set(MilvusOptions.FULL_TEXT, on);
+            return this;
+        }
+
+        /** The BM25 text analyzer of a new full-text collection. */
+        public Builder textAnalyzer(TextAnalyzer analyzer) {
+            config.set(MilvusOptions.TEXT_ANALYZER, analyzer);
             return this;
         }
 

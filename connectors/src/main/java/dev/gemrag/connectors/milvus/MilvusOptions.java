@@ -89,6 +89,14 @@ public final class MilvusOptions {
                     .withDescription(
                             "New collections get BM25 full-text search on the chunk text (retrieval modes hybrid and "
                                     + "sparse); false = the dense-only layout of earlier versions.");
+    public static final ConfigOption<TextAnalyzer> TEXT_ANALYZER =
+            ConfigOptions.key("milvus.text-analyzer")
+                    .enumType(TextAnalyzer.class)
+                    .defaultValue(TextAnalyzer.ENGLISH)
+                    .withDescription(
+                            "How new full-text collections analyse the chunk text and the questions for BM25. A "
+                                    + "collection keeps the analyzer it was made with; another one means a new "
+                                    + "collection (re-index).");
     public static final ConfigOption<Integer> DOC_ID_MAX_LENGTH =
             ConfigOptions.key("milvus.field.doc-id.max-length")
                     .intType()

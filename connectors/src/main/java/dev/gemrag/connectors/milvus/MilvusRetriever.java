@@ -162,13 +162,14 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
             this.client = c;
             this.fallbackLogged = ConcurrentHashMap.newKeySet();
             LOG.info(
-                    "Milvus retriever on '{}' -> '{}' (model '{}', dim {}, empty acl {}, mode {}{})",
+                    "Milvus retriever on '{}' -> '{}' (model '{}', dim {}, empty acl {}, mode {}{}{})",
                     alias,
                     t.name(),
                     t.modelId(),
                     t.dimension(),
                     emptyAcl,
                     defaultMode.wireName(),
+                    t.fullText() ? ", " + t.textAnalyzer().wireName() + " analyzer" : "",
                     defaultMode == RetrievalMode.HYBRID
                             ? ", fusion " + fusion + ", " + candidates + " candidates"
                             : "");
@@ -306,10 +307,12 @@ public final class MilvusRetriever implements AutoCloseable, Serializable {
     }
 
     private List<RetrievedChunk> sparse(String text, String filter, int topK) {
-        if (text.isBlank()) {
+        // analysed like the collection's search_text: here by its TextAnalyzer, then the server
+        String terms = target.textAnalyzer().analyze(text);
+        if (terms.isBlank()) {
             return List.of(); // no words: BM25 matches nothing
         }
-        BaseVector query = new EmbeddedText(text); // analysed by the server like search_text
+        BaseVector query = new EmbeddedText(terms);
         return run(
                 SearchReq.builder()
                         .collectionName(alias)

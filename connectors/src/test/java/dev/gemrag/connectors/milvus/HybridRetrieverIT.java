@@ -285,6 +285,98 @@ class HybridRetrieverIT {
 
     static final List<String> ACL_LIST = List.of(ACL);
 
+    static String sha256Prefix(String s) throws Exception {
+        byte[] h =
+                java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(h, 0, 4);
+    }
+
+    /** One chunk whose words are inflected forms: "compresses", "archives", "nightly". */
+    static void writeInflected(CollectionSpec spec, String docId) throws Exception {
+        try (MilvusSinkWriter w =
+                new MilvusSinkWriter(
+                        MilvusConnection.of(milvus.uri()),
+                        spec,
+                        SETTINGS,
+                        null,
+                        new UnregisteredMetricsGroup())) {
+            Chunk c =
+                    new Chunk(
+                            docId + "#0",
+                            docId,
+                            1,
+                            0,
+                            "gzipd",
+                            "The daemon compresses archives nightly",
+                            ACL,
+                            "{}",
+                            FakeEmbeddings.of(docId, DIM));
+            w.write(IndexAction.upsert(docId, 1, spec.modelId(), List.of(c)), null);
+            w.flush(true);
+        }
+    }
+
+    @Test
+    void anEnglishCollectionMatchesOtherFormsOfAWordAndAStandardOneKeepsItsAnalyzer()
+            throws Exception {
+        CollectionSpec english =
+                CollectionSpec.builder("test/stems", DIM).alias("stems_chunks").build();
+        assertThat(english.textAnalyzer()).isEqualTo(TextAnalyzer.ENGLISH); // the default
+        CollectionSpec standard =
+                CollectionSpec.builder("test/stems-legacy", DIM)
+                        .alias("stems_standard")
+                        .textAnalyzer(TextAnalyzer.STANDARD)
+                        .build();
+        // stemmed and unstemmed text never share a collection; STANDARD keeps the earlier name
+        assertThat(CollectionSpec.builder(standard.modelId(), DIM).build().collectionName())
+                .isNotEqualTo(standard.collectionName());
+        assertThat(standard.collectionName())
+                .isEqualTo(
+                        "gemrag_test_stems_legacy_"
+                                + sha256Prefix("test/stems-legacy\nschema=2")
+                                + "_d16");
+        fill(english);
+        writeInflected(english, "inflected");
+        fill(standard);
+        writeInflected(standard, "inflected");
+        CollectionManager manager = new CollectionManager(client);
+        assertThat(manager.describe(english.alias()).textAnalyzer())
+                .isEqualTo(TextAnalyzer.ENGLISH);
+        assertThat(manager.describe(standard.alias()).textAnalyzer())
+                .isEqualTo(TextAnalyzer.STANDARD);
+
+        String question = "compressing an archive";
+        try (MilvusRetriever r = retriever(english.alias(), english.modelId())) {
+            assertThat(r.search(question, null, RetrievalMode.SPARSE, 3, ACL_LIST))
+                    .extracting(RetrievedChunk::chunkId)
+                    .first()
+                    .isEqualTo("inflected#0");
+        }
+        try (MilvusRetriever r = retriever(standard.alias(), standard.modelId())) {
+            // no word of the question occurs as such in the chunk: the test can fail
+            assertThat(r.search(question, null, RetrievalMode.SPARSE, 3, ACL_LIST))
+                    .extracting(RetrievedChunk::chunkId)
+                    .doesNotContain("inflected#0");
+            assertThat(r.search("compresses archives", null, RetrievalMode.SPARSE, 3, ACL_LIST))
+                    .extracting(RetrievedChunk::chunkId)
+                    .containsExactly("inflected#0");
+        }
+
+        // a job of this version (english spec) keeps writing, in its layout, the standard
+        // collection the alias serves
+        CollectionSpec upgraded =
+                CollectionSpec.builder(standard.modelId(), DIM).alias(standard.alias()).build();
+        assertThat(manager.ensureCollection(upgraded)).isEqualTo(standard.collectionName());
+        assertThat(manager.exists(upgraded.collectionName())).isFalse();
+        writeInflected(upgraded, "late");
+        try (MilvusRetriever r = retriever(standard.alias(), standard.modelId())) {
+            assertThat(r.search("compresses archives", null, RetrievalMode.SPARSE, 3, ACL_LIST))
+                    .extracting(RetrievedChunk::chunkId)
+                    .containsExactlyInAnyOrder("inflected#0", "late#0");
+        }
+    }
+
     @Test
     void searchTextIsTheTitleLineAndTheChunkCutToTheStoredFields() throws Exception {
         CollectionSpec spec =

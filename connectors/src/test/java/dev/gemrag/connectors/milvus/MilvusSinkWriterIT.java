@@ -428,7 +428,11 @@ class MilvusSinkWriterIT {
             assertThat(manager.describe(spec.alias()))
                     .isEqualTo(
                             new CollectionManager.StoredCollection(
-                                    spec.collectionName(), spec.modelId(), DIM, true));
+                                    spec.collectionName(),
+                                    spec.modelId(),
+                                    DIM,
+                                    true,
+                                    TextAnalyzer.ENGLISH));
         }
     }
 
@@ -460,7 +464,11 @@ class MilvusSinkWriterIT {
         assertThat(manager.describe(v1.alias()))
                 .isEqualTo(
                         new CollectionManager.StoredCollection(
-                                v2.collectionName(), "test/new-model", 12, true));
+                                v2.collectionName(),
+                                "test/new-model",
+                                12,
+                                true,
+                                TextAnalyzer.ENGLISH));
         assertThat(CollectionContents.rows(client, v1.alias()))
                 .extracting(Row::text)
                 .containsExactly("new");

@@ -6,6 +6,7 @@ import dev.gemrag.connectors.milvus.EmptyAclPolicy;
 import dev.gemrag.connectors.milvus.FieldOverflow;
 import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.MilvusOptions;
+import dev.gemrag.connectors.milvus.TextAnalyzer;
 import dev.gemrag.connectors.milvus.VectorIndex;
 import dev.gemrag.connectors.records.AnswerFrame;
 import dev.gemrag.connectors.records.RerankMode;
@@ -183,6 +184,8 @@ public final class GemragOptions {
     public static final ConfigOption<Integer> MILVUS_HNSW_EF_CONSTRUCTION =
             MilvusOptions.HNSW_EF_CONSTRUCTION;
     public static final ConfigOption<Boolean> MILVUS_FULL_TEXT = MilvusOptions.FULL_TEXT;
+    public static final ConfigOption<TextAnalyzer> MILVUS_TEXT_ANALYZER =
+            MilvusOptions.TEXT_ANALYZER;
     public static final ConfigOption<Integer> MILVUS_SEARCH_EF = MilvusOptions.SEARCH_EF;
     public static final ConfigOption<Integer> MILVUS_DOC_ID_MAX_LENGTH =
             MilvusOptions.DOC_ID_MAX_LENGTH;

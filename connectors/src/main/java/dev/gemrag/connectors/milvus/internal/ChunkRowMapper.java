@@ -174,8 +174,8 @@ public final class ChunkRowMapper {
         if (spec.fullText()) {
             // built from the stored (possibly cut) title and text; only the 65535-byte VarChar cap
             // can cut it further
-            row.addProperty(
-                    SEARCH_TEXT, truncateUtf8(searchText(title, text), spec.searchTextMaxLength()));
+            String analysed = spec.textAnalyzer().analyze(searchText(title, text));
+            row.addProperty(SEARCH_TEXT, truncateUtf8(analysed, spec.searchTextMaxLength()));
         }
         return row;
     }

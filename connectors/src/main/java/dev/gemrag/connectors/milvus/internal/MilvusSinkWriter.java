@@ -107,11 +107,13 @@ public final class MilvusSinkWriter implements SinkWriter<IndexAction> {
             throw e;
         }
         this.collection = name;
-        // another name = the alias' dense-only predecessor of this model, kept in service: rows
-        // without search_text
+        // another name = the alias' predecessor of this model in an earlier layout, kept in
+        // service: rows in its layout (no search_text, or its analyzer)
         this.mapper =
                 new ChunkRowMapper(
-                        name.equals(spec.collectionName()) ? spec : spec.withFullText(false),
+                        name.equals(spec.collectionName())
+                                ? spec
+                                : spec.withLayoutOf(new CollectionManager(client).describe(name)),
                         settings.overflow());
         this.rowsUpserted = metrics.counter("rowsUpserted");
         this.deleteRequests = metrics.counter("deleteRequests");
