@@ -50,6 +50,34 @@ class ChunkRowMapperTest {
     }
 
     @Test
+    void searchTextIsTheTitleLineAndTextInTheCollectionsAnalyzer() {
+        Chunk c = chunk("d", 1, 0, "Cron", "Runs jobs", 1f, 0f, 0f);
+        assertThat(upsertD(new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE), 1, c).get(0).json())
+                .extracting(r -> r.get("search_text").getAsString())
+                .isEqualTo("cron run job"); // english, the default
+        CollectionSpec standard =
+                CollectionSpec.builder("model-a", 3)
+                        .textAnalyzer(dev.gemrag.connectors.milvus.TextAnalyzer.STANDARD)
+                        .build();
+        assertThat(
+                        upsertD(new ChunkRowMapper(standard, FieldOverflow.TRUNCATE), 1, c)
+                                .get(0)
+                                .json())
+                .extracting(r -> r.get("search_text").getAsString())
+                .isEqualTo("Cron\nRuns jobs");
+        assertThat(
+                        upsertD(
+                                        new ChunkRowMapper(
+                                                SPEC.withFullText(false), FieldOverflow.TRUNCATE),
+                                        1,
+                                        c)
+                                .get(0)
+                                .json()
+                                .has("search_text"))
+                .isFalse();
+    }
+
+    @Test
     void refusesAnotherModelOrDimension() {
         ChunkRowMapper m = new ChunkRowMapper(SPEC, FieldOverflow.TRUNCATE);
         assertThatThrownBy(
