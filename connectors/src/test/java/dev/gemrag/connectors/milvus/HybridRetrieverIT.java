@@ -68,16 +68,19 @@ class HybridRetrieverIT {
         }
     }
 
+    static MilvusSinkWriter writer(CollectionSpec spec) throws Exception {
+        return new MilvusSinkWriter(
+                MilvusConnection.of(milvus.uri()),
+                spec,
+                SETTINGS,
+                null,
+                new UnregisteredMetricsGroup());
+    }
+
     /** 24 filler documents plus "rare", whose text alone holds the words quokka and xylograph. */
     static void fill(CollectionSpec spec) throws Exception {
         Random rnd = new Random(7);
-        try (MilvusSinkWriter w =
-                new MilvusSinkWriter(
-                        MilvusConnection.of(milvus.uri()),
-                        spec,
-                        SETTINGS,
-                        null,
-                        new UnregisteredMetricsGroup())) {
+        try (MilvusSinkWriter w = writer(spec)) {
             for (int d = 0; d < 24; d++) {
                 List<String> texts =
                         List.of(
@@ -248,13 +251,7 @@ class HybridRetrieverIT {
         // a job of this version (full-text spec) keeps writing the collection the alias serves
         assertThat(manager.ensureCollection(full)).isEqualTo(old.collectionName());
         assertThat(manager.exists(full.collectionName())).isFalse();
-        try (MilvusSinkWriter w =
-                new MilvusSinkWriter(
-                        MilvusConnection.of(milvus.uri()),
-                        full,
-                        SETTINGS,
-                        null,
-                        new UnregisteredMetricsGroup())) {
+        try (MilvusSinkWriter w = writer(full)) {
             assertThat(w.collection()).isEqualTo(old.collectionName());
             w.write(
                     FakeEmbeddings.action(
@@ -294,13 +291,7 @@ class HybridRetrieverIT {
 
     /** One chunk whose words are inflected forms: "compresses", "archives", "nightly". */
     static void writeInflected(CollectionSpec spec, String docId) throws Exception {
-        try (MilvusSinkWriter w =
-                new MilvusSinkWriter(
-                        MilvusConnection.of(milvus.uri()),
-                        spec,
-                        SETTINGS,
-                        null,
-                        new UnregisteredMetricsGroup())) {
+        try (MilvusSinkWriter w = writer(spec)) {
             Chunk c =
                     new Chunk(
                             docId + "#0",
@@ -398,13 +389,7 @@ class HybridRetrieverIT {
                         ACL,
                         "{}",
                         FakeEmbeddings.of("x", DIM)));
-        try (MilvusSinkWriter w =
-                new MilvusSinkWriter(
-                        MilvusConnection.of(milvus.uri()),
-                        spec,
-                        SETTINGS,
-                        null,
-                        new UnregisteredMetricsGroup())) {
+        try (MilvusSinkWriter w = writer(spec)) {
             w.write(IndexAction.upsert("long", 1, spec.modelId(), chunks), null);
             w.flush(true);
         }
