@@ -1,6 +1,7 @@
 package dev.gemrag.model.generate;
 
 import dev.gemrag.model.GenerationParams;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -157,8 +158,8 @@ public final class Sampler {
         if (samplers.stream().noneMatch(Sampler::needsHostLogits)) {
             return argMaxRows(logits);
         }
-        float[] host = logits.toFloatArray();
         int vocab = (int) logits.getShape().get(1);
+        float[] host = HostLogits.copy(logits, b * vocab);
         for (int r = 0; r < b; r++) {
             int[] history = histories.apply(r);
             out[r] = samplers.get(r).sample(host, r * vocab, vocab, history, history.length);
@@ -167,18 +168,32 @@ public final class Sampler {
     }
 
     /**
-     * Each row's argmax of logits {rows, vocab} (ties: the lowest id), on the host: copying the
-     * logits over and scanning them took ~0.2 ms for 8 rows of 49,152, libtorch's argmax kernel ~1
-     * ms (DecodeStepBenchmark). Unlike libtorch's, a NaN never wins.
+     * Each row's argmax of logits {rows, vocab} (ties: the lowest id), on the host: scanning them
+     * there took ~0.2 ms for 8 rows of 49,152, libtorch's argmax kernel ~1 ms
+     * (DecodeStepBenchmark). Reads the tensor's own memory ({@link HostLogits#view}), no copy.
+     * Unlike libtorch's, a NaN never wins.
      */
     public static int[] argMaxRows(ai.djl.ndarray.NDArray logits) {
-        float[] host = logits.toFloatArray();
         int vocab = (int) logits.getShape().get(1);
-        int[] out = new int[host.length / vocab];
+        FloatBuffer host = HostLogits.view(logits);
+        int[] out = new int[host.limit() / vocab];
         for (int r = 0; r < out.length; r++) {
             out[r] = argmax(host, r * vocab, vocab);
         }
         return out;
+    }
+
+    private static int argmax(FloatBuffer logits, int offset, int vocab) {
+        int best = 0;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            float v = logits.get(offset + i);
+            if (v > bestValue) {
+                bestValue = v;
+                best = i;
+            }
+        }
+        return best;
     }
 
     public static int argmax(float[] logits, int offset, int vocab) {

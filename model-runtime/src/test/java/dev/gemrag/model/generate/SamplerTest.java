@@ -37,6 +37,37 @@ class SamplerTest {
         }
     }
 
+    /**
+     * Sampled rows read the logits through one reused host array: a smaller batch after a larger
+     * one sees only its own rows, and a transposed (non-contiguous) tensor reads as laid out.
+     */
+    @Test
+    void sampleRowsReadsEachCallsOwnLogitsThroughTheReusedBuffer() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            java.util.List<Sampler> two =
+                    java.util.List.of(
+                            new Sampler(0f, 1f, 1, 0, 0f, java.util.List.of(new NoRepeatNgram(2))),
+                            new Sampler(0f, 1f, 2, 0, 0f, java.util.List.of(new NoRepeatNgram(2))));
+            ai.djl.ndarray.NDArray big =
+                    m.create(
+                            new float[] {0f, 5f, 1f, 7f, 0f, 2f},
+                            new ai.djl.ndarray.types.Shape(2, 3));
+            assertThat(Sampler.sampleRows(big, two, r -> new int[0])).containsExactly(1, 0);
+            ai.djl.ndarray.NDArray small =
+                    m.create(new float[] {3f, 0f, 1f}, new ai.djl.ndarray.types.Shape(1, 3));
+            assertThat(Sampler.sampleRows(small, two.subList(0, 1), r -> new int[0]))
+                    .containsExactly(0);
+            // {3, 2} transposed: rows (0, 1, 9) and (4, 8, 2)
+            ai.djl.ndarray.NDArray t =
+                    m.create(
+                                    new float[] {0f, 4f, 1f, 8f, 9f, 2f},
+                                    new ai.djl.ndarray.types.Shape(3, 2))
+                            .transpose();
+            assertThat(Sampler.sampleRows(t, two, r -> new int[0])).containsExactly(2, 1);
+            assertThat(Sampler.argMaxRows(t)).containsExactly(2, 1);
+        }
+    }
+
     @Test
     void nucleusIsSmallestSetReachingP() {
         double[] p = {0.15, 0.5, 0.05, 0.3};
