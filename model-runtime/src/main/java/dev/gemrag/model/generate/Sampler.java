@@ -197,16 +197,8 @@ public final class Sampler {
     }
 
     public static int argmax(float[] logits, int offset, int vocab) {
-        int best = 0;
-        float bestValue = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            float v = logits[offset + i];
-            if (v > bestValue) {
-                bestValue = v;
-                best = i;
-            }
-        }
-        return best;
+        return argmax(
+                FloatBuffer.wrap(logits), offset, vocab); // one scan for heap and tensor memory
     }
 
     /** Sets every logit below the k-th largest to -infinity (ties with the k-th are kept). */
