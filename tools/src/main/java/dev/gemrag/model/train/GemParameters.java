@@ -20,7 +20,8 @@ import java.util.Random;
 /**
  * What GEM training updates: the k summary rows, a LoRA pair per target projection (A uniform in
  * +-1/sqrt(in), B zero, so training starts from the base model), and the contrastive logit scale
- * (log 20, clamped to [0, log 100]). Names follow docs/ADAPTER_FORMAT.md plus {@code logit_scale}.
+ * (log 20 unless told otherwise, clamped to [0, log 100]). Names follow docs/ADAPTER_FORMAT.md plus
+ * {@code logit_scale}.
  */
 public final class GemParameters implements AutoCloseable {
     public static final String LOGIT_SCALE = "logit_scale";
@@ -43,6 +44,21 @@ public final class GemParameters implements AutoCloseable {
             float alpha,
             List<String> targets,
             long seed) {
+        this(model, base, k, rank, alpha, targets, seed, INITIAL_LOG_SCALE);
+    }
+
+    /**
+     * As above, with the log logit scale to start at (clamped to [0, log 100] like every update).
+     */
+    public GemParameters(
+            LlamaModel model,
+            LlamaWeights base,
+            int k,
+            int rank,
+            float alpha,
+            List<String> targets,
+            long seed,
+            float logLogitScale) {
         this.manager = model.newManager();
         this.rank = rank;
         this.scale = rank == 0 ? 0 : alpha / rank;
@@ -68,7 +84,10 @@ public final class GemParameters implements AutoCloseable {
                         new long[] {w[0], rank});
             }
         }
-        add(LOGIT_SCALE, new float[] {INITIAL_LOG_SCALE}, new long[] {1});
+        add(
+                LOGIT_SCALE,
+                new float[] {Math.max(0, Math.min(LOG_MAX_SCALE, logLogitScale))},
+                new long[] {1});
     }
 
     /**

@@ -133,11 +133,12 @@ public final class GemTrainer {
                                 config.rank(),
                                 config.alpha(),
                                 config.targets(),
-                                config.seed());
+                                config.seed(),
+                                (float) Math.log(config.logitScale()));
                 Adam adam = Adam.standard(model.newManager())) {
             params.install(model, config.summaryOnly());
             if (init != null) {
-                params.load(init.values(GemParameters.INITIAL_LOG_SCALE));
+                params.load(init.values((float) Math.log(config.logitScale())));
                 LOG.info(
                         "starting from adapter {} (tensors sha256 {}, log logit scale {}); optimizer and schedule fresh",
                         init.path(),

@@ -39,6 +39,9 @@ import java.util.function.Consumer;
  * @param init null: fresh parameters; else an adapter descriptor whose summary rows and LoRA pairs
  *     are the starting point (a second stage; optimizer and schedule start fresh, {@link
  *     InitAdapter})
+ * @param logitScale the contrastive logit scale (1 / temperature) fresh parameters start at [20];
+ *     it is learned, but at the contrastive learning rate it moves by a few percent in a run, so in
+ *     practice this sets the temperature
  */
 public record TrainConfig(
         Path data,
@@ -64,7 +67,11 @@ public record TrainConfig(
         boolean summaryOnly,
         int hardNegatives,
         Distillation distillation,
-        Path init) {
+        Path init,
+        float logitScale) {
+
+    /** The paper's initial logit scale (CLIP-style, learned, clamped to [1, 100]). */
+    public static final float DEFAULT_LOGIT_SCALE = 20f;
 
     public static final String DEFAULT_QUERY_INSTRUCTION =
             "Given a question, retrieve passages that answer it: ";
@@ -105,6 +112,11 @@ public record TrainConfig(
                     "train: a summary-only adapter is trained on --pairs with --ntp-steps 0 "
                             + "(generation runs the base weights, so next-token training has nothing to protect)");
         }
+        if (!(logitScale >= 1f && logitScale <= 100f)) {
+            throw new IllegalArgumentException(
+                    "train: --logit-scale must be in [1, 100] (temperature 1 to 0.01), got "
+                            + logitScale);
+        }
         java.util.Objects.requireNonNull(distillation, "distillation (Distillation.NONE for none)");
         if (distillation.enabled() && pairs == null) {
             throw new IllegalArgumentException(
@@ -138,7 +150,8 @@ public record TrainConfig(
                 false,
                 0,
                 Distillation.NONE,
-                null);
+                null,
+                DEFAULT_LOGIT_SCALE);
     }
 
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
@@ -205,6 +218,7 @@ public record TrainConfig(
         private int hardNegatives;
         private Distillation distillation;
         private Path init;
+        private float logitScale;
 
         private Builder(TrainConfig c) {
             data = c.data;
@@ -231,6 +245,7 @@ public record TrainConfig(
             hardNegatives = c.hardNegatives;
             distillation = c.distillation;
             init = c.init;
+            logitScale = c.logitScale;
         }
 
         public Builder sizes(int steps, int ntpSteps, int batchSize, int maxTokens) {
@@ -284,6 +299,11 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder logitScale(float logitScale) {
+            this.logitScale = logitScale;
+            return this;
+        }
+
         public Builder pairs(Path pairs, boolean summaryOnly, int hardNegatives) {
             this.pairs = pairs;
             this.summaryOnly = summaryOnly;
@@ -316,7 +336,8 @@ public record TrainConfig(
                     summaryOnly,
                     hardNegatives,
                     distillation,
-                    init);
+                    init,
+                    logitScale);
         }
     }
 }

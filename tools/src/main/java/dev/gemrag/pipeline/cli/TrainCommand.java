@@ -191,6 +191,15 @@ public final class TrainCommand implements Callable<Integer> {
     Path init;
 
     @Option(
+            names = "--logit-scale",
+            description =
+                    "contrastive logit scale (1 / temperature) a fresh run starts at, in [1, 100]; it is learned but "
+                            + "moves by a few percent in a run (default: "
+                            + TrainConfig.DEFAULT_LOGIT_SCALE
+                            + ", the paper's; with --init the first stage's scale continues)")
+    Float logitScale;
+
+    @Option(
             names = "--query-instruction",
             defaultValue = TrainConfig.DEFAULT_QUERY_INSTRUCTION,
             description =
@@ -219,6 +228,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--lora-positions must be 'all' or 'summary', got '" + loraPositions + "'");
         }
+        if (logitScale != null && init != null) {
+            throw new IllegalArgumentException(
+                    "--logit-scale starts a fresh run; a second stage (--init) continues its first stage's scale");
+        }
         List<String> args =
                 new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         if (!args.isEmpty() && args.get(0).equals("train")) {
@@ -245,6 +258,10 @@ public final class TrainCommand implements Callable<Integer> {
                                                 .distillation(distillation)
                                                 .augmentation(splitFraction, dropout)
                                                 .init(init)
+                                                .logitScale(
+                                                        logitScale != null
+                                                                ? logitScale
+                                                                : TrainConfig.DEFAULT_LOGIT_SCALE)
                                                 .pairs(
                                                         pairs,
                                                         loraPositions.equals("summary"),

@@ -1,6 +1,8 @@
 package dev.gemrag.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import dev.gemrag.model.Checkpoint;
@@ -224,6 +226,33 @@ class GemTrainerTest {
                 .withLora(1, 4, 8f, 1e-2f, 1e-2f)
                 .withRun(7, 5, false, "test")
                 .withPairs(pairs, summaryOnly, hardNegatives);
+    }
+
+    @Test
+    void aFreshRunStartsAtTheLogitScaleItIsGiven() throws Exception {
+        Path p = pairs(40);
+        for (float scale : new float[] {TrainConfig.DEFAULT_LOGIT_SCALE, 50f}) {
+            List<StepStats> stats = new ArrayList<>();
+            // learning rate 0: the scale the run starts at is the scale it ends at
+            TrainConfig cfg =
+                    pairConfig(p, "scale" + (int) scale, 2, true, 0)
+                            .withLora(1, 4, 8f, 0f, 0f)
+                            .copy(b -> b.logitScale(scale));
+            GemAdapter a = new GemTrainer(base, TOKENIZER, cfg).train(stats::add);
+            assertThat(stats.get(0).logitScale())
+                    .as("scale " + scale)
+                    .isCloseTo(scale, within(1e-3f));
+            assertThat(
+                            ((Number)
+                                            a.descriptor()
+                                                    .training()
+                                                    .notes()
+                                                    .get(InitAdapter.LOGIT_SCALE_NOTE))
+                                    .floatValue())
+                    .isEqualTo((float) Math.log(scale));
+        }
+        assertThatThrownBy(() -> pairConfig(p, "x", 2, true, 0).copy(b -> b.logitScale(0.5f)))
+                .hasMessageContaining("--logit-scale");
     }
 
     @Test
