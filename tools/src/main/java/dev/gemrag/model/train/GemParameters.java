@@ -36,19 +36,9 @@ public final class GemParameters implements AutoCloseable {
     private final float scale;
     private final List<String> targets;
 
-    public GemParameters(
-            LlamaModel model,
-            LlamaWeights base,
-            int k,
-            int rank,
-            float alpha,
-            List<String> targets,
-            long seed) {
-        this(model, base, k, rank, alpha, targets, seed, INITIAL_LOG_SCALE);
-    }
-
     /**
-     * As above, with the log logit scale to start at (clamped to [0, log 100] like every update).
+     * {@code logLogitScale}: where the log logit scale starts (clamped to [0, log 100] like every
+     * update).
      */
     public GemParameters(
             LlamaModel model,

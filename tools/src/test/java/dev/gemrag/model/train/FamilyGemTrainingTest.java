@@ -12,7 +12,6 @@ import dev.gemrag.model.families.FamilyFixture;
 import dev.gemrag.model.gem.GemAdapter;
 import dev.gemrag.model.gem.GemLanguageModel;
 import dev.gemrag.model.gem.ModelRuntime;
-import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.tokenizer.FramedTokenizer;
 import dev.gemrag.model.tokenizer.HfTextTokenizer;
 import java.nio.file.Files;
@@ -56,13 +55,8 @@ class FamilyGemTrainingTest {
             int vocab = base.config().vocabSize();
             NtpBatch ntp = NtpBatch.build(texts, 1, vocab, 0.5f, new Random(3));
             ContrastiveBatch cl = ContrastiveBatch.build(texts, 1, vocab, 0.1f, new Random(4));
-            GemAdapter initial;
-            try (LlamaModel scratch = LlamaModel.create(base.config(), base.weights());
-                    GemParameters p =
-                            new GemParameters(
-                                    scratch, base.weights(), 1, 4, 8f, cfg.targets(), cfg.seed())) {
-                initial = new GemAdapter(trained.descriptor(), p.adapterTensors());
-            }
+            GemAdapter initial =
+                    FreshAdapter.of(base, trained.descriptor(), cfg.targets(), cfg.seed());
             TextTokenizer shared =
                     unclosable(tokenizer); // GemLanguageModel.close() closes an AutoCloseable
             // tokenizer

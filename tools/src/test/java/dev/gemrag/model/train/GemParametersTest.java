@@ -30,7 +30,16 @@ class GemParametersTest {
         LlamaConfig c = TinyLlama.config(RopeLayout.INTERLEAVED, true);
         LlamaWeights w = TinyLlama.weights(c, 2);
         try (LlamaModel model = LlamaModel.create(c, w);
-                GemParameters p = new GemParameters(model, w, 1, 2, 4f, List.of("wq"), 1);
+                GemParameters p =
+                        new GemParameters(
+                                model,
+                                w,
+                                1,
+                                2,
+                                4f,
+                                List.of("wq"),
+                                1,
+                                GemParameters.INITIAL_LOG_SCALE);
                 NDManager m = model.newManager()) {
             NDArray summary = p.all().get(dev.gemrag.model.gem.GemAdapter.SUMMARY);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -98,7 +107,15 @@ class GemParametersTest {
         LlamaWeights w = TinyLlama.weights(c, 3);
         try (LlamaModel model = LlamaModel.create(c, w);
                 GemParameters p =
-                        new GemParameters(model, w, 1, 2, 4f, List.of("wq", "wv", "w2"), 1)) {
+                        new GemParameters(
+                                model,
+                                w,
+                                1,
+                                2,
+                                4f,
+                                List.of("wq", "wv", "w2"),
+                                1,
+                                GemParameters.INITIAL_LOG_SCALE)) {
             p.install(model, true);
             // B starts at zero, which leaves A without a gradient: give every factor one
             p.all()

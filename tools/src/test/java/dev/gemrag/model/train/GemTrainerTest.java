@@ -13,7 +13,6 @@ import dev.gemrag.model.gem.CharTokenizer;
 import dev.gemrag.model.gem.GemAdapter;
 import dev.gemrag.model.gem.GemLanguageModel;
 import dev.gemrag.model.gem.ModelRuntime;
-import dev.gemrag.model.llama.LlamaModel;
 import dev.gemrag.model.llama.TinyLlama;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,13 +116,7 @@ class GemTrainerTest {
         for (int draw = 4; draw < 7; draw++) {
             cl.add(ContrastiveBatch.build(texts, 1, 100, 0.1f, new Random(draw)));
         }
-        GemAdapter initial;
-        try (LlamaModel scratch = LlamaModel.create(base.config(), base.weights());
-                GemParameters p =
-                        new GemParameters(
-                                scratch, base.weights(), 1, 4, 8f, cfg.targets(), cfg.seed())) {
-            initial = new GemAdapter(back.descriptor(), p.adapterTensors());
-        }
+        GemAdapter initial = FreshAdapter.of(base, back.descriptor(), cfg.targets(), cfg.seed());
         GemAdapter ntpPhase =
                 new GemTrainer(base, TOKENIZER, config(data, "ntp-phase", 15, 15)).train(null);
         assertThat(nextTokenLoss(back, ntp))

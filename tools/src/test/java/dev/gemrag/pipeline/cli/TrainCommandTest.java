@@ -2,9 +2,6 @@ package dev.gemrag.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,21 +9,6 @@ import org.junit.jupiter.api.Test;
  * or any pair is read.
  */
 class TrainCommandTest {
-
-    private static String runExpectingError(String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            assertThat(GemragCli.run(args)).isNotZero();
-        } finally {
-            System.setErr(oldErr);
-        }
-        String text = err.toString(StandardCharsets.UTF_8);
-        assertThat(text.strip().lines()).hasSize(1);
-        assertThat(text).startsWith("gemrag: ");
-        return text;
-    }
 
     private static String[] pairRun(String... more) {
         String[] base = {
@@ -47,13 +29,17 @@ class TrainCommandTest {
 
     @Test
     void aLogitScaleOutsideOneToAHundredIsRejected() {
-        assertThat(runExpectingError(pairRun("--logit-scale", "0.5"))).contains("--logit-scale");
-        assertThat(runExpectingError(pairRun("--logit-scale", "200"))).contains("--logit-scale");
+        assertThat(CliErrors.runExpectingError(pairRun("--logit-scale", "0.5")))
+                .contains("--logit-scale");
+        assertThat(CliErrors.runExpectingError(pairRun("--logit-scale", "200")))
+                .contains("--logit-scale");
     }
 
     @Test
     void aLogitScaleWithInitIsRejected() {
-        assertThat(runExpectingError(pairRun("--logit-scale", "50", "--init", "stage1.json")))
+        assertThat(
+                        CliErrors.runExpectingError(
+                                pairRun("--logit-scale", "50", "--init", "stage1.json")))
                 .contains("--logit-scale")
                 .contains("--init");
     }
