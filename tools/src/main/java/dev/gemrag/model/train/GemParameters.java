@@ -74,10 +74,7 @@ public final class GemParameters implements AutoCloseable {
                         new long[] {w[0], rank});
             }
         }
-        add(
-                LOGIT_SCALE,
-                new float[] {Math.max(0, Math.min(LOG_MAX_SCALE, logLogitScale))},
-                new long[] {1});
+        add(LOGIT_SCALE, new float[] {clampLog(logLogitScale)}, new long[] {1});
     }
 
     /**
@@ -171,8 +168,7 @@ public final class GemParameters implements AutoCloseable {
     }
 
     public float logitScaleValue() {
-        return (float)
-                Math.exp(Math.max(0, Math.min(LOG_MAX_SCALE, all.get(LOGIT_SCALE).getFloat())));
+        return (float) Math.exp(clampLog(all.get(LOGIT_SCALE).getFloat()));
     }
 
     /** Keeps the log scale inside [0, log 100] after an update (CLIP-style clamp). */
@@ -180,8 +176,13 @@ public final class GemParameters implements AutoCloseable {
         NDArray s = all.get(LOGIT_SCALE);
         float v = s.getFloat();
         if (v < 0 || v > LOG_MAX_SCALE) {
-            s.set(new float[] {Math.max(0, Math.min(LOG_MAX_SCALE, v))});
+            s.set(new float[] {clampLog(v)});
         }
+    }
+
+    /** A log logit scale inside [0, log 100]. */
+    private static float clampLog(float logScale) {
+        return Math.max(0, Math.min(LOG_MAX_SCALE, logScale));
     }
 
     /** Adapter tensors (summary rows + LoRA pairs) copied to the heap. */

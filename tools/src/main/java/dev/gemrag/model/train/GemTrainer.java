@@ -134,11 +134,11 @@ public final class GemTrainer {
                                 config.alpha(),
                                 config.targets(),
                                 config.seed(),
-                                (float) Math.log(config.logitScale()));
+                                config.logLogitScale());
                 Adam adam = Adam.standard(model.newManager())) {
             params.install(model, config.summaryOnly());
             if (init != null) {
-                params.load(init.values((float) Math.log(config.logitScale())));
+                params.load(init.values(config.logLogitScale()));
                 LOG.info(
                         "starting from adapter {} (tensors sha256 {}, log logit scale {}); optimizer and schedule fresh",
                         init.path(),

@@ -154,6 +154,11 @@ public record TrainConfig(
                 DEFAULT_LOGIT_SCALE);
     }
 
+    /** {@link #logitScale} as the parameter the trainer learns: its natural logarithm. */
+    public float logLogitScale() {
+        return (float) Math.log(logitScale);
+    }
+
     public TrainConfig with(int steps, int ntpSteps, int batchSize, int maxTokens) {
         return copy(b -> b.sizes(steps, ntpSteps, batchSize, maxTokens));
     }
