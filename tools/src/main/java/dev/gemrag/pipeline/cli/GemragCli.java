@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             BenchCommand.class,
             EvalAnswersCommand.class,
+            EvalPerplexityCommand.class,
             SoakCommand.class
         })
 @PublicApi
