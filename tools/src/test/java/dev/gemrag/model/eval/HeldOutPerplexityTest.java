@@ -7,16 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.gemrag.model.Checkpoint;
-import dev.gemrag.model.LlamaConfig;
 import dev.gemrag.model.Pooling;
-import dev.gemrag.model.RopeLayout;
 import dev.gemrag.model.gem.CharTokenizer;
 import dev.gemrag.model.gem.GemLanguageModel;
 import dev.gemrag.model.gem.ModelRuntime;
+import dev.gemrag.model.gem.TinyCheckpoint;
 import dev.gemrag.model.llama.AttentionMasks;
-import dev.gemrag.model.llama.TinyLlama;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,23 +21,14 @@ import org.junit.jupiter.api.Test;
  * causal forward alone, log-softmax and the token-weighted mean written out by hand.
  */
 class HeldOutPerplexityTest {
-    private static final CharTokenizer TOKENIZER = new CharTokenizer(100);
+    private static final CharTokenizer TOKENIZER =
+            new CharTokenizer(TinyCheckpoint.config().vocabSize());
     private static final List<String> LINES =
             List.of("copy files", "x", "route the network packets", "", "list open files now");
 
     private static GemLanguageModel tiny() {
-        LlamaConfig c = TinyLlama.config(RopeLayout.INTERLEAVED, true);
-        Checkpoint base =
-                new Checkpoint(
-                        Path.of("tiny.gguf"),
-                        "tiny-sha",
-                        c,
-                        TinyLlama.weights(c, 5),
-                        null,
-                        null,
-                        -1,
-                        List.of(0));
-        return ModelRuntime.fromCheckpoint(base, null, TOKENIZER, Pooling.MEAN, null);
+        return ModelRuntime.fromCheckpoint(
+                TinyCheckpoint.random(5, null), null, TOKENIZER, Pooling.MEAN, null);
     }
 
     @Test
@@ -72,7 +59,7 @@ class HeldOutPerplexityTest {
             }
             assertThat(p.lines()).isEqualTo(3); // "x" and "" have no token to predict
             assertThat(p.tokens()).isEqualTo(tokens);
-            // compared in log space: the random model is confidently wrong (perplexity ~1e8)
+            // compared in log space, where the sums are
             assertThat(Math.log(p.perplexity())).isCloseTo(nll / tokens, within(1e-4));
         }
     }
