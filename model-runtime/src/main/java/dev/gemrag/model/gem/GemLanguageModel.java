@@ -147,8 +147,16 @@ public final class GemLanguageModel implements LanguageModel {
 
     @Override
     public double[] continuationLogProb(List<String> contexts, String continuation) {
-        int[] tail = tokenizer.encode(continuation);
-        return scorer.meanLogProb(contexts.stream().map(tokenizer::encode).toList(), tail);
+        return continuationLogProb(
+                contexts.stream().map(tokenizer::encode).toList(), tokenizer.encode(continuation));
+    }
+
+    /**
+     * {@link #continuationLogProb(List, String)} on token ids, for callers that split a text at a
+     * token (held-out perplexity scores each line after its first token).
+     */
+    public double[] continuationLogProb(List<int[]> contexts, int[] continuation) {
+        return scorer.meanLogProb(contexts, continuation);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.gemrag.model.eval;
 
 import dev.gemrag.model.gem.GemLanguageModel;
-import dev.gemrag.model.score.ContinuationScorer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,7 +20,6 @@ public record HeldOutPerplexity(int lines, long tokens, double perplexity) {
 
     /** Scores {@code texts} with {@code model}'s own scorer (the reranker's, one line a call). */
     public static HeldOutPerplexity of(GemLanguageModel model, List<String> texts) {
-        ContinuationScorer scorer = new ContinuationScorer(model.llama(), model.compiled());
         double nll = 0;
         long tokens = 0;
         int lines = 0;
@@ -32,7 +30,7 @@ public record HeldOutPerplexity(int lines, long tokens, double perplexity) {
             }
             int[] rest = Arrays.copyOfRange(ids, 1, ids.length);
             // the scorer returns the mean log-probability: times the count gives the line's sum
-            nll -= scorer.meanLogProb(List.of(new int[] {ids[0]}), rest)[0] * rest.length;
+            nll -= model.continuationLogProb(List.of(new int[] {ids[0]}), rest)[0] * rest.length;
             tokens += rest.length;
             lines++;
         }
