@@ -21,7 +21,16 @@ public enum ScoreNormalization {
 
     /** The normalised scores of {@code leg}, in its order. */
     public double[] normalise(List<RetrievedChunk> leg) {
-        int n = leg.size();
+        double[] scores = new double[leg.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = leg.get(i).score();
+        }
+        return normalise(scores);
+    }
+
+    /** {@code scores} normalised, in their order (best first for {@link #RANK}). */
+    public double[] normalise(double[] scores) {
+        int n = scores.length;
         double[] out = new double[n];
         if (this == RANK) {
             for (int i = 0; i < n; i++) {
@@ -32,25 +41,25 @@ public enum ScoreNormalization {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
-        for (RetrievedChunk c : leg) {
-            min = Math.min(min, c.score());
-            max = Math.max(max, c.score());
-            sum += c.score();
+        for (double s : scores) {
+            min = Math.min(min, s);
+            max = Math.max(max, s);
+            sum += s;
         }
         if (this == MIN_MAX) {
             for (int i = 0; i < n; i++) {
-                out[i] = max > min ? (leg.get(i).score() - min) / (max - min) : 1.0;
+                out[i] = max > min ? (scores[i] - min) / (max - min) : 1.0;
             }
             return out;
         }
         double mean = sum / Math.max(1, n);
         double sq = 0;
-        for (RetrievedChunk c : leg) {
-            sq += (c.score() - mean) * (c.score() - mean);
+        for (double s : scores) {
+            sq += (s - mean) * (s - mean);
         }
         double std = Math.sqrt(sq / Math.max(1, n));
         for (int i = 0; i < n; i++) {
-            out[i] = std > 0 ? (leg.get(i).score() - mean) / std : 0.0;
+            out[i] = std > 0 ? (scores[i] - mean) / std : 0.0;
         }
         return out;
     }

@@ -20,6 +20,8 @@ import java.io.Serializable;
  *     never skipped, fused hybrid scores are in [0, 1])
  * @param codeExtraTokens tokens an answer may run past its budget when the budget ran out inside a
  *     fenced code block or right after announcing one (answer.code-extra-tokens; 0 = off)
+ * @param rerankWeight the reranker's share of the blend that orders the candidates, the retriever's
+ *     score having the rest (retrieval.rerank-weight; 1 = likelihood alone)
  */
 public record AnswerControls(
         RerankMode rerank,
@@ -27,7 +29,8 @@ public record AnswerControls(
         int rerankChunkTokens,
         AnswerFrame frame,
         double rerankSkipMargin,
-        int codeExtraTokens)
+        int codeExtraTokens,
+        double rerankWeight)
         implements Serializable {
     /** Never skip the reranker (a margin no fused score difference reaches). */
     public static final double NEVER_SKIP = 2.0;
@@ -36,10 +39,13 @@ public record AnswerControls(
     public static final AnswerControls PLAIN =
             new AnswerControls(RerankMode.OFF, 8, 128, AnswerFrame.NONE);
 
-    /** The reranker never skipped, no extra tokens for code (the controls before those two). */
+    /**
+     * The reranker never skipped and ordering by likelihood alone, no extra tokens for code (the
+     * controls before those three).
+     */
     public AnswerControls(
             RerankMode rerank, int rerankCandidates, int rerankChunkTokens, AnswerFrame frame) {
-        this(rerank, rerankCandidates, rerankChunkTokens, frame, NEVER_SKIP, 0);
+        this(rerank, rerankCandidates, rerankChunkTokens, frame, NEVER_SKIP, 0, 1.0);
     }
 
     public AnswerControls {
@@ -62,6 +68,10 @@ public record AnswerControls(
             throw new IllegalArgumentException(
                     "answer.code-extra-tokens must be >= 0 (0 = off), got " + codeExtraTokens);
         }
+        if (!(rerankWeight >= 0 && rerankWeight <= 1)) {
+            throw new IllegalArgumentException(
+                    "retrieval.rerank-weight must be in [0, 1], got " + rerankWeight);
+        }
     }
 
     /** These controls with a question's own on top. */
@@ -75,6 +85,7 @@ public record AnswerControls(
                 rerankChunkTokens,
                 o.frame() == null ? frame : o.frame(),
                 rerankSkipMargin,
-                codeExtraTokens);
+                codeExtraTokens,
+                rerankWeight);
     }
 }

@@ -336,7 +336,10 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                         });
     }
 
-    /** The candidates re-ordered by query likelihood, the best topK kept; the "rerank" timing. */
+    /**
+     * The candidates re-ordered by query likelihood blended with their retrieval score, the best
+     * topK kept; the "rerank" timing.
+     */
     private CompletableFuture<List<RetrievedChunk>> rerank(
             Question q,
             List<RetrievedChunk> hits,
@@ -351,7 +354,8 @@ public final class AnswerFunction extends RichAsyncFunction<Question, Answer> {
                         (scores, error) -> {
                             if (error == null) {
                                 timings.put("rerank", ms(start, System.nanoTime()));
-                                return QueryLikelihood.reorder(hits, scores, topK);
+                                return QueryLikelihood.reorder(
+                                        hits, scores, topK, c.rerankWeight());
                             }
                             Throwable cause =
                                     error instanceof java.util.concurrent.CompletionException

@@ -92,7 +92,7 @@ class AnnouncedCommandRealModelIT {
                         PromptLayout.SYSTEM,
                         TitlePlacement.LINE,
                         new AnswerControls(
-                                RerankMode.OFF, 8, 128, AnswerFrame.ACCORDING_TO, 2.0, 24));
+                                RerankMode.OFF, 8, 128, AnswerFrame.ACCORDING_TO, 2.0, 24, 1.0));
         fn.setRuntimeContext(DirectRuntime.context());
         fn.open(DefaultOpenContext.INSTANCE);
         List<String> problems = new ArrayList<>();

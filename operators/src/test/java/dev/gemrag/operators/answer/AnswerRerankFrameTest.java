@@ -122,7 +122,7 @@ class AnswerRerankFrameTest {
     @Test
     void autoSkipsTheRerankerWhenTheFirstDocumentLeadsByTheMargin() throws Exception {
         // every lead is >= 0: skipped, the retriever's order, no scoring and no rerank timing
-        open(new AnswerControls(RerankMode.AUTO, 3, 64, AnswerFrame.NONE, 0.0, 0));
+        open(new AnswerControls(RerankMode.AUTO, 3, 64, AnswerFrame.NONE, 0.0, 0, 1.0));
         model.scorer = (context, question) -> context.contains("rm\n") ? 1.0 : 0.0;
         Answer a = ask(null);
         assertThat(a.sources()).extracting(Citation::docId).containsExactly("cp.1");
@@ -137,7 +137,13 @@ class AnswerRerankFrameTest {
     void autoReranksWhenTheLeadIsBelowTheMargin() throws Exception {
         open(
                 new AnswerControls(
-                        RerankMode.AUTO, 3, 64, AnswerFrame.NONE, AnswerControls.NEVER_SKIP, 0));
+                        RerankMode.AUTO,
+                        3,
+                        64,
+                        AnswerFrame.NONE,
+                        AnswerControls.NEVER_SKIP,
+                        0,
+                        1.0));
         model.scorer = (context, question) -> context.contains("rm\n") ? 1.0 : 0.0;
         Answer a = ask(null);
         assertThat(a.sources()).extracting(Citation::docId).containsExactly("rm.1");
@@ -146,7 +152,7 @@ class AnswerRerankFrameTest {
 
     @Test
     void aBudgetSpentAfterAnnouncingACommandGetsTheExtraTokensOnce() throws Exception {
-        open(new AnswerControls(RerankMode.OFF, 3, 64, AnswerFrame.ACCORDING_TO, 2.0, 24));
+        open(new AnswerControls(RerankMode.OFF, 3, 64, AnswerFrame.ACCORDING_TO, 2.0, 24, 1.0));
         List<Integer> budgets = new java.util.ArrayList<>();
         model.replies =
                 (prompt, params) -> {
@@ -173,7 +179,7 @@ class AnswerRerankFrameTest {
 
     @Test
     void noExtraTokensWhenTheReplyStoppedByItself() throws Exception {
-        open(new AnswerControls(RerankMode.OFF, 3, 64, AnswerFrame.ACCORDING_TO, 2.0, 24));
+        open(new AnswerControls(RerankMode.OFF, 3, 64, AnswerFrame.ACCORDING_TO, 2.0, 24, 1.0));
         model.replies =
                 (prompt, params) ->
                         new dev.gemrag.model.GenerationResult(

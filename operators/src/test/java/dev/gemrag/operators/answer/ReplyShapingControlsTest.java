@@ -121,6 +121,24 @@ class ReplyShapingControlsTest {
     }
 
     @Test
+    void rerankBlendsLikelihoodWithTheRetrievalScore() {
+        // retrieval 0.7 / 0.6 / 0.5 scales to 1 / 0.5 / 0; likelihood -3 / -1.5 / -2 to 0 / 1 / 1/3
+        List<RetrievedChunk> candidates = List.of(GZIP, DF, CP);
+        double[] ll = {-3.0, -1.5, -2.0};
+        // w 0.5: 0.5 / 0.75 / 0.167
+        assertThat(QueryLikelihood.reorder(candidates, ll, 3, 0.5)).containsExactly(DF, GZIP, CP);
+        // w 0.2: 0.8 / 0.6 / 0.067: the retriever's clear lead holds against a weak preference
+        assertThat(QueryLikelihood.reorder(candidates, ll, 3, 0.2)).containsExactly(GZIP, DF, CP);
+        // w 0.6: 0.4 / 0.8 / 0.2 ; w 0.9: 0.1 / 0.95 / 0.3 (CP passes GZIP only near likelihood
+        // alone)
+        assertThat(QueryLikelihood.reorder(candidates, ll, 3, 0.6)).containsExactly(DF, GZIP, CP);
+        assertThat(QueryLikelihood.reorder(candidates, ll, 3, 0.9)).containsExactly(DF, CP, GZIP);
+        assertThat(QueryLikelihood.reorder(candidates, ll, 3, 0.0)).containsExactly(GZIP, DF, CP);
+        assertThatThrownBy(() -> QueryLikelihood.reorder(candidates, ll, 3, 1.5))
+                .hasMessageContaining("[0, 1]");
+    }
+
+    @Test
     void rerankContextsCarryTitleAndCutText() {
         List<String> contexts = QueryLikelihood.contexts(List.of(DF), new WhitespaceTokenizer(), 3);
         assertThat(contexts)

@@ -54,6 +54,12 @@ public final class AnswerSamplingConfig {
             return new Problem(
                     RETRIEVAL_RERANK_SKIP_MARGIN.key(), "must be in [0, 2] (2 = never skip)");
         }
+        double weight = c.get(RETRIEVAL_RERANK_WEIGHT);
+        if (!(weight >= 0 && weight <= 1)) {
+            return new Problem(
+                    RETRIEVAL_RERANK_WEIGHT.key(),
+                    "must be in [0, 1] (1 = likelihood alone, 0 = the retriever's order)");
+        }
         return null;
     }
 

@@ -472,13 +472,19 @@ public final class GemragOptions {
                     .enumType(RerankMode.class)
                     .defaultValue(RerankMode.AUTO)
                     .withDescription(
-                            "off (the retriever's order), llm (the answering model re-orders the top retrieval.rerank-candidates chunks by the likelihood of the question after each) or auto (llm, skipped when the retriever's first document leads by retrieval.rerank-skip-margin); a question's rerank overrides.");
+                            "off (the retriever's order), llm (the answering model re-orders the top retrieval.rerank-candidates chunks by the likelihood of the question after each, blended with their retrieval score by retrieval.rerank-weight) or auto (llm, skipped when the retriever's first document leads by retrieval.rerank-skip-margin); a question's rerank overrides.");
     public static final ConfigOption<Double> RETRIEVAL_RERANK_SKIP_MARGIN =
             ConfigOptions.key("retrieval.rerank-skip-margin")
                     .doubleType()
                     .defaultValue(0.15)
                     .withDescription(
                             "rerank auto: skip the reranker when the first retrieved document's score exceeds the next document's by at least this (fused hybrid scores are in [0, 1]; 2 = never skip).");
+    public static final ConfigOption<Double> RETRIEVAL_RERANK_WEIGHT =
+            ConfigOptions.key("retrieval.rerank-weight")
+                    .doubleType()
+                    .defaultValue(0.5)
+                    .withDescription(
+                            "The reranker's share in ordering the candidates: each is scored (1 - w) x its retrieval score + w x the question's likelihood, both min-max scaled over the candidates (1 = likelihood alone, 0 = the retriever's order).");
     public static final ConfigOption<Integer> RETRIEVAL_RERANK_CANDIDATES =
             bounded(
                     ConfigOptions.key("retrieval.rerank-candidates")

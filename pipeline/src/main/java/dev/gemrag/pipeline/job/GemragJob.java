@@ -263,7 +263,8 @@ public final class GemragJob {
                 config.get(RETRIEVAL_RERANK_CHUNK_TOKENS),
                 config.get(ANSWER_FRAME),
                 config.get(RETRIEVAL_RERANK_SKIP_MARGIN),
-                config.get(ANSWER_CODE_EXTRA_TOKENS));
+                config.get(ANSWER_CODE_EXTRA_TOKENS),
+                config.get(RETRIEVAL_RERANK_WEIGHT));
     }
 
     private MilvusConnection connection() {

@@ -58,6 +58,7 @@ class AnswerSamplingConfigTest {
         assertThat(defaults.rerank()).isEqualTo(dev.gemrag.connectors.records.RerankMode.AUTO);
         assertThat(defaults.rerankSkipMargin()).isEqualTo(0.15);
         assertThat(defaults.codeExtraTokens()).isEqualTo(24);
+        assertThat(defaults.rerankWeight()).isEqualTo(0.5);
         var set =
                 dev.gemrag.pipeline.job.GemragJob.answerControls(
                         GemragConfig.load(
@@ -66,10 +67,15 @@ class AnswerSamplingConfigTest {
                                 Map.of(
                                         "retrieval.rerank", "llm",
                                         "retrieval.rerank-skip-margin", "0.4",
+                                        "retrieval.rerank-weight", "1",
                                         "answer.code-extra-tokens", "0")));
         assertThat(set.rerank()).isEqualTo(dev.gemrag.connectors.records.RerankMode.LLM);
         assertThat(set.rerankSkipMargin()).isEqualTo(0.4);
         assertThat(set.codeExtraTokens()).isZero();
+        assertThat(set.rerankWeight()).isEqualTo(1.0);
+        assertThatThrownBy(() -> set("retrieval.rerank-weight", "-0.5"))
+                .hasMessage(
+                        "invalid value '-0.5' for 'retrieval.rerank-weight': must be in [0, 1] (1 = likelihood alone, 0 = the retriever's order) (from --set)");
         assertThatThrownBy(() -> set("retrieval.rerank-skip-margin", "-0.1"))
                 .hasMessage(
                         "invalid value '-0.1' for 'retrieval.rerank-skip-margin': must be in [0, 2] (2 = never skip) (from --set)");

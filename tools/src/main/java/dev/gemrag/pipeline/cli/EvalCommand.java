@@ -50,6 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
                     Map.entry("--candidates", GemragOptions.RETRIEVAL_CANDIDATES),
                     Map.entry("--rerank-candidates", GemragOptions.RETRIEVAL_RERANK_CANDIDATES),
                     Map.entry("--rerank-chunk-tokens", GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS),
+                    Map.entry("--rerank-weight", GemragOptions.RETRIEVAL_RERANK_WEIGHT),
+                    Map.entry("--rerank-skip-margin", GemragOptions.RETRIEVAL_RERANK_SKIP_MARGIN),
                     Map.entry("--chunk-size", GemragOptions.CHUNK_SIZE),
                     Map.entry("--chunk-overlap", GemragOptions.CHUNK_OVERLAP));
 
@@ -82,6 +84,14 @@ public final class EvalCommand implements Callable<Integer> {
                     "tuning sweep: one weighted hybrid-w<W> row per "
                             + "weight, e.g. 0.1,0.2,0.3 (the index is built once)")
     List<Double> denseWeights = new ArrayList<>();
+
+    @Option(
+            names = "--rerank-weights",
+            split = ",",
+            description =
+                    "with hybrid-rerank: one hybrid-rerank-w<W> row per extra blend weight in [0, 1], "
+                            + "from the same likelihood scores (the model scores each query once)")
+    List<Double> rerankWeights = new ArrayList<>();
 
     @Option(
             names = "--normalizations",
@@ -194,6 +204,12 @@ public final class EvalCommand implements Callable<Integer> {
                             settings.get(GemragOptions.RETRIEVAL_DENSE_WEIGHT),
                             rrfK);
             denseWeights.forEach(w -> new HybridFusion(FusionMethod.WEIGHTED, w, rrfK));
+            for (double w : rerankWeights) {
+                if (!(w >= 0 && w <= 1)) {
+                    throw new IllegalArgumentException(
+                            "--rerank-weights: each weight must be in [0, 1], got " + w);
+                }
+            }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -229,7 +245,10 @@ public final class EvalCommand implements Callable<Integer> {
                                         System.err::println)
                                 .withRerank(
                                         settings.get(GemragOptions.RETRIEVAL_RERANK_CANDIDATES),
-                                        settings.get(GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS))
+                                        settings.get(GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS),
+                                        settings.get(GemragOptions.RETRIEVAL_RERANK_WEIGHT),
+                                        settings.get(GemragOptions.RETRIEVAL_RERANK_SKIP_MARGIN),
+                                        rerankWeights)
                                 .withSweepNormalizations(norms)
                                 .withCandidateDump(dumpCandidates)
                                 .run(

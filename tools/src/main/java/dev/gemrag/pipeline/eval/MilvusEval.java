@@ -21,6 +21,7 @@ import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.model.eval.EvalResult;
 import dev.gemrag.model.eval.RankingScores;
 import dev.gemrag.operators.answer.QueryLikelihood;
+import dev.gemrag.operators.answer.RetrievalLead;
 import dev.gemrag.operators.answer.Retriever;
 import dev.gemrag.operators.chunk.Chunker;
 import dev.gemrag.operators.chunk.DocumentChunker;
@@ -75,6 +76,9 @@ public final class MilvusEval {
     private final Consumer<String> log;
     private int rerankCandidates = GemragOptions.RETRIEVAL_RERANK_CANDIDATES.defaultValue();
     private int rerankChunkTokens = GemragOptions.RETRIEVAL_RERANK_CHUNK_TOKENS.defaultValue();
+    private double rerankWeight = GemragOptions.RETRIEVAL_RERANK_WEIGHT.defaultValue();
+    private List<Double> rerankSweep = List.of();
+    private double rerankSkipMargin = GemragOptions.RETRIEVAL_RERANK_SKIP_MARGIN.defaultValue();
     private List<ScoreNormalization> sweepNormalizations = List.of(ScoreNormalization.MIN_MAX);
     private Path candidateDump;
 
@@ -95,12 +99,23 @@ public final class MilvusEval {
     }
 
     /**
-     * The {@code hybrid-rerank} row's reranker settings (default: retrieval.rerank-candidates and
-     * retrieval.rerank-chunk-tokens' defaults).
+     * The {@code hybrid-rerank} row's reranker settings (default: retrieval.rerank-candidates,
+     * retrieval.rerank-chunk-tokens, retrieval.rerank-weight and retrieval.rerank-skip-margin's
+     * defaults), and the extra blend weights of its sweep: one {@code hybrid-rerank-w<weight>} row
+     * each, from the same scores. The margin makes the {@code hybrid-rerank-auto} row (rerank:
+     * auto, the job's default) from the same scores too.
      */
-    public MilvusEval withRerank(int candidates, int chunkTokens) {
+    public MilvusEval withRerank(
+            int candidates,
+            int chunkTokens,
+            double weight,
+            double skipMargin,
+            List<Double> sweepWeights) {
         this.rerankCandidates = candidates;
+        this.rerankSkipMargin = skipMargin;
         this.rerankChunkTokens = chunkTokens;
+        this.rerankWeight = weight;
+        this.rerankSweep = List.copyOf(sweepWeights);
         return this;
     }
 
@@ -178,7 +193,7 @@ public final class MilvusEval {
                             case "bm25" -> RetrievalMode.SPARSE;
                             default -> RetrievalMode.HYBRID;
                         };
-                out.add(
+                out.addAll(
                         rank(
                                 data,
                                 queryVectors,
@@ -278,7 +293,7 @@ public final class MilvusEval {
         return all.size() / seconds;
     }
 
-    private EvalResult rank(
+    private List<EvalResult> rank(
             BeirDataset data,
             List<float[]> queryVectors,
             CollectionSpec spec,
@@ -298,7 +313,15 @@ public final class MilvusEval {
                         .setFusion(fusion)
                         .setCandidates(Math.max(candidates, CHUNKS_PER_QUERY))
                         .build();
-        List<List<String>> ranked = new ArrayList<>(data.queries().size());
+        List<Double> weights = new ArrayList<>();
+        weights.add(rerankWeight);
+        if (rerank) {
+            rerankSweep.stream().filter(w -> w != rerankWeight).forEach(weights::add);
+        }
+        List<List<List<String>>> ranked = new ArrayList<>();
+        weights.forEach(w -> ranked.add(new ArrayList<>(data.queries().size())));
+        List<List<String>> auto = new ArrayList<>(data.queries().size());
+        int autoReranked = 0;
         long start = System.nanoTime();
         long last = start;
         try (Retriever retriever =
@@ -313,26 +336,92 @@ public final class MilvusEval {
                                 null,
                                 CHUNKS_PER_QUERY,
                                 List.of(GROUP));
-                if (rerank) {
-                    hits = rerank(data.queries().get(i).text(), hits);
-                    if (System.nanoTime() - last > 30_000_000_000L) {
-                        last = System.nanoTime();
-                        log.accept(
-                                String.format(
-                                        Locale.ROOT,
-                                        "  reranked %d/%d queries (%.1f s a query)",
-                                        i + 1,
-                                        data.queries().size(),
-                                        (last - start) / 1e9 / (i + 1)));
-                    }
+                if (!rerank) {
+                    ranked.get(0).add(documents(hits));
+                    continue;
                 }
-                Set<String> docs = new LinkedHashSet<>();
-                for (RetrievedChunk h : hits) {
-                    docs.add(h.docId());
+                int n = Math.min(rerankCandidates, hits.size());
+                double[] scores = n < 2 ? null : likelihoods(data.queries().get(i).text(), hits, n);
+                for (int w = 0; w < weights.size(); w++) {
+                    ranked.get(w).add(documents(reranked(hits, n, scores, weights.get(w))));
                 }
-                ranked.add(new ArrayList<>(docs));
+                // rerank auto: the answer step's skip rule on the same hits
+                boolean clear = RetrievalLead.of(hits) >= rerankSkipMargin;
+                auto.add(clear ? documents(hits) : ranked.get(0).get(i));
+                autoReranked += clear ? 0 : 1;
+                if (System.nanoTime() - last > 30_000_000_000L) {
+                    last = System.nanoTime();
+                    log.accept(
+                            String.format(
+                                    Locale.ROOT,
+                                    "  reranked %d/%d queries (%.1f s a query)",
+                                    i + 1,
+                                    data.queries().size(),
+                                    (last - start) / 1e9 / (i + 1)));
+                }
             }
         }
+        double perQuery = (System.nanoTime() - start) / 1e9 / data.queries().size();
+        List<EvalResult> rows = new ArrayList<>();
+        for (int w = 0; w < weights.size(); w++) {
+            String rowName =
+                    w == 0 ? name : String.format(Locale.ROOT, "%s-w%.2f", name, weights.get(w));
+            rows.add(
+                    row(
+                            rowName,
+                            data,
+                            ranked.get(w),
+                            mode,
+                            fusion,
+                            rerank,
+                            weights.get(w),
+                            textsPerSecond,
+                            perQuery));
+        }
+        if (rerank) {
+            log.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "  %s-auto: reranked %d of %d queries (the others' first document led"
+                                    + " by >= %s)",
+                            name,
+                            autoReranked,
+                            data.queries().size(),
+                            rerankSkipMargin));
+            rows.add(
+                    row(
+                            name + "-auto",
+                            data,
+                            auto,
+                            mode,
+                            fusion,
+                            true,
+                            rerankWeight,
+                            textsPerSecond,
+                            perQuery));
+        }
+        return rows;
+    }
+
+    /** The documents of {@code hits} in the order of their best chunk. */
+    private static List<String> documents(List<RetrievedChunk> hits) {
+        Set<String> docs = new LinkedHashSet<>();
+        for (RetrievedChunk h : hits) {
+            docs.add(h.docId());
+        }
+        return new ArrayList<>(docs);
+    }
+
+    private EvalResult row(
+            String name,
+            BeirDataset data,
+            List<List<String>> ranked,
+            RetrievalMode mode,
+            HybridFusion fusion,
+            boolean rerank,
+            double weight,
+            double textsPerSecond,
+            double secondsPerQuery) {
         EvalResult r = RankingScores.row(name, data, ranked, textsPerSecond);
         log.accept(
                 String.format(
@@ -346,35 +435,39 @@ public final class MilvusEval {
                                         + rerankCandidates
                                         + " chunks ("
                                         + rerankChunkTokens
-                                        + " tokens each)"
+                                        + " tokens each, weight "
+                                        + weight
+                                        + ")"
                                 : "",
                         r.ndcg10(),
                         rerank
-                                ? String.format(
-                                        Locale.ROOT,
-                                        ", %.1f s a query",
-                                        (System.nanoTime() - start) / 1e9 / data.queries().size())
+                                ? String.format(Locale.ROOT, ", %.1f s a query", secondsPerQuery)
                                 : ""));
         return r;
     }
 
     /**
-     * What {@code retrieval.rerank: llm} does before a prompt: the answer step's {@link
-     * QueryLikelihood} contexts of the best {@code rerankCandidates} chunks, scored by the same
-     * model's likelihood of the question, re-ordered; the chunks below them keep the retriever's
-     * order (they rank the documents after the reranked ones).
+     * The same model's likelihood of the question after each of the best {@code n} chunks' {@link
+     * QueryLikelihood} contexts: what {@code retrieval.rerank: llm} scores before a prompt.
      */
-    private List<RetrievedChunk> rerank(String question, List<RetrievedChunk> hits) {
-        int n = Math.min(rerankCandidates, hits.size());
-        if (n < 2) {
+    private double[] likelihoods(String question, List<RetrievedChunk> hits, int n) {
+        return model.continuationLogProb(
+                QueryLikelihood.contexts(hits.subList(0, n), model.tokenizer(), rerankChunkTokens),
+                QueryLikelihood.continuation(question));
+    }
+
+    /**
+     * The best {@code n} chunks re-ordered by the blend of their retrieval score and {@code scores}
+     * at {@code weight}, as the answer step does; the chunks below them keep the retriever's order
+     * (they rank the documents after the reranked ones). Null scores: the hits as they are.
+     */
+    private static List<RetrievedChunk> reranked(
+            List<RetrievedChunk> hits, int n, double[] scores, double weight) {
+        if (scores == null) {
             return hits;
         }
-        List<RetrievedChunk> top = hits.subList(0, n);
-        double[] scores =
-                model.continuationLogProb(
-                        QueryLikelihood.contexts(top, model.tokenizer(), rerankChunkTokens),
-                        QueryLikelihood.continuation(question));
-        List<RetrievedChunk> out = new ArrayList<>(QueryLikelihood.reorder(top, scores, n));
+        List<RetrievedChunk> out =
+                new ArrayList<>(QueryLikelihood.reorder(hits.subList(0, n), scores, n, weight));
         out.addAll(hits.subList(n, hits.size()));
         return out;
     }

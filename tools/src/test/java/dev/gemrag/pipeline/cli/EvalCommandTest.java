@@ -48,5 +48,8 @@ class EvalCommandTest {
                 .hasMessageContaining("(from --rerank-chunk-tokens)");
         assertThatThrownBy(() -> settings("--data", "d", "--fusion", "max"))
                 .hasMessageContaining("'retrieval.fusion'");
+        assertThatThrownBy(() -> settings("--data", "d", "--rerank-weight", "1.5"))
+                .hasMessageContaining("'retrieval.rerank-weight'")
+                .hasMessageContaining("(from --rerank-weight)");
     }
 }

@@ -55,6 +55,7 @@ class MilvusEvalIT {
             rows =
                     new MilvusEval(m, 256, 32, 8, s -> {})
                             .withCandidateDump(dump)
+                            .withRerank(8, 128, 0.5, 0.15, List.of(0.0, 1.0))
                             .run(
                                     small,
                                     MilvusEval.CONFIGS,
@@ -72,6 +73,9 @@ class MilvusEvalIT {
                         "bm25",
                         "hybrid",
                         "hybrid-rerank",
+                        "hybrid-rerank-w0.00",
+                        "hybrid-rerank-w1.00",
+                        "hybrid-rerank-auto",
                         "hybrid-rrf",
                         "hybrid-w0.00",
                         "hybrid-w1.00");
@@ -110,10 +114,18 @@ class MilvusEvalIT {
         assertThat(withSparse).isGreaterThan(dumped.size() / 2);
         // the reranker re-orders the best 8 chunks of the same hybrid list: the top-10 documents
         // stay (Recall@10 equal), their order is the model's (a changed MRR shows it ran)
-        EvalResult reranked = by.get("hybrid-rerank");
-        assertThat(reranked.recall10())
-                .isCloseTo(
-                        by.get("hybrid").recall10(), org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(reranked.mrr10()).isNotEqualTo(by.get("hybrid").mrr10());
+        EvalResult hybrid = by.get("hybrid");
+        for (String row : List.of("hybrid-rerank", "hybrid-rerank-w1.00", "hybrid-rerank-auto")) {
+            assertThat(by.get(row).recall10())
+                    .as(row)
+                    .isCloseTo(hybrid.recall10(), org.assertj.core.api.Assertions.within(1e-9));
+        }
+        assertThat(by.get("hybrid-rerank-w1.00").mrr10()).isNotEqualTo(hybrid.mrr10());
+        // blend weight 0 is the retriever's order exactly; the default blend is not likelihood
+        // alone
+        assertThat(by.get("hybrid-rerank-w0.00").ndcg10())
+                .isCloseTo(hybrid.ndcg10(), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(by.get("hybrid-rerank").mrr10())
+                .isNotEqualTo(by.get("hybrid-rerank-w1.00").mrr10());
     }
 }
