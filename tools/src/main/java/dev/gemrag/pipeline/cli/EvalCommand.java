@@ -204,11 +204,12 @@ public final class EvalCommand implements Callable<Integer> {
                             settings.get(GemragOptions.RETRIEVAL_DENSE_WEIGHT),
                             rrfK);
             denseWeights.forEach(w -> new HybridFusion(FusionMethod.WEIGHTED, w, rrfK));
+            // each sweep weight passes the job's own check of retrieval.rerank-weight
             for (double w : rerankWeights) {
-                if (!(w >= 0 && w <= 1)) {
-                    throw new IllegalArgumentException(
-                            "--rerank-weights: each weight must be in [0, 1], got " + w);
-                }
+                settings.with(
+                        GemragOptions.RETRIEVAL_RERANK_WEIGHT.key(),
+                        String.valueOf(w),
+                        "--rerank-weights");
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage());

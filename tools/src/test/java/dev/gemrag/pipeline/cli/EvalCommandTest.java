@@ -52,4 +52,19 @@ class EvalCommandTest {
                 .hasMessageContaining("'retrieval.rerank-weight'")
                 .hasMessageContaining("(from --rerank-weight)");
     }
+
+    @Test
+    void aSweepWeightOutsideZeroToOneIsRefusedAsTheJobRefusesIt() {
+        assertThat(
+                        CliErrors.runExpectingError(
+                                "eval",
+                                "--data",
+                                "../data/man-dev",
+                                "--configs",
+                                "hybrid-rerank",
+                                "--rerank-weights",
+                                "0.5,1.5"))
+                .contains("'retrieval.rerank-weight'")
+                .contains("(from --rerank-weights)");
+    }
 }
