@@ -10,8 +10,8 @@ import org.apache.flink.configuration.description.InlineElement;
  */
 public enum FusionMethod implements DescribedEnum {
     WEIGHTED(
-            "w * dense + (1 - w) * bm25, each leg's scores min-max normalised over its candidates "
-                    + "(w = retrieval.dense-weight)."),
+            "w * dense + (1 - w) * bm25, each leg's scores normalised over its candidates (dense "
+                    + "min-max, BM25 by retrieval.bm25-normalization; w = retrieval.dense-weight)."),
     RRF(
             "Reciprocal rank fusion: sum of 1 / (retrieval.rrf-k + rank) over the legs; ignores scores.");
 

@@ -14,13 +14,16 @@ import java.util.Map;
  * scores differently and whose BM25 distances come back negated).
  *
  * <ul>
- *   <li>{@link FusionMethod#WEIGHTED}: each leg's scores are min-max normalised over that leg's own
- *       candidates (best = 1, worst = 0; a leg whose candidates all score alike gives them 1), then
- *       {@code w * dense + (1 - w) * sparse}, a chunk missing from a leg scoring 0 there.
+ *   <li>{@link FusionMethod#WEIGHTED}: each leg's scores are normalised over that leg's own
+ *       candidates, then {@code w * dense + (1 - w) * sparse}, a chunk missing from a leg scoring 0
+ *       there. By default the dense leg is min-max scaled (best = 1, worst = 0: cosines have no
+ *       natural zero, they crowd a narrow band) and BM25 is divided by its best score ({@link
+ *       ScoreNormalization#MAX}: BM25 has a natural zero, so a list that matched only common words
+ *       stays flat and leaves the order to the dense leg; retrieval.bm25-normalization).
  *       Normalising per question keeps a leg's spread, so a weak leg given a small weight only
  *       reorders near-ties of the strong one instead of drowning it (equal-weight RRF does, on
- *       man-dev: 0.555 vs BM25's 0.781). Other normalisations: {@link ScoreNormalization} (z-score,
- *       rank), compared in the eval.
+ *       man-dev: 0.555 vs BM25's 0.781). Other normalisations: {@link ScoreNormalization}, compared
+ *       in the eval.
  *   <li>{@link FusionMethod#RRF}: {@code sum over legs of 1 / (k + rank)}, rank from 1.
  * </ul>
  *
@@ -33,18 +36,34 @@ public final class HybridFusion implements Serializable {
     private final FusionMethod method;
     private final double denseWeight;
     private final int rrfK;
-    private final ScoreNormalization normalization;
+    private final ScoreNormalization denseNormalization;
+    private final ScoreNormalization sparseNormalization;
 
-    /** Weighted fusion normalises min-max (the default). */
+    /**
+     * Weighted fusion normalises the dense leg min-max and BM25 by its best score (the default).
+     */
     public HybridFusion(FusionMethod method, double denseWeight, int rrfK) {
-        this(method, denseWeight, rrfK, ScoreNormalization.MIN_MAX);
+        this(method, denseWeight, rrfK, ScoreNormalization.MIN_MAX, ScoreNormalization.MAX);
     }
 
     /**
-     * @param normalization how weighted fusion scales each leg (ignored by RRF)
+     * @param normalization how weighted fusion scales both legs (ignored by RRF)
      */
     public HybridFusion(
             FusionMethod method, double denseWeight, int rrfK, ScoreNormalization normalization) {
+        this(method, denseWeight, rrfK, normalization, normalization);
+    }
+
+    /**
+     * @param dense how weighted fusion scales the dense leg (ignored by RRF)
+     * @param sparse how weighted fusion scales the BM25 leg (ignored by RRF)
+     */
+    public HybridFusion(
+            FusionMethod method,
+            double denseWeight,
+            int rrfK,
+            ScoreNormalization dense,
+            ScoreNormalization sparse) {
         if (method == null) {
             throw new IllegalArgumentException("retrieval.fusion must be set");
         }
@@ -55,13 +74,14 @@ public final class HybridFusion implements Serializable {
         if (rrfK < 1) {
             throw new IllegalArgumentException("retrieval.rrf-k must be at least 1, got " + rrfK);
         }
-        if (normalization == null) {
-            throw new IllegalArgumentException("the fusion's score normalisation must be set");
+        if (dense == null || sparse == null) {
+            throw new IllegalArgumentException("the fusion's score normalisations must be set");
         }
         this.method = method;
         this.denseWeight = denseWeight;
         this.rrfK = rrfK;
-        this.normalization = normalization;
+        this.denseNormalization = dense;
+        this.sparseNormalization = sparse;
     }
 
     public FusionMethod method() {
@@ -76,13 +96,17 @@ public final class HybridFusion implements Serializable {
         return rrfK;
     }
 
-    public ScoreNormalization normalization() {
-        return normalization;
+    public ScoreNormalization denseNormalization() {
+        return denseNormalization;
+    }
+
+    public ScoreNormalization sparseNormalization() {
+        return sparseNormalization;
     }
 
     /** The same fusion with another dense weight (the eval's weight sweep). */
     public HybridFusion withDenseWeight(double w) {
-        return new HybridFusion(method, w, rrfK, normalization);
+        return new HybridFusion(method, w, rrfK, denseNormalization, sparseNormalization);
     }
 
     /**
@@ -93,8 +117,8 @@ public final class HybridFusion implements Serializable {
     public List<RetrievedChunk> fuse(
             List<RetrievedChunk> dense, List<RetrievedChunk> sparse, int topK) {
         boolean rrf = method == FusionMethod.RRF;
-        double[] d = rrf ? reciprocalRanks(dense.size()) : normalization.normalise(dense);
-        double[] s = rrf ? reciprocalRanks(sparse.size()) : normalization.normalise(sparse);
+        double[] d = rrf ? reciprocalRanks(dense.size()) : denseNormalization.normalise(dense);
+        double[] s = rrf ? reciprocalRanks(sparse.size()) : sparseNormalization.normalise(sparse);
         double wd = rrf ? 1 : denseWeight;
         double ws = rrf ? 1 : 1 - denseWeight;
         Map<String, RetrievedChunk> chunk = new LinkedHashMap<>();
@@ -103,8 +127,8 @@ public final class HybridFusion implements Serializable {
         add(dense, d, wd, chunk, score, bestRank);
         add(sparse, s, ws, chunk, score, bestRank);
         if (!rrf) {
-            addMissing(dense, normalization.missing(d) * wd, chunk.keySet(), score);
-            addMissing(sparse, normalization.missing(s) * ws, chunk.keySet(), score);
+            addMissing(dense, denseNormalization.missing(d) * wd, chunk.keySet(), score);
+            addMissing(sparse, sparseNormalization.missing(s) * ws, chunk.keySet(), score);
         }
         List<String> ids = new ArrayList<>(chunk.keySet());
         ids.sort(
@@ -174,13 +198,17 @@ public final class HybridFusion implements Serializable {
 
     @Override
     public String toString() {
-        return method == FusionMethod.RRF
-                ? "rrf(k=" + rrfK + ")"
+        if (method == FusionMethod.RRF) {
+            return "rrf(k=" + rrfK + ")";
+        }
+        return denseNormalization == sparseNormalization
+                ? "weighted(dense " + denseWeight + ", " + denseNormalization + ")"
                 : "weighted(dense "
                         + denseWeight
-                        + (normalization == ScoreNormalization.MIN_MAX
-                                ? ""
-                                : ", " + normalization.wireName())
+                        + " "
+                        + denseNormalization
+                        + ", bm25 "
+                        + sparseNormalization
                         + ")";
     }
 }

@@ -194,6 +194,12 @@ public final class MilvusOptions {
                     .withDescription(
                             "Weight of the dense leg in weighted fusion (BM25 gets 1 - w); tuned on man-dev, see "
                                     + "the README.");
+    public static final ConfigOption<ScoreNormalization> RETRIEVAL_BM25_NORMALIZATION =
+            ConfigOptions.key("retrieval.bm25-normalization")
+                    .enumType(ScoreNormalization.class)
+                    .defaultValue(ScoreNormalization.MAX)
+                    .withDescription(
+                            "How weighted fusion scales the BM25 leg: max (each score over the question's best; a list that matched only common words stays flat and leaves the order to the dense leg), min-max, z-score or rank. The dense leg is min-max scaled.");
     public static final ConfigOption<Integer> RETRIEVAL_RRF_K =
             ConfigOptions.key("retrieval.rrf-k")
                     .intType()

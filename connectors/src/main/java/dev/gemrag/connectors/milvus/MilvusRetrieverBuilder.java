@@ -62,9 +62,18 @@ public final class MilvusRetrieverBuilder {
         return this;
     }
 
-    /** How hybrid fuses (retrieval.fusion, retrieval.dense-weight, retrieval.rrf-k). */
+    /**
+     * How hybrid fuses (retrieval.fusion, retrieval.dense-weight, retrieval.bm25-normalization,
+     * retrieval.rrf-k). The dense leg is always min-max scaled in the job.
+     */
     public MilvusRetrieverBuilder setFusion(HybridFusion fusion) {
+        if (fusion.denseNormalization() != ScoreNormalization.MIN_MAX) {
+            throw new IllegalArgumentException(
+                    "the retriever scales the dense leg min-max, got "
+                            + fusion.denseNormalization());
+        }
         config.set(MilvusOptions.RETRIEVAL_FUSION, fusion.method());
+        config.set(MilvusOptions.RETRIEVAL_BM25_NORMALIZATION, fusion.sparseNormalization());
         config.set(MilvusOptions.RETRIEVAL_DENSE_WEIGHT, fusion.denseWeight());
         config.set(MilvusOptions.RETRIEVAL_RRF_K, fusion.rrfK());
         return this;
@@ -92,6 +101,7 @@ public final class MilvusRetrieverBuilder {
                 MilvusOptions.RETRIEVAL_MODE,
                 MilvusOptions.RETRIEVAL_FUSION,
                 MilvusOptions.RETRIEVAL_DENSE_WEIGHT,
+                MilvusOptions.RETRIEVAL_BM25_NORMALIZATION,
                 MilvusOptions.RETRIEVAL_RRF_K,
                 MilvusOptions.RETRIEVAL_CANDIDATES);
         return this;
@@ -138,7 +148,9 @@ public final class MilvusRetrieverBuilder {
                 new HybridFusion(
                         config.get(MilvusOptions.RETRIEVAL_FUSION),
                         config.get(MilvusOptions.RETRIEVAL_DENSE_WEIGHT),
-                        config.get(MilvusOptions.RETRIEVAL_RRF_K));
+                        config.get(MilvusOptions.RETRIEVAL_RRF_K),
+                        ScoreNormalization.MIN_MAX,
+                        config.get(MilvusOptions.RETRIEVAL_BM25_NORMALIZATION));
         return new MilvusRetriever(
                 connection,
                 alias,

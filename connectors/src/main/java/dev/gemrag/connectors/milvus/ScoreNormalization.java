@@ -17,7 +17,13 @@ public enum ScoreNormalization {
      */
     Z_SCORE,
     /** 1 - rank / n (rank from 0): only the order counts, like RRF but linear in rank. */
-    RANK;
+    RANK,
+    /**
+     * s / max: for scores with a natural zero, BM25's (no question term in the chunk). A flat list,
+     * whose candidates all match the same common words, stays flat instead of being stretched over
+     * [0, 1], so a leg that cannot tell its candidates apart gets little say; all 0 when max <= 0.
+     */
+    MAX;
 
     /** The normalised scores of {@code leg}, in its order. */
     public double[] normalise(List<RetrievedChunk> leg) {
@@ -46,6 +52,12 @@ public enum ScoreNormalization {
             max = Math.max(max, s);
             sum += s;
         }
+        if (this == MAX) {
+            for (int i = 0; i < n; i++) {
+                out[i] = max > 0 ? scores[i] / max : 0.0;
+            }
+            return out;
+        }
         if (this == MIN_MAX) {
             for (int i = 0; i < n; i++) {
                 out[i] = max > min ? (scores[i] - min) / (max - min) : 1.0;
@@ -65,8 +77,8 @@ public enum ScoreNormalization {
     }
 
     /**
-     * The value a chunk gets in a leg that did not return it: 0 for min-max and rank (at or below
-     * the leg's worst), the leg's lowest z for z-score (0 would rank it above the leg's own
+     * The value a chunk gets in a leg that did not return it: 0 for min-max, rank and max (at or
+     * below the leg's worst), the leg's lowest z for z-score (0 would rank it above the leg's own
      * below-average candidates).
      */
     public double missing(double[] normalised) {
@@ -80,8 +92,28 @@ public enum ScoreNormalization {
         return worst;
     }
 
-    /** The config spelling: min-max, z-score, rank. */
+    /** The config spelling: min-max, z-score, rank, max. */
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The normalisation of a config spelling; a one-line error naming the choices otherwise. */
+    public static ScoreNormalization of(String wireName) {
+        for (ScoreNormalization n : values()) {
+            if (n.wireName().equals(wireName)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown score normalisation '"
+                        + wireName
+                        + "'; choose from "
+                        + java.util.Arrays.toString(values()));
+    }
+
+    /** The config spelling, which Flink's enum options also parse (case-insensitively). */
+    @Override
+    public String toString() {
+        return wireName();
     }
 }

@@ -23,7 +23,8 @@ class HybridFusionTest {
         // w = 0.2: a = 0.2*1 + 0.8*0 = 0.2; b = 0.2*0.5 = 0.1; c = 0.2*0 + 0.8*1 = 0.8; d = 0.8*0.6
         // = 0.48
         List<RetrievedChunk> out =
-                new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60).fuse(DENSE, SPARSE, 10);
+                new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60, ScoreNormalization.MIN_MAX)
+                        .fuse(DENSE, SPARSE, 10);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("c", "d", "a", "b");
         assertThat(out)
                 .extracting(RetrievedChunk::score)
@@ -40,10 +41,69 @@ class HybridFusionTest {
     void weightedFusionWithTheDenseLegHeavier() {
         // w = 0.7: a = 0.7; b = 0.35; c = 0.3; d = 0.3*0.6 = 0.18; top 2
         List<RetrievedChunk> out =
-                new HybridFusion(FusionMethod.WEIGHTED, 0.7, 60).fuse(DENSE, SPARSE, 2);
+                new HybridFusion(FusionMethod.WEIGHTED, 0.7, 60, ScoreNormalization.MIN_MAX)
+                        .fuse(DENSE, SPARSE, 2);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("a", "b");
         assertThat(out.get(0).score()).isCloseTo(0.7f, within(1e-6f));
         assertThat(out.get(1).score()).isCloseTo(0.35f, within(1e-6f));
+    }
+
+    @Test
+    void byDefaultBm25IsScaledByItsBestScore() {
+        // dense min-max: a 1, b 0.5, c 0; bm25 / 12: c 1, d 0.6666667, a 0.1666667. w = 0.2: c =
+        // 0.8; d = 0.8 * 0.6666667 = 0.5333333; a = 0.2 + 0.8 * 0.1666667 = 0.3333333; b = 0.1
+        HybridFusion f = new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60);
+        assertThat(f.denseNormalization()).isEqualTo(ScoreNormalization.MIN_MAX);
+        assertThat(f.sparseNormalization()).isEqualTo(ScoreNormalization.MAX);
+        assertThat(f).hasToString("weighted(dense 0.2 min-max, bm25 max)");
+        List<RetrievedChunk> out = f.fuse(DENSE, SPARSE, 10);
+        assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("c", "d", "a", "b");
+        assertThat(out)
+                .extracting(RetrievedChunk::score)
+                .satisfiesExactly(
+                        s -> assertThat(s).isCloseTo(0.8f, within(1e-6f)),
+                        s -> assertThat(s).isCloseTo(0.5333333f, within(1e-6f)),
+                        s -> assertThat(s).isCloseTo(0.3333333f, within(1e-6f)),
+                        s -> assertThat(s).isCloseTo(0.1f, within(1e-6f)));
+    }
+
+    @Test
+    void aFlatBm25ListLeavesTheOrderToTheDenseLeg() {
+        // bm25 matched only common words: c 10.5, b 10.4, a 10.0. Min-max stretches that to c 1,
+        // b 0.8, a 0, so at w = 0.5: b = 0.25 + 0.4 = 0.65 beats a = 0.5 and c = 0.5 (both first
+        // in a leg, so a before c by id). Over the best score: c 1, b 0.9904762, a 0.9523810, so
+        // a = 0.5 + 0.4761905 = 0.9761905, b = 0.25 + 0.4952381 = 0.7452381, c = 0.5: the dense
+        // order stands.
+        List<RetrievedChunk> flat = List.of(c("c", 10.5), c("b", 10.4), c("a", 10.0));
+        assertThat(
+                        new HybridFusion(FusionMethod.WEIGHTED, 0.5, 60, ScoreNormalization.MIN_MAX)
+                                .fuse(DENSE, flat, 3))
+                .extracting(RetrievedChunk::chunkId)
+                .containsExactly("b", "a", "c");
+        List<RetrievedChunk> out =
+                new HybridFusion(FusionMethod.WEIGHTED, 0.5, 60).fuse(DENSE, flat, 3);
+        assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("a", "b", "c");
+        assertThat(out.get(0).score()).isCloseTo(0.9761905f, within(1e-6f));
+        assertThat(out.get(1).score()).isCloseTo(0.7452381f, within(1e-6f));
+    }
+
+    @Test
+    void maxByHand() {
+        assertThat(ScoreNormalization.MAX.normalise(new double[] {12, 8, 2}))
+                .containsExactly(1.0, 8.0 / 12, 2.0 / 12);
+        // no positive score: nothing to scale by, so no say
+        assertThat(ScoreNormalization.MAX.normalise(new double[] {0, 0})).containsExactly(0.0, 0.0);
+        assertThat(ScoreNormalization.MAX.missing(new double[] {1, 0.5})).isZero();
+    }
+
+    @Test
+    void normalisationsParseByTheirConfigSpelling() {
+        assertThat(ScoreNormalization.of("z-score")).isEqualTo(ScoreNormalization.Z_SCORE);
+        assertThat(ScoreNormalization.MIN_MAX).hasToString("min-max");
+        assertThatThrownBy(() -> ScoreNormalization.of("l2"))
+                .hasMessage(
+                        "unknown score normalisation 'l2'; choose from [min-max, z-score, rank,"
+                                + " max]");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.gemrag.connectors.milvus.EmptyAclPolicy;
 import dev.gemrag.connectors.milvus.FieldOverflow;
 import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.MilvusOptions;
+import dev.gemrag.connectors.milvus.ScoreNormalization;
 import dev.gemrag.connectors.milvus.TextAnalyzer;
 import dev.gemrag.connectors.milvus.VectorIndex;
 import dev.gemrag.connectors.records.AnswerFrame;
@@ -461,6 +462,8 @@ public final class GemragOptions {
             MilvusOptions.RETRIEVAL_FUSION;
     public static final ConfigOption<Double> RETRIEVAL_DENSE_WEIGHT =
             MilvusOptions.RETRIEVAL_DENSE_WEIGHT;
+    public static final ConfigOption<ScoreNormalization> RETRIEVAL_BM25_NORMALIZATION =
+            MilvusOptions.RETRIEVAL_BM25_NORMALIZATION;
     public static final ConfigOption<Integer> RETRIEVAL_RRF_K = MilvusOptions.RETRIEVAL_RRF_K;
     public static final ConfigOption<Integer> RETRIEVAL_CANDIDATES =
             bounded(

@@ -46,6 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
             new JobSettingOptions(
                     Map.entry("--fusion", GemragOptions.RETRIEVAL_FUSION),
                     Map.entry("--dense-weight", GemragOptions.RETRIEVAL_DENSE_WEIGHT),
+                    Map.entry("--bm25-normalization", GemragOptions.RETRIEVAL_BM25_NORMALIZATION),
                     Map.entry("--rrf-k", GemragOptions.RETRIEVAL_RRF_K),
                     Map.entry("--candidates", GemragOptions.RETRIEVAL_CANDIDATES),
                     Map.entry("--rerank-candidates", GemragOptions.RETRIEVAL_RERANK_CANDIDATES),
@@ -97,9 +98,11 @@ public final class EvalCommand implements Callable<Integer> {
             names = "--normalizations",
             split = ",",
             description =
-                    "score normalisations of the --dense-weights sweep: any of min-max, z-score, rank "
-                            + "(rows hybrid-w<W>, hybrid-z<W>, hybrid-rank<W>; default: min-max)")
-    List<String> normalizations = new ArrayList<>(List.of("min-max"));
+                    "score normalisations of the --dense-weights sweep: job (the dense leg min-max, "
+                            + "BM25 as --bm25-normalization), or min-max, z-score, rank or max on both legs "
+                            + "(rows hybrid-w<W>, hybrid-mm<W>, hybrid-z<W>, hybrid-rank<W>, hybrid-max<W>; "
+                            + "default: job)")
+    List<String> normalizations = new ArrayList<>(List.of("job"));
 
     @Option(
             names = "--work-dir",
@@ -181,20 +184,11 @@ public final class EvalCommand implements Callable<Integer> {
         }
         HybridFusion hybrid;
         GemragConfig settings;
-        List<ScoreNormalization> norms = new ArrayList<>();
         try {
             for (String n : normalizations) {
-                norms.add(
-                        switch (n) {
-                            case "min-max" -> ScoreNormalization.MIN_MAX;
-                            case "z-score" -> ScoreNormalization.Z_SCORE;
-                            case "rank" -> ScoreNormalization.RANK;
-                            default ->
-                                    throw new IllegalArgumentException(
-                                            "--normalizations takes min-max, z-score or rank, got '"
-                                                    + n
-                                                    + "'");
-                        });
+                if (!n.equals(MilvusEval.JOB_NORMALIZATION)) {
+                    ScoreNormalization.of(n);
+                }
             }
             settings = SETTINGS.config(spec);
             int rrfK = settings.get(GemragOptions.RETRIEVAL_RRF_K);
@@ -202,7 +196,9 @@ public final class EvalCommand implements Callable<Integer> {
                     new HybridFusion(
                             settings.get(GemragOptions.RETRIEVAL_FUSION),
                             settings.get(GemragOptions.RETRIEVAL_DENSE_WEIGHT),
-                            rrfK);
+                            rrfK,
+                            ScoreNormalization.MIN_MAX,
+                            settings.get(GemragOptions.RETRIEVAL_BM25_NORMALIZATION));
             denseWeights.forEach(w -> new HybridFusion(FusionMethod.WEIGHTED, w, rrfK));
             // each sweep weight passes the job's own check of retrieval.rerank-weight
             for (double w : rerankWeights) {
@@ -250,7 +246,7 @@ public final class EvalCommand implements Callable<Integer> {
                                         settings.get(GemragOptions.RETRIEVAL_RERANK_WEIGHT),
                                         settings.get(GemragOptions.RETRIEVAL_RERANK_SKIP_MARGIN),
                                         rerankWeights)
-                                .withSweepNormalizations(norms)
+                                .withSweepNormalizations(normalizations)
                                 .withCandidateDump(dumpCandidates)
                                 .run(
                                         set,

@@ -53,10 +53,11 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
  * <p>Rows: {@code gem-milvus} (dense), {@code bm25} (sparse), {@code hybrid} (the given fusion),
  * {@code hybrid-rerank} (hybrid, then the answer step's same-model reranker, {@link
  * QueryLikelihood}, re-orders the best {@code rerankCandidates} chunks, as {@code retrieval.rerank:
- * llm} does before a prompt) and one {@code hybrid-w<weight>} row per extra dense weight (and per
- * extra normalisation: {@code hybrid-z<weight>} z-score, {@code hybrid-rank<weight>} rank) plus a
- * {@code hybrid-rrf} row (the tuning sweep: one dense and one sparse search per query, fused for
- * every row; see {@link #sweep}).
+ * llm} does before a prompt) and one {@code hybrid-w<weight>} row per extra dense weight with the
+ * job's normalisations (and per extra normalisation on both legs: {@code hybrid-mm<weight>}
+ * min-max, {@code hybrid-z<weight>} z-score, {@code hybrid-rank<weight>} rank, {@code
+ * hybrid-max<weight>} max) plus a {@code hybrid-rrf} row (the tuning sweep: one dense and one
+ * sparse search per query, fused for every row; see {@link #sweep}).
  */
 public final class MilvusEval {
     public static final List<String> CONFIGS =
@@ -79,7 +80,7 @@ public final class MilvusEval {
     private double rerankWeight = GemragOptions.RETRIEVAL_RERANK_WEIGHT.defaultValue();
     private List<Double> rerankSweep = List.of();
     private double rerankSkipMargin = GemragOptions.RETRIEVAL_RERANK_SKIP_MARGIN.defaultValue();
-    private List<ScoreNormalization> sweepNormalizations = List.of(ScoreNormalization.MIN_MAX);
+    private List<String> sweepNormalizations = List.of(JOB_NORMALIZATION);
     private Path candidateDump;
 
     /**
@@ -119,8 +120,17 @@ public final class MilvusEval {
         return this;
     }
 
-    /** The normalisations of the weighted sweep rows (default: min-max only). */
-    public MilvusEval withSweepNormalizations(List<ScoreNormalization> normalizations) {
+    /** The sweep normalisation that is the job's: the dense leg min-max, BM25 as configured. */
+    public static final String JOB_NORMALIZATION = "job";
+
+    /**
+     * The normalisations of the weighted sweep rows: {@link #JOB_NORMALIZATION} (the default; rows
+     * {@code hybrid-w<W>}) or a {@link ScoreNormalization} wire name applied to both legs.
+     */
+    public MilvusEval withSweepNormalizations(List<String> normalizations) {
+        normalizations.stream()
+                .filter(n -> !n.equals(JOB_NORMALIZATION))
+                .forEach(ScoreNormalization::of);
         this.sweepNormalizations = List.copyOf(normalizations);
         return this;
     }
@@ -492,15 +502,28 @@ public final class MilvusEval {
         List<String> names = new ArrayList<>();
         fusions.add(new HybridFusion(FusionMethod.RRF, fusion.denseWeight(), fusion.rrfK()));
         names.add("hybrid-rrf");
-        for (ScoreNormalization norm : sweepNormalizations) {
+        for (String norm : sweepNormalizations) {
+            boolean job = norm.equals(JOB_NORMALIZATION);
+            ScoreNormalization n = job ? null : ScoreNormalization.of(norm);
             String prefix =
-                    switch (norm) {
-                        case MIN_MAX -> "hybrid-w";
-                        case Z_SCORE -> "hybrid-z";
-                        case RANK -> "hybrid-rank";
-                    };
+                    job
+                            ? "hybrid-w"
+                            : switch (n) {
+                                case MIN_MAX -> "hybrid-mm";
+                                case Z_SCORE -> "hybrid-z";
+                                case RANK -> "hybrid-rank";
+                                case MAX -> "hybrid-max";
+                            };
             for (double w : weights) {
-                fusions.add(new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK(), norm));
+                fusions.add(
+                        job
+                                ? new HybridFusion(
+                                        FusionMethod.WEIGHTED,
+                                        w,
+                                        fusion.rrfK(),
+                                        ScoreNormalization.MIN_MAX,
+                                        fusion.sparseNormalization())
+                                : new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK(), n));
                 names.add(String.format(Locale.ROOT, "%s%.2f", prefix, w));
             }
         }
