@@ -85,4 +85,38 @@ class MilvusSinkBuilderTest {
         assertThatThrownBy(() -> r.search(new float[4], 3, java.util.List.of("a")))
                 .hasMessage("MilvusRetriever.open() was not called");
     }
+
+    @Test
+    void fusionKeysReachTheRetriever() {
+        assertThat(MilvusRetriever.builder().setUri("http://h:1").build().fusion())
+                .satisfies(
+                        f -> {
+                            assertThat(f.denseNormalization())
+                                    .isEqualTo(ScoreNormalization.MIN_MAX);
+                            assertThat(f.sparseNormalization()).isEqualTo(ScoreNormalization.MAX);
+                        });
+        Configuration conf = new Configuration();
+        conf.setString("retrieval.bm25-normalization", "min-max");
+        conf.setString("retrieval.dense-weight", "0.3");
+        HybridFusion f =
+                MilvusRetriever.builder().setUri("http://h:1").configure(conf).build().fusion();
+        assertThat(f.sparseNormalization()).isEqualTo(ScoreNormalization.MIN_MAX);
+        assertThat(f.denseWeight()).isEqualTo(0.3);
+        Configuration bad = new Configuration();
+        bad.setString("retrieval.bm25-normalization", "l2");
+        assertThatThrownBy(
+                        () -> MilvusRetriever.builder().setUri("http://h:1").configure(bad).build())
+                .hasMessageContaining("[min-max, z-score, rank, max]");
+        // the retriever scales the dense leg min-max: a fusion that says otherwise is refused
+        assertThatThrownBy(
+                        () ->
+                                MilvusRetriever.builder()
+                                        .setFusion(
+                                                new HybridFusion(
+                                                        FusionMethod.WEIGHTED,
+                                                        0.5,
+                                                        60,
+                                                        ScoreNormalization.RANK)))
+                .hasMessage("the retriever scales the dense leg min-max, got rank");
+    }
 }

@@ -185,11 +185,7 @@ public final class EvalCommand implements Callable<Integer> {
         HybridFusion hybrid;
         GemragConfig settings;
         try {
-            for (String n : normalizations) {
-                if (!n.equals(MilvusEval.JOB_NORMALIZATION)) {
-                    ScoreNormalization.of(n);
-                }
-            }
+            MilvusEval.checkSweepNormalizations(normalizations);
             settings = SETTINGS.config(spec);
             int rrfK = settings.get(GemragOptions.RETRIEVAL_RRF_K);
             hybrid =

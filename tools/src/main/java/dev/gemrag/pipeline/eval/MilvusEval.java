@@ -128,11 +128,19 @@ public final class MilvusEval {
      * {@code hybrid-w<W>}) or a {@link ScoreNormalization} wire name applied to both legs.
      */
     public MilvusEval withSweepNormalizations(List<String> normalizations) {
+        this.sweepNormalizations = checkSweepNormalizations(normalizations);
+        return this;
+    }
+
+    /**
+     * {@code normalizations}, each {@link #JOB_NORMALIZATION} or a {@link ScoreNormalization} wire
+     * name; a one-line error naming the choices otherwise.
+     */
+    public static List<String> checkSweepNormalizations(List<String> normalizations) {
         normalizations.stream()
                 .filter(n -> !n.equals(JOB_NORMALIZATION))
                 .forEach(ScoreNormalization::of);
-        this.sweepNormalizations = List.copyOf(normalizations);
-        return this;
+        return List.copyOf(normalizations);
     }
 
     /**

@@ -67,4 +67,32 @@ class EvalCommandTest {
                 .contains("'retrieval.rerank-weight'")
                 .contains("(from --rerank-weights)");
     }
+
+    @Test
+    void anUnknownSweepNormalisationIsRefusedNamingTheChoices() {
+        assertThat(
+                        CliErrors.runExpectingError(
+                                "eval",
+                                "--data",
+                                "../data/man-dev",
+                                "--configs",
+                                "hybrid",
+                                "--dense-weights",
+                                "0.5",
+                                "--normalizations",
+                                "job,l2"))
+                .contains(
+                        "unknown score normalisation 'l2'; choose from [min-max, z-score, rank,"
+                                + " max]");
+        assertThat(
+                        CliErrors.runExpectingError(
+                                "eval",
+                                "--data",
+                                "../data/man-dev",
+                                "--configs",
+                                "hybrid",
+                                "--bm25-normalization",
+                                "l2"))
+                .contains("retrieval.bm25-normalization");
+    }
 }
