@@ -16,14 +16,13 @@ import java.util.Map;
  * <ul>
  *   <li>{@link FusionMethod#WEIGHTED}: each leg's scores are normalised over that leg's own
  *       candidates, then {@code w * dense + (1 - w) * sparse}, a chunk missing from a leg scoring 0
- *       there. By default the dense leg is min-max scaled (best = 1, worst = 0: cosines have no
- *       natural zero, they crowd a narrow band) and BM25 is divided by its best score ({@link
- *       ScoreNormalization#MAX}: BM25 has a natural zero, so a list that matched only common words
- *       stays flat and leaves the order to the dense leg; retrieval.bm25-normalization).
- *       Normalising per question keeps a leg's spread, so a weak leg given a small weight only
- *       reorders near-ties of the strong one instead of drowning it (equal-weight RRF does, on
- *       man-dev: 0.555 vs BM25's 0.781). Other normalisations: {@link ScoreNormalization}, compared
- *       in the eval.
+ *       there. By default both legs are min-max scaled (best = 1, worst = 0); the BM25 leg may
+ *       instead be divided by its best score ({@link ScoreNormalization#MAX},
+ *       retrieval.bm25-normalization: BM25 has a natural zero, so a list that matched only common
+ *       words stays flat and leaves the order to the dense leg). Normalising per question keeps a
+ *       leg's spread, so a weak leg given a small weight only reorders near-ties of the strong one
+ *       instead of drowning it (equal-weight RRF does, on man-dev: 0.555 vs BM25's 0.781). Other
+ *       normalisations: {@link ScoreNormalization}, compared in the eval.
  *   <li>{@link FusionMethod#RRF}: {@code sum over legs of 1 / (k + rank)}, rank from 1.
  * </ul>
  *
@@ -39,11 +38,9 @@ public final class HybridFusion implements Serializable {
     private final ScoreNormalization denseNormalization;
     private final ScoreNormalization sparseNormalization;
 
-    /**
-     * Weighted fusion normalises the dense leg min-max and BM25 by its best score (the default).
-     */
+    /** Weighted fusion normalises both legs min-max (the default). */
     public HybridFusion(FusionMethod method, double denseWeight, int rrfK) {
-        this(method, denseWeight, rrfK, ScoreNormalization.MIN_MAX, ScoreNormalization.MAX);
+        this(method, denseWeight, rrfK, ScoreNormalization.MIN_MAX);
     }
 
     /**

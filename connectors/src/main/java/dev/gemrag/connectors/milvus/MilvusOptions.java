@@ -197,9 +197,9 @@ public final class MilvusOptions {
     public static final ConfigOption<ScoreNormalization> RETRIEVAL_BM25_NORMALIZATION =
             ConfigOptions.key("retrieval.bm25-normalization")
                     .enumType(ScoreNormalization.class)
-                    .defaultValue(ScoreNormalization.MAX)
+                    .defaultValue(ScoreNormalization.MIN_MAX)
                     .withDescription(
-                            "How weighted fusion scales the BM25 leg: max (each score over the question's best; a list that matched only common words stays flat and leaves the order to the dense leg), min-max, z-score or rank. The dense leg is min-max scaled.");
+                            "How weighted fusion scales the BM25 leg: min-max (like the dense leg), or max (each score over the question's best: a list that matched only common words stays flat and leaves the order to the dense leg; see the README's run K), z-score or rank.");
     public static final ConfigOption<Integer> RETRIEVAL_RRF_K =
             ConfigOptions.key("retrieval.rrf-k")
                     .intType()

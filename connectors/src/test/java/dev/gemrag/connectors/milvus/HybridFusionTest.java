@@ -49,12 +49,16 @@ class HybridFusionTest {
     }
 
     @Test
-    void byDefaultBm25IsScaledByItsBestScore() {
+    void bm25ScaledByItsBestScore() {
         // dense min-max: a 1, b 0.5, c 0; bm25 / 12: c 1, d 0.6666667, a 0.1666667. w = 0.2: c =
         // 0.8; d = 0.8 * 0.6666667 = 0.5333333; a = 0.2 + 0.8 * 0.1666667 = 0.3333333; b = 0.1
-        HybridFusion f = new HybridFusion(FusionMethod.WEIGHTED, 0.2, 60);
-        assertThat(f.denseNormalization()).isEqualTo(ScoreNormalization.MIN_MAX);
-        assertThat(f.sparseNormalization()).isEqualTo(ScoreNormalization.MAX);
+        HybridFusion f =
+                new HybridFusion(
+                        FusionMethod.WEIGHTED,
+                        0.2,
+                        60,
+                        ScoreNormalization.MIN_MAX,
+                        ScoreNormalization.MAX);
         assertThat(f).hasToString("weighted(dense 0.2 min-max, bm25 max)");
         List<RetrievedChunk> out = f.fuse(DENSE, SPARSE, 10);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("c", "d", "a", "b");
@@ -81,7 +85,13 @@ class HybridFusionTest {
                 .extracting(RetrievedChunk::chunkId)
                 .containsExactly("b", "a", "c");
         List<RetrievedChunk> out =
-                new HybridFusion(FusionMethod.WEIGHTED, 0.5, 60).fuse(DENSE, flat, 3);
+                new HybridFusion(
+                                FusionMethod.WEIGHTED,
+                                0.5,
+                                60,
+                                ScoreNormalization.MIN_MAX,
+                                ScoreNormalization.MAX)
+                        .fuse(DENSE, flat, 3);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("a", "b", "c");
         assertThat(out.get(0).score()).isCloseTo(0.9761905f, within(1e-6f));
         assertThat(out.get(1).score()).isCloseTo(0.7452381f, within(1e-6f));

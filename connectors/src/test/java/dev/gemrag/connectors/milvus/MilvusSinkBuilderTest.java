@@ -93,19 +93,23 @@ class MilvusSinkBuilderTest {
                         f -> {
                             assertThat(f.denseNormalization())
                                     .isEqualTo(ScoreNormalization.MIN_MAX);
-                            assertThat(f.sparseNormalization()).isEqualTo(ScoreNormalization.MAX);
+                            assertThat(f.sparseNormalization())
+                                    .isEqualTo(ScoreNormalization.MIN_MAX);
                         });
         Configuration conf = new Configuration();
-        conf.setString("retrieval.bm25-normalization", "min-max");
+        conf.setString("retrieval.bm25-normalization", "max");
         conf.setString("retrieval.dense-weight", "0.3");
         HybridFusion f =
                 MilvusRetriever.builder().setUri("http://h:1").configure(conf).build().fusion();
-        assertThat(f.sparseNormalization()).isEqualTo(ScoreNormalization.MIN_MAX);
+        assertThat(f.sparseNormalization()).isEqualTo(ScoreNormalization.MAX);
+        assertThat(f.denseNormalization()).isEqualTo(ScoreNormalization.MIN_MAX);
         assertThat(f.denseWeight()).isEqualTo(0.3);
         Configuration bad = new Configuration();
         bad.setString("retrieval.bm25-normalization", "l2");
         assertThatThrownBy(
                         () -> MilvusRetriever.builder().setUri("http://h:1").configure(bad).build())
+                .hasMessageContaining("'retrieval.bm25-normalization'")
+                .cause()
                 .hasMessageContaining("[min-max, z-score, rank, max]");
         // the retriever scales the dense leg min-max: a fusion that says otherwise is refused
         assertThatThrownBy(
