@@ -55,15 +55,7 @@ class EvalCommandTest {
 
     @Test
     void aSweepWeightOutsideZeroToOneIsRefusedAsTheJobRefusesIt() {
-        assertThat(
-                        CliErrors.runExpectingError(
-                                "eval",
-                                "--data",
-                                "../data/man-dev",
-                                "--configs",
-                                "hybrid-rerank",
-                                "--rerank-weights",
-                                "0.5,1.5"))
+        assertThat(evalError("--configs", "hybrid-rerank", "--rerank-weights", "0.5,1.5"))
                 .contains("'retrieval.rerank-weight'")
                 .contains("(from --rerank-weights)");
     }
@@ -71,10 +63,7 @@ class EvalCommandTest {
     @Test
     void anUnknownSweepNormalisationIsRefusedNamingTheChoices() {
         assertThat(
-                        CliErrors.runExpectingError(
-                                "eval",
-                                "--data",
-                                "../data/man-dev",
+                        evalError(
                                 "--configs",
                                 "hybrid",
                                 "--dense-weights",
@@ -84,15 +73,17 @@ class EvalCommandTest {
                 .contains(
                         "unknown score normalisation 'l2'; choose from [min-max, z-score, rank,"
                                 + " max]");
-        assertThat(
-                        CliErrors.runExpectingError(
-                                "eval",
-                                "--data",
-                                "../data/man-dev",
-                                "--configs",
-                                "hybrid",
-                                "--bm25-normalization",
-                                "l2"))
+        assertThat(evalError("--configs", "hybrid", "--bm25-normalization", "l2"))
                 .contains("retrieval.bm25-normalization");
+    }
+
+    /** The one-line error of {@code ./gemrag eval --data data/man-dev ARGS}. */
+    private static String evalError(String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = "eval";
+        all[1] = "--data";
+        all[2] = "../data/man-dev";
+        System.arraycopy(args, 0, all, 3, args.length);
+        return CliErrors.runExpectingError(all);
     }
 }
