@@ -38,6 +38,15 @@ public final class HybridFusion implements Serializable {
     private final ScoreNormalization denseNormalization;
     private final ScoreNormalization sparseNormalization;
 
+    /**
+     * The job's fusion: the dense leg min-max scaled (cosines have no natural zero), the BM25 leg
+     * as retrieval.bm25-normalization says.
+     */
+    public static HybridFusion job(
+            FusionMethod method, double denseWeight, int rrfK, ScoreNormalization bm25) {
+        return new HybridFusion(method, denseWeight, rrfK, ScoreNormalization.MIN_MAX, bm25);
+    }
+
     /** Weighted fusion normalises both legs min-max (the default). */
     public HybridFusion(FusionMethod method, double denseWeight, int rrfK) {
         this(method, denseWeight, rrfK, ScoreNormalization.MIN_MAX);

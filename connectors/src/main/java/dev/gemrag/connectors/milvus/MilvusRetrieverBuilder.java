@@ -145,11 +145,10 @@ public final class MilvusRetrieverBuilder {
                             + candidates);
         }
         HybridFusion fusion =
-                new HybridFusion(
+                HybridFusion.job(
                         config.get(MilvusOptions.RETRIEVAL_FUSION),
                         config.get(MilvusOptions.RETRIEVAL_DENSE_WEIGHT),
                         config.get(MilvusOptions.RETRIEVAL_RRF_K),
-                        ScoreNormalization.MIN_MAX,
                         config.get(MilvusOptions.RETRIEVAL_BM25_NORMALIZATION));
         return new MilvusRetriever(
                 connection,

@@ -52,13 +52,8 @@ class HybridFusionTest {
     void bm25ScaledByItsBestScore() {
         // dense min-max: a 1, b 0.5, c 0; bm25 / 12: c 1, d 0.6666667, a 0.1666667. w = 0.2: c =
         // 0.8; d = 0.8 * 0.6666667 = 0.5333333; a = 0.2 + 0.8 * 0.1666667 = 0.3333333; b = 0.1
-        HybridFusion f =
-                new HybridFusion(
-                        FusionMethod.WEIGHTED,
-                        0.2,
-                        60,
-                        ScoreNormalization.MIN_MAX,
-                        ScoreNormalization.MAX);
+        // the job's shape: dense min-max, BM25 as retrieval.bm25-normalization says
+        HybridFusion f = HybridFusion.job(FusionMethod.WEIGHTED, 0.2, 60, ScoreNormalization.MAX);
         assertThat(f).hasToString("weighted(dense 0.2 min-max, bm25 max)");
         List<RetrievedChunk> out = f.fuse(DENSE, SPARSE, 10);
         assertThat(out).extracting(RetrievedChunk::chunkId).containsExactly("c", "d", "a", "b");

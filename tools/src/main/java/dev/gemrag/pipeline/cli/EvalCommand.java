@@ -2,7 +2,6 @@ package dev.gemrag.pipeline.cli;
 
 import dev.gemrag.connectors.milvus.FusionMethod;
 import dev.gemrag.connectors.milvus.HybridFusion;
-import dev.gemrag.connectors.milvus.ScoreNormalization;
 import dev.gemrag.model.eval.BeirDataset;
 import dev.gemrag.model.eval.EvalConfigs;
 import dev.gemrag.model.eval.EvalResult;
@@ -189,11 +188,10 @@ public final class EvalCommand implements Callable<Integer> {
             settings = SETTINGS.config(spec);
             int rrfK = settings.get(GemragOptions.RETRIEVAL_RRF_K);
             hybrid =
-                    new HybridFusion(
+                    HybridFusion.job(
                             settings.get(GemragOptions.RETRIEVAL_FUSION),
                             settings.get(GemragOptions.RETRIEVAL_DENSE_WEIGHT),
                             rrfK,
-                            ScoreNormalization.MIN_MAX,
                             settings.get(GemragOptions.RETRIEVAL_BM25_NORMALIZATION));
             denseWeights.forEach(w -> new HybridFusion(FusionMethod.WEIGHTED, w, rrfK));
             // each sweep weight passes the job's own check of retrieval.rerank-weight

@@ -525,11 +525,10 @@ public final class MilvusEval {
             for (double w : weights) {
                 fusions.add(
                         job
-                                ? new HybridFusion(
+                                ? HybridFusion.job(
                                         FusionMethod.WEIGHTED,
                                         w,
                                         fusion.rrfK(),
-                                        ScoreNormalization.MIN_MAX,
                                         fusion.sparseNormalization())
                                 : new HybridFusion(FusionMethod.WEIGHTED, w, fusion.rrfK(), n));
                 names.add(String.format(Locale.ROOT, "%s%.2f", prefix, w));
